@@ -1,0 +1,18 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { PlatformConfig } from '@oneroster/config';
+import { DatabaseModule } from '@oneroster/database';
+import { HealthModule } from '@oneroster/feature-health';
+import { API_VERSION } from './version';
+
+@Module({})
+export class AppModule {
+  static register(config: PlatformConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        DatabaseModule.forRoot(config.database),
+        HealthModule.forService({ name: 'api', version: API_VERSION }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,29 @@
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { describeDatabase, loadConfig } from '@oneroster/config';
+import { prepareDatabase } from '@oneroster/database';
+import { AppModule } from './app/app.module';
+import { configureApp } from './app/configure';
+
+async function bootstrap() {
+  const config = loadConfig();
+  const logger = new Logger('api');
+  const prepared = await prepareDatabase(config);
+  if (prepared.migrationsApplied.length)
+    logger.log(`Migrations applied: ${prepared.migrationsApplied.join(', ')}`);
+  if (prepared.demo)
+    logger.log(`Demo trust seeded (${prepared.demo.clients.length} schools)`);
+  const app = await NestFactory.create(AppModule.register(config), {
+    logger: ['error', 'warn', 'log'],
+  });
+  configureApp(app, config);
+  await app.listen(config.apiPort);
+  logger.log(
+    `API on ${config.apiPublicUrl} (Swagger UI: ${config.apiPublicUrl}/docs) using ${describeDatabase(config.database)}`,
+  );
+}
+
+bootstrap().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

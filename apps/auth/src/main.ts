@@ -1,0 +1,23 @@
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { describeDatabase, loadConfig } from '@oneroster/config';
+import { AppModule } from './app/app.module';
+import { configureApp } from './app/configure';
+
+async function bootstrap() {
+  const config = loadConfig();
+  const logger = new Logger('auth');
+  const app = await NestFactory.create(AppModule.register(config), {
+    logger: ['error', 'warn', 'log'],
+  });
+  configureApp(app, config);
+  await app.listen(config.authPort);
+  logger.log(
+    `Auth server on ${config.authPublicUrl} (Swagger UI: ${config.authPublicUrl}/docs) using ${describeDatabase(config.database)}`,
+  );
+}
+
+bootstrap().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,8 @@
+export { shellRoutes } from './lib/shell.routes';
+export { Shell } from './lib/shell/shell';
+export { Overview } from './lib/overview/overview';
+export {
+  BACKEND_URLS,
+  type BackendUrls,
+  provideBackendUrls,
+} from './lib/backend-urls';

@@ -1,0 +1,2 @@
+export * from './lib/database-url';
+export * from './lib/env';

@@ -1,0 +1,84 @@
+import { ConfigError, DatabaseConfig, parseDatabaseUrl } from './database-url';
+
+/** Typed view of the environment. The only place in the code base that reads process.env. */
+export interface PlatformConfig {
+  database: DatabaseConfig;
+  /** Seed the demo trust when the database is empty (default: on for the embedded database). */
+  seedDemoData: boolean;
+  /** Run migrations when an app starts (default: on for the embedded database). */
+  migrateOnStart: boolean;
+  apiPort: number;
+  authPort: number;
+  adminPort: number;
+  /** Public base URL of the API (used in GUIDRef hrefs and Swagger). */
+  apiPublicUrl: string;
+  authPublicUrl: string;
+  adminPublicUrl: string;
+  redisUrl: string | null;
+  /** Password of every demo account and secret of the sandbox clients (demo data only). */
+  demo: { password: string; sandboxClientSecret: string };
+  logLevel: 'error' | 'warn' | 'log' | 'debug';
+}
+
+type Env = Record<string, string | undefined>;
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const v = env[name];
+  if (v === undefined || v === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(v)) return true;
+  if (/^(0|false|no|off)$/i.test(v)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${v}"`);
+}
+
+function port(env: Env, name: string, fallback: number): number {
+  const v = env[name];
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new ConfigError(`${name} must be a TCP port, got "${v}"`);
+  return n;
+}
+
+function url(env: Env, name: string, fallback: string): string {
+  const v = env[name] || fallback;
+  try {
+    return new URL(v).toString().replace(/\/$/, '');
+  } catch {
+    throw new ConfigError(`${name} must be an absolute URL, got "${v}"`);
+  }
+}
+
+export function loadConfig(env: Env = process.env): PlatformConfig {
+  const database = parseDatabaseUrl(env['DATABASE_URL']);
+  const embedded = database.kind === 'sqlite';
+  const apiPort = port(env, 'API_PORT', 3000);
+  const authPort = port(env, 'AUTH_PORT', 3333);
+  const adminPort = port(env, 'ADMIN_PORT', 4200);
+  const logLevel = (env['LOG_LEVEL'] || 'log') as PlatformConfig['logLevel'];
+  if (!['error', 'warn', 'log', 'debug'].includes(logLevel)) {
+    throw new ConfigError(
+      `LOG_LEVEL must be error, warn, log or debug, got "${logLevel}"`,
+    );
+  }
+  return {
+    database,
+    seedDemoData: bool(env, 'SEED_DEMO_DATA', embedded),
+    migrateOnStart: bool(env, 'MIGRATE_ON_START', embedded),
+    apiPort,
+    authPort,
+    adminPort,
+    apiPublicUrl: url(env, 'API_PUBLIC_URL', `http://localhost:${apiPort}`),
+    authPublicUrl: url(env, 'AUTH_PUBLIC_URL', `http://localhost:${authPort}`),
+    adminPublicUrl: url(
+      env,
+      'ADMIN_PUBLIC_URL',
+      `http://localhost:${adminPort}`,
+    ),
+    redisUrl: env['REDIS_URL'] || null,
+    demo: {
+      password: env['DEMO_PASSWORD'] || 'demo-password',
+      sandboxClientSecret: env['SANDBOX_CLIENT_SECRET'] || 'sandbox-secret',
+    },
+    logLevel,
+  };
+}

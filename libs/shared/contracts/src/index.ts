@@ -1,0 +1,3 @@
+export * from './lib/oneroster';
+export * from './lib/scopes';
+export * from './lib/platform';

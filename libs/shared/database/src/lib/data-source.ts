@@ -1,0 +1,119 @@
+import { DataSource, DataSourceOptions, MigrationInterface } from 'typeorm';
+import type { DatabaseConfig } from '@oneroster/config';
+import { ALL_ENTITIES } from '@oneroster/entities';
+import { MYSQL_MIGRATIONS, SQLITE_MIGRATIONS } from './migrations';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export type Dialect = DatabaseConfig['kind'];
+
+export const MIGRATIONS_TABLE = 'schema_migrations';
+
+export function migrationsFor(
+  dialect: Dialect,
+): (new () => MigrationInterface)[] {
+  return dialect === 'sqlite' ? [...SQLITE_MIGRATIONS] : [...MYSQL_MIGRATIONS];
+}
+
+export interface DataSourceExtras {
+  logging?: boolean;
+  /** Connection pool size (MySQL). */
+  poolSize?: number;
+}
+
+/**
+ * TypeORM options for either engine. `synchronize` is never on: the schema changes only
+ * through the explicit migrations of each dialect.
+ */
+export function dataSourceOptions(
+  config: DatabaseConfig,
+  extras: DataSourceExtras = {},
+): DataSourceOptions {
+  const common = {
+    entities: ALL_ENTITIES,
+    migrations: migrationsFor(config.kind),
+    migrationsTableName: MIGRATIONS_TABLE,
+    synchronize: false,
+    migrationsRun: false,
+    logging: extras.logging ?? false,
+  } as const;
+  if (config.kind === 'sqlite') {
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: config.file,
+      prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+        // WAL lets readers run while an import writes; busy_timeout makes writers queue
+        // instead of failing with SQLITE_BUSY.
+        if (config.file !== ':memory:') db.pragma('journal_mode = WAL');
+        db.pragma('busy_timeout = 10000');
+        db.pragma('synchronous = NORMAL');
+      },
+    };
+  }
+  return {
+    ...common,
+    // TypeORM reads column defaults differently on MariaDB; the wrong driver type makes
+    // every nullable column look changed.
+    type: config.flavor === 'mariadb' ? 'mariadb' : 'mysql',
+    host: config.host,
+    port: config.port,
+    username: config.user,
+    password: config.password,
+    database: config.database,
+    charset: 'utf8mb4_bin',
+    timezone: 'Z',
+    // DATE columns stay `YYYY-MM-DD` strings; no time zone can shift them.
+    dateStrings: ['DATE'],
+    poolSize: extras.poolSize ?? 10,
+  };
+}
+
+/** Opens a connection (creating the SQLite folder if needed). Does not migrate. */
+export async function openDatabase(
+  config: DatabaseConfig,
+  extras: DataSourceExtras = {},
+): Promise<DataSource> {
+  if (config.kind === 'sqlite' && config.file !== ':memory:')
+    mkdirSync(dirname(config.file), { recursive: true });
+  if (config.kind === 'mysql' && !config.flavor)
+    config = { ...config, flavor: await detectMysqlFlavor(config) };
+  const ds = new DataSource(dataSourceOptions(config, extras));
+  await ds.initialize();
+  return ds;
+}
+
+async function detectMysqlFlavor(
+  config: Extract<DatabaseConfig, { kind: 'mysql' }>,
+): Promise<'mysql' | 'mariadb'> {
+  const { createConnection } = await import('mysql2/promise');
+  const conn = await createConnection({
+    host: config.host,
+    port: config.port,
+    user: config.user,
+    password: config.password,
+    connectTimeout: 10000,
+  });
+  try {
+    const [rows] = await conn.query('SELECT VERSION() AS v');
+    const version = String((rows as { v: string }[])[0]?.v ?? '');
+    return /mariadb/i.test(version) ? 'mariadb' : 'mysql';
+  } finally {
+    await conn.end();
+  }
+}
+
+/** Applies pending migrations; returns the names of those applied. */
+export async function migrate(ds: DataSource): Promise<string[]> {
+  const applied = await ds.runMigrations({ transaction: 'each' });
+  return applied.map((m) => m.name);
+}
+
+/**
+ * SQL that would still be needed to make the database match the entities. Empty when the
+ * migrations and the entities agree.
+ */
+export async function schemaDrift(ds: DataSource): Promise<string[]> {
+  const sql = await ds.driver.createSchemaBuilder().log();
+  return sql.upQueries.map((q) => q.query);
+}

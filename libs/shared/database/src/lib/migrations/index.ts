@@ -1,0 +1,14 @@
+import type { MigrationInterface } from 'typeorm';
+import { Initial1795729946425 as MysqlInitial } from './mysql/1795729946425-Initial';
+import { Initial1795729946425 as SqliteInitial } from './sqlite/1795729946425-Initial';
+
+/*
+ * Explicit, ordered migration lists per dialect (no globs: the apps are bundled).
+ * New migrations: `npm run db -- generate <Name>` writes one file per dialect; add both here.
+ */
+export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [
+  SqliteInitial,
+];
+export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
+  MysqlInitial,
+];

@@ -1,0 +1,68 @@
+import { AcademicSessionEntity } from './oneroster/academic-session.entity';
+import { ClassEntity } from './oneroster/class.entity';
+import { CourseEntity } from './oneroster/course.entity';
+import { DemographicsEntity } from './oneroster/demographics.entity';
+import { EnrollmentEntity } from './oneroster/enrollment.entity';
+import {
+  CategoryEntity,
+  LineItemEntity,
+  ResultEntity,
+} from './oneroster/gradebook.entity';
+import {
+  ClassTermEntity,
+  UserAgentEntity,
+  UserOrgEntity,
+} from './oneroster/links.entity';
+import { OrgEntity } from './oneroster/org.entity';
+import {
+  ClassResourceEntity,
+  CourseResourceEntity,
+  ResourceEntity,
+} from './oneroster/resource.entity';
+import { UserEntity } from './oneroster/user.entity';
+import {
+  AccountEntity,
+  AccountSchoolRoleEntity,
+  AuditEventEntity,
+} from './platform/account.entity';
+import {
+  ApplicationEntity,
+  ApprovalEntity,
+  IntegratorEntity,
+  OAuthClientEntity,
+} from './platform/integrator.entity';
+import { SchoolEntity } from './platform/school.entity';
+
+/** Every OneRoster table, in dependency order (referenced before referencing). */
+export const ONEROSTER_ENTITIES = [
+  OrgEntity,
+  AcademicSessionEntity,
+  CourseEntity,
+  ClassEntity,
+  ClassTermEntity,
+  UserEntity,
+  UserOrgEntity,
+  UserAgentEntity,
+  EnrollmentEntity,
+  DemographicsEntity,
+  CategoryEntity,
+  LineItemEntity,
+  ResultEntity,
+  ResourceEntity,
+  ClassResourceEntity,
+  CourseResourceEntity,
+] as const;
+
+export const PLATFORM_ENTITIES = [
+  SchoolEntity,
+  IntegratorEntity,
+  ApplicationEntity,
+  ApprovalEntity,
+  OAuthClientEntity,
+  AccountEntity,
+  AccountSchoolRoleEntity,
+  AuditEventEntity,
+] as const;
+
+/** The explicit entity list handed to TypeORM (globs break once Nx bundles the apps). */
+export const ALL_ENTITIES = [...ONEROSTER_ENTITIES, ...PLATFORM_ENTITIES];

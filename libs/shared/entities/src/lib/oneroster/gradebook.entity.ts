@@ -1,0 +1,77 @@
+import { Entity, Index } from 'typeorm';
+import type { ScoreStatus } from '@oneroster/contracts';
+import {
+  DateOnly,
+  Float,
+  Instant,
+  OneRosterRecord,
+  Ref,
+  RequiredStr,
+  Text,
+} from '../columns';
+
+/** OneRoster Category, a.k.a. LineItemCategory (§5.11). */
+@Entity({ name: 'categories' })
+export class CategoryEntity extends OneRosterRecord {
+  @RequiredStr('title')
+  title!: string;
+}
+
+/** OneRoster LineItem (§5.9): an assignment or assessment of a class. */
+@Entity({ name: 'line_items' })
+@Index(['schoolId', 'classSourcedId'])
+@Index(['schoolId', 'categorySourcedId'])
+@Index(['schoolId', 'gradingPeriodSourcedId'])
+export class LineItemEntity extends OneRosterRecord {
+  @RequiredStr('title')
+  title!: string;
+
+  @Text('description')
+  description!: string | null;
+
+  @Instant('assign_date', false)
+  assignDate!: Date;
+
+  @Instant('due_date', false)
+  dueDate!: Date;
+
+  @Ref('class_sourced_id', false)
+  classSourcedId!: string;
+
+  @Ref('category_sourced_id', false)
+  categorySourcedId!: string;
+
+  @Ref('grading_period_sourced_id', false)
+  gradingPeriodSourcedId!: string;
+
+  @Float('result_value_min', false)
+  resultValueMin!: number;
+
+  @Float('result_value_max', false)
+  resultValueMax!: number;
+}
+
+/** OneRoster Result (§5.10): one student's score on one line item. */
+@Entity({ name: 'results' })
+@Index(['schoolId', 'lineItemSourcedId'])
+@Index(['schoolId', 'studentSourcedId'])
+export class ResultEntity extends OneRosterRecord {
+  @Ref('line_item_sourced_id', false)
+  lineItemSourcedId!: string;
+
+  @Ref('student_sourced_id', false)
+  studentSourcedId!: string;
+
+  @RequiredStr('score_status', 32)
+  scoreStatus!: ScoreStatus;
+
+  /** May exceed the line item's resultValueMax (extra credit is legal). */
+  @Float('score', false)
+  score!: number;
+
+  @DateOnly('score_date', false)
+  scoreDate!: string;
+
+  @Text('comment')
+  comment!: string | null;
+}

@@ -1,0 +1,3 @@
+export * from './lib/health.module';
+export * from './lib/service-info';
+export * from './lib/swagger';

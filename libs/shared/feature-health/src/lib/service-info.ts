@@ -1,0 +1,6 @@
+export const SERVICE_INFO = Symbol('SERVICE_INFO');
+
+export interface ServiceInfo {
+  name: string;
+  version: string;
+}

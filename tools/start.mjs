@@ -1,0 +1,114 @@
+// `npm start`: build the three apps, prepare the database (migrations, demo data), then run
+// api, auth and the admin portal together and print where they are. Ctrl-C stops all three.
+import { spawn, spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { extname, join, normalize, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+if (existsSync(join(root, '.env'))) process.loadEnvFile(join(root, '.env'));
+const env = {
+  ...process.env,
+  NX_DAEMON: 'false',
+  NX_TUI: 'false',
+  NX_NO_CLOUD: 'true',
+};
+const apiPort = Number(env.API_PORT || 3000);
+const authPort = Number(env.AUTH_PORT || 3333);
+const adminPort = Number(env.ADMIN_PORT || 4200);
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { cwd: root, env, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+console.log('Building api, auth and admin…');
+run('npx', [
+  'nx',
+  'run-many',
+  '-t',
+  'build',
+  '-p',
+  'api',
+  'auth',
+  'admin',
+  '--output-style=static',
+]);
+console.log('Preparing the database…');
+run('npx', [
+  'tsx',
+  '--tsconfig',
+  'tools/tsconfig.json',
+  'tools/db/cli.ts',
+  'prepare',
+]);
+
+const children = [];
+function start(name, file) {
+  const child = spawn(process.execPath, [file], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(
+        `${name} stopped (${signal ?? code}); stopping the others.`,
+      );
+      stop(1);
+    }
+  });
+  children.push(child);
+}
+let stopping = false;
+function stop(code = 0) {
+  stopping = true;
+  for (const c of children) c.kill('SIGTERM');
+  admin.close();
+  setTimeout(() => process.exit(code), 500).unref();
+}
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+
+start('api', 'dist/apps/api/main.js');
+start('auth', 'dist/apps/auth/main.js');
+
+// The portal is a static single-page app: serve dist/apps/admin/browser, index.html for any route.
+const types = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.ico': 'image/x-icon',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+};
+const webRoot = join(root, 'dist/apps/admin/browser');
+const admin = createServer((req, res) => {
+  const path = normalize(
+    decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname),
+  ).replace(/^(\.\.[/\\])+/, '');
+  let file = join(webRoot, path);
+  if (
+    !file.startsWith(webRoot) ||
+    !existsSync(file) ||
+    statSync(file).isDirectory()
+  )
+    file = join(webRoot, 'index.html');
+  res.writeHead(200, {
+    'content-type': types[extname(file)] ?? 'application/octet-stream',
+  });
+  createReadStream(file).pipe(res);
+});
+admin.listen(adminPort, () => {
+  setTimeout(() => {
+    console.log(`
+  OneRoster Exchange is running
+    API            http://localhost:${apiPort}/ims/oneroster/v1p1   (health: /health)
+    Swagger UI     http://localhost:${apiPort}/docs
+    Auth server    http://localhost:${authPort}                     (Swagger UI: /docs)
+    Admin portal   http://localhost:${adminPort}
+  Demo sign-in and sandbox credentials: see README.md ("Demo data"). Ctrl-C stops everything.
+`);
+  }, 3000);
+});

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { PlatformConfig } from '@oneroster/config';
-import { setupSwagger } from '@oneroster/feature-health';
-import { API_VERSION } from './version';
+import { serveSwagger } from '@oneroster/feature-health';
+import { buildOpenApi } from './openapi';
 
 /** Everything main.ts does to the app besides listening, shared with the tests. */
 export function configureApp(
@@ -9,11 +9,9 @@ export function configureApp(
   config: PlatformConfig,
 ): void {
   app.enableShutdownHooks();
-  app.enableCors({ origin: config.adminPublicUrl });
-  setupSwagger(app, {
-    title: 'OneRoster 1.1 API',
-    description:
-      'OneRoster 1.1 rostering, gradebook and resources for the schools that approved your application.',
-    version: API_VERSION,
+  app.enableCors({
+    origin: config.adminPublicUrl,
+    exposedHeaders: ['X-Total-Count', 'Link'],
   });
+  serveSwagger(app, 'OneRoster 1.1 API', buildOpenApi(app, config));
 }

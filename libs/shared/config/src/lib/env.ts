@@ -15,6 +15,8 @@ export interface PlatformConfig {
   authPublicUrl: string;
   adminPublicUrl: string;
   redisUrl: string | null;
+  /** How the API checks access tokens (issued by the auth server). */
+  tokens: { issuer: string; jwksUrl: string; audience: string };
   /** Password of every demo account and secret of the sandbox clients (demo data only). */
   demo: { password: string; sandboxClientSecret: string };
   logLevel: 'error' | 'warn' | 'log' | 'debug';
@@ -48,6 +50,25 @@ function url(env: Env, name: string, fallback: string): string {
   }
 }
 
+function tokenConfig(
+  env: Env,
+  apiPort: number,
+  authPort: number,
+): PlatformConfig['tokens'] {
+  const issuer = url(
+    env,
+    'AUTH_ISSUER',
+    `${url(env, 'AUTH_PUBLIC_URL', `http://localhost:${authPort}`)}/oidc`,
+  );
+  return {
+    issuer,
+    jwksUrl: url(env, 'AUTH_JWKS_URL', `${issuer}/jwks`),
+    audience:
+      env['API_AUDIENCE'] ||
+      url(env, 'API_PUBLIC_URL', `http://localhost:${apiPort}`),
+  };
+}
+
 export function loadConfig(env: Env = process.env): PlatformConfig {
   const database = parseDatabaseUrl(env['DATABASE_URL']);
   const embedded = database.kind === 'sqlite';
@@ -75,6 +96,7 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
       `http://localhost:${adminPort}`,
     ),
     redisUrl: env['REDIS_URL'] || null,
+    tokens: tokenConfig(env, apiPort, authPort),
     demo: {
       password: env['DEMO_PASSWORD'] || 'demo-password',
       sandboxClientSecret: env['SANDBOX_CLIENT_SECRET'] || 'sandbox-secret',

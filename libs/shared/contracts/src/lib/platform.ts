@@ -22,3 +22,6 @@ export interface HealthStatus {
   version: string;
   database: 'up' | 'down';
 }
+
+/** Route metadata key: a handler or controller carrying it needs no access token (health, docs). */
+export const PUBLIC_ROUTE_METADATA = 'platform:public-route';

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { DatabaseConfig, parseDatabaseUrl } from '@oneroster/config';
 import { migrate, openDatabase } from './data-source';
@@ -13,13 +16,18 @@ export interface TestEngine {
   config: () => Promise<DatabaseConfig>;
 }
 
-export function testEngines(suffix: string): TestEngine[] {
-  const engines: TestEngine[] = [
-    {
-      name: 'sqlite',
-      config: async () => ({ kind: 'sqlite', file: ':memory:' }),
-    },
-  ];
+export function testEngines(
+  suffix: string,
+  options: { sqliteFile?: boolean } = {},
+): TestEngine[] {
+  // A file when several connections (an app and the test) must see the same SQLite data.
+  const sqlite = async (): Promise<DatabaseConfig> => ({
+    kind: 'sqlite',
+    file: options.sqliteFile
+      ? join(mkdtempSync(join(tmpdir(), `oneroster-${suffix}-`)), 'test.sqlite')
+      : ':memory:',
+  });
+  const engines: TestEngine[] = [{ name: 'sqlite', config: sqlite }];
   const url = process.env['TEST_DATABASE_URL'];
   if (url)
     engines.push({

@@ -1,4 +1,11 @@
-import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpStatus,
+  Inject,
+  Res,
+  SetMetadata,
+} from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiOperation,
@@ -7,11 +14,12 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
-import type { HealthStatus } from '@oneroster/contracts';
+import { PUBLIC_ROUTE_METADATA, type HealthStatus } from '@oneroster/contracts';
 import { HealthStatusDto } from './health-status.dto';
 import { SERVICE_INFO, ServiceInfo } from './service-info';
 
 @ApiTags('health')
+@SetMetadata(PUBLIC_ROUTE_METADATA, true)
 @Controller('health')
 export class HealthController {
   constructor(

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 
 export interface SwaggerOptions {
   title: string;
@@ -23,6 +23,19 @@ export function setupSwagger(
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
     customSiteTitle: options.title,
+    swaggerOptions: { persistAuthorization: true },
+  });
+}
+
+/** Serves an already built OpenAPI document: Swagger UI at /docs, the JSON at /docs-json. */
+export function serveSwagger(
+  app: INestApplication,
+  title: string,
+  document: OpenAPIObject,
+): void {
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs-json',
+    customSiteTitle: title,
     swaggerOptions: { persistAuthorization: true },
   });
 }

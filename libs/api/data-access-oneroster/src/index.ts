@@ -1,0 +1,3 @@
+export * from './lib/resources';
+export * from './lib/sql';
+export * from './lib/reader';

@@ -1,0 +1,301 @@
+import type { DataSource } from 'typeorm';
+import {
+  CheckedQuery,
+  UnknownObjectError,
+} from '@oneroster/util-oneroster-query';
+import type { FieldDef, ResourceDef } from './resources';
+import { T, Quote, Sql, filterSql, joinAnd, orderSql } from './sql';
+
+/**
+ * The tenant-scoped read side of OneRoster. Every method takes the caller's school set and
+ * every query it runs is limited to those schools: a row of another school behaves exactly
+ * like a row that does not exist. An empty school set sees nothing.
+ */
+export interface TenantScope {
+  readonly schoolIds: readonly string[];
+}
+
+export type OneRosterObject = Record<string, unknown>;
+
+export interface Page {
+  records: OneRosterObject[];
+  total: number;
+}
+
+/** Extra conditions on the table alias `t` (subtypes and relationship routes). */
+export type Condition = (q: Quote) => Sql;
+
+/** `t.column = value`. */
+export const columnEquals =
+  (column: string, value: string | number): Condition =>
+  (q) => ({ text: `${T}.${q(column)} = ?`, params: [value] });
+
+/**
+ * `t` is linked through another table of the same school, e.g. users with an active
+ * student enrolment in class C:
+ * `linkedThrough('enrollments', 'user_sourced_id', { class_sourced_id: C, role: 'student' })`.
+ * `outerColumn` is the column of `t` the link points at (default its sourcedId).
+ */
+export const linkedThrough =
+  (
+    table: string,
+    innerColumn: string,
+    where: Record<string, string | number>,
+    options: { outerColumn?: string; activeOnly?: boolean } = {},
+  ): Condition =>
+  (q) => {
+    const conds = Object.keys(where).map((c) => `x.${q(c)} = ?`);
+    if (options.activeOnly ?? true) conds.push(`x.${q('status')} = 'active'`);
+    return {
+      text: `EXISTS (SELECT 1 FROM ${q(table)} x WHERE x.${q('school_id')} = ${T}.${q('school_id')} AND x.${q(innerColumn)} = ${T}.${q(options.outerColumn ?? 'sourced_id')}${conds.map((c) => ` AND ${c}`).join('')})`,
+      params: Object.values(where),
+    };
+  };
+
+const CHUNK = 900;
+
+function isoDateTime(v: unknown): string {
+  if (v instanceof Date) return v.toISOString();
+  const s = String(v);
+  return s.includes('T')
+    ? s
+    : `${s.replace(' ', 'T')}${s.length <= 19 ? '.000' : ''}Z`;
+}
+
+function dateOnly(v: unknown): string {
+  return v instanceof Date
+    ? v.toISOString().slice(0, 10)
+    : String(v).slice(0, 10);
+}
+
+export class RosterReader {
+  private readonly q: Quote;
+
+  constructor(
+    private readonly ds: DataSource,
+    /** Absolute base URL of the OneRoster API, for GUIDRef hrefs. */
+    private readonly baseUrl: string,
+  ) {
+    this.q = (id: string) => ds.driver.escape(id);
+  }
+
+  private where(
+    scope: TenantScope,
+    resource: ResourceDef,
+    query: CheckedQuery | null,
+    conditions: Condition[],
+  ): Sql {
+    const q = this.q;
+    const parts: Sql[] = [
+      {
+        text: `${T}.${q('school_id')} IN (${scope.schoolIds.map(() => '?').join(', ')})`,
+        params: [...scope.schoolIds],
+      },
+      ...conditions.map((c) => c(q)),
+    ];
+    if (query?.filter) parts.push(filterSql(resource, query.filter, q));
+    return joinAnd(parts);
+  }
+
+  private columns(resource: ResourceDef, fields: readonly FieldDef[]): string {
+    const cols = new Set(['school_id', 'sourced_id']);
+    for (const f of fields) if (f.column) cols.add(f.column);
+    return [...cols].map((c) => `${T}.${this.q(c)}`).join(', ');
+  }
+
+  async list(
+    scope: TenantScope,
+    resource: ResourceDef,
+    query: CheckedQuery,
+    conditions: Condition[] = [],
+  ): Promise<Page> {
+    if (scope.schoolIds.length === 0) return { records: [], total: 0 };
+    const fields = this.selected(resource, query.fields);
+    const where = this.where(scope, resource, query, conditions);
+    const from = `FROM ${this.q(resource.table)} ${T} WHERE ${where.text}`;
+    const [countRows, rows] = await Promise.all([
+      this.ds.query(`SELECT COUNT(*) AS n ${from}`, where.params) as Promise<
+        { n: number | string }[]
+      >,
+      this.ds.query(
+        `SELECT ${this.columns(resource, fields)} ${from} ORDER BY ${orderSql(resource, query, this.q)} LIMIT ? OFFSET ?`,
+        [...where.params, query.limit, query.offset],
+      ) as Promise<Record<string, unknown>[]>,
+    ]);
+    return {
+      records: await this.serialize(resource, fields, rows),
+      total: Number(countRows[0]?.n ?? 0),
+    };
+  }
+
+  /** One object by sourcedId, or UnknownObjectError (also for another school's or the wrong subtype). */
+  async get(
+    scope: TenantScope,
+    resource: ResourceDef,
+    sourcedId: string,
+    conditions: Condition[] = [],
+    fields: string[] | null = null,
+  ): Promise<OneRosterObject> {
+    const selected = this.selected(resource, fields);
+    const rows = await this.rows(
+      scope,
+      resource,
+      sourcedId,
+      conditions,
+      this.columns(resource, selected),
+    );
+    if (rows.length === 0)
+      throw new UnknownObjectError(
+        `Unknown object: ${resource.name} ${sourcedId}`,
+      );
+    const [record] = await this.serialize(resource, selected, rows.slice(0, 1));
+    return record;
+  }
+
+  /** Throws UnknownObjectError unless the object exists for the caller (with those conditions). */
+  async requireExists(
+    scope: TenantScope,
+    resource: ResourceDef,
+    sourcedId: string,
+    conditions: Condition[] = [],
+    label = resource.name,
+  ): Promise<void> {
+    const rows = await this.rows(
+      scope,
+      resource,
+      sourcedId,
+      conditions,
+      '1 AS one',
+    );
+    if (rows.length === 0)
+      throw new UnknownObjectError(`Unknown object: ${label} ${sourcedId}`);
+  }
+
+  private async rows(
+    scope: TenantScope,
+    resource: ResourceDef,
+    sourcedId: string,
+    conditions: Condition[],
+    select: string,
+  ) {
+    if (scope.schoolIds.length === 0) return [];
+    const where = this.where(scope, resource, null, [
+      ...conditions,
+      columnEquals('sourced_id', sourcedId),
+    ]);
+    return (await this.ds.query(
+      `SELECT ${select} FROM ${this.q(resource.table)} ${T} WHERE ${where.text} ORDER BY ${T}.${this.q('school_id')} LIMIT 1`,
+      where.params,
+    )) as Record<string, unknown>[];
+  }
+
+  private selected(
+    resource: ResourceDef,
+    fields: readonly string[] | null,
+  ): FieldDef[] {
+    return fields
+      ? resource.fields.filter((f) => fields.includes(f.name))
+      : resource.fields;
+  }
+
+  private ref(target: NonNullable<FieldDef['ref']>, sourcedId: string) {
+    return {
+      href: `${this.baseUrl}/${target.collection}/${encodeURIComponent(sourcedId)}`,
+      sourcedId,
+      type: target.type,
+    };
+  }
+
+  /** Loads GUIDRef lists for a page: one query per list field per chunk of owners. */
+  private async loadList(
+    field: FieldDef,
+    rows: Record<string, unknown>[],
+  ): Promise<Map<string, string[]>> {
+    const q = this.q;
+    const l = field.list!;
+    const out = new Map<string, string[]>();
+    const bySchool = new Map<string, string[]>();
+    for (const r of rows) {
+      const s = String(r['school_id']);
+      const list = bySchool.get(s) ?? [];
+      list.push(String(r['sourced_id']));
+      bySchool.set(s, list);
+    }
+    for (const [school, owners] of bySchool) {
+      for (let i = 0; i < owners.length; i += CHUNK) {
+        const chunk = owners.slice(i, i + CHUNK);
+        const active = l.activeOnly ? ` AND ${q('status')} = 'active'` : '';
+        const order = l.orderColumn ? `${q(l.orderColumn)}, ` : '';
+        const links = (await this.ds.query(
+          `SELECT ${q(l.ownerColumn)} AS o, ${q(l.valueColumn)} AS v FROM ${q(l.table)}
+           WHERE ${q('school_id')} = ? AND ${q(l.ownerColumn)} IN (${chunk.map(() => '?').join(', ')})${active}
+           ORDER BY ${q(l.ownerColumn)}, ${order}${q(l.valueColumn)}`,
+          [school, ...chunk],
+        )) as { o: string; v: string }[];
+        for (const link of links) {
+          const key = `${school}\u0000${link.o}`;
+          const list = out.get(key);
+          if (list) list.push(link.v);
+          else out.set(key, [link.v]);
+        }
+      }
+    }
+    return out;
+  }
+
+  private async serialize(
+    resource: ResourceDef,
+    fields: FieldDef[],
+    rows: Record<string, unknown>[],
+  ): Promise<OneRosterObject[]> {
+    const lists = new Map<string, Map<string, string[]>>();
+    for (const f of fields)
+      if (f.kind === 'refs' && rows.length)
+        lists.set(f.name, await this.loadList(f, rows));
+    return rows.map((row) => {
+      const out: OneRosterObject = {};
+      for (const f of fields) {
+        const raw = f.column ? row[f.column] : undefined;
+        switch (f.kind) {
+          case 'refs': {
+            const ids =
+              lists
+                .get(f.name)
+                ?.get(`${row['school_id']}\u0000${row['sourced_id']}`) ?? [];
+            if (ids.length || f.alwaysEmit)
+              out[f.name] = ids.map((id) => this.ref(f.ref!, id));
+            break;
+          }
+          case 'ref':
+            if (raw !== null && raw !== undefined && raw !== '')
+              out[f.name] = this.ref(f.ref!, String(raw));
+            break;
+          case 'datetime':
+            if (raw !== null && raw !== undefined)
+              out[f.name] = isoDateTime(raw);
+            break;
+          case 'date':
+            if (raw !== null && raw !== undefined) out[f.name] = dateOnly(raw);
+            break;
+          case 'boolean':
+            if (raw !== null && raw !== undefined)
+              out[f.name] = raw === true || raw === 1 || raw === '1';
+            break;
+          case 'number':
+            if (raw !== null && raw !== undefined) out[f.name] = Number(raw);
+            break;
+          case 'strings':
+          case 'userIds':
+          case 'metadata':
+            if (raw !== null && raw !== undefined && raw !== '')
+              out[f.name] = typeof raw === 'string' ? JSON.parse(raw) : raw;
+            break;
+          default:
+            if (raw !== null && raw !== undefined) out[f.name] = String(raw);
+            else if (f.alwaysEmit) out[f.name] = '';
+        }
+      }
+      return out;
+    });
+  }
+}

@@ -1,0 +1,134 @@
+import { applyDecorators } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiSecurity,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { RequireScopes } from '@oneroster/util-http';
+import { StatusInfoDto } from './dto';
+
+/** Swagger and access metadata shared by the OneRoster endpoints. */
+export const OAUTH_SCHEME = 'OAuth2';
+
+type Type = abstract new (...args: never[]) => unknown;
+
+function common(summary: string, scopes: string[], envelope: Type) {
+  return [
+    RequireScopes(...scopes),
+    ApiOperation({
+      summary,
+      description: `Scopes (any one): ${scopes.map((s) => s.split('/').pop()).join(', ')}`,
+    }),
+    ApiSecurity(OAUTH_SCHEME, scopes),
+    ApiOkResponse({ type: envelope }),
+    ApiUnauthorizedResponse({
+      type: StatusInfoDto,
+      description: 'Missing, expired or invalid access token',
+    }),
+    ApiForbiddenResponse({
+      type: StatusInfoDto,
+      description: 'The token lacks the scope this endpoint needs',
+    }),
+    ApiTooManyRequestsResponse({
+      type: StatusInfoDto,
+      description: 'Rate limit reached; see Retry-After',
+    }),
+  ];
+}
+
+export function CollectionEndpoint(
+  summary: string,
+  scopes: string[],
+  envelope: Type,
+  params: string[] = [],
+) {
+  return applyDecorators(
+    ...common(summary, scopes, envelope),
+    ...params.map((name) =>
+      ApiParam({
+        name,
+        description: `sourcedId of the ${name.replace(/SourcedId$/, '')}`,
+      }),
+    ),
+    ApiQuery({
+      name: 'limit',
+      required: false,
+      type: Number,
+      description:
+        'Page size: 1 to 10,000 (larger values are clamped), default 100',
+    }),
+    ApiQuery({
+      name: 'offset',
+      required: false,
+      type: Number,
+      description: 'Zero-based index of the first record, default 0',
+    }),
+    ApiQuery({
+      name: 'sort',
+      required: false,
+      type: String,
+      description:
+        'Field to sort by (default: sourcedId). Unknown fields give a warning and the default order',
+    }),
+    ApiQuery({
+      name: 'orderBy',
+      required: false,
+      enum: ['asc', 'desc'],
+      description: 'Sort direction, default asc',
+    }),
+    ApiQuery({
+      name: 'filter',
+      required: false,
+      type: String,
+      description:
+        "OneRoster filter, URL-encoded, e.g. `status='active' AND dateLastModified>'2026-09-01T00:00:00Z'`. Predicates = != > >= < <= ~ (contains, case-insensitive); AND binds tighter than OR. GUIDRef fields filter by sourcedId (`course.sourcedId='x'`), lists by any element (`grades='07'`).",
+    }),
+    ApiQuery({
+      name: 'fields',
+      required: false,
+      type: String,
+      description:
+        'Comma-separated fields to return. Unknown fields give a warning and every field',
+    }),
+    ApiBadRequestResponse({
+      type: StatusInfoDto,
+      description: 'Malformed parameter, unknown filter field or blank fields',
+    }),
+    ...(params.length
+      ? [
+          ApiNotFoundResponse({
+            type: StatusInfoDto,
+            description: 'Unknown parent object',
+          }),
+        ]
+      : []),
+  );
+}
+
+export function SingleEndpoint(
+  summary: string,
+  scopes: string[],
+  envelope: Type,
+) {
+  return applyDecorators(
+    ...common(summary, scopes, envelope),
+    ApiParam({ name: 'sourcedId', description: 'sourcedId of the object' }),
+    ApiQuery({
+      name: 'fields',
+      required: false,
+      type: String,
+      description: 'Comma-separated fields to return',
+    }),
+    ApiNotFoundResponse({
+      type: StatusInfoDto,
+      description: 'Unknown object (also: another school’s, or the wrong kind)',
+    }),
+  );
+}

@@ -1,0 +1,120 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import {
+  Condition,
+  OneRosterObject,
+  ResourceDef,
+  RosterReader,
+  TenantScope,
+  fieldCatalogue,
+} from '@oneroster/data-access-oneroster';
+import {
+  BlankSelectionFieldError,
+  checkQuery,
+  parseCollectionQuery,
+} from '@oneroster/util-oneroster-query';
+import {
+  Principal,
+  setPagingHeaders,
+  warningPayload,
+} from '@oneroster/util-http';
+
+export const ROSTERING_OPTIONS = Symbol('ROSTERING_OPTIONS');
+
+export interface RosteringOptions {
+  /** Public base URL of the API, e.g. https://api.example.org (no trailing slash). */
+  publicUrl: string;
+}
+
+/** Turns HTTP requests into tenant-scoped reads and OneRoster envelopes. */
+@Injectable()
+export class RosteringService {
+  constructor(
+    private readonly reader: RosterReader,
+    @Inject(ROSTERING_OPTIONS) private readonly options: RosteringOptions,
+  ) {}
+
+  scope(principal: Principal): TenantScope {
+    return { schoolIds: principal.schoolIds };
+  }
+
+  async collection(
+    req: Request,
+    res: Response,
+    principal: Principal,
+    resource: ResourceDef,
+    envelope: string,
+    conditions: Condition[] = [],
+  ): Promise<Record<string, unknown>> {
+    const query = checkQuery(
+      parseCollectionQuery(req.query),
+      fieldCatalogue(resource),
+    );
+    const page = await this.reader.list(
+      this.scope(principal),
+      resource,
+      query,
+      conditions,
+    );
+    setPagingHeaders(
+      req,
+      res,
+      page.total,
+      query.limit,
+      query.offset,
+      this.options.publicUrl,
+    );
+    const body: Record<string, unknown> = { [envelope]: page.records };
+    if (query.warnings.length)
+      body['statusInfoSet'] = query.warnings.map(warningPayload);
+    return body;
+  }
+
+  async single(
+    req: Request,
+    principal: Principal,
+    resource: ResourceDef,
+    envelope: string,
+    sourcedId: string,
+    conditions: Condition[] = [],
+  ): Promise<Record<string, OneRosterObject>> {
+    const raw = req.query['fields'];
+    let fields: string[] | null = null;
+    if (typeof raw === 'string') {
+      fields = raw
+        .split(',')
+        .map((f) => f.trim())
+        .filter(Boolean);
+      if (fields.length === 0)
+        throw new BlankSelectionFieldError('The fields parameter is blank');
+      const known = fieldCatalogue(resource).selectable;
+      if (fields.some((f) => !known.has(f))) fields = null;
+    }
+    return {
+      [envelope]: await this.reader.get(
+        this.scope(principal),
+        resource,
+        sourcedId,
+        conditions,
+        fields,
+      ),
+    };
+  }
+
+  /** 404 unless the parent of a relationship route exists for the caller. */
+  requireParent(
+    principal: Principal,
+    resource: ResourceDef,
+    sourcedId: string,
+    conditions: Condition[] = [],
+    label?: string,
+  ) {
+    return this.reader.requireExists(
+      this.scope(principal),
+      resource,
+      sourcedId,
+      conditions,
+      label,
+    );
+  }
+}

@@ -1,0 +1,30 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { OneRosterAuthGuard } from './auth.guard';
+import { OneRosterExceptionFilter } from './exception.filter';
+import {
+  AccessTokenStrategy,
+  TOKEN_SETTINGS,
+  TokenSettings,
+} from './token.strategy';
+
+/**
+ * The API's HTTP policy as providers (so tests get exactly what production gets): the
+ * access-token strategy, the deny-by-default guard and the one exception filter.
+ */
+@Module({})
+export class OneRosterHttpModule {
+  static register(tokens: TokenSettings): DynamicModule {
+    return {
+      module: OneRosterHttpModule,
+      imports: [PassportModule],
+      providers: [
+        { provide: TOKEN_SETTINGS, useValue: tokens },
+        AccessTokenStrategy,
+        { provide: APP_GUARD, useClass: OneRosterAuthGuard },
+        { provide: APP_FILTER, useClass: OneRosterExceptionFilter },
+      ],
+    };
+  }
+}

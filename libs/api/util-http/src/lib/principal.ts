@@ -1,0 +1,10 @@
+/** Who is calling, as the verified access token says. */
+export interface Principal {
+  /** Schools the token may read (already intersected with live approvals when that applies). */
+  schoolIds: string[];
+  scopes: string[];
+  clientId: string | null;
+  integratorId: string | null;
+  /** Set for tokens issued to a signed-in user (OIDC hybrid flow). */
+  userId: string | null;
+}

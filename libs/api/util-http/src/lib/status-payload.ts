@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import type { CodeMinor, StatusWarning } from '@oneroster/util-oneroster-query';
+
+/**
+ * The OneRoster status payload (digest §4.2, shape 1 of the IMS 1.1 OpenAPI
+ * `imsx_StatusInfo.Type`): errors are this object at the top level; warnings on a 200 ride
+ * in a `statusInfoSet` array of the same objects (§4.1).
+ */
+export interface StatusInfo {
+  imsx_codeMajor: 'success' | 'processing' | 'failure' | 'unsupported';
+  imsx_severity: 'status' | 'warning' | 'error';
+  imsx_messageRefIdentifier: string;
+  imsx_description: string;
+  imsx_CodeMinor: {
+    imsx_codeMinorField: {
+      imsx_codeMinorFieldName: string;
+      imsx_codeMinorFieldValue: CodeMinor;
+    }[];
+  };
+}
+
+function statusInfo(
+  major: StatusInfo['imsx_codeMajor'],
+  severity: StatusInfo['imsx_severity'],
+  minor: CodeMinor,
+  description: string,
+): StatusInfo {
+  return {
+    imsx_codeMajor: major,
+    imsx_severity: severity,
+    imsx_messageRefIdentifier: randomUUID(),
+    imsx_description: description,
+    imsx_CodeMinor: {
+      imsx_codeMinorField: [
+        {
+          imsx_codeMinorFieldName: 'TargetEndSystem',
+          imsx_codeMinorFieldValue: minor,
+        },
+      ],
+    },
+  };
+}
+
+export const errorPayload = (
+  minor: CodeMinor,
+  description: string,
+): StatusInfo => statusInfo('failure', 'error', minor, description);
+
+export const warningPayload = (w: StatusWarning): StatusInfo =>
+  statusInfo('success', 'warning', w.codeMinor, w.description);

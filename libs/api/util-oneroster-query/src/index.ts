@@ -1,0 +1,3 @@
+export * from './lib/errors';
+export * from './lib/filter';
+export * from './lib/collection-query';

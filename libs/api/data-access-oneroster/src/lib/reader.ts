@@ -4,6 +4,7 @@ import {
   UnknownObjectError,
 } from '@oneroster/util-oneroster-query';
 import type { FieldDef, ResourceDef } from './resources';
+import { CursorCache } from './cursor-cache';
 import { T, Quote, Sql, filterSql, joinAnd, orderSql } from './sql';
 
 /**
@@ -70,6 +71,7 @@ function dateOnly(v: unknown): string {
 
 export class RosterReader {
   private readonly q: Quote;
+  private readonly cursors = new CursorCache();
 
   constructor(
     private readonly ds: DataSource,
@@ -110,22 +112,60 @@ export class RosterReader {
     conditions: Condition[] = [],
   ): Promise<Page> {
     if (scope.schoolIds.length === 0) return { records: [], total: 0 };
+    const q = this.q;
     const fields = this.selected(resource, query.fields);
     const where = this.where(scope, resource, query, conditions);
-    const from = `FROM ${this.q(resource.table)} ${T} WHERE ${where.text}`;
-    const [countRows, rows] = await Promise.all([
-      this.ds.query(`SELECT COUNT(*) AS n ${from}`, where.params) as Promise<
-        { n: number | string }[]
-      >,
-      this.ds.query(
-        `SELECT ${this.columns(resource, fields)} ${from} ORDER BY ${orderSql(resource, query, this.q)} LIMIT ? OFFSET ?`,
-        [...where.params, query.limit, query.offset],
-      ) as Promise<Record<string, unknown>[]>,
-    ]);
-    return {
-      records: await this.serialize(resource, fields, rows),
-      total: Number(countRows[0]?.n ?? 0),
-    };
+    const from = `FROM ${q(resource.table)} ${T} WHERE ${where.text}`;
+    const select = `SELECT ${this.columns(resource, fields)}`;
+    const order = `ORDER BY ${orderSql(resource, query, q)}`;
+    // Keyset paging applies to the default order (sourcedId, school), the one clients page by.
+    const pageKey =
+      !query.sort || query.sort === 'sourcedId'
+        ? `${resource.table}\u0001${where.text}\u0001${JSON.stringify(where.params)}\u0001${query.orderBy}`
+        : null;
+    const cursor =
+      pageKey && query.offset > 0
+        ? this.cursors.get(`${pageKey}\u0001${query.offset}`)
+        : undefined;
+    let rows: Record<string, unknown>[];
+    let total: number;
+    if (cursor) {
+      const cmp = query.orderBy === 'desc' ? '<' : '>';
+      const seek = `(${T}.${q('sourced_id')} ${cmp} ? OR (${T}.${q('sourced_id')} = ? AND ${T}.${q('school_id')} ${cmp} ?))`;
+      rows = await this.ds.query(
+        `${select} ${from} AND ${seek} ${order} LIMIT ?`,
+        [
+          ...where.params,
+          cursor.sourcedId,
+          cursor.sourcedId,
+          cursor.schoolId,
+          query.limit,
+        ],
+      );
+      total = cursor.total;
+    } else {
+      const [countRows, pageRows] = await Promise.all([
+        this.ds.query(`SELECT COUNT(*) AS n ${from}`, where.params) as Promise<
+          { n: number | string }[]
+        >,
+        this.ds.query(`${select} ${from} ${order} LIMIT ? OFFSET ?`, [
+          ...where.params,
+          query.limit,
+          query.offset,
+        ]) as Promise<Record<string, unknown>[]>,
+      ]);
+      rows = pageRows;
+      total = Number(countRows[0]?.n ?? 0);
+    }
+    const last = rows[rows.length - 1];
+    if (pageKey && last && rows.length === query.limit) {
+      this.cursors.set(`${pageKey}\u0001${query.offset + query.limit}`, {
+        sourcedId: String(last['sourced_id']),
+        schoolId: String(last['school_id']),
+        total,
+      });
+    }
+    return { records: await this.serialize(resource, fields, rows), total };
   }
 
   /** One object by sourcedId, or UnknownObjectError (also for another school's or the wrong subtype). */

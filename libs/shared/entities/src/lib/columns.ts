@@ -35,10 +35,13 @@ export const Ref = (name: string, nullable = true) =>
 /**
  * Fields every OneRoster 1.1 object carries (§5.0), plus the tenant. The primary key is
  * (school, sourcedId): the same sourcedId may exist in two schools, as two rows.
- * Rows are ordered by this key, which gives the API its stable default order.
+ * The API's stable default order is (sourcedId, school).
  */
 @Index(['schoolId', 'status'])
 @Index(['schoolId', 'dateLastModified'])
+// Default order across several schools (sourcedId, then school) without a sort, and keyset
+// paging through it.
+@Index(['sourcedId', 'schoolId'])
 export abstract class OneRosterRecord {
   @PrimaryColumn({
     name: 'school_id',

@@ -1,6 +1,8 @@
 import type { MigrationInterface } from 'typeorm';
 import { Initial1795729946425 as MysqlInitial } from './mysql/1795729946425-Initial';
+import { SourcedIdOrderIndex1795731226377 as MysqlSourcedIdOrderIndex } from './mysql/1795731226377-SourcedIdOrderIndex';
 import { Initial1795729946425 as SqliteInitial } from './sqlite/1795729946425-Initial';
+import { SourcedIdOrderIndex1795731226377 as SqliteSourcedIdOrderIndex } from './sqlite/1795731226377-SourcedIdOrderIndex';
 
 /*
  * Explicit, ordered migration lists per dialect (no globs: the apps are bundled).
@@ -8,7 +10,9 @@ import { Initial1795729946425 as SqliteInitial } from './sqlite/1795729946425-In
  */
 export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [
   SqliteInitial,
+  SqliteSourcedIdOrderIndex,
 ];
 export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   MysqlInitial,
+  MysqlSourcedIdOrderIndex,
 ];

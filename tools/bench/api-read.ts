@@ -1,0 +1,292 @@
+/**
+ * Read benchmark of the OneRoster API against plain node:http + mysql2 baselines, on
+ * MariaDB/MySQL holding the large demo trust. `npm run bench:api` (see docs/benchmarks.md).
+ *
+ *   BENCH_DATABASE_URL   default mysql://root@127.0.0.1:3306/oneroster_large
+ *   BENCH_SECONDS        duration of each load run (default 15)
+ *   BENCH_CONNECTIONS    concurrent connections of each load run (default 16)
+ *   BENCH_SKIP_BUILD=1   reuse dist/apps/api
+ *
+ * 1. Requests per second of `GET /users?limit=100&filter=role='student'` and of
+ *    `GET /classes/{id}/students` (one school's token), API vs baseline server running the
+ *    same SQL and producing the same JSON (checked before measuring).
+ * 2. Paging through every enrolment of the trust with limit=10000 (a token for all schools),
+ *    API vs mysql2 streaming the same rows in the same order; first and last page times.
+ * 3. Peak RSS of the API while 8 clients page through every enrolment at once.
+ */
+import { ChildProcess, fork, spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { createConnection } from 'mysql2';
+import { parseDatabaseUrl } from '@oneroster/config';
+import { startTestIssuer } from '@oneroster/api-testing';
+
+const root = join(__dirname, '../..');
+const dbUrl =
+  process.env['BENCH_DATABASE_URL'] ||
+  'mysql://root@127.0.0.1:3306/oneroster_large';
+const seconds = Number(process.env['BENCH_SECONDS'] || 15);
+const connections = Number(process.env['BENCH_CONNECTIONS'] || 16);
+const API_PORT = 3901;
+const BASELINE_PORT = 3902;
+const PUBLIC = 'http://bench.test';
+const BASE = '/ims/oneroster/v1p1';
+
+const children: ChildProcess[] = [];
+const log = (s: string) => process.stdout.write(`${s}\n`);
+
+async function waitFor(url: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(url)).status < 500) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+function rss(pid: number): { rss: number; hwm: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (k: string) =>
+    Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
+}
+
+async function load(url: string, headers: Record<string, string>) {
+  const r = await autocannon({ url, connections, duration: seconds, headers });
+  if (r.non2xx || r.errors)
+    throw new Error(`${url}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 };
+}
+
+async function main() {
+  const db = parseDatabaseUrl(dbUrl);
+  if (db.kind !== 'mysql')
+    throw new Error('BENCH_DATABASE_URL must be a mysql:// URL');
+  const mysql = await import('mysql2/promise');
+  const probe = await mysql.createConnection({ uri: dbUrl });
+  const [schoolRows] = await probe.query(
+    'SELECT id, org_sourced_id FROM schools ORDER BY id',
+  );
+  const schools = schoolRows as { id: string; org_sourced_id: string }[];
+  if (schools.length < 2)
+    throw new Error(
+      'Seed the large trust first: DATABASE_URL=… npm run demo-data -- seed --size large',
+    );
+  const [[{ n: enrolments }]] = (await probe.query(
+    'SELECT COUNT(*) AS n FROM enrollments',
+  )) as unknown as [[{ n: number }]];
+  // The school with the most pupils, and one of its teaching groups.
+  const [[big]] = (await probe.query(
+    "SELECT school_id AS id FROM users WHERE role = 'student' GROUP BY school_id ORDER BY COUNT(*) DESC LIMIT 1",
+  )) as unknown as [[{ id: string }]];
+  const [[cls]] = (await probe.query(
+    "SELECT class_sourced_id AS id FROM enrollments WHERE school_id = ? AND role = 'student' GROUP BY class_sourced_id ORDER BY COUNT(*) DESC LIMIT 1",
+    [big.id],
+  )) as unknown as [[{ id: string }]];
+  await probe.end();
+  log(
+    `Database: ${db.host}:${db.port}/${db.database}, ${schools.length} schools, ${enrolments} enrolments`,
+  );
+
+  if (process.env['BENCH_SKIP_BUILD'] !== '1') {
+    log('Building the API…');
+    const b = spawnSync(
+      'npx',
+      ['nx', 'build', 'api', '--output-style=static'],
+      { cwd: root, stdio: 'ignore' },
+    );
+    if (b.status !== 0) throw new Error('nx build api failed');
+  }
+  const issuer = await startTestIssuer(PUBLIC);
+  const api = spawn(process.execPath, ['dist/apps/api/main.js'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      DATABASE_URL: dbUrl,
+      API_PORT: String(API_PORT),
+      API_PUBLIC_URL: PUBLIC,
+      API_AUDIENCE: PUBLIC,
+      AUTH_ISSUER: issuer.issuer,
+      AUTH_JWKS_URL: issuer.jwksUrl,
+      MIGRATE_ON_START: 'false',
+      SEED_DEMO_DATA: 'false',
+    },
+  });
+  children.push(api);
+  const baseline = fork(
+    join(__dirname, 'baseline-server.mjs'),
+    [dbUrl, String(BASELINE_PORT), PUBLIC],
+    { stdio: 'inherit' },
+  );
+  children.push(baseline);
+  await waitFor(`http://127.0.0.1:${API_PORT}/health`);
+  await waitFor(`http://127.0.0.1:${BASELINE_PORT}/`);
+
+  const schoolToken = await issuer.token({ school_ids: [big.id] });
+  const trustToken = await issuer.token(
+    { school_ids: schools.map((s) => s.id) },
+    { expiresIn: '2h' },
+  );
+  const apiHeaders = { authorization: `Bearer ${schoolToken}` };
+  const baseHeaders = { 'x-schools': big.id };
+
+  const results: string[] = [
+    '| Request | API req/s | Baseline req/s | Ratio | API p50 / p99 ms | Baseline p50 / p99 ms |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const path of [
+    `${BASE}/users?limit=100&filter=${encodeURIComponent("role='student'")}`,
+    `${BASE}/classes/${cls.id}/students?limit=100`,
+  ]) {
+    const a = await fetch(`http://127.0.0.1:${API_PORT}${path}`, {
+      headers: apiHeaders,
+    });
+    const b = await fetch(`http://127.0.0.1:${BASELINE_PORT}${path}`, {
+      headers: baseHeaders,
+    });
+    const [ja, jb] = [await a.json(), await b.json()];
+    if (
+      !isDeepStrictEqual(ja, jb) ||
+      a.headers.get('x-total-count') !== b.headers.get('x-total-count')
+    ) {
+      throw new Error(`API and baseline answer ${path} differently`);
+    }
+    log(
+      `Same JSON from both for ${path} (${(ja as { users: unknown[] }).users.length} users)`,
+    );
+    // Warm both, then measure API and baseline alternately, twice each.
+    await load(`http://127.0.0.1:${API_PORT}${path}`, apiHeaders);
+    await load(`http://127.0.0.1:${BASELINE_PORT}${path}`, baseHeaders);
+    const runs = {
+      api: [] as Awaited<ReturnType<typeof load>>[],
+      base: [] as Awaited<ReturnType<typeof load>>[],
+    };
+    for (let i = 0; i < 2; i++) {
+      runs.api.push(
+        await load(`http://127.0.0.1:${API_PORT}${path}`, apiHeaders),
+      );
+      runs.base.push(
+        await load(`http://127.0.0.1:${BASELINE_PORT}${path}`, baseHeaders),
+      );
+    }
+    const mean = (xs: { rps: number }[]) =>
+      xs.reduce((s, x) => s + x.rps, 0) / xs.length;
+    const [ra, rb] = [mean(runs.api), mean(runs.base)];
+    const label = path.includes('/students')
+      ? 'GET /classes/{id}/students?limit=100'
+      : "GET /users?limit=100&filter=role='student'";
+    results.push(
+      `| ${label} | ${ra.toFixed(0)} | ${rb.toFixed(0)} | ${(ra / rb).toFixed(2)}× | ${runs.api[1].p50} / ${runs.api[1].p99} | ${runs.base[1].p50} / ${runs.base[1].p99} |`,
+    );
+  }
+
+  // 2. Paging through every enrolment with limit=10000.
+  const page = async (offset: number, token: string) => {
+    const t0 = performance.now();
+    const r = await fetch(
+      `http://127.0.0.1:${API_PORT}${BASE}/enrollments?limit=10000&offset=${offset}`,
+      {
+        headers: { authorization: `Bearer ${token}` },
+      },
+    );
+    const body = (await r.json()) as { enrollments: unknown[] };
+    if (r.status !== 200) throw new Error(`page ${offset}: ${r.status}`);
+    return {
+      ms: performance.now() - t0,
+      n: body.enrollments.length,
+      total: Number(r.headers.get('x-total-count')),
+    };
+  };
+  const pageAll = async (token: string) => {
+    const times: number[] = [];
+    let rows = 0;
+    for (let offset = 0; ; offset += 10000) {
+      const p = await page(offset, token);
+      times.push(p.ms);
+      rows += p.n;
+      if (p.n < 10000) return { times, rows, total: p.total };
+    }
+  };
+  await pageAll(trustToken); // warm
+  const t0 = performance.now();
+  const paged = await pageAll(trustToken);
+  const apiMs = performance.now() - t0;
+  if (paged.rows !== paged.total)
+    throw new Error(`paged ${paged.rows} of ${paged.total}`);
+  const streamMs = await new Promise<number>((resolve, reject) => {
+    const conn = createConnection({
+      uri: dbUrl,
+      timezone: 'Z',
+      dateStrings: ['DATE'],
+    });
+    const s0 = performance.now();
+    let n = 0;
+    const ids = schools.map((s) => s.id);
+    conn
+      .query(
+        `SELECT t.school_id, t.sourced_id, t.status, t.date_last_modified, t.metadata, t.user_sourced_id, t.class_sourced_id, t.school_sourced_id, t.role, t.is_primary, t.begin_date, t.end_date FROM enrollments t WHERE t.school_id IN (${ids.map(() => '?').join(', ')}) ORDER BY t.sourced_id ASC, t.school_id ASC`,
+        ids,
+      )
+      .stream()
+      .on('data', () => n++)
+      .on('error', reject)
+      .on('end', () => {
+        conn.end();
+        if (n !== paged.total)
+          reject(new Error(`streamed ${n} rows, expected ${paged.total}`));
+        else resolve(performance.now() - s0);
+      });
+  });
+  const first = paged.times[0];
+  const lastFull = paged.times[paged.times.length - 2] ?? paged.times[0];
+
+  // 3. Memory: 8 clients paging at once.
+  const before = rss(api.pid!);
+  let peak = before.rss;
+  const sampler = setInterval(
+    () => (peak = Math.max(peak, rss(api.pid!).rss)),
+    50,
+  );
+  const m0 = performance.now();
+  await Promise.all(Array.from({ length: 8 }, () => pageAll(trustToken)));
+  const concurrentMs = performance.now() - m0;
+  clearInterval(sampler);
+  const hwm = rss(api.pid!).hwm;
+
+  log('');
+  log(
+    `Machine: ${(await import('node:os')).cpus().length} cores, Node ${process.version}; load: autocannon, ${connections} connections, ${seconds} s per run, mean of 2 runs`,
+  );
+  log('');
+  log(results.join('\n'));
+  log('');
+  log('| Paging all enrolments, limit=10000 | Value |');
+  log('|---|---|');
+  log(`| Rows (pages) | ${paged.rows} (${paged.times.length}) |`);
+  log(`| API, all pages | ${(apiMs / 1000).toFixed(2)} s |`);
+  log(`| mysql2 streaming the same rows | ${(streamMs / 1000).toFixed(2)} s |`);
+  log(`| Ratio API / streaming | ${(apiMs / streamMs).toFixed(2)}× |`);
+  log(
+    `| First page / last full page | ${first.toFixed(0)} ms / ${lastFull.toFixed(0)} ms (${(lastFull / first).toFixed(2)}×) |`,
+  );
+  log(
+    `| 8 clients paging at once: time, peak RSS of the API | ${(concurrentMs / 1000).toFixed(1)} s, ${peak.toFixed(0)} MB (VmHWM ${hwm.toFixed(0)} MB) |`,
+  );
+  await issuer.close();
+}
+
+main()
+  .catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    for (const c of children) c.kill('SIGTERM');
+    setTimeout(() => process.exit(), 500);
+  });

@@ -9,6 +9,8 @@ export function configureApp(
   config: PlatformConfig,
 ): void {
   app.enableShutdownHooks();
+  // Collections change between requests; hashing multi-megabyte pages for an ETag is waste.
+  app.getHttpAdapter().getInstance().set('etag', false);
   app.enableCors({
     origin: config.adminPublicUrl,
     exposedHeaders: ['X-Total-Count', 'Link'],

@@ -4,7 +4,8 @@ import {
   UnknownObjectError,
 } from '@oneroster/util-oneroster-query';
 import type { FieldDef, ResourceDef } from './resources';
-import { CursorCache } from './cursor-cache';
+import { CursorCache, PageCursor } from './cursor-cache';
+import { ReadAhead } from './read-ahead';
 import { T, Quote, Sql, filterSql, joinAnd, orderSql } from './sql';
 
 /**
@@ -54,6 +55,7 @@ export const linkedThrough =
   };
 
 const CHUNK = 900;
+const SAFE_PATH_SEGMENT = /^[A-Za-z0-9._~-]+$/;
 
 function isoDateTime(v: unknown): string {
   if (v instanceof Date) return v.toISOString();
@@ -72,6 +74,7 @@ function dateOnly(v: unknown): string {
 export class RosterReader {
   private readonly q: Quote;
   private readonly cursors = new CursorCache();
+  private readonly readAhead = new ReadAhead();
 
   constructor(
     private readonly ds: DataSource,
@@ -111,7 +114,31 @@ export class RosterReader {
     query: CheckedQuery,
     conditions: Condition[] = [],
   ): Promise<Page> {
-    if (scope.schoolIds.length === 0) return { records: [], total: 0 };
+    const { fields, rows, total } = await this.fetchPage(
+      scope,
+      resource,
+      query,
+      conditions,
+    );
+    return { records: await this.serialize(resource, fields, rows), total };
+  }
+
+  /** Drops pages read ahead, so that reads after a write see the write. */
+  invalidateReadAhead(): void {
+    this.readAhead.clear();
+  }
+
+  private async fetchPage(
+    scope: TenantScope,
+    resource: ResourceDef,
+    query: CheckedQuery,
+    conditions: Condition[],
+  ): Promise<{
+    fields: FieldDef[];
+    rows: Record<string, unknown>[];
+    total: number;
+  }> {
+    if (scope.schoolIds.length === 0) return { fields: [], rows: [], total: 0 };
     const q = this.q;
     const fields = this.selected(resource, query.fields);
     const where = this.where(scope, resource, query, conditions);
@@ -127,21 +154,25 @@ export class RosterReader {
       pageKey && query.offset > 0
         ? this.cursors.get(`${pageKey}\u0001${query.offset}`)
         : undefined;
+    const seekQuery = (c: PageCursor) => {
+      const cmp = query.orderBy === 'desc' ? '<' : '>';
+      const seek = `(${T}.${q('sourced_id')} ${cmp} ? OR (${T}.${q('sourced_id')} = ? AND ${T}.${q('school_id')} ${cmp} ?))`;
+      return this.ds.query(`${select} ${from} AND ${seek} ${order} LIMIT ?`, [
+        ...where.params,
+        c.sourcedId,
+        c.sourcedId,
+        c.schoolId,
+        query.limit,
+      ]) as Promise<Record<string, unknown>[]>;
+    };
     let rows: Record<string, unknown>[];
     let total: number;
     if (cursor) {
-      const cmp = query.orderBy === 'desc' ? '<' : '>';
-      const seek = `(${T}.${q('sourced_id')} ${cmp} ? OR (${T}.${q('sourced_id')} = ? AND ${T}.${q('school_id')} ${cmp} ?))`;
-      rows = await this.ds.query(
-        `${select} ${from} AND ${seek} ${order} LIMIT ?`,
-        [
-          ...where.params,
-          cursor.sourcedId,
-          cursor.sourcedId,
-          cursor.schoolId,
-          query.limit,
-        ],
+      const ahead = this.readAhead.take(
+        `${pageKey}\u0001${query.offset}\u0001${query.limit}`,
       );
+      rows =
+        (ahead && (await ahead.catch(() => null))) || (await seekQuery(cursor));
       total = cursor.total;
     } else {
       const [countRows, pageRows] = await Promise.all([
@@ -159,13 +190,23 @@ export class RosterReader {
     }
     const last = rows[rows.length - 1];
     if (pageKey && last && rows.length === query.limit) {
-      this.cursors.set(`${pageKey}\u0001${query.offset + query.limit}`, {
+      const next: PageCursor = {
         sourcedId: String(last['sourced_id']),
         schoolId: String(last['school_id']),
         total,
-      });
+      };
+      const nextOffset = query.offset + query.limit;
+      this.cursors.set(`${pageKey}\u0001${nextOffset}`, next);
+      // Bulk readers page straight through: fetch their next page while this one is sent.
+      if (query.limit >= ReadAhead.MIN_LIMIT && nextOffset < total) {
+        this.readAhead.offer(
+          `${pageKey}\u0001${nextOffset}\u0001${query.limit}`,
+          query.limit,
+          () => seekQuery(next),
+        );
+      }
     }
-    return { records: await this.serialize(resource, fields, rows), total };
+    return { fields, rows, total };
   }
 
   /** One object by sourcedId, or UnknownObjectError (also for another school's or the wrong subtype). */
@@ -239,8 +280,12 @@ export class RosterReader {
   }
 
   private ref(target: NonNullable<FieldDef['ref']>, sourcedId: string) {
+    // Most sourcedIds are URL-safe already (GUIDs); encode only the others.
+    const path = SAFE_PATH_SEGMENT.test(sourcedId)
+      ? sourcedId
+      : encodeURIComponent(sourcedId);
     return {
-      href: `${this.baseUrl}/${target.collection}/${encodeURIComponent(sourcedId)}`,
+      href: `${this.baseUrl}/${target.collection}/${path}`,
       sourcedId,
       type: target.type,
     };

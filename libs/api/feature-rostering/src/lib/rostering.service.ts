@@ -18,21 +18,28 @@ import {
   setPagingHeaders,
   warningPayload,
 } from '@oneroster/util-http';
+import { RowBudget } from './row-budget';
 
 export const ROSTERING_OPTIONS = Symbol('ROSTERING_OPTIONS');
 
 export interface RosteringOptions {
   /** Public base URL of the API, e.g. https://api.example.org (no trailing slash). */
   publicUrl: string;
+  /** Rows all collection responses in flight may hold together (default 30,000). */
+  maxRowsInFlight?: number;
 }
 
 /** Turns HTTP requests into tenant-scoped reads and OneRoster envelopes. */
 @Injectable()
 export class RosteringService {
+  private readonly budget: RowBudget;
+
   constructor(
     private readonly reader: RosterReader,
     @Inject(ROSTERING_OPTIONS) private readonly options: RosteringOptions,
-  ) {}
+  ) {
+    this.budget = new RowBudget(options.maxRowsInFlight ?? 30_000);
+  }
 
   scope(principal: Principal): TenantScope {
     return { schoolIds: principal.schoolIds };
@@ -50,6 +57,9 @@ export class RosteringService {
       parseCollectionQuery(req.query),
       fieldCatalogue(resource),
     );
+    // Held until the response is sent (or the connection drops).
+    const release = await this.budget.acquire(query.limit);
+    res.once('close', release);
     const page = await this.reader.list(
       this.scope(principal),
       resource,

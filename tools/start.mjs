@@ -7,7 +7,9 @@ import { extname, join, normalize, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 if (existsSync(join(root, '.env'))) process.loadEnvFile(join(root, '.env'));
+// The apps log warnings and errors only (LOG_LEVEL=log shows their start-up detail too).
 const env = {
+  LOG_LEVEL: 'warn',
   ...process.env,
   NX_DAEMON: 'false',
   NX_TUI: 'false',
@@ -100,8 +102,31 @@ const admin = createServer((req, res) => {
   });
   createReadStream(file).pipe(res);
 });
-admin.listen(adminPort, () => {
-  setTimeout(() => {
+async function healthy(url) {
+  for (let i = 0; i < 600; i++) {
+    try {
+      if ((await fetch(url)).ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+admin.listen(adminPort, async () => {
+  const up = await Promise.all([
+    healthy(`http://127.0.0.1:${apiPort}/health`),
+    healthy(`http://127.0.0.1:${authPort}/health`),
+  ]);
+  if (!up.every(Boolean)) {
+    console.error(
+      'The API or the auth server did not become healthy; stopping.',
+    );
+    stop(1);
+    return;
+  }
+  {
     console.log(`
   OneRoster Exchange is running
     API            http://localhost:${apiPort}/ims/oneroster/v1p1   (health: /health)
@@ -110,5 +135,5 @@ admin.listen(adminPort, () => {
     Admin portal   http://localhost:${adminPort}
   Demo sign-in and sandbox credentials: see README.md ("Demo data"). Ctrl-C stops everything.
 `);
-  }, 3000);
+  }
 });

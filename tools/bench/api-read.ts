@@ -17,6 +17,8 @@
 import { ChildProcess, fork, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
+import { randomUUID } from 'node:crypto';
+import { ALL_ONEROSTER_SCOPES } from '@oneroster/contracts';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { createConnection } from 'mysql2';
@@ -88,6 +90,37 @@ async function main() {
     "SELECT class_sourced_id AS id FROM enrollments WHERE school_id = ? AND role = 'student' GROUP BY class_sourced_id ORDER BY COUNT(*) DESC LIMIT 1",
     [big.id],
   )) as unknown as [[{ id: string }]];
+  // The API serves a token only the schools that approve its client now: register the
+  // test issuer's client as an application every school approves (once per database).
+  const [[integrator]] = (await probe.query(
+    'SELECT id FROM integrators ORDER BY id LIMIT 1',
+  )) as unknown as [[{ id: string }]];
+  const now = new Date();
+  await probe.query(
+    'INSERT IGNORE INTO applications (id, integrator_id, name, description, requested_scopes, redirect_uris, created_at, updated_at) VALUES (?, ?, ?, NULL, ?, ?, ?, ?)',
+    [
+      'test-client',
+      integrator.id,
+      'Benchmark client',
+      JSON.stringify(ALL_ONEROSTER_SCOPES),
+      '[]',
+      now,
+      now,
+    ],
+  );
+  for (const s of schools) {
+    await probe.query(
+      "INSERT INTO approvals (id, school_id, application_id, status, scopes, requested_at, decided_at, decided_by_account_id) SELECT ?, ?, 'test-client', 'approved', ?, ?, ?, NULL FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM approvals WHERE school_id = ? AND application_id = 'test-client')",
+      [
+        randomUUID(),
+        s.id,
+        JSON.stringify(ALL_ONEROSTER_SCOPES),
+        now,
+        now,
+        s.id,
+      ],
+    );
+  }
   await probe.end();
   log(
     `Database: ${db.host}:${db.port}/${db.database}, ${schools.length} schools, ${enrolments} enrolments`,

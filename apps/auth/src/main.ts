@@ -1,19 +1,25 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { describeDatabase, loadConfig } from '@oneroster/config';
+import { prepareDatabase } from '@oneroster/database';
 import { AppModule } from './app/app.module';
 import { configureApp } from './app/configure';
 
 async function bootstrap() {
   const config = loadConfig();
   const logger = new Logger('auth');
+  const prepared = await prepareDatabase(config);
+  if (prepared.migrationsApplied.length)
+    logger.log(`Migrations applied: ${prepared.migrationsApplied.join(', ')}`);
+  if (prepared.demo)
+    logger.log(`Demo trust seeded (${prepared.demo.clients.length} schools)`);
   const app = await NestFactory.create(AppModule.register(config), {
     logger: ['error', 'warn', 'log'],
   });
   configureApp(app, config);
   await app.listen(config.authPort);
   logger.log(
-    `Auth server on ${config.authPublicUrl} (Swagger UI: ${config.authPublicUrl}/docs) using ${describeDatabase(config.database)}`,
+    `Auth server on ${config.authPublicUrl} (issuer ${config.tokens.issuer}, Swagger UI: ${config.authPublicUrl}/docs) using ${describeDatabase(config.database)}`,
   );
 }
 

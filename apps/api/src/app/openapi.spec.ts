@@ -26,7 +26,7 @@ describe('OpenAPI document', () => {
     expect(doc).toEqual(readFileSync(FILE, 'utf8'));
   });
 
-  it('documents all 41 rostering endpoints with the OAuth2 scheme and errors', () => {
+  it('documents all 61 OneRoster 1.1 operations with the OAuth2 scheme and their errors', () => {
     const doc = JSON.parse(readFileSync(FILE, 'utf8')) as {
       paths: Record<
         string,
@@ -36,19 +36,25 @@ describe('OpenAPI document', () => {
         >
       >;
     };
-    const ops = Object.entries(doc.paths).filter(([p]) =>
-      p.startsWith('/ims/oneroster/v1p1/'),
-    );
-    expect(ops.length).toBe(41);
-    for (const [path, methods] of ops) {
-      const op = methods['get'];
-      expect({ path, security: op.security?.length }).toEqual({
+    const ops = Object.entries(doc.paths)
+      .filter(([p]) => p.startsWith('/ims/oneroster/v1p1/'))
+      .flatMap(([path, methods]) =>
+        Object.entries(methods).map(([method, op]) => ({ path, method, op })),
+      );
+    // 41 rostering GETs, 16 gradebook operations, 4 resources GETs.
+    expect(ops.length).toBe(61);
+    expect(ops.filter((o) => o.method === 'put')).toHaveLength(3);
+    expect(ops.filter((o) => o.method === 'delete')).toHaveLength(3);
+    for (const { path, method, op } of ops) {
+      expect({ path, method, security: op.security?.length }).toEqual({
         path,
+        method,
         security: 1,
       });
-      for (const code of ['200', '401', '403'])
-        expect({ path, has: code in op.responses }).toEqual({
+      for (const code of ['401', '403'])
+        expect({ path, method, has: code in op.responses }).toEqual({
           path,
+          method,
           has: true,
         });
     }

@@ -1,9 +1,18 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { ALL_ONEROSTER_SCOPES } from '@oneroster/contracts';
 import { DatabaseConfig, loadConfig } from '@oneroster/config';
 import { TestIssuer, startTestIssuer } from '@oneroster/api-testing';
 import { openDatabase, migrate, TestEngine } from '@oneroster/database';
 import { planTrust, seedDemoIfEmpty, TrustPlan } from '@oneroster/demo-data';
+import {
+  ApplicationEntity,
+  ApprovalEntity,
+  IntegratorEntity,
+  SchoolEntity,
+} from '@oneroster/entities';
 import { AppModule } from '../app/app.module';
 import { configureApp } from '../app/configure';
 
@@ -26,6 +35,7 @@ export async function startTestApi(engine: TestEngine): Promise<TestApi> {
     password: 'pw',
     sandboxClientSecret: 'secret',
   });
+  await approveTestClient(seedDs);
   await seedDs.destroy();
   const audience = 'http://api.test';
   const issuer = await startTestIssuer(audience);
@@ -52,4 +62,46 @@ export async function startTestApi(engine: TestEngine): Promise<TestApi> {
       await issuer.close();
     },
   };
+}
+
+export const TEST_CLIENT_ID = 'test-client';
+
+/**
+ * The API serves a token only the schools that approve its client now. The test issuer signs
+ * for client `test-client`: register it as an application of the sandbox integrator that
+ * every seeded school approves with every scope.
+ */
+export async function approveTestClient(ds: DataSource): Promise<void> {
+  if (
+    await ds.getRepository(ApplicationEntity).existsBy({ id: TEST_CLIENT_ID })
+  )
+    return;
+  const [integrator] = await ds
+    .getRepository(IntegratorEntity)
+    .find({ take: 1 });
+  const schools = await ds.getRepository(SchoolEntity).find();
+  const now = new Date();
+  await ds.transaction(async (em) => {
+    await em.insert(ApplicationEntity, {
+      id: TEST_CLIENT_ID,
+      integratorId: integrator.id,
+      name: 'API tests',
+      description: null,
+      requestedScopes: [...ALL_ONEROSTER_SCOPES],
+      redirectUris: [],
+      createdAt: now,
+      updatedAt: now,
+    });
+    for (const school of schools)
+      await em.insert(ApprovalEntity, {
+        id: randomUUID(),
+        schoolId: school.id,
+        applicationId: TEST_CLIENT_ID,
+        status: 'approved',
+        scopes: [...ALL_ONEROSTER_SCOPES],
+        requestedAt: now,
+        decidedAt: now,
+        decidedByAccountId: null,
+      });
+  });
 }

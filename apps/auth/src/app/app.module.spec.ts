@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { loadConfig } from '@oneroster/config';
@@ -9,7 +12,13 @@ describe('auth app', () => {
   let base: string;
 
   beforeAll(async () => {
-    const config = loadConfig({ DATABASE_URL: 'sqlite::memory:' });
+    const config = loadConfig({
+      DATABASE_URL: 'sqlite::memory:',
+      AUTH_SIGNING_KEY_FILE: join(
+        mkdtempSync(join(tmpdir(), 'oneroster-auth-key-')),
+        'key.json',
+      ),
+    });
     const moduleRef = await Test.createTestingModule({
       imports: [AppModule.register(config)],
     }).compile();

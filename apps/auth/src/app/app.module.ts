@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { PlatformConfig } from '@oneroster/config';
 import { DatabaseModule } from '@oneroster/database';
 import { HealthModule } from '@oneroster/feature-health';
+import { OidcModule, oidcSettingsFrom } from '@oneroster/feature-oidc';
 import { AUTH_VERSION } from './version';
 
 @Module({})
@@ -12,6 +13,7 @@ export class AppModule {
       imports: [
         DatabaseModule.forRoot(config.database),
         HealthModule.forService({ name: 'auth', version: AUTH_VERSION }),
+        OidcModule.register(oidcSettingsFrom(config)),
       ],
     };
   }

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { PlatformConfig } from '@oneroster/config';
 import { setupSwagger } from '@oneroster/feature-health';
+import { mountOidc } from '@oneroster/feature-oidc';
 import { AUTH_VERSION } from './version';
 
 /** Everything main.ts does to the app besides listening, shared with the tests. */
@@ -9,6 +10,7 @@ export function configureApp(
   config: PlatformConfig,
 ): void {
   app.enableShutdownHooks();
+  mountOidc(app);
   app.enableCors({ origin: config.adminPublicUrl });
   setupSwagger(app, {
     title: 'OneRoster Exchange authorization server',

@@ -15,6 +15,8 @@ export class RosteringModule {
   static register(options: RosteringOptions): DynamicModule {
     return {
       module: RosteringModule,
+      // Other OneRoster features (gradebook, resources) read through the same service.
+      global: true,
       controllers: ROSTERING_CONTROLLERS,
       providers: [
         { provide: ROSTERING_OPTIONS, useValue: options },
@@ -26,7 +28,7 @@ export class RosteringModule {
         },
         RosteringService,
       ],
-      exports: [RosterReader],
+      exports: [RosterReader, RosteringService, ROSTERING_OPTIONS],
     };
   }
 }

@@ -6,10 +6,13 @@ import {
   ResourceDef,
   RosterReader,
   TenantScope,
+  columnEquals,
   fieldCatalogue,
 } from '@oneroster/data-access-oneroster';
 import {
   BlankSelectionFieldError,
+  FilterExpr,
+  filterClauses,
   checkQuery,
   parseCollectionQuery,
 } from '@oneroster/util-oneroster-query';
@@ -21,6 +24,24 @@ import {
 import { RowBudget } from './row-budget';
 
 export const ROSTERING_OPTIONS = Symbol('ROSTERING_OPTIONS');
+
+export interface CollectionOptions {
+  /**
+   * Leave out records marked tobedeleted unless the filter names `status` or
+   * `dateLastModified` (a delta query): deleted gradebook objects vanish from reads, while
+   * delta consumers still see them go.
+   */
+  hideDeletedUnlessDelta?: boolean;
+}
+
+export function isDeltaQuery(filter: FilterExpr | null): boolean {
+  return (
+    !!filter &&
+    filterClauses(filter).some(
+      (c) => c.field === 'status' || c.field === 'dateLastModified',
+    )
+  );
+}
 
 export interface RosteringOptions {
   /** Public base URL of the API, e.g. https://api.example.org (no trailing slash). */
@@ -52,11 +73,15 @@ export class RosteringService {
     resource: ResourceDef,
     envelope: string,
     conditions: Condition[] = [],
+    options: CollectionOptions = {},
   ): Promise<Record<string, unknown>> {
     const query = checkQuery(
       parseCollectionQuery(req.query),
       fieldCatalogue(resource),
     );
+    if (options.hideDeletedUnlessDelta && !isDeltaQuery(query.filter)) {
+      conditions = [...conditions, columnEquals('status', 'active')];
+    }
     // Held until the response is sent (or the connection drops).
     const release = await this.budget.acquire(query.limit);
     res.once('close', release);

@@ -12,13 +12,16 @@ import {
   ForbiddenError,
   UnauthorisedRequestError,
 } from '@oneroster/util-oneroster-query';
+import { ApprovedSchools } from './approvals';
 import type { Principal } from './principal';
 
 /**
  * Access control for every route (registered as APP_GUARD). Rules enforced:
  * - deny by default: a route needs either the public marker or `@RequireScopes(...)`;
  * - 401 when the token is missing or does not verify, 403 when it lacks every scope the
- *   route accepts (any one of them suffices).
+ *   route accepts (any one of them suffices);
+ * - the token's schools are cut down to those whose approval of its client is live now
+ *   (see `ApprovedSchools`); 403 when no school approves the client any more.
  */
 export const SCOPES_METADATA = 'oneroster:scopes';
 
@@ -37,7 +40,10 @@ const TokenGuard = AuthGuard('oneroster-token');
 export class OneRosterAuthGuard implements CanActivate {
   private readonly token = new TokenGuard();
 
-  constructor(private readonly reflector: Reflector) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly approvals: ApprovedSchools,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
@@ -69,6 +75,14 @@ export class OneRosterAuthGuard implements CanActivate {
         `The access token lacks the scope this endpoint needs: ${anyOf.join(' or ')}`,
       );
     }
+    const approved = principal.clientId
+      ? await this.approvals.approvedSchoolsOf(principal.clientId)
+      : new Set<string>();
+    if (approved.size === 0)
+      throw new ForbiddenError(
+        'No school approves this client (its approval may have been revoked)',
+      );
+    principal.schoolIds = principal.schoolIds.filter((id) => approved.has(id));
     return true;
   }
 }

@@ -45,6 +45,21 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads the auth server settings', () => {
+    expect(loadConfig({}).auth).toEqual({
+      signingKey: null,
+      signingKeyFile: 'data/auth-signing-key.json',
+      trustProxy: false,
+      tokenRateLimit: 60,
+    });
+    expect(
+      loadConfig({ AUTH_TRUST_PROXY: 'true', AUTH_TOKEN_RATE_LIMIT: '0' }).auth,
+    ).toMatchObject({ trustProxy: true, tokenRateLimit: 0 });
+    expect(() => loadConfig({ AUTH_TOKEN_RATE_LIMIT: '-1' })).toThrow(
+      /AUTH_TOKEN_RATE_LIMIT/,
+    );
+  });
+
   it('names the variable in errors', () => {
     expect(() => loadConfig({ API_PORT: 'eighty' })).toThrow(/API_PORT/);
     expect(() => loadConfig({ SEED_DEMO_DATA: 'maybe' })).toThrow(

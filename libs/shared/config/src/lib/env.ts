@@ -17,12 +17,34 @@ export interface PlatformConfig {
   redisUrl: string | null;
   /** How the API checks access tokens (issued by the auth server). */
   tokens: { issuer: string; jwksUrl: string; audience: string };
+  /** The auth server's own settings. */
+  auth: AuthServerConfig;
   /** Password of every demo account and secret of the sandbox clients (demo data only). */
   demo: { password: string; sandboxClientSecret: string };
   logLevel: 'error' | 'warn' | 'log' | 'debug';
 }
 
+export interface AuthServerConfig {
+  /** ES256 private key as a JWK (JSON) or PKCS#8 PEM; unset: a key kept in `signingKeyFile`. */
+  signingKey: string | null;
+  /** Where the generated key is kept when `signingKey` is unset (created on first start). */
+  signingKeyFile: string;
+  /** Trust X-Forwarded-* headers (behind a TLS-terminating proxy). */
+  trustProxy: boolean;
+  /** Token requests allowed per client and IP address per minute (0: no limit). */
+  tokenRateLimit: number;
+}
+
 type Env = Record<string, string | undefined>;
+
+function count(env: Env, name: string, fallback: number): number {
+  const v = env[name];
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0)
+    throw new ConfigError(`${name} must be a whole number, got "${v}"`);
+  return n;
+}
 
 function bool(env: Env, name: string, fallback: boolean): boolean {
   const v = env[name];
@@ -97,6 +119,13 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     ),
     redisUrl: env['REDIS_URL'] || null,
     tokens: tokenConfig(env, apiPort, authPort),
+    auth: {
+      signingKey: env['AUTH_SIGNING_KEY'] || null,
+      signingKeyFile:
+        env['AUTH_SIGNING_KEY_FILE'] || 'data/auth-signing-key.json',
+      trustProxy: bool(env, 'AUTH_TRUST_PROXY', false),
+      tokenRateLimit: count(env, 'AUTH_TOKEN_RATE_LIMIT', 60),
+    },
     demo: {
       password: env['DEMO_PASSWORD'] || 'demo-password',
       sandboxClientSecret: env['SANDBOX_CLIENT_SECRET'] || 'sandbox-secret',

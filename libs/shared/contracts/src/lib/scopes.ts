@@ -39,3 +39,11 @@ export const SCOPE_DESCRIPTIONS: Record<OneRosterScope, string> = {
 
 export const isOneRosterScope = (s: string): s is OneRosterScope =>
   (ALL_ONEROSTER_SCOPES as readonly string[]).includes(s);
+
+/**
+ * Scopes of the platform itself, outside OneRoster. The gradebook change feed is read by a
+ * school's own MIS connector to collect what integrators wrote back.
+ */
+export const PLATFORM_SCOPES = {
+  gradebookChanges: 'urn:oneroster-exchange:scope:gradebook-changes.readonly',
+} as const;

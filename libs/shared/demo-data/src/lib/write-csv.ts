@@ -9,6 +9,14 @@ import { once } from 'node:events';
 import type { SchoolDataset } from './dataset';
 import { generateTrust } from './generate';
 import type { TrustPlan } from './plan';
+import {
+  CSV_FILES,
+  CSV_HEADERS,
+  CsvCell,
+  CsvFile,
+  csvField,
+  csvLine,
+} from '@oneroster/util-oneroster-csv';
 
 /**
  * Writes the trust as a OneRoster 1.1 bulk CSV set (CSV binding §8): manifest.csv and one
@@ -17,174 +25,12 @@ import type { TrustPlan } from './plan';
  * calendar) are written once. Schools are generated and written one at a time.
  */
 
-export const CSV_HEADERS = {
-  academicSessions: [
-    'sourcedId',
-    'status',
-    'dateLastModified',
-    'title',
-    'type',
-    'startDate',
-    'endDate',
-    'parentSourcedId',
-    'schoolYear',
-  ],
-  categories: ['sourcedId', 'status', 'dateLastModified', 'title'],
-  classes: [
-    'sourcedId',
-    'status',
-    'dateLastModified',
-    'title',
-    'grades',
-    'courseSourcedId',
-    'classCode',
-    'classType',
-    'location',
-    'schoolSourcedId',
-    'termSourcedIds',
-    'subjects',
-    'subjectCodes',
-    'periods',
-  ],
-  classResources: [
-    'sourcedId',
-    'status',
-    'dateLastModified',
-    'title',
-    'classSourcedId',
-    'resourceSourcedId',
-  ],
-  courses: [
-    'sourcedId',
-    'status',
-    'dateLastModified',
-    'schoolYearSourcedId',
-    'title',
-    'courseCode',
-    'grades',
-    'orgSourcedId',
-    'subjects',
-    'subjectCodes',
-  ],
-  courseResources: [
-    'sourcedId',
-    'status',
-    'dateLastModified',
-    'title',
-    'courseSourcedId',
-    'resourceSourcedId',
-  ],
-  demographics: [
-    'sourcedId',
-    'status',
-    'dateLastModified',
-    'birthDate',
-    'sex',
-    'americanIndianOrAlaskaNative',
-    'asian',
-    'blackOrAfricanAmerican',
-    'nativeHawaiianOrOtherPacificIslander',
-    'white',
-    'demographicRaceTwoOrMoreRaces',
-    'hispanicOrLatinoEthnicity',
-    'countryOfBirthCode',
-    'stateOfBirthAbbreviation',
-    'cityOfBirth',
-    'publicSchoolResidenceStatus',
-  ],
-  enrollments: [
-    'sourcedId',
-    'status',
-    'dateLastModified',
-    'classSourcedId',
-    'schoolSourcedId',
-    'userSourcedId',
-    'role',
-    'primary',
-    'beginDate',
-    'endDate',
-  ],
-  lineItems: [
-    'sourcedId',
-    'status',
-    'dateLastModified',
-    'title',
-    'description',
-    'assignDate',
-    'dueDate',
-    'classSourcedId',
-    'categorySourcedId',
-    'gradingPeriodSourcedId',
-    'resultValueMin',
-    'resultValueMax',
-  ],
-  orgs: [
-    'sourcedId',
-    'status',
-    'dateLastModified',
-    'name',
-    'type',
-    'identifier',
-    'parentSourcedId',
-  ],
-  resources: [
-    'sourcedId',
-    'status',
-    'dateLastModified',
-    'vendorResourceId',
-    'title',
-    'roles',
-    'importance',
-    'vendorId',
-    'applicationId',
-  ],
-  results: [
-    'sourcedId',
-    'status',
-    'dateLastModified',
-    'lineItemSourcedId',
-    'studentSourcedId',
-    'scoreStatus',
-    'score',
-    'scoreDate',
-    'comment',
-  ],
-  users: [
-    'sourcedId',
-    'status',
-    'dateLastModified',
-    'enabledUser',
-    'orgSourcedIds',
-    'role',
-    'username',
-    'userIds',
-    'givenName',
-    'familyName',
-    'middleName',
-    'identifier',
-    'email',
-    'sms',
-    'phone',
-    'agentSourcedIds',
-    'grades',
-    'password',
-  ],
-} as const;
+// The header definitions and RFC 4180 writing are the CSV binding's own (one spelling of
+// every header in the workspace).
+export { CSV_FILES, CSV_HEADERS, csvField, csvLine };
+export type { CsvFile };
 
-export type CsvFile = keyof typeof CSV_HEADERS;
-export const CSV_FILES = Object.keys(CSV_HEADERS).sort() as CsvFile[];
-
-type Cell = string | number | boolean | null | undefined | readonly string[];
-
-/** One RFC 4180 field: lists become comma-joined, anything with a comma, quote or newline is quoted. */
-export function csvField(value: Cell): string {
-  if (value === null || value === undefined) return '';
-  const text = Array.isArray(value) ? value.join(',') : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export const csvLine = (cells: readonly Cell[]): string =>
-  cells.map(csvField).join(',') + '\n';
+type Cell = CsvCell;
 
 const dateOnly = (d: Date) => d.toISOString().slice(0, 10);
 

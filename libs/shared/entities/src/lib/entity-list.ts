@@ -3,6 +3,7 @@ import { ClassEntity } from './oneroster/class.entity';
 import { CourseEntity } from './oneroster/course.entity';
 import { DemographicsEntity } from './oneroster/demographics.entity';
 import { EnrollmentEntity } from './oneroster/enrollment.entity';
+import { GradebookChangeEntity } from './oneroster/gradebook-change.entity';
 import {
   CategoryEntity,
   LineItemEntity,
@@ -31,6 +32,7 @@ import {
   IntegratorEntity,
   OAuthClientEntity,
 } from './platform/integrator.entity';
+import { OidcModelEntity } from './platform/oidc-model.entity';
 import { SchoolEntity } from './platform/school.entity';
 
 /** Every OneRoster table, in dependency order (referenced before referencing). */
@@ -53,6 +55,9 @@ export const ONEROSTER_ENTITIES = [
   CourseResourceEntity,
 ] as const;
 
+/** Records the platform keeps about OneRoster data (not OneRoster objects themselves). */
+export const ONEROSTER_LOG_ENTITIES = [GradebookChangeEntity] as const;
+
 export const PLATFORM_ENTITIES = [
   SchoolEntity,
   IntegratorEntity,
@@ -62,7 +67,12 @@ export const PLATFORM_ENTITIES = [
   AccountEntity,
   AccountSchoolRoleEntity,
   AuditEventEntity,
+  OidcModelEntity,
 ] as const;
 
 /** The explicit entity list handed to TypeORM (globs break once Nx bundles the apps). */
-export const ALL_ENTITIES = [...ONEROSTER_ENTITIES, ...PLATFORM_ENTITIES];
+export const ALL_ENTITIES = [
+  ...ONEROSTER_ENTITIES,
+  ...ONEROSTER_LOG_ENTITIES,
+  ...PLATFORM_ENTITIES,
+];

@@ -1,0 +1,257 @@
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import {
+  SignJWT,
+  exportJWK,
+  exportSPKI,
+  generateKeyPair,
+  importJWK,
+} from 'jose';
+import { createServer } from 'node:net';
+import type { DataSource } from 'typeorm';
+import { DatabaseConfig, loadConfig } from '@oneroster/config';
+import {
+  DatabaseModule,
+  migrate,
+  openDatabase,
+  testEngines,
+} from '@oneroster/database';
+import {
+  DemoCredentials,
+  planTrust,
+  seedDemoIfEmpty,
+} from '@oneroster/demo-data';
+import { ApprovalEntity, OAuthClientEntity } from '@oneroster/entities';
+// The real authorization server, composed here so the API is tested against the tokens it
+// issues (apps may not import each other; this test deliberately spans both).
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import {
+  mountOidc,
+  OidcModule,
+  oidcSettingsFrom,
+} from '@oneroster/feature-oidc';
+import { AppModule } from '../app/app.module';
+import { configureApp } from '../app/configure';
+
+const AUDIENCE = 'http://api.test';
+const SECRET = 'approvals-secret';
+const BASE = '/ims/oneroster/v1p1';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe.each(testEngines('api_approvals', { sqliteFile: true }))(
+  'API with tokens of the auth server, on $name',
+  (engine) => {
+    let database: DatabaseConfig;
+    let demo: DemoCredentials;
+    let ds: DataSource;
+    let auth: INestApplication;
+    let api: INestApplication;
+    let apiUrl: string;
+    let issuer: string;
+    let signingJwk: Record<string, unknown>;
+    const plan = planTrust({ size: 'demo' });
+    const [schoolA, schoolB] = plan.schools;
+
+    beforeAll(async () => {
+      database = await engine.config();
+      ds = await openDatabase(database);
+      await migrate(ds);
+      const seeded = await seedDemoIfEmpty(ds, {
+        size: 'demo',
+        password: 'pw',
+        sandboxClientSecret: SECRET,
+      });
+      if (!seeded) throw new Error('expected an empty database');
+      demo = seeded;
+      const { privateKey } = await generateKeyPair('ES256', {
+        extractable: true,
+      });
+      signingJwk = { ...(await exportJWK(privateKey)), kid: 'auth-test-key' };
+      const authPort = await freePort();
+      const config = loadConfig({
+        AUTH_PUBLIC_URL: `http://127.0.0.1:${authPort}`,
+        API_PUBLIC_URL: AUDIENCE,
+        AUTH_SIGNING_KEY: JSON.stringify(signingJwk),
+      });
+      issuer = config.tokens.issuer;
+      const authRef = await Test.createTestingModule({
+        imports: [
+          DatabaseModule.forRoot(database),
+          OidcModule.register(oidcSettingsFrom(config)),
+        ],
+      }).compile();
+      auth = authRef.createNestApplication({ logger: ['error'] });
+      mountOidc(auth);
+      await auth.listen(authPort, '127.0.0.1');
+      const apiRef = await Test.createTestingModule({
+        imports: [AppModule.register({ ...config, database })],
+      }).compile();
+      api = apiRef.createNestApplication({ logger: ['error'] });
+      configureApp(api, config);
+      await api.listen(0, '127.0.0.1');
+      apiUrl = (await api.getUrl()).replace('[::1]', '127.0.0.1');
+    }, 120_000);
+
+    afterAll(async () => {
+      await api?.close();
+      await auth?.close();
+      await ds?.destroy();
+    });
+
+    const clientOf = (schoolId: string) =>
+      demo.clients.find((c) => c.schoolId === schoolId)?.clientId ?? '';
+
+    async function tokenFor(schoolId: string): Promise<string> {
+      const res = await fetch(`${issuer}/token`, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${clientOf(schoolId)}:${SECRET}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: 'grant_type=client_credentials',
+      });
+      expect(res.status).toBe(200);
+      return String(
+        ((await res.json()) as Record<string, unknown>)['access_token'],
+      );
+    }
+
+    const get = async (path: string, token: string) => {
+      const res = await fetch(`${apiUrl}${BASE}${path}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      return {
+        status: res.status,
+        body: (await res.json()) as Record<string, unknown>,
+      };
+    };
+
+    it('accepts a token of the auth server and reads only its school', async () => {
+      const token = await tokenFor(schoolA.schoolId);
+      const schools = await get('/schools', token);
+      expect(schools.status).toBe(200);
+      const ids = (schools.body['orgs'] as { sourcedId: string }[]).map(
+        (o) => o.sourcedId,
+      );
+      expect(ids).toEqual([schoolA.orgSourcedId]);
+      expect(
+        (await get(`/schools/${schoolB.orgSourcedId}`, token)).status,
+      ).toBe(404);
+      expect(
+        (await get(`/schools/${schoolA.orgSourcedId}`, token)).status,
+      ).toBe(200);
+    });
+
+    it('refuses a token already issued within 5 seconds of the revocation', async () => {
+      const token = await tokenFor(schoolB.schoolId);
+      expect((await get('/schools', token)).status).toBe(200);
+      const { applicationId } = await ds
+        .getRepository(OAuthClientEntity)
+        .findOneByOrFail({ clientId: clientOf(schoolB.schoolId) });
+      const approvals = ds.getRepository(ApprovalEntity);
+      await approvals.update(
+        { schoolId: schoolB.schoolId, applicationId },
+        { status: 'revoked' },
+      );
+      try {
+        const revokedAt = Date.now();
+        let status = 200;
+        while (status === 200 && Date.now() - revokedAt < 6_000) {
+          status = (await get('/schools', token)).status;
+          if (status === 200) await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(status).toBe(403);
+        expect(Date.now() - revokedAt).toBeLessThan(5_000);
+        // The other school's client is untouched.
+        const other = await tokenFor(schoolA.schoolId);
+        expect((await get('/schools', other)).status).toBe(200);
+      } finally {
+        await approvals.update(
+          { schoolId: schoolB.schoolId, applicationId },
+          { status: 'approved' },
+        );
+      }
+    });
+
+    describe('refuses forged tokens with 401', () => {
+      const claims = () => ({
+        school_ids: [schoolA.schoolId],
+        client_id: clientOf(schoolA.schoolId),
+        scope:
+          'https://purl.imsglobal.org/spec/or/v1p1/scope/roster-core.readonly',
+      });
+      const b64 = (o: unknown) =>
+        Buffer.from(JSON.stringify(o)).toString('base64url');
+
+      it('alg none', async () => {
+        const now = Math.floor(Date.now() / 1000);
+        const token = `${b64({ alg: 'none', typ: 'at+jwt' })}.${b64({
+          ...claims(),
+          iss: issuer,
+          aud: AUDIENCE,
+          iat: now,
+          exp: now + 300,
+        })}.`;
+        expect((await get('/schools', token)).status).toBe(401);
+      });
+
+      it('HS256 signed with the public key', async () => {
+        const publicJwk = { ...signingJwk };
+        delete publicJwk['d'];
+        const pem = await exportSPKI(
+          (await importJWK({ ...publicJwk, alg: 'ES256' }, 'ES256', {
+            extractable: true,
+          })) as CryptoKey,
+        );
+        const token = await new SignJWT(claims())
+          .setProtectedHeader({
+            alg: 'HS256',
+            typ: 'at+jwt',
+            kid: 'auth-test-key',
+          })
+          .setIssuer(issuer)
+          .setAudience(AUDIENCE)
+          .setIssuedAt()
+          .setExpirationTime('5m')
+          .sign(new TextEncoder().encode(pem));
+        expect((await get('/schools', token)).status).toBe(401);
+      });
+
+      it('an unknown kid', async () => {
+        const { privateKey } = await generateKeyPair('ES256');
+        const token = await new SignJWT(claims())
+          .setProtectedHeader({
+            alg: 'ES256',
+            typ: 'at+jwt',
+            kid: 'unknown-key',
+          })
+          .setIssuer(issuer)
+          .setAudience(AUDIENCE)
+          .setIssuedAt()
+          .setExpirationTime('5m')
+          .sign(privateKey);
+        expect((await get('/schools', token)).status).toBe(401);
+      });
+
+      it('an ID token (no at+jwt type, audience the client) signed by the real key', async () => {
+        const key = await importJWK({ ...signingJwk, alg: 'ES256' }, 'ES256');
+        const token = await new SignJWT({ ...claims(), nonce: 'n' })
+          .setProtectedHeader({ alg: 'ES256', kid: 'auth-test-key' })
+          .setIssuer(issuer)
+          .setAudience(clientOf(schoolA.schoolId))
+          .setSubject('someone')
+          .setIssuedAt()
+          .setExpirationTime('5m')
+          .sign(key);
+        expect((await get('/schools', token)).status).toBe(401);
+      });
+    });
+  },
+);

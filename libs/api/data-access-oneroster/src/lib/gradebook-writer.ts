@@ -1,0 +1,595 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Metadata, ScoreStatus } from '@oneroster/contracts';
+import {
+  AcademicSessionEntity,
+  CategoryEntity,
+  ClassEntity,
+  ClassTermEntity,
+  GradebookChangeEntity,
+  LineItemEntity,
+  ResultEntity,
+  UserEntity,
+} from '@oneroster/entities';
+import {
+  UnknownObjectError,
+  UnprocessableDataError,
+} from '@oneroster/util-oneroster-query';
+import { KeyedMutex } from './keyed-mutex';
+import type { TenantScope } from './reader';
+
+/**
+ * Gradebook writes (PUT creates or replaces, DELETE marks deleted) for the caller's schools.
+ * Rules enforced:
+ * - an object's school is the school of the row it replaces, else of what it references
+ *   (a line item's class, a result's line item); references must exist, active, in that
+ *   school, else 422 and nothing is written;
+ * - every write is one transaction that also records a gradebook change (who, when, the
+ *   object before and after);
+ * - writes of one school are serialised (an in-process queue, and on MySQL a lock on the
+ *   school's row for other instances), so change ids grow in commit order within a school
+ *   and concurrent PUTs of the same object apply one after the other: the last writer wins;
+ * - deleting a line item deletes its results too.
+ * Defaults for what real consumers leave out are documented with each input type.
+ */
+export interface Actor {
+  clientId: string | null;
+  integratorId: string | null;
+  userId: string | null;
+}
+
+export interface CategoryInput {
+  title: string;
+  metadata: Metadata | null;
+}
+
+/** Left out: category → the school's "Uncategorised" category (created when needed);
+ * gradingPeriod → the grading period of the class's terms that contains the assign date,
+ * else the class's first term; assignDate → now; dueDate → assignDate;
+ * resultValueMin → 0; resultValueMax → 100. */
+export interface LineItemInput {
+  title: string;
+  description: string | null;
+  assignDate: Date | null;
+  dueDate: Date | null;
+  classSourcedId: string;
+  categorySourcedId: string | null;
+  gradingPeriodSourcedId: string | null;
+  resultValueMin: number | null;
+  resultValueMax: number | null;
+  metadata: Metadata | null;
+}
+
+/** Left out: score → 0 when the status is exempt or not submitted; scoreDate → today (UTC). */
+export interface ResultInput {
+  lineItemSourcedId: string;
+  studentSourcedId: string;
+  scoreStatus: ScoreStatus;
+  score: number | null;
+  scoreDate: string | null;
+  comment: string | null;
+  metadata: Metadata | null;
+}
+
+export type GradebookKind = 'category' | 'lineItem' | 'result';
+
+export interface WriteOutcome {
+  created: boolean;
+  object: Record<string, unknown>;
+}
+
+export const UNCATEGORISED_SOURCED_ID = 'uncategorised';
+
+type AnyRow = CategoryEntity | LineItemEntity | ResultEntity;
+
+const ENTITY = {
+  category: CategoryEntity,
+  lineItem: LineItemEntity,
+  result: ResultEntity,
+} as const;
+
+export class GradebookWriter {
+  private readonly queue = new KeyedMutex();
+  private readonly isMysql: boolean;
+
+  constructor(
+    private readonly ds: DataSource,
+    /** Absolute base URL of the OneRoster API, for GUIDRef hrefs in the change log. */
+    private readonly baseUrl: string,
+    /** Called after every committed write (e.g. to drop read-ahead pages). */
+    private readonly afterWrite: () => void = () => undefined,
+  ) {
+    this.isMysql = ds.options.type === 'mysql' || ds.options.type === 'mariadb';
+  }
+
+  putCategory(
+    scope: TenantScope,
+    actor: Actor,
+    sourcedId: string,
+    input: CategoryInput,
+  ): Promise<WriteOutcome> {
+    return this.write(
+      scope,
+      actor,
+      'category',
+      sourcedId,
+      async (existing) => {
+        if (existing) return existing.schoolId;
+        if (scope.schoolIds.length === 1) return scope.schoolIds[0];
+        throw new UnprocessableDataError(
+          'A new category belongs to no school by itself: use a token for exactly one school to create it',
+        );
+      },
+      async (_em, schoolId) => ({
+        schoolId,
+        sourcedId,
+        title: input.title,
+        metadata: input.metadata,
+      }),
+    );
+  }
+
+  putLineItem(
+    scope: TenantScope,
+    actor: Actor,
+    sourcedId: string,
+    input: LineItemInput,
+  ): Promise<WriteOutcome> {
+    return this.write(
+      scope,
+      actor,
+      'lineItem',
+      sourcedId,
+      async (existing) =>
+        existing?.schoolId ??
+        (await this.schoolOf(
+          scope,
+          ClassEntity,
+          input.classSourcedId,
+          'class',
+        )),
+      async (em, schoolId) => {
+        const cls = await em.findOneBy(ClassEntity, {
+          schoolId,
+          sourcedId: input.classSourcedId,
+          status: 'active',
+        });
+        if (!cls)
+          throw new UnprocessableDataError(
+            `lineItem.class: class ${input.classSourcedId} does not exist in this school`,
+          );
+        const assignDate = input.assignDate ?? new Date();
+        const categorySourcedId =
+          input.categorySourcedId ?? (await this.uncategorised(em, schoolId));
+        if (input.categorySourcedId) {
+          const category = await em.findOneBy(CategoryEntity, {
+            schoolId,
+            sourcedId: input.categorySourcedId,
+            status: 'active',
+          });
+          if (!category)
+            throw new UnprocessableDataError(
+              `lineItem.category: category ${input.categorySourcedId} does not exist in this school`,
+            );
+        }
+        let gradingPeriodSourcedId = input.gradingPeriodSourcedId;
+        if (gradingPeriodSourcedId) {
+          const session = await em.findOneBy(AcademicSessionEntity, {
+            schoolId,
+            sourcedId: gradingPeriodSourcedId,
+            status: 'active',
+          });
+          if (!session)
+            throw new UnprocessableDataError(
+              `lineItem.gradingPeriod: academic session ${gradingPeriodSourcedId} does not exist in this school`,
+            );
+        } else {
+          gradingPeriodSourcedId = await this.derivedGradingPeriod(
+            em,
+            schoolId,
+            cls.sourcedId,
+            assignDate,
+          );
+        }
+        const min = input.resultValueMin ?? 0;
+        const max = input.resultValueMax ?? 100;
+        if (max < min)
+          throw new UnprocessableDataError(
+            'lineItem.resultValueMax is below resultValueMin',
+          );
+        return {
+          schoolId,
+          sourcedId,
+          title: input.title,
+          description: input.description,
+          assignDate,
+          dueDate: input.dueDate ?? assignDate,
+          classSourcedId: cls.sourcedId,
+          categorySourcedId,
+          gradingPeriodSourcedId,
+          resultValueMin: min,
+          resultValueMax: max,
+          metadata: input.metadata,
+        };
+      },
+    );
+  }
+
+  putResult(
+    scope: TenantScope,
+    actor: Actor,
+    sourcedId: string,
+    input: ResultInput,
+  ): Promise<WriteOutcome> {
+    return this.write(
+      scope,
+      actor,
+      'result',
+      sourcedId,
+      async (existing) =>
+        existing?.schoolId ??
+        (await this.schoolOf(
+          scope,
+          LineItemEntity,
+          input.lineItemSourcedId,
+          'lineItem',
+        )),
+      async (em, schoolId) => {
+        const lineItem = await em.findOneBy(LineItemEntity, {
+          schoolId,
+          sourcedId: input.lineItemSourcedId,
+          status: 'active',
+        });
+        if (!lineItem)
+          throw new UnprocessableDataError(
+            `result.lineItem: line item ${input.lineItemSourcedId} does not exist in this school`,
+          );
+        const student = await em.findOneBy(UserEntity, {
+          schoolId,
+          sourcedId: input.studentSourcedId,
+          status: 'active',
+        });
+        if (!student)
+          throw new UnprocessableDataError(
+            `result.student: user ${input.studentSourcedId} does not exist in this school`,
+          );
+        if (student.role !== 'student')
+          throw new UnprocessableDataError(
+            `result.student: user ${input.studentSourcedId} is not a student`,
+          );
+        let score = input.score;
+        if (score === null) {
+          if (
+            input.scoreStatus !== 'exempt' &&
+            input.scoreStatus !== 'not submitted'
+          ) {
+            throw new UnprocessableDataError(
+              `result.score is required when scoreStatus is ${input.scoreStatus}`,
+            );
+          }
+          score = 0;
+        }
+        return {
+          schoolId,
+          sourcedId,
+          lineItemSourcedId: lineItem.sourcedId,
+          studentSourcedId: student.sourcedId,
+          scoreStatus: input.scoreStatus,
+          score,
+          scoreDate: input.scoreDate ?? new Date().toISOString().slice(0, 10),
+          comment: input.comment,
+          metadata: input.metadata,
+        };
+      },
+    );
+  }
+
+  /** Marks the object deleted (and a line item's results); UnknownObjectError when there is none. */
+  async delete(
+    scope: TenantScope,
+    actor: Actor,
+    kind: GradebookKind,
+    sourcedId: string,
+  ): Promise<void> {
+    const existing = await this.find(this.ds.manager, scope, kind, sourcedId);
+    if (!existing || existing.status !== 'active')
+      throw new UnknownObjectError(`Unknown object: ${kind} ${sourcedId}`);
+    const schoolId = existing.schoolId;
+    await this.inSchool(schoolId, async (em) => {
+      const now = new Date();
+      const row = await em.findOneBy(ENTITY[kind], { schoolId, sourcedId });
+      if (!row || row.status !== 'active')
+        throw new UnknownObjectError(`Unknown object: ${kind} ${sourcedId}`);
+      const targets: [GradebookKind, AnyRow][] = [[kind, row]];
+      if (kind === 'lineItem') {
+        const results = await em.findBy(ResultEntity, {
+          schoolId,
+          lineItemSourcedId: sourcedId,
+          status: 'active',
+        });
+        for (const r of results) targets.push(['result', r]);
+      }
+      for (const [k, r] of targets) {
+        const before = this.json(k, r);
+        await em.update(
+          ENTITY[k],
+          { schoolId, sourcedId: r.sourcedId },
+          { status: 'tobedeleted', dateLastModified: now },
+        );
+        await this.record(
+          em,
+          actor,
+          k,
+          schoolId,
+          r.sourcedId,
+          'deleted',
+          before,
+          {
+            ...before,
+            status: 'tobedeleted',
+            dateLastModified: now.toISOString(),
+          },
+          now,
+        );
+      }
+    });
+    this.afterWrite();
+  }
+
+  private async write(
+    scope: TenantScope,
+    actor: Actor,
+    kind: GradebookKind,
+    sourcedId: string,
+    schoolFor: (existing: AnyRow | null) => Promise<string>,
+    build: (
+      em: EntityManager,
+      schoolId: string,
+    ) => Promise<Record<string, unknown>>,
+  ): Promise<WriteOutcome> {
+    if (scope.schoolIds.length === 0)
+      throw new UnprocessableDataError(
+        'The access token names no school this application may write to',
+      );
+    const schoolId = await schoolFor(
+      await this.find(this.ds.manager, scope, kind, sourcedId),
+    );
+    let outcome: WriteOutcome | undefined;
+    await this.inSchool(schoolId, async (em) => {
+      const existing = (await em.findOneBy(ENTITY[kind], {
+        schoolId,
+        sourcedId,
+      })) as AnyRow | null;
+      const now = new Date();
+      const values = {
+        ...(await build(em, schoolId)),
+        status: 'active' as const,
+        dateLastModified: now,
+      };
+      if (existing)
+        await em.update(ENTITY[kind], { schoolId, sourcedId }, values);
+      else await em.insert(ENTITY[kind], values);
+      const after = (await em.findOneByOrFail(ENTITY[kind], {
+        schoolId,
+        sourcedId,
+      })) as AnyRow;
+      const live = existing?.status === 'active' ? existing : null;
+      const before = live ? this.json(kind, live) : null;
+      const afterJson = this.json(kind, after);
+      await this.record(
+        em,
+        actor,
+        kind,
+        schoolId,
+        sourcedId,
+        live ? 'replaced' : 'created',
+        before,
+        afterJson,
+        now,
+      );
+      outcome = { created: !live, object: afterJson };
+    });
+    this.afterWrite();
+    if (!outcome) throw new Error('write produced no outcome');
+    return outcome;
+  }
+
+  /** Serialises the school's writes: in this process, and on MySQL across instances. */
+  private inSchool(
+    schoolId: string,
+    work: (em: EntityManager) => Promise<void>,
+  ): Promise<void> {
+    // SQLite has one writer for the whole file: one queue for all schools.
+    return this.queue.run(this.isMysql ? schoolId : '*', () =>
+      this.ds.transaction(async (em) => {
+        if (this.isMysql)
+          await em.query('SELECT id FROM schools WHERE id = ? FOR UPDATE', [
+            schoolId,
+          ]);
+        await work(em);
+      }),
+    );
+  }
+
+  private async find(
+    em: EntityManager,
+    scope: TenantScope,
+    kind: GradebookKind,
+    sourcedId: string,
+  ): Promise<AnyRow | null> {
+    const rows = (await em
+      .getRepository(ENTITY[kind])
+      .createQueryBuilder('t')
+      .where('t.schoolId IN (:...schools)', { schools: scope.schoolIds })
+      .andWhere('t.sourcedId = :sourcedId', { sourcedId })
+      .orderBy('t.schoolId')
+      .getMany()) as AnyRow[];
+    return rows.find((r) => r.status === 'active') ?? rows[0] ?? null;
+  }
+
+  private async schoolOf(
+    scope: TenantScope,
+    entity: typeof ClassEntity | typeof LineItemEntity,
+    sourcedId: string,
+    label: string,
+  ): Promise<string> {
+    const row = await this.ds
+      .getRepository(entity)
+      .createQueryBuilder('t')
+      .where('t.schoolId IN (:...schools)', { schools: scope.schoolIds })
+      .andWhere('t.sourcedId = :sourcedId', { sourcedId })
+      .andWhere("t.status = 'active'")
+      .orderBy('t.schoolId')
+      .getOne();
+    if (!row)
+      throw new UnprocessableDataError(
+        `${label} ${sourcedId} does not exist in the schools this token may write to`,
+      );
+    return row.schoolId;
+  }
+
+  private async uncategorised(
+    em: EntityManager,
+    schoolId: string,
+  ): Promise<string> {
+    const existing = await em.findOneBy(CategoryEntity, {
+      schoolId,
+      sourcedId: UNCATEGORISED_SOURCED_ID,
+    });
+    if (!existing) {
+      await em.insert(CategoryEntity, {
+        schoolId,
+        sourcedId: UNCATEGORISED_SOURCED_ID,
+        status: 'active',
+        dateLastModified: new Date(),
+        metadata: null,
+        title: 'Uncategorised',
+      });
+    } else if (existing.status !== 'active') {
+      await em.update(
+        CategoryEntity,
+        { schoolId, sourcedId: UNCATEGORISED_SOURCED_ID },
+        { status: 'active', dateLastModified: new Date() },
+      );
+    }
+    return UNCATEGORISED_SOURCED_ID;
+  }
+
+  private async derivedGradingPeriod(
+    em: EntityManager,
+    schoolId: string,
+    classSourcedId: string,
+    at: Date,
+  ): Promise<string> {
+    const terms = await em.find(ClassTermEntity, {
+      where: { schoolId, classSourcedId },
+      order: { position: 'ASC' },
+    });
+    if (terms.length === 0)
+      throw new UnprocessableDataError(
+        'lineItem.gradingPeriod is required: the class has no terms to derive it from',
+      );
+    const day = at.toISOString().slice(0, 10);
+    for (const term of terms) {
+      const periods = await em.find(AcademicSessionEntity, {
+        where: {
+          schoolId,
+          parentSourcedId: term.termSourcedId,
+          type: 'gradingPeriod',
+          status: 'active',
+        },
+        order: { startDate: 'ASC' },
+      });
+      const containing = periods.find(
+        (p) => p.startDate <= day && day < p.endDate,
+      );
+      if (containing) return containing.sourcedId;
+    }
+    return terms[0].termSourcedId;
+  }
+
+  private async record(
+    em: EntityManager,
+    actor: Actor,
+    kind: GradebookKind,
+    schoolId: string,
+    sourcedId: string,
+    action: 'created' | 'replaced' | 'deleted',
+    before: Record<string, unknown> | null,
+    after: Record<string, unknown> | null,
+    at: Date,
+  ): Promise<void> {
+    const change = {
+      schoolId,
+      occurredAt: at,
+      objectType: kind,
+      sourcedId,
+      action,
+      clientId: actor.clientId,
+      integratorId: actor.integratorId,
+      userId: actor.userId,
+      before,
+      after,
+    };
+    await em
+      .getRepository(GradebookChangeEntity)
+      .save(em.create(GradebookChangeEntity, change), { reload: false });
+  }
+
+  private ref(collection: string, type: string, id: string) {
+    return {
+      href: `${this.baseUrl}/${collection}/${encodeURIComponent(id)}`,
+      sourcedId: id,
+      type,
+    };
+  }
+
+  /** The OneRoster JSON of a gradebook row (as the API serves it). */
+  json(kind: GradebookKind, row: AnyRow): Record<string, unknown> {
+    const dt = (d: Date | string) =>
+      (d instanceof Date
+        ? d
+        : new Date(`${String(d).replace(' ', 'T')}Z`)
+      ).toISOString();
+    const base: Record<string, unknown> = {
+      sourcedId: row.sourcedId,
+      status: row.status,
+      dateLastModified: dt(row.dateLastModified),
+    };
+    if (row.metadata) base['metadata'] = row.metadata;
+    const omitNull = (o: Record<string, unknown>) =>
+      Object.fromEntries(
+        Object.entries(o).filter(([, v]) => v !== null && v !== undefined),
+      );
+    if (kind === 'category')
+      return { ...base, title: (row as CategoryEntity).title };
+    if (kind === 'lineItem') {
+      const li = row as LineItemEntity;
+      return omitNull({
+        ...base,
+        title: li.title,
+        description: li.description,
+        assignDate: dt(li.assignDate),
+        dueDate: dt(li.dueDate),
+        class: this.ref('classes', 'class', li.classSourcedId),
+        category: this.ref('categories', 'category', li.categorySourcedId),
+        gradingPeriod: this.ref(
+          'academicSessions',
+          'academicSession',
+          li.gradingPeriodSourcedId,
+        ),
+        resultValueMin: Number(li.resultValueMin),
+        resultValueMax: Number(li.resultValueMax),
+      });
+    }
+    const r = row as ResultEntity;
+    return omitNull({
+      ...base,
+      lineItem: this.ref('lineItems', 'lineItem', r.lineItemSourcedId),
+      student: this.ref('users', 'user', r.studentSourcedId),
+      scoreStatus: r.scoreStatus,
+      score: Number(r.score),
+      scoreDate: String(r.scoreDate).slice(0, 10),
+      comment: r.comment,
+    });
+  }
+}

@@ -1,0 +1,4 @@
+export * from './lib/bodies';
+export * from './lib/gradebook.controllers';
+export * from './lib/changes.controller';
+export * from './lib/gradebook.module';

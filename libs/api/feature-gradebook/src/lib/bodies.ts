@@ -1,0 +1,239 @@
+import { Metadata, SCORE_STATUSES, ScoreStatus } from '@oneroster/contracts';
+import type {
+  CategoryInput,
+  LineItemInput,
+  ResultInput,
+} from '@oneroster/data-access-oneroster';
+import {
+  InvalidDataError,
+  UnprocessableDataError,
+} from '@oneroster/util-oneroster-query';
+
+/**
+ * Reading PUT bodies. Lenient about shape, strict about content:
+ * - the object may come in its envelope (`{"lineItem": {...}}`, as the spec sends it) or bare;
+ * - `sourcedId` in the body may be left out; if given it must equal the path's (else 400);
+ * - `status` and `dateLastModified` in the body are ignored: the server sets them;
+ * - GUIDRefs need only `sourcedId` (`href` and `type` are ignored); a bare string is read
+ *   as a sourcedId;
+ * - unknown properties are ignored;
+ * - wrong types, unknown enum values, malformed dates, and missing required fields are
+ *   422 invaliddata, listing every problem; nothing is written.
+ */
+type Json = Record<string, unknown>;
+
+class Problems {
+  readonly list: string[] = [];
+  add(path: string, what: string) {
+    this.list.push(`${path}: ${what}`);
+  }
+  throwIfAny(kind: string) {
+    if (this.list.length)
+      throw new UnprocessableDataError(
+        `Invalid ${kind}: ${this.list.join('; ')}`,
+      );
+  }
+}
+
+function unwrap(body: unknown, envelope: string, pathId: string): Json {
+  if (!pathId || pathId.length > MAX_SHORT_TEXT) {
+    throw new InvalidDataError(
+      `A sourcedId has 1 to ${MAX_SHORT_TEXT} characters`,
+    );
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new InvalidDataError(
+      `The request body must be a JSON object {"${envelope}": {...}}`,
+    );
+  }
+  const inner = (body as Json)[envelope];
+  const obj = inner !== undefined ? inner : body;
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
+    throw new InvalidDataError(`"${envelope}" must be a JSON object`);
+  }
+  const sourcedId = (obj as Json)['sourcedId'];
+  if (sourcedId !== undefined && sourcedId !== null && sourcedId !== pathId) {
+    throw new InvalidDataError(
+      `The body names sourcedId ${JSON.stringify(sourcedId)} but the path names ${pathId}`,
+    );
+  }
+  return obj as Json;
+}
+
+/** Longest value of a short text field (they are stored as 255-character columns). */
+const MAX_SHORT_TEXT = 255;
+/** Longest long text (description, comment, metadata as JSON): 16,000 characters fit a TEXT column in any encoding. */
+const MAX_LONG_TEXT = 16_000;
+
+function text(
+  o: Json,
+  key: string,
+  path: string,
+  p: Problems,
+  required: boolean,
+  maxLength: number | null = MAX_SHORT_TEXT,
+): string | null {
+  const v = o[key];
+  if (v === undefined || v === null || v === '') {
+    if (required) p.add(`${path}.${key}`, 'required');
+    return null;
+  }
+  if (typeof v !== 'string') {
+    p.add(`${path}.${key}`, 'must be a string');
+    return null;
+  }
+  if (maxLength !== null && [...v].length > maxLength) {
+    p.add(`${path}.${key}`, `longer than ${maxLength} characters`);
+    return null;
+  }
+  return v;
+}
+
+function guidRef(
+  o: Json,
+  key: string,
+  path: string,
+  p: Problems,
+  required: boolean,
+): string | null {
+  const v = o[key];
+  if (v === undefined || v === null) {
+    if (required)
+      p.add(`${path}.${key}`, 'required (a GUIDRef with a sourcedId)');
+    return null;
+  }
+  const id =
+    typeof v === 'string'
+      ? v
+      : typeof v === 'object' && !Array.isArray(v)
+        ? (v as Json)['sourcedId']
+        : undefined;
+  if (typeof id === 'string' && id && id.length <= MAX_SHORT_TEXT) return id;
+  p.add(`${path}.${key}`, 'must be a GUIDRef with a sourcedId');
+  return null;
+}
+
+function number(
+  o: Json,
+  key: string,
+  path: string,
+  p: Problems,
+): number | null {
+  const v = o[key];
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    p.add(`${path}.${key}`, 'must be a number');
+    return null;
+  }
+  return v;
+}
+
+const DATE_TIME =
+  /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+function dateTime(
+  o: Json,
+  key: string,
+  path: string,
+  p: Problems,
+): Date | null {
+  const v = o[key];
+  if (v === undefined || v === null || v === '') return null;
+  const d =
+    typeof v === 'string' && DATE_TIME.test(v)
+      ? new Date(v.length === 10 ? `${v}T00:00:00Z` : v)
+      : null;
+  if (!d || Number.isNaN(d.getTime())) {
+    p.add(
+      `${path}.${key}`,
+      'must be an ISO 8601 date-time such as 2026-09-14T09:00:00Z',
+    );
+    return null;
+  }
+  return d;
+}
+
+function date(o: Json, key: string, path: string, p: Problems): string | null {
+  const v = o[key];
+  if (v === undefined || v === null || v === '') return null;
+  if (
+    typeof v !== 'string' ||
+    !/^\d{4}-\d{2}-\d{2}/.test(v) ||
+    Number.isNaN(new Date(v.slice(0, 10)).getTime())
+  ) {
+    p.add(`${path}.${key}`, 'must be a date YYYY-MM-DD');
+    return null;
+  }
+  return v.slice(0, 10);
+}
+
+function metadata(o: Json, path: string, p: Problems): Metadata | null {
+  const v = o['metadata'];
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'object' || Array.isArray(v)) {
+    p.add(`${path}.metadata`, 'must be an object');
+    return null;
+  }
+  if (JSON.stringify(v).length > MAX_LONG_TEXT) {
+    p.add(
+      `${path}.metadata`,
+      `longer than ${MAX_LONG_TEXT} characters as JSON`,
+    );
+    return null;
+  }
+  return v as Metadata;
+}
+
+export function parseCategory(body: unknown, pathId: string): CategoryInput {
+  const o = unwrap(body, 'category', pathId);
+  const p = new Problems();
+  const title = text(o, 'title', 'category', p, true);
+  const meta = metadata(o, 'category', p);
+  p.throwIfAny('category');
+  return { title: title as string, metadata: meta };
+}
+
+export function parseLineItem(body: unknown, pathId: string): LineItemInput {
+  const o = unwrap(body, 'lineItem', pathId);
+  const p = new Problems();
+  const input: LineItemInput = {
+    title: text(o, 'title', 'lineItem', p, true) as string,
+    description: text(o, 'description', 'lineItem', p, false, MAX_LONG_TEXT),
+    assignDate: dateTime(o, 'assignDate', 'lineItem', p),
+    dueDate: dateTime(o, 'dueDate', 'lineItem', p),
+    classSourcedId: guidRef(o, 'class', 'lineItem', p, true) as string,
+    categorySourcedId: guidRef(o, 'category', 'lineItem', p, false),
+    gradingPeriodSourcedId: guidRef(o, 'gradingPeriod', 'lineItem', p, false),
+    resultValueMin: number(o, 'resultValueMin', 'lineItem', p),
+    resultValueMax: number(o, 'resultValueMax', 'lineItem', p),
+    metadata: metadata(o, 'lineItem', p),
+  };
+  p.throwIfAny('lineItem');
+  return input;
+}
+
+export function parseResult(body: unknown, pathId: string): ResultInput {
+  const o = unwrap(body, 'result', pathId);
+  const p = new Problems();
+  const status = o['scoreStatus'];
+  let scoreStatus: ScoreStatus = 'fully graded';
+  if (status === undefined || status === null || status === '')
+    p.add('result.scoreStatus', 'required');
+  else if (
+    typeof status !== 'string' ||
+    !(SCORE_STATUSES as readonly string[]).includes(status)
+  ) {
+    p.add('result.scoreStatus', `must be one of ${SCORE_STATUSES.join(', ')}`);
+  } else scoreStatus = status as ScoreStatus;
+  const input: ResultInput = {
+    lineItemSourcedId: guidRef(o, 'lineItem', 'result', p, true) as string,
+    studentSourcedId: guidRef(o, 'student', 'result', p, true) as string,
+    scoreStatus,
+    score: number(o, 'score', 'result', p),
+    scoreDate: date(o, 'scoreDate', 'result', p),
+    comment: text(o, 'comment', 'result', p, false, MAX_LONG_TEXT),
+    metadata: metadata(o, 'result', p),
+  };
+  p.throwIfAny('result');
+  return input;
+}

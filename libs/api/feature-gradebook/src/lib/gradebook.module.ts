@@ -1,0 +1,48 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ONEROSTER_BASE_PATH } from '@oneroster/contracts';
+import {
+  GradebookWriter,
+  RosterReader,
+} from '@oneroster/data-access-oneroster';
+import { GradebookChangesController } from './changes.controller';
+import {
+  CategoriesController,
+  ClassGradebookController,
+  LineItemsController,
+  ResourcesController,
+  ResultsController,
+} from './gradebook.controllers';
+
+/**
+ * Gradebook (read and write-back), resources, and the change feed. Needs RosteringModule
+ * (its service and reader), a DataSource and OneRosterHttpModule.
+ */
+@Module({})
+export class GradebookModule {
+  static register(options: { publicUrl: string }): DynamicModule {
+    return {
+      module: GradebookModule,
+      controllers: [
+        CategoriesController,
+        LineItemsController,
+        ResultsController,
+        ClassGradebookController,
+        ResourcesController,
+        GradebookChangesController,
+      ],
+      providers: [
+        {
+          provide: GradebookWriter,
+          inject: [DataSource, RosterReader],
+          useFactory: (ds: DataSource, reader: RosterReader) =>
+            new GradebookWriter(
+              ds,
+              `${options.publicUrl}${ONEROSTER_BASE_PATH}`,
+              () => reader.invalidateReadAhead(),
+            ),
+        },
+      ],
+    };
+  }
+}

@@ -1,0 +1,2 @@
+export * from './lib/typeorm-oidc-adapter';
+export * from './lib/oauth-client-store';

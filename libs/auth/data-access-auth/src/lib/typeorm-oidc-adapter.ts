@@ -1,0 +1,111 @@
+import { DataSource, LessThan } from 'typeorm';
+import { OidcModelEntity } from '@oneroster/entities';
+
+/**
+ * oidc-provider's storage adapter on TypeORM (SQLite and MySQL/MariaDB). One table for every
+ * model (`oidc_models`, key (model, id)). Rules of the adapter interface it follows:
+ * - `upsert` replaces the whole payload; `expiresIn` (seconds) sets the expiry when given;
+ * - `find`/`findByUid`/`findByUserCode` never return an expired record, and mark a consumed
+ *   one with `consumed` (the provider then refuses it: code and refresh-token replay);
+ * - `revokeByGrantId` removes every record of that grant, whatever its model.
+ */
+export type OidcPayload = Record<string, unknown> & {
+  grantId?: string;
+  uid?: string;
+  userCode?: string;
+  consumed?: unknown;
+};
+
+export interface OidcAdapter {
+  upsert(id: string, payload: OidcPayload, expiresIn?: number): Promise<void>;
+  find(id: string): Promise<OidcPayload | undefined>;
+  findByUid(uid: string): Promise<OidcPayload | undefined>;
+  findByUserCode(userCode: string): Promise<OidcPayload | undefined>;
+  consume(id: string): Promise<void>;
+  destroy(id: string): Promise<void>;
+  revokeByGrantId(grantId: string): Promise<void>;
+}
+
+export class TypeOrmOidcAdapter implements OidcAdapter {
+  constructor(
+    private readonly model: string,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  private get repo() {
+    return this.dataSource.getRepository(OidcModelEntity);
+  }
+
+  async upsert(
+    id: string,
+    payload: OidcPayload,
+    expiresIn?: number,
+  ): Promise<void> {
+    await this.repo.upsert(
+      {
+        model: this.model,
+        id,
+        payload: JSON.stringify(payload),
+        grantId: str(payload.grantId),
+        uid: str(payload.uid),
+        userCode: str(payload.userCode),
+        expiresAt: expiresIn ? new Date(Date.now() + expiresIn * 1000) : null,
+        consumedAt: null,
+      },
+      ['model', 'id'],
+    );
+  }
+
+  find(id: string): Promise<OidcPayload | undefined> {
+    return this.findOne({ id });
+  }
+
+  findByUid(uid: string): Promise<OidcPayload | undefined> {
+    return this.findOne({ uid });
+  }
+
+  findByUserCode(userCode: string): Promise<OidcPayload | undefined> {
+    return this.findOne({ userCode });
+  }
+
+  async consume(id: string): Promise<void> {
+    await this.repo.update(
+      { model: this.model, id },
+      { consumedAt: new Date() },
+    );
+  }
+
+  async destroy(id: string): Promise<void> {
+    await this.repo.delete({ model: this.model, id });
+  }
+
+  async revokeByGrantId(grantId: string): Promise<void> {
+    await this.repo.delete({ grantId });
+  }
+
+  private async findOne(
+    where: { id: string } | { uid: string } | { userCode: string },
+  ): Promise<OidcPayload | undefined> {
+    const row = await this.repo.findOneBy({ model: this.model, ...where });
+    if (!row) return undefined;
+    if (row.expiresAt && row.expiresAt.getTime() <= Date.now())
+      return undefined;
+    const payload = JSON.parse(row.payload) as OidcPayload;
+    return row.consumedAt
+      ? { ...payload, consumed: Math.floor(row.consumedAt.getTime() / 1000) }
+      : payload;
+  }
+}
+
+/** Deletes expired records of every model; returns how many. */
+export async function purgeExpiredOidcModels(
+  dataSource: DataSource,
+  now = new Date(),
+): Promise<number> {
+  const result = await dataSource
+    .getRepository(OidcModelEntity)
+    .delete({ expiresAt: LessThan(now) });
+  return result.affected ?? 0;
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);

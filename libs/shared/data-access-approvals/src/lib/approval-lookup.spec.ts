@@ -1,0 +1,125 @@
+import type { DataSource } from 'typeorm';
+import { ALL_ONEROSTER_SCOPES } from '@oneroster/contracts';
+import { openMigratedDatabase, testEngines } from '@oneroster/database';
+import { planTrust, seedPlatform } from '@oneroster/demo-data';
+import { ApprovalEntity, OAuthClientEntity } from '@oneroster/entities';
+import { ApprovalLookup } from './approval-lookup';
+
+describe.each(testEngines('approvals'))('ApprovalLookup on $name', (engine) => {
+  let ds: DataSource;
+  let schoolA: { schoolId: string; clientId: string };
+  let schoolB: { schoolId: string; clientId: string };
+  let applicationId: string;
+
+  beforeAll(async () => {
+    ds = await openMigratedDatabase(engine);
+    const creds = await seedPlatform(ds, planTrust({ size: 'demo' }), {
+      password: 'pw',
+      sandboxClientSecret: 'secret',
+    });
+    [schoolA, schoolB] = creds.clients;
+    applicationId = (
+      await ds
+        .getRepository(OAuthClientEntity)
+        .findOneByOrFail({ clientId: schoolA.clientId })
+    ).applicationId;
+  });
+
+  afterAll(async () => {
+    await ds?.destroy();
+  });
+
+  const setStatus = (schoolId: string, status: string) =>
+    ds
+      .getRepository(ApprovalEntity)
+      .update({ schoolId, applicationId }, { status: status as 'approved' });
+
+  it('reads a client with its approved scopes and integrator', async () => {
+    const lookup = new ApprovalLookup(ds);
+    const approval = await lookup.clientApproval(schoolA.clientId);
+    expect(approval).toMatchObject({
+      clientId: schoolA.clientId,
+      schoolId: schoolA.schoolId,
+      applicationId,
+      status: 'approved',
+    });
+    expect(approval?.integratorId).toMatch(/^[0-9a-f-]{36}$/);
+    expect([...(approval?.scopes ?? [])].sort()).toEqual(
+      [...ALL_ONEROSTER_SCOPES].sort(),
+    );
+    await expect(lookup.clientApproval('nobody')).resolves.toBeNull();
+  });
+
+  it('limits a client to its own approved school', async () => {
+    const lookup = new ApprovalLookup(ds);
+    await expect(
+      lookup.approvedSchoolIds(schoolA.clientId, [
+        schoolA.schoolId,
+        schoolB.schoolId,
+      ]),
+    ).resolves.toEqual([schoolA.schoolId]);
+  });
+
+  it('reads an application id as every school that approved it', async () => {
+    const lookup = new ApprovalLookup(ds);
+    await expect(
+      lookup.approvedSchoolIds(applicationId, [
+        schoolA.schoolId,
+        schoolB.schoolId,
+        'elsewhere',
+      ]),
+    ).resolves.toEqual([schoolA.schoolId, schoolB.schoolId]);
+  });
+
+  it('gives unknown clients and tokens without a client no school', async () => {
+    const lookup = new ApprovalLookup(ds);
+    await expect(
+      lookup.approvedSchoolIds('unknown', [schoolA.schoolId]),
+    ).resolves.toEqual([]);
+    await expect(
+      lookup.approvedSchoolIds(null, [schoolA.schoolId]),
+    ).resolves.toEqual([]);
+  });
+
+  it('sees a revocation once the cache expires, or at once after invalidate', async () => {
+    const lookup = new ApprovalLookup(ds, 200);
+    await expect(
+      lookup.approvedSchoolIds(schoolB.clientId, [schoolB.schoolId]),
+    ).resolves.toEqual([schoolB.schoolId]);
+    await setStatus(schoolB.schoolId, 'revoked');
+    try {
+      // Cached for a moment…
+      await expect(
+        lookup.approvedSchoolIds(schoolB.clientId, [schoolB.schoolId]),
+      ).resolves.toEqual([schoolB.schoolId]);
+      await new Promise((r) => setTimeout(r, 250));
+      await expect(
+        lookup.approvedSchoolIds(schoolB.clientId, [schoolB.schoolId]),
+      ).resolves.toEqual([]);
+      await expect(
+        lookup.clientApproval(schoolB.clientId),
+      ).resolves.toMatchObject({ status: 'revoked', scopes: [] });
+      await setStatus(schoolB.schoolId, 'approved');
+      lookup.invalidate(schoolB.clientId);
+      await expect(
+        lookup.approvedSchoolIds(schoolB.clientId, [schoolB.schoolId]),
+      ).resolves.toEqual([schoolB.schoolId]);
+    } finally {
+      await setStatus(schoolB.schoolId, 'approved');
+    }
+  });
+
+  it('ignores a revoked client', async () => {
+    const clients = ds.getRepository(OAuthClientEntity);
+    await clients.update(
+      { clientId: schoolA.clientId },
+      { revokedAt: new Date() },
+    );
+    try {
+      const lookup = new ApprovalLookup(ds);
+      await expect(lookup.clientApproval(schoolA.clientId)).resolves.toBeNull();
+    } finally {
+      await clients.update({ clientId: schoolA.clientId }, { revokedAt: null });
+    }
+  });
+});

@@ -1,0 +1,156 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { ApprovalStatus } from '@oneroster/contracts';
+import {
+  ApplicationEntity,
+  ApprovalEntity,
+  OAuthClientEntity,
+} from '@oneroster/entities';
+
+/**
+ * The live answer to "which schools has this caller's application been approved by?", for the
+ * API (every request) and the auth server (every token). Rules enforced:
+ * - only approvals with status `approved` count; pending, declined and revoked ones do not;
+ * - a client-credentials client (an `oauth_clients` row) reaches at most its own school, and
+ *   none once the client itself is revoked;
+ * - any other client id is read as an application id (the application's OIDC client) and
+ *   reaches every school that approved the application;
+ * - an unknown client reaches no school;
+ * - answers are cached for `ttlMs` (default 2 s, at most 5 s) so a revocation stops access
+ *   within that time even for tokens already issued; `invalidate` drops the cache at once.
+ */
+export const APPROVAL_CACHE_TTL_MS = Symbol('APPROVAL_CACHE_TTL_MS');
+
+export const DEFAULT_APPROVAL_CACHE_TTL_MS = 2_000;
+const MAX_TTL_MS = 5_000;
+const MAX_ENTRIES = 10_000;
+
+/** A client-credentials client with the approval of its school. */
+export interface ClientApproval {
+  clientId: string;
+  applicationId: string;
+  integratorId: string;
+  schoolId: string;
+  /** Null when the school has no approval record for the application. */
+  status: ApprovalStatus | null;
+  /** Approved scopes; empty unless `status` is `approved`. */
+  scopes: string[];
+}
+
+interface CacheEntry {
+  expires: number;
+  schools: Promise<ReadonlySet<string>>;
+}
+
+@Injectable()
+export class ApprovalLookup {
+  private readonly ttlMs: number;
+  private readonly cache = new Map<string, CacheEntry>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Optional() @Inject(APPROVAL_CACHE_TTL_MS) ttlMs?: number,
+  ) {
+    this.ttlMs = Math.min(
+      Math.max(ttlMs ?? DEFAULT_APPROVAL_CACHE_TTL_MS, 0),
+      MAX_TTL_MS,
+    );
+  }
+
+  /** The client-credentials client and its school's approval, read now (never cached). */
+  async clientApproval(clientId: string): Promise<ClientApproval | null> {
+    const row = await this.dataSource
+      .getRepository(OAuthClientEntity)
+      .createQueryBuilder('c')
+      .innerJoin(ApplicationEntity, 'a', 'a.id = c.application_id')
+      .leftJoin(
+        ApprovalEntity,
+        'ap',
+        'ap.application_id = c.application_id AND ap.school_id = c.school_id',
+      )
+      .select('c.client_id', 'clientId')
+      .addSelect('c.application_id', 'applicationId')
+      .addSelect('c.school_id', 'schoolId')
+      .addSelect('a.integrator_id', 'integratorId')
+      .addSelect('ap.status', 'status')
+      .addSelect('ap.scopes', 'scopes')
+      .where('c.client_id = :clientId', { clientId })
+      .andWhere('c.revoked_at IS NULL')
+      .getRawOne<{
+        clientId: string;
+        applicationId: string;
+        schoolId: string;
+        integratorId: string;
+        status: ApprovalStatus | null;
+        scopes: string | null;
+      }>();
+    if (!row) return null;
+    const approved = row.status === 'approved';
+    return {
+      clientId: row.clientId,
+      applicationId: row.applicationId,
+      integratorId: row.integratorId,
+      schoolId: row.schoolId,
+      status: row.status ?? null,
+      scopes: approved && row.scopes ? parseScopes(row.scopes) : [],
+    };
+  }
+
+  /** The schools that approve this client's application now (cached briefly). */
+  approvedSchoolsOf(clientId: string): Promise<ReadonlySet<string>> {
+    return this.schoolsOf(clientId);
+  }
+
+  /** `schoolIds` ∩ the schools that approve this client's application now (cached briefly). */
+  async approvedSchoolIds(
+    clientId: string | null,
+    schoolIds: readonly string[],
+  ): Promise<string[]> {
+    if (!clientId || schoolIds.length === 0) return [];
+    const approved = await this.schoolsOf(clientId);
+    return schoolIds.filter((id) => approved.has(id));
+  }
+
+  /** Forget cached answers (for one client, or all): the next request reads the database. */
+  invalidate(clientId?: string): void {
+    if (clientId === undefined) this.cache.clear();
+    else this.cache.delete(clientId);
+  }
+
+  private schoolsOf(clientId: string): Promise<ReadonlySet<string>> {
+    const now = Date.now();
+    const hit = this.cache.get(clientId);
+    if (hit && hit.expires > now) return hit.schools;
+    if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
+    const schools = this.readSchools(clientId);
+    this.cache.set(clientId, { expires: now + this.ttlMs, schools });
+    // A failed read (database down) is not cached: the next request tries again.
+    schools.catch(() => this.cache.delete(clientId));
+    return schools;
+  }
+
+  private async readSchools(clientId: string): Promise<ReadonlySet<string>> {
+    const client = await this.clientApproval(clientId);
+    if (client)
+      return new Set(client.status === 'approved' ? [client.schoolId] : []);
+    const rows = await this.dataSource
+      .getRepository(ApprovalEntity)
+      .createQueryBuilder('ap')
+      .select('ap.school_id', 'schoolId')
+      .where('ap.application_id = :clientId', { clientId })
+      .andWhere('ap.status = :status', { status: 'approved' })
+      .getRawMany<{ schoolId: string }>();
+    return new Set(rows.map((r) => r.schoolId));
+  }
+}
+
+function parseScopes(raw: string): string[] {
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return Array.isArray(parsed)
+      ? parsed.filter((s): s is string => typeof s === 'string')
+      : [];
+  } catch {
+    return [];
+  }
+}

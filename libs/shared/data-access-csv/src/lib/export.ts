@@ -1,0 +1,179 @@
+import {
+  createWriteStream,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  WriteStream,
+} from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import {
+  CSV_FILES,
+  CSV_HEADERS,
+  CsvCell,
+  CsvFile,
+  csvLine,
+  METADATA_PREFIX,
+  writeZip,
+} from '@oneroster/util-oneroster-csv';
+import { Query, readRecords } from './records';
+import { cellText, CsvRecordData, TABLE_MAPS } from './tables';
+
+export interface CsvExportOptions {
+  schoolId: string;
+  /** A folder, or a path ending in `.zip`. */
+  out: string;
+  /** Delta export: only records changed after this instant, with status and dateLastModified. */
+  since?: Date;
+  onProgress?: (p: { file: CsvFile; rows: number; done: boolean }) => void;
+}
+
+export interface CsvExportResult {
+  files: Partial<Record<CsvFile, number>>;
+  rows: number;
+}
+
+/**
+ * Writes one school's data as a OneRoster 1.1 CSV set (§8): manifest.csv and every
+ * non-empty file (gradebook and resources included), exact 1.1 headers in order, then any
+ * `metadata.<name>` columns found on the school's records, RFC 4180 quoting, LF line ends.
+ * Bulk: active records only, status and dateLastModified blank (§8.2). Delta (`since`):
+ * every record changed after that instant, tobedeleted ones included, both columns filled.
+ * Files without rows are declared absent (§8.1 forbids empty files).
+ */
+export async function exportCsv(
+  ds: DataSource,
+  options: CsvExportOptions,
+): Promise<CsvExportResult> {
+  const q: Query = (sql, params) => ds.query(sql, params) as Promise<unknown[]>;
+  const zip = options.out.toLowerCase().endsWith('.zip');
+  const dir = zip
+    ? mkdtempSync(join(tmpdir(), 'oneroster-export-'))
+    : options.out;
+  mkdirSync(dir, { recursive: true });
+  const result: CsvExportResult = { files: {}, rows: 0 };
+  const delta = options.since !== undefined;
+  try {
+    for (const file of CSV_FILES) {
+      const map = TABLE_MAPS[file];
+      const read = () =>
+        readRecords(
+          q,
+          map,
+          options.schoolId,
+          delta ? { since: options.since } : { activeOnly: true },
+        );
+      const metaKeys = await metadataKeys(q, map.table, options.schoolId);
+      let stream: WriteStream | undefined;
+      let n = 0;
+      for await (const rec of read()) {
+        if (!stream) {
+          stream = createWriteStream(join(dir, `${file}.csv`), 'utf8');
+          await put(
+            stream,
+            csvLine([
+              ...CSV_HEADERS[file],
+              ...metaKeys.map((k) => METADATA_PREFIX + k),
+            ]),
+          );
+        }
+        await put(stream, csvLine(cells(file, rec, delta, metaKeys)));
+        n++;
+        if (n % 20000 === 0)
+          options.onProgress?.({ file, rows: n, done: false });
+      }
+      if (stream) await end(stream);
+      options.onProgress?.({ file, rows: n, done: true });
+      if (n > 0) result.files[file] = n;
+      result.rows += n;
+    }
+    const mode = delta ? 'delta' : 'bulk';
+    const manifest: CsvCell[][] = [
+      ['propertyName', 'value'],
+      ['manifest.version', '1.0'],
+      ['oneroster.version', '1.1'],
+      ...CSV_FILES.map((f) => [`file.${f}`, result.files[f] ? mode : 'absent']),
+      ['source.systemName', 'OneRoster Exchange'],
+      ['source.systemCode', options.schoolId],
+    ];
+    const ms = createWriteStream(join(dir, 'manifest.csv'), 'utf8');
+    await put(ms, manifest.map((r) => csvLine(r)).join(''));
+    await end(ms);
+    if (zip) {
+      const names = [
+        'manifest.csv',
+        ...CSV_FILES.filter((f) => result.files[f]).map((f) => `${f}.csv`),
+      ];
+      await writeZip(
+        options.out,
+        names.map((name) => ({ name, path: join(dir, name) })),
+      );
+    }
+  } finally {
+    if (zip) rmSync(dir, { recursive: true, force: true });
+  }
+  return result;
+}
+
+function cells(
+  file: CsvFile,
+  rec: CsvRecordData,
+  delta: boolean,
+  metaKeys: string[],
+): CsvCell[] {
+  const out: CsvCell[] = [];
+  for (const name of CSV_HEADERS[file]) {
+    if (name === 'sourcedId') out.push(rec.sourcedId);
+    else if (name === 'status') out.push(delta ? rec.status : '');
+    else if (name === 'dateLastModified')
+      out.push(delta ? rec.dateLastModified.toISOString() : '');
+    else out.push(cellText(rec.values[name] ?? null));
+  }
+  for (const k of metaKeys) {
+    const v = rec.metadata?.[k];
+    out.push(
+      v === undefined || v === null
+        ? ''
+        : typeof v === 'string'
+          ? v
+          : JSON.stringify(v),
+    );
+  }
+  return out;
+}
+
+/** Names of the metadata extension fields used by the school's records of one table. */
+async function metadataKeys(
+  q: Query,
+  table: string,
+  schoolId: string,
+): Promise<string[]> {
+  const keys = new Set<string>();
+  let after = '';
+  for (;;) {
+    const rows = (await q(
+      `SELECT sourced_id, metadata FROM ${table} WHERE school_id = ? AND sourced_id > ? AND metadata IS NOT NULL ORDER BY sourced_id LIMIT 5000`,
+      [schoolId, after],
+    )) as { sourced_id: string; metadata: unknown }[];
+    for (const r of rows) {
+      const m =
+        typeof r.metadata === 'string' ? JSON.parse(r.metadata) : r.metadata;
+      if (m && typeof m === 'object')
+        for (const k of Object.keys(m)) keys.add(k);
+    }
+    if (rows.length < 5000) break;
+    after = rows[rows.length - 1].sourced_id;
+  }
+  return [...keys].sort();
+}
+
+async function put(stream: WriteStream, text: string): Promise<void> {
+  if (!stream.write(text)) await once(stream, 'drain');
+}
+
+const end = (s: WriteStream) =>
+  new Promise<void>((resolve, reject) =>
+    s.end((err?: Error | null) => (err ? reject(err) : resolve())),
+  );

@@ -65,6 +65,10 @@ async function main(): Promise<number> {
           console.warn(
             `  sandbox client       ${c.clientId} / ${demo.sandboxClientSecret} (${c.school})`,
           );
+        for (const c of demo.misClients)
+          console.warn(
+            `  MIS connector client ${c.clientId} / ${demo.sandboxClientSecret} (${c.school}, gradebook change feed)`,
+          );
       }
       return 0;
     }

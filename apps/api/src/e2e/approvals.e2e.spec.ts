@@ -108,11 +108,14 @@ describe.each(testEngines('api_approvals', { sqliteFile: true }))(
     const clientOf = (schoolId: string) =>
       demo.clients.find((c) => c.schoolId === schoolId)?.clientId ?? '';
 
-    async function tokenFor(schoolId: string): Promise<string> {
+    async function tokenFor(
+      schoolId: string,
+      clientId = clientOf(schoolId),
+    ): Promise<string> {
       const res = await fetch(`${issuer}/token`, {
         method: 'POST',
         headers: {
-          authorization: `Basic ${Buffer.from(`${clientOf(schoolId)}:${SECRET}`).toString('base64')}`,
+          authorization: `Basic ${Buffer.from(`${clientId}:${SECRET}`).toString('base64')}`,
           'content-type': 'application/x-www-form-urlencoded',
         },
         body: 'grant_type=client_credentials',
@@ -132,6 +135,23 @@ describe.each(testEngines('api_approvals', { sqliteFile: true }))(
         body: (await res.json()) as Record<string, unknown>,
       };
     };
+
+    it('lets a school’s MIS connector collect the gradebook change feed, and nothing else', async () => {
+      const mis = demo.misClients.find((c) => c.schoolId === schoolA.schoolId);
+      const token = await tokenFor(schoolA.schoolId, mis?.clientId);
+      const feed = await fetch(`${apiUrl}/platform/v1/gradebook/changes`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(feed.status).toBe(200);
+      expect(await feed.json()).toMatchObject({ changes: [], next: 0 });
+      expect((await get('/users', token)).status).toBe(403);
+      expect((await get('/categories', token)).status).toBe(200);
+      const sandbox = await tokenFor(schoolA.schoolId);
+      const refused = await fetch(`${apiUrl}/platform/v1/gradebook/changes`, {
+        headers: { authorization: `Bearer ${sandbox}` },
+      });
+      expect(refused.status).toBe(403);
+    });
 
     it('accepts a token of the auth server and reads only its school', async () => {
       const token = await tokenFor(schoolA.schoolId);

@@ -40,9 +40,12 @@ describe.each(testEngines('auth_cc', { sqliteFile: true }))(
       schoolId: string,
       change: Partial<Pick<ApprovalEntity, 'status' | 'scopes'>>,
     ) => {
+      // The school's sandbox client (each school also has an MIS connector client).
       const { applicationId } = await ds
         .getRepository(OAuthClientEntity)
-        .findOneByOrFail({ schoolId });
+        .findOneByOrFail({
+          clientId: demo.clients.find((c) => c.schoolId === schoolId)?.clientId,
+        });
       await ds
         .getRepository(ApprovalEntity)
         .update({ schoolId, applicationId }, change);

@@ -47,3 +47,9 @@ export const isOneRosterScope = (s: string): s is OneRosterScope =>
 export const PLATFORM_SCOPES = {
   gradebookChanges: 'urn:oneroster-exchange:scope:gradebook-changes.readonly',
 } as const;
+
+export type PlatformScope =
+  (typeof PLATFORM_SCOPES)[keyof typeof PLATFORM_SCOPES];
+
+/** Any scope an application may request and a school may approve. */
+export type GrantableScope = OneRosterScope | PlatformScope;

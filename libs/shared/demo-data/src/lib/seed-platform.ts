@@ -7,7 +7,11 @@ import {
   IntegratorEntity,
   OAuthClientEntity,
 } from '@oneroster/entities';
-import { ALL_ONEROSTER_SCOPES } from '@oneroster/contracts';
+import {
+  ALL_ONEROSTER_SCOPES,
+  ONEROSTER_SCOPES,
+  PLATFORM_SCOPES,
+} from '@oneroster/contracts';
 import { hashSecret } from '@oneroster/util-secrets';
 import type { TrustPlan } from './plan';
 import { Random } from './random';
@@ -26,10 +30,19 @@ export interface DemoCredentials {
   schoolAdmins: { school: string; email: string }[];
   teachers: { school: string; email: string }[];
   clients: { school: string; schoolId: string; clientId: string }[];
+  /** Each school's MIS connector: collects gradebook write-backs from the change feed. */
+  misClients: { school: string; schoolId: string; clientId: string }[];
 }
+
+export const MIS_CONNECTOR_SCOPES = [
+  PLATFORM_SCOPES.gradebookChanges,
+  ONEROSTER_SCOPES.gradebookRead,
+];
 
 export const SANDBOX_INTEGRATOR_NAME = 'Sandbox Learning Ltd';
 export const SANDBOX_APPLICATION_NAME = 'Sandbox Explorer';
+export const MIS_INTEGRATOR_NAME = 'School MIS';
+export const MIS_APPLICATION_NAME = 'MIS gradebook collector';
 
 export async function seedPlatform(
   ds: DataSource,
@@ -51,7 +64,12 @@ export async function seedPlatform(
     schoolAdmins: [],
     teachers: [],
     clients: [],
+    misClients: [],
   };
+  // A stream of its own, so that the ids above stay what they were before it existed.
+  const misRng = new Random(plan.seed, 100_001);
+  const misIntegratorId = misRng.uuid();
+  const misApplicationId = misRng.uuid();
   await ds.transaction(async (em) => {
     await em.insert(IntegratorEntity, {
       id: integratorId,
@@ -98,6 +116,24 @@ export async function seedPlatform(
         integratorId,
       }),
     ]);
+    await em.insert(IntegratorEntity, {
+      id: misIntegratorId,
+      name: MIS_INTEGRATOR_NAME,
+      website: null,
+      contactEmail: null,
+      createdAt: at,
+    });
+    await em.insert(ApplicationEntity, {
+      id: misApplicationId,
+      integratorId: misIntegratorId,
+      name: MIS_APPLICATION_NAME,
+      description:
+        "The school's MIS collecting the results integrators wrote back (gradebook change feed).",
+      requestedScopes: [...MIS_CONNECTOR_SCOPES],
+      redirectUris: [],
+      createdAt: at,
+      updatedAt: at,
+    });
     for (const school of plan.schools) {
       await em.insert(ApprovalEntity, {
         id: rng.uuid(),
@@ -148,6 +184,32 @@ export async function seedPlatform(
           userSourcedId: null,
         },
       ]);
+      const misClientId = `mis-${school.urn}`;
+      await em.insert(ApprovalEntity, {
+        id: misRng.uuid(),
+        schoolId: school.schoolId,
+        applicationId: misApplicationId,
+        status: 'approved',
+        scopes: [...MIS_CONNECTOR_SCOPES],
+        requestedAt: at,
+        decidedAt: at,
+        decidedByAccountId: null,
+      });
+      await em.insert(OAuthClientEntity, {
+        clientId: misClientId,
+        applicationId: misApplicationId,
+        schoolId: school.schoolId,
+        secretHash,
+        previousSecretHash: null,
+        previousSecretExpiresAt: null,
+        createdAt: at,
+        revokedAt: null,
+      });
+      creds.misClients.push({
+        school: school.name,
+        schoolId: school.schoolId,
+        clientId: misClientId,
+      });
       creds.schoolAdmins.push({ school: school.name, email: admin.email });
       creds.teachers.push({ school: school.name, email: teacher.email });
     }

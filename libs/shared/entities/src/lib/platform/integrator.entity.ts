@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { ApprovalStatus, OneRosterScope } from '@oneroster/contracts';
+import type { ApprovalStatus, GrantableScope } from '@oneroster/contracts';
 import {
   Instant,
   Json,
@@ -46,7 +46,7 @@ export class ApplicationEntity {
   description!: string | null;
 
   @Json('requested_scopes', false)
-  requestedScopes!: OneRosterScope[];
+  requestedScopes!: GrantableScope[];
 
   /** Where the OIDC hybrid flow may return users to. */
   @Json('redirect_uris', false)
@@ -76,7 +76,7 @@ export class ApprovalEntity {
 
   /** The approved subset of the application's requested scopes. */
   @Json('scopes', false)
-  scopes!: OneRosterScope[];
+  scopes!: GrantableScope[];
 
   @Instant('requested_at', false)
   requestedAt!: Date;

@@ -16,6 +16,7 @@ import {
 } from '@oneroster/util-oneroster-query';
 import { KeyedMutex } from './keyed-mutex';
 import type { TenantScope } from './reader';
+import { dateOnly, isoDateTime } from './values';
 
 /**
  * Gradebook writes (PUT creates or replaces, DELETE marks deleted) for the caller's schools.
@@ -545,15 +546,10 @@ export class GradebookWriter {
 
   /** The OneRoster JSON of a gradebook row (as the API serves it). */
   json(kind: GradebookKind, row: AnyRow): Record<string, unknown> {
-    const dt = (d: Date | string) =>
-      (d instanceof Date
-        ? d
-        : new Date(`${String(d).replace(' ', 'T')}Z`)
-      ).toISOString();
     const base: Record<string, unknown> = {
       sourcedId: row.sourcedId,
       status: row.status,
-      dateLastModified: dt(row.dateLastModified),
+      dateLastModified: isoDateTime(row.dateLastModified),
     };
     if (row.metadata) base['metadata'] = row.metadata;
     const omitNull = (o: Record<string, unknown>) =>
@@ -568,8 +564,8 @@ export class GradebookWriter {
         ...base,
         title: li.title,
         description: li.description,
-        assignDate: dt(li.assignDate),
-        dueDate: dt(li.dueDate),
+        assignDate: isoDateTime(li.assignDate),
+        dueDate: isoDateTime(li.dueDate),
         class: this.ref('classes', 'class', li.classSourcedId),
         category: this.ref('categories', 'category', li.categorySourcedId),
         gradingPeriod: this.ref(
@@ -588,7 +584,7 @@ export class GradebookWriter {
       student: this.ref('users', 'user', r.studentSourcedId),
       scoreStatus: r.scoreStatus,
       score: Number(r.score),
-      scoreDate: String(r.scoreDate).slice(0, 10),
+      scoreDate: dateOnly(r.scoreDate),
       comment: r.comment,
     });
   }

@@ -5,6 +5,7 @@ import {
 } from '@oneroster/util-oneroster-query';
 import type { FieldDef, ResourceDef } from './resources';
 import { CursorCache, PageCursor } from './cursor-cache';
+import { dateOnly, isoDateTime } from './values';
 import { ReadAhead } from './read-ahead';
 import { T, Quote, Sql, filterSql, joinAnd, orderSql } from './sql';
 
@@ -56,20 +57,6 @@ export const linkedThrough =
 
 const CHUNK = 900;
 const SAFE_PATH_SEGMENT = /^[A-Za-z0-9._~-]+$/;
-
-function isoDateTime(v: unknown): string {
-  if (v instanceof Date) return v.toISOString();
-  const s = String(v);
-  return s.includes('T')
-    ? s
-    : `${s.replace(' ', 'T')}${s.length <= 19 ? '.000' : ''}Z`;
-}
-
-function dateOnly(v: unknown): string {
-  return v instanceof Date
-    ? v.toISOString().slice(0, 10)
-    : String(v).slice(0, 10);
-}
 
 export class RosterReader {
   private readonly q: Quote;

@@ -25,9 +25,26 @@ export type Quote = (identifier: string) => string;
 
 export const T = 't';
 
+const catalogues = new WeakMap<ResourceDef, FieldCatalogue>();
+
 export function fieldCatalogue(
   resource: ResourceDef,
   hidden: readonly string[] = [],
+): FieldCatalogue {
+  // Asked on every request; the definitions never change, so the full catalogue is kept.
+  if (hidden.length === 0) {
+    const known = catalogues.get(resource);
+    if (known) return known;
+    const built = buildCatalogue(resource, hidden);
+    catalogues.set(resource, built);
+    return built;
+  }
+  return buildCatalogue(resource, hidden);
+}
+
+function buildCatalogue(
+  resource: ResourceDef,
+  hidden: readonly string[],
 ): FieldCatalogue {
   const fields = resource.fields.filter((f) => !hidden.includes(f.name));
   const filterable = new Set<string>();

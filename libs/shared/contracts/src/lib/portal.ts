@@ -1,0 +1,296 @@
+/**
+ * The admin portal's JSON API, served by the auth server under `/portal` and reached by the
+ * browser through the portal's own origin (its server forwards `/portal/*`). The browser holds
+ * no token: signing in goes through the authorization server (code + PKCE) and leaves an
+ * HttpOnly session cookie; every state-changing call carries the `X-CSRF-Token` header with
+ * the value `GET /portal/api/me` returned.
+ *
+ * Routes (all JSON; errors are `PortalError`):
+ *
+ * Session
+ * - `GET  /portal/auth/login?returnTo=/path`       302 to the authorization server
+ * - `GET  /portal/auth/callback`                    302 to returnTo, session cookie set
+ * - `POST /portal/auth/logout`                      `{ endSessionUrl }`, session gone
+ * - `GET  /portal/api/me`                           `PortalMe` (401 when not signed in)
+ *
+ * School administrators (for a school where they hold `school_admin`)
+ * - `GET  /portal/api/schools/:schoolId/applications`                      `SchoolApplicationView[]`
+ * - `POST /portal/api/schools/:schoolId/applications/:appId/approve`       `ApproveRequest` → `ApprovalView`
+ * - `POST /portal/api/schools/:schoolId/applications/:appId/decline`       `DeclineRequest` → `ApprovalView`
+ * - `POST /portal/api/schools/:schoolId/applications/:appId/revoke`        → `ApprovalView`
+ * - `GET  /portal/api/schools/:schoolId/audit?limit=&before=`              `AuditEventView[]`
+ * - `GET  /portal/api/schools/:schoolId/usage?days=30`                     `IntegratorUsageView[]`
+ * - `POST /portal/api/schools/:schoolId/imports?mode=apply|validate`       zip body → 202 `ImportJobView`
+ * - `GET  /portal/api/schools/:schoolId/imports`                           `ImportJobView[]`
+ * - `GET  /portal/api/schools/:schoolId/imports/:jobId`                    `ImportJobView`
+ *
+ * Integrator developers (for their own integrator)
+ * - `GET   /portal/api/schools/directory`                                  `SchoolSummary[]`
+ * - `GET   /portal/api/integrators/:integratorId/applications`             `ApplicationView[]`
+ * - `POST  /portal/api/integrators/:integratorId/applications`             `ApplicationInput` → `ApplicationView`
+ * - `PATCH /portal/api/applications/:appId`                                `Partial<ApplicationInput>` → `ApplicationView`
+ * - `POST  /portal/api/applications/:appId/schools/:schoolId/request`      → `ApprovalView` (pending)
+ * - `GET   /portal/api/applications/:appId/credentials`                    `CredentialView[]`
+ * - `POST  /portal/api/applications/:appId/credentials`                    `CreateCredentialRequest` → `IssuedCredential`
+ * - `POST  /portal/api/credentials/:clientId/rotate`                       → `IssuedCredential`
+ * - `POST  /portal/api/credentials/:clientId/revoke`                       → `CredentialView`
+ * - `GET   /portal/api/sandbox`                                            `SandboxInfo`
+ *
+ * Both sides
+ * - `GET  /portal/api/receipts/:receiptId`                                 `ApprovalReceipt`
+ *
+ * Platform operators
+ * - `GET|POST /portal/api/integrators`                                     `IntegratorSummary[]` / `IntegratorInput`
+ * - `GET|POST /portal/api/schools`                                         `SchoolSummary[]` / `SchoolInput`
+ * - `GET|POST /portal/api/accounts`                                        `AccountView[]` / `AccountInput` → `CreatedAccount`
+ * - `GET      /portal/api/audit?limit=&before=`                            `AuditEventView[]`
+ */
+import type { ApprovalStatus, PlatformRole, SchoolRole } from './platform';
+import type { GrantableScope } from './scopes';
+
+export const PORTAL_CSRF_HEADER = 'X-CSRF-Token';
+export const PORTAL_SESSION_COOKIE = 'portal_session';
+
+/** Every error the portal API answers: a stable code for programs, a sentence for people. */
+export interface PortalError {
+  statusCode: number;
+  /** e.g. `not_signed_in`, `forbidden`, `not_found`, `invalid_request`, `conflict`, `csrf`. */
+  error: string;
+  message: string;
+  /** Field-level problems of a rejected body: field name → what is wrong. */
+  fields?: Record<string, string>;
+}
+
+export interface AccountSummary {
+  id: string;
+  email: string;
+  displayName: string;
+}
+
+export interface SchoolSummary {
+  id: string;
+  name: string;
+  identifier: string | null;
+  sandbox: boolean;
+}
+
+export interface IntegratorSummary {
+  id: string;
+  name: string;
+  website: string | null;
+  contactEmail: string | null;
+}
+
+/** Who is signed in and what they may do. */
+export interface PortalMe {
+  account: AccountSummary;
+  /** Platform operator: onboards integrators, schools and accounts. */
+  operator: boolean;
+  /** Set for integrator developers. */
+  integrator: IntegratorSummary | null;
+  /** Schools where the account holds a role. */
+  schools: (SchoolSummary & { roles: SchoolRole[] })[];
+  csrfToken: string;
+}
+
+/** A scope with the words a school administrator reads. */
+export interface ScopeView {
+  scope: GrantableScope;
+  description: string;
+}
+
+export interface ApplicationSummary {
+  id: string;
+  name: string;
+  description: string | null;
+  integrator: IntegratorSummary;
+  requestedScopes: ScopeView[];
+  redirectUris: string[];
+}
+
+export interface ApprovalView {
+  id: string;
+  schoolId: string;
+  applicationId: string;
+  status: ApprovalStatus;
+  /** The approved subset of the requested scopes (empty unless approved). */
+  scopes: GrantableScope[];
+  requestedAt: string;
+  decidedAt: string | null;
+  decidedBy: AccountSummary | null;
+  /** The receipt of the latest decision. */
+  receiptId: string | null;
+}
+
+/** One application as a school sees it: what it asks for and the school's decision so far. */
+export interface SchoolApplicationView {
+  application: ApplicationSummary;
+  approval: ApprovalView | null;
+}
+
+export interface ApproveRequest {
+  /** A non-empty subset of the application's requested scopes. */
+  scopes: GrantableScope[];
+}
+
+export interface DeclineRequest {
+  reason?: string;
+}
+
+/** A time-stamped record of a decision, visible to the school and to the integrator. */
+export interface ApprovalReceipt {
+  id: string;
+  approvalId: string;
+  decision: Exclude<ApprovalStatus, 'pending'>;
+  school: SchoolSummary;
+  application: { id: string; name: string };
+  integrator: IntegratorSummary;
+  scopes: GrantableScope[];
+  decidedAt: string;
+  decidedBy: AccountSummary;
+  reason: string | null;
+  /** SHA-256 (hex) of the receipt's canonical JSON without this field. */
+  digest: string;
+}
+
+export interface ApplicationInput {
+  name: string;
+  description?: string | null;
+  requestedScopes: GrantableScope[];
+  /** https URIs (exact match) for the OIDC hybrid sign-in. */
+  redirectUris: string[];
+}
+
+export interface ApplicationView extends ApplicationSummary {
+  createdAt: string;
+  updatedAt: string;
+  /** Every school that has a decision (or a pending request) about this application. */
+  approvals: (ApprovalView & { schoolName: string })[];
+  /** Client id of the application's OIDC (hybrid sign-in) client, when it has one. */
+  oidcClientId: string | null;
+}
+
+/** A client-credentials client of one application for one school. The secret is never shown again. */
+export interface CredentialView {
+  clientId: string;
+  applicationId: string;
+  /** `null` for the application's OIDC sign-in client. */
+  schoolId: string | null;
+  schoolName: string | null;
+  kind: 'client_credentials' | 'oidc';
+  createdAt: string;
+  /** While set, the previous secret still works (rotation overlap). */
+  previousSecretExpiresAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface CreateCredentialRequest {
+  /** The school for a client-credentials client; omit for the application's OIDC client. */
+  schoolId?: string;
+}
+
+export interface IssuedCredential extends CredentialView {
+  /** Shown once: at least 256 random bits. */
+  clientSecret: string;
+  tokenEndpoint: string;
+}
+
+/** Where an integrator's developers try the API against dummy data. */
+export interface SandboxInfo {
+  swaggerUrl: string;
+  tokenEndpoint: string;
+  issuer: string;
+  schools: SchoolSummary[];
+  clients: { clientId: string; schoolId: string }[];
+  /** Demo mode only: the shared sandbox secret; otherwise null (create credentials instead). */
+  clientSecret: string | null;
+}
+
+export interface AuditEventView {
+  id: number;
+  occurredAt: string;
+  actor: AccountSummary | null;
+  actorType: string;
+  actorIp: string | null;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  schoolId: string | null;
+  details: Record<string, unknown> | null;
+}
+
+/** What one integrator did with a school's data, per day. */
+export interface IntegratorUsageView {
+  integrator: IntegratorSummary;
+  days: { day: string; requests: number; recordsWritten: number }[];
+  /** Most used endpoints over the period (route template → requests). */
+  endpoints: { route: string; requests: number }[];
+}
+
+export interface IntegratorInput {
+  name: string;
+  website?: string | null;
+  contactEmail?: string | null;
+}
+
+export interface SchoolInput {
+  name: string;
+  identifier?: string | null;
+  /** The sourcedId of the school's Org in its OneRoster data. */
+  orgSourcedId: string;
+  sandbox?: boolean;
+}
+
+export interface AccountInput {
+  email: string;
+  displayName: string;
+  platformRole?: PlatformRole | null;
+  integratorId?: string | null;
+  schoolRoles?: { schoolId: string; role: SchoolRole }[];
+}
+
+export interface AccountView extends AccountSummary {
+  platformRole: PlatformRole | null;
+  integratorId: string | null;
+  schoolRoles: { schoolId: string; role: SchoolRole }[];
+  disabled: boolean;
+}
+
+export interface CreatedAccount extends AccountView {
+  /** Shown once; the person changes it after signing in. */
+  initialPassword: string;
+}
+
+export type ImportJobStatus =
+  'queued' | 'validating' | 'applying' | 'succeeded' | 'failed';
+
+export interface ImportIssueView {
+  severity: 'error' | 'warning';
+  file: string;
+  line: number | null;
+  column: string | null;
+  value: string | null;
+  message: string;
+}
+
+export interface ImportJobView {
+  id: string;
+  schoolId: string;
+  mode: 'apply' | 'validate';
+  status: ImportJobStatus;
+  /** 0–100, rising monotonically while the job runs. */
+  percent: number;
+  /** What the job is doing now, e.g. `reading enrollments.csv`. */
+  phase: string;
+  rowsRead: number;
+  createdAt: string;
+  finishedAt: string | null;
+  /** Present once validation finished. */
+  report: {
+    errors: number;
+    warnings: number;
+    issues: ImportIssueView[];
+    /** Rows per file applied (or that would be, for `validate`). */
+    counts: Record<string, number>;
+  } | null;
+}

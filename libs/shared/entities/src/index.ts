@@ -14,4 +14,6 @@ export * from './lib/platform/school.entity';
 export * from './lib/platform/integrator.entity';
 export * from './lib/platform/account.entity';
 export * from './lib/platform/oidc-model.entity';
+export * from './lib/platform/portal.entity';
+export * from './lib/platform/api-usage.entity';
 export * from './lib/entity-list';

@@ -76,11 +76,23 @@ export class TypeOrmOidcAdapter implements OidcAdapter {
   }
 
   async destroy(id: string): Promise<void> {
-    await this.repo.delete({ model: this.model, id });
+    await retryDeadlock(() => this.repo.delete({ model: this.model, id }));
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
-    await this.repo.delete({ grantId });
+    // oidc-provider revokes a grant by calling this for every model at once; concurrent
+    // deletes of the same rows deadlock on InnoDB, so they run one after another here (and
+    // a deadlock with another process is retried).
+    const prior = revoking.get(grantId) ?? Promise.resolve();
+    const next = prior
+      .catch(() => undefined)
+      .then(() => retryDeadlock(() => this.repo.delete({ grantId })));
+    revoking.set(grantId, next);
+    try {
+      await next;
+    } finally {
+      if (revoking.get(grantId) === next) revoking.delete(grantId);
+    }
   }
 
   private async findOne(
@@ -109,3 +121,24 @@ export async function purgeExpiredOidcModels(
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/** Grant revocations in flight in this process, by grant id. */
+const revoking = new Map<string, Promise<unknown>>();
+
+/** Runs a write again when MySQL/MariaDB chose it as a deadlock victim (error 1213). */
+async function retryDeadlock<T>(
+  write: () => Promise<T>,
+  attempts = 3,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (err) {
+      const errno =
+        (err as { driverError?: { errno?: number }; errno?: number })
+          .driverError?.errno ?? (err as { errno?: number }).errno;
+      if (errno !== 1213 || attempt >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 10 * attempt));
+    }
+  }
+}

@@ -1,7 +1,18 @@
 import type { PlatformConfig } from '@oneroster/config';
+import { generateSecret } from '@oneroster/util-secrets';
 
 export const OIDC_SETTINGS = Symbol('OIDC_SETTINGS');
 export const OIDC_PROVIDER = Symbol('OIDC_PROVIDER');
+
+export const PORTAL_CLIENT_ID = 'admin-portal';
+
+/** The admin portal's first-party OpenID Connect client (code + PKCE, no API access). */
+export interface PortalClientSettings {
+  clientId: typeof PORTAL_CLIENT_ID;
+  clientSecret: string;
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
+}
 
 export interface OidcSettings {
   /** The issuer URL; the provider is mounted at its path (default `<AUTH_PUBLIC_URL>/oidc`). */
@@ -13,15 +24,29 @@ export interface OidcSettings {
   trustProxy: boolean;
   /** Token requests per client and IP address per minute (0: no limit). */
   tokenRateLimit: number;
+  /** Failed sign-ins allowed per email and IP address per `loginRateWindowMs` (0: no limit). */
+  loginRateLimit: number;
+  loginRateWindowMs: number;
   /** Browser origins allowed to call the token endpoint (the API's Swagger UI). */
   corsOrigins: string[];
+  portalClient: PortalClientSettings;
 }
 
 export function oidcSettingsFrom(config: PlatformConfig): OidcSettings {
+  const { portalClientSecret, ...auth } = config.auth;
   return {
     issuer: config.tokens.issuer,
     audience: config.tokens.audience,
-    ...config.auth,
+    ...auth,
+    loginRateLimit: 5,
+    loginRateWindowMs: 15 * 60_000,
     corsOrigins: [new URL(config.apiPublicUrl).origin],
+    portalClient: {
+      clientId: PORTAL_CLIENT_ID,
+      // The portal's backend runs in this process and reads the secret from here.
+      clientSecret: portalClientSecret ?? generateSecret(),
+      redirectUris: [`${config.adminPublicUrl}/portal/auth/callback`],
+      postLogoutRedirectUris: [`${config.adminPublicUrl}/`],
+    },
   };
 }

@@ -12,13 +12,15 @@ import type Provider from 'oidc-provider';
 import { purgeExpiredOidcModels } from '@oneroster/data-access-auth';
 import { createOidcProvider } from './oidc-provider.factory';
 import { OIDC_PROVIDER, OIDC_SETTINGS, OidcSettings } from './oidc-settings';
+import { InteractionController } from './sign-in/interaction.controller';
+import { SignInService } from './sign-in/sign-in.service';
 
 const PURGE_EVERY_MS = 10 * 60_000;
 
 /**
  * The authorization server as a Nest module: the configured oidc-provider instance
- * (OIDC_PROVIDER) and a periodic purge of expired provider records. Mount it with
- * `mountOidc(app)` before the app starts listening.
+ * (OIDC_PROVIDER), its sign-in pages (`/interaction/:uid`) and a periodic purge of expired
+ * provider records. Mount it with `mountOidc(app)` before the app starts listening.
  */
 @Module({})
 export class OidcModule implements OnModuleInit, OnModuleDestroy {
@@ -30,7 +32,9 @@ export class OidcModule implements OnModuleInit, OnModuleDestroy {
   static register(settings: OidcSettings): DynamicModule {
     return {
       module: OidcModule,
+      controllers: [InteractionController],
       providers: [
+        SignInService,
         { provide: OIDC_SETTINGS, useValue: settings },
         {
           provide: OIDC_PROVIDER,

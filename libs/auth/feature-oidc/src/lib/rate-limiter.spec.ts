@@ -17,4 +17,21 @@ describe('FixedWindowRateLimiter', () => {
     const limiter = new FixedWindowRateLimiter(0);
     for (let i = 0; i < 100; i++) expect(limiter.hit('a').allowed).toBe(true);
   });
+
+  it('checks without counting, refusing once the limit is used up', () => {
+    let now = 0;
+    const limiter = new FixedWindowRateLimiter(2, 60_000, () => now);
+    expect(limiter.check('a').allowed).toBe(true);
+    limiter.hit('a');
+    expect(limiter.check('a').allowed).toBe(true);
+    limiter.hit('a');
+    now += 30_000;
+    expect(limiter.check('a')).toEqual({
+      allowed: false,
+      retryAfterSeconds: 30,
+    });
+    expect(limiter.check('a').allowed).toBe(false);
+    now += 30_000;
+    expect(limiter.check('a').allowed).toBe(true);
+  });
 });

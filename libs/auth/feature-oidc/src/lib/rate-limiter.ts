@@ -38,6 +38,22 @@ export class FixedWindowRateLimiter {
     };
   }
 
+  /** The verdict the next hit would get, without counting one (e.g. count failures only). */
+  check(key: string): RateVerdict {
+    if (this.limit <= 0) return { allowed: true, retryAfterSeconds: 0 };
+    const now = this.now();
+    const w = this.windows.get(key);
+    if (!w || now - w.start >= this.windowMs || w.hits < this.limit)
+      return { allowed: true, retryAfterSeconds: 0 };
+    return {
+      allowed: false,
+      retryAfterSeconds: Math.max(
+        1,
+        Math.ceil((w.start + this.windowMs - now) / 1000),
+      ),
+    };
+  }
+
   private sweep(now: number): void {
     for (const [key, w] of this.windows)
       if (now - w.start >= this.windowMs) this.windows.delete(key);

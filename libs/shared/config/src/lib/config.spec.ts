@@ -51,13 +51,45 @@ describe('loadConfig', () => {
       signingKeyFile: 'data/auth-signing-key.json',
       trustProxy: false,
       tokenRateLimit: 60,
+      portalClientSecret: null,
     });
+    expect(
+      loadConfig({ PORTAL_CLIENT_SECRET: 'portal-secret' }).auth
+        .portalClientSecret,
+    ).toBe('portal-secret');
     expect(
       loadConfig({ AUTH_TRUST_PROXY: 'true', AUTH_TOKEN_RATE_LIMIT: '0' }).auth,
     ).toMatchObject({ trustProxy: true, tokenRateLimit: 0 });
     expect(() => loadConfig({ AUTH_TOKEN_RATE_LIMIT: '-1' })).toThrow(
       /AUTH_TOKEN_RATE_LIMIT/,
     );
+  });
+
+  it('reads the API rate limit and CORS origins', () => {
+    expect(loadConfig({}).api).toEqual({
+      rateLimit: 1200,
+      corsOrigins: ['http://localhost:4200'],
+    });
+    expect(
+      loadConfig({ ADMIN_PUBLIC_URL: 'https://portal.example.org/app' }).api
+        .corsOrigins,
+    ).toEqual(['https://portal.example.org']);
+    expect(
+      loadConfig({
+        API_RATE_LIMIT: '0',
+        CORS_ORIGINS: 'https://a.example.org, http://localhost:8080',
+      }).api,
+    ).toEqual({
+      rateLimit: 0,
+      corsOrigins: ['https://a.example.org', 'http://localhost:8080'],
+    });
+    expect(() => loadConfig({ API_RATE_LIMIT: 'lots' })).toThrow(
+      /API_RATE_LIMIT/,
+    );
+    expect(() => loadConfig({ CORS_ORIGINS: '*' })).toThrow(/CORS_ORIGINS/);
+    expect(() =>
+      loadConfig({ CORS_ORIGINS: 'https://a.example.org/path' }),
+    ).toThrow(/CORS_ORIGINS/);
   });
 
   it('names the variable in errors', () => {

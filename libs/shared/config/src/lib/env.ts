@@ -22,6 +22,15 @@ export interface PlatformConfig {
   /** Password of every demo account and secret of the sandbox clients (demo data only). */
   demo: { password: string; sandboxClientSecret: string };
   logLevel: 'error' | 'warn' | 'log' | 'debug';
+  /** The API's HTTP hardening. */
+  api: ApiHttpConfig;
+}
+
+export interface ApiHttpConfig {
+  /** Requests per minute per client (token client_id); 0: no limit. */
+  rateLimit: number;
+  /** Origins a browser may call the API from (CORS); default: the admin portal only. */
+  corsOrigins: string[];
 }
 
 export interface AuthServerConfig {
@@ -33,6 +42,8 @@ export interface AuthServerConfig {
   trustProxy: boolean;
   /** Token requests allowed per client and IP address per minute (0: no limit). */
   tokenRateLimit: number;
+  /** Secret of the admin portal's OIDC client (`admin-portal`); null: random per start. */
+  portalClientSecret: string | null;
 }
 
 type Env = Record<string, string | undefined>;
@@ -125,11 +136,46 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
         env['AUTH_SIGNING_KEY_FILE'] || 'data/auth-signing-key.json',
       trustProxy: bool(env, 'AUTH_TRUST_PROXY', false),
       tokenRateLimit: count(env, 'AUTH_TOKEN_RATE_LIMIT', 60),
+      portalClientSecret: env['PORTAL_CLIENT_SECRET'] || null,
     },
     demo: {
       password: env['DEMO_PASSWORD'] || 'demo-password',
       sandboxClientSecret: env['SANDBOX_CLIENT_SECRET'] || 'sandbox-secret',
     },
     logLevel,
+    api: {
+      rateLimit: count(env, 'API_RATE_LIMIT', 1200),
+      corsOrigins: origins(
+        env,
+        'CORS_ORIGINS',
+        url(env, 'ADMIN_PUBLIC_URL', `http://localhost:${adminPort}`),
+      ),
+    },
   };
+}
+
+/** A comma-separated list of web origins (`scheme://host[:port]`), each checked. */
+function origins(env: Env, name: string, fallback: string): string[] {
+  const v = env[name];
+  if (v === undefined || v.trim() === '') return [new URL(fallback).origin];
+  return v
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean)
+    .map((o) => {
+      let parsed: URL;
+      try {
+        parsed = new URL(o);
+      } catch {
+        throw new ConfigError(`${name} must list web origins, got "${o}"`);
+      }
+      if (
+        !/^https?:$/.test(parsed.protocol) ||
+        parsed.origin !== o.replace(/\/$/, '')
+      )
+        throw new ConfigError(
+          `${name} must list origins like https://portal.example.org, got "${o}"`,
+        );
+      return parsed.origin;
+    });
 }

@@ -122,4 +122,38 @@ describe.each(testEngines('approvals'))('ApprovalLookup on $name', (engine) => {
       await clients.update({ clientId: schoolA.clientId }, { revokedAt: null });
     }
   });
+
+  it("reads the application's OIDC client row (no school) as the application", async () => {
+    const clients = ds.getRepository(OAuthClientEntity);
+    await clients.insert({
+      clientId: applicationId,
+      applicationId,
+      schoolId: null,
+      secretHash: 'scrypt$1$1$1$x$y',
+      previousSecretHash: null,
+      previousSecretExpiresAt: null,
+      createdAt: new Date(),
+      revokedAt: null,
+    });
+    try {
+      const lookup = new ApprovalLookup(ds, 0);
+      await expect(lookup.clientApproval(applicationId)).resolves.toBeNull();
+      await expect(
+        lookup.approvedSchoolIds(applicationId, [
+          schoolA.schoolId,
+          schoolB.schoolId,
+          'elsewhere',
+        ]),
+      ).resolves.toEqual([schoolA.schoolId, schoolB.schoolId]);
+      await clients.update(
+        { clientId: applicationId },
+        { revokedAt: new Date() },
+      );
+      await expect(
+        lookup.approvedSchoolIds(applicationId, [schoolA.schoolId]),
+      ).resolves.toEqual([]);
+    } finally {
+      await clients.delete({ clientId: applicationId });
+    }
+  });
 });

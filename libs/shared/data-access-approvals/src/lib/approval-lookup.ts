@@ -11,10 +11,11 @@ import {
  * The live answer to "which schools has this caller's application been approved by?", for the
  * API (every request) and the auth server (every token). Rules enforced:
  * - only approvals with status `approved` count; pending, declined and revoked ones do not;
- * - a client-credentials client (an `oauth_clients` row) reaches at most its own school, and
- *   none once the client itself is revoked;
- * - any other client id is read as an application id (the application's OIDC client) and
- *   reaches every school that approved the application;
+ * - a client-credentials client (an `oauth_clients` row with a school) reaches at most its own
+ *   school, and none once the client itself is revoked;
+ * - any other client id is read as an application id (the application's OIDC client, whose
+ *   `oauth_clients` row, if any, has no school) and reaches every school that approved the
+ *   application, none once that OIDC client row is revoked;
  * - an unknown client reaches no school;
  * - answers are cached for `ttlMs` (default 2 s, at most 5 s) so a revocation stops access
  *   within that time even for tokens already issued; `invalidate` drops the cache at once.
@@ -75,6 +76,7 @@ export class ApprovalLookup {
       .addSelect('ap.status', 'status')
       .addSelect('ap.scopes', 'scopes')
       .where('c.client_id = :clientId', { clientId })
+      .andWhere('c.school_id IS NOT NULL')
       .andWhere('c.revoked_at IS NULL')
       .getRawOne<{
         clientId: string;
@@ -139,6 +141,17 @@ export class ApprovalLookup {
       .select('ap.school_id', 'schoolId')
       .where('ap.application_id = :clientId', { clientId })
       .andWhere('ap.status = :status', { status: 'approved' })
+      .andWhere(
+        (qb) =>
+          `NOT EXISTS ${qb
+            .subQuery()
+            .select('1')
+            .from(OAuthClientEntity, 'oc')
+            .where('oc.client_id = ap.application_id')
+            .andWhere('oc.school_id IS NULL')
+            .andWhere('oc.revoked_at IS NOT NULL')
+            .getQuery()}`,
+      )
       .getRawMany<{ schoolId: string }>();
     return new Set(rows.map((r) => r.schoolId));
   }

@@ -66,6 +66,9 @@ export function dataSourceOptions(
     // DATE columns stay `YYYY-MM-DD` strings; no time zone can shift them.
     dateStrings: ['DATE'],
     poolSize: extras.poolSize ?? 10,
+    // A server that does not answer (host down, packets dropped) fails a request in 3 s
+    // instead of mysql2's 10 s; a refused connection fails at once anyway.
+    connectTimeout: 3000,
   };
 }
 

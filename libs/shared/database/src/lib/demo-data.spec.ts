@@ -92,6 +92,27 @@ describe.each(testEngines('demo'))('demo trust written to $name', (engine) => {
     expect(Number(rows[0].n)).toBe(plan.schools.length);
   });
 
+  it('gives each school its administrator and its teacher, by their email addresses', async () => {
+    const rows: { email: string; role: string; school: string }[] =
+      await ds.query(
+        `SELECT a.email AS email, r.role AS role, s.name AS school
+         FROM account_school_roles r
+         JOIN accounts a ON a.id = r.account_id
+         JOIN schools s ON s.id = r.school_id
+         ORDER BY a.email`,
+      );
+    expect(rows).toHaveLength(2 * plan.schools.length);
+    for (const row of rows) {
+      const expected = row.email.startsWith('admin@')
+        ? 'school_admin'
+        : 'teacher';
+      expect({ email: row.email, role: row.role }).toEqual({
+        email: row.email,
+        role: expected,
+      });
+    }
+  });
+
   it('does not seed twice', async () => {
     await expect(
       seedDemoIfEmpty(ds, {

@@ -169,16 +169,19 @@ export async function seedPlatform(
         `teacher@${school.domain}`,
         `${school.name} teacher`,
       );
+      // Ids read before the insert: TypeORM's multi-row insert on SQLite writes generated
+      // values back onto the objects and can swap them between rows.
+      const [adminId, teacherId] = [admin.id, teacher.id];
       await em.insert(AccountEntity, [admin, teacher]);
       await em.insert(AccountSchoolRoleEntity, [
         {
-          accountId: admin.id,
+          accountId: adminId,
           schoolId: school.schoolId,
           role: 'school_admin',
           userSourcedId: null,
         },
         {
-          accountId: teacher.id,
+          accountId: teacherId,
           schoolId: school.schoolId,
           role: 'teacher',
           userSourcedId: null,

@@ -33,6 +33,11 @@ import {
   OAuthClientEntity,
 } from './platform/integrator.entity';
 import { OidcModelEntity } from './platform/oidc-model.entity';
+import { ApiUsageDailyEntity } from './platform/api-usage.entity';
+import {
+  ApprovalReceiptEntity,
+  PortalSessionEntity,
+} from './platform/portal.entity';
 import { SchoolEntity } from './platform/school.entity';
 
 /** Every OneRoster table, in dependency order (referenced before referencing). */
@@ -68,6 +73,9 @@ export const PLATFORM_ENTITIES = [
   AccountSchoolRoleEntity,
   AuditEventEntity,
   OidcModelEntity,
+  ApprovalReceiptEntity,
+  PortalSessionEntity,
+  ApiUsageDailyEntity,
 ] as const;
 
 /** The explicit entity list handed to TypeORM (globs break once Nx bundles the apps). */

@@ -7,6 +7,12 @@ import { Initial1795729946425 as SqliteInitial } from './sqlite/1795729946425-In
 import { SourcedIdOrderIndex1795731226377 as SqliteSourcedIdOrderIndex } from './sqlite/1795731226377-SourcedIdOrderIndex';
 import { GradebookChanges1795732969223 as SqliteGradebookChanges } from './sqlite/1795732969223-GradebookChanges';
 import { OidcModels1795733044889 as SqliteOidcModels } from './sqlite/1795733044889-OidcModels';
+import { PortalReceiptsAndSessions1795739230624 as MysqlPortalReceiptsAndSessions } from './mysql/1795739230624-PortalReceiptsAndSessions';
+import { PortalReceiptsAndSessions1795739230624 as SqlitePortalReceiptsAndSessions } from './sqlite/1795739230624-PortalReceiptsAndSessions';
+import { OidcSignInClients1795739260650 as MysqlOidcSignInClients } from './mysql/1795739260650-OidcSignInClients';
+import { OidcSignInClients1795739260650 as SqliteOidcSignInClients } from './sqlite/1795739260650-OidcSignInClients';
+import { ApiUsageDaily1795739420422 as MysqlApiUsageDaily } from './mysql/1795739420422-ApiUsageDaily';
+import { ApiUsageDaily1795739420422 as SqliteApiUsageDaily } from './sqlite/1795739420422-ApiUsageDaily';
 
 /*
  * Explicit, ordered migration lists per dialect (no globs: the apps are bundled).
@@ -17,10 +23,16 @@ export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [
   SqliteSourcedIdOrderIndex,
   SqliteGradebookChanges,
   SqliteOidcModels,
+  SqlitePortalReceiptsAndSessions,
+  SqliteOidcSignInClients,
+  SqliteApiUsageDaily,
 ];
 export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   MysqlInitial,
   MysqlSourcedIdOrderIndex,
   MysqlGradebookChanges,
   MysqlOidcModels,
+  MysqlPortalReceiptsAndSessions,
+  MysqlOidcSignInClients,
+  MysqlApiUsageDaily,
 ];

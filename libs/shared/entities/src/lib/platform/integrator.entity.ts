@@ -89,8 +89,10 @@ export class ApprovalEntity {
 }
 
 /**
- * Client-credentials client of one application for one school. Secrets are stored as
- * slow hashes; during rotation the previous secret stays valid until it expires.
+ * An OAuth client of one application: a client-credentials client for one school, or (school
+ * NULL, client id = the application id) the application's OpenID Connect sign-in client.
+ * Secrets are stored as slow hashes; during rotation the previous secret stays valid until
+ * it expires.
  */
 @Entity({ name: 'oauth_clients' })
 @Index(['applicationId', 'schoolId'])
@@ -100,8 +102,14 @@ export class OAuthClientEntity {
 
   @FkId('application_id') applicationId!: string;
 
-  @Column({ name: 'school_id', type: 'varchar', length: SCHOOL_ID_LENGTH })
-  schoolId!: string;
+  /** Null for the application's OpenID Connect client (user sign-in, any approving school). */
+  @Column({
+    name: 'school_id',
+    type: 'varchar',
+    length: SCHOOL_ID_LENGTH,
+    nullable: true,
+  })
+  schoolId!: string | null;
 
   @RequiredStr('secret_hash')
   secretHash!: string;

@@ -1,0 +1,344 @@
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as oidc from 'openid-client';
+import type { DataSource } from 'typeorm';
+import { ONEROSTER_SCOPES } from '@oneroster/contracts';
+import { DatabaseConfig, loadConfig } from '@oneroster/config';
+import {
+  DatabaseModule,
+  migrate,
+  openDatabase,
+  testEngines,
+} from '@oneroster/database';
+import { DemoCredentials, seedDemoIfEmpty } from '@oneroster/demo-data';
+import {
+  AccountEntity,
+  AccountSchoolRoleEntity,
+  ApprovalEntity,
+  OAuthClientEntity,
+} from '@oneroster/entities';
+// The real authorization server with its real sign-in pages, composed here so the API is
+// tested with a user token a teacher really gets (apps may not import each other; this test
+// deliberately spans both).
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import {
+  mountOidc,
+  OidcModule,
+  oidcSettingsFrom,
+} from '@oneroster/feature-oidc';
+import { hashSecret } from '@oneroster/util-secrets';
+import { AppModule } from '../app/app.module';
+import { configureApp } from '../app/configure';
+
+const AUDIENCE = 'http://api.test';
+const SECRET = 'hybrid-secret';
+const PASSWORD = 'pw';
+const BASE = '/ims/oneroster/v1p1';
+const REDIRECT = 'https://sandbox-learning.example.com/oidc/callback';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** fetch without following redirects, with a cookie jar (paths honoured). */
+class Browser {
+  private readonly cookies = new Map<string, { value: string; path: string }>();
+
+  async fetch(url: URL, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    const cookie = [...this.cookies.entries()]
+      .filter(([, c]) => url.pathname.startsWith(c.path))
+      .map(([k, c]) => `${k.split(' ')[0]}=${c.value}`)
+      .join('; ');
+    if (cookie) headers.set('cookie', cookie);
+    const res = await fetch(url, { ...init, headers, redirect: 'manual' });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair, ...attrs] = line.split(';');
+      const [name, value] = [
+        pair.slice(0, pair.indexOf('=')),
+        pair.slice(pair.indexOf('=') + 1),
+      ];
+      const path = /path=([^;]+)/i.exec(attrs.join(';'))?.[1] ?? '/';
+      if (!value || /expires=Thu, 01 Jan 1970/i.test(line))
+        this.cookies.delete(`${name} ${path}`);
+      else this.cookies.set(`${name} ${path}`, { value, path });
+    }
+    return res;
+  }
+}
+
+/** Signs in through the real sign-in form; returns the client's callback URL. */
+async function signIn(start: URL, email: string): Promise<URL> {
+  const browser = new Browser();
+  let url = start;
+  let res = await browser.fetch(url);
+  for (let hop = 0; hop < 10; hop++) {
+    const location = res.headers.get('location');
+    if (!location) {
+      if (!/^\/interaction\/[^/]+$/.test(url.pathname))
+        throw new Error(`stuck at ${url.href}: ${res.status}`);
+      url = new URL(`${url.pathname}/login`, url);
+      res = await browser.fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ email, password: PASSWORD }),
+      });
+      continue;
+    }
+    url = new URL(location, url);
+    if (url.origin !== start.origin) return url;
+    res = await browser.fetch(url);
+  }
+  throw new Error('too many redirects');
+}
+
+describe.each(testEngines('api_hybrid', { sqliteFile: true }))(
+  'API with user tokens of the OpenID Connect sign-in, on $name',
+  (engine) => {
+    let database: DatabaseConfig;
+    let demo: DemoCredentials;
+    let ds: DataSource;
+    let auth: INestApplication;
+    let api: INestApplication;
+    let apiUrl: string;
+    let issuer: string;
+    let applicationId: string;
+    let clientSecret: string;
+    let schoolA: string;
+    let schoolB: string;
+    const multiEmail = 'two-schools@api-hybrid.example.org';
+
+    beforeAll(async () => {
+      database = await engine.config();
+      ds = await openDatabase(database);
+      await migrate(ds);
+      const seeded = await seedDemoIfEmpty(ds, {
+        size: 'demo',
+        password: PASSWORD,
+        sandboxClientSecret: SECRET,
+      });
+      if (!seeded) throw new Error('expected an empty database');
+      demo = seeded;
+      [schoolA, schoolB] = demo.clients.map((c) => c.schoolId);
+      applicationId = (
+        await ds
+          .getRepository(OAuthClientEntity)
+          .findOneByOrFail({ clientId: demo.clients[0].clientId })
+      ).applicationId;
+      // The application's OpenID Connect client, as the portal creates it.
+      clientSecret = 'hybrid-oidc-client-secret';
+      await ds.getRepository(OAuthClientEntity).insert({
+        clientId: applicationId,
+        applicationId,
+        schoolId: null,
+        secretHash: await hashSecret(clientSecret),
+        previousSecretHash: null,
+        previousSecretExpiresAt: null,
+        createdAt: new Date(),
+        revokedAt: null,
+      });
+      const multi = randomUUID();
+      await ds.getRepository(AccountEntity).insert({
+        id: multi,
+        email: multiEmail,
+        displayName: 'Teacher of two schools',
+        passwordHash: await hashSecret(PASSWORD),
+        platformRole: null,
+        integratorId: null,
+        disabled: false,
+        createdAt: new Date(),
+      });
+      await ds.getRepository(AccountSchoolRoleEntity).insert(
+        [schoolA, schoolB].map((schoolId) => ({
+          accountId: multi,
+          schoolId,
+          role: 'teacher' as const,
+          userSourcedId: null,
+        })),
+      );
+
+      const authPort = await freePort();
+      const config = loadConfig({
+        AUTH_PUBLIC_URL: `http://127.0.0.1:${authPort}`,
+        API_PUBLIC_URL: AUDIENCE,
+      });
+      issuer = config.tokens.issuer;
+      const authRef = await Test.createTestingModule({
+        imports: [
+          DatabaseModule.forRoot(database),
+          OidcModule.register({
+            ...oidcSettingsFrom(config),
+            signingKeyFile: join(
+              mkdtempSync(join(tmpdir(), 'oneroster-api-hybrid-')),
+              'key.json',
+            ),
+          }),
+        ],
+      }).compile();
+      auth = authRef.createNestApplication({ logger: ['error'] });
+      mountOidc(auth);
+      await auth.listen(authPort, '127.0.0.1');
+      const apiRef = await Test.createTestingModule({
+        imports: [AppModule.register({ ...config, database })],
+      }).compile();
+      api = apiRef.createNestApplication({ logger: ['error'] });
+      configureApp(api, config);
+      await api.listen(0, '127.0.0.1');
+      apiUrl = (await api.getUrl()).replace('[::1]', '127.0.0.1');
+    }, 120_000);
+
+    afterAll(async () => {
+      await api?.close();
+      await auth?.close();
+      await ds?.destroy();
+    });
+
+    /** A user access token, through discovery, the sign-in form and the code exchange. */
+    async function userToken(email: string): Promise<string> {
+      const config = await oidc.discovery(
+        new URL(issuer),
+        applicationId,
+        undefined,
+        oidc.ClientSecretBasic(clientSecret),
+        { execute: [oidc.allowInsecureRequests] },
+      );
+      oidc.useCodeIdTokenResponseType(config);
+      const verifier = oidc.randomPKCECodeVerifier();
+      const nonce = oidc.randomNonce();
+      const url = oidc.buildAuthorizationUrl(config, {
+        redirect_uri: REDIRECT,
+        scope: `openid ${ONEROSTER_SCOPES.rosterCore}`,
+        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+        nonce,
+      });
+      const tokens = await oidc.authorizationCodeGrant(
+        config,
+        await signIn(url, email),
+        { pkceCodeVerifier: verifier, expectedNonce: nonce },
+      );
+      return tokens.access_token;
+    }
+
+    async function schoolToken(schoolId: string): Promise<string> {
+      const clientId = demo.clients.find(
+        (c) => c.schoolId === schoolId,
+      )?.clientId;
+      const res = await fetch(`${issuer}/token`, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${clientId}:${SECRET}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: 'grant_type=client_credentials',
+      });
+      return String(
+        ((await res.json()) as Record<string, unknown>)['access_token'],
+      );
+    }
+
+    const get = async (path: string, token: string) => {
+      const res = await fetch(`${apiUrl}${BASE}${path}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      return {
+        status: res.status,
+        body: (await res.json()) as Record<string, unknown>,
+      };
+    };
+    /** Polls until `path` answers `want` (at most 6 s); returns how long that took. */
+    const statusWithin = async (path: string, token: string, want: number) => {
+      const start = Date.now();
+      let status = 0;
+      while (Date.now() - start < 6_000) {
+        status = (await get(path, token)).status;
+        if (status === want) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return { status, ms: Date.now() - start };
+    };
+    const classIds = async (token: string) => {
+      const res = await get('/classes?limit=10000&fields=sourcedId', token);
+      expect(res.status).toBe(200);
+      return (res.body['classes'] as { sourcedId: string }[]).map(
+        (c) => c.sourcedId,
+      );
+    };
+
+    it("reads the teacher's approved school's classes, and nothing of another school", async () => {
+      const token = await userToken(demo.teachers[0].email);
+      const [ownA, ownB] = await Promise.all([
+        classIds(await schoolToken(schoolA)),
+        classIds(await schoolToken(schoolB)),
+      ]);
+      expect(ownA.length).toBeGreaterThan(0);
+      const onlyB = ownB.filter((id) => !ownA.includes(id));
+      expect(onlyB.length).toBeGreaterThan(0);
+      expect((await classIds(token)).sort()).toEqual([...ownA].sort());
+      expect((await get(`/classes/${ownA[0]}`, token)).status).toBe(200);
+      expect((await get(`/classes/${onlyB[0]}`, token)).status).toBe(404);
+    });
+
+    it('gives a teacher of two schools the approved one only, and stops within 5 s of a revocation', async () => {
+      const approvals = ds.getRepository(ApprovalEntity);
+      await approvals.update(
+        { schoolId: schoolB, applicationId },
+        {
+          status: 'declined',
+        },
+      );
+      try {
+        const token = await userToken(multiEmail);
+        const ownA = await classIds(await schoolToken(schoolA));
+        expect((await classIds(token)).sort()).toEqual([...ownA].sort());
+
+        // School A revokes while the token is still valid: the API's live check stops it.
+        await approvals.update(
+          { schoolId: schoolA, applicationId },
+          {
+            status: 'revoked',
+          },
+        );
+        const stopped = await statusWithin(`/classes/${ownA[0]}`, token, 403);
+        expect(stopped.status).toBe(403);
+        expect(stopped.ms).toBeLessThan(5_000);
+      } finally {
+        await approvals.update({ applicationId }, { status: 'approved' });
+      }
+    });
+
+    it('keeps a user token to the schools it names when another school revokes', async () => {
+      const token = await userToken(demo.teachers[0].email);
+      const ownA = await classIds(await schoolToken(schoolA));
+      // The API may still hold the previous test's answer for up to its cache time.
+      expect(
+        (await statusWithin(`/classes/${ownA[0]}`, token, 200)).status,
+      ).toBe(200);
+      const approvals = ds.getRepository(ApprovalEntity);
+      await approvals.update(
+        { schoolId: schoolA, applicationId },
+        {
+          status: 'revoked',
+        },
+      );
+      try {
+        // School B still approves the application, so the token is valid but reads nothing.
+        const stopped = await statusWithin(`/classes/${ownA[0]}`, token, 404);
+        expect(stopped.status).toBe(404);
+        expect(stopped.ms).toBeLessThan(5_000);
+        await expect(classIds(token)).resolves.toEqual([]);
+      } finally {
+        await approvals.update({ applicationId }, { status: 'approved' });
+      }
+    });
+  },
+);

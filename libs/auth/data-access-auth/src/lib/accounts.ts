@@ -1,0 +1,98 @@
+import type { DataSource } from 'typeorm';
+
+/**
+ * Accounts as the sign-in pages and the OpenID Connect provider need them. Rules enforced:
+ * - emails are matched case-insensitively (trimmed, lower case);
+ * - a disabled account is never returned as active (its sessions and refresh tokens stop
+ *   working: the provider cannot find the account any more);
+ * - a user's approved schools are the schools where the account holds any role AND whose
+ *   approval of the application is `approved`, with each approval's scopes.
+ */
+export interface SignInAccount {
+  id: string;
+  email: string;
+  displayName: string;
+  passwordHash: string;
+  disabled: boolean;
+}
+
+export interface ActiveAccount {
+  id: string;
+  email: string;
+  displayName: string;
+}
+
+export interface ApprovedSchool {
+  schoolId: string;
+  scopes: string[];
+}
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export async function findAccountByEmail(
+  dataSource: DataSource,
+  email: string,
+): Promise<SignInAccount | null> {
+  const rows = (await dataSource.query(
+    `SELECT id, email, display_name AS displayName, password_hash AS passwordHash,
+            disabled
+     FROM accounts WHERE LOWER(email) = ?`,
+    [normaliseEmail(email)],
+  )) as (Omit<SignInAccount, 'disabled'> & { disabled: unknown })[];
+  const row = rows[0];
+  return row ? { ...row, disabled: truthy(row.disabled) } : null;
+}
+
+export async function findActiveAccount(
+  dataSource: DataSource,
+  id: string,
+): Promise<ActiveAccount | null> {
+  const rows = (await dataSource.query(
+    `SELECT id, email, display_name AS displayName, disabled
+     FROM accounts WHERE id = ?`,
+    [id],
+  )) as (ActiveAccount & { disabled: unknown })[];
+  const row = rows[0];
+  if (!row || truthy(row.disabled)) return null;
+  return { id: row.id, email: row.email, displayName: row.displayName };
+}
+
+/** The account's schools that approve the application now, with the approved scopes. */
+export async function approvedSchoolsOfAccount(
+  dataSource: DataSource,
+  accountId: string,
+  applicationId: string,
+): Promise<ApprovedSchool[]> {
+  const rows = (await dataSource.query(
+    `SELECT ap.school_id AS schoolId, ap.scopes AS scopes
+     FROM approvals ap
+     WHERE ap.application_id = ? AND ap.status = 'approved'
+       AND EXISTS (SELECT 1 FROM account_school_roles r
+                   WHERE r.account_id = ? AND r.school_id = ap.school_id)
+     ORDER BY ap.school_id`,
+    [applicationId, accountId],
+  )) as { schoolId: string; scopes: string | null }[];
+  return rows.map((r) => ({
+    schoolId: r.schoolId,
+    scopes: r.scopes ? parseStrings(r.scopes) : [],
+  }));
+}
+
+// SQLite returns booleans as 0/1, MySQL as 0/1 or a Buffer for BIT columns.
+function truthy(v: unknown): boolean {
+  if (Buffer.isBuffer(v)) return v.length > 0 && v[0] !== 0;
+  return v === true || v === 1 || v === '1';
+}
+
+function parseStrings(raw: string): string[] {
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return Array.isArray(parsed)
+      ? parsed.filter((x): x is string => typeof x === 'string')
+      : [];
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,182 @@
+import type { DataSource } from 'typeorm';
+import { openMigratedDatabase, testEngines } from '@oneroster/database';
+import { planTrust, seedPlatform } from '@oneroster/demo-data';
+import { OAuthClientEntity } from '@oneroster/entities';
+import { verifySecret } from '@oneroster/util-secrets';
+import {
+  approvedSchoolsOfAccount,
+  findAccountByEmail,
+  findActiveAccount,
+} from './accounts';
+import {
+  ClientSecretError,
+  issueClientSecret,
+  PREVIOUS_SECRET_VALIDITY_MS,
+} from './client-secrets';
+import { findStoredClient } from './oauth-client-store';
+
+describe.each(testEngines('auth_secrets'))(
+  'client secrets and accounts on $name',
+  (engine) => {
+    let ds: DataSource;
+    let applicationId: string;
+    let schoolA: string;
+    let schoolB: string;
+    let teacherA: string;
+
+    beforeAll(async () => {
+      ds = await openMigratedDatabase(engine);
+      const creds = await seedPlatform(ds, planTrust({ size: 'demo' }), {
+        password: 'pw',
+        sandboxClientSecret: 'secret',
+      });
+      [schoolA, schoolB] = creds.clients.map((c) => c.schoolId);
+      teacherA = creds.teachers[0].email;
+      applicationId = (
+        await ds
+          .getRepository(OAuthClientEntity)
+          .findOneByOrFail({ clientId: creds.clients[0].clientId })
+      ).applicationId;
+    });
+
+    afterAll(async () => {
+      await ds?.destroy();
+    });
+
+    it("creates the application's OIDC client, then rotates with a 24 h overlap", async () => {
+      const first = await issueClientSecret(ds, {
+        clientId: applicationId,
+        applicationId,
+        schoolId: null,
+      });
+      expect(first.clientSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(first.previousSecretExpiresAt).toBeNull();
+      const row = await ds
+        .getRepository(OAuthClientEntity)
+        .findOneByOrFail({ clientId: applicationId });
+      expect(row.schoolId).toBeNull();
+      expect(row.secretHash).not.toContain(first.clientSecret);
+      await expect(
+        verifySecret(first.clientSecret, row.secretHash),
+      ).resolves.toBe(true);
+
+      const second = await issueClientSecret(ds, {
+        clientId: applicationId,
+        applicationId,
+        schoolId: null,
+      });
+      expect(second.clientSecret).not.toBe(first.clientSecret);
+      const expires = second.previousSecretExpiresAt?.getTime() ?? 0;
+      expect(
+        Math.abs(
+          expires - second.createdAt.getTime() - PREVIOUS_SECRET_VALIDITY_MS,
+        ),
+      ).toBeLessThan(1000);
+      const stored = await findStoredClient(ds, applicationId);
+      expect(stored).toMatchObject({
+        clientId: applicationId,
+        applicationId,
+        schoolId: null,
+        approvedScopes: [],
+      });
+      expect(stored?.redirectUris).toContain(
+        'https://sandbox-learning.example.com/oidc/callback',
+      );
+      await expect(
+        verifySecret(second.clientSecret, stored?.secretHash ?? ''),
+      ).resolves.toBe(true);
+      await expect(
+        verifySecret(first.clientSecret, stored?.previousSecretHash ?? ''),
+      ).resolves.toBe(true);
+      expect(stored?.previousSecretExpiresAt?.getTime()).toBe(expires);
+    });
+
+    it('creates and rotates a client-credentials client of one school', async () => {
+      const input = {
+        clientId: 'cc-h1-test',
+        applicationId,
+        schoolId: schoolA,
+      };
+      await issueClientSecret(ds, input);
+      const rotated = await issueClientSecret(ds, input);
+      const stored = await findStoredClient(ds, 'cc-h1-test');
+      expect(stored).toMatchObject({
+        schoolId: schoolA,
+        approvalStatus: 'approved',
+      });
+      await expect(
+        verifySecret(rotated.clientSecret, stored?.secretHash ?? ''),
+      ).resolves.toBe(true);
+    });
+
+    it('brings a revoked client back with the new secret only', async () => {
+      const input = {
+        clientId: 'cc-h1-revoked',
+        applicationId,
+        schoolId: schoolB,
+      };
+      await issueClientSecret(ds, input);
+      await ds
+        .getRepository(OAuthClientEntity)
+        .update({ clientId: input.clientId }, { revokedAt: new Date() });
+      await expect(findStoredClient(ds, input.clientId)).resolves.toBeNull();
+      const again = await issueClientSecret(ds, input);
+      expect(again.previousSecretExpiresAt).toBeNull();
+      const stored = await findStoredClient(ds, input.clientId);
+      expect(stored?.previousSecretHash).toBeNull();
+    });
+
+    it('refuses a client id of another school or application, and a mismatched OIDC id', async () => {
+      await expect(
+        issueClientSecret(ds, {
+          clientId: 'cc-h1-test',
+          applicationId,
+          schoolId: schoolB,
+        }),
+      ).rejects.toBeInstanceOf(ClientSecretError);
+      await expect(
+        issueClientSecret(ds, {
+          clientId: 'not-the-application',
+          applicationId,
+          schoolId: null,
+        }),
+      ).rejects.toBeInstanceOf(ClientSecretError);
+      await expect(
+        ds
+          .getRepository(OAuthClientEntity)
+          .existsBy({ clientId: 'not-the-application' }),
+      ).resolves.toBe(false);
+    });
+
+    it('finds accounts by email (any case) and their approved schools', async () => {
+      const account = await findAccountByEmail(
+        ds,
+        `  ${teacherA.toUpperCase()} `,
+      );
+      expect(account).toMatchObject({ email: teacherA, disabled: false });
+      await expect(
+        findAccountByEmail(ds, 'nobody@example.org'),
+      ).resolves.toBeNull();
+      const id = account?.id ?? '';
+      await expect(findActiveAccount(ds, id)).resolves.toMatchObject({ id });
+      const schools = await approvedSchoolsOfAccount(ds, id, applicationId);
+      expect(schools.map((s) => s.schoolId)).toEqual([schoolA]);
+      expect(schools[0].scopes.length).toBeGreaterThan(0);
+      await ds.query('UPDATE accounts SET disabled = ? WHERE id = ?', [
+        true,
+        id,
+      ]);
+      try {
+        await expect(findActiveAccount(ds, id)).resolves.toBeNull();
+        await expect(findAccountByEmail(ds, teacherA)).resolves.toMatchObject({
+          disabled: true,
+        });
+      } finally {
+        await ds.query('UPDATE accounts SET disabled = ? WHERE id = ?', [
+          false,
+          id,
+        ]);
+      }
+    });
+  },
+);

@@ -1,0 +1,33 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { SCHOOL_ID_LENGTH } from '../columns';
+
+/**
+ * API requests per school, integrator, UTC day and route template, for the portal's usage
+ * pages. The API counts in memory and adds its counts here every few seconds, so a row is
+ * a running total that several instances add to.
+ */
+@Entity({ name: 'api_usage_daily' })
+@Index(['integratorId', 'day'])
+export class ApiUsageDailyEntity {
+  @PrimaryColumn({
+    name: 'school_id',
+    type: 'varchar',
+    length: SCHOOL_ID_LENGTH,
+  })
+  schoolId!: string;
+
+  /** Empty when the token named no integrator. */
+  @PrimaryColumn({ name: 'integrator_id', type: 'varchar', length: 36 })
+  integratorId!: string;
+
+  /** `YYYY-MM-DD`, UTC. */
+  @PrimaryColumn({ name: 'day', type: 'varchar', length: 10 })
+  day!: string;
+
+  /** The route template, e.g. `/ims/oneroster/v1p1/classes/{id}`. */
+  @PrimaryColumn({ name: 'route', type: 'varchar', length: 255 })
+  route!: string;
+
+  @Column({ name: 'requests', type: 'int', default: 0 })
+  requests!: number;
+}

@@ -3,6 +3,10 @@ import type { PlatformConfig } from '@oneroster/config';
 import { DatabaseModule } from '@oneroster/database';
 import { HealthModule } from '@oneroster/feature-health';
 import { OidcModule, oidcSettingsFrom } from '@oneroster/feature-oidc';
+import {
+  DEFAULT_MAX_UPLOAD_BYTES,
+  PortalModule,
+} from '@oneroster/feature-portal';
 import { AUTH_VERSION } from './version';
 
 @Module({})
@@ -14,6 +18,16 @@ export class AppModule {
         DatabaseModule.forRoot(config.database),
         HealthModule.forService({ name: 'auth', version: AUTH_VERSION }),
         OidcModule.register(oidcSettingsFrom(config)),
+        PortalModule.register({
+          adminPublicUrl: config.adminPublicUrl,
+          issuer: config.tokens.issuer,
+          apiPublicUrl: config.apiPublicUrl,
+          demoClientSecret: config.seedDemoData
+            ? config.demo.sandboxClientSecret
+            : null,
+          maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
+          database: config.database,
+        }),
       ],
     };
   }

@@ -1,7 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { PlatformConfig } from '@oneroster/config';
 import { setupSwagger } from '@oneroster/feature-health';
 import { mountOidc } from '@oneroster/feature-oidc';
+import { mountPortal } from '@oneroster/feature-portal';
+import { applySecurityHeaders } from '@oneroster/util-web-hygiene';
 import { AUTH_VERSION } from './version';
 
 /** Everything main.ts does to the app besides listening, shared with the tests. */
@@ -10,7 +13,18 @@ export function configureApp(
   config: PlatformConfig,
 ): void {
   app.enableShutdownHooks();
+  // Behind a TLS-terminating proxy, req.ip (the audit trail's address) and req.protocol
+  // come from X-Forwarded-*; otherwise those headers are ignored.
+  app.getHttpAdapter().getInstance().set('trust proxy', config.auth.trustProxy);
+  // Security headers for every response. OIDC form_post answers with a page that posts to
+  // the client's redirect URI (another origin), so form-action is left to the pages
+  // themselves: the sign-in pages and oidc-provider set their own Content-Security-Policy.
+  applySecurityHeaders(app as NestExpressApplication, {
+    directives: { 'form-action': null },
+    upgradeInsecureRequests: config.authPublicUrl.startsWith('https:'),
+  });
   mountOidc(app);
+  mountPortal(app);
   app.enableCors({ origin: config.adminPublicUrl });
   setupSwagger(app, {
     title: 'OneRoster Exchange authorization server',

@@ -1,0 +1,312 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Req,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type {
+  AccountView,
+  ApplicationView,
+  ApprovalReceipt,
+  ApprovalView,
+  AuditEventView,
+  CreatedAccount,
+  CredentialView,
+  IntegratorSummary,
+  IntegratorUsageView,
+  IssuedCredential,
+  PortalMe,
+  SandboxInfo,
+  SchoolApplicationView,
+  SchoolSummary,
+} from '@oneroster/contracts';
+import {
+  describeActor,
+  PortalApplications,
+  PortalApprovals,
+  PortalAudit,
+  PortalCredentials,
+  PortalOnboarding,
+  PortalSandbox,
+  PortalUsage,
+  type PortalActor,
+} from '@oneroster/data-access-portal';
+import { PortalExceptionFilter } from './portal-exception.filter';
+import { PortalApi } from './portal-swagger';
+import {
+  Actor,
+  PortalSessionGuard,
+  type PortalRequest,
+} from './portal-session.guard';
+
+/*
+ * The portal's JSON API (contract: @oneroster/contracts portal.ts). Controllers translate
+ * HTTP only: the caller comes from the session guard, every rule lives in
+ * @oneroster/data-access-portal, every error leaves through PortalExceptionFilter.
+ */
+
+@PortalApi()
+@UseGuards(PortalSessionGuard)
+@UseFilters(PortalExceptionFilter)
+@Controller('portal/api')
+export class PortalMeController {
+  constructor(@Inject(DataSource) private readonly ds: DataSource) {}
+
+  @Get('me')
+  me(
+    @Actor() actor: PortalActor,
+    @Req() req: PortalRequest,
+  ): Promise<PortalMe> {
+    return describeActor(
+      this.ds,
+      actor,
+      req.portal?.session.csrfToken as string,
+    );
+  }
+}
+
+/** School administrators: their school's applications, decisions, audit trail and usage. */
+@PortalApi()
+@UseGuards(PortalSessionGuard)
+@UseFilters(PortalExceptionFilter)
+@Controller('portal/api/schools/:schoolId')
+export class PortalSchoolController {
+  constructor(
+    @Inject(PortalApprovals) private readonly approvals: PortalApprovals,
+    @Inject(PortalAudit) private readonly audit: PortalAudit,
+    @Inject(PortalUsage) private readonly usage: PortalUsage,
+  ) {}
+
+  @Get('applications')
+  applications(
+    @Actor() actor: PortalActor,
+    @Param('schoolId') schoolId: string,
+  ): Promise<SchoolApplicationView[]> {
+    return this.approvals.listForSchool(actor, schoolId);
+  }
+
+  @Post('applications/:appId/approve')
+  @HttpCode(200)
+  approve(
+    @Actor() actor: PortalActor,
+    @Param('schoolId') schoolId: string,
+    @Param('appId') appId: string,
+    @Body() body: unknown,
+  ): Promise<ApprovalView> {
+    return this.approvals.approve(actor, schoolId, appId, body);
+  }
+
+  @Post('applications/:appId/decline')
+  @HttpCode(200)
+  decline(
+    @Actor() actor: PortalActor,
+    @Param('schoolId') schoolId: string,
+    @Param('appId') appId: string,
+    @Body() body: unknown,
+  ): Promise<ApprovalView> {
+    return this.approvals.decline(actor, schoolId, appId, body);
+  }
+
+  @Post('applications/:appId/revoke')
+  @HttpCode(200)
+  revoke(
+    @Actor() actor: PortalActor,
+    @Param('schoolId') schoolId: string,
+    @Param('appId') appId: string,
+  ): Promise<ApprovalView> {
+    return this.approvals.revoke(actor, schoolId, appId);
+  }
+
+  @Get('audit')
+  auditTrail(
+    @Actor() actor: PortalActor,
+    @Param('schoolId') schoolId: string,
+    @Query('limit') limit?: string,
+    @Query('before') before?: string,
+  ): Promise<AuditEventView[]> {
+    return this.audit.forSchool(actor, schoolId, { limit, before });
+  }
+
+  @Get('usage')
+  usageByIntegrator(
+    @Actor() actor: PortalActor,
+    @Param('schoolId') schoolId: string,
+    @Query('days') days?: string,
+  ): Promise<IntegratorUsageView[]> {
+    return this.usage.forSchool(actor, schoolId, days);
+  }
+}
+
+/** Integrator developers: their integrator's applications, requests, credentials, sandbox. */
+@PortalApi()
+@UseGuards(PortalSessionGuard)
+@UseFilters(PortalExceptionFilter)
+@Controller('portal/api')
+export class PortalDeveloperController {
+  constructor(
+    @Inject(PortalApplications)
+    private readonly applications: PortalApplications,
+    @Inject(PortalApprovals) private readonly approvals: PortalApprovals,
+    @Inject(PortalCredentials) private readonly credentials: PortalCredentials,
+    @Inject(PortalSandbox) private readonly sandbox: PortalSandbox,
+  ) {}
+
+  @Get('schools/directory')
+  directory(@Actor() actor: PortalActor): Promise<SchoolSummary[]> {
+    return this.applications.directory(actor);
+  }
+
+  @Get('integrators/:integratorId/applications')
+  list(
+    @Actor() actor: PortalActor,
+    @Param('integratorId') integratorId: string,
+  ): Promise<ApplicationView[]> {
+    return this.applications.list(actor, integratorId);
+  }
+
+  @Post('integrators/:integratorId/applications')
+  create(
+    @Actor() actor: PortalActor,
+    @Param('integratorId') integratorId: string,
+    @Body() body: unknown,
+  ): Promise<ApplicationView> {
+    return this.applications.create(actor, integratorId, body);
+  }
+
+  @Patch('applications/:appId')
+  update(
+    @Actor() actor: PortalActor,
+    @Param('appId') appId: string,
+    @Body() body: unknown,
+  ): Promise<ApplicationView> {
+    return this.applications.update(actor, appId, body);
+  }
+
+  @Post('applications/:appId/schools/:schoolId/request')
+  @HttpCode(200)
+  request(
+    @Actor() actor: PortalActor,
+    @Param('appId') appId: string,
+    @Param('schoolId') schoolId: string,
+  ): Promise<ApprovalView> {
+    return this.approvals.request(actor, appId, schoolId);
+  }
+
+  @Get('applications/:appId/credentials')
+  listCredentials(
+    @Actor() actor: PortalActor,
+    @Param('appId') appId: string,
+  ): Promise<CredentialView[]> {
+    return this.credentials.list(actor, appId);
+  }
+
+  @Post('applications/:appId/credentials')
+  createCredential(
+    @Actor() actor: PortalActor,
+    @Param('appId') appId: string,
+    @Body() body: unknown,
+  ): Promise<IssuedCredential> {
+    return this.credentials.create(actor, appId, body);
+  }
+
+  @Post('credentials/:clientId/rotate')
+  @HttpCode(200)
+  rotate(
+    @Actor() actor: PortalActor,
+    @Param('clientId') clientId: string,
+  ): Promise<IssuedCredential> {
+    return this.credentials.rotate(actor, clientId);
+  }
+
+  @Post('credentials/:clientId/revoke')
+  @HttpCode(200)
+  revokeCredential(
+    @Actor() actor: PortalActor,
+    @Param('clientId') clientId: string,
+  ): Promise<CredentialView> {
+    return this.credentials.revoke(actor, clientId);
+  }
+
+  @Get('sandbox')
+  sandboxInfo(@Actor() actor: PortalActor): Promise<SandboxInfo> {
+    return this.sandbox.info(actor);
+  }
+
+  /** Both sides of a decision read its receipt. */
+  @Get('receipts/:receiptId')
+  receipt(
+    @Actor() actor: PortalActor,
+    @Param('receiptId') receiptId: string,
+  ): Promise<ApprovalReceipt> {
+    return this.approvals.receipt(actor, receiptId);
+  }
+}
+
+/** Platform operators: onboarding and the whole audit trail. */
+@PortalApi()
+@UseGuards(PortalSessionGuard)
+@UseFilters(PortalExceptionFilter)
+@Controller('portal/api')
+export class PortalOperatorController {
+  constructor(
+    @Inject(PortalOnboarding) private readonly onboarding: PortalOnboarding,
+    @Inject(PortalAudit) private readonly audit: PortalAudit,
+  ) {}
+
+  @Get('integrators')
+  integrators(@Actor() actor: PortalActor): Promise<IntegratorSummary[]> {
+    return this.onboarding.integrators(actor);
+  }
+
+  @Post('integrators')
+  createIntegrator(
+    @Actor() actor: PortalActor,
+    @Body() body: unknown,
+  ): Promise<IntegratorSummary> {
+    return this.onboarding.createIntegrator(actor, body);
+  }
+
+  @Get('schools')
+  schools(@Actor() actor: PortalActor): Promise<SchoolSummary[]> {
+    return this.onboarding.schools(actor);
+  }
+
+  @Post('schools')
+  createSchool(
+    @Actor() actor: PortalActor,
+    @Body() body: unknown,
+  ): Promise<SchoolSummary> {
+    return this.onboarding.createSchool(actor, body);
+  }
+
+  @Get('accounts')
+  accounts(@Actor() actor: PortalActor): Promise<AccountView[]> {
+    return this.onboarding.accounts(actor);
+  }
+
+  @Post('accounts')
+  createAccount(
+    @Actor() actor: PortalActor,
+    @Body() body: unknown,
+  ): Promise<CreatedAccount> {
+    return this.onboarding.createAccount(actor, body);
+  }
+
+  @Get('audit')
+  auditTrail(
+    @Actor() actor: PortalActor,
+    @Query('limit') limit?: string,
+    @Query('before') before?: string,
+  ): Promise<AuditEventView[]> {
+    return this.audit.all(actor, { limit, before });
+  }
+}

@@ -1,0 +1,27 @@
+import type { DatabaseConfig } from '@oneroster/config';
+
+export const PORTAL_SETTINGS = Symbol('PORTAL_SETTINGS');
+
+/** What the portal's backend needs to know about its surroundings. */
+export interface PortalSettings {
+  /** The admin portal's public URL: the browser's origin, and the base of the callback. */
+  adminPublicUrl: string;
+  /** This server's issuer (the BFF signs in against it). */
+  issuer: string;
+  /** The OneRoster API's public URL (its Swagger UI is at `/docs`). */
+  apiPublicUrl: string;
+  /** The sandbox clients' shared secret in demo mode; null otherwise. */
+  demoClientSecret: string | null;
+  /** Largest CSV zip accepted (bytes). */
+  maxUploadBytes: number;
+  /** Where uploads are kept until their import job takes them (default: the temp folder). */
+  uploadDir?: string;
+  /**
+   * The database, for imports to get a connection of their own on an SQLite file: SQLite has
+   * one connection per DataSource, and an import's long transaction on the app's connection
+   * would swallow every other request's writes. With WAL, other writers wait for it instead.
+   */
+  database?: DatabaseConfig;
+}
+
+export const DEFAULT_MAX_UPLOAD_BYTES = 500 * 1024 * 1024;

@@ -1,0 +1,144 @@
+import {
+  DynamicModule,
+  Inject,
+  Logger,
+  Module,
+  OnModuleDestroy,
+  OnModuleInit,
+} from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { openDatabase } from '@oneroster/database';
+import {
+  PortalApplications,
+  PortalApprovals,
+  PortalAudit,
+  PortalCredentials,
+  PortalImports,
+  PortalOnboarding,
+  PortalSandbox,
+  PortalSessions,
+  PortalUsage,
+} from '@oneroster/data-access-portal';
+import { PortalAuthController } from './portal-auth.controller';
+import {
+  PortalDeveloperController,
+  PortalMeController,
+  PortalOperatorController,
+  PortalSchoolController,
+} from './portal-api.controllers';
+import { PortalRoutesFilter } from './portal-exception.filter';
+import { PortalImportsController } from './portal-imports.controller';
+import { PortalSessionGuard } from './portal-session.guard';
+import { PORTAL_SETTINGS, type PortalSettings } from './portal-settings';
+
+const PURGE_EVERY_MS = 15 * 60_000;
+const IMPORT_DATA_SOURCE = Symbol('PORTAL_IMPORT_DATA_SOURCE');
+
+const withDataSource = <T>(
+  type: new (ds: DataSource) => T,
+): {
+  provide: unknown;
+  inject: unknown[];
+  useFactory: (ds: DataSource) => T;
+} => ({
+  provide: type,
+  inject: [DataSource],
+  useFactory: (ds: DataSource) => new type(ds),
+});
+
+/**
+ * The admin portal's backend: `/portal/auth/*` (sign-in, sign-out) and `/portal/api/*`
+ * (contract: @oneroster/contracts portal.ts). Needs TypeORM's DataSource and the OIDC module
+ * (its settings carry the portal's client). Call `mountPortal(app)` before the app starts.
+ */
+@Module({})
+export class PortalModule implements OnModuleInit, OnModuleDestroy {
+  private timer: NodeJS.Timeout | null = null;
+  private readonly logger = new Logger('portal');
+
+  constructor(
+    @Inject(PortalSessions) private readonly sessions: PortalSessions,
+    @Inject(DataSource) private readonly ds: DataSource,
+    @Inject(IMPORT_DATA_SOURCE) private readonly importDs: DataSource,
+  ) {}
+
+  static register(settings: PortalSettings): DynamicModule {
+    return {
+      module: PortalModule,
+      controllers: [
+        PortalAuthController,
+        PortalMeController,
+        PortalSchoolController,
+        PortalImportsController,
+        PortalDeveloperController,
+        PortalOperatorController,
+      ],
+      providers: [
+        { provide: PORTAL_SETTINGS, useValue: settings },
+        withDataSource(PortalSessions),
+        withDataSource(PortalApprovals),
+        withDataSource(PortalApplications),
+        withDataSource(PortalAudit),
+        withDataSource(PortalOnboarding),
+        withDataSource(PortalUsage),
+        {
+          provide: PortalCredentials,
+          inject: [DataSource],
+          useFactory: (ds: DataSource) =>
+            new PortalCredentials(ds, `${settings.issuer}/token`),
+        },
+        {
+          provide: PortalSandbox,
+          inject: [DataSource],
+          useFactory: (ds: DataSource) =>
+            new PortalSandbox(ds, {
+              swaggerUrl: `${settings.apiPublicUrl.replace(/\/$/, '')}/docs`,
+              issuer: settings.issuer,
+              demoClientSecret: settings.demoClientSecret,
+            }),
+        },
+        {
+          provide: IMPORT_DATA_SOURCE,
+          inject: [DataSource],
+          useFactory: async (ds: DataSource) => {
+            const db = settings.database;
+            return db?.kind === 'sqlite' && db.file !== ':memory:'
+              ? openDatabase(db)
+              : ds;
+          },
+        },
+        {
+          provide: PortalImports,
+          inject: [DataSource, IMPORT_DATA_SOURCE],
+          useFactory: (ds: DataSource, importDs: DataSource) =>
+            new PortalImports(ds, {
+              workDir: settings.uploadDir,
+              importDataSource: importDs,
+            }),
+        },
+        PortalSessionGuard,
+        { provide: APP_FILTER, useClass: PortalRoutesFilter },
+      ] as DynamicModule['providers'],
+    };
+  }
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => {
+      this.sessions
+        .purgeExpired()
+        .catch((err: unknown) =>
+          this.logger.warn(
+            `purge of expired portal sessions failed: ${err instanceof Error ? err.message : String(err)}`,
+          ),
+        );
+    }, PURGE_EVERY_MS);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    if (this.importDs !== this.ds && this.importDs.isInitialized)
+      await this.importDs.destroy();
+  }
+}

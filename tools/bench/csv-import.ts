@@ -1,13 +1,16 @@
 /**
  * CSV import/export benchmark on MariaDB/MySQL. `npm run bench:csv` (docs/benchmarks.md).
  *
- *   BENCH_SERVER_URL   default mysql://root@127.0.0.1:3306 (databases csv_bench_import and
- *                      csv_bench_load are dropped and created afresh)
+ *   BENCH_SERVER_URL   default mysql://root@127.0.0.1:3306
+ *   BENCH_NODE_FLAGS   Node flags of the measured children (default --optimize-for-size)
+ *   BENCH_DB_PREFIX    default csv_bench: databases <prefix>_import and <prefix>_load are
+ *                      dropped and created afresh
  *   BENCH_CSV_DIR      reuse a CSV set instead of writing the large demo trust
  *
  * 1. Writes the large demo trust as a OneRoster 1.1 bulk CSV set (the demo-data writer).
- * 2. Imports it with CsvImportService into a fresh database, in a child process: rows/s
- *    (records and link rows written) and the child's peak RSS (getrusage maxrss).
+ * 2. Imports it with CsvImportService into a fresh database, in a child process running
+ *    csv-import-child.ts bundled (plain Node, as the apps run): rows/s (records and link
+ *    rows written) and the child's peak RSS (getrusage maxrss).
  * 3. Loads the very same rows (dumped from the imported tables as TSV) into a second fresh
  *    database with `LOAD DATA LOCAL INFILE`, table by table, same schema and indexes:
  *    rows/s, and the ratio import / LOAD DATA.
@@ -28,11 +31,13 @@ import { createConnection as createCallbackConnection } from 'mysql2';
 import { parseDatabaseUrl } from '@oneroster/config';
 import { migrate, openDatabase } from '@oneroster/database';
 import { planTrust, writeTrustCsv } from '@oneroster/demo-data';
-import { CsvImportService, exportCsv } from '@oneroster/data-access-csv';
 
 const server = (
   process.env['BENCH_SERVER_URL'] || 'mysql://root@127.0.0.1:3306'
 ).replace(/\/$/, '');
+const prefix = process.env['BENCH_DB_PREFIX'] || 'csv_bench';
+const IMPORT_DB = `${prefix}_import`;
+const LOAD_DB = `${prefix}_load`;
 const log = (s: string) => process.stdout.write(`${s}\n`);
 const mb = (b: number) => `${Math.round(b / 1048576)} MB`;
 
@@ -98,8 +103,8 @@ async function main() {
     }
 
     // 2. Import, in a child process of its own so that its peak RSS is the import's.
-    const imp = await freshDatabase('csv_bench_import');
-    const child = runChild('import', csvDir);
+    const imp = await freshDatabase(IMPORT_DB);
+    const child = await runChild('import', csvDir);
     const importMs = child['ms'] as number;
     const importPeak = child['maxRss'] as number;
     const report = child['report'] as {
@@ -125,11 +130,11 @@ async function main() {
       0,
     );
     log(
-      `import: ${csvRows.toLocaleString('en')} CSV rows → ${total.toLocaleString('en')} database rows in ${(importMs / 1000).toFixed(1)} s = ${Math.round(total / (importMs / 1000)).toLocaleString('en')} rows/s; peak RSS ${mb(importPeak)}`,
+      `import: ${csvRows.toLocaleString('en')} CSV rows → ${total.toLocaleString('en')} database rows in ${(importMs / 1000).toFixed(1)} s = ${Math.round(total / (importMs / 1000)).toLocaleString('en')} rows/s; peak RSS ${mb(importPeak)} (${mb(child['rssBefore'] as number)} before the import); CPU ${((child['cpuMs'] as number) / 1000).toFixed(1)} s`,
     );
 
     // 3. LOAD DATA LOCAL INFILE of the same rows.
-    const load = await freshDatabase('csv_bench_load');
+    const load = await freshDatabase(LOAD_DB);
     const ic = imp.config as {
       host: string;
       port: number;
@@ -141,7 +146,7 @@ async function main() {
       port: ic.port,
       user: ic.user,
       password: ic.password,
-      database: 'csv_bench_import',
+      database: IMPORT_DB,
       dateStrings: true,
     });
     const files: [string, string, string[]][] = [];
@@ -182,7 +187,7 @@ async function main() {
       port: cfg.port,
       user: cfg.user,
       password: cfg.password,
-      database: 'csv_bench_load',
+      database: LOAD_DB,
       infileStreamFactory: (p: string) => createReadStream(p),
     } as never).promise();
     const t = Date.now();
@@ -204,9 +209,9 @@ async function main() {
     await load.ds.destroy();
 
     // 4. Export every school (a child process again).
-    const exp = runChild('export', tmp);
+    const exp = await runChild('export', tmp);
     log(
-      `export: ${exp['schools']} schools, ${(exp['rows'] as number).toLocaleString('en')} CSV rows in ${((exp['ms'] as number) / 1000).toFixed(1)} s = ${Math.round((exp['rows'] as number) / ((exp['ms'] as number) / 1000)).toLocaleString('en')} rows/s; peak RSS ${mb(exp['maxRss'] as number)}`,
+      `export: ${exp['schools']} schools, ${(exp['rows'] as number).toLocaleString('en')} CSV rows in ${((exp['ms'] as number) / 1000).toFixed(1)} s = ${Math.round((exp['rows'] as number) / ((exp['ms'] as number) / 1000)).toLocaleString('en')} rows/s; peak RSS ${mb(exp['maxRss'] as number)} (${mb(exp['rssBefore'] as number)} before the export)`,
     );
     await imp.ds.destroy();
   } finally {
@@ -214,10 +219,51 @@ async function main() {
   }
 }
 
-function runChild(phase: string, arg: string): Record<string, unknown> {
+/**
+ * The child runs csv-import-child.ts bundled by esbuild (the compiler tsx itself uses), with
+ * node_modules left external, so its memory is the import's and the libraries', as in the
+ * apps' production bundles, without the TypeScript loader (about 50 MB more RSS).
+ */
+let bundle: string | undefined;
+/**
+ * V8 flags of the children: `--optimize-for-size` makes V8 collect garbage before growing
+ * the heap, which keeps a long import's RSS at about its live memory (see docs/csv.md).
+ */
+const nodeFlags = (process.env['BENCH_NODE_FLAGS'] ?? '--optimize-for-size')
+  .split(' ')
+  .filter(Boolean);
+async function childBundle(): Promise<string> {
+  if (bundle) return bundle;
+  const { build } = (await import('esbuild')) as typeof import('esbuild');
+  const root = join(__dirname, '..', '..');
+  bundle = join(
+    root,
+    'node_modules',
+    '.cache',
+    'oneroster-bench',
+    'csv-child.cjs',
+  );
+  await build({
+    entryPoints: [join(__dirname, 'csv-import-child.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'cjs',
+    packages: 'external',
+    tsconfig: join(root, 'tools', 'tsconfig.json'),
+    outfile: bundle,
+    logLevel: 'warning',
+  });
+  return bundle;
+}
+
+async function runChild(
+  phase: string,
+  arg: string,
+): Promise<Record<string, unknown>> {
   const r = spawnSync(
     process.execPath,
-    [...process.execArgv, __filename, '--child', phase, arg],
+    [...nodeFlags, await childBundle(), phase, arg, `${server}/${IMPORT_DB}`],
     {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -231,39 +277,7 @@ function runChild(phase: string, arg: string): Record<string, unknown> {
   >;
 }
 
-/** The measured work, alone in its process: prints one JSON line. */
-async function child(phase: string, arg: string): Promise<void> {
-  const ds = await openDatabase(parseDatabaseUrl(`${server}/csv_bench_import`));
-  const t = Date.now();
-  let out: Record<string, unknown>;
-  if (phase === 'import') {
-    const report = await new CsvImportService(ds).importSet(arg);
-    out = {
-      report: { ok: report.ok, errors: report.errors, files: report.files },
-    };
-  } else {
-    const schools = (await ds.query('SELECT id FROM schools ORDER BY id')) as {
-      id: string;
-    }[];
-    let rows = 0;
-    for (const s of schools) {
-      const zip = join(arg, `export-${s.id}.zip`);
-      rows += (await exportCsv(ds, { schoolId: s.id, out: zip })).rows;
-      rmSync(zip, { force: true });
-    }
-    out = { rows, schools: schools.length };
-  }
-  out['ms'] = Date.now() - t;
-  out['maxRss'] = process.resourceUsage().maxRSS * 1024;
-  await ds.destroy();
-  process.stdout.write(JSON.stringify(out) + '\n');
-}
-
-const childIndex = process.argv.indexOf('--child');
-(childIndex > 0
-  ? child(process.argv[childIndex + 1], process.argv[childIndex + 2])
-  : main()
-).then(
+main().then(
   () => process.exit(0),
   (e: Error) => {
     process.stderr.write(`${e.stack ?? e.message}\n`);

@@ -22,7 +22,7 @@ function option(args: string[], name: string): string | undefined {
 
 const mem = () => {
   const m = process.memoryUsage();
-  return `${Math.round(m.rss / 1048576)} MB, heap ${Math.round(m.heapUsed / 1048576)} MB`;
+  return `${Math.round(m.rss / 1048576)} MB, heap ${Math.round(m.heapUsed / 1048576)}/${Math.round(m.heapTotal / 1048576)} MB`;
 };
 
 function progressLine(text: string) {

@@ -3,3 +3,4 @@ export * from './lib/export';
 export * from './lib/tables';
 export * from './lib/records';
 export * from './lib/school-lock';
+export * from './lib/jobs';

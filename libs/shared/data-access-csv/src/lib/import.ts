@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import {
   CsvFile,
   CsvImportReport,
   CsvRecord,
+  CSV_FILES,
   DEPENDENCY_ORDER,
   FileMode,
   FileSummary,
@@ -27,19 +28,30 @@ import { readRecords } from './records';
 import { openCsvSource } from './source';
 import { withSchoolLocks } from './school-lock';
 import { fingerprint, TABLE_MAPS } from './tables';
-import { TableWriter } from './writer';
-import { IdSet } from './id-set';
+import { BulkLoader, mysqlBulkLoader, TableWriter } from './writer';
+import { IdIndex, IntList, RecordDigests } from './id-set';
 
 export interface CsvProgress {
   phase: 'validate' | 'write';
   file: CsvFile;
   rows: number;
+  /** Bytes of the file read so far, and its size: progress by bytes. */
+  bytes: number;
+  size: number;
   done: boolean;
 }
 
 export interface CsvImportOptions {
   /** Import everything into this platform school (no split by school org). */
   schoolId?: string;
+  /**
+   * With `schoolId`: the set must be about that school. Its `orgs.csv` (when present) must
+   * hold the school's org, and every class and enrollment must name that org as its school;
+   * otherwise the import is refused (`wrong_school`).
+   */
+  strictSchool?: boolean;
+  /** Where a zip is extracted (default: the system's temporary folder). */
+  workDir?: string;
   /** Run every check and every write, then roll back. */
   validateOnly?: boolean;
   /** The import time (dateLastModified of what a bulk file adds, changes or removes). */
@@ -125,7 +137,7 @@ export class CsvImportService {
     };
     let source;
     try {
-      source = await openCsvSource(path);
+      source = await openCsvSource(path, options.workDir);
     } catch (e) {
       issues.error(path, 'bad_archive', (e as Error).message);
       return finish();
@@ -149,29 +161,58 @@ export class CsvImportService {
 
 type Owners = Set<string>;
 
+/**
+ * Routing keys are numbers, so that the index of a million-row set is typed arrays rather
+ * than millions of strings: a record of the set is `kind · 2²⁶ + its number in its file`
+ * (kind = the file's position in CSV_FILES), a `school:<org>` placement is kind SCHOOL with
+ * the org's number, a record only in the database is kind EXTERNAL with the number of its
+ * `file:id` string.
+ */
+const KIND = 2 ** 26;
+const SCHOOL = CSV_FILES.length;
+const EXTERNAL = CSV_FILES.length + 1;
+const kindOf = (file: CsvFile) => CSV_FILES.indexOf(file);
+
 class ImportRun {
   private manifest!: Manifest;
   private readonly present = new Set<CsvFile>();
   private readonly dialect: 'sqlite' | 'mysql';
-  // Pass 1 index: what routing needs, by sourcedId.
-  private readonly ids = new Map<CsvFile, IdSet>();
+  // Pass 1 index: what routing needs, by record number.
+  private readonly ids = new Map<CsvFile, IdIndex>();
   /** The ids of delta files, to find the schools already holding a copy. */
   private readonly deltaIds = new Map<CsvFile, string[]>();
   private readonly orgs = new Map<
     string,
     { type: string; parent: string | null }
   >();
-  private readonly sessionParent = new Map<string, string | null>();
-  private readonly courses = new Map<string, string>(); // course → org
-  private readonly classes = new Map<string, string>(); // class → school org
-  private readonly userOrgs = new Map<string, string[]>();
-  private readonly lineItemClass = new Map<string, string>();
-  /** target key → keys of records (or `school:<org>`) that refer to it. */
-  private readonly pushes = new Map<string, Set<string>>();
+  /** orgs.csv's ids by record number. */
+  private readonly orgIds: string[] = [];
+  /** Every org the set names (few): number ↔ sourcedId. */
+  private readonly orgNumber = new Map<string, number>();
+  private readonly orgByNumber: string[] = [];
+  /** Records only in the database that the set refers to: number ↔ `file:id`. */
+  private readonly externalNumber = new Map<string, number>();
+  private readonly externalByNumber: string[] = [];
+  private readonly courseOrg = new IntList(); // course → org number
+  private readonly classSchool = new IntList(); // class → school org number
+  /** users → org numbers: userOrgs[userOrgStart[u] … userOrgStart[u + 1]). */
+  private readonly userOrgStart = new IntList();
+  private readonly userOrgs = new IntList();
+  private readonly lineItemClass = new IntList(); // line item → class key
+  private readonly demographicUser = new IntList(); // demographics → users key
+  /** Pushes as (target key, source key) pairs; grouped by target after pass 1. */
+  private pushTargets = new IntList();
+  private pushSources = new IntList();
+  /** Records per file (kept when a file's ids are dropped after pass 1). */
+  private readonly fileSizes = new Map<CsvFile, number>();
+  private pushStart!: Int32Array;
+  private pushList!: Int32Array;
   /** References not found in the set: target file → id → first site. */
   private readonly missing = new Map<CsvFile, Map<string, RefSite>>();
-  /** Schools already holding a record: `file:id` → school ids (from the database). */
-  private readonly dbOwners = new Map<string, string[]>();
+  /** Schools already holding a record (from the database), by key. */
+  private readonly dbOwners = new Map<number, string[]>();
+  /** One string per school id however many records name it. */
+  private readonly schoolIds = new Map<string, string>();
   // Schools.
   private readonly platformByOrg = new Map<
     string,
@@ -179,7 +220,16 @@ class ImportRun {
   >();
   private readonly schoolOrgToId = new Map<string, string>();
   private targets: string[] = [];
-  private readonly memo = new Map<string, Owners>();
+  private loader: BulkLoader | undefined;
+  /** Owner sets are shared (interned): most records have the same few. */
+  private readonly ownerSets: Owners[] = [];
+  private readonly ownerSetNumber = new Map<string, number>();
+  /** key → owner set number + 1 (0: not resolved yet), by dense key. */
+  private memo!: Int32Array;
+  private resolving!: Uint8Array;
+  private readonly schoolMemo = new Map<number, Owners>();
+  /** Dense numbering of keys: where each kind starts. */
+  private readonly denseStart: number[] = [];
 
   constructor(
     private readonly ds: DataSource,
@@ -247,7 +297,11 @@ class ImportRun {
       if (this.present.has(file)) await this.scan(file);
     if (issues.hasErrors) return;
     await this.resolveMissing();
+    this.groupPushes();
     await this.resolveSchools();
+    // Grouped by now: the pairs are not needed for writing.
+    this.pushTargets = new IntList();
+    this.pushSources = new IntList();
     if (issues.hasErrors) return;
 
     try {
@@ -255,6 +309,16 @@ class ImportRun {
         this.ds.transaction(async (em) => {
           const q: Query = (sql, params) =>
             em.query(sql, params) as Promise<unknown[]>;
+          // The transaction's own connection, for bulk loads inside the transaction.
+          this.loader =
+            this.dialect === 'mysql'
+              ? mysqlBulkLoader(
+                  (
+                    em.queryRunner as unknown as
+                      { databaseConnection?: unknown } | undefined
+                  )?.databaseConnection,
+                )
+              : undefined;
           await this.createSchools(q);
           for (const file of DEPENDENCY_ORDER)
             if (this.present.has(file)) await this.write(q, file);
@@ -276,11 +340,10 @@ class ImportRun {
     phase: CsvProgress['phase'],
   ) {
     const mode = this.manifest.modes[file] as Exclude<FileMode, 'absent'>;
-    const it = parseCsv(
-      createReadStream(join(this.dir, `${file}.csv`), {
-        highWaterMark: 256 * 1024,
-      }),
-    );
+    const path = join(this.dir, `${file}.csv`);
+    const size = statSync(path).size;
+    const stream = createReadStream(path, { highWaterMark: 64 * 1024 });
+    const it = parseCsv(stream);
     const first = await it.next();
     const header = readHeader(
       file,
@@ -300,8 +363,15 @@ class ImportRun {
       n++;
       const row = readRow(ctx, rec);
       if (row) yield row;
-      if (n % 20000 === 0)
-        this.options.onProgress?.({ phase, file, rows: n, done: false });
+      if (n % 5000 === 0)
+        this.options.onProgress?.({
+          phase,
+          file,
+          rows: n,
+          bytes: Math.min(stream.bytesRead, size),
+          size,
+          done: false,
+        });
     }
     if (n === 0)
       issues.warning(
@@ -310,7 +380,14 @@ class ImportRun {
         'files without data rows are not permitted; declare the file absent instead',
       );
     reportBulkFilled(ctx);
-    this.options.onProgress?.({ phase, file, rows: n, done: true });
+    this.options.onProgress?.({
+      phase,
+      file,
+      rows: n,
+      bytes: size,
+      size,
+      done: true,
+    });
     if (phase === 'validate')
       this.report.files[file] = {
         mode,
@@ -322,15 +399,57 @@ class ImportRun {
       };
   }
 
-  /** One string object per source key, however many targets it is pushed to. */
-  private readonly sourceKeys = new Map<string, string>();
+  private orgNo(org: string): number {
+    let n = this.orgNumber.get(org);
+    if (n === undefined) {
+      n = this.orgByNumber.length;
+      const o = own(org);
+      this.orgNumber.set(o, n);
+      this.orgByNumber.push(o);
+    }
+    return n;
+  }
 
-  private push(target: string, source: string) {
-    let src = this.sourceKeys.get(source);
-    if (src === undefined) this.sourceKeys.set(source, (src = source));
-    const s = this.pushes.get(target);
-    if (s) s.add(src);
-    else this.pushes.set(target, new Set([src]));
+  /** The key of a record: its number in the set, else an external record. */
+  private keyOf(file: CsvFile, id: string): number {
+    const n = this.ids.get(file)?.get(id) ?? -1;
+    if (n >= 0) return kindOf(file) * KIND + n;
+    const ext = `${file}:${id}`;
+    let e = this.externalNumber.get(ext);
+    if (e === undefined) {
+      e = this.externalByNumber.length;
+      const o = own(ext);
+      this.externalNumber.set(o, e);
+      this.externalByNumber.push(o);
+    }
+    return EXTERNAL * KIND + e;
+  }
+
+  /** The key of a record already seen (in the set or referred to), else -1. */
+  private knownKey(file: CsvFile, id: string): number {
+    const n = this.ids.get(file)?.get(id) ?? -1;
+    if (n >= 0) return kindOf(file) * KIND + n;
+    const e = this.externalNumber.get(`${file}:${id}`);
+    return e === undefined ? -1 : EXTERNAL * KIND + e;
+  }
+
+  private schoolKey(org: string): number {
+    return SCHOOL * KIND + this.orgNo(org);
+  }
+
+  private push(target: number, source: number) {
+    this.pushTargets.push(target);
+    this.pushSources.push(source);
+  }
+
+  /** The schools classes and enrollments name: org → first row naming it, and how many do. */
+  private readonly schoolRefs = new Map<string, RefSite & { count: number }>();
+
+  private schoolRef(org: string, site: RefSite): void {
+    if (!this.options.strictSchool) return;
+    const known = this.schoolRefs.get(org);
+    if (known) known.count++;
+    else this.schoolRefs.set(own(org), { ...site, count: 1 });
   }
 
   /** Records a reference; returns whether the target is in the set. */
@@ -338,21 +457,31 @@ class ImportRun {
     if (this.ids.get(target)?.has(id)) return true;
     let m = this.missing.get(target);
     if (!m) this.missing.set(target, (m = new Map()));
-    if (!m.has(id)) m.set(id, site);
+    if (!m.has(id)) m.set(own(id), site);
     return false;
   }
 
   private async scan(file: CsvFile): Promise<void> {
-    // Only ids are kept between rows (and flattened): memory grows with the number of
-    // records, never with the size of the files.
-    const seen = new IdSet();
+    // Only numbers are kept between rows: memory grows with the number of records (a few
+    // bytes each), never with the size of the files.
+    const seen = new IdIndex();
     this.ids.set(file, seen);
     const delta: string[] = [];
-    if (this.manifest.modes[file] === 'delta') this.deltaIds.set(file, delta);
-    const selfRefs: [string, string, number][] = [];
+    // Rows of these files are placed by the records they name, never by copies of their
+    // own: their ids need no lookup.
+    const placedByRefs = [
+      'enrollments',
+      'results',
+      'classResources',
+      'courseResources',
+    ].includes(file);
+    if (this.manifest.modes[file] === 'delta' && !placedByRefs)
+      this.deltaIds.set(file, delta);
+    const selfRefs: [string, number, number][] = [];
     for await (const row of this.rows(file, this.issues, 'validate')) {
       const id = row.sourcedId;
-      if (!seen.add(id)) {
+      const n = seen.add(id);
+      if (n < 0) {
         this.issues.error(
           `${file}.csv`,
           'duplicate_sourced_id',
@@ -365,104 +494,121 @@ class ImportRun {
         );
         continue;
       }
-      row.sourcedId = own(id);
-      if (this.manifest.modes[file] === 'delta') delta.push(row.sourcedId);
-      this.index(file, row, selfRefs);
+      if (this.manifest.modes[file] === 'delta' && !placedByRefs)
+        delta.push(own(id));
+      this.index(file, n, row, selfRefs);
     }
+    this.fileSizes.set(file, seen.size);
+    // Nothing refers to rows of these files: their ids were needed for duplicates only.
+    if (placedByRefs) this.ids.set(file, new IdIndex());
     // Self references (parent orgs and sessions, agents) may point forward in the file.
     for (const [target, source, line] of selfRefs) {
       const column = file === 'users' ? 'agentSourcedIds' : 'parentSourcedId';
       this.ref(file, target, { file, line, column });
-      this.push(`${file}:${target}`, source);
+      this.push(this.keyOf(file, target), source);
     }
   }
 
   private index(
     file: CsvFile,
+    n: number,
     row: ParsedRow,
-    selfRefs: [string, string, number][],
+    selfRefs: [string, number, number][],
   ) {
     const v = row.values;
     const id = row.sourcedId;
-    const key = `${file}:${id}`;
+    const key = kindOf(file) * KIND + n;
     const at = (column: string): RefSite => ({ file, line: row.line, column });
-    const s = (name: string) => {
-      const x = v[name] as string | null;
-      return x === null ? null : own(x);
-    };
+    const s = (name: string) => v[name] as string | null;
     /** A required value: present once the row has passed validation. */
     const r = (name: string): string => s(name) ?? '';
     switch (file) {
-      case 'orgs':
-        this.orgs.set(id, {
-          type: s('type') ?? '',
-          parent: s('parentSourcedId'),
+      case 'orgs': {
+        const o = own(id);
+        this.orgIds[n] = o;
+        const parent = s('parentSourcedId');
+        this.orgs.set(o, {
+          type: own(s('type') ?? ''),
+          parent: parent === null ? null : own(parent),
         });
-        this.orgNames.set(id, s('name') ?? id);
-        this.orgIdentifiers.set(id, s('identifier'));
-        if (s('parentSourcedId'))
-          selfRefs.push([r('parentSourcedId'), key, row.line]);
+        this.orgNames.set(o, own(s('name') ?? id));
+        const identifier = s('identifier');
+        this.orgIdentifiers.set(
+          o,
+          identifier === null ? null : own(identifier),
+        );
+        if (parent) selfRefs.push([own(parent), key, row.line]);
         break;
+      }
       case 'academicSessions':
-        this.sessionParent.set(id, s('parentSourcedId'));
         if (s('parentSourcedId'))
-          selfRefs.push([r('parentSourcedId'), key, row.line]);
+          selfRefs.push([own(r('parentSourcedId')), key, row.line]);
         break;
       case 'courses':
-        this.courses.set(id, r('orgSourcedId'));
+        this.courseOrg.set(n, this.orgNo(r('orgSourcedId')));
         this.ref('orgs', r('orgSourcedId'), at('orgSourcedId'));
-        this.push(`orgs:${s('orgSourcedId')}`, key);
+        this.push(this.keyOf('orgs', r('orgSourcedId')), key);
         if (s('schoolYearSourcedId')) {
           this.ref(
             'academicSessions',
             r('schoolYearSourcedId'),
             at('schoolYearSourcedId'),
           );
-          this.push(`academicSessions:${s('schoolYearSourcedId')}`, key);
+          this.push(
+            this.keyOf('academicSessions', r('schoolYearSourcedId')),
+            key,
+          );
         }
         break;
       case 'classes': {
         const school = r('schoolSourcedId');
-        this.classes.set(id, school);
+        this.schoolRef(school, at('schoolSourcedId'));
+        this.classSchool.set(n, this.orgNo(school));
         this.ref('orgs', school, at('schoolSourcedId'));
-        this.push(`orgs:${school}`, key);
+        this.push(this.keyOf('orgs', school), key);
         this.ref('courses', r('courseSourcedId'), at('courseSourcedId'));
-        this.push(`courses:${s('courseSourcedId')}`, key);
+        this.push(this.keyOf('courses', r('courseSourcedId')), key);
         for (const t of v['termSourcedIds'] as string[]) {
           this.ref('academicSessions', t, at('termSourcedIds'));
-          this.push(`academicSessions:${t}`, key);
+          this.push(this.keyOf('academicSessions', t), key);
         }
         break;
       }
       case 'users': {
-        const orgs = (v['orgSourcedIds'] as string[]).map(own);
-        this.userOrgs.set(id, orgs);
-        for (const o of orgs) {
+        this.userOrgStart.set(n, this.userOrgs.length);
+        for (const o of v['orgSourcedIds'] as string[]) {
+          this.userOrgs.push(this.orgNo(o));
           this.ref('orgs', o, at('orgSourcedIds'));
-          this.push(`orgs:${o}`, key);
+          this.push(this.keyOf('orgs', o), key);
         }
+        this.userOrgStart.set(n + 1, this.userOrgs.length);
         for (const a of v['agentSourcedIds'] as string[])
           selfRefs.push([own(a), key, row.line]);
         break;
       }
       case 'demographics':
         this.ref('users', id, at('sourcedId'));
+        this.demographicUser.set(n, this.keyOf('users', id));
         break;
       case 'enrollments': {
         const school = r('schoolSourcedId');
         const cls = r('classSourcedId');
         const user = r('userSourcedId');
+        this.schoolRef(school, at('schoolSourcedId'));
         this.ref('orgs', school, at('schoolSourcedId'));
         this.ref('classes', cls, at('classSourcedId'));
         this.ref('users', user, at('userSourcedId'));
-        this.push(`users:${user}`, `school:${school}`);
-        if (this.classes.get(cls) !== school)
-          this.push(`classes:${cls}`, `school:${school}`);
+        const schoolKey = this.schoolKey(school);
+        this.push(this.keyOf('users', user), schoolKey);
+        const c = this.ids.get('classes')?.get(cls) ?? -1;
+        if (c < 0 || this.classSchool.get(c) !== this.orgNo(school))
+          this.push(this.keyOf('classes', cls), schoolKey);
         break;
       }
       case 'lineItems': {
         const cls = r('classSourcedId');
-        this.lineItemClass.set(id, cls);
+        const classKey = this.keyOf('classes', cls);
+        this.lineItemClass.set(n, classKey);
         this.ref('classes', cls, at('classSourcedId'));
         this.ref('categories', r('categorySourcedId'), at('categorySourcedId'));
         this.ref(
@@ -470,10 +616,10 @@ class ImportRun {
           r('gradingPeriodSourcedId'),
           at('gradingPeriodSourcedId'),
         );
-        this.push(`categories:${s('categorySourcedId')}`, `classes:${cls}`);
+        this.push(this.keyOf('categories', r('categorySourcedId')), classKey);
         this.push(
-          `academicSessions:${s('gradingPeriodSourcedId')}`,
-          `classes:${cls}`,
+          this.keyOf('academicSessions', r('gradingPeriodSourcedId')),
+          classKey,
         );
         break;
       }
@@ -482,10 +628,10 @@ class ImportRun {
         const student = r('studentSourcedId');
         this.ref('lineItems', li, at('lineItemSourcedId'));
         this.ref('users', student, at('studentSourcedId'));
-        const cls = this.lineItemClass.get(li);
+        const l = this.ids.get('lineItems')?.get(li) ?? -1;
         this.push(
-          `users:${student}`,
-          cls ? `classes:${cls}` : `lineItems:${li}`,
+          this.keyOf('users', student),
+          l >= 0 ? this.lineItemClass.get(l) : this.keyOf('lineItems', li),
         );
         break;
       }
@@ -496,12 +642,44 @@ class ImportRun {
           file === 'classResources' ? 'classSourcedId' : 'courseSourcedId';
         this.ref(owner, r(col), at(col));
         this.ref('resources', r('resourceSourcedId'), at('resourceSourcedId'));
-        this.push(`resources:${s('resourceSourcedId')}`, `${owner}:${s(col)}`);
+        this.push(
+          this.keyOf('resources', r('resourceSourcedId')),
+          this.keyOf(owner, r(col)),
+        );
         break;
       }
       default:
         break;
     }
+  }
+
+  /** Dense numbers of keys (records of the set, then external ones) and pushes by target. */
+  private groupPushes(): void {
+    let total = 0;
+    for (const file of CSV_FILES) {
+      this.denseStart.push(total);
+      total += this.fileSizes.get(file) ?? 0;
+    }
+    this.denseStart.push(total); // SCHOOL: no dense numbers
+    this.denseStart.push(total); // EXTERNAL
+    total += this.externalByNumber.length;
+    const start = new Int32Array(total + 1);
+    const n = this.pushTargets.length;
+    for (let i = 0; i < n; i++) start[this.dense(this.pushTargets.at(i)) + 1]++;
+    for (let i = 0; i < total; i++) start[i + 1] += start[i];
+    const fill = start.slice(0, total);
+    const list = new Int32Array(n);
+    for (let i = 0; i < n; i++)
+      list[fill[this.dense(this.pushTargets.at(i))]++] = this.pushSources.at(i);
+    this.pushStart = start;
+    this.pushList = list;
+    this.memo = new Int32Array(total);
+    this.resolving = new Uint8Array(total);
+  }
+
+  private dense(key: number): number {
+    const kind = Math.floor(key / KIND);
+    return this.denseStart[kind] + (key - kind * KIND);
   }
 
   /** References not in the set must exist in the database ("exists nowhere" otherwise). */
@@ -541,10 +719,12 @@ class ImportRun {
       )) as { id: string; s: string }[];
       for (const r of rows) {
         found.add(r.id);
-        const key = `${file}:${r.id}`;
+        const key = this.keyOf(file, r.id);
+        const school = this.schoolIds.get(r.s) ?? r.s;
+        this.schoolIds.set(school, school);
         const l = this.dbOwners.get(key);
-        if (l) l.push(r.s);
-        else this.dbOwners.set(key, [r.s]);
+        if (l) l.push(school);
+        else this.dbOwners.set(key, [school]);
       }
     }
     return found;
@@ -573,6 +753,7 @@ class ImportRun {
         return;
       }
       this.targets = [school.id];
+      if (this.options.strictSchool) this.checkSchoolData(school);
       this.report.schools.push({
         schoolId: school.id,
         orgSourcedId: school.org,
@@ -585,17 +766,29 @@ class ImportRun {
     for (const [id, o] of this.orgs)
       if (o.type === 'school') schoolOrgs.add(id);
     // Without orgs.csv (a delta), the schools are those the rows name.
-    for (const org of [
-      ...this.classes.values(),
-      ...[...this.userOrgs.values()].flat(),
-    ])
-      if (this.platformByOrg.has(org) && !this.orgs.has(org))
+    const named = (n: number) => {
+      const org = this.orgByNumber[n];
+      if (
+        org !== undefined &&
+        this.platformByOrg.has(org) &&
+        !this.orgs.has(org)
+      )
         schoolOrgs.add(org);
-    for (const [key, sources] of this.pushes)
-      if (key.startsWith('users:'))
-        for (const src of sources)
-          if (src.startsWith('school:') && this.platformByOrg.has(src.slice(7)))
-            schoolOrgs.add(src.slice(7));
+    };
+    for (let i = 0; i < this.classSchool.length; i++)
+      named(this.classSchool.at(i));
+    for (let i = 0; i < this.userOrgs.length; i++) named(this.userOrgs.at(i));
+    const users = kindOf('users');
+    for (let i = 0; i < this.pushTargets.length; i++) {
+      const src = this.pushSources.at(i);
+      if (
+        Math.floor(this.pushTargets.at(i) / KIND) === users &&
+        Math.floor(src / KIND) === SCHOOL
+      ) {
+        const org = this.orgByNumber[src - SCHOOL * KIND];
+        if (this.platformByOrg.has(org)) schoolOrgs.add(org);
+      }
+    }
     for (const org of [...schoolOrgs].sort()) {
       const existing = this.platformByOrg.get(org);
       const id = existing?.id ?? schoolIdForOrg(org);
@@ -614,6 +807,31 @@ class ImportRun {
         'no_school',
         'the set names no org of type school; add orgs.csv or import with a school',
       );
+  }
+
+  /** `strictSchool`: refuses a set about another school than the one imported into. */
+  private checkSchoolData(school: { name: string; org: string }): void {
+    const others = [...this.orgs]
+      .filter(([id, o]) => o.type === 'school' && id !== school.org)
+      .map(([id]) => id);
+    if (this.present.has('orgs') && !this.orgs.has(school.org))
+      this.issues.error(
+        'orgs.csv',
+        'wrong_school',
+        `the set is not about ${school.name}: its orgs.csv has no org ${school.org}` +
+          (others.length
+            ? ` but holds the school(s) ${others.slice(0, 5).join(', ')}`
+            : ''),
+        { column: 'sourcedId', value: others[0] },
+      );
+    for (const [org, site] of this.schoolRefs)
+      if (org !== school.org)
+        this.issues.error(
+          `${site.file}.csv`,
+          'wrong_school',
+          `this import is for ${school.name} (org ${school.org}) only; ${site.count} row(s) of ${site.file}.csv belong to another school`,
+          { line: site.line, column: site.column, value: org },
+        );
   }
 
   private orgName(org: string): string {
@@ -675,47 +893,67 @@ class ImportRun {
       }
     }
     if (below.size) return below;
-    return new Set(this.dbOwners.get(`orgs:${org}`) ?? []);
+    const key = this.knownKey('orgs', org);
+    return new Set(key < 0 ? [] : (this.dbOwners.get(key) ?? []));
   }
 
-  private placement(key: string): Owners {
-    const i = key.indexOf(':');
-    const kind = key.slice(0, i);
-    const id = key.slice(i + 1);
-    if (kind === 'school') return this.orgSchools(id);
-    const file = kind as CsvFile;
+  /** An owner set shared by every record that has it (never changed once interned). */
+  private intern(set: Owners): number {
+    const name = [...set].sort().join(',');
+    let n = this.ownerSetNumber.get(name);
+    if (n === undefined) {
+      n = this.ownerSets.length;
+      this.ownerSets.push(set);
+      this.ownerSetNumber.set(name, n);
+    }
+    return n;
+  }
+
+  private placement(key: number): Owners {
+    const kind = Math.floor(key / KIND);
+    const n = key - kind * KIND;
+    if (kind === SCHOOL) return this.orgSchools(this.orgByNumber[n]);
     const out = new Set<string>();
-    if (!this.ids.get(file)?.has(id)) {
-      for (const s of this.dbOwners.get(key) ?? []) out.add(s);
+    const add = (set: Iterable<string>) => {
+      for (const s of set) out.add(s);
+    };
+    if (kind === EXTERNAL) {
+      add(this.dbOwners.get(key) ?? []);
       return out;
     }
+    const file = CSV_FILES[kind];
     if (this.manifest.modes[file] === 'delta')
-      for (const s of this.dbOwners.get(key) ?? []) out.add(s);
-    const add = (set: Owners) => set.forEach((s) => out.add(s));
+      add(this.dbOwners.get(key) ?? []);
     switch (file) {
       case 'orgs': {
+        const id = this.orgIds[n];
         const o = this.orgs.get(id) ?? { type: '', parent: null };
         if (o.type === 'school' || this.orgHasSchoolAncestor(id))
           add(this.orgSchools(id));
         break;
       }
       case 'classes':
-        add(this.orgSchools(this.classes.get(id) ?? ''));
+        add(this.orgSchools(this.orgByNumber[this.classSchool.get(n)] ?? ''));
         break;
       case 'courses': {
-        const org = this.courses.get(id) ?? '';
+        const org = this.orgByNumber[this.courseOrg.get(n)] ?? '';
         if (this.schoolOrgToId.has(org) || this.orgHasSchoolAncestor(org))
           add(this.orgSchools(org));
         break;
       }
       case 'users':
-        for (const o of this.userOrgs.get(id) ?? []) add(this.orgSchools(o));
+        for (
+          let i = this.userOrgStart.get(n), end = this.userOrgStart.get(n + 1);
+          i >= 0 && i < end;
+          i++
+        )
+          add(this.orgSchools(this.orgByNumber[this.userOrgs.at(i)]));
         break;
       case 'lineItems':
-        add(this.owners(`classes:${this.lineItemClass.get(id)}`));
+        add(this.owners(this.lineItemClass.get(n)));
         break;
       case 'demographics':
-        add(this.owners(`users:${id}`));
+        add(this.owners(this.demographicUser.get(n)));
         break;
       default:
         break;
@@ -736,76 +974,80 @@ class ImportRun {
     return false;
   }
 
-  private readonly resolving = new Set<string>();
-
   /** The schools a record goes to: where it belongs, plus every school of a record referring to it. */
-  owners(key: string): Owners {
+  owners(key: number): Owners {
     if (this.options.schoolId) return new Set(this.targets);
-    const cached = this.memo.get(key);
-    if (cached) return cached;
-    if (this.resolving.has(key)) return new Set();
-    this.resolving.add(key);
+    if (key < 0) return new Set();
+    const kind = Math.floor(key / KIND);
+    if (kind === SCHOOL) {
+      let s = this.schoolMemo.get(key);
+      if (!s) this.schoolMemo.set(key, (s = this.placement(key)));
+      return s;
+    }
+    const d = this.dense(key);
+    // A record first named after pass 1 has no pushes: its placement is all there is.
+    if (d >= this.memo.length) return this.placement(key);
+    if (this.memo[d] > 0) return this.ownerSets[this.memo[d] - 1];
+    if (this.resolving[d]) return new Set();
+    this.resolving[d] = 1;
     const out = this.placement(key);
-    for (const src of this.pushes.get(key) ?? [])
-      this.owners(src).forEach((s) => out.add(s));
-    if (
-      out.size === 0 &&
-      this.ids
-        .get(key.slice(0, key.indexOf(':')) as CsvFile)
-        ?.has(key.slice(key.indexOf(':') + 1))
-    ) {
+    for (let i = this.pushStart[d]; i < this.pushStart[d + 1]; i++)
+      this.owners(this.pushList[i]).forEach((s) => out.add(s));
+    if (out.size === 0 && kind !== EXTERNAL) {
       // Nothing places it (an unused session, category or resource; a district course no
       // class uses): every school of the set gets it.
-      const file = key.slice(0, key.indexOf(':')) as CsvFile;
-      if (file === 'courses')
-        this.orgSchools(this.courses.get(key.slice(8)) ?? '').forEach((s) =>
-          out.add(s),
-        );
+      if (CSV_FILES[kind] === 'courses')
+        this.orgSchools(
+          this.orgByNumber[this.courseOrg.get(key - kind * KIND)] ?? '',
+        ).forEach((s) => out.add(s));
       if (out.size === 0) this.targets.forEach((s) => out.add(s));
     }
-    this.resolving.delete(key);
-    this.memo.set(key, out);
-    return out;
+    this.resolving[d] = 0;
+    this.memo[d] = this.intern(out) + 1;
+    return this.ownerSets[this.memo[d] - 1];
   }
 
   private rowOwners(file: CsvFile, row: ParsedRow): Owners {
+    if (this.options.schoolId) return new Set(this.targets);
     const v = row.values;
     switch (file) {
       case 'enrollments':
-        return this.owners(`school:${v['schoolSourcedId']}`);
+        return this.owners(this.schoolKey(v['schoolSourcedId'] as string));
       case 'results':
-        return this.owners(`lineItems:${v['lineItemSourcedId']}`);
+        return this.owners(
+          this.knownKey('lineItems', v['lineItemSourcedId'] as string),
+        );
       case 'classResources':
-        return this.owners(`classes:${v['classSourcedId']}`);
+        return this.owners(
+          this.knownKey('classes', v['classSourcedId'] as string),
+        );
       case 'courseResources':
-        return this.owners(`courses:${v['courseSourcedId']}`);
+        return this.owners(
+          this.knownKey('courses', v['courseSourcedId'] as string),
+        );
       default:
-        return this.owners(`${file}:${row.sourcedId}`);
+        return this.owners(this.knownKey(file, row.sourcedId));
     }
   }
-
   // ---- pass 2 -------------------------------------------------------------------------
 
   private async write(q: Query, file: CsvFile): Promise<void> {
     const map = TABLE_MAPS[file];
     const mode = this.manifest.modes[file];
     const summary = this.report.files[file] as FileSummary;
-    const writer = new TableWriter(q, this.dialect, map);
+    const writer = new TableWriter(q, this.dialect, map, this.loader);
     const targets = new Set(this.targets);
-    const existing = new Map<
-      string,
-      Map<string, { fp: string; active: boolean }>
-    >();
+    // Bulk: what the schools hold now, as hashes (a few bytes a record, not the records).
+    const existing = new RecordDigests();
     if (mode === 'bulk')
-      for (const s of this.targets) {
-        const m = new Map<string, { fp: string; active: boolean }>();
+      for (const s of this.targets)
         for await (const r of readRecords(q, map, s))
-          m.set(r.sourcedId, {
-            fp: digest(fingerprint(map, r.values, r.metadata)),
-            active: r.status === 'active',
-          });
-        existing.set(s, m);
-      }
+          existing.set(
+            s,
+            r.sourcedId,
+            fingerprint(map, r.values, r.metadata),
+            r.status === 'active',
+          );
     const quiet = new IssueCollector(0);
     for await (const row of this.rows(file, quiet, 'write')) {
       const owners = [...this.rowOwners(file, row)].filter((s) =>
@@ -842,10 +1084,9 @@ class ImportRun {
           else summary.updated++;
           continue;
         }
-        const known =
-          existing.get(school) ??
-          new Map<string, { fp: string; active: boolean }>();
-        const before = known.get(row.sourcedId);
+        const before = existing.visit(school, row.sourcedId, () =>
+          fingerprint(map, row.values, row.metadata),
+        );
         const rec = {
           sourcedId: row.sourcedId,
           status: 'active' as const,
@@ -853,31 +1094,36 @@ class ImportRun {
           values: row.values,
           metadata: row.metadata,
         };
-        if (!before) {
+        if (before === 'absent') {
           await writer.write(school, rec, 'insert');
           summary.inserted++;
-        } else {
-          known.delete(row.sourcedId);
-          if (
-            before.active &&
-            before.fp === digest(fingerprint(map, row.values, row.metadata))
-          )
-            summary.unchanged++;
-          else {
-            await writer.write(school, rec, 'upsert');
-            summary.updated++;
-          }
+        } else if (before === 'unchanged') summary.unchanged++;
+        else {
+          await writer.write(school, rec, 'upsert');
+          summary.updated++;
         }
       }
     }
     await writer.flush();
     if (mode === 'bulk')
-      for (const [school, left] of existing) {
-        const gone = [...left].filter(([, r]) => r.active).map(([id]) => id);
-        await writer.markDeleted(school, gone, this.now);
-        summary.deleted += gone.length;
+      for (const school of this.targets) {
+        // Active records the file did not have, found a page of ids at a time.
+        if (!existing.hasMissing(school)) continue;
+        let after = '';
+        for (;;) {
+          const ids = (
+            (await q(
+              `SELECT sourced_id AS id FROM ${map.table} WHERE school_id = ? AND status = 'active' AND sourced_id > ? ORDER BY sourced_id LIMIT 5000`,
+              [school, after],
+            )) as { id: string }[]
+          ).map((r) => String(r.id));
+          if (ids.length === 0) break;
+          after = ids[ids.length - 1];
+          const gone = ids.filter((id) => existing.missing(school, id));
+          await writer.markDeleted(school, gone, this.now);
+          summary.deleted += gone.length;
+          if (ids.length < 5000) break;
+        }
       }
   }
 }
-
-const digest = (s: string) => createHash('sha1').update(s).digest('base64');

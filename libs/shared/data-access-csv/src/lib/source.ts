@@ -10,10 +10,13 @@ export interface CsvSource {
   close(): void;
 }
 
-export async function openCsvSource(path: string): Promise<CsvSource> {
+export async function openCsvSource(
+  path: string,
+  workDir = tmpdir(),
+): Promise<CsvSource> {
   if (statSync(path).isDirectory())
     return { dir: path, files: readdirSync(path), close: () => undefined };
-  const dir = mkdtempSync(join(tmpdir(), 'oneroster-csv-'));
+  const dir = mkdtempSync(join(workDir, 'oneroster-csv-'));
   try {
     const files = await extractZip(path, dir);
     return {

@@ -1,5 +1,96 @@
+import { Readable } from 'node:stream';
 import type { Query } from './records';
 import { CsvRecordData, sqlInstant, TableMap, toDb } from './tables';
+
+/**
+ * Appends rows to a table in bulk; false when the database does not allow it (the caller
+ * then uses INSERT). Throws when the rows were not all taken exactly.
+ */
+export type BulkLoader = (
+  table: string,
+  cols: string[],
+  rows: unknown[][],
+) => Promise<boolean>;
+
+/** The part of a mysql2 connection (callback API) the loader needs. */
+interface Mysql2Connection {
+  query(
+    options: {
+      sql: string;
+      infileStreamFactory: () => Readable;
+    },
+    callback: (
+      err: Error | null,
+      result: { affectedRows: number; warningStatus: number },
+    ) => void,
+  ): unknown;
+}
+
+const SPECIAL = /[\\\t\n\r]/;
+const ESCAPES: Record<string, string> = {
+  '\\': '\\\\',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\r': '\\r',
+};
+const tsv = (v: unknown): string => {
+  if (v === null || v === undefined) return '\\N';
+  const s = String(v);
+  // Most values need no escape: test once instead of replacing four times.
+  return SPECIAL.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]) : s;
+};
+
+/**
+ * MySQL/MariaDB: `LOAD DATA LOCAL INFILE` of each batch, streamed from memory on the
+ * import's own connection (so inside its transaction, rolled back with it). About twice as
+ * fast as multi-row INSERTs. The server may forbid LOCAL INFILE (MySQL 8's default): the
+ * first refusal switches to INSERTs for the rest of the import. With LOCAL the server turns
+ * conversion errors into warnings, so any warning, or a row count that differs, fails the
+ * import instead of storing a changed value.
+ */
+export function mysqlBulkLoader(connection: unknown): BulkLoader | undefined {
+  const conn = connection as Mysql2Connection | undefined;
+  if (!conn || typeof conn.query !== 'function') return undefined;
+  let allowed = true;
+  return async (table, cols, rows) => {
+    if (!allowed) return false;
+    const text = rows.map((r) => r.map(tsv).join('\t')).join('\n') + '\n';
+    try {
+      const result = await new Promise<{
+        affectedRows: number;
+        warningStatus: number;
+      }>((resolve, reject) =>
+        conn.query(
+          {
+            sql: `LOAD DATA LOCAL INFILE 'batch.tsv' INTO TABLE ${table} CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (${cols.join(',')})`,
+            infileStreamFactory: () => Readable.from([Buffer.from(text)]),
+          },
+          (err, res) => (err ? reject(err) : resolve(res)),
+        ),
+      );
+      if (result.warningStatus > 0 || result.affectedRows !== rows.length)
+        throw new Error(
+          `${table}: the database took ${result.affectedRows} of ${rows.length} rows with ${result.warningStatus} warning(s)`,
+        );
+      return true;
+    } catch (e) {
+      const code = (e as { code?: string; errno?: number }).code;
+      const errno = (e as { errno?: number }).errno;
+      // ER_NOT_ALLOWED_COMMAND (1148), ER_LOAD_INFILE_CAPABILITY_DISABLED (3948), or a
+      // client without LOCAL_FILES: refused before anything was read.
+      if (
+        errno === 1148 ||
+        errno === 3948 ||
+        code === 'ER_NOT_ALLOWED_COMMAND' ||
+        code === 'ER_LOAD_INFILE_CAPABILITY_DISABLED'
+      ) {
+        allowed = false;
+        return false;
+      }
+      throw e;
+    }
+  };
+}
 
 /**
  * Batched writes of one table inside the import's transaction: multi-row INSERTs for new
@@ -16,11 +107,15 @@ export class TableWriter {
   private links: unknown[][][];
   /** The batch being written while the next one is read (at most one in flight). */
   private pending: Promise<void> = Promise.resolve();
+  /** A bulk file gives every record the same instant: formatted once. */
+  private lastDate: Date | undefined;
+  private lastInstant = '';
 
   constructor(
     private readonly query: Query,
     private readonly dialect: 'sqlite' | 'mysql',
     private readonly map: TableMap,
+    private readonly loader?: BulkLoader,
   ) {
     this.cols = [
       'school_id',
@@ -32,10 +127,13 @@ export class TableWriter {
     ];
     // SQLite binds at most 32,766 parameters; MySQL statements are formatted client-side
     // and bounded by max_allowed_packet (16 MB by default): 1 MB-sized statements are safe.
-    this.batchRows = Math.max(
-      50,
-      Math.floor((dialect === 'mysql' ? 40000 : 16000) / this.cols.length),
-    );
+    // A bulk load has no parameters: fewer, larger batches (a few MB of text each).
+    this.batchRows = loader
+      ? 10000
+      : Math.max(
+          50,
+          Math.floor((dialect === 'mysql' ? 40000 : 16000) / this.cols.length),
+        );
     this.links = map.links.map(() => []);
   }
 
@@ -44,11 +142,15 @@ export class TableWriter {
     rec: CsvRecordData,
     kind: 'insert' | 'upsert',
   ): Promise<void> {
+    if (rec.dateLastModified !== this.lastDate) {
+      this.lastDate = rec.dateLastModified;
+      this.lastInstant = sqlInstant(rec.dateLastModified);
+    }
     const row: unknown[] = [
       schoolId,
       rec.sourcedId,
       rec.status,
-      sqlInstant(rec.dateLastModified),
+      this.lastInstant,
       rec.metadata ? JSON.stringify(rec.metadata) : null,
     ];
     for (const c of this.map.columns)
@@ -94,7 +196,10 @@ export class TableWriter {
     this.links = this.map.links.map(() => []);
     const placeholders = (rows: unknown[][]) =>
       rows.map((r) => `(${r.map(() => '?').join(',')})`).join(',');
-    if (batch.inserts.length) {
+    if (
+      batch.inserts.length &&
+      !(await this.loader?.(table, this.cols, batch.inserts))
+    ) {
       const rows = batch.inserts;
       await this.query(
         `INSERT INTO ${table} (${this.cols.join(',')}) VALUES ${placeholders(rows)}`,
@@ -134,6 +239,9 @@ export class TableWriter {
     for (let i = 0; i < this.map.links.length; i++) {
       const link = this.map.links[i];
       const rows = batch.links[i];
+      const linkCols = ['school_id', link.owner, link.target, 'position'];
+      if (rows.length && (await this.loader?.(link.table, linkCols, rows)))
+        continue;
       for (let j = 0; j < rows.length; j += 4000) {
         const chunk = rows.slice(j, j + 4000);
         await this.query(

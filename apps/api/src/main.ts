@@ -24,6 +24,17 @@ async function bootstrap() {
     logger: LOG_LEVELS[config.logLevel],
   });
   configureApp(app, config);
+  // SIGTERM/SIGINT: stop accepting, let requests in flight finish (at most 10 s), flush the
+  // usage counters, close the database, exit 0 (HttpDrain and the providers' shutdown hooks).
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const)
+    process.once(signal, () => {
+      // Backstop: a shutdown that hangs (a database that never answers) still ends.
+      setTimeout(() => {
+        logger.error('Shutdown took longer than 20 s; exiting');
+        process.exit(1);
+      }, 20_000).unref();
+    });
   await app.listen(config.apiPort);
   logger.log(
     `API on ${config.apiPublicUrl} (Swagger UI: ${config.apiPublicUrl}/docs) using ${describeDatabase(config.database)}`,

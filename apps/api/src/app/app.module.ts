@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { PlatformConfig } from '@oneroster/config';
 import { ApprovalLookup } from '@oneroster/data-access-approvals';
+import { ApiUsageRecorder } from '@oneroster/data-access-usage';
 import { DatabaseModule } from '@oneroster/database';
 import { GradebookModule } from '@oneroster/feature-gradebook';
 import { HealthModule } from '@oneroster/feature-health';
@@ -8,14 +9,32 @@ import { RosteringModule } from '@oneroster/feature-rostering';
 import { OneRosterHttpModule } from '@oneroster/util-http';
 import { API_VERSION } from './version';
 
+export interface AppOptions {
+  /** Redis key namespace of the rate limit (tests use one per run). */
+  rateLimitPrefix?: string;
+  /** How long requests in flight may finish when the app closes (default 10 s). */
+  drainTimeoutMs?: number;
+}
+
 @Module({})
 export class AppModule {
-  static register(config: PlatformConfig): DynamicModule {
+  static register(
+    config: PlatformConfig,
+    options: AppOptions = {},
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [
         DatabaseModule.forRoot(config.database),
-        OneRosterHttpModule.register(config.tokens, ApprovalLookup),
+        OneRosterHttpModule.register(config.tokens, ApprovalLookup, {
+          rateLimit: {
+            perMinute: config.api.rateLimit,
+            redisUrl: config.redisUrl,
+            prefix: options.rateLimitPrefix,
+          },
+          usage: ApiUsageRecorder,
+          drainTimeoutMs: options.drainTimeoutMs,
+        }),
         HealthModule.forService({ name: 'api', version: API_VERSION }),
         RosteringModule.register({ publicUrl: config.apiPublicUrl }),
         GradebookModule.register({ publicUrl: config.apiPublicUrl }),

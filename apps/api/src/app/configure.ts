@@ -1,19 +1,32 @@
 import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { PlatformConfig } from '@oneroster/config';
 import { serveSwagger } from '@oneroster/feature-health';
+import { applyWebHygiene } from '@oneroster/util-web-hygiene';
 import { buildOpenApi } from './openapi';
 
 /** Everything main.ts does to the app besides listening, shared with the tests. */
 export function configureApp(
-  app: INestApplication,
+  nestApp: INestApplication,
   config: PlatformConfig,
 ): void {
-  app.enableShutdownHooks();
+  // The API runs on Express (Nest's default platform).
+  const app = nestApp as NestExpressApplication;
   // Collections change between requests; hashing multi-megabyte pages for an ETag is waste.
-  app.getHttpAdapter().getInstance().set('etag', false);
-  app.enableCors({
-    origin: config.adminPublicUrl,
-    exposedHeaders: ['X-Total-Count', 'Link'],
+  app.set('etag', false);
+  applyWebHygiene(app, {
+    corsOrigins: config.api.corsOrigins,
+    exposedHeaders: [
+      'X-Total-Count',
+      'Link',
+      'Retry-After',
+      'RateLimit-Limit',
+      'RateLimit-Remaining',
+    ],
+    jsonLimit: '1mb',
+    // Swagger UI's "Authorize" fetches tokens from the auth server.
+    connectSources: [new URL(config.tokens.issuer).origin],
+    upgradeInsecureRequests: config.apiPublicUrl.startsWith('https:'),
   });
   serveSwagger(app, 'OneRoster 1.1 API', buildOpenApi(app, config));
 }

@@ -13,7 +13,7 @@ import {
   IntegratorEntity,
   SchoolEntity,
 } from '@oneroster/entities';
-import { AppModule } from '../app/app.module';
+import { AppModule, AppOptions } from '../app/app.module';
 import { configureApp } from '../app/configure';
 
 export interface TestApi {
@@ -25,8 +25,22 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
+export interface TestApiOptions {
+  /** Extra environment for loadConfig (e.g. API_RATE_LIMIT, REDIS_URL). */
+  env?: Record<string, string>;
+  app?: AppOptions;
+  /**
+   * Share a token issuer with another instance in this process (passport keeps one
+   * strategy per name per process, so two instances must trust the same keys).
+   */
+  issuer?: TestIssuer;
+}
+
 /** Boots the real API (AppModule, as main.ts configures it) on a seeded demo database. */
-export async function startTestApi(engine: TestEngine): Promise<TestApi> {
+export async function startTestApi(
+  engine: TestEngine,
+  options: TestApiOptions = {},
+): Promise<TestApi> {
   const database = await engine.config();
   const seedDs = await openDatabase(database);
   await migrate(seedDs);
@@ -38,15 +52,19 @@ export async function startTestApi(engine: TestEngine): Promise<TestApi> {
   await approveTestClient(seedDs);
   await seedDs.destroy();
   const audience = 'http://api.test';
-  const issuer = await startTestIssuer(audience);
+  const issuer = options.issuer ?? (await startTestIssuer(audience));
   const config = loadConfig({
     API_PUBLIC_URL: audience,
     AUTH_ISSUER: issuer.issuer,
     AUTH_JWKS_URL: issuer.jwksUrl,
     API_AUDIENCE: audience,
+    // The functional suites send far more than a client's minute of requests; the rate
+    // limit has its own suite.
+    API_RATE_LIMIT: '0',
+    ...options.env,
   });
   const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.register({ ...config, database })],
+    imports: [AppModule.register({ ...config, database }, options.app)],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: ['error'] });
   configureApp(app, config);
@@ -59,7 +77,7 @@ export async function startTestApi(engine: TestEngine): Promise<TestApi> {
     database,
     async close() {
       await app.close();
-      await issuer.close();
+      if (!options.issuer) await issuer.close();
     },
   };
 }

@@ -1,1 +1,3 @@
 export * from './lib/test-issuer';
+export * from './lib/isolation';
+export * from './lib/query-arbitraries';

@@ -6,3 +6,7 @@ export * from './lib/token.strategy';
 export * from './lib/approvals';
 export * from './lib/auth.guard';
 export * from './lib/http.module';
+export * from './lib/usage';
+export * from './lib/rate-limit';
+export * from './lib/traffic.interceptor';
+export * from './lib/http-drain';

@@ -128,6 +128,15 @@ function number(
   return v;
 }
 
+/**
+ * A YYYY-MM-DD that names a real day. JavaScript's Date rolls 2026-02-30 over to March 2,
+ * and a database refuses it, so neither may decide.
+ */
+function isCalendarDay(ymd: string): boolean {
+  const d = new Date(`${ymd}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === ymd;
+}
+
 const DATE_TIME =
   /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
@@ -140,7 +149,7 @@ function dateTime(
   const v = o[key];
   if (v === undefined || v === null || v === '') return null;
   const d =
-    typeof v === 'string' && DATE_TIME.test(v)
+    typeof v === 'string' && DATE_TIME.test(v) && isCalendarDay(v.slice(0, 10))
       ? new Date(v.length === 10 ? `${v}T00:00:00Z` : v)
       : null;
   if (!d || Number.isNaN(d.getTime())) {
@@ -159,7 +168,7 @@ function date(o: Json, key: string, path: string, p: Problems): string | null {
   if (
     typeof v !== 'string' ||
     !/^\d{4}-\d{2}-\d{2}/.test(v) ||
-    Number.isNaN(new Date(v.slice(0, 10)).getTime())
+    !isCalendarDay(v.slice(0, 10))
   ) {
     p.add(`${path}.${key}`, 'must be a date YYYY-MM-DD');
     return null;

@@ -10,6 +10,8 @@ import {
   ApiSecurity,
   ApiTags,
   ApiUnauthorizedResponse,
+  ApiTooManyRequestsResponse,
+  ApiServiceUnavailableResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
@@ -112,6 +114,8 @@ export class GradebookChangesController {
   @ApiBadRequestResponse({ type: StatusInfoDto })
   @ApiUnauthorizedResponse({ type: StatusInfoDto })
   @ApiForbiddenResponse({ type: StatusInfoDto })
+  @ApiTooManyRequestsResponse({ type: StatusInfoDto })
+  @ApiServiceUnavailableResponse({ type: StatusInfoDto })
   async list(
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,

@@ -24,6 +24,9 @@ import {
   ApiBadRequestResponse,
   ApiUnauthorizedResponse,
   ApiForbiddenResponse,
+  ApiTooManyRequestsResponse,
+  ApiServiceUnavailableResponse,
+  ApiPayloadTooLargeResponse,
 } from '@nestjs/swagger';
 import { applyDecorators } from '@nestjs/common';
 import type { Request, Response } from 'express';
@@ -104,6 +107,10 @@ function PutEndpoint(summary: string, envelope: Type) {
       type: StatusInfoDto,
       description: 'Not a JSON object, or a body naming another sourcedId',
     }),
+    ApiPayloadTooLargeResponse({
+      type: StatusInfoDto,
+      description: 'A body larger than 1 MB',
+    }),
     ApiUnprocessableEntityResponse({
       type: StatusInfoDto,
       description:
@@ -111,6 +118,14 @@ function PutEndpoint(summary: string, envelope: Type) {
     }),
     ApiUnauthorizedResponse({ type: StatusInfoDto }),
     ApiForbiddenResponse({ type: StatusInfoDto }),
+    ApiTooManyRequestsResponse({
+      type: StatusInfoDto,
+      description: 'Rate limit reached; see Retry-After',
+    }),
+    ApiServiceUnavailableResponse({
+      type: StatusInfoDto,
+      description: 'The database is unavailable; retry shortly',
+    }),
   );
 }
 
@@ -129,6 +144,14 @@ function DeleteEndpoint(summary: string) {
     ApiNotFoundResponse({ type: StatusInfoDto, description: 'Unknown object' }),
     ApiUnauthorizedResponse({ type: StatusInfoDto }),
     ApiForbiddenResponse({ type: StatusInfoDto }),
+    ApiTooManyRequestsResponse({
+      type: StatusInfoDto,
+      description: 'Rate limit reached; see Retry-After',
+    }),
+    ApiServiceUnavailableResponse({
+      type: StatusInfoDto,
+      description: 'The database is unavailable; retry shortly',
+    }),
   );
 }
 

@@ -10,6 +10,7 @@ import {
   ApiSecurity,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
+  ApiServiceUnavailableResponse,
 } from '@nestjs/swagger';
 import { RequireScopes } from '@oneroster/util-http';
 import { StatusInfoDto } from './dto';
@@ -39,6 +40,10 @@ function common(summary: string, scopes: string[], envelope: Type) {
     ApiTooManyRequestsResponse({
       type: StatusInfoDto,
       description: 'Rate limit reached; see Retry-After',
+    }),
+    ApiServiceUnavailableResponse({
+      type: StatusInfoDto,
+      description: 'The database is unavailable; retry shortly',
     }),
   ];
 }

@@ -16,8 +16,8 @@ import { errorPayload } from './status-payload';
 /**
  * The one place errors become responses. Rules enforced:
  * - a OneRosterError keeps its HTTP status and codeMinor;
- * - Nest/Express HTTP errors (unknown route, malformed JSON, body too large) become the
- *   OneRoster payload with the nearest codeMinor;
+ * - Nest/Express HTTP errors (unknown route, malformed JSON, body too large: 413) become
+ *   the OneRoster payload with the nearest codeMinor and a description of our own;
  * - a lost database connection answers 503 server_busy;
  * - anything else is a 500 internal_server_error with a generic description: no stack
  *   trace or internal message ever reaches the client (it is logged instead).
@@ -42,6 +42,15 @@ const CONNECTION_ERRORS = new Set([
   'ECONNRESET',
   'ER_CON_COUNT_ERROR',
   'EPIPE',
+  // The server is shutting down, or killed this connection while it did.
+  'ER_SERVER_SHUTDOWN',
+  'ER_CONNECTION_KILLED',
+  'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR',
+  'PROTOCOL_ENQUEUE_AFTER_QUIT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
 ]);
 
 function isConnectionError(err: unknown): boolean {
@@ -57,6 +66,31 @@ function isConnectionError(err: unknown): boolean {
       e?.message ?? '',
     )
   );
+}
+
+/**
+ * Errors of Express's body parsers (http-errors with `expose`): a 4xx about the request, told
+ * in our words (the parser's own message may quote the body or its internals).
+ */
+const PARSER_ERRORS: Record<string, string> = {
+  'entity.too.large': 'The request body is too large',
+  'entity.parse.failed': 'The request body is not valid JSON',
+  'entity.verify.failed': 'The request body was refused',
+  'encoding.unsupported': 'The request body has an unsupported encoding',
+  'charset.unsupported': 'The request body has an unsupported charset',
+  'request.aborted': 'The request was aborted',
+  'request.size.invalid': 'The request body does not match its Content-Length',
+  'parameters.too.many': 'The request body has too many parameters',
+};
+
+function bodyParserError(
+  err: unknown,
+): { status: number; text: string } | null {
+  const e = err as { type?: unknown; status?: unknown; expose?: unknown };
+  if (typeof e?.type !== 'string' || typeof e.status !== 'number') return null;
+  const text = PARSER_ERRORS[e.type];
+  if (!text || e.status < 400 || e.status > 499) return null;
+  return { status: e.status, text };
 }
 
 @Catch()
@@ -88,6 +122,11 @@ export class OneRosterExceptionFilter implements ExceptionFilter {
             ? 'Internal server error'
             : exception.message;
       res.status(status).json(errorPayload(minor, description));
+      return;
+    }
+    const parser = bodyParserError(exception);
+    if (parser) {
+      res.status(parser.status).json(errorPayload('invaliddata', parser.text));
       return;
     }
     if (isConnectionError(exception)) {

@@ -1,9 +1,9 @@
 // `npm start`: build the three apps, prepare the database (migrations, demo data), then run
 // api, auth and the admin portal together and print where they are. Ctrl-C stops all three.
 import { spawn, spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { extname, join, normalize, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createAdminServer } from '../apps/admin/server/admin-server.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 if (existsSync(join(root, '.env'))) process.loadEnvFile(join(root, '.env'));
@@ -75,32 +75,11 @@ process.on('SIGTERM', () => stop(0));
 start('api', 'dist/apps/api/main.js');
 start('auth', 'dist/apps/auth/main.js');
 
-// The portal is a static single-page app: serve dist/apps/admin/browser, index.html for any route.
-const types = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.ico': 'image/x-icon',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-};
-const webRoot = join(root, 'dist/apps/admin/browser');
-const admin = createServer((req, res) => {
-  const path = normalize(
-    decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname),
-  ).replace(/^(\.\.[/\\])+/, '');
-  let file = join(webRoot, path);
-  if (
-    !file.startsWith(webRoot) ||
-    !existsSync(file) ||
-    statSync(file).isDirectory()
-  )
-    file = join(webRoot, 'index.html');
-  res.writeHead(200, {
-    'content-type': types[extname(file)] ?? 'application/octet-stream',
-  });
-  createReadStream(file).pipe(res);
+// The portal is a static single-page app (index.html for any route); its server forwards
+// `/portal/*` to the auth server so the portal API and sign-in share the portal's origin.
+const admin = createAdminServer({
+  webRoot: join(root, 'dist/apps/admin/browser'),
+  authOrigin: `http://127.0.0.1:${authPort}`,
 });
 async function healthy(url) {
   for (let i = 0; i < 600; i++) {

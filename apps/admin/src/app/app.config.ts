@@ -2,8 +2,17 @@ import {
   ApplicationConfig,
   provideBrowserGlobalErrorListeners,
 } from '@angular/core';
-import { provideHttpClient, withFetch } from '@angular/common/http';
-import { provideRouter } from '@angular/router';
+import {
+  provideHttpClient,
+  withInterceptors,
+  withXhr,
+} from '@angular/common/http';
+import {
+  provideRouter,
+  withComponentInputBinding,
+  withRouterConfig,
+} from '@angular/router';
+import { portalInterceptor } from '@oneroster/admin-data-access';
 import type { BackendUrls } from '@oneroster/feature-shell';
 import { appRoutes } from './app.routes';
 
@@ -16,7 +25,13 @@ export const defaultBackendUrls: BackendUrls = {
 export const appConfig: ApplicationConfig = {
   providers: [
     provideBrowserGlobalErrorListeners(),
-    provideRouter(appRoutes(defaultBackendUrls)),
-    provideHttpClient(withFetch()),
+    // Route parameters (a parent's too) arrive as component inputs.
+    provideRouter(
+      appRoutes(defaultBackendUrls),
+      withComponentInputBinding(),
+      withRouterConfig({ paramsInheritanceStrategy: 'always' }),
+    ),
+    // XHR rather than fetch: only XHR reports upload progress (CSV import).
+    provideHttpClient(withXhr(), withInterceptors([portalInterceptor])),
   ],
 };

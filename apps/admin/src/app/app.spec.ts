@@ -1,49 +1,72 @@
 import { TestBed } from '@angular/core/testing';
-import { provideHttpClient } from '@angular/common/http';
 import {
   HttpTestingController,
   provideHttpClientTesting,
 } from '@angular/common/http/testing';
-import { provideRouter, Router } from '@angular/router';
+import { Router } from '@angular/router';
 import { App } from './app';
-import { appRoutes } from './app.routes';
+import { appConfig } from './app.config';
 
 describe('App', () => {
   beforeEach(() => {
     TestBed.configureTestingModule({
       imports: [App],
-      providers: [
-        provideRouter(
-          appRoutes({ api: 'http://api.test', auth: 'http://auth.test' }),
-        ),
-        provideHttpClient(),
-        provideHttpClientTesting(),
-      ],
+      providers: [...appConfig.providers, provideHttpClientTesting()],
     });
   });
 
   afterEach(() => TestBed.inject(HttpTestingController).verify());
 
-  it('lazy-loads the shell at the root, lands on the overview and checks the given back ends', async () => {
+  it('lazy-loads the shell at the root, asks who is signed in and offers sign-in', async () => {
     const fixture = TestBed.createComponent(App);
     const router = TestBed.inject(Router);
+    const http = TestBed.inject(HttpTestingController);
 
     await router.navigateByUrl('/');
     fixture.detectChanges();
+    expect(router.url).toBe('/home');
 
-    expect(router.url).toBe('/overview');
+    http
+      .expectOne('/portal/api/me')
+      .flush(
+        { statusCode: 401, error: 'not_signed_in', message: 'Sign in.' },
+        { status: 401, statusText: 'Unauthorized' },
+      );
+    await fixture.whenStable();
     const root = fixture.nativeElement as HTMLElement;
     expect(root.querySelector('header')?.textContent).toContain(
       'OneRoster Exchange — admin portal',
     );
-    expect(root.querySelector('main h1')?.textContent).toBe('Overview');
+    expect(root.querySelector('main h1')?.textContent).toBe('Sign in');
+  });
 
+  it('keeps the overview reachable and checks the default back ends', async () => {
+    const fixture = TestBed.createComponent(App);
+    const router = TestBed.inject(Router);
     const http = TestBed.inject(HttpTestingController);
-    http.expectOne('http://api.test/health').flush({ version: '1.0.0' });
-    http.expectOne('http://auth.test/health').flush({ version: '1.0.0' });
+
+    await router.navigateByUrl('/overview');
+    fixture.detectChanges();
+    http.expectOne('/portal/api/me').flush({}, { status: 401, statusText: '' });
+    http.expectOne('http://localhost:3000/health').flush({ version: '1.0.0' });
+    http.expectOne('http://localhost:3333/health').flush({ version: '1.0.0' });
     await fixture.whenStable();
+    const root = fixture.nativeElement as HTMLElement;
+    expect(root.querySelector('main h1')?.textContent).toBe('Overview');
     expect(root.querySelector('[data-service="api"]')?.textContent).toContain(
       'up',
     );
+  });
+
+  it('sends a signed-out visitor of a role page home', async () => {
+    const fixture = TestBed.createComponent(App);
+    const router = TestBed.inject(Router);
+    const http = TestBed.inject(HttpTestingController);
+    const navigated = router.navigateByUrl('/school');
+    await new Promise((resolve) => setTimeout(resolve));
+    http.expectOne('/portal/api/me').flush({}, { status: 401, statusText: '' });
+    await navigated;
+    fixture.detectChanges();
+    expect(router.url).toBe('/home');
   });
 });

@@ -6,3 +6,5 @@ export {
   type BackendUrls,
   provideBackendUrls,
 } from './lib/backend-urls';
+export { Home } from './lib/home/home';
+export { Receipt } from './lib/receipt/receipt';

@@ -1,0 +1,345 @@
+/**
+ * The admin portal end to end, in Debian's Chromium against the real API, auth server and
+ * portal server on a fresh demo database: a school administrator signs in, approves the
+ * sandbox integrator's application with a subset of its scopes; that integrator's
+ * client-credentials client then gets a token carrying exactly those scopes and reads the
+ * school's classes; the administrator revokes and the API refuses the same token within
+ * 5 seconds. Then the developer's and the operator's screens. Screenshots of the main
+ * screens go to docs/screenshots/ with UPDATE_SCREENSHOTS=1.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { missingBuilds, ROOT, startStack, type Stack } from './stack';
+
+const CHROMIUM = [
+  process.env['CHROMIUM_PATH'],
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+].find((path): path is string => !!path && existsSync(path));
+
+// Playwright adds --headless and a fresh temporary --user-data-dir itself.
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const SCOPE = 'https://purl.imsglobal.org/spec/or/v1p1/scope/';
+// Every run takes the screenshots; UPDATE_SCREENSHOTS=1 writes them over the committed ones.
+const SCREENSHOTS = process.env['UPDATE_SCREENSHOTS']
+  ? join(ROOT, 'docs/screenshots')
+  : mkdtempSync(join(tmpdir(), 'admin-e2e-screenshots-'));
+
+if (!CHROMIUM) {
+  console.warn(
+    'admin-e2e: SKIPPED: no Chromium at /usr/bin/chromium (or CHROMIUM_PATH); install it with `apt-get install -y chromium`.',
+  );
+}
+const describeWithBrowser = CHROMIUM ? describe : describe.skip;
+
+describeWithBrowser('admin portal in a browser', () => {
+  let stack: Stack;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    const missing = missingBuilds();
+    if (missing.length) {
+      throw new Error(
+        `Build the apps first (nx test admin-e2e does): missing ${missing.join(', ')}`,
+      );
+    }
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    stack = await startStack();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+    });
+  });
+
+  // Each test in a fresh browser context: no cookies from the one before.
+  beforeEach(async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+    });
+    page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+  });
+
+  afterEach(async () => {
+    await page?.context().close();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+    if (!process.env['UPDATE_SCREENSHOTS']) {
+      rmSync(SCREENSHOTS, { recursive: true, force: true });
+    }
+  });
+
+  async function shoot(name: string, top = true): Promise<void> {
+    if (top) await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+  }
+
+  async function signIn(email: string, screenshot?: string): Promise<void> {
+    await page.goto(`${stack.adminUrl}/home`);
+    await page
+      .getByRole('link', {
+        name: 'Sign in with your OneRoster Exchange account',
+      })
+      .click();
+    await page.waitForURL(`${stack.authUrl}/**`);
+    await page.getByLabel('Email address').fill(email);
+    await page.getByLabel('Password').fill(stack.demo.password);
+    if (screenshot) await shoot(screenshot);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${stack.adminUrl}/home`).catch(async (failure) => {
+      throw new Error(
+        `${(failure as Error).message}\nat ${page.url()}:\n${await page.locator('body').innerText()}\n${stack.logs()}`,
+        { cause: failure },
+      );
+    });
+    await page.getByRole('heading', { name: 'Welcome' }).waitFor();
+    await expectText(page.getByTestId('account'), email);
+  }
+
+  async function signOut(): Promise<void> {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    // The authorization server asks whether to end its session too.
+    await page.waitForURL(`${stack.authUrl}/**`);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${stack.adminUrl}/**`);
+    await page.goto(`${stack.adminUrl}/home`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  }
+
+  async function expectText(
+    locator: ReturnType<Page['locator']>,
+    text: string,
+  ): Promise<void> {
+    await locator.filter({ hasText: text }).first().waitFor();
+  }
+
+  async function token(client: { clientId: string; secret: string }) {
+    const res = await fetch(`${stack.authUrl}/oidc/token`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${client.clientId}:${client.secret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'grant_type=client_credentials',
+    });
+    return {
+      status: res.status,
+      body: (await res.json()) as {
+        access_token?: string;
+        scope?: string;
+        error?: string;
+      },
+    };
+  }
+
+  const readClasses = (accessToken: string) =>
+    fetch(`${stack.apiUrl}/ims/oneroster/v1p1/classes?limit=5`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+
+  function card(name: string) {
+    return page.locator('article.card').filter({
+      has: page.getByRole('heading', { name, exact: true }),
+    });
+  }
+
+  it('approve with chosen scopes → the integrator reads classes → revoke → refused within 5 s', async () => {
+    const [admin] = stack.demo.schoolAdmins;
+    expect(admin).toBeDefined();
+    const client = stack.demo.sandboxClients.find(
+      (c) => c.school === admin.school,
+    );
+    expect(client).toBeDefined();
+    if (!client) return;
+
+    await page.goto(`${stack.adminUrl}/`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await shoot('01-sign-in');
+    await signIn(admin.email, '02-auth-sign-in');
+
+    await page.getByRole('link', { name: 'My school', exact: true }).click();
+    await page.waitForURL(/\/school\/[^/]+\/applications$/);
+    const explorer = card('Sandbox Explorer');
+
+    // The demo seeds the approval; revoke it so the school decides afresh.
+    await explorer.getByRole('button', { name: 'Revoke…' }).click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: 'Revoke access' })
+      .click();
+    await expectText(page.getByRole('status'), 'Sandbox Explorer is revoked.');
+    expect((await token(client)).status).toBe(400);
+
+    // Approve with two of the requested scopes only.
+    await explorer.getByRole('button', { name: 'Approve…' }).click();
+    const dialog = page.getByRole('dialog');
+    const boxes = dialog.getByRole('checkbox');
+    await boxes.first().waitFor();
+    expect(await boxes.count()).toBe(7);
+    const chosen = [
+      `${SCOPE}roster-core.readonly`,
+      `${SCOPE}resource.readonly`,
+    ];
+    for (let i = 0; i < (await boxes.count()); i++) {
+      const box = boxes.nth(i);
+      const value = await box.getAttribute('value');
+      if (value && chosen.includes(value)) await box.check();
+      else await box.uncheck();
+    }
+    await shoot('04-approve-dialog', false);
+    await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
+    await expectText(page.getByRole('status'), 'Sandbox Explorer is approved.');
+    await shoot('03-school-applications');
+
+    const issued = await token(client);
+    expect(issued.status).toBe(200);
+    expect(issued.body.scope?.split(' ').sort()).toEqual([...chosen].sort());
+    const accessToken = issued.body.access_token as string;
+    const classes = await readClasses(accessToken);
+    expect(classes.status).toBe(200);
+    expect(
+      ((await classes.json()) as { classes: unknown[] }).classes.length,
+    ).toBeGreaterThan(0);
+    const demographics = await fetch(
+      `${stack.apiUrl}/ims/oneroster/v1p1/demographics`,
+      { headers: { authorization: `Bearer ${accessToken}` } },
+    );
+    expect(demographics.status).toBe(403);
+
+    await page.getByRole('link', { name: 'View the receipt' }).click();
+    await page.getByRole('heading', { name: 'Decision receipt' }).waitFor();
+    await expectText(page.locator('dl'), 'approved');
+    await shoot('05-receipt');
+    await page.goBack();
+
+    await card('Sandbox Explorer')
+      .getByRole('button', { name: 'Revoke…' })
+      .click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: 'Revoke access' })
+      .click();
+    await expectText(page.getByRole('status'), 'Sandbox Explorer is revoked.');
+    const revokedAt = Date.now();
+    let refusedAfter = -1;
+    while (Date.now() - revokedAt < 10_000) {
+      const res = await readClasses(accessToken);
+      if (res.status === 401 || res.status === 403) {
+        refusedAfter = Date.now() - revokedAt;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(refusedAfter).toBeGreaterThanOrEqual(0);
+    expect(refusedAfter).toBeLessThan(5000);
+
+    await page.getByRole('link', { name: 'Audit trail' }).click();
+    await page.getByRole('heading', { name: 'Audit trail' }).waitFor();
+    await page.locator('table tbody tr').first().waitFor();
+    await shoot('06-audit-trail');
+    await page.getByRole('link', { name: 'Usage' }).click();
+    await page.getByRole('heading', { name: 'Usage', exact: true }).waitFor();
+    await page.waitForLoadState('networkidle');
+    await shoot('07-usage');
+    // The school's own data, exported as OneRoster CSV, checks clean.
+    const schoolId = /\/school\/([^/]+)\//.exec(page.url())?.[1] as string;
+    const zip = await stack.exportSchool(schoolId);
+    await page.getByRole('link', { name: 'CSV import' }).click();
+    await page.getByRole('heading', { name: 'CSV import' }).waitFor();
+    await page.getByLabel('OneRoster CSV zip').setInputFiles(zip);
+    await page.getByLabel('Check only').check();
+    await page.getByRole('button', { name: 'Upload' }).click();
+    const job = page.getByTestId('import-job');
+    await expectText(job, 'succeeded');
+    await expectText(job, '0 errors');
+    await shoot('08-csv-import');
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('link', { name: 'Applications', exact: true }).click();
+    await card('Sandbox Explorer').waitFor();
+    await shoot('09-phone-applications');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    await signOut();
+  });
+
+  it('developer: a rotated secret shown once works, the sandbox', async () => {
+    await signIn(stack.demo.developer);
+    await page.getByRole('link', { name: 'Applications', exact: true }).click();
+    await page.getByRole('link', { name: 'Sandbox Explorer' }).click();
+    await page.getByRole('heading', { name: 'Sandbox Explorer' }).waitFor();
+    await shoot('10-developer-application');
+
+    // Rotate the sandbox client of a school that approved the application.
+    const row = page.locator('tr[data-client^="sandbox-"]').first();
+    await row.getByRole('button', { name: 'Rotate…' }).click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: 'Rotate' })
+      .click();
+    const secretBox = page.getByTestId('issued-secret');
+    await secretBox.waitFor().catch(async (failure) => {
+      throw new Error(
+        `${(failure as Error).message}\n${await page.locator('main').innerText()}`,
+        { cause: failure },
+      );
+    });
+    const clientId = (
+      await secretBox.locator('code').first().textContent()
+    )?.trim();
+    const secret = (await secretBox.locator('.secret').textContent())?.trim();
+    expect(secret && secret.length).toBeGreaterThanOrEqual(43);
+    await shoot('11-credential-secret-once');
+
+    const issued = await token({
+      clientId: clientId as string,
+      secret: secret as string,
+    });
+    expect(issued.status).toBe(200);
+
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+    await secretBox.waitFor({ state: 'detached' });
+    await page.reload();
+    await page.getByRole('heading', { name: 'Credentials' }).waitFor();
+    await page.locator(`[data-client="${clientId}"]`).waitFor();
+    expect(await page.content()).not.toContain(secret);
+
+    await page.getByRole('link', { name: 'Sandbox', exact: true }).click();
+    await page.getByRole('heading', { name: 'Sandbox' }).waitFor();
+    await page.getByRole('link', { name: /Swagger UI/ }).waitFor();
+    await shoot('12-sandbox');
+    await signOut();
+  });
+
+  it('operator: onboards an account and sees its initial password once', async () => {
+    await signIn(stack.demo.operator);
+    await page.getByRole('link', { name: 'Onboarding', exact: true }).click();
+    await page.getByRole('link', { name: 'Accounts' }).click();
+    await page.getByLabel('Email').fill('new.admin@e2e.example.org');
+    await page.getByLabel('Name').fill('New Admin');
+    await page.getByLabel('School', { exact: true }).selectOption({ index: 1 });
+    await page.getByRole('button', { name: 'Create account' }).click();
+    const notice = page.getByTestId('initial-password');
+    await notice.waitFor();
+    const password = (await notice.locator('.secret').textContent())?.trim();
+    expect(password && password.length).toBeGreaterThanOrEqual(12);
+    await shoot('13-operator-accounts');
+    await signOut();
+  });
+});

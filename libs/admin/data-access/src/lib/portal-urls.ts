@@ -1,0 +1,46 @@
+/**
+ * Paths of the portal API (see `@oneroster/contracts` portal.ts). They are relative: the
+ * portal's own server forwards `/portal/*` to the auth server, so the browser talks to one
+ * origin and the session cookie stays first-party.
+ */
+const api = '/portal/api';
+const e = encodeURIComponent;
+
+export const portalUrls = {
+  login: (returnTo: string) => `/portal/auth/login?returnTo=${e(returnTo)}`,
+  logout: '/portal/auth/logout',
+  me: `${api}/me`,
+
+  schoolApplications: (schoolId: string) =>
+    `${api}/schools/${e(schoolId)}/applications`,
+  schoolDecision: (
+    schoolId: string,
+    appId: string,
+    decision: 'approve' | 'decline' | 'revoke',
+  ) => `${api}/schools/${e(schoolId)}/applications/${e(appId)}/${decision}`,
+  schoolAudit: (schoolId: string) => `${api}/schools/${e(schoolId)}/audit`,
+  schoolUsage: (schoolId: string) => `${api}/schools/${e(schoolId)}/usage`,
+  schoolImports: (schoolId: string) => `${api}/schools/${e(schoolId)}/imports`,
+  schoolImport: (schoolId: string, jobId: string) =>
+    `${api}/schools/${e(schoolId)}/imports/${e(jobId)}`,
+
+  directory: `${api}/schools/directory`,
+  integratorApplications: (integratorId: string) =>
+    `${api}/integrators/${e(integratorId)}/applications`,
+  application: (appId: string) => `${api}/applications/${e(appId)}`,
+  requestApproval: (appId: string, schoolId: string) =>
+    `${api}/applications/${e(appId)}/schools/${e(schoolId)}/request`,
+  credentials: (appId: string) => `${api}/applications/${e(appId)}/credentials`,
+  rotateCredential: (clientId: string) =>
+    `${api}/credentials/${e(clientId)}/rotate`,
+  revokeCredential: (clientId: string) =>
+    `${api}/credentials/${e(clientId)}/revoke`,
+  sandbox: `${api}/sandbox`,
+
+  receipt: (receiptId: string) => `${api}/receipts/${e(receiptId)}`,
+
+  integrators: `${api}/integrators`,
+  schools: `${api}/schools`,
+  accounts: `${api}/accounts`,
+  audit: `${api}/audit`,
+} as const;

@@ -1,0 +1,150 @@
+import {
+  ONEROSTER_SCOPES,
+  SCOPE_DESCRIPTIONS,
+  type ApplicationView,
+  type ApprovalView,
+  type OneRosterScope,
+  type PortalMe,
+  type SchoolApplicationView,
+  type SchoolRole,
+} from '@oneroster/contracts';
+
+/** jsdom has no `structuredClone`; these values are plain JSON anyway. */
+const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+/**
+ * Builders of portal API answers with sensible defaults, for the portal's component tests:
+ * `aPortalMe().asSchoolAdmin('s1', 'Oak Academy').build()`.
+ */
+export function aPortalMe() {
+  const me: PortalMe = {
+    account: {
+      id: 'account-1',
+      email: 'admin@oak.example.org',
+      displayName: 'Ada Admin',
+    },
+    operator: false,
+    integrator: null,
+    schools: [],
+    csrfToken: 'csrf-token-1',
+  };
+  const builder = {
+    asSchoolAdmin(
+      id: string,
+      name: string,
+      roles: SchoolRole[] = ['school_admin'],
+    ) {
+      me.schools.push({ id, name, identifier: null, sandbox: true, roles });
+      return builder;
+    },
+    asDeveloper(id = 'integrator-1', name = 'Sandbox Learning Ltd') {
+      me.integrator = { id, name, website: null, contactEmail: null };
+      return builder;
+    },
+    asOperator() {
+      me.operator = true;
+      return builder;
+    },
+    build: (): PortalMe => copy(me),
+  };
+  return builder;
+}
+
+const scopeView = (scope: OneRosterScope) => ({
+  scope,
+  description: SCOPE_DESCRIPTIONS[scope],
+});
+
+export function anApplication(id = 'app-1', name = 'Sandbox Explorer') {
+  const app: ApplicationView = {
+    id,
+    name,
+    description: 'Explores rosters',
+    integrator: {
+      id: 'integrator-1',
+      name: 'Sandbox Learning Ltd',
+      website: null,
+      contactEmail: null,
+    },
+    requestedScopes: [
+      scopeView(ONEROSTER_SCOPES.rosterCore),
+      scopeView(ONEROSTER_SCOPES.rosterDemographics),
+      scopeView(ONEROSTER_SCOPES.gradebookRead),
+    ],
+    redirectUris: ['https://explorer.example.com/callback'],
+    createdAt: '2026-01-01T10:00:00.000Z',
+    updatedAt: '2026-01-01T10:00:00.000Z',
+    approvals: [],
+    oidcClientId: null,
+  };
+  const builder = {
+    requesting(...scopes: OneRosterScope[]) {
+      app.requestedScopes = scopes.map(scopeView);
+      return builder;
+    },
+    withApproval(
+      schoolId: string,
+      schoolName: string,
+      status: ApprovalView['status'],
+    ) {
+      app.approvals.push({
+        ...anApproval(app.id, schoolId, status),
+        schoolName,
+      });
+      return builder;
+    },
+    build: (): ApplicationView => copy(app),
+    /** The same application as a school sees it, with that school's decision. */
+    forSchool(
+      schoolId: string,
+      status: ApprovalView['status'] | null,
+    ): SchoolApplicationView {
+      const {
+        id,
+        name,
+        description,
+        integrator,
+        requestedScopes,
+        redirectUris,
+      } = copy(app);
+      const summary = {
+        id,
+        name,
+        description,
+        integrator,
+        requestedScopes,
+        redirectUris,
+      };
+      return {
+        application: summary,
+        approval: status ? anApproval(app.id, schoolId, status) : null,
+      };
+    },
+  };
+  return builder;
+}
+
+export function anApproval(
+  applicationId: string,
+  schoolId: string,
+  status: ApprovalView['status'],
+): ApprovalView {
+  const decided = status !== 'pending';
+  return {
+    id: `approval-${applicationId}-${schoolId}`,
+    schoolId,
+    applicationId,
+    status,
+    scopes: status === 'approved' ? [ONEROSTER_SCOPES.rosterCore] : [],
+    requestedAt: '2026-01-02T10:00:00.000Z',
+    decidedAt: decided ? '2026-01-03T10:00:00.000Z' : null,
+    decidedBy: decided
+      ? {
+          id: 'account-1',
+          email: 'admin@oak.example.org',
+          displayName: 'Ada Admin',
+        }
+      : null,
+    receiptId: decided ? `receipt-${applicationId}-${schoolId}` : null,
+  };
+}

@@ -1,0 +1,1 @@
+export { integratorRoutes } from './lib/integrator.routes';

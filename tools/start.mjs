@@ -46,8 +46,8 @@ run('npx', [
 ]);
 
 const children = [];
-function start(name, file) {
-  const child = spawn(process.execPath, [file], {
+function start(name, file, nodeFlags = []) {
+  const child = spawn(process.execPath, [...nodeFlags, file], {
     cwd: root,
     env,
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -73,7 +73,9 @@ process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
 start('api', 'dist/apps/api/main.js');
-start('auth', 'dist/apps/auth/main.js');
+// The auth server runs the portal's CSV import jobs: collecting before growing the heap keeps
+// a large import's memory bounded (docs/csv.md).
+start('auth', 'dist/apps/auth/main.js', ['--optimize-for-size']);
 
 // The portal is a static single-page app (index.html for any route); its server forwards
 // `/portal/*` to the auth server so the portal API and sign-in share the portal's origin.

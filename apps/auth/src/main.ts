@@ -1,9 +1,16 @@
-import { Logger } from '@nestjs/common';
+import { Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { describeDatabase, loadConfig } from '@oneroster/config';
 import { prepareDatabase } from '@oneroster/database';
 import { AppModule } from './app/app.module';
 import { configureApp } from './app/configure';
+
+const LOG_LEVELS = {
+  error: ['error'],
+  warn: ['error', 'warn'],
+  log: ['error', 'warn', 'log'],
+  debug: ['error', 'warn', 'log', 'debug', 'verbose'],
+} as const satisfies Record<string, LogLevel[]>;
 
 async function bootstrap() {
   const config = loadConfig();
@@ -14,7 +21,7 @@ async function bootstrap() {
   if (prepared.demo)
     logger.log(`Demo trust seeded (${prepared.demo.clients.length} schools)`);
   const app = await NestFactory.create(AppModule.register(config), {
-    logger: ['error', 'warn', 'log'],
+    logger: LOG_LEVELS[config.logLevel],
   });
   configureApp(app, config);
   await app.listen(config.authPort);

@@ -6,8 +6,8 @@
  *   fuzz        fast-check fuzzing of the API's query language and gradebook bodies, the
  *               CSV importer and the auth server's token endpoint
  *   all         both
- *   isolation-live   the isolation probes against a running API with real client-credentials
- *                    tokens of the auth server (tools/hardening/isolation-live.ts)
+ *   isolation-live   the isolation probes against a running API with real tokens of the auth
+ *                    server: client credentials and signed-in teachers (isolation-live.ts)
  *
  *   --probes N      isolation probes (default 5000)
  *   --scale N       fuzz size as a multiple of the CI size (default 10: ≥ 10,000 inputs)

@@ -8,14 +8,23 @@
  *   AUTH_PUBLIC_URL         the auth server (default http://localhost:3333; token endpoint
  *                           <AUTH_PUBLIC_URL>/oidc/token)
  *   SANDBOX_CLIENT_SECRET   secret of the demo's school-bound sandbox clients (sandbox-secret)
+ *   DEMO_PASSWORD           password of the demo accounts (demo-password)
  *
- * Each school's sandbox client gets a client-credentials token from the auth server (all
- * the scopes its school approved); the probes and the leak rules are those of
- * apps/api/src/e2e/isolation.e2e.spec.ts (libs/api/testing, isolation.ts).
+ * Callers: each school's sandbox client with a client-credentials token from the auth server
+ * (all the scopes its school approved), and each school's demo teacher signed in to the
+ * sandbox application through the OpenID Connect sign-in (authorization code + PKCE through
+ * the real sign-in form): a user token carrying the schools that are both the teacher's and
+ * approving. To sign in, the tool issues a new secret for the sandbox application's OIDC
+ * client (the previous one stays valid for its rotation overlap). The probes and the leak
+ * rules are those of apps/api/src/e2e/isolation.e2e.spec.ts (libs/api/testing, isolation.ts).
  */
 import { existsSync } from 'node:fs';
+import * as oidc from 'openid-client';
 import { loadConfig } from '@oneroster/config';
+import { ALL_ONEROSTER_SCOPES } from '@oneroster/contracts';
+import { issueClientSecret } from '@oneroster/data-access-auth';
 import { openDatabase } from '@oneroster/database';
+import { Browser, signIn } from '../../apps/auth/src/e2e/browser';
 import {
   echoedBy,
   findLeaks,
@@ -26,6 +35,8 @@ import {
 } from '@oneroster/api-testing';
 
 const BASE = '/ims/oneroster/v1p1';
+/** An https redirect URI of the seeded sandbox application (never fetched: the code is read from it). */
+const SIGN_IN_REDIRECT = 'https://sandbox-learning.example.com/oidc/callback';
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
@@ -43,11 +54,27 @@ async function main(): Promise<number> {
     ds.query(sql, p) as Promise<Record<string, unknown>[]>;
   let worlds;
   let clients;
+  let teachers;
+  let oidcSecret: string;
+  let applicationId: string;
   try {
     worlds = await loadSchoolWorlds(query);
     clients = await query(
-      "SELECT client_id, school_id FROM oauth_clients WHERE school_id IS NOT NULL AND client_id LIKE 'sandbox-%' ORDER BY school_id",
+      "SELECT client_id, school_id, application_id FROM oauth_clients WHERE school_id IS NOT NULL AND client_id LIKE 'sandbox-%' ORDER BY school_id",
     );
+    teachers = await query(
+      "SELECT a.email AS email, r.school_id AS school_id FROM account_school_roles r JOIN accounts a ON a.id = r.account_id WHERE r.role = 'teacher' AND a.email LIKE 'teacher@%' ORDER BY r.school_id",
+    );
+    applicationId = String(clients[0]?.['application_id'] ?? '');
+    oidcSecret = applicationId
+      ? (
+          await issueClientSecret(ds, {
+            clientId: applicationId,
+            applicationId,
+            schoolId: null,
+          })
+        ).clientSecret
+      : '';
   } finally {
     await ds.destroy();
   }
@@ -74,6 +101,42 @@ async function main(): Promise<number> {
   }
   if (callers.length < 2)
     throw new Error('Need at least two schools with a sandbox client');
+  const password = process.env['DEMO_PASSWORD'] || 'demo-password';
+  const rp = await oidc.discovery(
+    new URL(config.tokens.issuer),
+    applicationId,
+    { redirect_uris: [SIGN_IN_REDIRECT], response_types: ['code'] },
+    oidc.ClientSecretBasic(oidcSecret),
+    { execute: [oidc.allowInsecureRequests] },
+  );
+  for (const t of teachers) {
+    const verifier = oidc.randomPKCECodeVerifier();
+    const state = oidc.randomState();
+    const url = oidc.buildAuthorizationUrl(rp, {
+      redirect_uri: SIGN_IN_REDIRECT,
+      scope: ['openid', ...ALL_ONEROSTER_SCOPES].join(' '),
+      state,
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
+    const { landing } = await signIn(new Browser(), url, {
+      email: String(t['email']),
+      password,
+    });
+    if (landing.kind !== 'redirect' || !landing.url.searchParams.has('code'))
+      throw new Error(
+        `sign-in of ${String(t['email'])} did not return a code (${landing.kind} ${landing.url.href})`,
+      );
+    const tokens = await oidc.authorizationCodeGrant(rp, landing.url, {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+    });
+    callers.push({
+      label: String(t['email']),
+      schoolIds: [String(t['school_id'])],
+      token: tokens.access_token,
+    });
+  }
   const doc = (await (await fetch(`${apiUrl}/docs-json`)).json()) as {
     paths: object;
   };
@@ -89,6 +152,11 @@ async function main(): Promise<number> {
   const foreign = new Map(
     callers.map((c) => [c.label, foreignOnly(worlds, c.schoolIds)]),
   );
+  const get = (url: string, token: string) =>
+    fetch(`${apiUrl}${url}`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(30_000),
+    });
   const statuses = new Map<number, number>();
   const failures: string[] = [];
   let next = 0;
@@ -97,10 +165,14 @@ async function main(): Promise<number> {
       while (next < probes.length) {
         const p = probes[next++];
         const caller = byLabel.get(p.caller) ?? callers[0];
-        const res = await fetch(`${apiUrl}${p.url}`, {
-          headers: { authorization: `Bearer ${caller.token}` },
-          signal: AbortSignal.timeout(30_000),
-        });
+        let res = await get(p.url, caller.token);
+        // The API's per-client rate limit: wait as told and ask again.
+        while (res.status === 429) {
+          await res.arrayBuffer();
+          const wait = Number(res.headers.get('retry-after') ?? '1');
+          await new Promise((r) => setTimeout(r, Math.max(wait, 1) * 1000));
+          res = await get(p.url, caller.token);
+        }
         const text = await res.text();
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         let body: unknown = text;
@@ -125,7 +197,7 @@ async function main(): Promise<number> {
     }),
   );
   process.stdout.write(
-    `${probes.length} GET probes over ${routes.filter((r) => r.method === 'GET').length} routes with real client-credentials tokens of ${callers.length} schools; statuses ${JSON.stringify(Object.fromEntries(statuses))}; ${failures.length} failures\n`,
+    `${probes.length} GET probes over ${routes.filter((r) => r.method === 'GET').length} routes with real tokens (${callers.length} callers: client credentials and signed-in teachers); statuses ${JSON.stringify(Object.fromEntries(statuses))}; ${failures.length} failures\n`,
   );
   for (const f of failures.slice(0, 20)) process.stdout.write(`  ${f}\n`);
   return failures.length ? 1 : 0;

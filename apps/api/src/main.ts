@@ -1,16 +1,9 @@
-import { Logger, LogLevel } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { describeDatabase, loadConfig } from '@oneroster/config';
+import { describeDatabase, loadConfig, LOG_LEVELS } from '@oneroster/config';
 import { prepareDatabase } from '@oneroster/database';
 import { AppModule } from './app/app.module';
 import { configureApp } from './app/configure';
-
-const LOG_LEVELS = {
-  error: ['error'],
-  warn: ['error', 'warn'],
-  log: ['error', 'warn', 'log'],
-  debug: ['error', 'warn', 'log', 'debug', 'verbose'],
-} as const satisfies Record<string, LogLevel[]>;
 
 async function bootstrap() {
   const config = loadConfig();
@@ -21,7 +14,7 @@ async function bootstrap() {
   if (prepared.demo)
     logger.log(`Demo trust seeded (${prepared.demo.clients.length} schools)`);
   const app = await NestFactory.create(AppModule.register(config), {
-    logger: LOG_LEVELS[config.logLevel],
+    logger: [...LOG_LEVELS[config.logLevel]],
   });
   configureApp(app, config);
   // SIGTERM/SIGINT: stop accepting, let requests in flight finish (at most 10 s), flush the

@@ -1,5 +1,3 @@
-import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import {
   SignJWT,
   exportJWK,
@@ -7,43 +5,19 @@ import {
   generateKeyPair,
   importJWK,
 } from 'jose';
-import { createServer } from 'node:net';
 import type { DataSource } from 'typeorm';
-import { DatabaseConfig, loadConfig } from '@oneroster/config';
-import {
-  DatabaseModule,
-  migrate,
-  openDatabase,
-  testEngines,
-} from '@oneroster/database';
+import { DatabaseConfig } from '@oneroster/config';
+import { migrate, openDatabase, testEngines } from '@oneroster/database';
 import {
   DemoCredentials,
   planTrust,
   seedDemoIfEmpty,
 } from '@oneroster/demo-data';
 import { ApprovalEntity, OAuthClientEntity } from '@oneroster/entities';
-// The real authorization server, composed here so the API is tested against the tokens it
-// issues (apps may not import each other; this test deliberately spans both).
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import {
-  mountOidc,
-  OidcModule,
-  oidcSettingsFrom,
-} from '@oneroster/feature-oidc';
-import { AppModule } from '../app/app.module';
-import { configureApp } from '../app/configure';
+import { AUDIENCE, AuthAndApi, startAuthAndApi } from './auth-and-api';
 
-const AUDIENCE = 'http://api.test';
 const SECRET = 'approvals-secret';
 const BASE = '/ims/oneroster/v1p1';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe.each(testEngines('api_approvals', { sqliteFile: true }))(
   'API with tokens of the auth server, on $name',
@@ -51,8 +25,7 @@ describe.each(testEngines('api_approvals', { sqliteFile: true }))(
     let database: DatabaseConfig;
     let demo: DemoCredentials;
     let ds: DataSource;
-    let auth: INestApplication;
-    let api: INestApplication;
+    let stack: AuthAndApi;
     let apiUrl: string;
     let issuer: string;
     let signingJwk: Record<string, unknown>;
@@ -74,34 +47,14 @@ describe.each(testEngines('api_approvals', { sqliteFile: true }))(
         extractable: true,
       });
       signingJwk = { ...(await exportJWK(privateKey)), kid: 'auth-test-key' };
-      const authPort = await freePort();
-      const config = loadConfig({
-        AUTH_PUBLIC_URL: `http://127.0.0.1:${authPort}`,
-        API_PUBLIC_URL: AUDIENCE,
+      stack = await startAuthAndApi(database, {
         AUTH_SIGNING_KEY: JSON.stringify(signingJwk),
       });
-      issuer = config.tokens.issuer;
-      const authRef = await Test.createTestingModule({
-        imports: [
-          DatabaseModule.forRoot(database),
-          OidcModule.register(oidcSettingsFrom(config)),
-        ],
-      }).compile();
-      auth = authRef.createNestApplication({ logger: ['error'] });
-      mountOidc(auth);
-      await auth.listen(authPort, '127.0.0.1');
-      const apiRef = await Test.createTestingModule({
-        imports: [AppModule.register({ ...config, database })],
-      }).compile();
-      api = apiRef.createNestApplication({ logger: ['error'] });
-      configureApp(api, config);
-      await api.listen(0, '127.0.0.1');
-      apiUrl = (await api.getUrl()).replace('[::1]', '127.0.0.1');
+      ({ issuer, apiUrl } = stack);
     }, 120_000);
 
     afterAll(async () => {
-      await api?.close();
-      await auth?.close();
+      await stack?.close();
       await ds?.destroy();
     });
 

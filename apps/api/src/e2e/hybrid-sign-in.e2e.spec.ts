@@ -1,20 +1,12 @@
-import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as oidc from 'openid-client';
 import type { DataSource } from 'typeorm';
 import { ONEROSTER_SCOPES } from '@oneroster/contracts';
-import { DatabaseConfig, loadConfig } from '@oneroster/config';
-import {
-  DatabaseModule,
-  migrate,
-  openDatabase,
-  testEngines,
-} from '@oneroster/database';
+import { DatabaseConfig } from '@oneroster/config';
+import { migrate, openDatabase, testEngines } from '@oneroster/database';
 import { DemoCredentials, seedDemoIfEmpty } from '@oneroster/demo-data';
 import {
   AccountEntity,
@@ -22,32 +14,15 @@ import {
   ApprovalEntity,
   OAuthClientEntity,
 } from '@oneroster/entities';
-// The real authorization server with its real sign-in pages, composed here so the API is
-// tested with a user token a teacher really gets (apps may not import each other; this test
-// deliberately spans both).
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import {
-  mountOidc,
-  OidcModule,
-  oidcSettingsFrom,
-} from '@oneroster/feature-oidc';
 import { hashSecret } from '@oneroster/util-secrets';
-import { AppModule } from '../app/app.module';
-import { configureApp } from '../app/configure';
+// The real authorization server with its real sign-in pages, so the API is tested with a
+// user token a teacher really gets.
+import { AuthAndApi, startAuthAndApi } from './auth-and-api';
 
-const AUDIENCE = 'http://api.test';
 const SECRET = 'hybrid-secret';
 const PASSWORD = 'pw';
 const BASE = '/ims/oneroster/v1p1';
 const REDIRECT = 'https://sandbox-learning.example.com/oidc/callback';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** fetch without following redirects, with a cookie jar (paths honoured). */
 class Browser {
@@ -107,8 +82,7 @@ describe.each(testEngines('api_hybrid', { sqliteFile: true }))(
     let database: DatabaseConfig;
     let demo: DemoCredentials;
     let ds: DataSource;
-    let auth: INestApplication;
-    let api: INestApplication;
+    let stack: AuthAndApi;
     let apiUrl: string;
     let issuer: string;
     let applicationId: string;
@@ -166,39 +140,18 @@ describe.each(testEngines('api_hybrid', { sqliteFile: true }))(
         })),
       );
 
-      const authPort = await freePort();
-      const config = loadConfig({
-        AUTH_PUBLIC_URL: `http://127.0.0.1:${authPort}`,
-        API_PUBLIC_URL: AUDIENCE,
-      });
-      issuer = config.tokens.issuer;
-      const authRef = await Test.createTestingModule({
-        imports: [
-          DatabaseModule.forRoot(database),
-          OidcModule.register({
-            ...oidcSettingsFrom(config),
-            signingKeyFile: join(
-              mkdtempSync(join(tmpdir(), 'oneroster-api-hybrid-')),
-              'key.json',
-            ),
-          }),
-        ],
-      }).compile();
-      auth = authRef.createNestApplication({ logger: ['error'] });
-      mountOidc(auth);
-      await auth.listen(authPort, '127.0.0.1');
-      const apiRef = await Test.createTestingModule({
-        imports: [AppModule.register({ ...config, database })],
-      }).compile();
-      api = apiRef.createNestApplication({ logger: ['error'] });
-      configureApp(api, config);
-      await api.listen(0, '127.0.0.1');
-      apiUrl = (await api.getUrl()).replace('[::1]', '127.0.0.1');
+      stack = await startAuthAndApi(database, {}, (settings) => ({
+        ...settings,
+        signingKeyFile: join(
+          mkdtempSync(join(tmpdir(), 'oneroster-api-hybrid-')),
+          'key.json',
+        ),
+      }));
+      ({ issuer, apiUrl } = stack);
     }, 120_000);
 
     afterAll(async () => {
-      await api?.close();
-      await auth?.close();
+      await stack?.close();
       await ds?.destroy();
     });
 

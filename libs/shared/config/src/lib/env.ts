@@ -109,7 +109,7 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
   const authPort = port(env, 'AUTH_PORT', 3333);
   const adminPort = port(env, 'ADMIN_PORT', 4200);
   const logLevel = (env['LOG_LEVEL'] || 'log') as PlatformConfig['logLevel'];
-  if (!['error', 'warn', 'log', 'debug'].includes(logLevel)) {
+  if (!Object.keys(LOG_LEVELS).includes(logLevel)) {
     throw new ConfigError(
       `LOG_LEVEL must be error, warn, log or debug, got "${logLevel}"`,
     );
@@ -179,3 +179,14 @@ function origins(env: Env, name: string, fallback: string): string[] {
       return parsed.origin;
     });
 }
+
+/** The log levels an app prints for a LOG_LEVEL (names as Nest's logger takes them). */
+export const LOG_LEVELS = {
+  error: ['error'],
+  warn: ['error', 'warn'],
+  log: ['error', 'warn', 'log'],
+  debug: ['error', 'warn', 'log', 'debug', 'verbose'],
+} as const satisfies Record<
+  PlatformConfig['logLevel'],
+  readonly ('error' | 'warn' | 'log' | 'debug' | 'verbose')[]
+>;

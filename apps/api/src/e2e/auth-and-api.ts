@@ -1,0 +1,78 @@
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { createServer } from 'node:net';
+import { DatabaseConfig, loadConfig } from '@oneroster/config';
+import { DatabaseModule } from '@oneroster/database';
+// The real authorization server, composed here so the API is tested against the tokens it
+// issues (apps may not import each other; these tests deliberately span both).
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import {
+  mountOidc,
+  OidcModule,
+  OidcSettings,
+  oidcSettingsFrom,
+} from '@oneroster/feature-oidc';
+import { AppModule } from '../app/app.module';
+import { configureApp } from '../app/configure';
+
+/** The audience the API and its tokens agree on in these tests. */
+export const AUDIENCE = 'http://api.test';
+
+export interface AuthAndApi {
+  auth: INestApplication;
+  api: INestApplication;
+  apiUrl: string;
+  issuer: string;
+  close(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * Starts the authorization server (oidc-provider at `/oidc`) and the API on one database,
+ * the API checking tokens against that server's JWKS. `env` adds configuration variables;
+ * `settings` adjusts the auth server's settings.
+ */
+export async function startAuthAndApi(
+  database: DatabaseConfig,
+  env: Record<string, string> = {},
+  settings: (s: OidcSettings) => OidcSettings = (s) => s,
+): Promise<AuthAndApi> {
+  const authPort = await freePort();
+  const config = loadConfig({
+    AUTH_PUBLIC_URL: `http://127.0.0.1:${authPort}`,
+    API_PUBLIC_URL: AUDIENCE,
+    ...env,
+  });
+  const authRef = await Test.createTestingModule({
+    imports: [
+      DatabaseModule.forRoot(database),
+      OidcModule.register(settings(oidcSettingsFrom(config))),
+    ],
+  }).compile();
+  const auth = authRef.createNestApplication({ logger: ['error'] });
+  mountOidc(auth);
+  await auth.listen(authPort, '127.0.0.1');
+  const apiRef = await Test.createTestingModule({
+    imports: [AppModule.register({ ...config, database })],
+  }).compile();
+  const api = apiRef.createNestApplication({ logger: ['error'] });
+  configureApp(api, config);
+  await api.listen(0, '127.0.0.1');
+  return {
+    auth,
+    api,
+    apiUrl: (await api.getUrl()).replace('[::1]', '127.0.0.1'),
+    issuer: config.tokens.issuer,
+    close: async () => {
+      await api.close();
+      await auth.close();
+    },
+  };
+}

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { describeDatabase, loadConfig, LOG_LEVELS } from '@oneroster/config';
 import { prepareDatabase } from '@oneroster/database';
+import { AppLogger } from '@oneroster/feature-health';
 import { AppModule } from './app/app.module';
 import { configureApp } from './app/configure';
 
@@ -14,7 +15,7 @@ async function bootstrap() {
   if (prepared.demo)
     logger.log(`Demo trust seeded (${prepared.demo.clients.length} schools)`);
   const app = await NestFactory.create(AppModule.register(config), {
-    logger: [...LOG_LEVELS[config.logLevel]],
+    logger: new AppLogger(LOG_LEVELS[config.logLevel]),
   });
   configureApp(app, config);
   // SIGTERM/SIGINT: stop accepting, let requests in flight finish (at most 10 s), flush the

@@ -4,7 +4,10 @@ import type { PlatformConfig } from '@oneroster/config';
 import { setupSwagger } from '@oneroster/feature-health';
 import { mountOidc } from '@oneroster/feature-oidc';
 import { mountPortal } from '@oneroster/feature-portal';
-import { applySecurityHeaders } from '@oneroster/util-web-hygiene';
+import {
+  applySecurityHeaders,
+  securityHeaders,
+} from '@oneroster/util-web-hygiene';
 import { AUTH_VERSION } from './version';
 
 /** Everything main.ts does to the app besides listening, shared with the tests. */
@@ -19,11 +22,14 @@ export function configureApp(
   // Security headers for every response. OIDC form_post answers with a page that posts to
   // the client's redirect URI (another origin), so form-action is left to the pages
   // themselves: the sign-in pages and oidc-provider set their own Content-Security-Policy.
-  applySecurityHeaders(app as NestExpressApplication, {
+  const headers = {
     directives: { 'form-action': null },
     upgradeInsecureRequests: config.authPublicUrl.startsWith('https:'),
-  });
-  mountOidc(app);
+  };
+  applySecurityHeaders(app as NestExpressApplication, headers);
+  // The provider answers ahead of Express (the token endpoint's fast path), with the same
+  // headers; its own middleware then sets its Content-Security-Policy.
+  mountOidc(app, { headers: securityHeaders(headers) });
   mountPortal(app);
   app.enableCors({ origin: config.adminPublicUrl });
   setupSwagger(app, {

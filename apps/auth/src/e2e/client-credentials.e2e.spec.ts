@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { ONEROSTER_SCOPES, ALL_ONEROSTER_SCOPES } from '@oneroster/contracts';
 import { openDatabase, testEngines } from '@oneroster/database';
 import type { DemoCredentials } from '@oneroster/demo-data';
@@ -28,11 +28,12 @@ describe.each(testEngines('auth_cc', { sqliteFile: true }))(
       demo = seeded.demo;
       [clientA, clientB] = demo.clients;
       auth = await startTestAuth(seeded.database);
-      ds = await openDatabase(seeded.database);
+      // The server's own connection: rows changed through it take effect at once, as the
+      // portal's changes do (the server reuses client rows for up to AUTH_CLIENT_CACHE_MS).
+      ds = auth.app.get(DataSource);
     }, 120_000);
 
     afterAll(async () => {
-      await ds?.destroy();
       await auth?.close();
     });
 
@@ -312,6 +313,38 @@ describe.each(testEngines('auth_cc', { sqliteFile: true }))(
           { clientId: clientB.clientId },
           { revokedAt: null },
         );
+      }
+    });
+
+    it('applies a revocation made by another process within AUTH_CLIENT_CACHE_MS', async () => {
+      const cached = await startTestAuth(auth.database, {
+        AUTH_CLIENT_CACHE_MS: '500',
+      });
+      const other = await openDatabase(auth.database);
+      const clients = other.getRepository(OAuthClientEntity);
+      try {
+        const token = () =>
+          requestToken(cached.tokenUrl, clientB.clientId, TEST_SECRET);
+        expect((await token()).status).toBe(200);
+        await clients.update(
+          { clientId: clientB.clientId },
+          { revokedAt: new Date() },
+        );
+        const revokedAt = Date.now();
+        let status = 200;
+        while (status === 200 && Date.now() - revokedAt < 5_000) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          status = (await token()).status;
+        }
+        expect(status).toBe(401);
+        expect(Date.now() - revokedAt).toBeLessThan(2_000);
+      } finally {
+        await clients.update(
+          { clientId: clientB.clientId },
+          { revokedAt: null },
+        );
+        await other.destroy();
+        await cached.close();
       }
     });
 

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { openMigratedDatabase, testEngines } from '@oneroster/database';
 import { planTrust, seedPlatform } from '@oneroster/demo-data';
-import { OAuthClientEntity } from '@oneroster/entities';
+import { ApprovalEntity, OAuthClientEntity } from '@oneroster/entities';
 import { verifySecret } from '@oneroster/util-secrets';
 import {
   approvedSchoolsOfAccount,
@@ -13,7 +13,7 @@ import {
   issueClientSecret,
   PREVIOUS_SECRET_VALIDITY_MS,
 } from './client-secrets';
-import { findStoredClient } from './oauth-client-store';
+import { findStoredClient, StoredClientCache } from './oauth-client-store';
 
 describe.each(testEngines('auth_secrets'))(
   'client secrets and accounts on $name',
@@ -177,6 +177,39 @@ describe.each(testEngines('auth_secrets'))(
           id,
         ]);
       }
+    });
+
+    it('remembers a client for the TTL, forgetting it when this DataSource changes one', async () => {
+      const input = { clientId: 'cc-cache', applicationId, schoolId: schoolA };
+      await issueClientSecret(ds, input);
+      const cache = new StoredClientCache(ds, 60_000);
+      const first = await cache.find(input.clientId);
+      expect(first?.approvalStatus).toBe('approved');
+      expect(await cache.find(input.clientId)).toBe(first);
+
+      // A change the DataSource does not see as an entity change (raw SQL, like another
+      // process's) is not seen within the TTL...
+      await ds.query(
+        'UPDATE oauth_clients SET revoked_at = CURRENT_TIMESTAMP WHERE client_id = ?',
+        [input.clientId],
+      );
+      expect(await cache.find(input.clientId)).toBe(first);
+      // ...and at once after a change through this DataSource, inside a transaction too.
+      await ds.transaction((em) =>
+        em
+          .getRepository(ApprovalEntity)
+          .update({ schoolId: schoolB, applicationId }, { scopes: [] }),
+      );
+      expect(await cache.find(input.clientId)).toBeNull();
+
+      const uncached = new StoredClientCache(ds, 0);
+      await ds
+        .getRepository(OAuthClientEntity)
+        .update({ clientId: input.clientId }, { revokedAt: null });
+      expect(await uncached.find(input.clientId)).not.toBeNull();
+      expect(await uncached.find(input.clientId)).not.toBe(
+        await uncached.find(input.clientId),
+      );
     });
   },
 );

@@ -1,4 +1,9 @@
-import { DataSource } from 'typeorm';
+import type {
+  DataSource,
+  EntityMetadata,
+  EntitySubscriberInterface,
+  QueryRunner,
+} from 'typeorm';
 
 /**
  * An OAuth client as the provider needs it (secret hashes included): a client-credentials
@@ -92,3 +97,88 @@ function parseStrings(raw: string): string[] {
     return [];
   }
 }
+
+/** Tables whose rows make up a StoredClient. */
+const CLIENT_TABLES = new Set(['oauth_clients', 'applications', 'approvals']);
+
+/**
+ * `findStoredClient` with a short memory: the token endpoint reads the same few clients many
+ * times a second, and a row read at most `ttlMs` ago is as good as a fresh one. Rules:
+ * - an entry lives `ttlMs` (0: no memory, every call reads the database); so a change made
+ *   elsewhere (another process, a script) takes effect within `ttlMs`;
+ * - a change written through this process's DataSource to `oauth_clients`, `applications`
+ *   or `approvals` (the portal's revocations, rotations and decisions) empties the memory
+ *   when it is written and again when its transaction commits, so it takes effect at once;
+ * - concurrent calls for one client share one query; a failed query is not remembered;
+ * - at most `maxEntries` clients are held (expired ones are dropped first, then all).
+ */
+export class StoredClientCache {
+  private readonly entries = new Map<
+    string,
+    { until: number; client: Promise<StoredClient | null> }
+  >();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly ttlMs: number,
+    private readonly maxEntries = 10_000,
+  ) {
+    if (ttlMs > 0) dataSource.subscribers.push(this.subscriber());
+  }
+
+  find(clientId: string): Promise<StoredClient | null> {
+    if (this.ttlMs <= 0) return findStoredClient(this.dataSource, clientId);
+    const now = Date.now();
+    const hit = this.entries.get(clientId);
+    if (hit && hit.until > now) return hit.client;
+    if (this.entries.size >= this.maxEntries) this.prune(now);
+    const entry = {
+      until: now + this.ttlMs,
+      client: findStoredClient(this.dataSource, clientId),
+    };
+    this.entries.set(clientId, entry);
+    entry.client.catch(() => {
+      if (this.entries.get(clientId) === entry) this.entries.delete(clientId);
+    });
+    return entry.client;
+  }
+
+  /** Forgets every client: the next request reads the database. */
+  clear(): void {
+    this.entries.clear();
+  }
+
+  private prune(now: number): void {
+    for (const [id, entry] of this.entries)
+      if (entry.until <= now) this.entries.delete(id);
+    if (this.entries.size >= this.maxEntries) this.entries.clear();
+  }
+
+  private subscriber(): EntitySubscriberInterface {
+    const changed = (event: {
+      metadata?: EntityMetadata;
+      queryRunner?: QueryRunner;
+    }) => {
+      if (!event.metadata || !CLIENT_TABLES.has(event.metadata.tableName))
+        return;
+      this.clear();
+      const runner = event.queryRunner;
+      if (runner?.isTransactionActive)
+        ((runner.data ??= {}) as Record<symbol, unknown>)[PENDING] = true;
+    };
+    return {
+      afterInsert: changed,
+      afterUpdate: changed,
+      afterRemove: changed,
+      afterSoftRemove: changed,
+      afterTransactionCommit: (event) => {
+        const data = event.queryRunner.data as Record<symbol, unknown>;
+        if (!data?.[PENDING]) return;
+        delete data[PENDING];
+        this.clear();
+      },
+    };
+  }
+}
+
+const PENDING = Symbol('storedClientChanged');

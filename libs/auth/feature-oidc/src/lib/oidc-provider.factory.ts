@@ -10,8 +10,8 @@ import { ALL_ONEROSTER_SCOPES, PLATFORM_SCOPES } from '@oneroster/contracts';
 import {
   approvedSchoolsOfAccount,
   findActiveAccount,
-  findStoredClient,
   StoredClient,
+  StoredClientCache,
   TypeOrmOidcAdapter,
 } from '@oneroster/data-access-auth';
 import { hashSecret, verifySecret } from '@oneroster/util-secrets';
@@ -28,7 +28,8 @@ import { VerifiedSecrets } from './verified-secrets';
 
 /**
  * The OAuth 2.0 / OpenID Connect server (oidc-provider), configured for OneRoster. Rules enforced:
- * - clients are read on every request (a revoked client fails at once): the platform's
+ * - clients are read from the database, reused for at most `clientCacheMs` (changes made
+ *   through this process, i.e. the portal's, apply at once; others within that time): the platform's
  *   `oauth_clients` rows, i.e. client-credentials clients of one school and (school NULL,
  *   client id = application id) each application's OpenID Connect client, plus the static
  *   first-party `admin-portal` client; client_secret_basic or client_secret_post; the secret
@@ -78,10 +79,15 @@ type ClientKind = 'school' | 'application' | 'portal';
  */
 function prop(client: unknown, name: string): string | undefined {
   const c = client as Record<string, unknown> | undefined;
-  const camel = name.replace(/_([a-z])/g, (_m, ch: string) => ch.toUpperCase());
+  let camel = camelNames.get(name);
+  if (camel === undefined) {
+    camel = name.replace(/_([a-z])/g, (_m, ch: string) => ch.toUpperCase());
+    camelNames.set(name, camel);
+  }
   const v = c?.[camel] ?? c?.[name];
   return typeof v === 'string' ? v : undefined;
 }
+const camelNames = new Map<string, string>();
 
 const kindOf = (client: unknown): ClientKind | undefined =>
   prop(client, 'client_kind') as ClientKind | undefined;
@@ -141,6 +147,10 @@ export async function createOidcProvider({
   const limiter = new FixedWindowRateLimiter(settings.tokenRateLimit);
   const corsOrigins = new Set(settings.corsOrigins);
   const verified = new VerifiedSecrets();
+  const storedClients = new StoredClientCache(
+    dataSource,
+    settings.clientCacheMs,
+  );
   const portal = settings.portalClient;
   const portalSecretHash = await hashSecret(portal.clientSecret);
   const secure = new URL(settings.issuer).protocol === 'https:';
@@ -187,7 +197,7 @@ export async function createOidcProvider({
           post_logout_redirect_uris: portal.postLogoutRedirectUris,
           token_endpoint_auth_method: authMethod(),
         };
-      const client = await findStoredClient(dataSource, id);
+      const client = await storedClients.find(id);
       if (!client) return undefined;
       const common = {
         client_id: client.clientId,

@@ -24,6 +24,8 @@ export interface OidcSettings {
   trustProxy: boolean;
   /** Token requests per client and IP address per minute (0: no limit). */
   tokenRateLimit: number;
+  /** How long a client read for a token request is reused, in ms (0: never). */
+  clientCacheMs: number;
   /** Failed sign-ins allowed per email and IP address per `loginRateWindowMs` (0: no limit). */
   loginRateLimit: number;
   loginRateWindowMs: number;

@@ -7,6 +7,12 @@ import {
   OnModuleDestroy,
   OnModuleInit,
 } from '@nestjs/common';
+import type {
+  IncomingMessage,
+  RequestListener,
+  Server,
+  ServerResponse,
+} from 'node:http';
 import { DataSource } from 'typeorm';
 import type Provider from 'oidc-provider';
 import { purgeExpiredOidcModels } from '@oneroster/data-access-auth';
@@ -63,13 +69,54 @@ export class OidcModule implements OnModuleInit, OnModuleDestroy {
   }
 }
 
+export interface MountOidcOptions {
+  /** Headers every provider response carries (the app's security headers). */
+  headers?: ReadonlyArray<readonly [string, string]>;
+}
+
 /**
- * Mounts the provider at the issuer's path (`/oidc` by default). Called before the app
- * initialises, so it runs ahead of Nest's body parsers (oidc-provider reads its own bodies).
+ * Mounts the provider at the issuer's path (`/oidc` by default), ahead of Express: the HTTP
+ * server hands requests under that path straight to oidc-provider (which parses its own
+ * bodies and answers its own CORS), everything else to the Nest app. The token endpoint is
+ * the hottest path of the server, and Express's middleware did nothing for it but set the
+ * security headers, which `headers` sets here instead. Call before the app listens.
  */
-export function mountOidc(app: INestApplication): void {
+export function mountOidc(
+  app: INestApplication,
+  options: MountOidcOptions = {},
+): void {
   const provider = app.get<Provider>(OIDC_PROVIDER);
   const settings = app.get<OidcSettings>(OIDC_SETTINGS);
-  const path = new URL(settings.issuer).pathname.replace(/\/$/, '') || '/';
-  app.use(path, provider.callback());
+  const path = new URL(settings.issuer).pathname.replace(/\/$/, '');
+  const callback = provider.callback();
+  const headers = options.headers ?? [];
+  if (!path) {
+    // Issuer at the root: the provider shares the path space with the app's routes.
+    app.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
+      for (const [name, value] of headers) res.setHeader(name, value);
+      next();
+    });
+    app.use(callback);
+    return;
+  }
+  const server = app.getHttpServer() as Server;
+  const appListeners = server.listeners('request') as RequestListener[];
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const url = req.url ?? '/';
+    const next = url.charCodeAt(path.length);
+    if (
+      url.startsWith(path) &&
+      (url.length === path.length || next === 47 /* / */ || next === 63) /* ? */
+    ) {
+      // As Express mounts it: the provider sees the path below the issuer's.
+      (req as IncomingMessage & { originalUrl?: string }).originalUrl = url;
+      req.url =
+        next === 47 ? url.slice(path.length) : `/${url.slice(path.length)}`;
+      for (const [name, value] of headers) res.setHeader(name, value);
+      void callback(req, res);
+      return;
+    }
+    for (const listener of appListeners) listener.call(server, req, res);
+  });
 }

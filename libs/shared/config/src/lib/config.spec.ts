@@ -51,6 +51,7 @@ describe('loadConfig', () => {
       signingKeyFile: 'data/auth-signing-key.json',
       trustProxy: false,
       tokenRateLimit: 60,
+      clientCacheMs: 1000,
       portalClientSecret: null,
     });
     expect(
@@ -60,6 +61,9 @@ describe('loadConfig', () => {
     expect(
       loadConfig({ AUTH_TRUST_PROXY: 'true', AUTH_TOKEN_RATE_LIMIT: '0' }).auth,
     ).toMatchObject({ trustProxy: true, tokenRateLimit: 0 });
+    expect(loadConfig({ AUTH_CLIENT_CACHE_MS: '0' }).auth.clientCacheMs).toBe(
+      0,
+    );
     expect(() => loadConfig({ AUTH_TOKEN_RATE_LIMIT: '-1' })).toThrow(
       /AUTH_TOKEN_RATE_LIMIT/,
     );

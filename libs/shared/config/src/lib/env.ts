@@ -42,6 +42,11 @@ export interface AuthServerConfig {
   trustProxy: boolean;
   /** Token requests allowed per client and IP address per minute (0: no limit). */
   tokenRateLimit: number;
+  /**
+   * How long a client's row (secret hashes, approval) read for a token request is reused, in
+   * milliseconds (0: read on every request). Changes made through this process apply at once.
+   */
+  clientCacheMs: number;
   /** Secret of the admin portal's OIDC client (`admin-portal`); null: random per start. */
   portalClientSecret: string | null;
 }
@@ -136,6 +141,7 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
         env['AUTH_SIGNING_KEY_FILE'] || 'data/auth-signing-key.json',
       trustProxy: bool(env, 'AUTH_TRUST_PROXY', false),
       tokenRateLimit: count(env, 'AUTH_TOKEN_RATE_LIMIT', 60),
+      clientCacheMs: count(env, 'AUTH_CLIENT_CACHE_MS', 1000),
       portalClientSecret: env['PORTAL_CLIENT_SECRET'] || null,
     },
     demo: {

@@ -1,4 +1,4 @@
-import { contentSecurityPolicy } from './web-hygiene';
+import { contentSecurityPolicy, securityHeaders } from './web-hygiene';
 
 describe('contentSecurityPolicy', () => {
   it('allows only the app itself, plus the origins it must call', () => {
@@ -28,5 +28,25 @@ describe('contentSecurityPolicy', () => {
     expect(csp['form-action']).toBeNull();
     expect(csp['script-src']).toEqual(["'self'", "'sha256-abc'"]);
     expect(csp['default-src']).toEqual(["'self'"]);
+  });
+});
+
+describe('securityHeaders', () => {
+  it("lists helmet's headers with the app's Content-Security-Policy", () => {
+    const headers = new Map(
+      securityHeaders({ directives: { 'form-action': null } }).map(
+        ([name, value]) => [name.toLowerCase(), value],
+      ),
+    );
+    expect(headers.get('content-security-policy')).toContain(
+      "default-src 'self'",
+    );
+    expect(headers.get('content-security-policy')).not.toContain('form-action');
+    expect(headers.get('x-content-type-options')).toBe('nosniff');
+    expect(headers.get('referrer-policy')).toBe('no-referrer');
+    expect(headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
+    expect(headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(headers.has('x-powered-by')).toBe(false);
   });
 });

@@ -71,24 +71,53 @@ export function applyWebHygiene(
   applyBodyLimits(app, options);
 }
 
+type SecurityHeaderOptions = Pick<
+  WebHygieneOptions,
+  'connectSources' | 'upgradeInsecureRequests' | 'directives'
+>;
+
+const helmetFor = (options: SecurityHeaderOptions) =>
+  helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: contentSecurityPolicy(options),
+    },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+
+/**
+ * The headers `applySecurityHeaders` sets on every response, as a list: for a handler that
+ * answers ahead of Express (the auth server's OpenID Connect endpoints) and must send the same.
+ */
+export function securityHeaders(
+  options: SecurityHeaderOptions,
+): ReadonlyArray<readonly [string, string]> {
+  const headers = new Map<string, string>();
+  const recorder = {
+    setHeader: (name: string, value: unknown) =>
+      headers.set(name, String(value)),
+    removeHeader: (name: string) => headers.delete(name),
+    getHeader: (name: string) => headers.get(name),
+  };
+  let failure: unknown;
+  helmetFor(options)(
+    { headers: {}, method: 'GET', url: '/' } as never,
+    recorder as never,
+    (err?: unknown) => {
+      failure = err;
+    },
+  );
+  if (failure) throw failure;
+  return [...headers];
+}
+
 /** No `X-Powered-By`; helmet's headers with the Content-Security-Policy above. */
 export function applySecurityHeaders(
   app: NestExpressApplication,
-  options: Pick<
-    WebHygieneOptions,
-    'connectSources' | 'upgradeInsecureRequests' | 'directives'
-  >,
+  options: SecurityHeaderOptions,
 ): void {
   app.disable('x-powered-by');
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: contentSecurityPolicy(options),
-      },
-      referrerPolicy: { policy: 'no-referrer' },
-    }),
-  );
+  app.use(helmetFor(options));
 }
 
 export function applyCors(

@@ -6,6 +6,8 @@
  *   BENCH_SECONDS        duration of each load run (default 15)
  *   BENCH_CONNECTIONS    concurrent connections of each load run (default 16)
  *   BENCH_SKIP_BUILD=1   reuse dist/apps/api
+ *   BENCH_PARTS          which parts to run, comma-separated: rps,paging,memory (default all)
+ *   BENCH_API_NODE_FLAGS extra Node flags for the API process, e.g. `--cpu-prof`
  *
  * 1. Requests per second of `GET /users?limit=100&filter=role='student'` and of
  *    `GET /classes/{id}/students` (one school's token), API vs baseline server running the
@@ -31,6 +33,9 @@ const dbUrl =
   'mysql://root@127.0.0.1:3306/oneroster_large';
 const seconds = Number(process.env['BENCH_SECONDS'] || 15);
 const connections = Number(process.env['BENCH_CONNECTIONS'] || 16);
+const parts = new Set(
+  (process.env['BENCH_PARTS'] || 'rps,paging,memory').split(','),
+);
 const API_PORT = 3901;
 const BASELINE_PORT = 3902;
 const PUBLIC = 'http://bench.test';
@@ -49,6 +54,15 @@ async function waitFor(url: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`${url} did not come up`);
+}
+
+/** CPU seconds (user + system) a process has used, from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
+  // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 a second).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function rss(pid: number): { rss: number; hwm: number } {
@@ -136,7 +150,10 @@ async function main() {
     if (b.status !== 0) throw new Error('nx build api failed');
   }
   const issuer = await startTestIssuer(PUBLIC);
-  const api = spawn(process.execPath, ['dist/apps/api/main.js'], {
+  const nodeFlags = (process.env['BENCH_API_NODE_FLAGS'] || '')
+    .split(' ')
+    .filter(Boolean);
+  const api = spawn(process.execPath, [...nodeFlags, 'dist/apps/api/main.js'], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
@@ -173,10 +190,11 @@ async function main() {
     '| Request | API req/s | Baseline req/s | Ratio | API p50 / p99 ms | Baseline p50 / p99 ms |',
     '|---|---|---|---|---|---|',
   ];
-  for (const path of [
+  const rpsPaths = [
     `${BASE}/users?limit=100&filter=${encodeURIComponent("role='student'")}`,
     `${BASE}/classes/${cls.id}/students?limit=100`,
-  ]) {
+  ];
+  for (const path of parts.has('rps') ? rpsPaths : []) {
     const a = await fetch(`http://127.0.0.1:${API_PORT}${path}`, {
       headers: apiHeaders,
     });
@@ -248,51 +266,68 @@ async function main() {
       if (p.n < 10000) return { times, rows, total: p.total };
     }
   };
-  await pageAll(trustToken); // warm
-  const t0 = performance.now();
-  const paged = await pageAll(trustToken);
-  const apiMs = performance.now() - t0;
-  if (paged.rows !== paged.total)
-    throw new Error(`paged ${paged.rows} of ${paged.total}`);
-  const streamMs = await new Promise<number>((resolve, reject) => {
-    const conn = createConnection({
-      uri: dbUrl,
-      timezone: 'Z',
-      dateStrings: ['DATE'],
-    });
-    const s0 = performance.now();
-    let n = 0;
-    const ids = schools.map((s) => s.id);
-    conn
-      .query(
-        `SELECT t.school_id, t.sourced_id, t.status, t.date_last_modified, t.metadata, t.user_sourced_id, t.class_sourced_id, t.school_sourced_id, t.role, t.is_primary, t.begin_date, t.end_date FROM enrollments t WHERE t.school_id IN (${ids.map(() => '?').join(', ')}) ORDER BY t.sourced_id ASC, t.school_id ASC`,
-        ids,
-      )
-      .stream()
-      .on('data', () => n++)
-      .on('error', reject)
-      .on('end', () => {
-        conn.end();
-        if (n !== paged.total)
-          reject(new Error(`streamed ${n} rows, expected ${paged.total}`));
-        else resolve(performance.now() - s0);
+  const measurePaging = async (token: string) => {
+    await pageAll(token); // warm
+    const cpu0 = cpuSeconds(api.pid!);
+    const t0 = performance.now();
+    const paged = await pageAll(token);
+    const apiMs = performance.now() - t0;
+    const apiCpu = cpuSeconds(api.pid!) - cpu0;
+    if (paged.rows !== paged.total)
+      throw new Error(`paged ${paged.rows} of ${paged.total}`);
+    let streamCpu0 = process.cpuUsage();
+    let streamCpu = 0;
+    const streamMs = await new Promise<number>((resolve, reject) => {
+      const conn = createConnection({
+        uri: dbUrl,
+        timezone: 'Z',
+        dateStrings: ['DATE'],
       });
-  });
-  const first = paged.times[0];
-  const lastFull = paged.times[paged.times.length - 2] ?? paged.times[0];
-
+      const s0 = performance.now();
+      streamCpu0 = process.cpuUsage();
+      let n = 0;
+      const ids = schools.map((s) => s.id);
+      conn
+        .query(
+          `SELECT t.school_id, t.sourced_id, t.status, t.date_last_modified, t.metadata, t.user_sourced_id, t.class_sourced_id, t.school_sourced_id, t.role, t.is_primary, t.begin_date, t.end_date FROM enrollments t WHERE t.school_id IN (${ids.map(() => '?').join(', ')}) ORDER BY t.sourced_id ASC, t.school_id ASC`,
+          ids,
+        )
+        .stream()
+        .on('data', () => n++)
+        .on('error', reject)
+        .on('end', () => {
+          conn.end();
+          if (n !== paged.total)
+            reject(new Error(`streamed ${n} rows, expected ${paged.total}`));
+          else {
+            const used = process.cpuUsage(streamCpu0);
+            streamCpu = (used.user + used.system) / 1e6;
+            resolve(performance.now() - s0);
+          }
+        });
+    });
+    const first = paged.times[0];
+    const lastFull = paged.times[paged.times.length - 2] ?? paged.times[0];
+    return { paged, apiMs, apiCpu, streamMs, streamCpu, first, lastFull };
+  };
+  const paging = parts.has('paging') ? await measurePaging(trustToken) : null;
   // 3. Memory: 8 clients paging at once.
-  const before = rss(api.pid!);
-  let peak = before.rss;
-  const sampler = setInterval(
-    () => (peak = Math.max(peak, rss(api.pid!).rss)),
-    50,
-  );
-  const m0 = performance.now();
-  await Promise.all(Array.from({ length: 8 }, () => pageAll(trustToken)));
-  const concurrentMs = performance.now() - m0;
-  clearInterval(sampler);
-  const hwm = rss(api.pid!).hwm;
+  let memory: { ms: number; peak: number; hwm: number } | null = null;
+  if (parts.has('memory')) {
+    let peak = rss(api.pid!).rss;
+    const sampler = setInterval(
+      () => (peak = Math.max(peak, rss(api.pid!).rss)),
+      50,
+    );
+    const m0 = performance.now();
+    await Promise.all(Array.from({ length: 8 }, () => pageAll(trustToken)));
+    memory = {
+      ms: performance.now() - m0,
+      peak,
+      hwm: rss(api.pid!).hwm,
+    };
+    clearInterval(sampler);
+  }
 
   log('');
   log(
@@ -301,18 +336,30 @@ async function main() {
   log('');
   log(results.join('\n'));
   log('');
-  log('| Paging all enrolments, limit=10000 | Value |');
-  log('|---|---|');
-  log(`| Rows (pages) | ${paged.rows} (${paged.times.length}) |`);
-  log(`| API, all pages | ${(apiMs / 1000).toFixed(2)} s |`);
-  log(`| mysql2 streaming the same rows | ${(streamMs / 1000).toFixed(2)} s |`);
-  log(`| Ratio API / streaming | ${(apiMs / streamMs).toFixed(2)}× |`);
-  log(
-    `| First page / last full page | ${first.toFixed(0)} ms / ${lastFull.toFixed(0)} ms (${(lastFull / first).toFixed(2)}×) |`,
-  );
-  log(
-    `| 8 clients paging at once: time, peak RSS of the API | ${(concurrentMs / 1000).toFixed(1)} s, ${peak.toFixed(0)} MB (VmHWM ${hwm.toFixed(0)} MB) |`,
-  );
+  if (paging || memory) {
+    log('| Paging all enrolments, limit=10000 | Value |');
+    log('|---|---|');
+  }
+  if (paging) {
+    const { paged, apiMs, apiCpu, streamMs, streamCpu, first, lastFull } =
+      paging;
+    log(`| Rows (pages) | ${paged.rows} (${paged.times.length}) |`);
+    log(`| API, all pages | ${(apiMs / 1000).toFixed(2)} s |`);
+    log(
+      `| mysql2 streaming the same rows | ${(streamMs / 1000).toFixed(2)} s |`,
+    );
+    log(`| Ratio API / streaming | ${(apiMs / streamMs).toFixed(2)}× |`);
+    log(
+      `| CPU: API process / streaming process | ${apiCpu.toFixed(2)} s / ${streamCpu.toFixed(2)} s |`,
+    );
+    log(
+      `| First page / last full page | ${first.toFixed(0)} ms / ${lastFull.toFixed(0)} ms (${(lastFull / first).toFixed(2)}×) |`,
+    );
+  }
+  if (memory)
+    log(
+      `| 8 clients paging at once: time, peak RSS of the API | ${(memory.ms / 1000).toFixed(1)} s, ${memory.peak.toFixed(0)} MB (VmHWM ${memory.hwm.toFixed(0)} MB) |`,
+    );
   await issuer.close();
 }
 

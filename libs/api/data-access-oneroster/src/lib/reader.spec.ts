@@ -74,6 +74,28 @@ describe.each(testEngines('reader'))('RosterReader on $name', (engine) => {
     },
   );
 
+  it('reads date-times as the database stores them (UTC, milliseconds)', async () => {
+    const [row] = (await ds.query(
+      'SELECT sourced_id, date_last_modified FROM enrollments WHERE school_id = ? ORDER BY sourced_id LIMIT 1',
+      [scope.schoolIds[0]],
+    )) as { sourced_id: string; date_last_modified: Date | string }[];
+    const stored = row.date_last_modified;
+    const expected =
+      stored instanceof Date
+        ? stored.toISOString()
+        : `${stored.replace(' ', 'T')}Z`;
+    const page = await reader.list(
+      scope,
+      ENROLLMENT_RESOURCE,
+      query(
+        { limit: '1', filter: `sourcedId='${row.sourced_id}'` },
+        ENROLLMENT_RESOURCE,
+      ),
+    );
+    expect(page.records[0]['dateLastModified']).toBe(expected);
+    expect(expected).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
   it('pages by keyset after the first page exactly as by offset', async () => {
     const all = (
       await reader.list(

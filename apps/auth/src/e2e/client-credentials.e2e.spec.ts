@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { DataSource } from 'typeorm';
 import { ONEROSTER_SCOPES, ALL_ONEROSTER_SCOPES } from '@oneroster/contracts';
@@ -383,5 +384,39 @@ describe.each(testEngines('auth_cc', { sqliteFile: true }))(
         await limited.close();
       }
     });
+
+    (process.env['TEST_REDIS_URL'] ? it : it.skip)(
+      'counts token requests across instances sharing Redis',
+      async () => {
+        const redisUrl = process.env['TEST_REDIS_URL'] as string;
+        // A window left by an earlier run of this test would count against this one.
+        const redis = new Redis(redisUrl);
+        const stale = await redis.keys(
+          `oneroster:auth:rl:token:${clientB.clientId}|*`,
+        );
+        if (stale.length) await redis.del(...stale);
+        await redis.quit();
+        const env = { AUTH_TOKEN_RATE_LIMIT: '3', REDIS_URL: redisUrl };
+        const one = await startTestAuth(auth.database, env);
+        const two = await startTestAuth(auth.database, env);
+        try {
+          const statuses: number[] = [];
+          for (const server of [one, two, one, two])
+            statuses.push(
+              (
+                await requestToken(
+                  server.tokenUrl,
+                  clientB.clientId,
+                  TEST_SECRET,
+                )
+              ).status,
+            );
+          expect(statuses).toEqual([200, 200, 200, 429]);
+        } finally {
+          await one.close();
+          await two.close();
+        }
+      },
+    );
   },
 );

@@ -14,9 +14,9 @@ import {
   StoredClientCache,
   TypeOrmOidcAdapter,
 } from '@oneroster/data-access-auth';
+import type { RateLimitStore } from '@oneroster/util-rate-limit';
 import { hashSecret, verifySecret } from '@oneroster/util-secrets';
 import type { OidcSettings } from './oidc-settings';
-import { FixedWindowRateLimiter } from './rate-limiter';
 import { cookieKeyFrom, loadSigningKey } from './signing-key';
 import {
   messagePage,
@@ -60,6 +60,8 @@ import { VerifiedSecrets } from './verified-secrets';
 export interface OidcProviderDeps {
   settings: OidcSettings;
   dataSource: DataSource;
+  /** Counts token requests (per client and IP address, one-minute windows). */
+  rateLimits: RateLimitStore;
   logger?: Logger;
 }
 
@@ -136,6 +138,7 @@ const postLogoutUrisOf = (redirectUris: string[]) => [
 export async function createOidcProvider({
   settings,
   dataSource,
+  rateLimits,
   logger = new Logger('oidc'),
 }: OidcProviderDeps): Promise<Provider> {
   const {
@@ -144,7 +147,6 @@ export async function createOidcProvider({
     interactionPolicy,
   } = await import('oidc-provider');
   const signingKey = await loadSigningKey(settings);
-  const limiter = new FixedWindowRateLimiter(settings.tokenRateLimit);
   const corsOrigins = new Set(settings.corsOrigins);
   const verified = new VerifiedSecrets();
   const storedClients = new StoredClientCache(
@@ -500,7 +502,11 @@ export async function createOidcProvider({
   clientPrototype.compareClientSecret = async function (actual: string) {
     const ctx = ProviderClass.ctx;
     const clientId = prop(this, 'client_id') ?? '';
-    const verdict = limiter.hit(`${clientId}|${ctx?.ip ?? ''}`);
+    const verdict = await rateLimits.hit(
+      `token:${clientId}|${ctx?.ip ?? ''}`,
+      settings.tokenRateLimit,
+      60_000,
+    );
     if (!verdict.allowed) {
       ctx?.set('Retry-After', String(verdict.retryAfterSeconds));
       throw new TooManyRequests();

@@ -3,6 +3,8 @@ import { generateSecret } from '@oneroster/util-secrets';
 
 export const OIDC_SETTINGS = Symbol('OIDC_SETTINGS');
 export const OIDC_PROVIDER = Symbol('OIDC_PROVIDER');
+/** The RateLimitStore counting token requests and failed sign-ins. */
+export const OIDC_RATE_LIMITS = Symbol('OIDC_RATE_LIMITS');
 
 export const PORTAL_CLIENT_ID = 'admin-portal';
 
@@ -22,6 +24,8 @@ export interface OidcSettings {
   signingKey: string | null;
   signingKeyFile: string;
   trustProxy: boolean;
+  /** Redis shared by the instances for rate limits and sign-in throttling; null: per process. */
+  redisUrl: string | null;
   /** Token requests per client and IP address per minute (0: no limit). */
   tokenRateLimit: number;
   /** How long a client read for a token request is reused, in ms (0: never). */
@@ -39,6 +43,7 @@ export function oidcSettingsFrom(config: PlatformConfig): OidcSettings {
   return {
     issuer: config.tokens.issuer,
     audience: config.tokens.audience,
+    redisUrl: config.redisUrl,
     ...auth,
     loginRateLimit: 5,
     loginRateWindowMs: 15 * 60_000,

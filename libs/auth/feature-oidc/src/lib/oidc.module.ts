@@ -16,8 +16,17 @@ import type {
 import { DataSource } from 'typeorm';
 import type Provider from 'oidc-provider';
 import { purgeExpiredOidcModels } from '@oneroster/data-access-auth';
+import {
+  createRateLimitStore,
+  RateLimitStore,
+} from '@oneroster/util-rate-limit';
 import { createOidcProvider } from './oidc-provider.factory';
-import { OIDC_PROVIDER, OIDC_SETTINGS, OidcSettings } from './oidc-settings';
+import {
+  OIDC_PROVIDER,
+  OIDC_RATE_LIMITS,
+  OIDC_SETTINGS,
+  OidcSettings,
+} from './oidc-settings';
 import { InteractionController } from './sign-in/interaction.controller';
 import { SignInService } from './sign-in/sign-in.service';
 
@@ -25,15 +34,18 @@ const PURGE_EVERY_MS = 10 * 60_000;
 
 /**
  * The authorization server as a Nest module: the configured oidc-provider instance
- * (OIDC_PROVIDER), its sign-in pages (`/interaction/:uid`) and a periodic purge of expired
- * provider records. Mount it with `mountOidc(app)` before the app starts listening.
+ * (OIDC_PROVIDER), its sign-in pages (`/interaction/:uid`), the rate-limit counters
+ * (OIDC_RATE_LIMITS) and a periodic purge of expired provider records. Mount it with `mountOidc(app)` before the app starts listening.
  */
 @Module({})
 export class OidcModule implements OnModuleInit, OnModuleDestroy {
   private timer: NodeJS.Timeout | null = null;
   private readonly logger = new Logger('oidc');
 
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(OIDC_RATE_LIMITS) private readonly rateLimits: RateLimitStore,
+  ) {}
 
   static register(settings: OidcSettings): DynamicModule {
     return {
@@ -43,13 +55,28 @@ export class OidcModule implements OnModuleInit, OnModuleDestroy {
         SignInService,
         { provide: OIDC_SETTINGS, useValue: settings },
         {
+          // Shared through Redis when configured, so that every instance counts the same
+          // token requests and failed sign-ins.
+          provide: OIDC_RATE_LIMITS,
+          inject: [OIDC_SETTINGS],
+          useFactory: (s: OidcSettings) =>
+            createRateLimitStore({
+              redisUrl: s.redisUrl,
+              prefix: 'oneroster:auth:rl',
+              logger: new Logger('auth-rate-limit'),
+            }),
+        },
+        {
           provide: OIDC_PROVIDER,
-          inject: [OIDC_SETTINGS, DataSource],
-          useFactory: (s: OidcSettings, dataSource: DataSource) =>
-            createOidcProvider({ settings: s, dataSource }),
+          inject: [OIDC_SETTINGS, DataSource, OIDC_RATE_LIMITS],
+          useFactory: (
+            s: OidcSettings,
+            dataSource: DataSource,
+            rateLimits: RateLimitStore,
+          ) => createOidcProvider({ settings: s, dataSource, rateLimits }),
         },
       ],
-      exports: [OIDC_PROVIDER, OIDC_SETTINGS],
+      exports: [OIDC_PROVIDER, OIDC_SETTINGS, OIDC_RATE_LIMITS],
     };
   }
 
@@ -64,8 +91,9 @@ export class OidcModule implements OnModuleInit, OnModuleDestroy {
     this.timer.unref();
   }
 
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    await this.rateLimits.close();
   }
 }
 

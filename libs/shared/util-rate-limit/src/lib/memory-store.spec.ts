@@ -29,6 +29,38 @@ describe('MemoryRateLimitStore', () => {
     });
   });
 
+  it('checks a window without counting a hit', async () => {
+    let now = 0;
+    const store = new MemoryRateLimitStore(() => now);
+    await expect(store.check('a', 2)).resolves.toEqual({
+      allowed: true,
+      limit: 2,
+      remaining: 2,
+      retryAfterSeconds: 0,
+    });
+    await store.hit('a', 2, 60_000);
+    await store.check('a', 2);
+    await expect(store.check('a', 2)).resolves.toMatchObject({
+      allowed: true,
+      remaining: 0,
+    });
+    await store.hit('a', 2, 60_000);
+    now = 20_000;
+    await expect(store.check('a', 2)).resolves.toEqual({
+      allowed: false,
+      limit: 2,
+      remaining: 0,
+      retryAfterSeconds: 40,
+    });
+    now = 60_000;
+    await expect(store.check('a', 2)).resolves.toMatchObject({
+      allowed: true,
+    });
+    await expect(store.check('a', 0)).resolves.toMatchObject({
+      allowed: true,
+    });
+  });
+
   it('never limits with a limit of 0', async () => {
     const store = new MemoryRateLimitStore();
     for (let i = 0; i < 100; i++)

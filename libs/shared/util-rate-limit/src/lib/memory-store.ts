@@ -1,4 +1,5 @@
 import {
+  fresh,
   RateLimitStore,
   RateVerdict,
   UNLIMITED,
@@ -32,6 +33,14 @@ export class MemoryRateLimitStore implements RateLimitStore {
     }
     w.hits += 1;
     return verdict(w.hits, limit, w.end - now);
+  }
+
+  async check(key: string, limit: number): Promise<RateVerdict> {
+    if (limit <= 0) return UNLIMITED;
+    const now = this.now();
+    const w = this.windows.get(key);
+    if (!w || now >= w.end) return fresh(limit);
+    return verdict(w.hits + 1, limit, w.end - now);
   }
 
   async close(): Promise<void> {

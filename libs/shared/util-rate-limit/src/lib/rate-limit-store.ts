@@ -1,6 +1,6 @@
 /**
- * Fixed-window request counting shared by the apps (API requests per client, token requests
- * on the auth server). Rules every store follows:
+ * Fixed-window request counting shared by the apps (API requests per client; token requests
+ * and failed sign-ins on the auth server). Rules every store follows:
  * - at most `limit` hits per key per window; a limit of 0 means no limit;
  * - a refused hit says how many whole seconds remain until its window resets (Retry-After),
  *   never less than 1;
@@ -20,6 +20,11 @@ export interface RateVerdict {
 export interface RateLimitStore {
   /** Counts one hit of `key` in its current window and judges it. */
   hit(key: string, limit: number, windowMs: number): Promise<RateVerdict>;
+  /**
+   * The verdict the next hit of `key` would get, without counting one (to count only some
+   * outcomes, e.g. failed sign-ins, and refuse every attempt once they reach the limit).
+   */
+  check(key: string, limit: number): Promise<RateVerdict>;
   close(): Promise<void>;
 }
 
@@ -35,6 +40,14 @@ export const UNLIMITED: RateVerdict = {
   remaining: 0,
   retryAfterSeconds: 0,
 };
+
+/** What `check` answers for a key without a window: nothing counted yet. */
+export const fresh = (limit: number): RateVerdict => ({
+  allowed: true,
+  limit,
+  remaining: limit,
+  retryAfterSeconds: 0,
+});
 
 export function verdict(
   hits: number,

@@ -76,6 +76,26 @@ withRedis('RedisRateLimitStore', () => {
       allowed: true,
     });
   });
+
+  it('checks a window without counting, across instances', async () => {
+    await expect(a.check('failures', 2)).resolves.toEqual({
+      allowed: true,
+      limit: 2,
+      remaining: 2,
+      retryAfterSeconds: 0,
+    });
+    await a.hit('failures', 2, 60_000);
+    await expect(b.check('failures', 2)).resolves.toMatchObject({
+      allowed: true,
+      remaining: 0,
+    });
+    await b.hit('failures', 2, 60_000);
+    for (let i = 0; i < 3; i++) {
+      const v = await a.check('failures', 2);
+      expect(v.allowed).toBe(false);
+      expect(v.retryAfterSeconds).toBeGreaterThan(50);
+    }
+  });
 });
 
 describe('createRateLimitStore', () => {
@@ -98,10 +118,14 @@ describe('createRateLimitStore', () => {
       logger,
       connectTimeoutMs: 200,
     }).connect();
-    for (let i = 0; i < 3; i++)
+    for (let i = 0; i < 3; i++) {
       await expect(store.hit('c', 1, 60_000)).resolves.toMatchObject({
         allowed: true,
       });
+      await expect(store.check('c', 1)).resolves.toMatchObject({
+        allowed: true,
+      });
+    }
     expect(Date.now() - started).toBeLessThan(3000);
     expect(logger.warnings).toHaveLength(1);
     expect(logger.warnings[0]).toMatch(/fails open.*Redis is unreachable/);

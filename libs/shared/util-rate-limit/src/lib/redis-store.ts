@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import {
+  fresh,
   RateLimitLogger,
   RateLimitStore,
   RateVerdict,
@@ -22,6 +23,12 @@ end
 return {hits, ttl}
 `;
 
+/* The count and time left of a window, without counting (0 hits: no window). */
+const CHECK_SCRIPT = `
+local hits = tonumber(redis.call('GET', KEYS[1]) or '0')
+return {hits, redis.call('PTTL', KEYS[1])}
+`;
+
 export interface RedisRateLimitOptions {
   /** Namespace of every key, e.g. `oneroster:api:rl` (several apps may share one Redis). */
   prefix: string;
@@ -36,6 +43,7 @@ export interface RedisRateLimitOptions {
 
 type WithHit = Redis & {
   rateLimitHit(key: string, windowMs: number): Promise<[number, number]>;
+  rateLimitCheck(key: string): Promise<[number, number]>;
 };
 
 /**
@@ -65,6 +73,10 @@ export class RedisRateLimitStore implements RateLimitStore {
       numberOfKeys: 1,
       lua: HIT_SCRIPT,
     });
+    this.redis.defineCommand('rateLimitCheck', {
+      numberOfKeys: 1,
+      lua: CHECK_SCRIPT,
+    });
     this.redis.on('error', (err: Error) => this.warn(err.message));
   }
 
@@ -90,6 +102,20 @@ export class RedisRateLimitStore implements RateLimitStore {
         windowMs,
       );
       return verdict(Number(hits), limit, Number(ttl));
+    } catch (err) {
+      this.warn((err as Error).message);
+      return UNLIMITED;
+    }
+  }
+
+  async check(key: string, limit: number): Promise<RateVerdict> {
+    if (limit <= 0) return UNLIMITED;
+    try {
+      const [hits, ttl] = await this.redis.rateLimitCheck(
+        `${this.options.prefix}:${key}`,
+      );
+      if (Number(hits) === 0 || Number(ttl) <= 0) return fresh(limit);
+      return verdict(Number(hits) + 1, limit, Number(ttl));
     } catch (err) {
       this.warn((err as Error).message);
       return UNLIMITED;

@@ -24,7 +24,7 @@ import { loadConfig } from '@oneroster/config';
 import { ALL_ONEROSTER_SCOPES } from '@oneroster/contracts';
 import { issueClientSecret } from '@oneroster/data-access-auth';
 import { openDatabase } from '@oneroster/database';
-import { Browser, signIn } from '../../apps/auth/src/e2e/browser';
+import { Browser, signIn } from '@oneroster/testing-browser';
 import {
   echoedBy,
   findLeaks,

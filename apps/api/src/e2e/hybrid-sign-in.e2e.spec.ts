@@ -14,6 +14,7 @@ import {
   ApprovalEntity,
   OAuthClientEntity,
 } from '@oneroster/entities';
+import { Browser, signIn } from '@oneroster/testing-browser';
 import { hashSecret } from '@oneroster/util-secrets';
 // The real authorization server with its real sign-in pages, so the API is tested with a
 // user token a teacher really gets.
@@ -24,56 +25,17 @@ const PASSWORD = 'pw';
 const BASE = '/ims/oneroster/v1p1';
 const REDIRECT = 'https://sandbox-learning.example.com/oidc/callback';
 
-/** fetch without following redirects, with a cookie jar (paths honoured). */
-class Browser {
-  private readonly cookies = new Map<string, { value: string; path: string }>();
-
-  async fetch(url: URL, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    const cookie = [...this.cookies.entries()]
-      .filter(([, c]) => url.pathname.startsWith(c.path))
-      .map(([k, c]) => `${k.split(' ')[0]}=${c.value}`)
-      .join('; ');
-    if (cookie) headers.set('cookie', cookie);
-    const res = await fetch(url, { ...init, headers, redirect: 'manual' });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair, ...attrs] = line.split(';');
-      const [name, value] = [
-        pair.slice(0, pair.indexOf('=')),
-        pair.slice(pair.indexOf('=') + 1),
-      ];
-      const path = /path=([^;]+)/i.exec(attrs.join(';'))?.[1] ?? '/';
-      if (!value || /expires=Thu, 01 Jan 1970/i.test(line))
-        this.cookies.delete(`${name} ${path}`);
-      else this.cookies.set(`${name} ${path}`, { value, path });
-    }
-    return res;
-  }
-}
-
 /** Signs in through the real sign-in form; returns the client's callback URL. */
-async function signIn(start: URL, email: string): Promise<URL> {
-  const browser = new Browser();
-  let url = start;
-  let res = await browser.fetch(url);
-  for (let hop = 0; hop < 10; hop++) {
-    const location = res.headers.get('location');
-    if (!location) {
-      if (!/^\/interaction\/[^/]+$/.test(url.pathname))
-        throw new Error(`stuck at ${url.href}: ${res.status}`);
-      url = new URL(`${url.pathname}/login`, url);
-      res = await browser.fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ email, password: PASSWORD }),
-      });
-      continue;
-    }
-    url = new URL(location, url);
-    if (url.origin !== start.origin) return url;
-    res = await browser.fetch(url);
-  }
-  throw new Error('too many redirects');
+async function signInAs(start: URL, email: string): Promise<URL> {
+  const { landing } = await signIn(new Browser(), start, {
+    email,
+    password: PASSWORD,
+  });
+  if (landing.kind !== 'redirect')
+    throw new Error(
+      `sign-in stopped at ${landing.url.href}: ${landing.status}`,
+    );
+  return landing.url;
 }
 
 describe.each(testEngines('api_hybrid', { sqliteFile: true }))(
@@ -176,7 +138,7 @@ describe.each(testEngines('api_hybrid', { sqliteFile: true }))(
       });
       const tokens = await oidc.authorizationCodeGrant(
         config,
-        await signIn(url, email),
+        await signInAs(url, email),
         { pkceCodeVerifier: verifier, expectedNonce: nonce },
       );
       return tokens.access_token;

@@ -19,7 +19,7 @@ import {
   OAuthClientEntity,
 } from '@oneroster/entities';
 import { hashSecret } from '@oneroster/util-secrets';
-import { Browser, follow, formOf, signIn } from './browser';
+import { Browser, follow, formOf, signIn } from '@oneroster/testing-browser';
 import {
   requestToken,
   seededDatabase,

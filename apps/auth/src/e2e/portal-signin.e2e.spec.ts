@@ -7,7 +7,7 @@ import {
 import { openDatabase, testEngines } from '@oneroster/database';
 import type { DemoCredentials } from '@oneroster/demo-data';
 import { AuditEventEntity } from '@oneroster/entities';
-import { Browser, signIn } from './browser';
+import { Browser, signIn } from '@oneroster/testing-browser';
 import { emailWithRole } from './portal-support';
 import { seededDatabase, startTestAuth, TestAuth } from './support';
 

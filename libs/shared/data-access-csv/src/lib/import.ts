@@ -15,6 +15,7 @@ import {
   Manifest,
   MANIFEST_FILE,
   parseCsv,
+  parseCsvBatches,
   ParsedRow,
   readHeader,
   readManifest,
@@ -334,44 +335,62 @@ class ImportRun {
 
   // ---- pass 1 -------------------------------------------------------------------------
 
-  private async *rows(
+  /**
+   * Reads a file: `each` gets every valid row right after it was validated, so what it
+   * reports comes in file order with the row's own issues (rows with errors are reported
+   * to `issues` and left out). The file is parsed a chunk at a time; `each` returns a
+   * promise only when the reading must wait for it.
+   */
+  private async readRows(
     file: CsvFile,
     issues: IssueCollector,
     phase: CsvProgress['phase'],
-  ) {
+    each: (row: ParsedRow) => Promise<void> | void,
+  ): Promise<void> {
     const mode = this.manifest.modes[file] as Exclude<FileMode, 'absent'>;
     const path = join(this.dir, `${file}.csv`);
     const size = statSync(path).size;
-    const stream = createReadStream(path, { highWaterMark: 64 * 1024 });
-    const it = parseCsv(stream);
-    const first = await it.next();
-    const header = readHeader(
-      file,
-      first.done ? undefined : first.value,
-      issues,
-    );
-    if (!header.ok) return;
-    const ctx: RowContext = {
-      file,
-      mode,
-      header,
-      issues,
-      bulkFilled: { count: 0, firstLine: 0 },
-    };
+    // The records of a chunk are all alive until they are handled: small chunks keep them
+    // few, so most die young instead of being promoted (cheaper garbage collection).
+    const stream = createReadStream(path, { highWaterMark: 16 * 1024 });
+    let ctx: RowContext | undefined;
     let n = 0;
-    for await (const rec of it) {
-      n++;
-      const row = readRow(ctx, rec);
-      if (row) yield row;
-      if (n % 5000 === 0)
-        this.options.onProgress?.({
-          phase,
+    for await (const batch of parseCsvBatches(stream)) {
+      let from = 0;
+      if (!ctx) {
+        const header = readHeader(file, batch[0], issues);
+        if (!header.ok) return;
+        ctx = {
           file,
-          rows: n,
-          bytes: Math.min(stream.bytesRead, size),
-          size,
-          done: false,
-        });
+          mode,
+          header,
+          issues,
+          bulkFilled: { count: 0, firstLine: 0 },
+        };
+        from = 1;
+      }
+      for (let i = from; i < batch.length; i++) {
+        n++;
+        const row = readRow(ctx, batch[i]);
+        if (row) {
+          const wait = each(row);
+          if (wait) await wait;
+        }
+        if (n % 5000 === 0)
+          this.options.onProgress?.({
+            phase,
+            file,
+            rows: n,
+            bytes: Math.min(stream.bytesRead, size),
+            size,
+            done: false,
+          });
+      }
+    }
+    if (!ctx) {
+      // Not even a header row: reported as an empty file.
+      readHeader(file, undefined, issues);
+      return;
     }
     if (n === 0)
       issues.warning(
@@ -445,19 +464,34 @@ class ImportRun {
   /** The schools classes and enrollments name: org → first row naming it, and how many do. */
   private readonly schoolRefs = new Map<string, RefSite & { count: number }>();
 
-  private schoolRef(org: string, site: RefSite): void {
+  private schoolRef(
+    org: string,
+    file: CsvFile,
+    line: number,
+    column: string,
+  ): void {
     if (!this.options.strictSchool) return;
     const known = this.schoolRefs.get(org);
     if (known) known.count++;
-    else this.schoolRefs.set(own(org), { ...site, count: 1 });
+    else this.schoolRefs.set(own(org), { file, line, column, count: 1 });
   }
 
-  /** Records a reference; returns whether the target is in the set. */
-  private ref(target: CsvFile, id: string, site: RefSite): boolean {
+  /**
+   * Records a reference of `file`, line `line`, column `column`; returns whether the
+   * target is in the set. The first site of a target not in the set is kept for the
+   * "exists nowhere" check.
+   */
+  private ref(
+    target: CsvFile,
+    id: string,
+    file: CsvFile,
+    line: number,
+    column: string,
+  ): boolean {
     if (this.ids.get(target)?.has(id)) return true;
     let m = this.missing.get(target);
     if (!m) this.missing.set(target, (m = new Map()));
-    if (!m.has(id)) m.set(own(id), site);
+    if (!m.has(id)) m.set(own(id), { file, line, column });
     return false;
   }
 
@@ -478,7 +512,7 @@ class ImportRun {
     if (this.manifest.modes[file] === 'delta' && !placedByRefs)
       this.deltaIds.set(file, delta);
     const selfRefs: [string, number, number][] = [];
-    for await (const row of this.rows(file, this.issues, 'validate')) {
+    await this.readRows(file, this.issues, 'validate', (row) => {
       const id = row.sourcedId;
       const n = seen.add(id);
       if (n < 0) {
@@ -492,19 +526,19 @@ class ImportRun {
             value: id,
           },
         );
-        continue;
+        return;
       }
       if (this.manifest.modes[file] === 'delta' && !placedByRefs)
         delta.push(own(id));
       this.index(file, n, row, selfRefs);
-    }
+    });
     this.fileSizes.set(file, seen.size);
     // Nothing refers to rows of these files: their ids were needed for duplicates only.
     if (placedByRefs) this.ids.set(file, new IdIndex());
     // Self references (parent orgs and sessions, agents) may point forward in the file.
     for (const [target, source, line] of selfRefs) {
       const column = file === 'users' ? 'agentSourcedIds' : 'parentSourcedId';
-      this.ref(file, target, { file, line, column });
+      this.ref(file, target, file, line, column);
       this.push(this.keyOf(file, target), source);
     }
   }
@@ -518,7 +552,7 @@ class ImportRun {
     const v = row.values;
     const id = row.sourcedId;
     const key = kindOf(file) * KIND + n;
-    const at = (column: string): RefSite => ({ file, line: row.line, column });
+    const line = row.line;
     const s = (name: string) => v[name] as string | null;
     /** A required value: present once the row has passed validation. */
     const r = (name: string): string => s(name) ?? '';
@@ -546,13 +580,15 @@ class ImportRun {
         break;
       case 'courses':
         this.courseOrg.set(n, this.orgNo(r('orgSourcedId')));
-        this.ref('orgs', r('orgSourcedId'), at('orgSourcedId'));
+        this.ref('orgs', r('orgSourcedId'), file, line, 'orgSourcedId');
         this.push(this.keyOf('orgs', r('orgSourcedId')), key);
         if (s('schoolYearSourcedId')) {
           this.ref(
             'academicSessions',
             r('schoolYearSourcedId'),
-            at('schoolYearSourcedId'),
+            file,
+            line,
+            'schoolYearSourcedId',
           );
           this.push(
             this.keyOf('academicSessions', r('schoolYearSourcedId')),
@@ -562,14 +598,20 @@ class ImportRun {
         break;
       case 'classes': {
         const school = r('schoolSourcedId');
-        this.schoolRef(school, at('schoolSourcedId'));
+        this.schoolRef(school, file, line, 'schoolSourcedId');
         this.classSchool.set(n, this.orgNo(school));
-        this.ref('orgs', school, at('schoolSourcedId'));
+        this.ref('orgs', school, file, line, 'schoolSourcedId');
         this.push(this.keyOf('orgs', school), key);
-        this.ref('courses', r('courseSourcedId'), at('courseSourcedId'));
+        this.ref(
+          'courses',
+          r('courseSourcedId'),
+          file,
+          line,
+          'courseSourcedId',
+        );
         this.push(this.keyOf('courses', r('courseSourcedId')), key);
         for (const t of v['termSourcedIds'] as string[]) {
-          this.ref('academicSessions', t, at('termSourcedIds'));
+          this.ref('academicSessions', t, file, line, 'termSourcedIds');
           this.push(this.keyOf('academicSessions', t), key);
         }
         break;
@@ -578,7 +620,7 @@ class ImportRun {
         this.userOrgStart.set(n, this.userOrgs.length);
         for (const o of v['orgSourcedIds'] as string[]) {
           this.userOrgs.push(this.orgNo(o));
-          this.ref('orgs', o, at('orgSourcedIds'));
+          this.ref('orgs', o, file, line, 'orgSourcedIds');
           this.push(this.keyOf('orgs', o), key);
         }
         this.userOrgStart.set(n + 1, this.userOrgs.length);
@@ -587,17 +629,17 @@ class ImportRun {
         break;
       }
       case 'demographics':
-        this.ref('users', id, at('sourcedId'));
+        this.ref('users', id, file, line, 'sourcedId');
         this.demographicUser.set(n, this.keyOf('users', id));
         break;
       case 'enrollments': {
         const school = r('schoolSourcedId');
         const cls = r('classSourcedId');
         const user = r('userSourcedId');
-        this.schoolRef(school, at('schoolSourcedId'));
-        this.ref('orgs', school, at('schoolSourcedId'));
-        this.ref('classes', cls, at('classSourcedId'));
-        this.ref('users', user, at('userSourcedId'));
+        this.schoolRef(school, file, line, 'schoolSourcedId');
+        this.ref('orgs', school, file, line, 'schoolSourcedId');
+        this.ref('classes', cls, file, line, 'classSourcedId');
+        this.ref('users', user, file, line, 'userSourcedId');
         const schoolKey = this.schoolKey(school);
         this.push(this.keyOf('users', user), schoolKey);
         const c = this.ids.get('classes')?.get(cls) ?? -1;
@@ -609,12 +651,20 @@ class ImportRun {
         const cls = r('classSourcedId');
         const classKey = this.keyOf('classes', cls);
         this.lineItemClass.set(n, classKey);
-        this.ref('classes', cls, at('classSourcedId'));
-        this.ref('categories', r('categorySourcedId'), at('categorySourcedId'));
+        this.ref('classes', cls, file, line, 'classSourcedId');
+        this.ref(
+          'categories',
+          r('categorySourcedId'),
+          file,
+          line,
+          'categorySourcedId',
+        );
         this.ref(
           'academicSessions',
           r('gradingPeriodSourcedId'),
-          at('gradingPeriodSourcedId'),
+          file,
+          line,
+          'gradingPeriodSourcedId',
         );
         this.push(this.keyOf('categories', r('categorySourcedId')), classKey);
         this.push(
@@ -626,8 +676,8 @@ class ImportRun {
       case 'results': {
         const li = r('lineItemSourcedId');
         const student = r('studentSourcedId');
-        this.ref('lineItems', li, at('lineItemSourcedId'));
-        this.ref('users', student, at('studentSourcedId'));
+        this.ref('lineItems', li, file, line, 'lineItemSourcedId');
+        this.ref('users', student, file, line, 'studentSourcedId');
         const l = this.ids.get('lineItems')?.get(li) ?? -1;
         this.push(
           this.keyOf('users', student),
@@ -640,8 +690,14 @@ class ImportRun {
         const owner = file === 'classResources' ? 'classes' : 'courses';
         const col =
           file === 'classResources' ? 'classSourcedId' : 'courseSourcedId';
-        this.ref(owner, r(col), at(col));
-        this.ref('resources', r('resourceSourcedId'), at('resourceSourcedId'));
+        this.ref(owner, r(col), file, line, col);
+        this.ref(
+          'resources',
+          r('resourceSourcedId'),
+          file,
+          line,
+          'resourceSourcedId',
+        );
         this.push(
           this.keyOf('resources', r('resourceSourcedId')),
           this.keyOf(owner, r(col)),
@@ -976,7 +1032,7 @@ class ImportRun {
 
   /** The schools a record goes to: where it belongs, plus every school of a record referring to it. */
   owners(key: number): Owners {
-    if (this.options.schoolId) return new Set(this.targets);
+    if (this.options.schoolId) return this.importSchool();
     if (key < 0) return new Set();
     const kind = Math.floor(key / KIND);
     if (kind === SCHOOL) {
@@ -1007,8 +1063,14 @@ class ImportRun {
     return this.ownerSets[this.memo[d] - 1];
   }
 
+  /** With `schoolId`, every record goes to that school: one set shared by all. */
+  private importSchool(): Owners {
+    return (this.importSchoolSet ??= new Set(this.targets));
+  }
+  private importSchoolSet: Owners | undefined;
+
   private rowOwners(file: CsvFile, row: ParsedRow): Owners {
-    if (this.options.schoolId) return new Set(this.targets);
+    if (this.options.schoolId) return this.importSchool();
     const v = row.values;
     switch (file) {
       case 'enrollments':
@@ -1049,10 +1111,16 @@ class ImportRun {
             r.status === 'active',
           );
     const quiet = new IssueCollector(0);
-    for await (const row of this.rows(file, quiet, 'write')) {
-      const owners = [...this.rowOwners(file, row)].filter((s) =>
-        targets.has(s),
-      );
+    /** The schools of this import in each owner set (sets are shared, so is this). */
+    const inImport = new WeakMap<Owners, string[]>();
+    const importedOwners = (set: Owners): string[] => {
+      let list = inImport.get(set);
+      if (!list)
+        inImport.set(set, (list = [...set].filter((s) => targets.has(s))));
+      return list;
+    };
+    await this.readRows(file, quiet, 'write', (row) => {
+      const owners = importedOwners(this.rowOwners(file, row));
       if (owners.length === 0) {
         this.issues.error(
           `${file}.csv`,
@@ -1064,22 +1132,25 @@ class ImportRun {
             value: row.sourcedId,
           },
         );
-        continue;
+        return;
       }
+      // The latest batch to wait for, if one was filled (batches are sent in order).
+      let wait: Promise<void> | undefined;
       for (const school of owners) {
         if (mode === 'delta') {
           const status = row.status ?? 'active';
-          await writer.write(
-            school,
-            {
-              sourcedId: row.sourcedId,
-              status,
-              dateLastModified: row.dateLastModified ?? this.now,
-              values: row.values,
-              metadata: row.metadata,
-            },
-            'upsert',
-          );
+          wait =
+            writer.write(
+              school,
+              {
+                sourcedId: row.sourcedId,
+                status,
+                dateLastModified: row.dateLastModified ?? this.now,
+                values: row.values,
+                metadata: row.metadata,
+              },
+              'upsert',
+            ) ?? wait;
           if (status === 'tobedeleted') summary.deleted++;
           else summary.updated++;
           continue;
@@ -1095,15 +1166,16 @@ class ImportRun {
           metadata: row.metadata,
         };
         if (before === 'absent') {
-          await writer.write(school, rec, 'insert');
+          wait = writer.write(school, rec, 'insert') ?? wait;
           summary.inserted++;
         } else if (before === 'unchanged') summary.unchanged++;
         else {
-          await writer.write(school, rec, 'upsert');
+          wait = writer.write(school, rec, 'upsert') ?? wait;
           summary.updated++;
         }
       }
-    }
+      return wait;
+    });
     await writer.flush();
     if (mode === 'bulk')
       for (const school of this.targets) {

@@ -3,14 +3,15 @@ import type { Query } from './records';
 import { CsvRecordData, sqlInstant, TableMap, toDb } from './tables';
 
 /**
- * Appends rows to a table in bulk; false when the database does not allow it (the caller
- * then uses INSERT). Throws when the rows were not all taken exactly.
+ * Appends rows to a table in bulk. `state` is `untried` until the first load, then
+ * whether the database takes bulk loads. `load` returns false when the database does not
+ * allow them (the caller then uses INSERT); it throws when the rows were not all taken
+ * exactly.
  */
-export type BulkLoader = (
-  table: string,
-  cols: string[],
-  rows: unknown[][],
-) => Promise<boolean>;
+export interface BulkLoader {
+  readonly state: 'untried' | 'allowed' | 'refused';
+  load(table: string, cols: string[], rows: TsvRows): Promise<boolean>;
+}
 
 /** The part of a mysql2 connection (callback API) the loader needs. */
 interface Mysql2Connection {
@@ -33,12 +34,54 @@ const ESCAPES: Record<string, string> = {
   '\n': '\\n',
   '\r': '\\r',
 };
+/** One value as LOAD DATA reads it: `\N` for NULL, backslash before tab, line breaks and backslash. */
 const tsv = (v: unknown): string => {
   if (v === null || v === undefined) return '\\N';
   const s = String(v);
   // Most values need no escape: test once instead of replacing four times.
   return SPECIAL.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]) : s;
 };
+
+/**
+ * Rows formatted for LOAD DATA (tab-separated lines, see `tsv`) in a Buffer that grows as
+ * needed. The text is off the JavaScript heap, so a batch waiting to be sent costs the
+ * garbage collector nothing, and it is sent as it is.
+ */
+export class TsvRows {
+  private buf: Buffer;
+  private end = 0;
+  /** Rows added. */
+  count = 0;
+
+  constructor(capacity = 64 * 1024) {
+    this.buf = Buffer.allocUnsafe(capacity);
+  }
+
+  add(values: readonly unknown[]): void {
+    // One flat string a row (join), written with its line feed byte.
+    const line = values.map(tsv).join('\t');
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    const room = this.end + line.length * 3 + 1;
+    if (room > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(room, this.buf.length * 2));
+      this.buf.copy(bigger, 0, 0, this.end);
+      this.buf = bigger;
+    }
+    this.end += this.buf.write(line, this.end);
+    this.buf[this.end++] = 10;
+    this.count++;
+  }
+
+  /** The text so far (a view, not a copy). */
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.end);
+  }
+
+  /** Bytes allocated: where the next batch of a similar size can start. */
+  get capacity(): number {
+    return this.buf.length;
+  }
+}
 
 /**
  * MySQL/MariaDB: `LOAD DATA LOCAL INFILE` of each batch, streamed from memory on the
@@ -51,45 +94,80 @@ const tsv = (v: unknown): string => {
 export function mysqlBulkLoader(connection: unknown): BulkLoader | undefined {
   const conn = connection as Mysql2Connection | undefined;
   if (!conn || typeof conn.query !== 'function') return undefined;
-  let allowed = true;
-  return async (table, cols, rows) => {
-    if (!allowed) return false;
-    const text = rows.map((r) => r.map(tsv).join('\t')).join('\n') + '\n';
-    try {
-      const result = await new Promise<{
-        affectedRows: number;
-        warningStatus: number;
-      }>((resolve, reject) =>
-        conn.query(
-          {
-            sql: `LOAD DATA LOCAL INFILE 'batch.tsv' INTO TABLE ${table} CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (${cols.join(',')})`,
-            infileStreamFactory: () => Readable.from([Buffer.from(text)]),
-          },
-          (err, res) => (err ? reject(err) : resolve(res)),
-        ),
-      );
-      if (result.warningStatus > 0 || result.affectedRows !== rows.length)
-        throw new Error(
-          `${table}: the database took ${result.affectedRows} of ${rows.length} rows with ${result.warningStatus} warning(s)`,
+  const loader = {
+    state: 'untried' as BulkLoader['state'],
+    async load(table: string, cols: string[], rows: TsvRows): Promise<boolean> {
+      if (loader.state === 'refused') return false;
+      try {
+        const result = await new Promise<{
+          affectedRows: number;
+          warningStatus: number;
+        }>((resolve, reject) =>
+          conn.query(
+            {
+              sql: `LOAD DATA LOCAL INFILE 'batch.tsv' INTO TABLE ${table} CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (${cols.join(',')})`,
+              infileStreamFactory: () => Readable.from([rows.bytes()]),
+            },
+            (err, res) => (err ? reject(err) : resolve(res)),
+          ),
         );
-      return true;
-    } catch (e) {
-      const code = (e as { code?: string; errno?: number }).code;
-      const errno = (e as { errno?: number }).errno;
-      // ER_NOT_ALLOWED_COMMAND (1148), ER_LOAD_INFILE_CAPABILITY_DISABLED (3948), or a
-      // client without LOCAL_FILES: refused before anything was read.
-      if (
-        errno === 1148 ||
-        errno === 3948 ||
-        code === 'ER_NOT_ALLOWED_COMMAND' ||
-        code === 'ER_LOAD_INFILE_CAPABILITY_DISABLED'
-      ) {
-        allowed = false;
-        return false;
+        if (result.warningStatus > 0 || result.affectedRows !== rows.count)
+          throw new Error(
+            `${table}: the database took ${result.affectedRows} of ${rows.count} rows with ${result.warningStatus} warning(s)`,
+          );
+        loader.state = 'allowed';
+        return true;
+      } catch (e) {
+        const code = (e as { code?: string; errno?: number }).code;
+        const errno = (e as { errno?: number }).errno;
+        // ER_NOT_ALLOWED_COMMAND (1148), ER_LOAD_INFILE_CAPABILITY_DISABLED (3948), or a
+        // client without LOCAL_FILES: refused before anything was read.
+        if (
+          errno === 1148 ||
+          errno === 3948 ||
+          code === 'ER_NOT_ALLOWED_COMMAND' ||
+          code === 'ER_LOAD_INFILE_CAPABILITY_DISABLED'
+        ) {
+          loader.state = 'refused';
+          return false;
+        }
+        throw e;
       }
-      throw e;
-    }
+    },
   };
+  return loader;
+}
+
+/**
+ * New rows of one table, as TSV for a bulk load and/or as values for INSERT: the values
+ * are kept only while the database may refuse bulk loads (none tried yet, or no loader).
+ */
+class NewRows {
+  readonly values: unknown[][] | undefined;
+  readonly tsv: TsvRows | undefined;
+  count = 0;
+
+  constructor(keepValues: boolean, tsvCapacity: number | undefined) {
+    this.values = keepValues ? [] : undefined;
+    this.tsv = tsvCapacity === undefined ? undefined : new TsvRows(tsvCapacity);
+  }
+
+  add(row: unknown[]): void {
+    this.values?.push(row);
+    this.tsv?.add(row);
+    this.count++;
+  }
+}
+
+const placeholders = (rows: unknown[][]) =>
+  rows.map((r) => `(${r.map(() => '?').join(',')})`).join(',');
+
+/** What one batch writes: new rows, changed rows, and the link rows of both. */
+interface Batch {
+  inserts: NewRows;
+  upserts: unknown[][];
+  linkDeletes: [string, string][];
+  links: NewRows[];
 }
 
 /**
@@ -100,12 +178,10 @@ export function mysqlBulkLoader(connection: unknown): BulkLoader | undefined {
  */
 export class TableWriter {
   private readonly cols: string[];
+  private readonly linkCols: string[][];
   private readonly batchRows: number;
-  private inserts: unknown[][] = [];
-  private upserts: unknown[][] = [];
-  private linkDeletes: [string, string][] = [];
-  private links: unknown[][][];
-  /** The batch being written while the next one is read (at most one in flight). */
+  private batch: Batch;
+  /** The batches being written while the next one is read (one at a time, in order). */
   private pending: Promise<void> = Promise.resolve();
   /** A bulk file gives every record the same instant: formatted once. */
   private lastDate: Date | undefined;
@@ -125,6 +201,12 @@ export class TableWriter {
       'metadata',
       ...map.columns.map((c) => c.db),
     ];
+    this.linkCols = map.links.map((l) => [
+      'school_id',
+      l.owner,
+      l.target,
+      'position',
+    ]);
     // SQLite binds at most 32,766 parameters; MySQL statements are formatted client-side
     // and bounded by max_allowed_packet (16 MB by default): 1 MB-sized statements are safe.
     // A bulk load has no parameters: fewer, larger batches (a few MB of text each).
@@ -134,14 +216,39 @@ export class TableWriter {
           50,
           Math.floor((dialect === 'mysql' ? 40000 : 16000) / this.cols.length),
         );
-    this.links = map.links.map(() => []);
+    this.batch = this.newBatch();
   }
 
-  async write(
+  /**
+   * A batch for the rows to come: TSV once the database has taken a bulk load, values
+   * when there is no bulk loader or the database refused it, both before the first try.
+   * The TSV buffers start at the size the previous batch's reached.
+   */
+  private newBatch(previous?: Batch): Batch {
+    const state = this.loader?.state ?? 'refused';
+    const keepValues = state !== 'allowed';
+    const tsv = (rows: NewRows | undefined) =>
+      state === 'refused' ? undefined : (rows?.tsv?.capacity ?? 64 * 1024);
+    return {
+      inserts: new NewRows(keepValues, tsv(previous?.inserts)),
+      upserts: [],
+      linkDeletes: [],
+      links: this.map.links.map(
+        (_, i) => new NewRows(keepValues, tsv(previous?.links[i])),
+      ),
+    };
+  }
+
+  /**
+   * Buffers one record (and its link rows). When that fills a batch, the batch is sent
+   * after the one before it, and the promise returned is that earlier batch's: awaiting it
+   * keeps at most one batch in flight while the next is read. Otherwise returns undefined.
+   */
+  write(
     schoolId: string,
     rec: CsvRecordData,
     kind: 'insert' | 'upsert',
-  ): Promise<void> {
+  ): Promise<void> | undefined {
     if (rec.dateLastModified !== this.lastDate) {
       this.lastDate = rec.dateLastModified;
       this.lastInstant = sqlInstant(rec.dateLastModified);
@@ -155,57 +262,66 @@ export class TableWriter {
     ];
     for (const c of this.map.columns)
       row.push(toDb(c.storage, rec.values[c.csv]));
-    (kind === 'insert' ? this.inserts : this.upserts).push(row);
+    const batch = this.batch;
+    if (kind === 'insert') batch.inserts.add(row);
+    else batch.upserts.push(row);
     if (this.map.links.length > 0) {
-      if (kind === 'upsert') this.linkDeletes.push([schoolId, rec.sourcedId]);
+      if (kind === 'upsert') batch.linkDeletes.push([schoolId, rec.sourcedId]);
       this.map.links.forEach((l, i) => {
         const list = (rec.values[l.csv] as string[] | null) ?? [];
         list.forEach((target, position) =>
-          this.links[i].push([schoolId, rec.sourcedId, target, position]),
+          batch.links[i].add([schoolId, rec.sourcedId, target, position]),
         );
       });
     }
-    if (this.inserts.length + this.upserts.length >= this.batchRows) {
-      await this.pending;
-      const p = this.send();
-      // Handled when awaited by the next batch or by flush(); never left unobserved.
-      p.catch(() => undefined);
-      this.pending = p;
-    }
+    if (batch.inserts.count + batch.upserts.length < this.batchRows)
+      return undefined;
+    this.batch = this.newBatch(batch);
+    const previous = this.pending;
+    const sent = previous.then(() => this.send(batch));
+    // Handled when awaited by the next batch or by flush(); never left unobserved.
+    sent.catch(() => undefined);
+    this.pending = sent;
+    return previous;
   }
 
   /** Writes everything buffered and waits for it. */
   async flush(): Promise<void> {
-    await this.pending;
+    const batch = this.batch;
+    this.batch = this.newBatch(batch);
+    const previous = this.pending;
     this.pending = Promise.resolve();
-    await this.send();
+    await previous;
+    await this.send(batch);
   }
 
-  /** Takes every buffer at once (so rows added meanwhile wait for the next batch), then writes. */
-  private async send(): Promise<void> {
-    const { table } = this.map;
-    const batch = {
-      inserts: this.inserts,
-      upserts: this.upserts,
-      linkDeletes: this.linkDeletes,
-      links: this.links,
-    };
-    this.inserts = [];
-    this.upserts = [];
-    this.linkDeletes = [];
-    this.links = this.map.links.map(() => []);
-    const placeholders = (rows: unknown[][]) =>
-      rows.map((r) => `(${r.map(() => '?').join(',')})`).join(',');
-    if (
-      batch.inserts.length &&
-      !(await this.loader?.(table, this.cols, batch.inserts))
-    ) {
-      const rows = batch.inserts;
+  /** Appends new rows: by bulk load when the database takes it, else by INSERTs of `chunk` rows. */
+  private async insert(
+    table: string,
+    cols: string[],
+    rows: NewRows,
+    chunk: number,
+  ): Promise<void> {
+    if (rows.count === 0) return;
+    if (rows.tsv && (await this.loader?.load(table, cols, rows.tsv))) return;
+    const values = rows.values;
+    if (!values)
+      throw new Error(
+        `${table}: the database refused a bulk load after taking one`,
+      );
+    for (let j = 0; j < values.length; j += chunk) {
+      const part = values.slice(j, j + chunk);
       await this.query(
-        `INSERT INTO ${table} (${this.cols.join(',')}) VALUES ${placeholders(rows)}`,
-        rows.flat(),
+        `INSERT INTO ${table} (${cols.join(',')}) VALUES ${placeholders(part)}`,
+        part.flat(),
       );
     }
+  }
+
+  private async send(batch: Batch): Promise<void> {
+    const { table } = this.map;
+    // New records in one statement (a batch is sized for it), link rows 4,000 at a time.
+    await this.insert(table, this.cols, batch.inserts, Infinity);
     if (batch.upserts.length) {
       const rows = batch.upserts;
       const set = this.cols.slice(2);
@@ -236,20 +352,13 @@ export class TableWriter {
             );
           }
     }
-    for (let i = 0; i < this.map.links.length; i++) {
-      const link = this.map.links[i];
-      const rows = batch.links[i];
-      const linkCols = ['school_id', link.owner, link.target, 'position'];
-      if (rows.length && (await this.loader?.(link.table, linkCols, rows)))
-        continue;
-      for (let j = 0; j < rows.length; j += 4000) {
-        const chunk = rows.slice(j, j + 4000);
-        await this.query(
-          `INSERT INTO ${link.table} (school_id, ${link.owner}, ${link.target}, position) VALUES ${placeholders(chunk)}`,
-          chunk.flat(),
-        );
-      }
-    }
+    for (let i = 0; i < this.map.links.length; i++)
+      await this.insert(
+        this.map.links[i].table,
+        this.linkCols[i],
+        batch.links[i],
+        4000,
+      );
   }
 
   /** Bulk: records missing from the file become tobedeleted as of the import (§8.2). */

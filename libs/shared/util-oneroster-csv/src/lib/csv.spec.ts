@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   mkdirSync,
   mkdtempSync,
@@ -11,7 +12,13 @@ import { CSV_HEADERS } from './binding';
 import { readManifest } from './manifest';
 import { CsvRecord, parseCsv } from './parser';
 import { IssueCollector } from './report';
-import { isCalendarDate, readHeader, readRow, RowContext } from './rows';
+import {
+  isCalendarDate,
+  isGuid,
+  readHeader,
+  readRow,
+  RowContext,
+} from './rows';
 import { csvField } from './writer';
 import { extractZip, listZip, writeZip } from './zip';
 
@@ -41,6 +48,38 @@ describe('parseCsv', () => {
     const bytes = Buffer.from('x,é\n');
     expect(await parse(bytes.subarray(0, 3), bytes.subarray(3))).toEqual([
       { line: 1, fields: ['x', 'é'] },
+    ]);
+  });
+
+  it('reads whole plain lines as the character rules do, however the input is cut', async () => {
+    // One chunk lets plain lines be split at once; chunks of a few characters mostly do
+    // not. (A CRLF is never cut in two: inside quotes, its lines are counted per chunk.)
+    const cut = (t: string, size: number): string[] => {
+      const out: string[] = [];
+      for (let i = 0; i < t.length;) {
+        let end = Math.min(i + size, t.length);
+        if (t[end - 1] === '\r' && t[end] === '\n') end++;
+        out.push(t.slice(i, end));
+        i = end;
+      }
+      return out;
+    };
+    const text = fc
+      .array(
+        fc.constantFrom('a', 'bc', ',', '"', '""', '\r', '\n', '\r\n', 'é'),
+        { maxLength: 60 },
+      )
+      .map((parts) => parts.join(''));
+    await fc.assert(
+      fc.asyncProperty(text, fc.integer({ min: 1, max: 9 }), async (t, size) =>
+        expect(await parse(...cut(t, size))).toEqual(await parse(t)),
+      ),
+      { numRuns: 1000, seed: 4242 },
+    );
+    expect(await parse('a,b\r\n\nc,,d\n\r\ne,"f"\n')).toEqual([
+      { line: 1, fields: ['a', 'b'] },
+      { line: 3, fields: ['c', '', 'd'] },
+      { line: 5, fields: ['e', 'f'] },
     ]);
   });
 
@@ -176,11 +215,35 @@ describe('isCalendarDate', () => {
       '2026-13-01',
       '2026-00-10',
       '2026-9-01',
+      '2026-01-1x',
+      '2O26-01-01',
+      '2026/01/01',
+      '2026-01-01 ',
+      '\u0662026-01-01',
     ];
     expect(dates.filter(isCalendarDate)).toEqual([
       '2024-02-29',
       '2000-02-29',
       '2026-12-31',
+    ]);
+  });
+});
+
+describe('isGuid', () => {
+  it('accepts 0-9 a-z A-Z . - _ / @ only, and not an empty id', () => {
+    const ids = [
+      '5e0f61d8-82ae-40d1-bb4b-393fbe871861',
+      'a.b_c/d@E-9',
+      '',
+      'a b',
+      'a,b',
+      'é',
+      'a\u0000',
+      'x~',
+    ];
+    expect(ids.filter(isGuid)).toEqual([
+      '5e0f61d8-82ae-40d1-bb4b-393fbe871861',
+      'a.b_c/d@E-9',
     ]);
   });
 });

@@ -8,7 +8,8 @@ import { StringDecoder } from 'node:string_decoder';
  * - blank lines are skipped;
  * - a quote inside an unquoted field, text after a closing quote, or a quote left open at
  *   the end of the file are reported on the record (`problem`), never thrown.
- * Only one record is held at a time, so memory does not grow with the file.
+ * Only the records of one input chunk are held at a time, so memory does not grow with the
+ * file.
  */
 export interface CsvRecord {
   /** Line number (1-based) on which the record starts. */
@@ -22,9 +23,20 @@ const QUOTE = 34;
 const CR = 13;
 const LF = 10;
 
-export async function* parseCsv(
-  input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
-): AsyncGenerator<CsvRecord> {
+type CsvInput = AsyncIterable<Buffer | string> | Iterable<Buffer | string>;
+
+/** The records one at a time. */
+export async function* parseCsv(input: CsvInput): AsyncGenerator<CsvRecord> {
+  for await (const batch of parseCsvBatches(input)) yield* batch;
+}
+
+/**
+ * The records of each input chunk together (never an empty batch): a large file is read
+ * with one asynchronous step per chunk instead of one per record.
+ */
+export async function* parseCsvBatches(
+  input: CsvInput,
+): AsyncGenerator<CsvRecord[]> {
   const decoder = new StringDecoder('utf8');
   let first = true;
   let line = 1;
@@ -38,7 +50,7 @@ export async function* parseCsv(
   let quoted = false;
   let afterCr = false;
   let problem: string | undefined;
-  const out: CsvRecord[] = [];
+  let out: CsvRecord[] = [];
 
   const endField = () => {
     fields.push(field);
@@ -60,7 +72,45 @@ export async function* parseCsv(
   const feed = (text: string) => {
     let i = 0;
     const n = text.length;
+    // Next LF, CR and quote at or after i (-1: none left in this text); searched again
+    // only once passed, so finding them stays linear in the text.
+    let nextLf = -2;
+    let nextCr = -2;
+    let nextQuote = -2;
+    const next = (found: number, char: string) =>
+      found === -1 || found >= i ? found : text.indexOf(char, i);
     while (i < n) {
+      if (
+        !inQuotes &&
+        !afterCr &&
+        fields.length === 0 &&
+        field === '' &&
+        !quoted
+      ) {
+        // A whole plain line (no quote, no CR but one just before the LF) is split at
+        // once: what the character rules below would make of it.
+        nextLf = next(nextLf, '\n');
+        if (nextLf >= 0) {
+          nextQuote = next(nextQuote, '"');
+          nextCr = next(nextCr, '\r');
+          const end =
+            nextLf > i && text.charCodeAt(nextLf - 1) === CR
+              ? nextLf - 1
+              : nextLf;
+          if (
+            (nextQuote < 0 || nextQuote > nextLf) &&
+            (nextCr < 0 || nextCr >= end)
+          ) {
+            fields = text.slice(i, end).split(',');
+            field = fields.pop() as string;
+            endRecord();
+            line++;
+            recordLine = line;
+            i = nextLf + 1;
+            continue;
+          }
+        }
+      }
       if (inQuotes) {
         const c = text.charCodeAt(i);
         if (quoteSeen) {
@@ -135,8 +185,8 @@ export async function* parseCsv(
     }
     feed(text);
     if (out.length) {
-      yield* out;
-      out.length = 0;
+      yield out;
+      out = [];
     }
   }
   feed(decoder.end());
@@ -147,5 +197,5 @@ export async function* parseCsv(
   if (inQuotes)
     problem ??= 'a quoted field is not closed before the end of the file';
   if (field !== '' || fields.length > 0 || quoted || problem) endRecord();
-  yield* out;
+  if (out.length) yield out;
 }

@@ -1,4 +1,11 @@
-import { CSV_COLUMNS, ColumnSpec, CsvFile, METADATA_PREFIX } from './binding';
+import {
+  CSV_COLUMNS,
+  CSV_FILES,
+  ColumnKind,
+  ColumnSpec,
+  CsvFile,
+  METADATA_PREFIX,
+} from './binding';
 import type { CsvRecord } from './parser';
 import type { FileMode, IssueCollector } from './report';
 
@@ -37,12 +44,38 @@ export interface FileHeader {
   file: CsvFile;
   /** Index of each defined column in the file, -1 when missing. */
   index: Record<string, number>;
+  /** The defined columns in CSV_COLUMNS order, with where each is in the file. */
+  columns: HeaderColumn[];
   metadata: [string, number][];
   width: number;
   ok: boolean;
 }
 
-const fileName = (file: CsvFile) => `${file}.csv`;
+/**
+ * A defined column of a file as rows are read: its spec with every property present (one
+ * object shape for all columns, which keeps the per-value checks fast) and its index in
+ * the file, -1 when missing.
+ */
+export interface HeaderColumn {
+  name: string;
+  kind: ColumnKind;
+  required: boolean;
+  values: readonly string[] | undefined;
+  position: number;
+}
+
+const headerColumn = (c: ColumnSpec, position: number): HeaderColumn => ({
+  name: c.name,
+  kind: c.kind,
+  required: c.required ?? false,
+  values: c.values,
+  position,
+});
+
+const FILE_NAMES = Object.fromEntries(
+  CSV_FILES.map((f) => [f, `${f}.csv`]),
+) as Record<CsvFile, string>;
+const fileName = (file: CsvFile) => FILE_NAMES[file];
 
 export function readHeader(
   file: CsvFile,
@@ -56,7 +89,7 @@ export function readHeader(
   let ok = true;
   if (!record) {
     issues.error(f, 'empty_file', 'the file has no header row');
-    return { file, index, metadata, width: 0, ok: false };
+    return { file, index, columns: [], metadata, width: 0, ok: false };
   }
   const seen = new Set<string>();
   record.fields.forEach((name, i) => {
@@ -121,26 +154,64 @@ export function readHeader(
       `columns are not in the 1.1 order (${columns.map((c) => c.name).join(',')}); read by name`,
       { line: record.line },
     );
-  return { file, index, metadata, width: record.fields.length, ok };
+  return {
+    file,
+    index,
+    columns: columns.map((c) => headerColumn(c, index[c.name])),
+    metadata,
+    width: record.fields.length,
+    ok,
+  };
 }
 
-const GUID = /^[0-9A-Za-z._\-/@]+$/;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** The characters of a sourcedId (§8.1: 0-9 a-z A-Z . - _ / @), by character code. */
+const GUID_CHARS = new Uint8Array(128);
+for (const c of '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ._-/@')
+  GUID_CHARS[c.charCodeAt(0)] = 1;
+
+/** A non-empty sourcedId made of GUID_CHARS only (its length is checked apart). */
+export function isGuid(text: string): boolean {
+  const n = text.length;
+  if (n === 0) return false;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || GUID_CHARS[c] === 0) return false;
+  }
+  return true;
+}
+
 const DATETIME =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})$/;
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const USER_ID = /^\{([^:{}]+):([^{}]*)\}$/;
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The value of the ASCII digits text[from … to), or -1 when one is not a digit. */
+function digits(text: string, from: number, to: number): number {
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/** `YYYY-MM-DD` (ASCII digits) naming a day that exists, 29 February in leap years only. */
 export function isCalendarDate(text: string): boolean {
-  const m = DATE.exec(text);
-  if (!m) return false;
-  const y = +m[1];
-  const month = +m[2];
-  const day = +m[3];
-  if (month < 1 || month > 12 || day < 1) return false;
+  if (
+    text.length !== 10 ||
+    text.charCodeAt(4) !== 45 ||
+    text.charCodeAt(7) !== 45
+  )
+    return false;
+  const y = digits(text, 0, 4);
+  const month = digits(text, 5, 7);
+  const day = digits(text, 8, 10);
+  if (y < 0 || month < 1 || month > 12 || day < 1) return false;
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-  return day <= days[month - 1];
+  return day <= (month === 2 && leap ? 29 : MONTH_DAYS[month - 1]);
 }
 
 /** An ISO 8601 date-time with a time zone (§5: DateTime MUST contain the UTC zone). */
@@ -151,13 +222,18 @@ export function parseDateTime(text: string): Date | null {
   return Number.isNaN(t) ? null : new Date(t);
 }
 
-export const splitList = (text: string): string[] =>
-  text === ''
-    ? []
-    : text
-        .split(',')
-        .map((s) => s.trim())
-        .filter((s) => s !== '');
+/** A comma-separated list, items trimmed, blank items left out. */
+export function splitList(text: string): string[] {
+  if (text.indexOf(',') < 0) {
+    // One item (most lists): no intermediate arrays.
+    const item = text.trim();
+    return item === '' ? [] : [item];
+  }
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
 
 export interface RowContext {
   file: CsvFile;
@@ -168,60 +244,74 @@ export interface RowContext {
   bulkFilled: { count: number; firstLine: number };
 }
 
-/** Validates one data row; null when it has an error (already reported). */
+/** Where a row's problems are reported: its file and line. */
+interface RowSite {
+  issues: IssueCollector;
+  file: string;
+  line: number;
+}
+
+function fail(
+  at: RowSite,
+  code: string,
+  message: string,
+  column?: string,
+  value?: string,
+): void {
+  at.issues.error(at.file, code, message, {
+    line: at.line,
+    ...(column ? { column } : {}),
+    ...(value !== undefined ? { value } : {}),
+  });
+}
+
+/**
+ * Validates one data row; null when it has an error (already reported). A row fails when
+ * any error was reported while reading it, so the checks below only report.
+ */
 export function readRow(ctx: RowContext, record: CsvRecord): ParsedRow | null {
   const { file, header, issues } = ctx;
-  const f = fileName(file);
+  const fields = record.fields;
   const line = record.line;
-  let ok = true;
-  const fail = (
-    code: string,
-    message: string,
-    column?: string,
-    value?: string,
-  ) => {
-    issues.error(f, code, message, {
-      line,
-      ...(column ? { column } : {}),
-      ...(value !== undefined ? { value } : {}),
-    });
-    ok = false;
-  };
-  if (record.problem) fail('csv_syntax', record.problem);
-  if (record.fields.length !== header.width)
+  const at: RowSite = { issues, file: fileName(file), line };
+  const errorsBefore = issues.errorCount;
+  if (record.problem) fail(at, 'csv_syntax', record.problem);
+  if (fields.length !== header.width)
     fail(
+      at,
       'field_count',
-      `the row has ${record.fields.length} fields, the header ${header.width}`,
+      `the row has ${fields.length} fields, the header ${header.width}`,
     );
-  const raw = (name: string) => {
-    const i = header.index[name];
-    return i >= 0 ? (record.fields[i] ?? '') : '';
-  };
-  const sourcedId = raw('sourcedId');
+  const columns = header.columns;
+  const bulk = ctx.mode === 'bulk';
+  let sourcedId = '';
   let status: ParsedRow['status'] = null;
   let dateLastModified: Date | null = null;
   const values: Record<string, CsvValue> = {};
   let filled = false;
-  for (const col of CSV_COLUMNS[file]) {
-    const text = raw(col.name);
-    const v = readValue(col, text, ctx.mode, fail);
-    if (col.kind === 'status') {
-      if (ctx.mode === 'bulk') {
+  for (let c = 0; c < columns.length; c++) {
+    const col = columns[c];
+    const i = col.position;
+    const text = i >= 0 ? (fields[i] ?? '') : '';
+    const v = readValue(col, text, ctx.mode, at);
+    if (col.kind === 'id') sourcedId = text;
+    else if (col.kind === 'status') {
+      if (bulk) {
         if (text !== '') filled = true;
       } else status = v as ParsedRow['status'];
     } else if (col.kind === 'dateLastModified') {
-      if (ctx.mode === 'bulk') {
+      if (bulk) {
         if (text !== '') filled = true;
       } else dateLastModified = v as Date | null;
-    } else if (col.kind !== 'id') values[col.name] = v as CsvValue;
+    } else values[col.name] = v as CsvValue;
   }
   if (filled) noteBulkFilled(ctx, line);
   let metadata: Record<string, string> | null = null;
   for (const [name, i] of header.metadata) {
-    const text = record.fields[i] ?? '';
+    const text = fields[i] ?? '';
     if (text !== '') (metadata ??= {})[name] = text;
   }
-  return ok
+  return issues.errorCount === errorsBefore
     ? { line, sourcedId, status, dateLastModified, values, metadata }
     : null;
 }
@@ -242,15 +332,10 @@ export function reportBulkFilled(ctx: RowContext): void {
 }
 
 function readValue(
-  col: ColumnSpec,
+  col: HeaderColumn,
   text: string,
   mode: 'bulk' | 'delta',
-  fail: (
-    code: string,
-    message: string,
-    column?: string,
-    value?: string,
-  ) => void,
+  at: RowSite,
 ): CsvValue | Date {
   const name = col.name;
   if (text === '') {
@@ -259,7 +344,7 @@ function readValue(
       col.required ||
       (mode === 'delta' &&
         (col.kind === 'status' || col.kind === 'dateLastModified'));
-    if (requiredHere) fail('required', 'a value is required', name, text);
+    if (requiredHere) fail(at, 'required', 'a value is required', name, text);
     return col.kind === 'refs' || col.kind === 'list' || col.kind === 'userIds'
       ? []
       : null;
@@ -269,13 +354,15 @@ function readValue(
     case 'ref':
       if (text.length > 255)
         fail(
+          at,
           'bad_id',
           'a sourcedId is shorter than 256 characters',
           name,
           text,
         );
-      else if (!GUID.test(text))
+      else if (!isGuid(text))
         fail(
+          at,
           'bad_id',
           'a sourcedId uses only 0-9 a-z A-Z . - _ / @',
           name,
@@ -285,13 +372,14 @@ function readValue(
     case 'status':
       if (mode === 'bulk') return null;
       if (text === 'active' || text === 'tobedeleted') return text;
-      fail('bad_enum', 'must be active or tobedeleted', name, text);
+      fail(at, 'bad_enum', 'must be active or tobedeleted', name, text);
       return null;
     case 'dateLastModified': {
       if (mode === 'bulk') return null;
       const d = parseDateTime(text);
       if (!d)
         fail(
+          at,
           'bad_datetime',
           'must be an ISO 8601 date-time in UTC, e.g. 2026-09-01T08:00:00.000Z',
           name,
@@ -304,6 +392,7 @@ function readValue(
     case 'enum':
       if (!col.values?.includes(text))
         fail(
+          at,
           'bad_enum',
           `must be one of: ${col.values?.join(', ')}`,
           name,
@@ -312,7 +401,7 @@ function readValue(
       return text;
     case 'date':
       if (!isCalendarDate(text))
-        fail('bad_date', 'must be a date YYYY-MM-DD', name, text);
+        fail(at, 'bad_date', 'must be a date YYYY-MM-DD', name, text);
       return text;
     case 'dateOrDateTime':
       if (isCalendarDate(text)) return text;
@@ -320,40 +409,42 @@ function readValue(
         const instant = parseDateTime(text);
         if (instant) return instant.toISOString();
       }
-      fail('bad_date', 'must be a date YYYY-MM-DD', name, text);
+      fail(at, 'bad_date', 'must be a date YYYY-MM-DD', name, text);
       return text;
     case 'year':
       if (!/^\d{4}$/.test(text))
-        fail('bad_year', 'must be a year YYYY', name, text);
+        fail(at, 'bad_year', 'must be a year YYYY', name, text);
       return text;
     case 'boolean':
       if (text === 'true') return true;
       if (text === 'false') return false;
-      fail('bad_boolean', 'must be true or false', name, text);
+      fail(at, 'bad_boolean', 'must be true or false', name, text);
       return null;
     case 'float':
       if (!NUMBER.test(text))
-        fail('bad_number', 'must be a number', name, text);
+        fail(at, 'bad_number', 'must be a number', name, text);
       return Number(text);
     case 'refs': {
       const ids = splitList(text);
       for (const id of ids)
-        if (!GUID.test(id) || id.length > 255)
+        if (!isGuid(id) || id.length > 255)
           fail(
+            at,
             'bad_id',
             'a sourcedId uses only 0-9 a-z A-Z . - _ / @',
             name,
             id,
           );
-      if (new Set(ids).size !== ids.length)
+      if (ids.length > 1 && new Set(ids).size !== ids.length)
         fail(
+          at,
           'duplicate_reference',
           'the list names a record twice',
           name,
           text,
         );
       if (col.required && ids.length === 0)
-        fail('required', 'at least one sourcedId is required', name, text);
+        fail(at, 'required', 'at least one sourcedId is required', name, text);
       return ids;
     }
     case 'list': {
@@ -362,6 +453,7 @@ function readValue(
         for (const item of items)
           if (!col.values.includes(item))
             fail(
+              at,
               'bad_enum',
               `each value must be one of: ${col.values.join(', ')}`,
               name,
@@ -375,6 +467,7 @@ function readValue(
         const m = USER_ID.exec(part.trim());
         if (!m) {
           fail(
+            at,
             'bad_user_ids',
             'userIds are {type:identifier} items separated by commas',
             name,

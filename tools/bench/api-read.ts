@@ -166,6 +166,9 @@ async function main() {
       AUTH_JWKS_URL: issuer.jwksUrl,
       MIGRATE_ON_START: 'false',
       SEED_DEMO_DATA: 'false',
+      // One client sends every request: the per-client limit (1,200 a minute by default)
+      // would answer most of them with 429.
+      API_RATE_LIMIT: '0',
     },
   });
   children.push(api);

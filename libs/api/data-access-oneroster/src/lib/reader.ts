@@ -1,5 +1,4 @@
 import type { DataSource } from 'typeorm';
-import type { MysqlDriver } from 'typeorm/driver/mysql/MysqlDriver.js';
 import {
   CheckedQuery,
   UnknownObjectError,
@@ -59,14 +58,6 @@ export const linkedThrough =
 const CHUNK = 900;
 const SAFE_PATH_SEGMENT = /^[A-Za-z0-9._~-]+$/;
 
-/** The part of mysql2's pool the reader uses. */
-interface MysqlPool {
-  query(
-    options: { sql: string; values: unknown[]; dateStrings: boolean },
-    callback: (err: Error | null, rows: unknown) => void,
-  ): void;
-}
-
 export class RosterReader {
   private readonly q: Quote;
   private readonly cursors = new CursorCache();
@@ -119,36 +110,6 @@ export class RosterReader {
     return { records: await this.serialize(resource, fields, rows), total };
   }
 
-  /**
-   * Runs a read. On MySQL/MariaDB it goes to the driver's pool with DATETIME and DATE values
-   * as text (`YYYY-MM-DD HH:MM:SS.mmm`, UTC as stored, as SQLite gives them): the
-   * serializer writes them as ISO text, and parsing each into a Date to format it again
-   * cost more than any other field. Errors are the driver's, as through TypeORM (codes such
-   * as ECONNREFUSED).
-   */
-  private read(
-    sql: string,
-    params: unknown[],
-  ): Promise<Record<string, unknown>[]> {
-    const pool = this.mysqlPool;
-    if (!pool) return this.ds.query(sql, params);
-    return new Promise((resolve, reject) =>
-      pool.query(
-        { sql, values: params, dateStrings: true },
-        (err: Error | null, rows: unknown) =>
-          err ? reject(err) : resolve(rows as Record<string, unknown>[]),
-      ),
-    );
-  }
-
-  private get mysqlPool(): MysqlPool | null {
-    const driver = this.ds.driver as Partial<MysqlDriver>;
-    const type = this.ds.options.type;
-    return (type === 'mysql' || type === 'mariadb') && driver.pool
-      ? (driver.pool as MysqlPool)
-      : null;
-  }
-
   /** Drops pages read ahead, so that reads after a write see the write. */
   invalidateReadAhead(): void {
     this.readAhead.clear();
@@ -183,7 +144,7 @@ export class RosterReader {
     const seekQuery = (c: PageCursor) => {
       const cmp = query.orderBy === 'desc' ? '<' : '>';
       const seek = `(${T}.${q('sourced_id')} ${cmp} ? OR (${T}.${q('sourced_id')} = ? AND ${T}.${q('school_id')} ${cmp} ?))`;
-      return this.read(`${select} ${from} AND ${seek} ${order} LIMIT ?`, [
+      return this.ds.query(`${select} ${from} AND ${seek} ${order} LIMIT ?`, [
         ...where.params,
         c.sourcedId,
         c.sourcedId,
@@ -202,10 +163,10 @@ export class RosterReader {
       total = cursor.total;
     } else {
       const [countRows, pageRows] = await Promise.all([
-        this.read(`SELECT COUNT(*) AS n ${from}`, where.params) as Promise<
+        this.ds.query(`SELECT COUNT(*) AS n ${from}`, where.params) as Promise<
           { n: number | string }[]
         >,
-        this.read(`${select} ${from} ${order} LIMIT ? OFFSET ?`, [
+        this.ds.query(`${select} ${from} ${order} LIMIT ? OFFSET ?`, [
           ...where.params,
           query.limit,
           query.offset,
@@ -290,7 +251,7 @@ export class RosterReader {
       ...conditions,
       columnEquals('sourced_id', sourcedId),
     ]);
-    return (await this.read(
+    return (await this.ds.query(
       `SELECT ${select} FROM ${this.q(resource.table)} ${T} WHERE ${where.text} ORDER BY ${T}.${this.q('school_id')} LIMIT 1`,
       where.params,
     )) as Record<string, unknown>[];
@@ -337,7 +298,7 @@ export class RosterReader {
         const chunk = owners.slice(i, i + CHUNK);
         const active = l.activeOnly ? ` AND ${q('status')} = 'active'` : '';
         const order = l.orderColumn ? `${q(l.orderColumn)}, ` : '';
-        const links = (await this.read(
+        const links = (await this.ds.query(
           `SELECT ${q(l.ownerColumn)} AS o, ${q(l.valueColumn)} AS v FROM ${q(l.table)}
            WHERE ${q('school_id')} = ? AND ${q(l.ownerColumn)} IN (${chunk.map(() => '?').join(', ')})${active}
            ORDER BY ${q(l.ownerColumn)}, ${order}${q(l.valueColumn)}`,
@@ -354,24 +315,15 @@ export class RosterReader {
     return out;
   }
 
-  /** The GUIDRef lists of the selected fields for a page of rows. */
-  private async loadLists(
-    fields: readonly FieldDef[],
-    rows: Record<string, unknown>[],
-  ): Promise<Map<string, Map<string, string[]>>> {
-    const lists = new Map<string, Map<string, string[]>>();
-    for (const f of fields)
-      if (f.kind === 'refs' && rows.length)
-        lists.set(f.name, await this.loadList(f, rows));
-    return lists;
-  }
-
   private async serialize(
     resource: ResourceDef,
     fields: FieldDef[],
     rows: Record<string, unknown>[],
   ): Promise<OneRosterObject[]> {
-    const lists = await this.loadLists(fields, rows);
+    const lists = new Map<string, Map<string, string[]>>();
+    for (const f of fields)
+      if (f.kind === 'refs' && rows.length)
+        lists.set(f.name, await this.loadList(f, rows));
     return rows.map((row) => {
       const out: OneRosterObject = {};
       for (const f of fields) {

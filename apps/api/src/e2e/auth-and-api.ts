@@ -1,6 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { createServer } from 'node:net';
 import { DatabaseConfig, loadConfig } from '@oneroster/config';
 import { DatabaseModule } from '@oneroster/database';
 // The real authorization server, composed here so the API is tested against the tokens it
@@ -14,6 +13,7 @@ import {
 } from '@oneroster/feature-oidc';
 import { AppModule } from '../app/app.module';
 import { configureApp } from '../app/configure';
+import { freePort } from './support';
 
 /** The audience the API and its tokens agree on in these tests. */
 export const AUDIENCE = 'http://api.test';
@@ -24,14 +24,6 @@ export interface AuthAndApi {
   apiUrl: string;
   issuer: string;
   close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /**

@@ -1,13 +1,12 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { ONEROSTER_SCOPES } from '@oneroster/contracts';
 import { DatabaseConfig, parseDatabaseUrl } from '@oneroster/config';
 import { openDatabase } from '@oneroster/database';
-import { TestApi, startTestApi } from './support';
+import { freePort, TestApi, startTestApi } from './support';
 
 /*
  * Database faults. A private MariaDB (own data directory under the temp folder, own port and
@@ -35,14 +34,6 @@ function findBinary(name: string): string | null {
 
 const MARIADBD = findBinary('mariadbd');
 const INSTALL_DB = findBinary('mariadb-install-db');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 /** A throwaway MariaDB server: its own data directory, port and socket. */
 class PrivateMariaDb {

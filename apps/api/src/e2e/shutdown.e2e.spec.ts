@@ -1,7 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
@@ -9,7 +8,7 @@ import { ONEROSTER_SCOPES } from '@oneroster/contracts';
 import { startTestIssuer } from '@oneroster/api-testing';
 import { openDatabase, testEngines } from '@oneroster/database';
 import { ApiUsageDailyEntity, CategoryEntity } from '@oneroster/entities';
-import { approveTestClient, startTestApi, TestApi } from './support';
+import { approveTestClient, freePort, startTestApi, TestApi } from './support';
 
 /*
  * Graceful stop: a request still uploading its body when the app starts closing is served
@@ -152,14 +151,6 @@ describe('API graceful shutdown (in process)', () => {
 });
 
 const MAIN = join(__dirname, '../../../../dist/apps/api/main.js');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 (existsSync(MAIN) ? describe : describe.skip)(
   'compiled API stopped with SIGTERM',

@@ -7,6 +7,8 @@
  *   BENCH_CONNECTIONS    concurrent connections of each load run (default 16)
  *   BENCH_SKIP_BUILD=1   reuse dist/apps/api
  *   BENCH_PARTS          which parts to run, comma-separated: rps,paging,memory (default all)
+ *   BENCH_PAGING_RUNS    API/streaming pairs of the paging part (default 3; median reported)
+ *   BENCH_PAGE_TIMES=1   print the time of every page of each paging run
  *   BENCH_API_NODE_FLAGS extra Node flags for the API process, e.g. `--cpu-prof`
  *
  * 1. Requests per second of `GET /users?limit=100&filter=role='student'` and of
@@ -36,6 +38,7 @@ const connections = Number(process.env['BENCH_CONNECTIONS'] || 16);
 const parts = new Set(
   (process.env['BENCH_PARTS'] || 'rps,paging,memory').split(','),
 );
+const pagingRuns = Math.max(1, Number(process.env['BENCH_PAGING_RUNS'] || 3));
 const API_PORT = 3901;
 const BASELINE_PORT = 3902;
 const PUBLIC = 'http://bench.test';
@@ -269,25 +272,15 @@ async function main() {
       if (p.n < 10000) return { times, rows, total: p.total };
     }
   };
-  const measurePaging = async (token: string) => {
-    await pageAll(token); // warm
-    const cpu0 = cpuSeconds(api.pid!);
-    const t0 = performance.now();
-    const paged = await pageAll(token);
-    const apiMs = performance.now() - t0;
-    const apiCpu = cpuSeconds(api.pid!) - cpu0;
-    if (paged.rows !== paged.total)
-      throw new Error(`paged ${paged.rows} of ${paged.total}`);
-    let streamCpu0 = process.cpuUsage();
-    let streamCpu = 0;
-    const streamMs = await new Promise<number>((resolve, reject) => {
+  const streamAll = (total: number) =>
+    new Promise<{ ms: number; cpu: number }>((resolve, reject) => {
       const conn = createConnection({
         uri: dbUrl,
         timezone: 'Z',
         dateStrings: ['DATE'],
       });
       const s0 = performance.now();
-      streamCpu0 = process.cpuUsage();
+      const cpu0 = process.cpuUsage();
       let n = 0;
       const ids = schools.map((s) => s.id);
       conn
@@ -300,18 +293,62 @@ async function main() {
         .on('error', reject)
         .on('end', () => {
           conn.end();
-          if (n !== paged.total)
-            reject(new Error(`streamed ${n} rows, expected ${paged.total}`));
+          if (n !== total)
+            reject(new Error(`streamed ${n} rows, expected ${total}`));
           else {
-            const used = process.cpuUsage(streamCpu0);
-            streamCpu = (used.user + used.system) / 1e6;
-            resolve(performance.now() - s0);
+            const used = process.cpuUsage(cpu0);
+            resolve({
+              ms: performance.now() - s0,
+              cpu: (used.user + used.system) / 1e6,
+            });
           }
         });
     });
-    const first = paged.times[0];
-    const lastFull = paged.times[paged.times.length - 2] ?? paged.times[0];
-    return { paged, apiMs, apiCpu, streamMs, streamCpu, first, lastFull };
+  const median = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2
+      ? sorted[mid]
+      : (sorted[mid - 1] + sorted[mid]) / 2;
+  };
+  // API and streaming alternately, `pagingRuns` pairs after a warm-up; the median pair
+  // ratio is the figure (this machine's speed drifts between runs, so pairs compare like
+  // with like).
+  const measurePaging = async (token: string) => {
+    await pageAll(token); // warm
+    const runs: {
+      apiMs: number;
+      apiCpu: number;
+      streamMs: number;
+      streamCpu: number;
+      first: number;
+      lastFull: number;
+      rows: number;
+      pages: number;
+    }[] = [];
+    for (let i = 0; i < pagingRuns; i++) {
+      const cpu0 = cpuSeconds(api.pid!);
+      const t0 = performance.now();
+      const paged = await pageAll(token);
+      const apiMs = performance.now() - t0;
+      const apiCpu = cpuSeconds(api.pid!) - cpu0;
+      if (paged.rows !== paged.total)
+        throw new Error(`paged ${paged.rows} of ${paged.total}`);
+      if (process.env['BENCH_PAGE_TIMES'])
+        log(paged.times.map((t) => t.toFixed(0)).join(' '));
+      const stream = await streamAll(paged.total);
+      runs.push({
+        apiMs,
+        apiCpu,
+        streamMs: stream.ms,
+        streamCpu: stream.cpu,
+        first: paged.times[0],
+        lastFull: paged.times[paged.times.length - 2] ?? paged.times[0],
+        rows: paged.rows,
+        pages: paged.times.length,
+      });
+    }
+    return { runs, median };
   };
   const paging = parts.has('paging') ? await measurePaging(trustToken) : null;
   // 3. Memory: 8 clients paging at once.
@@ -344,19 +381,21 @@ async function main() {
     log('|---|---|');
   }
   if (paging) {
-    const { paged, apiMs, apiCpu, streamMs, streamCpu, first, lastFull } =
-      paging;
-    log(`| Rows (pages) | ${paged.rows} (${paged.times.length}) |`);
-    log(`| API, all pages | ${(apiMs / 1000).toFixed(2)} s |`);
-    log(
-      `| mysql2 streaming the same rows | ${(streamMs / 1000).toFixed(2)} s |`,
-    );
-    log(`| Ratio API / streaming | ${(apiMs / streamMs).toFixed(2)}× |`);
-    log(
-      `| CPU: API process / streaming process | ${apiCpu.toFixed(2)} s / ${streamCpu.toFixed(2)} s |`,
+    const { runs, median } = paging;
+    const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+    log(`| Rows (pages) | ${runs[0].rows} (${runs[0].pages}) |`);
+    runs.forEach((r, i) =>
+      log(
+        `| Run ${i + 1}: API / streaming (CPU API / streaming) | ${secs(r.apiMs)} / ${secs(r.streamMs)} = ${(r.apiMs / r.streamMs).toFixed(2)}× (${r.apiCpu.toFixed(2)} s / ${r.streamCpu.toFixed(2)} s) |`,
+      ),
     );
     log(
-      `| First page / last full page | ${first.toFixed(0)} ms / ${lastFull.toFixed(0)} ms (${(lastFull / first).toFixed(2)}×) |`,
+      `| Ratio API / streaming, median of ${runs.length} | ${median(runs.map((r) => r.apiMs / r.streamMs)).toFixed(2)}× |`,
+    );
+    const first = median(runs.map((r) => r.first));
+    const lastFull = median(runs.map((r) => r.lastFull));
+    log(
+      `| First page / last full page (medians) | ${first.toFixed(0)} ms / ${lastFull.toFixed(0)} ms (${(lastFull / first).toFixed(2)}×) |`,
     );
   }
   if (memory)

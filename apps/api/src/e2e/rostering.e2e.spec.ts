@@ -622,6 +622,21 @@ describe.each(testEngines('api_e2e', { sqliteFile: true }))(
         );
       });
 
+      it('writes a large page as it builds it: the JSON of small pages, warnings last', async () => {
+        const big = await get('/enrollments?limit=10000&fields=nonsense');
+        expect(big.status).toBe(200);
+        expect(big.headers.get('content-type')).toMatch(
+          /^application\/json; charset=utf-8/,
+        );
+        expect(big.headers.get('content-length')).toBeNull(); // chunked
+        const total = Number(big.headers.get('x-total-count'));
+        // More records than one batch (500), so the page is written in several.
+        expect(total).toBeGreaterThan(1000);
+        expect(Object.keys(big.body)).toEqual(['enrollments', 'statusInfoSet']);
+        const small = await all('/enrollments', 'enrollments', 400);
+        expect(list(big.body, 'enrollments')).toEqual(small.slice(0, 10000));
+      });
+
       it('sorts both ways, by any scalar field', async () => {
         const asc = (await users('sort=familyName&limit=300')).users.map((u) =>
           String(u['familyName']),

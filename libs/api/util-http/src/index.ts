@@ -10,3 +10,4 @@ export * from './lib/usage';
 export * from './lib/rate-limit';
 export * from './lib/traffic.interceptor';
 export * from './lib/http-drain';
+export * from './lib/json-stream';

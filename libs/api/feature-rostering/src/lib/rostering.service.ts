@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, StreamableFile } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import {
   Condition,
@@ -18,6 +18,7 @@ import {
 } from '@oneroster/util-oneroster-query';
 import {
   Principal,
+  jsonArrayEnvelope,
   setPagingHeaders,
   warningPayload,
 } from '@oneroster/util-http';
@@ -50,6 +51,9 @@ export interface RosteringOptions {
   maxRowsInFlight?: number;
 }
 
+/** Records built and serialised at a time when a page is larger than this. */
+const STREAM_BATCH = 500;
+
 /** Turns HTTP requests into tenant-scoped reads and OneRoster envelopes. */
 @Injectable()
 export class RosteringService {
@@ -74,7 +78,7 @@ export class RosteringService {
     envelope: string,
     conditions: Condition[] = [],
     options: CollectionOptions = {},
-  ): Promise<Record<string, unknown>> {
+  ): Promise<Record<string, unknown> | StreamableFile> {
     const query = checkQuery(
       parseCollectionQuery(req.query),
       fieldCatalogue(resource),
@@ -85,7 +89,7 @@ export class RosteringService {
     // Held until the response is sent (or the connection drops).
     const release = await this.budget.acquire(query.limit);
     res.once('close', release);
-    const page = await this.reader.list(
+    const page = await this.reader.listLazy(
       this.scope(principal),
       resource,
       query,
@@ -99,10 +103,18 @@ export class RosteringService {
       query.offset,
       this.options.publicUrl,
     );
-    const body: Record<string, unknown> = { [envelope]: page.records };
+    const extra: Record<string, unknown> = {};
     if (query.warnings.length)
-      body['statusInfoSet'] = query.warnings.map(warningPayload);
-    return body;
+      extra['statusInfoSet'] = query.warnings.map(warningPayload);
+    if (page.size <= STREAM_BATCH) {
+      const [records = []] = page.batches(STREAM_BATCH);
+      return { [envelope]: records, ...extra };
+    }
+    // A large page is written as it is built, a batch at a time (same JSON, chunked).
+    return new StreamableFile(
+      jsonArrayEnvelope(envelope, page.batches(STREAM_BATCH), extra),
+      { type: 'application/json; charset=utf-8' },
+    );
   }
 
   async single(

@@ -72,7 +72,16 @@ function stop(code = 0) {
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
-start('api', 'dist/apps/api/main.js');
+// The API's V8 heap is capped: its row budget bounds what responses hold (a few tens of MB),
+// and without a cap V8 grows the heap lazily to several times that (docs/benchmarks.md).
+const apiHeapMb = Number(env.API_HEAP_MB || 256);
+if (!Number.isInteger(apiHeapMb) || apiHeapMb < 128) {
+  console.error(
+    `API_HEAP_MB must be a whole number of MB, at least 128 (got ${env.API_HEAP_MB})`,
+  );
+  process.exit(1);
+}
+start('api', 'dist/apps/api/main.js', [`--max-old-space-size=${apiHeapMb}`]);
 // The auth server runs the portal's CSV import jobs: collecting before growing the heap keeps
 // a large import's memory bounded (docs/csv.md).
 start('auth', 'dist/apps/auth/main.js', ['--optimize-for-size']);

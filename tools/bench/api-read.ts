@@ -9,7 +9,8 @@
  *   BENCH_PARTS          which parts to run, comma-separated: rps,paging,memory (default all)
  *   BENCH_PAGING_RUNS    API/streaming pairs of the paging part (default 3; median reported)
  *   BENCH_PAGE_TIMES=1   print the time of every page of each paging run
- *   BENCH_API_NODE_FLAGS extra Node flags for the API process, e.g. `--cpu-prof`
+ *   BENCH_API_NODE_FLAGS Node flags of the API process (default `--max-old-space-size=256`,
+ *                        as `npm start` runs it; e.g. add `--cpu-prof`)
  *
  * 1. Requests per second of `GET /users?limit=100&filter=role='student'` and of
  *    `GET /classes/{id}/students` (one school's token), API vs baseline server running the
@@ -153,7 +154,10 @@ async function main() {
     if (b.status !== 0) throw new Error('nx build api failed');
   }
   const issuer = await startTestIssuer(PUBLIC);
-  const nodeFlags = (process.env['BENCH_API_NODE_FLAGS'] || '')
+  // As `npm start` runs the API (API_HEAP_MB, default 256).
+  const nodeFlags = (
+    process.env['BENCH_API_NODE_FLAGS'] ?? '--max-old-space-size=256'
+  )
     .split(' ')
     .filter(Boolean);
   const api = spawn(process.execPath, [...nodeFlags, 'dist/apps/api/main.js'], {

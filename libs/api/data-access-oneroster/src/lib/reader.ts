@@ -76,7 +76,7 @@ export class RosterReader {
   private readonly q: Quote;
   private readonly cursors = new CursorCache();
   private readonly readAhead = new ReadAhead();
-  private readonly countHints = new Map<string, string>();
+  private readonly hints = new Map<string, string>();
 
   constructor(
     private readonly ds: DataSource,
@@ -105,13 +105,14 @@ export class RosterReader {
   }
 
   /**
-   * MySQL and MariaDB count a school set's rows through the clustered index, which holds
-   * whole rows; the (school, dateLastModified) index every OneRoster table has holds a
-   * fraction of that and answers the same count in about half the time. Used for counts
-   * without a filter or extra condition (the first page of a bulk read).
+   * `FORCE INDEX` of the table's index on exactly `columns` (MySQL and MariaDB; '' elsewhere
+   * or when there is none). For counts without a filter or extra condition: MariaDB counts
+   * a school set's rows through the clustered index, which holds whole rows, while the
+   * (school, dateLastModified) index every table has answers in about half the time.
    */
-  private countIndexHint(resource: ResourceDef): string {
-    let hint = this.countHints.get(resource.table);
+  private indexHint(resource: ResourceDef, columns: string): string {
+    const key = `${resource.table}\u0001${columns}`;
+    let hint = this.hints.get(key);
     if (hint === undefined) {
       const type = this.ds.options.type;
       const index =
@@ -120,12 +121,11 @@ export class RosterReader {
               .find((m) => m.tableName === resource.table)
               ?.indices.find(
                 (i) =>
-                  i.columns.map((c) => c.databaseName).join(',') ===
-                  'school_id,date_last_modified',
+                  i.columns.map((c) => c.databaseName).join(',') === columns,
               )?.name
           : undefined;
       hint = index ? ` FORCE INDEX (${this.q(index)})` : '';
-      this.countHints.set(resource.table, hint);
+      this.hints.set(key, hint);
     }
     return hint;
   }
@@ -213,6 +213,11 @@ export class RosterReader {
       pageKey && query.offset > 0
         ? this.cursors.get(`${pageKey}\u0001${query.offset}`)
         : undefined;
+    // The count hint only where nothing but the school set limits the rows (see indexHint).
+    const countHint =
+      !query.filter && conditions.length === 0
+        ? this.indexHint(resource, 'school_id,date_last_modified')
+        : '';
     const seekQuery = (c: PageCursor) => {
       const cmp = query.orderBy === 'desc' ? '<' : '>';
       // (sourcedId, school) after the cursor, written so that the leading bound is a plain
@@ -240,11 +245,7 @@ export class RosterReader {
     } else {
       const [countRows, pageRows] = await Promise.all([
         this.ds.query(
-          `SELECT COUNT(*) AS n FROM ${q(resource.table)} ${T}${
-            query.filter || conditions.length
-              ? ''
-              : this.countIndexHint(resource)
-          } WHERE ${where.text}`,
+          `SELECT COUNT(*) AS n FROM ${q(resource.table)} ${T}${countHint} WHERE ${where.text}`,
           where.params,
         ) as Promise<{ n: number | string }[]>,
         this.ds.query(`${select} ${from} ${order} LIMIT ? OFFSET ?`, [

@@ -179,6 +179,8 @@ async function main() {
     },
   });
   children.push(api);
+  const apiPid = api.pid;
+  if (apiPid === undefined) throw new Error('the API did not start');
   const baseline = fork(
     join(__dirname, 'baseline-server.mjs'),
     [dbUrl, String(BASELINE_PORT), PUBLIC],
@@ -331,11 +333,11 @@ async function main() {
       pages: number;
     }[] = [];
     for (let i = 0; i < pagingRuns; i++) {
-      const cpu0 = cpuSeconds(api.pid!);
+      const cpu0 = cpuSeconds(apiPid);
       const t0 = performance.now();
       const paged = await pageAll(token);
       const apiMs = performance.now() - t0;
-      const apiCpu = cpuSeconds(api.pid!) - cpu0;
+      const apiCpu = cpuSeconds(apiPid) - cpu0;
       if (paged.rows !== paged.total)
         throw new Error(`paged ${paged.rows} of ${paged.total}`);
       if (process.env['BENCH_PAGE_TIMES'])
@@ -358,9 +360,9 @@ async function main() {
   // 3. Memory: 8 clients paging at once.
   let memory: { ms: number; peak: number; hwm: number } | null = null;
   if (parts.has('memory')) {
-    let peak = rss(api.pid!).rss;
+    let peak = rss(apiPid).rss;
     const sampler = setInterval(
-      () => (peak = Math.max(peak, rss(api.pid!).rss)),
+      () => (peak = Math.max(peak, rss(apiPid).rss)),
       50,
     );
     const m0 = performance.now();
@@ -368,7 +370,7 @@ async function main() {
     memory = {
       ms: performance.now() - m0,
       peak,
-      hwm: rss(api.pid!).hwm,
+      hwm: rss(apiPid).hwm,
     };
     clearInterval(sampler);
   }

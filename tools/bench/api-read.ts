@@ -19,8 +19,7 @@
  *    API vs mysql2 streaming the same rows in the same order; first and last page times.
  * 3. Peak RSS of the API while 8 clients page through every enrolment at once.
  */
-import { ChildProcess, fork, spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { ChildProcess, fork } from 'node:child_process';
 import { isDeepStrictEqual } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { ALL_ONEROSTER_SCOPES } from '@oneroster/contracts';
@@ -29,8 +28,14 @@ import autocannon from 'autocannon';
 import { createConnection } from 'mysql2';
 import { parseDatabaseUrl } from '@oneroster/config';
 import { startTestIssuer } from '@oneroster/api-testing';
+import {
+  buildApi,
+  cpuSeconds,
+  memoryMb,
+  startApi,
+  waitFor,
+} from './api-process';
 
-const root = join(__dirname, '../..');
 const dbUrl =
   process.env['BENCH_DATABASE_URL'] ||
   'mysql://root@127.0.0.1:3306/oneroster_large';
@@ -47,34 +52,6 @@ const BASE = '/ims/oneroster/v1p1';
 
 const children: ChildProcess[] = [];
 const log = (s: string) => process.stdout.write(`${s}\n`);
-
-async function waitFor(url: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(url)).status < 500) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} did not come up`);
-}
-
-/** CPU seconds (user + system) a process has used, from /proc. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    .replace(/^.*\) /, '')
-    .split(' ');
-  // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 a second).
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-function rss(pid: number): { rss: number; hwm: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (k: string) =>
-    Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
-}
 
 async function load(url: string, headers: Record<string, string>) {
   const r = await autocannon({ url, connections, duration: seconds, headers });
@@ -146,48 +123,26 @@ async function main() {
 
   if (process.env['BENCH_SKIP_BUILD'] !== '1') {
     log('Building the API…');
-    const b = spawnSync(
-      'npx',
-      ['nx', 'build', 'api', '--output-style=static'],
-      { cwd: root, stdio: 'ignore' },
-    );
-    if (b.status !== 0) throw new Error('nx build api failed');
+    buildApi();
   }
   const issuer = await startTestIssuer(PUBLIC);
-  // As `npm start` runs the API (API_HEAP_MB, default 256).
-  const nodeFlags = (
-    process.env['BENCH_API_NODE_FLAGS'] ?? '--max-old-space-size=256'
-  )
-    .split(' ')
-    .filter(Boolean);
-  const api = spawn(process.execPath, [...nodeFlags, 'dist/apps/api/main.js'], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      ...process.env,
-      DATABASE_URL: dbUrl,
-      API_PORT: String(API_PORT),
-      API_PUBLIC_URL: PUBLIC,
-      API_AUDIENCE: PUBLIC,
-      AUTH_ISSUER: issuer.issuer,
-      AUTH_JWKS_URL: issuer.jwksUrl,
-      MIGRATE_ON_START: 'false',
-      SEED_DEMO_DATA: 'false',
-      // One client sends every request: the per-client limit (1,200 a minute by default)
-      // would answer most of them with 429.
-      API_RATE_LIMIT: '0',
-    },
+  const flags = process.env['BENCH_API_NODE_FLAGS'];
+  const api = await startApi({
+    port: API_PORT,
+    databaseUrl: dbUrl,
+    publicUrl: PUBLIC,
+    issuer,
+    nodeFlags:
+      flags === undefined ? undefined : flags.split(' ').filter(Boolean),
   });
-  children.push(api);
+  children.push(api.child);
   const apiPid = api.pid;
-  if (apiPid === undefined) throw new Error('the API did not start');
   const baseline = fork(
     join(__dirname, 'baseline-server.mjs'),
     [dbUrl, String(BASELINE_PORT), PUBLIC],
     { stdio: 'inherit' },
   );
   children.push(baseline);
-  await waitFor(`http://127.0.0.1:${API_PORT}/health`);
   await waitFor(`http://127.0.0.1:${BASELINE_PORT}/`);
 
   const schoolToken = await issuer.token({ school_ids: [big.id] });
@@ -360,9 +315,9 @@ async function main() {
   // 3. Memory: 8 clients paging at once.
   let memory: { ms: number; peak: number; hwm: number } | null = null;
   if (parts.has('memory')) {
-    let peak = rss(apiPid).rss;
+    let peak = memoryMb(apiPid).rss;
     const sampler = setInterval(
-      () => (peak = Math.max(peak, rss(apiPid).rss)),
+      () => (peak = Math.max(peak, memoryMb(apiPid).rss)),
       50,
     );
     const m0 = performance.now();
@@ -370,7 +325,7 @@ async function main() {
     memory = {
       ms: performance.now() - m0,
       peak,
-      hwm: rss(apiPid).hwm,
+      hwm: memoryMb(apiPid).hwm,
     };
     clearInterval(sampler);
   }

@@ -10,9 +10,10 @@
  *   --json FILE            also write the figures as JSON
  *   BENCH_DATABASE_URL     default mysql://root@127.0.0.1:3306/oneroster_large (the large trust)
  *
- * 1. Starts the built API on 127.0.0.1 against the database (its per-client rate limit off),
- *    with a test token issuer whose tokens name the sandbox application (approved by every
- *    demo school), so the tool needs to write nothing to the database.
+ * 1. Starts the built API on 127.0.0.1 as `npm start` runs it (same Node flags) against the
+ *    database (its per-client rate limit off), with a test token issuer whose tokens name
+ *    the sandbox application (approved by every demo school), so the tool needs to write
+ *    nothing to the database.
  * 2. Capacity: autocannon with N connections for the capacity seconds, on a mix of list,
  *    single, relationship and filter requests across several schools.
  * 3. Soak: the same mix at F × capacity (autocannon overallRate) for the given minutes;
@@ -21,16 +22,15 @@
  * latency, and RSS over time (mean of the first minute against the last one). Exit 1 when
  * any request failed or RSS grew by more than 25 % between the first and last minute.
  */
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { ALL_ONEROSTER_SCOPES } from '@oneroster/contracts';
 import { parseDatabaseUrl } from '@oneroster/config';
 import { startTestIssuer } from '@oneroster/api-testing';
+import { buildApi, memoryMb, startApi } from './api-process';
 
-const root = join(__dirname, '../..');
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
@@ -49,23 +49,6 @@ const PUBLIC = 'http://soak.test';
 const BASE = '/ims/oneroster/v1p1';
 const log = (s: string) => process.stdout.write(`${s}\n`);
 let api: ChildProcess | undefined;
-
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
-
-async function waitFor(url: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(url)).status < 500) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} did not come up`);
-}
 
 type Row = Record<string, string>;
 
@@ -174,35 +157,18 @@ async function main(): Promise<number> {
   );
   if (!args.includes('--skip-build')) {
     log('Building the API…');
-    const b = spawnSync(
-      'npx',
-      ['nx', 'build', 'api', '--output-style=static'],
-      { cwd: root, stdio: 'ignore' },
-    );
-    if (b.status !== 0) throw new Error('nx build api failed');
+    buildApi();
   }
   const issuer = await startTestIssuer(PUBLIC);
-  api = spawn(process.execPath, ['dist/apps/api/main.js'], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      ...process.env,
-      DATABASE_URL: dbUrl,
-      API_PORT: String(API_PORT),
-      API_PUBLIC_URL: PUBLIC,
-      API_AUDIENCE: PUBLIC,
-      AUTH_ISSUER: issuer.issuer,
-      AUTH_JWKS_URL: issuer.jwksUrl,
-      MIGRATE_ON_START: 'false',
-      SEED_DEMO_DATA: 'false',
-      LOG_LEVEL: 'warn',
-      // Capacity of the API itself, not of one client's rate limit.
-      API_RATE_LIMIT: '0',
-    },
+  const started = await startApi({
+    port: API_PORT,
+    databaseUrl: dbUrl,
+    publicUrl: PUBLIC,
+    issuer,
+    env: { LOG_LEVEL: 'warn' },
   });
-  const pid = api.pid!;
-  const url = `http://127.0.0.1:${API_PORT}`;
-  await waitFor(`${url}/health`);
+  api = started.child;
+  const { pid, url } = started;
   // A token of the sandbox application (as the hybrid flow's tokens name the application).
   const token = await issuer.token(
     {
@@ -256,9 +222,12 @@ async function main(): Promise<number> {
   log(`Soak: ${rate} req/s for ${minutes} min…`);
   const samples: { s: number; rss: number }[] = [];
   const t0 = Date.now();
-  samples.push({ s: 0, rss: rssMb(pid) });
+  samples.push({ s: 0, rss: memoryMb(pid).rss });
   const sampler = setInterval(() => {
-    samples.push({ s: Math.round((Date.now() - t0) / 1000), rss: rssMb(pid) });
+    samples.push({
+      s: Math.round((Date.now() - t0) / 1000),
+      rss: memoryMb(pid).rss,
+    });
     const last = samples[samples.length - 1];
     if (last.s % 60 < 10)
       log(`  ${Math.round(last.s / 60)} min: RSS ${last.rss.toFixed(0)} MB`);
@@ -273,7 +242,7 @@ async function main(): Promise<number> {
     timeout: 30,
   });
   clearInterval(sampler);
-  samples.push({ s: minutes * 60, rss: rssMb(pid) });
+  samples.push({ s: minutes * 60, rss: memoryMb(pid).rss });
   const soakFail = failures(soak);
   const mean = (xs: { rss: number }[]) =>
     xs.reduce((a, x) => a + x.rss, 0) / Math.max(1, xs.length);

@@ -68,6 +68,14 @@ export const linkedThrough =
     };
   };
 
+/** The part of a mysql2 connection that pageRows uses. */
+interface MysqlConnection {
+  query(
+    options: { sql: string; values: unknown[]; dateStrings: boolean },
+    callback: (err: Error | null, rows: Record<string, unknown>[]) => void,
+  ): void;
+}
+
 const CHUNK = 900;
 const EMPTY_ROW: Record<string, unknown> = Object.freeze({});
 const SAFE_PATH_SEGMENT = /^[A-Za-z0-9._~-]+$/;
@@ -128,6 +136,32 @@ export class RosterReader {
       this.hints.set(key, hint);
     }
     return hint;
+  }
+
+  /**
+   * The rows of a page. On MySQL/MariaDB date-times are read as text
+   * (`YYYY-MM-DD HH:MM:SS.mmm`, UTC as stored), which the JSON needs anyway: decoding them
+   * into Date objects and formatting those again is a large share of a big page's CPU.
+   */
+  private async pageRows(
+    sql: string,
+    params: unknown[],
+  ): Promise<Record<string, unknown>[]> {
+    const type = this.ds.options.type;
+    if (type !== 'mysql' && type !== 'mariadb')
+      return (await this.ds.query(sql, params)) as Record<string, unknown>[];
+    const runner = this.ds.createQueryRunner('slave');
+    try {
+      const connection = (await runner.connect()) as MysqlConnection;
+      return await new Promise((resolve, reject) =>
+        connection.query(
+          { sql, values: params, dateStrings: true },
+          (err, rows) => (err ? reject(err) : resolve(rows)),
+        ),
+      );
+    } finally {
+      await runner.release();
+    }
   }
 
   private columns(resource: ResourceDef, fields: readonly FieldDef[]): string {
@@ -225,13 +259,13 @@ export class RosterReader {
       // sorting once few rows are left.
       const id = `${T}.${q('sourced_id')}`;
       const seek = `${id} ${cmp}= ? AND (${id} ${cmp} ? OR ${T}.${q('school_id')} ${cmp} ?)`;
-      return this.ds.query(`${select} ${from} AND ${seek} ${order} LIMIT ?`, [
+      return this.pageRows(`${select} ${from} AND ${seek} ${order} LIMIT ?`, [
         ...where.params,
         c.sourcedId,
         c.sourcedId,
         c.schoolId,
         query.limit,
-      ]) as Promise<Record<string, unknown>[]>;
+      ]);
     };
     let rows: Record<string, unknown>[];
     let total: number;
@@ -248,11 +282,11 @@ export class RosterReader {
           `SELECT COUNT(*) AS n FROM ${q(resource.table)} ${T}${countHint} WHERE ${where.text}`,
           where.params,
         ) as Promise<{ n: number | string }[]>,
-        this.ds.query(`${select} ${from} ${order} LIMIT ? OFFSET ?`, [
+        this.pageRows(`${select} ${from} ${order} LIMIT ? OFFSET ?`, [
           ...where.params,
           query.limit,
           query.offset,
-        ]) as Promise<Record<string, unknown>[]>,
+        ]),
       ]);
       rows = pageRows;
       total = Number(countRows[0]?.n ?? 0);

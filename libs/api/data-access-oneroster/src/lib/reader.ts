@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import {
   CheckedQuery,
@@ -7,6 +8,7 @@ import type { FieldDef, ResourceDef } from './resources';
 import { CursorCache, PageCursor } from './cursor-cache';
 import { dateOnly, isoDateTime } from './values';
 import { ReadAhead } from './read-ahead';
+import { RowStream } from './row-stream';
 import { T, Quote, Sql, filterSql, joinAnd, orderSql } from './sql';
 
 /**
@@ -32,10 +34,10 @@ export interface Page {
  */
 export interface LazyPage {
   total: number;
-  /** Records on the page. */
-  size: number;
-  /** The records in order, `batchSize` at a time; iterate once. */
-  batches(batchSize: number): Generator<OneRosterObject[]>;
+  /** Records on the page, when known before they are built (not for a streamed page). */
+  size?: number;
+  /** The records in order, PAGE_BATCH at a time; iterate once. */
+  batches(): Iterable<OneRosterObject[]> | AsyncIterable<OneRosterObject[]>;
 }
 
 /** Extra conditions on the table alias `t` (subtypes and relationship routes). */
@@ -68,13 +70,24 @@ export const linkedThrough =
     };
   };
 
-/** The part of a mysql2 connection that pageRows uses. */
+/** The part of a mysql2 connection that the reader uses. */
+interface MysqlQueryOptions {
+  sql: string;
+  values: unknown[];
+  dateStrings: boolean;
+}
 interface MysqlConnection {
   query(
-    options: { sql: string; values: unknown[]; dateStrings: boolean },
+    options: MysqlQueryOptions,
     callback: (err: Error | null, rows: Record<string, unknown>[]) => void,
   ): void;
+  query(options: MysqlQueryOptions): {
+    stream(options: { highWaterMark: number }): Readable;
+  };
 }
+
+/** Records built (and written) at a time when a page is sent as it is built. */
+export const PAGE_BATCH = 500;
 
 const CHUNK = 900;
 const EMPTY_ROW: Record<string, unknown> = Object.freeze({});
@@ -178,7 +191,7 @@ export class RosterReader {
   ): Promise<Page> {
     const page = await this.listLazy(scope, resource, query, conditions);
     const records: OneRosterObject[] = [];
-    for (const batch of page.batches(page.size || 1)) records.push(...batch);
+    for await (const batch of page.batches()) records.push(...batch);
     return { records, total: page.total };
   }
 
@@ -189,6 +202,14 @@ export class RosterReader {
     query: CheckedQuery,
     conditions: Condition[] = [],
   ): Promise<LazyPage> {
+    // A page larger than a batch is read as the database sends it where it can be.
+    const type = this.ds.options.type;
+    if (
+      (type === 'mysql' || type === 'mariadb') &&
+      query.limit > PAGE_BATCH &&
+      scope.schoolIds.length > 0
+    )
+      return this.streamedPage(scope, resource, query, conditions);
     const { fields, rows, total } = await this.fetchPage(
       scope,
       resource,
@@ -201,9 +222,9 @@ export class RosterReader {
     return {
       total,
       size: rows.length,
-      *batches(batchSize: number) {
-        for (let i = 0; i < rows.length; i += batchSize) {
-          const end = Math.min(rows.length, i + batchSize);
+      *batches() {
+        for (let i = 0; i < rows.length; i += PAGE_BATCH) {
+          const end = Math.min(rows.length, i + PAGE_BATCH);
           const batch: OneRosterObject[] = new Array(end - i);
           for (let j = i; j < end; j++) {
             batch[j - i] = build(rows[j]);
@@ -221,17 +242,13 @@ export class RosterReader {
     this.readAhead.clear();
   }
 
-  private async fetchPage(
+  /** The SQL of a page: count, first query (LIMIT/OFFSET) and keyset seek. */
+  private plan(
     scope: TenantScope,
     resource: ResourceDef,
     query: CheckedQuery,
     conditions: Condition[],
-  ): Promise<{
-    fields: FieldDef[];
-    rows: Record<string, unknown>[];
-    total: number;
-  }> {
-    if (scope.schoolIds.length === 0) return { fields: [], rows: [], total: 0 };
+  ) {
     const q = this.q;
     const fields = this.selected(resource, query.fields);
     const where = this.where(scope, resource, query, conditions);
@@ -252,64 +269,185 @@ export class RosterReader {
       !query.filter && conditions.length === 0
         ? this.indexHint(resource, 'school_id,date_last_modified')
         : '';
-    const seekQuery = (c: PageCursor) => {
-      const cmp = query.orderBy === 'desc' ? '<' : '>';
-      // (sourcedId, school) after the cursor, written so that the leading bound is a plain
-      // range on sourcedId: with only the OR form, MariaDB turns to merging indexes and
-      // sorting once few rows are left.
-      const id = `${T}.${q('sourced_id')}`;
-      const seek = `${id} ${cmp}= ? AND (${id} ${cmp} ? OR ${T}.${q('school_id')} ${cmp} ?)`;
-      return this.pageRows(`${select} ${from} AND ${seek} ${order} LIMIT ?`, [
-        ...where.params,
-        c.sourcedId,
-        c.sourcedId,
-        c.schoolId,
-        query.limit,
-      ]);
+    const cmp = query.orderBy === 'desc' ? '<' : '>';
+    // (sourcedId, school) after the cursor, written so that the leading bound is a plain
+    // range on sourcedId: with only the OR form, MariaDB turns to merging indexes and
+    // sorting once few rows are left.
+    const id = `${T}.${q('sourced_id')}`;
+    const seek = `${id} ${cmp}= ? AND (${id} ${cmp} ? OR ${T}.${q('school_id')} ${cmp} ?)`;
+    return {
+      fields,
+      pageKey,
+      cursor,
+      count: async () =>
+        Number(
+          (
+            (await this.ds.query(
+              `SELECT COUNT(*) AS n FROM ${q(resource.table)} ${T}${countHint} WHERE ${where.text}`,
+              where.params,
+            )) as { n: number | string }[]
+          )[0]?.n ?? 0,
+        ),
+      first: {
+        sql: `${select} ${from} ${order} LIMIT ? OFFSET ?`,
+        params: [...where.params, query.limit, query.offset],
+      },
+      seek: (c: PageCursor) => ({
+        sql: `${select} ${from} AND ${seek} ${order} LIMIT ?`,
+        params: [
+          ...where.params,
+          c.sourcedId,
+          c.sourcedId,
+          c.schoolId,
+          query.limit,
+        ],
+      }),
     };
+  }
+
+  /** Remembers where a full page of the default order ended, for the next offset's seek. */
+  private remember(
+    pageKey: string | null,
+    query: CheckedQuery,
+    last: Record<string, unknown> | undefined,
+    rows: number,
+    total: number,
+  ): PageCursor | null {
+    if (!pageKey || !last || rows !== query.limit) return null;
+    const next: PageCursor = {
+      sourcedId: String(last['sourced_id']),
+      schoolId: String(last['school_id']),
+      total,
+    };
+    this.cursors.set(`${pageKey}\u0001${query.offset + query.limit}`, next);
+    return next;
+  }
+
+  private async fetchPage(
+    scope: TenantScope,
+    resource: ResourceDef,
+    query: CheckedQuery,
+    conditions: Condition[],
+  ): Promise<{
+    fields: FieldDef[];
+    rows: Record<string, unknown>[];
+    total: number;
+  }> {
+    if (scope.schoolIds.length === 0) return { fields: [], rows: [], total: 0 };
+    const plan = this.plan(scope, resource, query, conditions);
+    const { pageKey, cursor } = plan;
     let rows: Record<string, unknown>[];
     let total: number;
     if (cursor) {
       const ahead = this.readAhead.take(
         `${pageKey}\u0001${query.offset}\u0001${query.limit}`,
       );
+      const seek = plan.seek(cursor);
       rows =
-        (ahead && (await ahead.catch(() => null))) || (await seekQuery(cursor));
+        (ahead && (await ahead.catch(() => null))) ||
+        (await this.pageRows(seek.sql, seek.params));
       total = cursor.total;
     } else {
-      const [countRows, pageRows] = await Promise.all([
-        this.ds.query(
-          `SELECT COUNT(*) AS n FROM ${q(resource.table)} ${T}${countHint} WHERE ${where.text}`,
-          where.params,
-        ) as Promise<{ n: number | string }[]>,
-        this.pageRows(`${select} ${from} ${order} LIMIT ? OFFSET ?`, [
-          ...where.params,
-          query.limit,
-          query.offset,
-        ]),
+      [total, rows] = await Promise.all([
+        plan.count(),
+        this.pageRows(plan.first.sql, plan.first.params),
       ]);
-      rows = pageRows;
-      total = Number(countRows[0]?.n ?? 0);
     }
-    const last = rows[rows.length - 1];
-    if (pageKey && last && rows.length === query.limit) {
-      const next: PageCursor = {
-        sourcedId: String(last['sourced_id']),
-        schoolId: String(last['school_id']),
-        total,
-      };
-      const nextOffset = query.offset + query.limit;
-      this.cursors.set(`${pageKey}\u0001${nextOffset}`, next);
-      // Bulk readers page straight through: fetch their next page while this one is sent.
-      if (query.limit >= ReadAhead.MIN_LIMIT && nextOffset < total) {
-        this.readAhead.offer(
-          `${pageKey}\u0001${nextOffset}\u0001${query.limit}`,
-          query.limit,
-          () => seekQuery(next),
-        );
-      }
+    const next = this.remember(
+      pageKey,
+      query,
+      rows[rows.length - 1],
+      rows.length,
+      total,
+    );
+    const nextOffset = query.offset + query.limit;
+    // Bulk readers page straight through: fetch their next page while this one is sent.
+    if (next && query.limit >= ReadAhead.MIN_LIMIT && nextOffset < total) {
+      const seek = plan.seek(next);
+      this.readAhead.offer(
+        `${pageKey}\u0001${nextOffset}\u0001${query.limit}`,
+        query.limit,
+        () => this.pageRows(seek.sql, seek.params),
+      );
     }
-    return { fields, rows, total };
+    return { fields: plan.fields, rows, total };
+  }
+
+  /**
+   * A page read as the database sends it (MySQL/MariaDB): rows are turned into objects a
+   * batch at a time and never held as a page. The count (first page) and the first batch
+   * are read before this returns, so a failing query fails the request as usual; a failure
+   * later can only cut the response short.
+   */
+  private async streamedPage(
+    scope: TenantScope,
+    resource: ResourceDef,
+    query: CheckedQuery,
+    conditions: Condition[],
+  ): Promise<LazyPage> {
+    const plan = this.plan(scope, resource, query, conditions);
+    const { fields, pageKey, cursor } = plan;
+    const { sql, params } = cursor ? plan.seek(cursor) : plan.first;
+    const [total, rows] = await Promise.all([
+      cursor ? cursor.total : plan.count(),
+      this.openRows(sql, params),
+    ]);
+    let first: Record<string, unknown>[] | null;
+    try {
+      first = await rows.next();
+    } catch (err) {
+      await rows.close();
+      throw err;
+    }
+    let firstLists = first && (await this.loadLists(fields, first));
+    let read = 0;
+    let last: Record<string, unknown> | undefined;
+    const build = async (batch: Record<string, unknown>[]) => {
+      read += batch.length;
+      last = batch[batch.length - 1];
+      const lists = firstLists ?? (await this.loadLists(fields, batch));
+      firstLists = null;
+      return batch.map((row) => this.toObject(fields, lists, row));
+    };
+    const remember = () => this.remember(pageKey, query, last, read, total);
+    return {
+      total,
+      async *batches() {
+        try {
+          let batch = first;
+          first = null;
+          while (batch) {
+            yield await build(batch);
+            batch = await rows.next();
+          }
+          // Before the response ends, so the client's next request finds it.
+          remember();
+        } finally {
+          await rows.close();
+        }
+      },
+    };
+  }
+
+  /** Starts a query whose rows are read as they arrive (MySQL/MariaDB). */
+  private async openRows(sql: string, params: unknown[]): Promise<RowStream> {
+    const runner = this.ds.createQueryRunner('slave');
+    let released = false;
+    const release = async () => {
+      if (released) return;
+      released = true;
+      await runner.release();
+    };
+    try {
+      const connection = (await runner.connect()) as MysqlConnection;
+      const source = connection
+        .query({ sql, values: params, dateStrings: true })
+        .stream({ highWaterMark: PAGE_BATCH });
+      return new RowStream(source, PAGE_BATCH, release);
+    } catch (err) {
+      await release();
+      throw err;
+    }
   }
 
   /** One object by sourcedId, or UnknownObjectError (also for another school's or the wrong subtype). */

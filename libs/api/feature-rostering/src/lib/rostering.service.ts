@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import {
   Condition,
   OneRosterObject,
+  PAGE_BATCH,
   ResourceDef,
   RosterReader,
   TenantScope,
@@ -50,9 +51,6 @@ export interface RosteringOptions {
   /** Rows all collection responses in flight may hold together (default 30,000). */
   maxRowsInFlight?: number;
 }
-
-/** Records built and serialised at a time when a page is larger than this. */
-const STREAM_BATCH = 500;
 
 /** Turns HTTP requests into tenant-scoped reads and OneRoster envelopes. */
 @Injectable()
@@ -106,13 +104,14 @@ export class RosteringService {
     const extra: Record<string, unknown> = {};
     if (query.warnings.length)
       extra['statusInfoSet'] = query.warnings.map(warningPayload);
-    if (page.size <= STREAM_BATCH) {
-      const [records = []] = page.batches(STREAM_BATCH);
+    if (page.size !== undefined && page.size <= PAGE_BATCH) {
+      const records: OneRosterObject[] = [];
+      for await (const batch of page.batches()) records.push(...batch);
       return { [envelope]: records, ...extra };
     }
     // A large page is written as it is built, a batch at a time (same JSON, chunked).
     return new StreamableFile(
-      jsonArrayEnvelope(envelope, page.batches(STREAM_BATCH), extra),
+      jsonArrayEnvelope(envelope, page.batches(), extra),
       { type: 'application/json; charset=utf-8' },
     );
   }

@@ -8,13 +8,13 @@ import { Readable } from 'node:stream';
  */
 export function jsonArrayEnvelope(
   key: string,
-  batches: Iterable<unknown[]>,
+  batches: Iterable<unknown[]> | AsyncIterable<unknown[]>,
   extra: Record<string, unknown> = {},
 ): Readable {
-  function* chunks(): Generator<string> {
+  async function* chunks(): AsyncGenerator<string> {
     let first = true;
     let head = `{${JSON.stringify(key)}:[`;
-    for (const batch of batches) {
+    for await (const batch of batches) {
       if (batch.length === 0) continue;
       const text = JSON.stringify(batch);
       // The batch's own brackets are dropped; batches are joined by a comma.

@@ -2,7 +2,6 @@ export * from './lib/resources';
 export * from './lib/sql';
 export * from './lib/reader';
 export * from './lib/cursor-cache';
-export * from './lib/read-ahead';
 export * from './lib/keyed-mutex';
 export * from './lib/gradebook-writer';
 export * from './lib/gradebook-changes';

@@ -96,8 +96,6 @@ export class GradebookWriter {
     private readonly ds: DataSource,
     /** Absolute base URL of the OneRoster API, for GUIDRef hrefs in the change log. */
     private readonly baseUrl: string,
-    /** Called after every committed write (e.g. to drop read-ahead pages). */
-    private readonly afterWrite: () => void = () => undefined,
   ) {
     this.isMysql = ds.options.type === 'mysql' || ds.options.type === 'mariadb';
   }
@@ -333,7 +331,6 @@ export class GradebookWriter {
         );
       }
     });
-    this.afterWrite();
   }
 
   private async write(
@@ -389,7 +386,6 @@ export class GradebookWriter {
       );
       outcome = { created: !live, object: afterJson };
     });
-    this.afterWrite();
     if (!outcome) throw new Error('write produced no outcome');
     return outcome;
   }

@@ -108,7 +108,7 @@ describe.each(testEngines('reader'))('RosterReader on $name', (engine) => {
       ds,
       'https://api.example.org/ims/oneroster/v1p1',
     );
-    // 333: keyset seeks; 1000: keyset seeks served from read-ahead.
+    // Keyset seeks behind the offsets, in pages smaller and larger than a batch.
     for (const limit of [333, 1000]) {
       const paged: unknown[] = [];
       for (let offset = 0; offset < all.length; offset += limit) {

@@ -7,7 +7,6 @@ import {
 import type { FieldDef, ResourceDef } from './resources';
 import { CursorCache, PageCursor } from './cursor-cache';
 import { dateOnly, isoDateTime } from './values';
-import { ReadAhead } from './read-ahead';
 import { RowStream } from './row-stream';
 import { T, Quote, Sql, filterSql, joinAnd, orderSql } from './sql';
 
@@ -96,7 +95,6 @@ const SAFE_PATH_SEGMENT = /^[A-Za-z0-9._~-]+$/;
 export class RosterReader {
   private readonly q: Quote;
   private readonly cursors = new CursorCache();
-  private readonly readAhead = new ReadAhead();
   private readonly hints = new Map<string, string>();
 
   constructor(
@@ -237,11 +235,6 @@ export class RosterReader {
     };
   }
 
-  /** Drops pages read ahead, so that reads after a write see the write. */
-  invalidateReadAhead(): void {
-    this.readAhead.clear();
-  }
-
   /** The SQL of a page: count, first query (LIMIT/OFFSET) and keyset seek. */
   private plan(
     scope: TenantScope,
@@ -312,15 +305,14 @@ export class RosterReader {
     last: Record<string, unknown> | undefined,
     rows: number,
     total: number,
-  ): PageCursor | null {
-    if (!pageKey || !last || rows !== query.limit) return null;
+  ): void {
+    if (!pageKey || !last || rows !== query.limit) return;
     const next: PageCursor = {
       sourcedId: String(last['sourced_id']),
       schoolId: String(last['school_id']),
       total,
     };
     this.cursors.set(`${pageKey}\u0001${query.offset + query.limit}`, next);
-    return next;
   }
 
   private async fetchPage(
@@ -339,13 +331,8 @@ export class RosterReader {
     let rows: Record<string, unknown>[];
     let total: number;
     if (cursor) {
-      const ahead = this.readAhead.take(
-        `${pageKey}\u0001${query.offset}\u0001${query.limit}`,
-      );
       const seek = plan.seek(cursor);
-      rows =
-        (ahead && (await ahead.catch(() => null))) ||
-        (await this.pageRows(seek.sql, seek.params));
+      rows = await this.pageRows(seek.sql, seek.params);
       total = cursor.total;
     } else {
       [total, rows] = await Promise.all([
@@ -353,23 +340,7 @@ export class RosterReader {
         this.pageRows(plan.first.sql, plan.first.params),
       ]);
     }
-    const next = this.remember(
-      pageKey,
-      query,
-      rows[rows.length - 1],
-      rows.length,
-      total,
-    );
-    const nextOffset = query.offset + query.limit;
-    // Bulk readers page straight through: fetch their next page while this one is sent.
-    if (next && query.limit >= ReadAhead.MIN_LIMIT && nextOffset < total) {
-      const seek = plan.seek(next);
-      this.readAhead.offer(
-        `${pageKey}\u0001${nextOffset}\u0001${query.limit}`,
-        query.limit,
-        () => this.pageRows(seek.sql, seek.params),
-      );
-    }
+    this.remember(pageKey, query, rows[rows.length - 1], rows.length, total);
     return { fields: plan.fields, rows, total };
   }
 

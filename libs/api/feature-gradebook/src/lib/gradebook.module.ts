@@ -1,10 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ONEROSTER_BASE_PATH } from '@oneroster/contracts';
-import {
-  GradebookWriter,
-  RosterReader,
-} from '@oneroster/data-access-oneroster';
+import { GradebookWriter } from '@oneroster/data-access-oneroster';
 import { GradebookChangesController } from './changes.controller';
 import {
   CategoriesController,
@@ -34,12 +31,11 @@ export class GradebookModule {
       providers: [
         {
           provide: GradebookWriter,
-          inject: [DataSource, RosterReader],
-          useFactory: (ds: DataSource, reader: RosterReader) =>
+          inject: [DataSource],
+          useFactory: (ds: DataSource) =>
             new GradebookWriter(
               ds,
               `${options.publicUrl}${ONEROSTER_BASE_PATH}`,
-              () => reader.invalidateReadAhead(),
             ),
         },
       ],

@@ -143,6 +143,24 @@ describe.each(testEngines('reader'))('RosterReader on $name', (engine) => {
     );
   });
 
+  it('frees a large page that is discarded, or left after one batch', async () => {
+    const big = query({ limit: '10000' }, ENROLLMENT_RESOURCE);
+    // More pages than the database pool has connections: one kept would starve the rest.
+    for (let i = 0; i < 12; i++) {
+      const page = await reader.listLazy(scope, ENROLLMENT_RESOURCE, big);
+      await page.discard?.();
+    }
+    for (let i = 0; i < 12; i++) {
+      const page = await reader.listLazy(scope, ENROLLMENT_RESOURCE, big);
+      for await (const batch of page.batches()) {
+        expect(batch.length).toBeGreaterThan(0);
+        break;
+      }
+    }
+    const all = await reader.list(scope, ENROLLMENT_RESOURCE, big);
+    expect(all.records.length).toBe(Math.min(all.total, 10000));
+  });
+
   it('sees no row of a school outside the scope', async () => {
     const none = await reader.list({ schoolIds: [] }, USER_RESOURCE, query({}));
     expect(none).toEqual({ records: [], total: 0 });

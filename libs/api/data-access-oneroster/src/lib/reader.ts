@@ -37,6 +37,12 @@ export interface LazyPage {
   size?: number;
   /** The records in order, PAGE_BATCH at a time; iterate once. */
   batches(): Iterable<OneRosterObject[]> | AsyncIterable<OneRosterObject[]>;
+  /**
+   * Frees what the page holds (a database connection) when its batches will never be
+   * taken; call it when the response closes. Taking the batches to the end, or stopping
+   * the iteration early, frees it too.
+   */
+  discard?(): Promise<void>;
 }
 
 /** Extra conditions on the table alias `t` (subtypes and relationship routes). */
@@ -359,18 +365,25 @@ export class RosterReader {
     const plan = this.plan(scope, resource, query, conditions);
     const { fields, pageKey, cursor } = plan;
     const { sql, params } = cursor ? plan.seek(cursor) : plan.first;
-    const [total, rows] = await Promise.all([
+    const [counted, opened] = await Promise.allSettled([
       cursor ? cursor.total : plan.count(),
       this.openRows(sql, params),
     ]);
+    if (opened.status === 'rejected') throw opened.reason;
+    const rows = opened.value;
+    let total: number;
     let first: Record<string, unknown>[] | null;
+    let firstLists: Map<string, Map<string, string[]>> | null;
     try {
+      if (counted.status === 'rejected') throw counted.reason;
+      total = counted.value;
       first = await rows.next();
+      firstLists = first && (await this.loadLists(fields, first));
     } catch (err) {
       await rows.close();
       throw err;
     }
-    let firstLists = first && (await this.loadLists(fields, first));
+    let started = false;
     let read = 0;
     let last: Record<string, unknown> | undefined;
     const build = async (batch: Record<string, unknown>[]) => {
@@ -383,7 +396,12 @@ export class RosterReader {
     const remember = () => this.remember(pageKey, query, last, read, total);
     return {
       total,
+      // The response closed before it took a batch (the client left at once).
+      discard: async () => {
+        if (!started) await rows.close();
+      },
       async *batches() {
+        started = true;
         try {
           let batch = first;
           first = null;

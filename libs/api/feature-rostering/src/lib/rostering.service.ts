@@ -93,6 +93,10 @@ export class RosteringService {
       query,
       conditions,
     );
+    // A client that left before the page is written frees what the page holds.
+    const discard = () => void page.discard?.();
+    if (res.closed) discard();
+    else res.once('close', discard);
     setPagingHeaders(
       req,
       res,

@@ -6,7 +6,7 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '@oneroster/testing-browser';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -40,19 +40,6 @@ const BUILT = [
 
 export function missingBuilds(): string[] {
   return BUILT.filter((file) => !existsSync(join(ROOT, file)));
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.on('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? ok(address.port) : fail(),
-      );
-    });
-  });
 }
 
 function run(

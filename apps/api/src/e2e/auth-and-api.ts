@@ -13,7 +13,7 @@ import {
 } from '@oneroster/feature-oidc';
 import { AppModule } from '../app/app.module';
 import { configureApp } from '../app/configure';
-import { freePort } from './support';
+import { freePort } from '@oneroster/testing-browser';
 
 /** The audience the API and its tokens agree on in these tests. */
 export const AUDIENCE = 'http://api.test';

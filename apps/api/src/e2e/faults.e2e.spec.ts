@@ -6,7 +6,8 @@ import type { DataSource } from 'typeorm';
 import { ONEROSTER_SCOPES } from '@oneroster/contracts';
 import { DatabaseConfig, parseDatabaseUrl } from '@oneroster/config';
 import { openDatabase } from '@oneroster/database';
-import { freePort, TestApi, startTestApi } from './support';
+import { freePort } from '@oneroster/testing-browser';
+import { TestApi, startTestApi } from './support';
 
 /*
  * Database faults. A private MariaDB (own data directory under the temp folder, own port and

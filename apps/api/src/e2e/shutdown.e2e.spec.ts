@@ -8,7 +8,8 @@ import { ONEROSTER_SCOPES } from '@oneroster/contracts';
 import { startTestIssuer } from '@oneroster/api-testing';
 import { openDatabase, testEngines } from '@oneroster/database';
 import { ApiUsageDailyEntity, CategoryEntity } from '@oneroster/entities';
-import { approveTestClient, freePort, startTestApi, TestApi } from './support';
+import { freePort } from '@oneroster/testing-browser';
+import { approveTestClient, startTestApi, TestApi } from './support';
 
 /*
  * Graceful stop: a request still uploading its body when the app starts closing is served

@@ -1,7 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { ALL_ONEROSTER_SCOPES } from '@oneroster/contracts';
 import { DatabaseConfig, loadConfig } from '@oneroster/config';
@@ -123,13 +122,4 @@ export async function approveTestClient(ds: DataSource): Promise<void> {
         decidedByAccountId: null,
       });
   });
-}
-
-/** A free TCP port on 127.0.0.1 (for a server whose URL must be known before it starts). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }

@@ -1,10 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseConfig, loadConfig } from '@oneroster/config';
+import { freePort } from '@oneroster/testing-browser';
 import { migrate, openDatabase, TestEngine } from '@oneroster/database';
 import { DemoCredentials, seedDemoIfEmpty } from '@oneroster/demo-data';
 import { AppModule } from '../app/app.module';
@@ -39,15 +39,6 @@ export async function seededDatabase(
   } finally {
     await ds.destroy();
   }
-}
-
-/** A free TCP port on 127.0.0.1 (the issuer URL must be known before the app starts). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Boots the real auth app (AppModule, as main.ts configures it) on `database`. */

@@ -100,8 +100,10 @@ const SAFE_PATH_SEGMENT = /^[A-Za-z0-9._~-]+$/;
 
 export class RosterReader {
   private readonly q: Quote;
+  /** MySQL or MariaDB (mysql2): pages read through their own connection options. */
+  private readonly mysql: boolean;
   private readonly cursors = new CursorCache();
-  private readonly hints = new Map<string, string>();
+  private readonly countHints = new Map<string, string>();
 
   constructor(
     private readonly ds: DataSource,
@@ -109,6 +111,7 @@ export class RosterReader {
     private readonly baseUrl: string,
   ) {
     this.q = (id: string) => ds.driver.escape(id);
+    this.mysql = ds.options.type === 'mysql' || ds.options.type === 'mariadb';
   }
 
   private where(
@@ -130,54 +133,86 @@ export class RosterReader {
   }
 
   /**
-   * `FORCE INDEX` of the table's index on exactly `columns` (MySQL and MariaDB; '' elsewhere
-   * or when there is none). For counts without a filter or extra condition: MariaDB counts
-   * a school set's rows through the clustered index, which holds whole rows, while the
-   * (school, dateLastModified) index every table has answers in about half the time.
+   * On MySQL/MariaDB, `FORCE INDEX` of the table's (school, dateLastModified) index, for
+   * counts without a filter or extra condition: MariaDB counts a school set's rows through
+   * the clustered index, which holds whole rows, while that index (every table has it)
+   * answers in about half the time. '' elsewhere.
    */
-  private indexHint(resource: ResourceDef, columns: string): string {
-    const key = `${resource.table}\u0001${columns}`;
-    let hint = this.hints.get(key);
+  private countHint(resource: ResourceDef): string {
+    let hint = this.countHints.get(resource.table);
     if (hint === undefined) {
-      const type = this.ds.options.type;
-      const index =
-        type === 'mysql' || type === 'mariadb'
-          ? this.ds.entityMetadatas
-              .find((m) => m.tableName === resource.table)
-              ?.indices.find(
-                (i) =>
-                  i.columns.map((c) => c.databaseName).join(',') === columns,
-              )?.name
-          : undefined;
+      const index = this.mysql
+        ? this.ds.entityMetadatas
+            .find((m) => m.tableName === resource.table)
+            ?.indices.find(
+              (i) =>
+                i.columns.map((c) => c.databaseName).join(',') ===
+                'school_id,date_last_modified',
+            )?.name
+        : undefined;
       hint = index ? ` FORCE INDEX (${this.q(index)})` : '';
-      this.hints.set(key, hint);
+      this.countHints.set(resource.table, hint);
     }
     return hint;
   }
 
   /**
-   * The rows of a page. On MySQL/MariaDB date-times are read as text
+   * A query on a pooled MySQL/MariaDB connection of its own, with date-times read as text
    * (`YYYY-MM-DD HH:MM:SS.mmm`, UTC as stored), which the JSON needs anyway: decoding them
    * into Date objects and formatting those again is a large share of a big page's CPU.
+   * `release` gives the connection back (once).
    */
+  private async mysqlQuery(sql: string, params: unknown[]) {
+    const runner = this.ds.createQueryRunner('slave');
+    let released = false;
+    const release = async () => {
+      if (released) return;
+      released = true;
+      await runner.release();
+    };
+    try {
+      const connection = (await runner.connect()) as MysqlConnection;
+      return {
+        connection,
+        options: { sql, values: params, dateStrings: true },
+        release,
+      };
+    } catch (err) {
+      await release();
+      throw err;
+    }
+  }
+
+  /** The rows of a page, all at once. */
   private async pageRows(
     sql: string,
     params: unknown[],
   ): Promise<Record<string, unknown>[]> {
-    const type = this.ds.options.type;
-    if (type !== 'mysql' && type !== 'mariadb')
+    if (!this.mysql)
       return (await this.ds.query(sql, params)) as Record<string, unknown>[];
-    const runner = this.ds.createQueryRunner('slave');
+    const { connection, options, release } = await this.mysqlQuery(sql, params);
     try {
-      const connection = (await runner.connect()) as MysqlConnection;
       return await new Promise((resolve, reject) =>
-        connection.query(
-          { sql, values: params, dateStrings: true },
-          (err, rows) => (err ? reject(err) : resolve(rows)),
+        connection.query(options, (err, rows) =>
+          err ? reject(err) : resolve(rows),
         ),
       );
     } finally {
-      await runner.release();
+      await release();
+    }
+  }
+
+  /** The rows of a page as they arrive, a batch at a time (MySQL/MariaDB). */
+  private async openRows(sql: string, params: unknown[]): Promise<RowStream> {
+    const { connection, options, release } = await this.mysqlQuery(sql, params);
+    try {
+      const source = connection
+        .query(options)
+        .stream({ highWaterMark: PAGE_BATCH });
+      return new RowStream(source, PAGE_BATCH, release);
+    } catch (err) {
+      await release();
+      throw err;
     }
   }
 
@@ -207,12 +242,7 @@ export class RosterReader {
     conditions: Condition[] = [],
   ): Promise<LazyPage> {
     // A page larger than a batch is read as the database sends it where it can be.
-    const type = this.ds.options.type;
-    if (
-      (type === 'mysql' || type === 'mariadb') &&
-      query.limit > PAGE_BATCH &&
-      scope.schoolIds.length > 0
-    )
+    if (this.mysql && query.limit > PAGE_BATCH && scope.schoolIds.length > 0)
       return this.streamedPage(scope, resource, query, conditions);
     const { fields, rows, total } = await this.fetchPage(
       scope,
@@ -263,11 +293,9 @@ export class RosterReader {
       pageKey && query.offset > 0
         ? this.cursors.get(`${pageKey}\u0001${query.offset}`)
         : undefined;
-    // The count hint only where nothing but the school set limits the rows (see indexHint).
+    // The count hint only where nothing but the school set limits the rows.
     const countHint =
-      !query.filter && conditions.length === 0
-        ? this.indexHint(resource, 'school_id,date_last_modified')
-        : '';
+      !query.filter && conditions.length === 0 ? this.countHint(resource) : '';
     const cmp = query.orderBy === 'desc' ? '<' : '>';
     // (sourcedId, school) after the cursor, written so that the leading bound is a plain
     // range on sourcedId: with only the OR form, MariaDB turns to merging indexes and
@@ -416,27 +444,6 @@ export class RosterReader {
         }
       },
     };
-  }
-
-  /** Starts a query whose rows are read as they arrive (MySQL/MariaDB). */
-  private async openRows(sql: string, params: unknown[]): Promise<RowStream> {
-    const runner = this.ds.createQueryRunner('slave');
-    let released = false;
-    const release = async () => {
-      if (released) return;
-      released = true;
-      await runner.release();
-    };
-    try {
-      const connection = (await runner.connect()) as MysqlConnection;
-      const source = connection
-        .query({ sql, values: params, dateStrings: true })
-        .stream({ highWaterMark: PAGE_BATCH });
-      return new RowStream(source, PAGE_BATCH, release);
-    } catch (err) {
-      await release();
-      throw err;
-    }
   }
 
   /** One object by sourcedId, or UnknownObjectError (also for another school's or the wrong subtype). */

@@ -1,5 +1,9 @@
 import type { DataSource } from 'typeorm';
-import { ALL_ONEROSTER_SCOPES } from '@oneroster/contracts';
+import {
+  ALL_ONEROSTER_SCOPES,
+  GrantableScope,
+  ONEROSTER_SCOPES,
+} from '@oneroster/contracts';
 import { openMigratedDatabase, testEngines } from '@oneroster/database';
 import { planTrust, seedPlatform } from '@oneroster/demo-data';
 import { ApprovalEntity, OAuthClientEntity } from '@oneroster/entities';
@@ -106,6 +110,66 @@ describe.each(testEngines('approvals'))('ApprovalLookup on $name', (engine) => {
       ).resolves.toEqual([schoolB.schoolId]);
     } finally {
       await setStatus(schoolB.schoolId, 'approved');
+    }
+  });
+
+  const setScopes = (schoolId: string, scopes: GrantableScope[]) =>
+    ds
+      .getRepository(ApprovalEntity)
+      .update({ schoolId, applicationId }, { scopes });
+  const plain = (m: ReadonlyMap<string, ReadonlySet<string>>) =>
+    Object.fromEntries([...m].map(([k, v]) => [k, [...v].sort()]));
+
+  it('maps each approving school to the scopes it approved itself, never the union', async () => {
+    await setScopes(schoolA.schoolId, [ONEROSTER_SCOPES.rosterCore]);
+    await setScopes(schoolB.schoolId, [
+      ONEROSTER_SCOPES.rosterDemographics,
+      ONEROSTER_SCOPES.gradebookCreatePut,
+    ]);
+    try {
+      const lookup = new ApprovalLookup(ds, 0);
+      expect(plain(await lookup.approvedScopesOf(applicationId))).toEqual({
+        [schoolA.schoolId]: [ONEROSTER_SCOPES.rosterCore],
+        [schoolB.schoolId]: [
+          ONEROSTER_SCOPES.gradebookCreatePut,
+          ONEROSTER_SCOPES.rosterDemographics,
+        ].sort(),
+      });
+      // A client-credentials client: its own school with that school's scopes only.
+      expect(plain(await lookup.approvedScopesOf(schoolA.clientId))).toEqual({
+        [schoolA.schoolId]: [ONEROSTER_SCOPES.rosterCore],
+      });
+      await setStatus(schoolB.schoolId, 'revoked');
+      expect(plain(await lookup.approvedScopesOf(applicationId))).toEqual({
+        [schoolA.schoolId]: [ONEROSTER_SCOPES.rosterCore],
+      });
+      expect(plain(await lookup.approvedScopesOf(schoolB.clientId))).toEqual(
+        {},
+      );
+      expect(plain(await lookup.approvedScopesOf('unknown'))).toEqual({});
+    } finally {
+      await setStatus(schoolB.schoolId, 'approved');
+      await setScopes(schoolA.schoolId, [...ALL_ONEROSTER_SCOPES]);
+      await setScopes(schoolB.schoolId, [...ALL_ONEROSTER_SCOPES]);
+    }
+  });
+
+  it('sees a re-approval with fewer scopes once the cache expires', async () => {
+    const lookup = new ApprovalLookup(ds, 200);
+    const scopesOfA = async () =>
+      plain(await lookup.approvedScopesOf(applicationId))[schoolA.schoolId];
+    await expect(scopesOfA()).resolves.toEqual(
+      [...ALL_ONEROSTER_SCOPES].sort(),
+    );
+    await setScopes(schoolA.schoolId, [ONEROSTER_SCOPES.rosterCore]);
+    try {
+      await expect(scopesOfA()).resolves.toHaveLength(
+        ALL_ONEROSTER_SCOPES.length,
+      );
+      await new Promise((r) => setTimeout(r, 250));
+      await expect(scopesOfA()).resolves.toEqual([ONEROSTER_SCOPES.rosterCore]);
+    } finally {
+      await setScopes(schoolA.schoolId, [...ALL_ONEROSTER_SCOPES]);
     }
   });
 

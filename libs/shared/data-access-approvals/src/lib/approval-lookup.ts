@@ -8,9 +8,12 @@ import {
 } from '@oneroster/entities';
 
 /**
- * The live answer to "which schools has this caller's application been approved by?", for the
- * API (every request) and the auth server (every token). Rules enforced:
+ * The live answer to "which schools have approved this caller's application, and for which
+ * scopes?", for the API (every request) and the auth server (every token). Rules enforced:
  * - only approvals with status `approved` count; pending, declined and revoked ones do not;
+ * - scopes are per school: each school maps to the scopes its own approval lists, never to
+ *   the union over schools (a school that re-approves with fewer scopes loses the others at
+ *   once, whatever scopes the token carries);
  * - a client-credentials client (an `oauth_clients` row with a school) reaches at most its own
  *   school, and none once the client itself is revoked;
  * - any other client id is read as an application id (the application's OIDC client, whose
@@ -38,9 +41,12 @@ export interface ClientApproval {
   scopes: string[];
 }
 
+/** School id → the scopes that school's approval grants now (approved schools only). */
+export type SchoolScopes = ReadonlyMap<string, ReadonlySet<string>>;
+
 interface CacheEntry {
   expires: number;
-  schools: Promise<ReadonlySet<string>>;
+  schools: Promise<SchoolScopes>;
 }
 
 @Injectable()
@@ -84,7 +90,7 @@ export class ApprovalLookup {
         schoolId: string;
         integratorId: string;
         status: ApprovalStatus | null;
-        scopes: string | null;
+        scopes: unknown;
       }>();
     if (!row) return null;
     const approved = row.status === 'approved';
@@ -98,9 +104,17 @@ export class ApprovalLookup {
     };
   }
 
-  /** The schools that approve this client's application now (cached briefly). */
-  approvedSchoolsOf(clientId: string): Promise<ReadonlySet<string>> {
+  /**
+   * Each school that approves this client's application now, with the scopes that school
+   * approved (cached briefly).
+   */
+  approvedScopesOf(clientId: string): Promise<SchoolScopes> {
     return this.schoolsOf(clientId);
+  }
+
+  /** The schools that approve this client's application now (cached briefly). */
+  async approvedSchoolsOf(clientId: string): Promise<ReadonlySet<string>> {
+    return new Set((await this.schoolsOf(clientId)).keys());
   }
 
   /** `schoolIds` ∩ the schools that approve this client's application now (cached briefly). */
@@ -119,7 +133,7 @@ export class ApprovalLookup {
     else this.cache.delete(clientId);
   }
 
-  private schoolsOf(clientId: string): Promise<ReadonlySet<string>> {
+  private schoolsOf(clientId: string): Promise<SchoolScopes> {
     const now = Date.now();
     const hit = this.cache.get(clientId);
     if (hit && hit.expires > now) return hit.schools;
@@ -131,14 +145,19 @@ export class ApprovalLookup {
     return schools;
   }
 
-  private async readSchools(clientId: string): Promise<ReadonlySet<string>> {
+  private async readSchools(clientId: string): Promise<SchoolScopes> {
     const client = await this.clientApproval(clientId);
     if (client)
-      return new Set(client.status === 'approved' ? [client.schoolId] : []);
+      return new Map(
+        client.status === 'approved'
+          ? [[client.schoolId, new Set(client.scopes)]]
+          : [],
+      );
     const rows = await this.dataSource
       .getRepository(ApprovalEntity)
       .createQueryBuilder('ap')
       .select('ap.school_id', 'schoolId')
+      .addSelect('ap.scopes', 'scopes')
       .where('ap.application_id = :clientId', { clientId })
       .andWhere('ap.status = :status', { status: 'approved' })
       .andWhere(
@@ -152,14 +171,20 @@ export class ApprovalLookup {
             .andWhere('oc.revoked_at IS NOT NULL')
             .getQuery()}`,
       )
-      .getRawMany<{ schoolId: string }>();
-    return new Set(rows.map((r) => r.schoolId));
+      .getRawMany<{ schoolId: string; scopes: unknown }>();
+    return new Map(
+      rows.map((r) => [
+        r.schoolId,
+        new Set(r.scopes ? parseScopes(r.scopes) : []),
+      ]),
+    );
   }
 }
 
-function parseScopes(raw: string): string[] {
+// The column is JSON text; a driver that decodes JSON columns hands over the array itself.
+function parseScopes(raw: unknown): string[] {
   try {
-    const parsed: unknown = JSON.parse(raw);
+    const parsed: unknown = typeof raw === 'string' ? JSON.parse(raw) : raw;
     return Array.isArray(parsed)
       ? parsed.filter((s): s is string => typeof s === 'string')
       : [];

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { ALL_ONEROSTER_SCOPES } from '@oneroster/contracts';
+import { ALL_ONEROSTER_SCOPES, PLATFORM_SCOPES } from '@oneroster/contracts';
 import { DatabaseConfig, loadConfig } from '@oneroster/config';
 import { TestIssuer, startTestIssuer } from '@oneroster/api-testing';
 import { openDatabase, migrate, TestEngine } from '@oneroster/database';
@@ -87,7 +87,7 @@ export const TEST_CLIENT_ID = 'test-client';
 /**
  * The API serves a token only the schools that approve its client now. The test issuer signs
  * for client `test-client`: register it as an application of the sandbox integrator that
- * every seeded school approves with every scope.
+ * every seeded school approves with every scope (the API checks each school's own scopes).
  */
 export async function approveTestClient(ds: DataSource): Promise<void> {
   if (
@@ -99,13 +99,14 @@ export async function approveTestClient(ds: DataSource): Promise<void> {
     .find({ take: 1 });
   const schools = await ds.getRepository(SchoolEntity).find();
   const now = new Date();
+  const scopes = [...ALL_ONEROSTER_SCOPES, ...Object.values(PLATFORM_SCOPES)];
   await ds.transaction(async (em) => {
     await em.insert(ApplicationEntity, {
       id: TEST_CLIENT_ID,
       integratorId: integrator.id,
       name: 'API tests',
       description: null,
-      requestedScopes: [...ALL_ONEROSTER_SCOPES],
+      requestedScopes: scopes,
       redirectUris: [],
       createdAt: now,
       updatedAt: now,
@@ -116,7 +117,7 @@ export async function approveTestClient(ds: DataSource): Promise<void> {
         schoolId: school.id,
         applicationId: TEST_CLIENT_ID,
         status: 'approved',
-        scopes: [...ALL_ONEROSTER_SCOPES],
+        scopes,
         requestedAt: now,
         decidedAt: now,
         decidedByAccountId: null,

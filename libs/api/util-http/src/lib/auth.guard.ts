@@ -14,14 +14,17 @@ import {
 } from '@oneroster/util-oneroster-query';
 import { ApprovedSchools } from './approvals';
 import type { Principal } from './principal';
+import { schoolsForRoute } from './school-scopes';
 
 /**
  * Access control for every route (registered as APP_GUARD). Rules enforced:
  * - deny by default: a route needs either the public marker or `@RequireScopes(...)`;
  * - 401 when the token is missing or does not verify, 403 when it lacks every scope the
  *   route accepts (any one of them suffices);
- * - the token's schools are cut down to those whose approval of its client is live now
- *   (see `ApprovedSchools`); 403 when no school approves the client any more.
+ * - scopes are per school: the token's schools are cut down to those whose live approval of
+ *   its client includes the route's scope (see `schoolsForRoute` and `ApprovedSchools`);
+ *   403 when no school approves the client any more, or when every school of the token that
+ *   approves it lacks the route's scope.
  */
 export const SCOPES_METADATA = 'oneroster:scopes';
 
@@ -70,19 +73,22 @@ export class OneRosterAuthGuard implements CanActivate {
       throw new UnauthorisedRequestError(
         'A valid bearer access token is required',
       );
-    if (!anyOf.some((s) => principal.scopes.includes(s))) {
+    const routeScopes = anyOf.join(' or ');
+    if (!anyOf.some((s) => principal.scopes.includes(s)))
       throw new ForbiddenError(
-        `The access token lacks the scope this endpoint needs: ${anyOf.join(' or ')}`,
+        `The access token lacks the scope this endpoint needs: ${routeScopes}`,
       );
-    }
-    const approved = principal.clientId
-      ? await this.approvals.approvedSchoolsOf(principal.clientId)
-      : new Set<string>();
-    if (approved.size === 0)
+    const approvals = principal.clientId
+      ? await this.approvals.approvedScopesOf(principal.clientId)
+      : new Map<string, ReadonlySet<string>>();
+    const decision = schoolsForRoute(principal, anyOf, approvals);
+    if ('refused' in decision)
       throw new ForbiddenError(
-        'No school approves this client (its approval may have been revoked)',
+        decision.refused === 'school-scope'
+          ? `No school of the access token approves this client for the scope this endpoint needs: ${routeScopes}`
+          : 'No school approves this client (its approval may have been revoked)',
       );
-    principal.schoolIds = principal.schoolIds.filter((id) => approved.has(id));
+    principal.schoolIds = decision.served;
     return true;
   }
 }

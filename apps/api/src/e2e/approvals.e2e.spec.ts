@@ -6,6 +6,7 @@ import {
   importJWK,
 } from 'jose';
 import type { DataSource } from 'typeorm';
+import { ONEROSTER_SCOPES } from '@oneroster/contracts';
 import { DatabaseConfig } from '@oneroster/config';
 import { migrate, openDatabase, testEngines } from '@oneroster/database';
 import {
@@ -149,6 +150,44 @@ describe.each(testEngines('api_approvals', { sqliteFile: true }))(
         await approvals.update(
           { schoolId: schoolB.schoolId, applicationId },
           { status: 'approved' },
+        );
+      }
+    });
+
+    it("cuts a school client's token already issued within 5 seconds of a re-approval with fewer scopes", async () => {
+      const token = await tokenFor(schoolA.schoolId);
+      expect((await get('/demographics', token)).status).toBe(200);
+      const { applicationId } = await ds
+        .getRepository(OAuthClientEntity)
+        .findOneByOrFail({ clientId: clientOf(schoolA.schoolId) });
+      const approvals = ds.getRepository(ApprovalEntity);
+      const { scopes } = await approvals.findOneByOrFail({
+        schoolId: schoolA.schoolId,
+        applicationId,
+      });
+      await approvals.update(
+        { schoolId: schoolA.schoolId, applicationId },
+        {
+          scopes: scopes.filter(
+            (s) => s !== ONEROSTER_SCOPES.rosterDemographics,
+          ),
+        },
+      );
+      try {
+        const reapprovedAt = Date.now();
+        let status = 200;
+        while (status === 200 && Date.now() - reapprovedAt < 6_000) {
+          status = (await get('/demographics', token)).status;
+          if (status === 200) await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(status).toBe(403);
+        expect(Date.now() - reapprovedAt).toBeLessThan(5_000);
+        // What the school still approves stays served for the same token.
+        expect((await get('/classes', token)).status).toBe(200);
+      } finally {
+        await approvals.update(
+          { schoolId: schoolA.schoolId, applicationId },
+          { scopes },
         );
       }
     });

@@ -519,6 +519,57 @@ describe.each(testEngines('auth_hybrid', { sqliteFile: true }))(
       );
     });
 
+    it('names in a user token only the schools whose own approval includes one of its scopes', async () => {
+      // School A approved roster-core only, school B demographics and gradebook reads: a
+      // token for gradebook reads carries the union of what was asked and approved, and
+      // names school B alone (the API checks each school's scopes on every request too).
+      const approvals = ds.getRepository(ApprovalEntity);
+      const saved = await approvals.findBy({ applicationId: sandboxApp });
+      await approvals.update(
+        { schoolId: schoolA, applicationId: sandboxApp },
+        { scopes: [ROSTER_CORE] },
+      );
+      await approvals.update(
+        { schoolId: schoolB, applicationId: sandboxApp },
+        {
+          scopes: [ONEROSTER_SCOPES.rosterDemographics, GRADEBOOK_READ],
+        },
+      );
+      try {
+        const config = await relyingParty(sandboxApp, sandboxSecret);
+        const tokenFor = async (scope: string) => {
+          const attempt = await authorization(config, {
+            scope: `openid ${scope}`,
+          });
+          const tokens = await exchange(
+            config,
+            attempt,
+            await callback(new Browser(), attempt, emails.multi),
+          );
+          return verifyAccessToken(tokens.access_token);
+        };
+        await expect(tokenFor(GRADEBOOK_READ)).resolves.toMatchObject({
+          school_ids: [schoolB],
+          scope: GRADEBOOK_READ,
+        });
+        const both = await tokenFor(
+          `${ROSTER_CORE} ${GRADEBOOK_READ} ${ONEROSTER_SCOPES.gradebookDelete}`,
+        );
+        expect([...(both['school_ids'] as string[])].sort()).toEqual(
+          [schoolA, schoolB].sort(),
+        );
+        expect(String(both['scope']).split(' ').sort()).toEqual(
+          [ROSTER_CORE, GRADEBOOK_READ].sort(),
+        );
+      } finally {
+        for (const approval of saved)
+          await approvals.update(
+            { id: approval.id },
+            { scopes: approval.scopes },
+          );
+      }
+    });
+
     it('rotates refresh tokens, re-evaluates approvals, and revokes the grant when a used one comes back', async () => {
       const config = await relyingParty(sandboxApp, sandboxSecret);
       const attempt = await authorization(config);

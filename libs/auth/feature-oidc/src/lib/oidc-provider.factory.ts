@@ -8,6 +8,7 @@ import type {
 } from 'oidc-provider';
 import { ALL_ONEROSTER_SCOPES, PLATFORM_SCOPES } from '@oneroster/contracts';
 import {
+  ApprovedSchool,
   approvedSchoolsOfAccount,
   findActiveAccount,
   StoredClient,
@@ -42,10 +43,16 @@ import { VerifiedSecrets } from './verified-secrets';
  *   no DPoP (the API takes bearer tokens);
  * - every API access token is an RFC 9068 JWT (`typ at+jwt`, ES256, 5 minutes, `aud` = the
  *   API): for a school client `school_ids` = its school and scope = requested ∩ the school's
- *   approval; for a user of an application `school_ids` = the user's schools ∩ the schools
- *   that approve the application now, scope = requested ∩ the union of those approvals, both
- *   evaluated again on every refresh; no approved school: `access_denied` (at the redirect
- *   URI during sign-in, at the token endpoint on refresh);
+ *   approval; for a user of an application scope = requested ∩ the union of the approvals of
+ *   the user's schools that approve the application now, and `school_ids` = those of these
+ *   schools whose own approval includes one of the token's scopes (a school that approved
+ *   none of what the token carries is not named), both evaluated again on every refresh; no
+ *   approved school: `access_denied` (at the redirect URI during sign-in, at the token
+ *   endpoint on refresh);
+ * - scopes are per school: a multi-school user's token carries the union, and the API serves
+ *   each request only for the schools whose live approval includes the route's scope
+ *   (`schoolsForRoute` of @oneroster/util-http), so one school's approval never extends to
+ *   another's data;
  * - the school's approval is the user's consent (loadExistingGrant): no consent screen;
  * - the portal client gets ID tokens only (no API token, no approval needed);
  * - refresh tokens with `offline_access`, rotated on every use; reusing a used one (or a
@@ -128,6 +135,23 @@ function signInPolicy(
   const policy = policies.base();
   policy.get('consent')?.checks.remove('consent_prompt');
   return policy;
+}
+
+/**
+ * The schools a user's access token names: those whose own approval includes one of the
+ * token's scopes. A token without API scopes (sign-in for identity only) reads nothing, and
+ * names every approving school as before.
+ */
+function schoolsGranting(
+  schools: readonly ApprovedSchool[],
+  tokenScope: string | undefined,
+): string[] {
+  const granted = new Set((tokenScope ?? '').split(' ').filter(Boolean));
+  return schools
+    .filter(
+      (s) => granted.size === 0 || s.scopes.some((scope) => granted.has(scope)),
+    )
+    .map((s) => s.schoolId);
 }
 
 /** Where an application may send users after logout: the origins of its redirect URIs + `/`. */
@@ -246,7 +270,9 @@ export async function createOidcProvider({
    */
   const userSchools = new WeakMap<object, Promise<UserApproval>>();
   interface UserApproval {
+    schools: ApprovedSchool[];
     schoolIds: string[];
+    /** The union of the schools' approved scopes: all a token of this user may carry. */
     scopes: string;
   }
   const userApproval = (
@@ -261,6 +287,7 @@ export async function createOidcProvider({
       accountId,
       prop(client, 'application_id') ?? '',
     ).then((schools) => ({
+      schools,
       schoolIds: schools.map((s) => s.schoolId),
       scopes: [...new Set(schools.flatMap((s) => s.scopes))].join(' '),
     }));
@@ -464,9 +491,10 @@ export async function createOidcProvider({
       )
         return undefined;
       const approval = await userApproval(ctx, token.accountId, token.client);
-      if (!approval.schoolIds.length) throw noApprovedSchool();
+      const schoolIds = schoolsGranting(approval.schools, token.scope);
+      if (!schoolIds.length) throw noApprovedSchool();
       return {
-        school_ids: approval.schoolIds,
+        school_ids: schoolIds,
         integrator_id: prop(token.client, 'integrator_id'),
       };
     },

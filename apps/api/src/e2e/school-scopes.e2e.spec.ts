@@ -78,6 +78,7 @@ describe.each(testEngines('api_school_scopes', { sqliteFile: true }))(
       school: string,
       other: string,
       where = '1 = 1',
+      whereParams: string[] = [],
     ): Promise<string> => {
       const rows = (await ds.query(
         `SELECT t.sourced_id AS id FROM ${table} t
@@ -85,7 +86,7 @@ describe.each(testEngines('api_school_scopes', { sqliteFile: true }))(
            AND NOT EXISTS (SELECT 1 FROM ${table} o
                            WHERE o.school_id = ? AND o.sourced_id = t.sourced_id)
          ORDER BY t.sourced_id LIMIT 1`,
-        [school, other],
+        [school, ...whereParams, other],
       )) as { id: string }[];
       if (!rows[0]) throw new Error(`no ${table} only in ${school}`);
       return rows[0].id;
@@ -95,8 +96,9 @@ describe.each(testEngines('api_school_scopes', { sqliteFile: true }))(
         'line_items',
         school,
         other,
-        `NOT EXISTS (SELECT 1 FROM classes c WHERE c.school_id = '${other}'
+        `NOT EXISTS (SELECT 1 FROM classes c WHERE c.school_id = ?
                      AND c.sourced_id = t.class_sourced_id)`,
+        [other],
       );
       const [{ cls }] = (await ds.query(
         'SELECT class_sourced_id AS cls FROM line_items WHERE school_id = ? AND sourced_id = ?',

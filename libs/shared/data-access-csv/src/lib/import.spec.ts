@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
@@ -12,6 +12,7 @@ import {
   countRows,
   dumpSchool,
   editCsv,
+  editLines,
   fixtureCounts,
   fixtureDir,
   nonEmptyCounts,
@@ -163,6 +164,151 @@ describe.each(testEngines('csv_import'))('CSV import on $name', (engine) => {
     expect(Number(users[0].n)).toBe(rows.users);
   });
 
+  it('accepts the variants real exports write, normalised to what the exact set holds, each warned with file, line and column', async () => {
+    const exact = await service.importSet(fixtureDir('school'), { now: T0 });
+    expect(exact.errors).toEqual([]);
+    const dir = copyFixture('school');
+    try {
+      editCsv(dir, 'users.csv', (r, col) => {
+        const [enabled, role] = [col('enabledUser'), col('role')];
+        for (const row of r.slice(1)) {
+          row[enabled] = row[enabled] === 'true' ? 'TRUE' : '0';
+          if (row[role] === 'student') row[role] = 'Student';
+        }
+        r[0][col('givenName')] = ' GivenName';
+        return r;
+      });
+      editCsv(dir, 'classes.csv', (r, col) => {
+        for (const row of r.slice(1))
+          if (row[col('classType')] === 'scheduled')
+            row[col('classType')] = 'Scheduled';
+        return r;
+      });
+      editCsv(dir, 'academicSessions.csv', (r, col) => {
+        for (const row of r.slice(1))
+          row[col('schoolYear')] =
+            `${Number(row[col('schoolYear')]) - 1}-${row[col('schoolYear')]}`;
+        return r;
+      });
+      editCsv(dir, 'results.csv', (r, col) => {
+        for (const row of r.slice(1)) row[col('scoreDate')] += 'T00:00:00Z';
+        return r;
+      });
+      // A spreadsheet's empty last column, and its empty row at the end.
+      editCsv(dir, 'enrollments.csv', (r) => [
+        ...r.map((row) => [...row, '']),
+        Array(r[0].length + 1).fill(''),
+      ]);
+      setManifest(dir, { users: 'Bulk' });
+      const users = join(dir, 'users.csv');
+      writeFileSync(users, '\ufeff' + readFileSync(users, 'utf8') + '\r\n\r\n');
+
+      const report = await service.importSet(dir, { now: T1 });
+      expect(report.errors).toEqual([]);
+      // Every record reads exactly as in the exact set: nothing inserted, changed or removed
+      // (the empty row of enrollments.csv is read, and skipped).
+      for (const [file, n] of Object.entries(nonEmptyCounts('school')))
+        expect([file, report.files[file as keyof typeof report.files]]).toEqual(
+          [
+            file,
+            expect.objectContaining({
+              rows: file === 'enrollments' ? n + 1 : n,
+              unchanged: n,
+              inserted: 0,
+              updated: 0,
+              deleted: 0,
+            }),
+          ],
+        );
+      const warned = report.warnings.map((w) => [
+        w.file,
+        w.line,
+        w.column,
+        w.value,
+        w.code,
+      ]);
+      expect(warned).toEqual(
+        expect.arrayContaining([
+          [
+            'manifest.csv',
+            expect.any(Number),
+            'value',
+            'Bulk',
+            'normalised_value',
+          ],
+          ['users.csv', 1, 'givenName', ' GivenName', 'header_normalised'],
+          [
+            'users.csv',
+            2,
+            'enabledUser',
+            expect.stringMatching(/^(TRUE|0)$/),
+            'normalised_boolean',
+          ],
+          [
+            'users.csv',
+            expect.any(Number),
+            'role',
+            'Student',
+            'normalised_value',
+          ],
+          [
+            'classes.csv',
+            expect.any(Number),
+            'classType',
+            'Scheduled',
+            'normalised_value',
+          ],
+          [
+            'academicSessions.csv',
+            2,
+            'schoolYear',
+            expect.stringMatching(/^\d{4}-\d{4}$/),
+            'normalised_school_year',
+          ],
+          [
+            'results.csv',
+            2,
+            'scoreDate',
+            expect.stringMatching(/T00:00:00Z$/),
+            'normalised_date',
+          ],
+          ['enrollments.csv', 1, undefined, undefined, 'trailing_columns'],
+          [
+            'enrollments.csv',
+            fixtureCounts('school').enrollments + 2,
+            undefined,
+            expect.any(String),
+            'blank_row',
+          ],
+        ]),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a OneRoster 1.2 set, saying to export it as OneRoster 1.1 CSV, and writes nothing', async () => {
+    const dir = copyFixture('school');
+    try {
+      editLines(dir, 'manifest.csv', (l) =>
+        l.map((x) =>
+          x.replace(/^oneroster\.version,1\.1$/, 'oneroster.version,1.2'),
+        ),
+      );
+      const report = await service.importSet(dir, { now: T0 });
+      expect(report.ok).toBe(false);
+      expect(
+        report.errors.map((e) => [e.file, e.column, e.value, e.code]),
+      ).toEqual([['manifest.csv', 'value', '1.2', 'unsupported_version']]);
+      expect(report.errors[0].message).toContain(
+        'export the data as OneRoster 1.1 CSV',
+      );
+      expect(await countRows(ds, 'schools')).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reports crafted errors with file, line, column and value, and writes nothing', async () => {
     const dir = copyFixture('school');
     const ghostLine = fixtureCounts('school').enrollments + 1;
@@ -172,7 +318,7 @@ describe.each(testEngines('csv_import'))('CSV import on $name', (engine) => {
     };
     try {
       editCsv(dir, 'orgs.csv', (r, col) => {
-        r[0][col('identifier')] = 'Identifier';
+        r[0][col('identifier')] = 'identifer';
         return r;
       });
       editCsv(dir, 'academicSessions.csv', (r, col) => {
@@ -199,7 +345,7 @@ describe.each(testEngines('csv_import'))('CSV import on $name', (engine) => {
         e.code,
       ]);
       expect(got).toEqual([
-        ['orgs.csv', 1, 'Identifier', undefined, 'unknown_header'],
+        ['orgs.csv', 1, 'identifer', undefined, 'unknown_header'],
         ['academicSessions.csv', 3, 'startDate', '2026-02-30', 'bad_date'],
         ['users.csv', 4, 'role', 'pupil', 'bad_enum'],
         ['enrollments.csv', 6, 'primary', 'yes', 'bad_boolean'],

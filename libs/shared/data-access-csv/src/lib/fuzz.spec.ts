@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { openMigratedDatabase, testEngines } from '@oneroster/database';
 import { CsvImportService } from './import';
-import { SAMPLES, samplesAvailable } from './testing/csv-sets';
+import { fixtureDir } from './testing/csv-sets';
 
 /**
- * Fuzzing the CSV importer with validate-only imports of mutated sample sets: headers
+ * Fuzzing the CSV importer with validate-only imports of a mutated fixture set (testing/fixture-sets.ts): headers
  * dropped, doubled, renamed or reordered; rows cut, padded, duplicated or filled with
  * hostile values; encodings (BOM, Latin-1, UTF-16, invalid UTF-8, NUL, CR-only lines);
  * manifests with unknown modes or files missing; a zip that is not one. Properties: the
@@ -36,8 +36,6 @@ const TABLES = [
   'user_orgs',
   'class_terms',
 ];
-
-const suite = samplesAvailable ? describe : describe.skip;
 
 type Mutation = (files: Map<string, Buffer>) => void;
 
@@ -231,7 +229,7 @@ const engines = testEngines('csv_fuzz').filter(
   (e) => !process.env['FUZZ_ENGINE'] || e.name === process.env['FUZZ_ENGINE'],
 );
 
-suite.each(engines)('fuzzing the CSV importer on $name', (engine) => {
+describe.each(engines)('fuzzing the CSV importer on $name', (engine) => {
   let ds: DataSource;
   let service: CsvImportService;
   const base = new Map<string, Buffer>();
@@ -253,7 +251,7 @@ suite.each(engines)('fuzzing the CSV importer on $name', (engine) => {
   beforeAll(async () => {
     ds = await openMigratedDatabase(engine);
     service = new CsvImportService(ds);
-    const dir = join(SAMPLES, 'school-medium');
+    const dir = fixtureDir('school');
     for (const f of readdirSync(dir)) base.set(f, readFileSync(join(dir, f)));
     // The school exists already, so bulk and delta mutations meet stored records.
     const first = await service.importSet(dir);

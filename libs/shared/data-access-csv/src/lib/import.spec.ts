@@ -1,30 +1,42 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { openMigratedDatabase, testEngines } from '@oneroster/database';
 import { planTrust, writeTrustCsv } from '@oneroster/demo-data';
+import { CSV_FILES } from '@oneroster/util-oneroster-csv';
 import { CsvImportService, schoolIdForOrg } from './import';
 import { exportCsv } from './export';
 import {
-  copySample,
+  copyFixture,
   countRows,
   dumpSchool,
+  editCsv,
   editLines,
-  samplesAvailable,
-  SAMPLES,
+  fixtureCounts,
+  fixtureDir,
+  nonEmptyCounts,
   setManifest,
+  splitCsv,
 } from './testing/csv-sets';
+import { fixturePlan } from './testing/fixture-sets';
 
-const MEDIUM_SCHOOL_ORG = 'f1cb440b-97af-4ab6-b729-ec329f7e42de';
+const SCHOOL = fixturePlan('school').schools[0];
+const SCHOOL_ORG = SCHOOL.orgSourcedId;
+const TRUST = fixturePlan('trust');
 const T0 = new Date('2026-09-02T10:00:00.000Z');
 const T1 = new Date('2026-09-03T10:00:00.000Z');
 
 jest.setTimeout(120_000);
 
-const suite = samplesAvailable ? describe : describe.skip;
+/** The number of items of a list column over a file (GUIDRef lists become link rows). */
+function listItems(dir: string, file: string, column: string): number {
+  const [header, ...rows] = splitCsv(readFileSync(join(dir, file), 'utf8'));
+  const i = header.indexOf(column);
+  return rows.reduce((n, r) => n + r[i].split(',').filter(Boolean).length, 0);
+}
 
-suite.each(testEngines('csv_import'))('CSV import on $name', (engine) => {
+describe.each(testEngines('csv_import'))('CSV import on $name', (engine) => {
   let ds: DataSource;
   let service: CsvImportService;
   beforeEach(async () => {
@@ -35,8 +47,8 @@ suite.each(testEngines('csv_import'))('CSV import on $name', (engine) => {
     await ds.destroy();
   });
 
-  it('imports the medium school sample with a warning for the filled bulk columns', async () => {
-    const report = await service.importSet(join(SAMPLES, 'school-medium'), {
+  it('imports a one-school set written as exports write it, with a warning for the filled bulk columns', async () => {
+    const report = await service.importSet(fixtureDir('school'), {
       now: T0,
     });
     expect(report.ok).toBe(true);
@@ -45,30 +57,28 @@ suite.each(testEngines('csv_import'))('CSV import on $name', (engine) => {
     expect(new Set(report.warnings.map((w) => w.code))).toEqual(
       new Set(['bulk_status_filled']),
     );
-    const school = schoolIdForOrg(MEDIUM_SCHOOL_ORG);
+    const school = schoolIdForOrg(SCHOOL_ORG);
     expect(report.schools).toEqual([
       {
         schoolId: school,
-        orgSourcedId: MEDIUM_SCHOOL_ORG,
-        name: 'Plum Larkspur Middle School',
+        orgSourcedId: SCHOOL_ORG,
+        name: SCHOOL.name,
         created: true,
       },
     ]);
     const counts = Object.fromEntries(
       Object.entries(report.files).map(([f, s]) => [f, s?.inserted]),
     );
-    expect(counts).toEqual({
-      orgs: 1,
-      academicSessions: 2,
-      courses: 21,
-      classes: 42,
-      users: 112,
-      demographics: 105,
-      enrollments: 777,
-    });
-    expect(await countRows(ds, 'enrollments', school)).toBe(777);
-    expect(await countRows(ds, 'class_terms', school)).toBe(42);
-    expect(await countRows(ds, 'user_orgs', school)).toBe(112);
+    // One school: every record of the set goes into it once.
+    expect(counts).toEqual(nonEmptyCounts('school'));
+    const rows = fixtureCounts('school');
+    expect(await countRows(ds, 'enrollments', school)).toBe(rows.enrollments);
+    expect(await countRows(ds, 'class_terms', school)).toBe(
+      listItems(fixtureDir('school'), 'classes.csv', 'termSourcedIds'),
+    );
+    expect(await countRows(ds, 'user_orgs', school)).toBe(
+      listItems(fixtureDir('school'), 'users.csv', 'orgSourcedIds'),
+    );
     const [row] = (await ds.query(
       'SELECT status, date_last_modified AS d FROM users WHERE school_id = ? LIMIT 1',
       [school],
@@ -76,21 +86,48 @@ suite.each(testEngines('csv_import'))('CSV import on $name', (engine) => {
     expect(row.status).toBe('active');
   });
 
-  it('splits the district sample per school, copying shared records where they are used', async () => {
-    const report = await service.importSet(join(SAMPLES, 'district-large'), {
-      now: T0,
-    });
-    expect(report.errors).toEqual([]);
-    expect(report.schools).toHaveLength(20);
-    expect(report.files.users?.rows).toBe(4441);
-    expect(report.files.classes?.rows).toBe(1470);
-    expect(report.files.enrollments?.rows).toBe(31045);
-    // Each class and enrollment lands in exactly one school.
-    expect(await countRows(ds, 'classes')).toBe(1470);
-    expect(await countRows(ds, 'enrollments')).toBe(31045);
-    expect(await countRows(ds, 'schools')).toBe(20);
-    // Every school holds its own org and the district.
-    expect(await countRows(ds, 'orgs')).toBe(40);
+  it('splits a trust set per school, copying shared records where they are used', async () => {
+    const dir = copyFixture('trust');
+    const rows = fixtureCounts('trust');
+    const catalogue = 'trust-catalogue-course';
+    let classSchool = '';
+    try {
+      // A trust catalogue course (owned by the trust org) that one new class of one school uses.
+      editCsv(dir, 'courses.csv', (r, col) => {
+        const course = [...r[1]];
+        course[col('sourcedId')] = catalogue;
+        course[col('orgSourcedId')] = TRUST.trustSourcedId;
+        return [...r, course];
+      });
+      editCsv(dir, 'classes.csv', (r, col) => {
+        const cls = [...r[1]];
+        cls[col('sourcedId')] = 'class-of-the-catalogue-course';
+        cls[col('courseSourcedId')] = catalogue;
+        classSchool = cls[col('schoolSourcedId')];
+        return [...r, cls];
+      });
+      const report = await service.importSet(dir, { now: T0 });
+      expect(report.errors).toEqual([]);
+      expect(report.schools).toHaveLength(TRUST.schools.length);
+      expect(report.files.users?.rows).toBe(rows.users);
+      expect(report.files.classes?.rows).toBe(rows.classes + 1);
+      expect(report.files.enrollments?.rows).toBe(rows.enrollments);
+      // Each class and enrollment lands in exactly one school.
+      expect(await countRows(ds, 'classes')).toBe(rows.classes + 1);
+      expect(await countRows(ds, 'enrollments')).toBe(rows.enrollments);
+      expect(await countRows(ds, 'schools')).toBe(TRUST.schools.length);
+      // Every school holds its own org and the trust's.
+      expect(await countRows(ds, 'orgs')).toBe(2 * TRUST.schools.length);
+      // The catalogue course is copied only into the school whose class uses it.
+      expect(
+        await ds.query(
+          'SELECT school_id AS s FROM courses WHERE sourced_id = ?',
+          [catalogue],
+        ),
+      ).toEqual([{ s: schoolIdForOrg(classSchool) }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     // Nothing dangles inside a school: courses, terms, users and schools of every row exist there.
     const dangling = async (sql: string) =>
       Number(((await ds.query(sql)) as { n: number }[])[0].n);
@@ -114,7 +151,7 @@ suite.each(testEngines('csv_import'))('CSV import on $name', (engine) => {
         'SELECT COUNT(*) AS n FROM user_orgs t LEFT JOIN orgs o ON o.school_id = t.school_id AND o.sourced_id = t.org_sourced_id WHERE o.sourced_id IS NULL',
       ),
     ).toBe(0);
-    // A district course is copied only into the schools whose classes use it.
+    // A course is only where a class uses it.
     expect(
       await dangling(
         'SELECT COUNT(*) AS n FROM courses k WHERE NOT EXISTS (SELECT 1 FROM classes c WHERE c.school_id = k.school_id AND c.course_sourced_id = k.sourced_id)',
@@ -124,35 +161,178 @@ suite.each(testEngines('csv_import'))('CSV import on $name', (engine) => {
     const users = (await ds.query(
       'SELECT COUNT(DISTINCT sourced_id) AS n FROM users',
     )) as { n: number }[];
-    expect(Number(users[0].n)).toBe(4441);
+    expect(Number(users[0].n)).toBe(rows.users);
+  });
+
+  it('accepts the variants real exports write, normalised to what the exact set holds, each warned with file, line and column', async () => {
+    const exact = await service.importSet(fixtureDir('school'), { now: T0 });
+    expect(exact.errors).toEqual([]);
+    const dir = copyFixture('school');
+    try {
+      editCsv(dir, 'users.csv', (r, col) => {
+        const [enabled, role] = [col('enabledUser'), col('role')];
+        for (const row of r.slice(1)) {
+          row[enabled] = row[enabled] === 'true' ? 'TRUE' : '0';
+          if (row[role] === 'student') row[role] = 'Student';
+        }
+        r[0][col('givenName')] = ' GivenName';
+        return r;
+      });
+      editCsv(dir, 'classes.csv', (r, col) => {
+        for (const row of r.slice(1))
+          if (row[col('classType')] === 'scheduled')
+            row[col('classType')] = 'Scheduled';
+        return r;
+      });
+      editCsv(dir, 'academicSessions.csv', (r, col) => {
+        for (const row of r.slice(1))
+          row[col('schoolYear')] =
+            `${Number(row[col('schoolYear')]) - 1}-${row[col('schoolYear')]}`;
+        return r;
+      });
+      editCsv(dir, 'results.csv', (r, col) => {
+        for (const row of r.slice(1)) row[col('scoreDate')] += 'T00:00:00Z';
+        return r;
+      });
+      // A spreadsheet's empty last column, and its empty row at the end.
+      editCsv(dir, 'enrollments.csv', (r) => [
+        ...r.map((row) => [...row, '']),
+        Array(r[0].length + 1).fill(''),
+      ]);
+      setManifest(dir, { users: 'Bulk' });
+      const users = join(dir, 'users.csv');
+      writeFileSync(users, '\ufeff' + readFileSync(users, 'utf8') + '\r\n\r\n');
+
+      const report = await service.importSet(dir, { now: T1 });
+      expect(report.errors).toEqual([]);
+      // Every record reads exactly as in the exact set: nothing inserted, changed or removed
+      // (the empty row of enrollments.csv is read, and skipped).
+      for (const [file, n] of Object.entries(nonEmptyCounts('school')))
+        expect([file, report.files[file as keyof typeof report.files]]).toEqual(
+          [
+            file,
+            expect.objectContaining({
+              rows: file === 'enrollments' ? n + 1 : n,
+              unchanged: n,
+              inserted: 0,
+              updated: 0,
+              deleted: 0,
+            }),
+          ],
+        );
+      const warned = report.warnings.map((w) => [
+        w.file,
+        w.line,
+        w.column,
+        w.value,
+        w.code,
+      ]);
+      expect(warned).toEqual(
+        expect.arrayContaining([
+          [
+            'manifest.csv',
+            expect.any(Number),
+            'value',
+            'Bulk',
+            'normalised_value',
+          ],
+          ['users.csv', 1, 'givenName', ' GivenName', 'header_normalised'],
+          [
+            'users.csv',
+            2,
+            'enabledUser',
+            expect.stringMatching(/^(TRUE|0)$/),
+            'normalised_boolean',
+          ],
+          [
+            'users.csv',
+            expect.any(Number),
+            'role',
+            'Student',
+            'normalised_value',
+          ],
+          [
+            'classes.csv',
+            expect.any(Number),
+            'classType',
+            'Scheduled',
+            'normalised_value',
+          ],
+          [
+            'academicSessions.csv',
+            2,
+            'schoolYear',
+            expect.stringMatching(/^\d{4}-\d{4}$/),
+            'normalised_school_year',
+          ],
+          [
+            'results.csv',
+            2,
+            'scoreDate',
+            expect.stringMatching(/T00:00:00Z$/),
+            'normalised_date',
+          ],
+          ['enrollments.csv', 1, undefined, undefined, 'trailing_columns'],
+          [
+            'enrollments.csv',
+            fixtureCounts('school').enrollments + 2,
+            undefined,
+            expect.any(String),
+            'blank_row',
+          ],
+        ]),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a OneRoster 1.2 set, saying to export it as OneRoster 1.1 CSV, and writes nothing', async () => {
+    const dir = copyFixture('school');
+    try {
+      editLines(dir, 'manifest.csv', (l) =>
+        l.map((x) =>
+          x.replace(/^oneroster\.version,1\.1$/, 'oneroster.version,1.2'),
+        ),
+      );
+      const report = await service.importSet(dir, { now: T0 });
+      expect(report.ok).toBe(false);
+      expect(
+        report.errors.map((e) => [e.file, e.column, e.value, e.code]),
+      ).toEqual([['manifest.csv', 'value', '1.2', 'unsupported_version']]);
+      expect(report.errors[0].message).toContain(
+        'export the data as OneRoster 1.1 CSV',
+      );
+      expect(await countRows(ds, 'schools')).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reports crafted errors with file, line, column and value, and writes nothing', async () => {
-    const dir = copySample('school-medium');
+    const dir = copyFixture('school');
+    const ghostLine = fixtureCounts('school').enrollments + 1;
+    const ghost = (rows: string[][], col: (n: string) => number) => {
+      rows[rows.length - 1][col('userSourcedId')] = 'no-such-user';
+      return rows;
+    };
     try {
-      editLines(dir, 'orgs.csv', (l) => [
-        l[0].replace(',identifier,', ',Identifier,'),
-        ...l.slice(1),
-      ]);
-      editLines(dir, 'academicSessions.csv', (l) => {
-        l[2] = l[2].replace('2026-08-15', '2026-02-30');
-        return l;
+      editCsv(dir, 'orgs.csv', (r, col) => {
+        r[0][col('identifier')] = 'identifer';
+        return r;
       });
-      editLines(dir, 'users.csv', (l) => {
-        l[3] = l[3].replace(',student,', ',pupil,');
-        return l;
+      editCsv(dir, 'academicSessions.csv', (r, col) => {
+        r[2][col('startDate')] = '2026-02-30';
+        return r;
       });
-      editLines(dir, 'enrollments.csv', (l) => {
-        const flag = l[5].split(',');
-        flag[7] = 'yes';
-        l[5] = flag.join(',');
-        const dup = l[10].split(',');
-        dup[0] = l[9].split(',')[0];
-        l[10] = dup.join(',');
-        const ghost = l[l.length - 1].split(',');
-        ghost[5] = 'no-such-user';
-        l[l.length - 1] = ghost.join(',');
-        return l;
+      editCsv(dir, 'users.csv', (r, col) => {
+        r[3][col('role')] = 'pupil';
+        return r;
+      });
+      editCsv(dir, 'enrollments.csv', (r, col) => {
+        r[5][col('primary')] = 'yes';
+        r[10][col('sourcedId')] = r[9][col('sourcedId')];
+        return ghost(r, col);
       });
       const report = await service.importSet(dir, { now: T0 });
       expect(report.ok).toBe(false);
@@ -165,7 +345,7 @@ suite.each(testEngines('csv_import'))('CSV import on $name', (engine) => {
         e.code,
       ]);
       expect(got).toEqual([
-        ['orgs.csv', 1, 'Identifier', undefined, 'unknown_header'],
+        ['orgs.csv', 1, 'identifer', undefined, 'unknown_header'],
         ['academicSessions.csv', 3, 'startDate', '2026-02-30', 'bad_date'],
         ['users.csv', 4, 'role', 'pupil', 'bad_enum'],
         ['enrollments.csv', 6, 'primary', 'yes', 'bad_boolean'],
@@ -182,20 +362,15 @@ suite.each(testEngines('csv_import'))('CSV import on $name', (engine) => {
       expect(await countRows(ds, 'users')).toBe(0);
 
       // With the format errors fixed, the reference to a user that exists nowhere remains.
-      const dir2 = copySample('school-medium');
-      editLines(dir2, 'enrollments.csv', (l) => {
-        const ghost = l[l.length - 1].split(',');
-        ghost[5] = 'no-such-user';
-        l[l.length - 1] = ghost.join(',');
-        return l;
-      });
+      const dir2 = copyFixture('school');
+      editCsv(dir2, 'enrollments.csv', ghost);
       const report2 = await service.importSet(dir2, { now: T0 });
       expect(
         report2.errors.map((e) => [e.file, e.line, e.column, e.value, e.code]),
       ).toEqual([
         [
           'enrollments.csv',
-          778,
+          ghostLine,
           'userSourcedId',
           'no-such-user',
           'unknown_reference',
@@ -208,33 +383,40 @@ suite.each(testEngines('csv_import'))('CSV import on $name', (engine) => {
   });
 
   it('is all or nothing: a bad last row, or a failure while writing, leaves the database as it was', async () => {
-    await service.importSet(join(SAMPLES, 'school-medium'), { now: T0 });
-    const school = schoolIdForOrg(MEDIUM_SCHOOL_ORG);
+    await service.importSet(fixtureDir('school'), { now: T0 });
+    const school = schoolIdForOrg(SCHOOL_ORG);
     const before = await dumpSchool(ds, school);
-    const dir = copySample('school-medium');
+    const dir = copyFixture('school');
+    let role = '';
     try {
       // Change the first user, drop an enrollment, and spoil the very last enrollment row.
-      editLines(dir, 'users.csv', (l) => [
-        l[0],
-        l[1].replace(',Tariq,', ',Tarik,'),
-        ...l.slice(2),
-      ]);
-      editLines(dir, 'enrollments.csv', (l) => {
-        const last = l[l.length - 1].split(',');
-        last[6] = 'headteacher';
-        return [l[0], ...l.slice(2, -1), last.join(',')];
+      editCsv(dir, 'users.csv', (r, col) => {
+        r[1][col('givenName')] = 'Renamed';
+        return r;
+      });
+      editCsv(dir, 'enrollments.csv', (r, col) => {
+        const last = r[r.length - 1];
+        role = last[col('role')];
+        last[col('role')] = 'headteacher';
+        return [r[0], ...r.slice(2)];
       });
       const refused = await service.importSet(dir, { now: T1 });
       expect(
         refused.errors.map((e) => [e.file, e.line, e.column, e.code]),
-      ).toEqual([['enrollments.csv', 777, 'role', 'bad_enum']]);
+      ).toEqual([
+        [
+          'enrollments.csv',
+          fixtureCounts('school').enrollments,
+          'role',
+          'bad_enum',
+        ],
+      ]);
       expect(await dumpSchool(ds, school)).toEqual(before);
 
       // Valid again, but the write fails on the last file: the transaction rolls back.
-      editLines(dir, 'enrollments.csv', (l) => {
-        const last = l[l.length - 1].split(',');
-        last[6] = 'student';
-        return [...l.slice(0, -1), last.join(',')];
+      editCsv(dir, 'enrollments.csv', (r, col) => {
+        r[r.length - 1][col('role')] = role;
+        return r;
       });
       await expect(
         service.importSet(dir, {
@@ -252,31 +434,33 @@ suite.each(testEngines('csv_import'))('CSV import on $name', (engine) => {
   });
 
   it('bulk then bulk: missing records become tobedeleted, changed ones get the import time, others keep theirs', async () => {
-    await service.importSet(join(SAMPLES, 'school-medium'), { now: T0 });
-    const school = schoolIdForOrg(MEDIUM_SCHOOL_ORG);
-    const dir = copySample('school-medium');
+    await service.importSet(fixtureDir('school'), { now: T0 });
+    const school = schoolIdForOrg(SCHOOL_ORG);
+    const rows = fixtureCounts('school');
+    const dir = copyFixture('school');
     let removed = '';
     let changed = '';
     try {
-      editLines(dir, 'users.csv', (l) => {
-        changed = l[1].split(',')[0];
-        return [l[0], l[1].replace(',Tariq,', ',Tarik,'), ...l.slice(2)];
+      editCsv(dir, 'users.csv', (r, col) => {
+        changed = r[1][col('sourcedId')];
+        r[1][col('givenName')] = 'Renamed';
+        return r;
       });
-      editLines(dir, 'enrollments.csv', (l) => {
-        removed = l[1].split(',')[0];
-        return [l[0], ...l.slice(2)];
+      editCsv(dir, 'enrollments.csv', (r, col) => {
+        removed = r[1][col('sourcedId')];
+        return [r[0], ...r.slice(2)];
       });
       const report = await service.importSet(dir, { now: T1 });
       expect(report.errors).toEqual([]);
       expect(report.files.users).toMatchObject({
         updated: 1,
-        unchanged: 111,
+        unchanged: rows.users - 1,
         inserted: 0,
         deleted: 0,
       });
       expect(report.files.enrollments).toMatchObject({
         updated: 0,
-        unchanged: 776,
+        unchanged: rows.enrollments - 1,
         deleted: 1,
       });
       const after = await dumpSchool(ds, school);
@@ -290,27 +474,23 @@ suite.each(testEngines('csv_import'))('CSV import on $name', (engine) => {
       ).toBe(T1.toISOString());
       expect(
         after.users.filter((r) => r.dateLastModified === T0.toISOString()),
-      ).toHaveLength(111);
+      ).toHaveLength(rows.users - 1);
 
       // Delta: an upsert and a deletion, each with its own dateLastModified.
-      setManifest(dir, {
-        orgs: 'absent',
-        academicSessions: 'absent',
-        courses: 'absent',
-        classes: 'absent',
-        demographics: 'absent',
-        enrollments: 'absent',
-        users: 'delta',
-      });
-      editLines(dir, 'users.csv', (l) => {
-        const a = l[2].split(',');
-        a[1] = 'tobedeleted';
-        a[2] = '2026-09-04T09:00:00.000Z';
-        const b = l[3].split(',');
-        b[1] = 'active';
-        b[2] = '2026-09-04T09:30:00Z';
-        b[8] = 'Renamed';
-        return [l[0], a.join(','), b.join(',')];
+      setManifest(
+        dir,
+        Object.fromEntries(
+          CSV_FILES.map((f) => [f, f === 'users' ? 'delta' : 'absent']),
+        ),
+      );
+      editCsv(dir, 'users.csv', (r, col) => {
+        const [a, b] = [r[2], r[3]];
+        a[col('status')] = 'tobedeleted';
+        a[col('dateLastModified')] = '2026-09-04T09:00:00.000Z';
+        b[col('status')] = 'active';
+        b[col('dateLastModified')] = '2026-09-04T09:30:00Z';
+        b[col('givenName')] = 'Renamed again';
+        return [r[0], a, b];
       });
       const delta = await service.importSet(dir, {
         now: new Date('2026-09-05T00:00:00Z'),
@@ -326,7 +506,7 @@ suite.each(testEngines('csv_import'))('CSV import on $name', (engine) => {
       const d = await dumpSchool(ds, school);
       const users = new Map(d.users.map((u) => [u.sourcedId, u]));
       const ids = after.users.map((u) => u.sourcedId);
-      expect(d.users).toHaveLength(112);
+      expect(d.users).toHaveLength(rows.users);
       const [deleted] = d.users.filter((u) => u.status === 'tobedeleted');
       expect(deleted.dateLastModified).toBe('2026-09-04T09:00:00.000Z');
       expect(
@@ -342,8 +522,8 @@ suite.each(testEngines('csv_import'))('CSV import on $name', (engine) => {
 
   it('serialises imports of the same school', async () => {
     const [a, b] = await Promise.all([
-      service.importSet(join(SAMPLES, 'school-medium'), { now: T0 }),
-      service.importSet(join(SAMPLES, 'school-medium'), { now: T1 }),
+      service.importSet(fixtureDir('school'), { now: T0 }),
+      service.importSet(fixtureDir('school'), { now: T1 }),
     ]);
     expect([a.ok, b.ok]).toEqual([true, true]);
     // One ran first and inserted; the other, after it, found everything unchanged.
@@ -351,9 +531,10 @@ suite.each(testEngines('csv_import'))('CSV import on $name', (engine) => {
       r.files.users?.inserted,
       r.files.users?.unchanged,
     ]);
+    const n = fixtureCounts('school').users;
     expect(users.sort()).toEqual([
-      [0, 112],
-      [112, 0],
+      [0, n],
+      [n, 0],
     ]);
     expect([a, b].filter((r) => r.schools[0]?.created)).toHaveLength(1);
   });
@@ -363,11 +544,7 @@ suite.each(testEngines('csv_import'))('CSV import on $name', (engine) => {
     try {
       const demo = join(out, 'demo-trust');
       await writeTrustCsv(planTrust({ size: 'demo' }), demo);
-      for (const set of [
-        join(SAMPLES, 'school-medium'),
-        join(SAMPLES, 'district-large'),
-        demo,
-      ]) {
+      for (const set of [fixtureDir('school'), fixtureDir('trust'), demo]) {
         const report = await service.importSet(set, { now: T0 });
         expect(report.errors).toEqual([]);
       }
@@ -378,21 +555,13 @@ suite.each(testEngines('csv_import'))('CSV import on $name', (engine) => {
         name: string;
         org: string;
       }[];
-      expect(schools).toHaveLength(23);
-      const demoOrgs = new Set(
-        planTrust({ size: 'demo' }).schools.map((x) => x.orgSourcedId),
+      expect(schools).toHaveLength(
+        1 + TRUST.schools.length + planTrust({ size: 'demo' }).schools.length,
       );
       const target = await openMigratedDatabase(engine);
       try {
         const copy = new CsvImportService(target);
-        for (const [i, s] of schools.entries()) {
-          // Every school of the medium sample and the demo trust, a sample of the district's.
-          if (
-            i % 7 !== 0 &&
-            s.org !== MEDIUM_SCHOOL_ORG &&
-            !demoOrgs.has(s.org)
-          )
-            continue;
+        for (const s of schools) {
           await target.query(
             'INSERT INTO schools (id, name, org_sourced_id, identifier, sandbox, created_at) VALUES (?, ?, ?, NULL, 0, ?)',
             [s.id, s.name, s.org, '2026-01-01 00:00:00.000'],

@@ -20,7 +20,7 @@ import {
   readHeader,
   readManifest,
   readRow,
-  reportBulkFilled,
+  reportFileNotes,
   RowContext,
   SchoolSummary,
 } from '@oneroster/util-oneroster-csv';
@@ -398,7 +398,7 @@ class ImportRun {
         'no_rows',
         'files without data rows are not permitted; declare the file absent instead',
       );
-    reportBulkFilled(ctx);
+    reportFileNotes(ctx);
     this.options.onProgress?.({
       phase,
       file,

@@ -8,18 +8,18 @@ import { writeZip } from '@oneroster/util-oneroster-csv';
 import { schoolIdForOrg } from './import';
 import { CsvImportJobs } from './jobs';
 import {
-  copySample,
+  copyFixture,
   countRows,
-  editLines,
-  samplesAvailable,
-  SAMPLES,
+  editCsv,
+  fixtureCounts,
+  fixtureDir,
 } from './testing/csv-sets';
+import { fixturePlan } from './testing/fixture-sets';
 
-const MEDIUM_SCHOOL_ORG = 'f1cb440b-97af-4ab6-b729-ec329f7e42de';
+const SCHOOL = fixturePlan('school').schools[0];
+const SCHOOL_ORG = SCHOOL.orgSourcedId;
 
 jest.setTimeout(180_000);
-
-const suite = samplesAvailable ? describe : describe.skip;
 
 /** A zip of a set folder, as an upload endpoint would store it. */
 async function zipOf(dir: string, into: string): Promise<string> {
@@ -43,10 +43,11 @@ async function addSchool(
   );
 }
 
-suite.each(testEngines('csv_jobs'))('CSV import jobs on $name', (engine) => {
+describe.each(testEngines('csv_jobs'))('CSV import jobs on $name', (engine) => {
   let ds: DataSource;
   let tmp: string;
-  const school = schoolIdForOrg(MEDIUM_SCHOOL_ORG);
+  const school = schoolIdForOrg(SCHOOL_ORG);
+  const rows = fixtureCounts('school');
   const other = '00000000-0000-4000-8000-000000000002';
   let updates: ImportJobView[];
   let jobs: CsvImportJobs;
@@ -54,12 +55,7 @@ suite.each(testEngines('csv_jobs'))('CSV import jobs on $name', (engine) => {
   beforeEach(async () => {
     ds = await openMigratedDatabase(engine);
     tmp = mkdtempSync(join(tmpdir(), 'csv-jobs-'));
-    await addSchool(
-      ds,
-      school,
-      MEDIUM_SCHOOL_ORG,
-      'Plum Larkspur Middle School',
-    );
+    await addSchool(ds, school, SCHOOL_ORG, SCHOOL.name);
     await addSchool(ds, other, 'some-other-school-org', 'Other School');
     updates = [];
     jobs = new CsvImportJobs(ds, {
@@ -75,7 +71,7 @@ suite.each(testEngines('csv_jobs'))('CSV import jobs on $name', (engine) => {
   });
 
   it('applies a set in the background with rising progress, then removes the zip', async () => {
-    const zip = await zipOf(join(SAMPLES, 'school-medium'), tmp);
+    const zip = await zipOf(fixtureDir('school'), tmp);
     const started = jobs.start({
       schoolId: school,
       zipPath: zip,
@@ -92,17 +88,15 @@ suite.each(testEngines('csv_jobs'))('CSV import jobs on $name', (engine) => {
     const done = await jobs.settled(started.id);
     expect(done).toMatchObject({ status: 'succeeded', percent: 100 });
     expect(done?.report).toMatchObject({ errors: 0 });
-    expect(done?.report?.counts).toEqual({
-      'orgs.csv': 1,
-      'academicSessions.csv': 2,
-      'courses.csv': 21,
-      'classes.csv': 42,
-      'users.csv': 112,
-      'demographics.csv': 105,
-      'enrollments.csv': 777,
-    });
-    expect(done?.rowsRead).toBe(1060);
-    expect(await countRows(ds, 'enrollments', school)).toBe(777);
+    expect(done?.report?.counts).toEqual(
+      Object.fromEntries(
+        Object.entries(rows)
+          .filter(([, n]) => n > 0)
+          .map(([f, n]) => [`${f}.csv`, n]),
+      ),
+    );
+    expect(done?.rowsRead).toBe(Object.values(rows).reduce((a, b) => a + b, 0));
+    expect(await countRows(ds, 'enrollments', school)).toBe(rows.enrollments);
     expect(existsSync(zip)).toBe(false);
     expect(readdirSync(join(tmp, 'work'))).toEqual([]);
 
@@ -123,7 +117,7 @@ suite.each(testEngines('csv_jobs'))('CSV import jobs on $name', (engine) => {
   });
 
   it('validate mode checks everything and writes nothing', async () => {
-    const zip = await zipOf(join(SAMPLES, 'school-medium'), tmp);
+    const zip = await zipOf(fixtureDir('school'), tmp);
     const { id } = jobs.start({
       schoolId: school,
       zipPath: zip,
@@ -131,21 +125,18 @@ suite.each(testEngines('csv_jobs'))('CSV import jobs on $name', (engine) => {
     });
     const done = await jobs.settled(id);
     expect(done).toMatchObject({ status: 'succeeded', mode: 'validate' });
-    expect(done?.report?.counts['enrollments.csv']).toBe(777);
+    expect(done?.report?.counts['enrollments.csv']).toBe(rows.enrollments);
     expect(await countRows(ds, 'enrollments')).toBe(0);
     expect(await countRows(ds, 'users')).toBe(0);
     expect(existsSync(zip)).toBe(false);
   });
 
   it('reports bad input by file, line, column and value, and writes nothing', async () => {
-    const dir = copySample('school-medium');
+    const dir = copyFixture('school');
     try {
-      editLines(dir, 'users.csv', (l) => {
-        const header = l[0].split(',');
-        const role = header.indexOf('role');
-        const row = l[4].split(',');
-        row[role] = 'pupil';
-        return [l[0], l[1], l[2], l[3], row.join(','), ...l.slice(5)];
+      editCsv(dir, 'users.csv', (r, col) => {
+        r[4][col('role')] = 'pupil';
+        return r;
       });
       const zip = await zipOf(dir, tmp);
       const { id } = jobs.start({
@@ -174,7 +165,7 @@ suite.each(testEngines('csv_jobs'))('CSV import jobs on $name', (engine) => {
   });
 
   it('refuses a set about another school', async () => {
-    const zip = await zipOf(join(SAMPLES, 'school-medium'), tmp);
+    const zip = await zipOf(fixtureDir('school'), tmp);
     const { id } = jobs.start({ schoolId: other, zipPath: zip, mode: 'apply' });
     const done = await jobs.settled(id);
     expect(done?.status).toBe('failed');
@@ -186,14 +177,14 @@ suite.each(testEngines('csv_jobs'))('CSV import jobs on $name', (engine) => {
       true,
     );
     expect(done?.report?.issues).toContainEqual(
-      expect.objectContaining({ file: 'orgs.csv', value: MEDIUM_SCHOOL_ORG }),
+      expect.objectContaining({ file: 'orgs.csv', value: SCHOOL_ORG }),
     );
     expect(done?.report?.issues).toContainEqual(
       expect.objectContaining({
         file: 'classes.csv',
         line: 2,
         column: 'schoolSourcedId',
-        value: MEDIUM_SCHOOL_ORG,
+        value: SCHOOL_ORG,
       }),
     );
     expect(await countRows(ds, 'orgs')).toBe(0);
@@ -204,12 +195,12 @@ suite.each(testEngines('csv_jobs'))('CSV import jobs on $name', (engine) => {
   it('runs jobs of one school one at a time, in order, and keeps the last ones', async () => {
     const a = jobs.start({
       schoolId: school,
-      zipPath: await zipOf(join(SAMPLES, 'school-medium'), tmp),
+      zipPath: await zipOf(fixtureDir('school'), tmp),
       mode: 'apply',
     });
     const b = jobs.start({
       schoolId: school,
-      zipPath: await zipOf(join(SAMPLES, 'school-medium'), tmp),
+      zipPath: await zipOf(fixtureDir('school'), tmp),
       mode: 'validate',
     });
     const c = jobs.start({
@@ -244,7 +235,7 @@ suite.each(testEngines('csv_jobs'))('CSV import jobs on $name', (engine) => {
 
   it('ends a job failed, rolled back, when the database fails mid-import', async () => {
     await ds.query('DROP TABLE enrollments');
-    const zip = await zipOf(join(SAMPLES, 'school-medium'), tmp);
+    const zip = await zipOf(fixtureDir('school'), tmp);
     const { id } = jobs.start({
       schoolId: school,
       zipPath: zip,

@@ -8,7 +8,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CSV_HEADERS } from './binding';
+import { CSV_FILES, CSV_HEADERS, CsvFile } from './binding';
 import { readManifest } from './manifest';
 import { CsvRecord, parseCsv } from './parser';
 import { IssueCollector } from './report';
@@ -17,6 +17,7 @@ import {
   isGuid,
   readHeader,
   readRow,
+  reportFileNotes,
   RowContext,
 } from './rows';
 import { csvField } from './writer';
@@ -184,20 +185,262 @@ describe('headers and rows', () => {
           'dateLastModified',
           'type',
           'name',
-          'Identifier',
+          'identifer',
         ],
       },
       issues,
     );
     expect(h.ok).toBe(false);
     expect(issues.errors.map((e) => [e.code, e.column])).toEqual([
-      ['unknown_header', 'Identifier'],
+      ['unknown_header', 'identifer'],
     ]);
-    expect(issues.errors[0].message).toContain('did you mean identifier');
+    expect(issues.errors[0].message).toContain('metadata.<name>');
     expect(issues.warnings.map((w) => [w.code, w.column])).toEqual([
       ['missing_header', 'identifier'],
       ['missing_header', 'parentSourcedId'],
       ['header_order', undefined],
+    ]);
+  });
+});
+
+describe('liberal reading: variants real exports write, normalised with a warning', () => {
+  const ctx = (
+    file: CsvFile,
+    fields: string[],
+    mode: 'bulk' | 'delta' = 'bulk',
+  ): RowContext => {
+    const issues = new IssueCollector();
+    const header = readHeader(file, { line: 1, fields }, issues);
+    return {
+      file,
+      mode,
+      header,
+      issues,
+      bulkFilled: { count: 0, firstLine: 0 },
+    };
+  };
+  /** Reads one value of a column into a row that is otherwise valid. */
+  const rowOf = (file: CsvFile, valid: string[]) => {
+    const c = ctx(file, [...CSV_HEADERS[file]]);
+    let line = 1;
+    const read = (column: string, value: string) => {
+      const fields = [...valid];
+      fields[CSV_HEADERS[file].indexOf(column)] = value;
+      return readRow(c, { line: ++line, fields })?.values[column];
+    };
+    return { c, read };
+  };
+  const warnings = (c: RowContext) => {
+    reportFileNotes(c);
+    return c.issues.warnings.map((w) => [
+      w.file,
+      w.line,
+      w.column,
+      w.value,
+      w.code,
+    ]);
+  };
+  const codes = (c: RowContext) =>
+    c.issues.errors.map((e) => [e.line, e.value, e.code]);
+  const enrollment = [
+    'e1',
+    '',
+    '',
+    'c1',
+    's1',
+    'u1',
+    'teacher',
+    'true',
+    '',
+    '',
+  ];
+
+  it('reads TRUE, False, 1 and 0 as booleans, one warning per column with a count, and refuses yes', () => {
+    const { c, read } = rowOf('enrollments', enrollment);
+    expect(
+      ['TRUE', 'False', '1', '0', ' true', 'yes', 'Y'].map((v) =>
+        read('primary', v),
+      ),
+    ).toEqual([true, false, true, false, true, undefined, undefined]);
+    expect(codes(c)).toEqual([
+      [7, 'yes', 'bad_boolean'],
+      [8, 'Y', 'bad_boolean'],
+    ]);
+    expect(warnings(c)).toEqual([
+      ['enrollments.csv', 2, 'primary', 'TRUE', 'normalised_boolean'],
+    ]);
+    expect(c.issues.warnings[0].message).toBe(
+      'read as true (booleans are written true or false); 5 in this file, the first here',
+    );
+  });
+
+  it('reads vocabulary values in another case or spacing (Scheduled, Student, Active, fully_graded) and refuses unknown ones', () => {
+    const { c, read } = rowOf('enrollments', enrollment);
+    expect(read('role', 'Student')).toBe('student');
+    expect(read('role', 'TEACHER')).toBe('teacher');
+    expect(read('role', 'pupil')).toBeUndefined();
+    expect(codes(c)).toEqual([[4, 'pupil', 'bad_enum']]);
+    expect(warnings(c)).toEqual([
+      ['enrollments.csv', 2, 'role', 'Student', 'normalised_value'],
+    ]);
+
+    const classes = rowOf('classes', [
+      'k1',
+      '',
+      '',
+      'Maths',
+      '',
+      'co1',
+      '',
+      'homeroom',
+      '',
+      's1',
+      't1',
+      '',
+      '',
+      '',
+    ]);
+    expect(classes.read('classType', 'Scheduled')).toBe('scheduled');
+    expect(warnings(classes.c)).toEqual([
+      ['classes.csv', 2, 'classType', 'Scheduled', 'normalised_value'],
+    ]);
+
+    const results = rowOf('results', [
+      'r1',
+      '',
+      '',
+      'li1',
+      'u1',
+      'submitted',
+      '1',
+      '2026-09-01',
+      '',
+    ]);
+    expect(results.read('scoreStatus', 'fully_graded')).toBe('fully graded');
+    expect(results.read('scoreStatus', 'Not Submitted')).toBe('not submitted');
+
+    const delta = ctx('enrollments', [...CSV_HEADERS.enrollments], 'delta');
+    const row = readRow(delta, {
+      line: 2,
+      fields: [
+        'e1',
+        'Active',
+        '2026-09-01T08:00:00Z',
+        'c1',
+        's1',
+        'u1',
+        'student',
+        'false',
+        '',
+        '',
+      ],
+    });
+    expect(row?.status).toBe('active');
+    expect(warnings(delta)).toEqual([
+      ['enrollments.csv', 2, 'status', 'Active', 'normalised_value'],
+    ]);
+  });
+
+  it('reads schoolYear 2026-2027 and 2026/27 as the ending year 2027, and refuses 2026-2028', () => {
+    const { c, read } = rowOf('academicSessions', [
+      'y1',
+      '',
+      '',
+      '2026-2027',
+      'schoolYear',
+      '2026-09-01',
+      '2027-07-31',
+      '',
+      '2027',
+    ]);
+    expect(
+      ['2026-2027', '2026/27', '2099-00', '2026-2028', '26-27'].map((v) =>
+        read('schoolYear', v),
+      ),
+    ).toEqual(['2027', '2027', '2100', undefined, undefined]);
+    expect(codes(c)).toEqual([
+      [5, '2026-2028', 'bad_year'],
+      [6, '26-27', 'bad_year'],
+    ]);
+    expect(warnings(c)).toEqual([
+      [
+        'academicSessions.csv',
+        2,
+        'schoolYear',
+        '2026-2027',
+        'normalised_school_year',
+      ],
+    ]);
+  });
+
+  it('reads a date with a midnight UTC time part as the date, and refuses another time of day', () => {
+    const { c, read } = rowOf('enrollments', enrollment);
+    expect(
+      [
+        '2026-09-01T00:00:00Z',
+        '2026-09-01T00:00:00.000+00:00',
+        '2026-09-01 00:00',
+        '2026-08-31T23:00:00Z',
+        '2026-09-01T00:00:00+01:00',
+      ].map((v) => read('beginDate', v)),
+    ).toEqual(['2026-09-01', '2026-09-01', '2026-09-01', undefined, undefined]);
+    expect(codes(c)).toEqual([
+      [5, '2026-08-31T23:00:00Z', 'bad_date'],
+      [6, '2026-09-01T00:00:00+01:00', 'bad_date'],
+    ]);
+    expect(c.issues.errors[0].message).toContain('depends on the time zone');
+    expect(warnings(c)).toEqual([
+      [
+        'enrollments.csv',
+        2,
+        'beginDate',
+        '2026-09-01T00:00:00Z',
+        'normalised_date',
+      ],
+    ]);
+  });
+
+  it('reads headers in another case or with surrounding spaces; two that become one are an error', () => {
+    const fields = [...CSV_HEADERS.orgs];
+    fields[3] = ' Name ';
+    fields[5] = 'IDENTIFIER';
+    const c = ctx('orgs', [...fields, 'Metadata.urn']);
+    expect(c.header.ok).toBe(true);
+    expect(c.header.index['name']).toBe(3);
+    expect(c.header.metadata).toEqual([['urn', 7]]);
+    expect(
+      c.issues.warnings.map((w) => [w.line, w.column, w.value, w.code]),
+    ).toEqual([
+      [1, 'name', ' Name ', 'header_normalised'],
+      [1, 'identifier', 'IDENTIFIER', 'header_normalised'],
+      [1, 'metadata.urn', 'Metadata.urn', 'header_normalised'],
+    ]);
+    const twice = ctx('orgs', [...CSV_HEADERS.orgs, 'Name']);
+    expect(twice.header.ok).toBe(false);
+    expect(twice.issues.errors.map((e) => [e.column, e.code])).toEqual([
+      ['name', 'duplicate_header'],
+    ]);
+  });
+
+  it('ignores empty columns and fields after the last header, and skips rows of empty fields; a value there is an error', () => {
+    const c = ctx('enrollments', [...CSV_HEADERS.enrollments, '', '']);
+    expect(c.header.ok).toBe(true);
+    const read = (line: number, fields: string[]) =>
+      readRow(c, { line, fields });
+    expect(read(2, [...enrollment, '', ''])?.sourcedId).toBe('e1');
+    expect(read(3, [...enrollment])?.sourcedId).toBe('e1');
+    expect(read(4, [...enrollment, '', '', '', ''])?.sourcedId).toBe('e1');
+    expect(read(5, [...enrollment, 'x'])).toBeNull();
+    expect(read(6, Array(12).fill(''))).toBeNull();
+    expect(read(7, enrollment.slice(0, 9))).toBeNull();
+    expect(codes(c)).toEqual([
+      [5, undefined, 'field_count'],
+      [7, undefined, 'field_count'],
+    ]);
+    expect(warnings(c)).toEqual([
+      ['enrollments.csv', 1, undefined, undefined, 'trailing_columns'],
+      ['enrollments.csv', 4, undefined, undefined, 'trailing_fields'],
+      ['enrollments.csv', 6, undefined, ',,,,,,,,,,,', 'blank_row'],
     ]);
   });
 });
@@ -263,6 +506,44 @@ describe('readManifest', () => {
     ).toEqual([
       ['bad_enum', 5, 'sometimes'],
       ...Array.from({ length: 11 }, () => ['missing_property', null, null]),
+    ]);
+  });
+});
+
+describe('readManifest of a OneRoster 1.2 set', () => {
+  it('refuses it, saying to export the set as OneRoster 1.1 CSV', async () => {
+    for (const versions of [
+      'manifest.version,1.0\noneroster.version,1.2\n',
+      'manifest.version,1.2\noneroster.version,1.2\n',
+      'manifest.version,1.2\n',
+    ]) {
+      const issues = new IssueCollector();
+      readManifest(
+        await parse(`propertyName,value\n${versions}file.users,bulk\n`),
+        issues,
+      );
+      expect(issues.errors.map((e) => [e.code, e.line, e.value])).toEqual([
+        ['unsupported_version', expect.any(Number), '1.2'],
+      ]);
+      expect(issues.errors[0].message).toBe(
+        'this is a OneRoster 1.2 CSV set, which is not supported yet: export the data as OneRoster 1.1 CSV (most MIS offer both) and import that',
+      );
+    }
+  });
+
+  it('reads a header and modes in another case with a warning', async () => {
+    const issues = new IssueCollector();
+    const m = readManifest(
+      await parse(
+        `PropertyName, Value\nmanifest.version,1.0\noneroster.version,1.1\n${CSV_FILES.map((f) => `file.${f},${f === 'users' ? 'Bulk' : 'absent'}`).join('\n')}\n`,
+      ),
+      issues,
+    );
+    expect(issues.errors).toEqual([]);
+    expect(m.modes.users).toBe('bulk');
+    expect(issues.warnings.map((w) => [w.line, w.value, w.code])).toEqual([
+      [1, 'PropertyName, Value', 'header_normalised'],
+      [4 + CSV_FILES.indexOf('users'), 'Bulk', 'normalised_value'],
     ]);
   });
 });

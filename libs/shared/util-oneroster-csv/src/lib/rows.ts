@@ -11,15 +11,24 @@ import type { FileMode, IssueCollector } from './report';
 
 /**
  * Header and row validation of one data file (§8.1, §8.2, §8.4):
- * - headers are case-sensitive and unique; a column that is neither a 1.1 column nor a
- *   `metadata.<name>` extension is an error (its data would be lost or misread); a missing
- *   required column is an error, a missing optional one a warning; columns out of the
- *   defined order are read by name, with a warning;
+ * - headers are unique; a column that is neither a 1.1 column nor a `metadata.<name>`
+ *   extension is an error (its data would be lost or misread); a missing required column
+ *   is an error, a missing optional one a warning; columns out of the defined order are
+ *   read by name, with a warning;
  * - values: enumerations, `YYYY-MM-DD` dates that exist in the calendar, `YYYY` years,
  *   ISO 8601 date-times with a time zone, `true|false` booleans, numbers, lists as
  *   comma-separated values, userIds as `{type:identifier}` items;
  * - delta rows need `status` (`active|tobedeleted`) and `dateLastModified`; bulk rows
  *   should leave them blank and any value there is ignored (one warning per file).
+ *
+ * Liberal in what real exports write (docs/csv.md, "Accepted variants"), each normalised
+ * and reported as a warning, once per file and column with a count: headers in another
+ * case or with surrounding spaces; empty columns and fields after the last header;
+ * rows of empty fields; booleans `TRUE`/`False`/`1`/`0`; vocabulary values in another
+ * case or spacing (`Scheduled`, `fully_graded`); schoolYear `2026-2027` or `2026-27` (the
+ * ending year, as §5.2 defines it); dates with a midnight UTC time part. What cannot be
+ * read one way only (another time of day, `yes`, `2026-2028`) stays an error. The exact
+ * form is always tried first, so a conforming file pays nothing for this.
  */
 
 export interface UserIdValue {
@@ -47,7 +56,10 @@ export interface FileHeader {
   /** The defined columns in CSV_COLUMNS order, with where each is in the file. */
   columns: HeaderColumn[];
   metadata: [string, number][];
+  /** Fields up to the last named header; empty columns after it are ignored. */
   width: number;
+  /** Fields of the header row, its empty trailing columns included. */
+  written: number;
   ok: boolean;
 }
 
@@ -89,10 +101,40 @@ export function readHeader(
   let ok = true;
   if (!record) {
     issues.error(f, 'empty_file', 'the file has no header row');
-    return { file, index, columns: [], metadata, width: 0, ok: false };
+    return {
+      file,
+      index,
+      columns: [],
+      metadata,
+      width: 0,
+      written: 0,
+      ok: false,
+    };
   }
   const seen = new Set<string>();
-  record.fields.forEach((name, i) => {
+  let width = record.fields.length;
+  while (width > 0 && record.fields[width - 1].trim() === '') width--;
+  if (width < record.fields.length)
+    issues.warning(
+      f,
+      'trailing_columns',
+      `${record.fields.length - width} empty column(s) after the last header (as spreadsheets save them) are ignored`,
+      { line: record.line },
+    );
+  record.fields.slice(0, width).forEach((written, i) => {
+    let name = written;
+    if (!columns.some((c) => c.name === name) && !isMetadataName(name)) {
+      const loose = looseHeader(file, written);
+      if (loose !== undefined) {
+        name = loose;
+        issues.warning(
+          f,
+          'header_normalised',
+          `read as ${loose} (1.1 headers are written exactly, in this case, without spaces)`,
+          { line: record.line, column: loose, value: written },
+        );
+      }
+    }
     if (seen.has(name)) {
       issues.error(f, 'duplicate_header', 'header names must be unique', {
         line: record.line,
@@ -101,22 +143,14 @@ export function readHeader(
       ok = false;
     }
     seen.add(name);
-    if (
-      name.startsWith(METADATA_PREFIX) &&
-      name.length > METADATA_PREFIX.length
-    )
+    if (isMetadataName(name))
       metadata.push([name.slice(METADATA_PREFIX.length), i]);
     else if (columns.some((c) => c.name === name)) index[name] = i;
     else {
-      const hint = columns.find(
-        (c) => c.name.toLowerCase() === name.toLowerCase(),
-      );
       issues.error(
         f,
         'unknown_header',
-        hint
-          ? `unknown column; headers are case-sensitive: did you mean ${hint.name}?`
-          : `not a OneRoster 1.1 column of ${f}; extensions must be named metadata.<name>`,
+        `not a OneRoster 1.1 column of ${f}; extensions must be named metadata.<name>`,
         { line: record.line, column: name },
       );
       ok = false;
@@ -159,9 +193,38 @@ export function readHeader(
     index,
     columns: columns.map((c) => headerColumn(c, index[c.name])),
     metadata,
-    width: record.fields.length,
+    width,
+    written: record.fields.length,
     ok,
   };
+}
+
+const isMetadataName = (name: string) =>
+  name.startsWith(METADATA_PREFIX) && name.length > METADATA_PREFIX.length;
+
+/** Each file's column names by their lower-case form, for headers written in another case. */
+const LOOSE_HEADERS = new Map<CsvFile, Map<string, string>>();
+
+/**
+ * The header a loosely written one stands for: trimmed, and the 1.1 column of that name in
+ * another case (`Role`, ` givenName `, `METADATA.x` → `metadata.x`); undefined when none.
+ */
+function looseHeader(file: CsvFile, written: string): string | undefined {
+  const trimmed = written.trim();
+  const lower = trimmed.toLowerCase();
+  if (
+    lower.startsWith(METADATA_PREFIX) &&
+    lower.length > METADATA_PREFIX.length
+  )
+    return METADATA_PREFIX + trimmed.slice(METADATA_PREFIX.length);
+  let names = LOOSE_HEADERS.get(file);
+  if (!names) {
+    names = new Map(
+      CSV_COLUMNS[file].map((c) => [c.name.toLowerCase(), c.name]),
+    );
+    LOOSE_HEADERS.set(file, names);
+  }
+  return names.get(lower);
 }
 
 /** The characters of a sourcedId (§8.1: 0-9 a-z A-Z . - _ / @), by character code. */
@@ -179,6 +242,8 @@ export function isGuid(text: string): boolean {
   }
   return true;
 }
+
+const STATUSES: readonly string[] = ['active', 'tobedeleted'];
 
 const DATETIME =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})$/;
@@ -242,6 +307,18 @@ export interface RowContext {
   issues: IssueCollector;
   /** Counts bulk rows carrying status/dateLastModified (reported once per file). */
   bulkFilled: { count: number; firstLine: number };
+  /** Values read in a normalised form, by column and kind (reported once per file). */
+  notes?: Map<string, Normalised>;
+}
+
+/** The first value of a column that was read in a normalised form, and how many were. */
+interface Normalised {
+  code: string;
+  column?: string;
+  line: number;
+  written: string;
+  read: string;
+  count: number;
 }
 
 /** Where a row's problems are reported: its file and line. */
@@ -249,6 +326,106 @@ interface RowSite {
   issues: IssueCollector;
   file: string;
   line: number;
+  ctx: RowContext;
+}
+
+/** Notes a value read in a normalised form (the unusual path only). */
+function normalised(
+  at: RowSite,
+  code: string,
+  column: string | undefined,
+  written: string,
+  read: string,
+): void {
+  const notes = (at.ctx.notes ??= new Map());
+  const key = `${column ?? ''}\u0000${code}`;
+  const n = notes.get(key);
+  if (n) n.count++;
+  else notes.set(key, { code, column, line: at.line, written, read, count: 1 });
+}
+
+const NORMALISED_TEXT: Record<string, (read: string) => string> = {
+  normalised_boolean: (r) =>
+    `read as ${r} (booleans are written true or false)`,
+  normalised_value: (r) =>
+    `read as ${r} (1.1 vocabulary values are written exactly, in this case)`,
+  normalised_school_year: (r) =>
+    `read as ${r}, the year the school year ends (1.1 schoolYear is YYYY)`,
+  normalised_date: (r) => `read as ${r} (a date is YYYY-MM-DD, without a time)`,
+  trailing_fields: () =>
+    'empty fields after the last column (as spreadsheets save them) are ignored',
+  blank_row: () =>
+    'a row of empty fields (as spreadsheets save them) is skipped',
+};
+
+/** The booleans other systems write that have one reading only: any case of true/false, 1, 0. */
+function looseBoolean(text: string): boolean | undefined {
+  const t = text.trim().toLowerCase();
+  if (t === 'true' || t === '1') return true;
+  if (t === 'false' || t === '0') return false;
+  return undefined;
+}
+
+/** Each vocabulary's values by a loose key; null where two values share one (ambiguous). */
+const LOOSE_VALUES = new WeakMap<
+  readonly string[],
+  Map<string, string | null>
+>();
+const looseKey = (text: string) => text.toLowerCase().replace(/[\s_-]+/g, '');
+
+/**
+ * The vocabulary value a loosely written one stands for: the same letters in another case,
+ * spaces, `_` and `-` aside (`Student`, `fully_graded`, `To Be Deleted`); undefined when
+ * none, or more than one, matches.
+ */
+function looseValue(
+  values: readonly string[],
+  text: string,
+): string | undefined {
+  let byKey = LOOSE_VALUES.get(values);
+  if (!byKey) {
+    byKey = new Map();
+    for (const v of values) {
+      const k = looseKey(v);
+      byKey.set(k, byKey.has(k) ? null : v);
+    }
+    LOOSE_VALUES.set(values, byKey);
+  }
+  return byKey.get(looseKey(text)) ?? undefined;
+}
+
+const SCHOOL_YEAR_SPAN = /^(\d{4})\s*[-/\u2013]\s*(\d{2}|\d{4})$/;
+
+/**
+ * A school year written as its span (`2026-2027`, `2026/27`) or padded with spaces, as
+ * its ending year (§5.2: "should include the school year end"); undefined unless the two
+ * years follow each other.
+ */
+function looseSchoolYear(text: string): string | undefined {
+  const t = text.trim();
+  if (t.length === 4 && digits(t, 0, 4) >= 0) return t;
+  const m = SCHOOL_YEAR_SPAN.exec(t);
+  if (!m) return undefined;
+  const start = Number(m[1]);
+  let end = Number(m[2]);
+  if (m[2].length === 2) {
+    end += start - (start % 100);
+    if (end <= start) end += 100;
+  }
+  return end === start + 1 ? String(end) : undefined;
+}
+
+const MIDNIGHT_DATE =
+  /^(\d{4}-\d{2}-\d{2})(?:[T ]00:00(?::00(?:\.0+)?)?(?:Z|[+-]00:?00)?)?$/;
+
+/**
+ * A date written with a midnight UTC (or zoneless) time part, or padded with spaces, as
+ * the date. Another time of day is not read: the day it falls on depends on a time zone
+ * (a local midnight written in UTC lands on the day before).
+ */
+function looseDate(text: string): string | undefined {
+  const m = MIDNIGHT_DATE.exec(text.trim());
+  return m && isCalendarDate(m[1]) ? m[1] : undefined;
 }
 
 function fail(
@@ -273,10 +450,15 @@ export function readRow(ctx: RowContext, record: CsvRecord): ParsedRow | null {
   const { file, header, issues } = ctx;
   const fields = record.fields;
   const line = record.line;
-  const at: RowSite = { issues, file: fileName(file), line };
+  const at: RowSite = { issues, file: fileName(file), line, ctx };
   const errorsBefore = issues.errorCount;
+  if (fields[0] === '' && !record.problem && fields.every((v) => v === '')) {
+    // No sourcedId, no value: nothing to read (spreadsheets save empty rows like this).
+    normalised(at, 'blank_row', undefined, fields.join(','), '');
+    return null;
+  }
   if (record.problem) fail(at, 'csv_syntax', record.problem);
-  if (fields.length !== header.width)
+  if (fields.length !== header.width && !emptyAfterWidth(at, fields))
     fail(
       at,
       'field_count',
@@ -316,8 +498,41 @@ export function readRow(ctx: RowContext, record: CsvRecord): ParsedRow | null {
     : null;
 }
 
+/** A row longer than the header whose extra fields are all empty: read without them. */
+function emptyAfterWidth(at: RowSite, fields: string[]): boolean {
+  const { width, written } = at.ctx.header;
+  if (fields.length < width) return false;
+  for (let i = width; i < fields.length; i++)
+    if (fields[i] !== '') return false;
+  // Up to the header's own empty columns, already reported with the header.
+  if (fields.length > written)
+    normalised(at, 'trailing_fields', undefined, '', '');
+  return true;
+}
+
 function noteBulkFilled(ctx: RowContext, line: number) {
   if (ctx.bulkFilled.count++ === 0) ctx.bulkFilled.firstLine = line;
+}
+
+/**
+ * Reported after the file: bulk rows carrying status/dateLastModified (§8.2), and the
+ * values read in a normalised form, one warning per column and kind with the first one's
+ * line and value.
+ */
+export function reportFileNotes(ctx: RowContext): void {
+  reportBulkFilled(ctx);
+  for (const n of ctx.notes?.values() ?? [])
+    ctx.issues.warning(
+      fileName(ctx.file),
+      n.code,
+      NORMALISED_TEXT[n.code](n.read) +
+        (n.count > 1 ? `; ${n.count} in this file, the first here` : ''),
+      {
+        line: n.line,
+        ...(n.column ? { column: n.column } : {}),
+        ...(n.written !== '' ? { value: n.written } : {}),
+      },
+    );
 }
 
 /** Reported after the file: bulk rows carrying status/dateLastModified (§8.2). */
@@ -372,8 +587,7 @@ function readValue(
     case 'status':
       if (mode === 'bulk') return null;
       if (text === 'active' || text === 'tobedeleted') return text;
-      fail(at, 'bad_enum', 'must be active or tobedeleted', name, text);
-      return null;
+      return looseStatus(text, at);
     case 'dateLastModified': {
       if (mode === 'bulk') return null;
       const d = parseDateTime(text);
@@ -390,19 +604,9 @@ function readValue(
     case 'string':
       return text;
     case 'enum':
-      if (!col.values?.includes(text))
-        fail(
-          at,
-          'bad_enum',
-          `must be one of: ${col.values?.join(', ')}`,
-          name,
-          text,
-        );
-      return text;
+      return col.values?.includes(text) ? text : looseEnum(col, text, at);
     case 'date':
-      if (!isCalendarDate(text))
-        fail(at, 'bad_date', 'must be a date YYYY-MM-DD', name, text);
-      return text;
+      return isCalendarDate(text) ? text : readLooseDate(name, text, at);
     case 'dateOrDateTime':
       if (isCalendarDate(text)) return text;
       {
@@ -412,14 +616,13 @@ function readValue(
       fail(at, 'bad_date', 'must be a date YYYY-MM-DD', name, text);
       return text;
     case 'year':
-      if (!/^\d{4}$/.test(text))
-        fail(at, 'bad_year', 'must be a year YYYY', name, text);
-      return text;
+      return text.length === 4 && digits(text, 0, 4) >= 0
+        ? text
+        : readLooseYear(name, text, at);
     case 'boolean':
       if (text === 'true') return true;
       if (text === 'false') return false;
-      fail(at, 'bad_boolean', 'must be true or false', name, text);
-      return null;
+      return readLooseBoolean(name, text, at);
     case 'float':
       if (!NUMBER.test(text))
         fail(at, 'bad_number', 'must be a number', name, text);
@@ -450,15 +653,9 @@ function readValue(
     case 'list': {
       const items = splitList(text);
       if (col.values)
-        for (const item of items)
-          if (!col.values.includes(item))
-            fail(
-              at,
-              'bad_enum',
-              `each value must be one of: ${col.values.join(', ')}`,
-              name,
-              item,
-            );
+        for (let k = 0; k < items.length; k++)
+          if (!col.values.includes(items[k]))
+            items[k] = looseListItem(col, items[k], at);
       return items;
     }
     case 'userIds': {
@@ -480,4 +677,94 @@ function readValue(
       return items;
     }
   }
+}
+
+// The unusual paths of readValue, apart so that its common path stays small (and inlined).
+
+function looseStatus(text: string, at: RowSite): CsvValue {
+  const v = looseValue(STATUSES, text);
+  if (v) {
+    normalised(at, 'normalised_value', 'status', text, v);
+    return v;
+  }
+  fail(at, 'bad_enum', 'must be active or tobedeleted', 'status', text);
+  return null;
+}
+
+function looseEnum(col: HeaderColumn, text: string, at: RowSite): CsvValue {
+  const values = col.values ?? [];
+  const v = looseValue(values, text);
+  if (v) {
+    normalised(at, 'normalised_value', col.name, text, v);
+    return v;
+  }
+  fail(at, 'bad_enum', `must be one of: ${values.join(', ')}`, col.name, text);
+  return text;
+}
+
+function looseListItem(col: HeaderColumn, item: string, at: RowSite): string {
+  const values = col.values ?? [];
+  const v = looseValue(values, item);
+  if (v) {
+    normalised(at, 'normalised_value', col.name, item, v);
+    return v;
+  }
+  fail(
+    at,
+    'bad_enum',
+    `each value must be one of: ${values.join(', ')}`,
+    col.name,
+    item,
+  );
+  return item;
+}
+
+function readLooseDate(name: string, text: string, at: RowSite): CsvValue {
+  const d = looseDate(text);
+  if (d) {
+    normalised(at, 'normalised_date', name, text, d);
+    return d;
+  }
+  fail(
+    at,
+    'bad_date',
+    /^\s*\d{4}-\d{2}-\d{2}[T ]/.test(text)
+      ? 'must be a date YYYY-MM-DD; a time other than midnight UTC is not read, as its day depends on the time zone'
+      : 'must be a date YYYY-MM-DD',
+    name,
+    text,
+  );
+  return text;
+}
+
+function readLooseYear(name: string, text: string, at: RowSite): CsvValue {
+  const y = looseSchoolYear(text);
+  if (y) {
+    normalised(at, 'normalised_school_year', name, text, y);
+    return y;
+  }
+  fail(
+    at,
+    'bad_year',
+    'must be a year YYYY (the year the school year ends; 2026-2027 is read as 2027)',
+    name,
+    text,
+  );
+  return text;
+}
+
+function readLooseBoolean(name: string, text: string, at: RowSite): CsvValue {
+  const b = looseBoolean(text);
+  if (b !== undefined) {
+    normalised(at, 'normalised_boolean', name, text, String(b));
+    return b;
+  }
+  fail(
+    at,
+    'bad_boolean',
+    'must be true or false (TRUE, False, 1 and 0 are read too)',
+    name,
+    text,
+  );
+  return null;
 }

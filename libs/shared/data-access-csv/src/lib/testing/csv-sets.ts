@@ -8,22 +8,100 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { CSV_FILES, CsvFile } from '@oneroster/util-oneroster-csv';
+import { CSV_FILES, CsvFile, csvLine } from '@oneroster/util-oneroster-csv';
 import { readRecords } from '../records';
 import { fingerprint, TABLE_MAPS } from '../tables';
+import { FIXTURE_COUNTS_FILE, FIXTURES_ENV, FixtureSet } from './fixture-sets';
 
-/** The shared sample sets (read-only; tests copy what they change). */
-export const SAMPLES =
-  process.env['ONEROSTER_CSV_SAMPLES'] ?? '/work/shared/data/oneroster-csv';
-export const samplesAvailable = existsSync(
-  join(SAMPLES, 'school-medium', 'manifest.csv'),
-);
-
-/** A writable copy of a sample set. */
-export function copySample(name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `or-csv-${name}-`));
-  cpSync(join(SAMPLES, name), dir, { recursive: true });
+/** The folder of a generated fixture set; fails (never skips) when it is not there. */
+export function fixtureDir(name: FixtureSet): string {
+  const root = process.env[FIXTURES_ENV];
+  const dir = root ? join(root, name) : '';
+  if (!root || !existsSync(join(dir, 'manifest.csv')))
+    throw new Error(
+      `CSV fixture set "${name}" is missing: run the tests through libs/shared/data-access-csv/jest.config.cts, whose globalSetup generates it`,
+    );
   return dir;
+}
+
+/** Rows per file of a fixture set, as the generator wrote them. */
+export function fixtureCounts(name: FixtureSet): Record<CsvFile, number> {
+  fixtureDir(name);
+  const all = JSON.parse(
+    readFileSync(
+      join(process.env[FIXTURES_ENV] as string, FIXTURE_COUNTS_FILE),
+      'utf8',
+    ),
+  ) as Record<FixtureSet, Record<CsvFile, number>>;
+  return all[name];
+}
+
+/** The files of a set that have rows, with their row counts. */
+export function nonEmptyCounts(
+  name: FixtureSet,
+): Partial<Record<CsvFile, number>> {
+  return Object.fromEntries(
+    Object.entries(fixtureCounts(name)).filter(([, n]) => n > 0),
+  );
+}
+
+/** A writable copy of a fixture set. */
+export function copyFixture(name: FixtureSet): string {
+  const dir = mkdtempSync(join(tmpdir(), `or-csv-${name}-`));
+  cpSync(fixtureDir(name), dir, { recursive: true });
+  return dir;
+}
+
+/** RFC 4180 records of a whole text (test helper: the files are small). */
+export function splitCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\r' || c === '\n') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += c;
+  }
+  if (field !== '' || row.length) rows.push([...row, field]);
+  return rows;
+}
+
+/**
+ * Edits one file of a copied set as records of named fields (row 0 = header, so row i is
+ * on line i + 1), keeping its line ends.
+ */
+export function editCsv(
+  dir: string,
+  file: string,
+  edit: (rows: string[][], col: (name: string) => number) => string[][],
+): void {
+  const path = join(dir, file);
+  const text = readFileSync(path, 'utf8');
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const rows = splitCsv(text);
+  const col = (name: string) => {
+    const i = rows[0].indexOf(name);
+    if (i < 0) throw new Error(`${file} has no column ${name}`);
+    return i;
+  };
+  const out = edit(rows, col);
+  writeFileSync(path, out.map((r) => csvLine(r).slice(0, -1) + eol).join(''));
 }
 
 /** Edits one file of a copied set line by line (line 1 = header). */

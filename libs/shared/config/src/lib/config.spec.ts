@@ -104,7 +104,10 @@ describe('loadConfig', () => {
     expect(
       loadConfig({ CSV_MAX_INFLATED_MB: '64', CSV_MAX_QUEUED_IMPORTS: '1' })
         .csv,
-    ).toEqual({ maxInflatedBytes: 64 * 1024 * 1024, maxQueuedImportsPerSchool: 1 });
+    ).toEqual({
+      maxInflatedBytes: 64 * 1024 * 1024,
+      maxQueuedImportsPerSchool: 1,
+    });
     for (const v of ['0', '-5', '1.5', 'lots'])
       expect(() => loadConfig({ CSV_MAX_INFLATED_MB: v })).toThrow(
         /CSV_MAX_INFLATED_MB/,

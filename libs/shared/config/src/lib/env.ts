@@ -174,7 +174,8 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
       ),
     },
     csv: {
-      maxInflatedBytes: positive(env, 'CSV_MAX_INFLATED_MB', 2048) * 1024 * 1024,
+      maxInflatedBytes:
+        positive(env, 'CSV_MAX_INFLATED_MB', 2048) * 1024 * 1024,
       maxQueuedImportsPerSchool: positive(env, 'CSV_MAX_QUEUED_IMPORTS', 3),
     },
   };

@@ -300,7 +300,10 @@ describe('zip container', () => {
     const many = join(tmp, 'many.zip');
     await yazlZip(
       many,
-      Array.from({ length: 1001 }, (_, i) => [`f${i}.txt`, ''] as [string, string]),
+      Array.from(
+        { length: 1001 },
+        (_, i) => [`f${i}.txt`, ''] as [string, string],
+      ),
     );
     const e = await refusal(extractZip(many, out));
     expect(e.code).toBe('bad_archive');

@@ -38,10 +38,7 @@ import { MANIFEST_FILE } from './manifest';
  */
 
 export type ZipProblemCode =
-  | 'bad_archive'
-  | 'archive_too_large'
-  | 'unsafe_entry'
-  | 'duplicate_entry';
+  'bad_archive' | 'archive_too_large' | 'unsafe_entry' | 'duplicate_entry';
 
 export class ZipFormatError extends Error {
   constructor(

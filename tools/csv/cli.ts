@@ -59,6 +59,7 @@ async function main(): Promise<number> {
       const report = await new CsvImportService(ds).importSet(path, {
         ...(option(args, 'school') ? { schoolId: option(args, 'school') } : {}),
         validateOnly: args.includes('--validate-only'),
+        maxInflatedBytes: config.csv.maxInflatedBytes,
         onProgress: (p) => {
           const text = `${p.phase === 'validate' ? 'checking' : 'writing '} ${p.file}.csv: ${p.rows.toLocaleString('en')} rows (${seconds()} s, ${mem()} RSS)`;
           if (p.done) progressDone(text);

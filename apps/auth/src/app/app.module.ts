@@ -26,6 +26,8 @@ export class AppModule {
             ? config.demo.sandboxClientSecret
             : null,
           maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
+          maxInflatedBytes: config.csv.maxInflatedBytes,
+          maxQueuedImportsPerSchool: config.csv.maxQueuedImportsPerSchool,
           database: config.database,
         }),
       ],

@@ -888,6 +888,108 @@ describe.each(testEngines('auth_portal', { sqliteFile: true }))(
           error: 'payload_too_large',
         });
       }, 120_000);
+
+      it('refuses a school one upload more than its queue holds (uploads still arriving count) with 429', async () => {
+        const zip = join(
+          mkdtempSync(join(tmpdir(), 'portal-import-cap-')),
+          'a.zip',
+        );
+        await exportCsv(ds, { schoolId: schoolA, out: zip });
+        const body = await readFile(zip);
+        const path = `/portal/api/schools/${schoolA}/imports?mode=validate`;
+        const upload = () =>
+          call<ImportJobView | PortalError>(adminA, 'POST', path, body, {
+            headers: { 'content-type': 'application/zip' },
+          });
+        // One upload still arriving: half its body sent, the rest held back.
+        let finishArriving = (): void => undefined;
+        const arriving = new Promise<{ status: number; body: string }>(
+          (resolve, reject) => {
+            const req = httpRequest(
+              `${base}${path}`,
+              {
+                method: 'POST',
+                headers: {
+                  cookie: `portal_session=${encodeURIComponent(adminA.cookie)}`,
+                  'x-csrf-token': adminA.csrf,
+                  'content-type': 'application/zip',
+                  'content-length': String(body.length),
+                },
+              },
+              (res) => {
+                let text = '';
+                res.on('data', (c: Buffer) => (text += c.toString()));
+                res.on('end', () =>
+                  resolve({ status: res.statusCode ?? 0, body: text }),
+                );
+              },
+            );
+            req.on('error', reject);
+            req.write(body.subarray(0, body.length >> 1));
+            finishArriving = () => {
+              req.end(body.subarray(body.length >> 1));
+            };
+          },
+        );
+        // Two more fill the school's three places (CSV_MAX_QUEUED_IMPORTS default); its
+        // jobs run one at a time, so these stay queued or running meanwhile.
+        const queued = [await upload(), await upload()];
+        expect(queued.map((r) => r.status)).toEqual([202, 202]);
+        const refused = await upload();
+        expect(refused.status).toBe(429);
+        expect(refused.body).toEqual({
+          statusCode: 429,
+          error: 'too_many_imports',
+          message: expect.stringMatching(
+            /already has 3 CSV import\(s\) queued or running/,
+          ),
+        });
+        // Another school is not held up by school A's queue.
+        const elsewhere = await call<PortalError>(
+          adminB,
+          'POST',
+          `/portal/api/schools/${schoolB}/imports?mode=validate`,
+          Buffer.from('not a zip, but a job'),
+          { headers: { 'content-type': 'application/zip' } },
+        );
+        expect(elsewhere.status).toBe(202);
+        // The upload that was arriving gets its place.
+        finishArriving();
+        const arrived = await arriving;
+        expect(arrived.status).toBe(202);
+        const ids = [
+          ...queued.map((r) => (r.body as ImportJobView).id),
+          (JSON.parse(arrived.body) as ImportJobView).id,
+        ];
+        const finished = async () =>
+          (
+            await call<ImportJobView[]>(
+              adminA,
+              'GET',
+              `/portal/api/schools/${schoolA}/imports`,
+            )
+          ).body.filter((j) => ids.includes(j.id) && j.finishedAt !== null)
+            .length;
+        for (let i = 0; i < 1200 && (await finished()) < ids.length; i++)
+          await new Promise((r) => setTimeout(r, 100));
+        expect(await finished()).toBe(ids.length);
+        // Places free again once the jobs have ended.
+        const again = await upload();
+        expect(again.status).toBe(202);
+        const id = (again.body as ImportJobView).id;
+        let job = again.body as ImportJobView;
+        for (let i = 0; i < 1200 && job.finishedAt === null; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          job = (
+            await call<ImportJobView>(
+              adminA,
+              'GET',
+              `/portal/api/schools/${schoolA}/imports/${id}`,
+            )
+          ).body;
+        }
+        expect(job.status).toBe('succeeded');
+      }, 300_000);
     });
 
     it('answers unknown portal routes and methods in the PortalError shape', async () => {

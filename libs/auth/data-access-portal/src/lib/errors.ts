@@ -10,7 +10,8 @@ export type PortalProblemCode =
   | 'conflict'
   | 'csrf'
   | 'payload_too_large'
-  | 'unsupported_media_type';
+  | 'unsupported_media_type'
+  | 'too_many_imports';
 
 const STATUS: Record<PortalProblemCode, number> = {
   not_signed_in: 401,
@@ -21,6 +22,7 @@ const STATUS: Record<PortalProblemCode, number> = {
   csrf: 403,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  too_many_imports: 429,
 };
 
 export class PortalProblem extends Error {

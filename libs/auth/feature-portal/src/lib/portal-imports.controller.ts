@@ -21,6 +21,7 @@ import type { ImportJobView } from '@oneroster/contracts';
 import {
   PortalImports,
   PortalProblem,
+  type CsvImportSlot,
   type PortalActor,
 } from '@oneroster/data-access-portal';
 import { PortalExceptionFilter } from './portal-exception.filter';
@@ -42,7 +43,8 @@ const ZIP_TYPES = new Set([
  * A school's CSV imports. The zip is the raw request body (`Content-Type: application/zip`),
  * streamed to a temporary file (never held in memory) and refused with 413 beyond the
  * configured size, before or while it arrives; then a background job takes the file and the
- * call answers 202 with the queued job.
+ * call answers 202 with the queued job. A school at its cap of queued imports is refused
+ * with 429 before the body is read; the upload's place counts while it arrives.
  */
 @PortalApi()
 @UseGuards(PortalSessionGuard)
@@ -70,6 +72,11 @@ export class PortalImportsController {
     status: 415,
     description: 'unsupported_media_type: not a zip body',
   })
+  @ApiResponse({
+    status: 429,
+    description:
+      'too_many_imports: the school already has as many imports queued, running or arriving as it may (CSV_MAX_QUEUED_IMPORTS)',
+  })
   async upload(
     @Actor() actor: PortalActor,
     @Param('schoolId') schoolId: string,
@@ -88,6 +95,42 @@ export class PortalImportsController {
       req.resume();
       throw tooLarge(limit);
     }
+    // A place in the school's queue before a byte is stored: a school at its cap is
+    // refused (429) without its upload reaching the disk.
+    let slot: CsvImportSlot;
+    try {
+      slot = this.imports.reserve(actor, schoolId);
+    } catch (err) {
+      req.resume();
+      throw err;
+    }
+    try {
+      const { path, bytes } = await this.receive(req, limit);
+      try {
+        return await this.imports.start(
+          actor,
+          schoolId,
+          jobMode,
+          path,
+          bytes,
+          slot,
+        );
+      } catch (err) {
+        // Refused before a job took it, the upload is still ours to remove.
+        if (err instanceof PortalProblem && err.code === 'too_many_imports')
+          rmSync(path, { force: true });
+        throw err;
+      }
+    } finally {
+      slot.release();
+    }
+  }
+
+  /** Streams the body to a new file under the upload folder, within `limit` bytes. */
+  private async receive(
+    req: PortalRequest,
+    limit: number,
+  ): Promise<{ path: string; bytes: number }> {
     mkdirSync(this.uploadDir, { recursive: true });
     const path = join(this.uploadDir, `${randomUUID()}.zip`);
     let bytes = 0;
@@ -112,7 +155,7 @@ export class PortalImportsController {
         body: 'must be a zip file',
       });
     }
-    return this.imports.start(actor, schoolId, jobMode, path, bytes);
+    return { path, bytes };
   }
 
   @Get()

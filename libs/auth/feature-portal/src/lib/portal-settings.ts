@@ -14,6 +14,10 @@ export interface PortalSettings {
   demoClientSecret: string | null;
   /** Largest CSV zip accepted (bytes). */
   maxUploadBytes: number;
+  /** Largest total of bytes an uploaded zip may inflate to (default 2 GiB; CSV_MAX_INFLATED_MB). */
+  maxInflatedBytes?: number;
+  /** Imports a school may have queued, running or arriving at once (default 3; CSV_MAX_QUEUED_IMPORTS). */
+  maxQueuedImportsPerSchool?: number;
   /** Where uploads are kept until their import job takes them (default: the temp folder). */
   uploadDir?: string;
   /**

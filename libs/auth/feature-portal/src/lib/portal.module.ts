@@ -115,6 +115,8 @@ export class PortalModule implements OnModuleInit, OnModuleDestroy {
             new PortalImports(ds, {
               workDir: settings.uploadDir,
               importDataSource: importDs,
+              maxInflatedBytes: settings.maxInflatedBytes,
+              maxQueuedPerSchool: settings.maxQueuedImportsPerSchool,
             }),
         },
         PortalSessionGuard,

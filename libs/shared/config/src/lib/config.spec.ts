@@ -96,6 +96,27 @@ describe('loadConfig', () => {
     ).toThrow(/CORS_ORIGINS/);
   });
 
+  it('reads the CSV import caps, refusing anything but a whole number of at least 1', () => {
+    expect(loadConfig({}).csv).toEqual({
+      maxInflatedBytes: 2048 * 1024 * 1024,
+      maxQueuedImportsPerSchool: 3,
+    });
+    expect(
+      loadConfig({ CSV_MAX_INFLATED_MB: '64', CSV_MAX_QUEUED_IMPORTS: '1' })
+        .csv,
+    ).toEqual({
+      maxInflatedBytes: 64 * 1024 * 1024,
+      maxQueuedImportsPerSchool: 1,
+    });
+    for (const v of ['0', '-5', '1.5', 'lots'])
+      expect(() => loadConfig({ CSV_MAX_INFLATED_MB: v })).toThrow(
+        /CSV_MAX_INFLATED_MB/,
+      );
+    expect(() => loadConfig({ CSV_MAX_QUEUED_IMPORTS: '0' })).toThrow(
+      /CSV_MAX_QUEUED_IMPORTS must be at least 1/,
+    );
+  });
+
   it('names the variable in errors', () => {
     expect(() => loadConfig({ API_PORT: 'eighty' })).toThrow(/API_PORT/);
     expect(() => loadConfig({ SEED_DEMO_DATA: 'maybe' })).toThrow(

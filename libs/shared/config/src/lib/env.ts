@@ -24,6 +24,15 @@ export interface PlatformConfig {
   logLevel: 'error' | 'warn' | 'log' | 'debug';
   /** The API's HTTP hardening. */
   api: ApiHttpConfig;
+  /** CSV imports (uploads through the portal, the command line). */
+  csv: CsvImportConfig;
+}
+
+export interface CsvImportConfig {
+  /** Largest total of bytes an imported zip may inflate to (CSV_MAX_INFLATED_MB). */
+  maxInflatedBytes: number;
+  /** Imports one school may have queued or running at once (CSV_MAX_QUEUED_IMPORTS). */
+  maxQueuedImportsPerSchool: number;
 }
 
 export interface ApiHttpConfig {
@@ -59,6 +68,13 @@ function count(env: Env, name: string, fallback: number): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0)
     throw new ConfigError(`${name} must be a whole number, got "${v}"`);
+  return n;
+}
+
+/** A whole number of at least 1 (a cap of 0 would refuse everything). */
+function positive(env: Env, name: string, fallback: number): number {
+  const n = count(env, name, fallback);
+  if (n < 1) throw new ConfigError(`${name} must be at least 1, got "${n}"`);
   return n;
 }
 
@@ -156,6 +172,11 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
         'CORS_ORIGINS',
         url(env, 'ADMIN_PUBLIC_URL', `http://localhost:${adminPort}`),
       ),
+    },
+    csv: {
+      maxInflatedBytes:
+        positive(env, 'CSV_MAX_INFLATED_MB', 2048) * 1024 * 1024,
+      maxQueuedImportsPerSchool: positive(env, 'CSV_MAX_QUEUED_IMPORTS', 3),
     },
   };
 }

@@ -42,6 +42,8 @@ export interface CsvExportResult {
  * Bulk: active records only, status and dateLastModified blank (§8.2). Delta (`since`):
  * every record changed after that instant, tobedeleted ones included, both columns filled.
  * Files without rows are declared absent (§8.1 forbids empty files).
+ * A file or archive that cannot be written or read back rejects the export (no error is
+ * lost, and no partial .zip is left).
  */
 export async function exportCsv(
   ds: DataSource,
@@ -66,25 +68,28 @@ export async function exportCsv(
           delta ? { since: options.since } : { activeOnly: true },
         );
       const metaKeys = await metadataKeys(q, map.table, options.schoolId);
-      let stream: WriteStream | undefined;
+      let stream: CsvOut | undefined;
       let n = 0;
-      for await (const rec of read()) {
-        if (!stream) {
-          stream = createWriteStream(join(dir, `${file}.csv`), 'utf8');
-          await put(
-            stream,
-            csvLine([
-              ...CSV_HEADERS[file],
-              ...metaKeys.map((k) => METADATA_PREFIX + k),
-            ]),
-          );
+      try {
+        for await (const rec of read()) {
+          if (!stream) {
+            stream = new CsvOut(join(dir, `${file}.csv`));
+            await stream.put(
+              csvLine([
+                ...CSV_HEADERS[file],
+                ...metaKeys.map((k) => METADATA_PREFIX + k),
+              ]),
+            );
+          }
+          await stream.put(csvLine(cells(file, rec, delta, metaKeys)));
+          n++;
+          if (n % 20000 === 0)
+            options.onProgress?.({ file, rows: n, done: false });
         }
-        await put(stream, csvLine(cells(file, rec, delta, metaKeys)));
-        n++;
-        if (n % 20000 === 0)
-          options.onProgress?.({ file, rows: n, done: false });
+        if (stream) await stream.end();
+      } finally {
+        stream?.destroy();
       }
-      if (stream) await end(stream);
       options.onProgress?.({ file, rows: n, done: true });
       if (n > 0) result.files[file] = n;
       result.rows += n;
@@ -98,9 +103,13 @@ export async function exportCsv(
       ['source.systemName', 'OneRoster Exchange'],
       ['source.systemCode', options.schoolId],
     ];
-    const ms = createWriteStream(join(dir, 'manifest.csv'), 'utf8');
-    await put(ms, manifest.map((r) => csvLine(r)).join(''));
-    await end(ms);
+    const ms = new CsvOut(join(dir, 'manifest.csv'));
+    try {
+      await ms.put(manifest.map((r) => csvLine(r)).join(''));
+      await ms.end();
+    } finally {
+      ms.destroy();
+    }
     if (zip) {
       const names = [
         'manifest.csv',
@@ -169,11 +178,37 @@ async function metadataKeys(
   return [...keys].sort();
 }
 
-async function put(stream: WriteStream, text: string): Promise<void> {
-  if (!stream.write(text)) await once(stream, 'drain');
-}
+/**
+ * One output file. An error of the stream (a full disk, a path that is a folder) is kept
+ * and rejects the next write or the end: it is never an unheard 'error' event, which
+ * would crash the process, nor a write that silently went nowhere.
+ */
+class CsvOut {
+  private readonly stream: WriteStream;
+  private error: Error | undefined;
 
-const end = (s: WriteStream) =>
-  new Promise<void>((resolve, reject) =>
-    s.end((err?: Error | null) => (err ? reject(err) : resolve())),
-  );
+  constructor(path: string) {
+    this.stream = createWriteStream(path, 'utf8');
+    this.stream.on('error', (e) => {
+      this.error ??= e;
+    });
+  }
+
+  async put(text: string): Promise<void> {
+    if (this.error) throw this.error;
+    if (!this.stream.write(text)) await once(this.stream, 'drain');
+    if (this.error) throw this.error;
+  }
+
+  async end(): Promise<void> {
+    if (this.error) throw this.error;
+    await new Promise<void>((resolve, reject) =>
+      this.stream.end((err?: Error | null) => (err ? reject(err) : resolve())),
+    );
+    if (this.error) throw this.error;
+  }
+
+  destroy(): void {
+    if (!this.stream.closed) this.stream.destroy();
+  }
+}

@@ -23,6 +23,7 @@ import {
   reportFileNotes,
   RowContext,
   SchoolSummary,
+  ZipFormatError,
 } from '@oneroster/util-oneroster-csv';
 import type { Query } from './records';
 import { readRecords } from './records';
@@ -53,6 +54,11 @@ export interface CsvImportOptions {
   strictSchool?: boolean;
   /** Where a zip is extracted (default: the system's temporary folder). */
   workDir?: string;
+  /**
+   * Largest total of bytes a zip may inflate to (default 2 GiB, `DEFAULT_MAX_INFLATED_BYTES`);
+   * beyond it the import is refused with `archive_too_large` before anything is extracted.
+   */
+  maxInflatedBytes?: number;
   /** Run every check and every write, then roll back. */
   validateOnly?: boolean;
   /** The import time (dateLastModified of what a bulk file adds, changes or removes). */
@@ -138,11 +144,26 @@ export class CsvImportService {
     };
     let source;
     try {
-      source = await openCsvSource(path, options.workDir);
+      source = await openCsvSource(path, {
+        workDir: options.workDir,
+        maxInflatedBytes: options.maxInflatedBytes,
+      });
     } catch (e) {
-      issues.error(path, 'bad_archive', (e as Error).message);
+      // A refused archive (too large once inflated, unsafe or duplicate entries, not a
+      // zip) is an error of the report: nothing was extracted or written.
+      issues.error(
+        '(archive)',
+        e instanceof ZipFormatError ? e.code : 'bad_archive',
+        (e as Error).message,
+      );
       return finish();
     }
+    for (const name of source.skipped)
+      issues.warning(
+        name,
+        'unknown_file',
+        'not a OneRoster 1.1 file; not extracted, ignored',
+      );
     try {
       const run = new ImportRun(
         this.ds,
@@ -767,11 +788,16 @@ class ImportRun {
   ): Promise<Set<string>> {
     const found = new Set<string>();
     const table = TABLE_MAPS[file].table;
+    // Imported into one school, only that school's records count: an id held by another
+    // school must read exactly as one that exists nowhere (tenancy: another school's ids
+    // are never revealed, validation-only imports included). Splitting a district set,
+    // every school may hold the records it refers to.
+    const school = this.options.schoolId;
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
       const rows = (await this.q(
-        `SELECT sourced_id AS id, school_id AS s FROM ${table} WHERE sourced_id IN (${chunk.map(() => '?').join(',')})`,
-        chunk,
+        `SELECT sourced_id AS id, school_id AS s FROM ${table} WHERE ${school !== undefined ? 'school_id = ? AND ' : ''}sourced_id IN (${chunk.map(() => '?').join(',')})`,
+        school !== undefined ? [school, ...chunk] : chunk,
       )) as { id: string; s: string }[];
       for (const r of rows) {
         found.add(r.id);

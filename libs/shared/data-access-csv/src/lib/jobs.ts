@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { posix } from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { ImportIssueView, ImportJobView } from '@oneroster/contracts';
 import {
   CsvImportReport,
   CsvIssue,
   listZip,
+  ONEROSTER_FILE_NAMES,
 } from '@oneroster/util-oneroster-csv';
 import { CsvImportService, CsvProgress } from './import';
 
@@ -28,6 +30,38 @@ export interface CsvImportJobsOptions {
   maxIssues?: number;
   /** Called with a copy of a job's view whenever it changes (status, phase or percent). */
   onUpdate?: (view: ImportJobView) => void;
+  /**
+   * Jobs a school may have queued or running at once, uploads still arriving (reserved
+   * slots) included (default 3); one more is refused with `CsvImportQueueFull`.
+   */
+  maxActivePerSchool?: number;
+  /** Largest total of bytes an uploaded zip may inflate to (see `CsvImportOptions`). */
+  maxInflatedBytes?: number;
+}
+
+/** Default of `maxActivePerSchool`; the platform's is CSV_MAX_QUEUED_IMPORTS. */
+export const DEFAULT_MAX_ACTIVE_IMPORTS_PER_SCHOOL = 3;
+
+/** A school already has as many imports queued or running as it may have. */
+export class CsvImportQueueFull extends Error {
+  constructor(
+    readonly schoolId: string,
+    readonly limit: number,
+  ) {
+    super(
+      `this school already has ${limit} import(s) queued or running; wait for one to finish`,
+    );
+    this.name = 'CsvImportQueueFull';
+  }
+}
+
+/**
+ * A place in a school's queue, held while an upload arrives; `start` takes it, `release`
+ * gives it back (an upload that failed). Releasing twice, or after `start`, does nothing.
+ */
+export interface CsvImportSlot {
+  readonly schoolId: string;
+  release(): void;
 }
 
 /** Shares of the progress bar: reading the archive, pass 1 (checks), pass 2 (writes). */
@@ -47,6 +81,11 @@ interface Job {
  *
  * - Jobs of the same school run one at a time, in the order they were started (`queued`
  *   until their turn); jobs of different schools run side by side.
+ * - A school has at most `maxActivePerSchool` jobs queued or running, slots reserved for
+ *   uploads still arriving included: one more is refused (`CsvImportQueueFull`) before
+ *   anything is queued, so one school cannot pile uploads on the disk or the queue.
+ * - An uploaded zip inflates to at most `maxInflatedBytes`, and only its OneRoster files
+ *   are extracted (see `extractZip`); a refused archive fails the job with the reason.
  * - Each job imports into its school only (`strictSchool`): a set about another school is
  *   refused with a `wrong_school` error in the report, and nothing is written.
  * - `percent` rises monotonically: bytes read over the archive's uncompressed size, in
@@ -70,6 +109,10 @@ export class CsvImportJobs {
   private readonly keep: number;
   private readonly maxIssues: number;
   private readonly onUpdate?: (view: ImportJobView) => void;
+  private readonly maxActive: number;
+  private readonly maxInflatedBytes?: number;
+  /** Per school: slots reserved for uploads still arriving. */
+  private readonly reserved = new Map<string, Set<CsvImportSlot>>();
 
   constructor(dataSource: DataSource, options: CsvImportJobsOptions = {}) {
     this.service = new CsvImportService(dataSource);
@@ -77,9 +120,55 @@ export class CsvImportJobs {
     this.keep = Math.max(1, options.keep ?? 20);
     this.maxIssues = options.maxIssues ?? 200;
     this.onUpdate = options.onUpdate;
+    this.maxActive = Math.max(
+      1,
+      options.maxActivePerSchool ?? DEFAULT_MAX_ACTIVE_IMPORTS_PER_SCHOOL,
+    );
+    this.maxInflatedBytes = options.maxInflatedBytes;
   }
 
-  start(input: CsvImportJobInput): ImportJobView {
+  /** Jobs of the school queued or running, plus the slots reserved for uploads. */
+  active(schoolId: string): number {
+    const running = (this.bySchool.get(schoolId) ?? []).filter(
+      (j) => j.view.finishedAt === null,
+    ).length;
+    return running + (this.reserved.get(schoolId)?.size ?? 0);
+  }
+
+  /**
+   * Holds a place in the school's queue while an upload arrives, so that uploads in
+   * flight count against the cap; throws `CsvImportQueueFull` when the school is full.
+   */
+  reserve(schoolId: string): CsvImportSlot {
+    if (this.active(schoolId) >= this.maxActive)
+      throw new CsvImportQueueFull(schoolId, this.maxActive);
+    const set = this.reserved.get(schoolId) ?? new Set<CsvImportSlot>();
+    this.reserved.set(schoolId, set);
+    const slot: CsvImportSlot = {
+      schoolId,
+      release: () => {
+        set.delete(slot);
+        if (set.size === 0 && this.reserved.get(schoolId) === set)
+          this.reserved.delete(schoolId);
+      },
+    };
+    set.add(slot);
+    return slot;
+  }
+
+  /**
+   * Queues an import and answers at once. With `slot` (from `reserve`, same school) the
+   * job takes its place; without one, a full school throws `CsvImportQueueFull` and the
+   * zip stays the caller's.
+   */
+  start(input: CsvImportJobInput, slot?: CsvImportSlot): ImportJobView {
+    const held =
+      slot !== undefined &&
+      slot.schoolId === input.schoolId &&
+      (this.reserved.get(input.schoolId)?.has(slot) ?? false);
+    if (held) slot.release();
+    else if (this.active(input.schoolId) >= this.maxActive)
+      throw new CsvImportQueueFull(input.schoolId, this.maxActive);
     const view: ImportJobView = {
       id: randomUUID(),
       schoolId: input.schoolId,
@@ -155,7 +244,7 @@ export class CsvImportJobs {
       let total = 0;
       try {
         for (const e of await listZip(input.zipPath))
-          if (e.name.endsWith('.csv')) total += e.size;
+          if (ONEROSTER_FILE_NAMES.has(posix.basename(e.name))) total += e.size;
       } catch {
         // Not a readable zip: the import reports it as `bad_archive`.
       }
@@ -165,6 +254,7 @@ export class CsvImportJobs {
         strictSchool: true,
         validateOnly: input.mode === 'validate',
         workDir: this.workDir,
+        maxInflatedBytes: this.maxInflatedBytes,
         onProgress: (p) => progress.update(p),
       });
       view.report = this.reportView(report);

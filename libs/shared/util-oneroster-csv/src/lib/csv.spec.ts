@@ -558,24 +558,24 @@ describe('zip', () => {
           { length: 20000 },
           (_, i) => `id${i},${csvField(`Title, ${i}`)}`,
         ).join('\n');
-      writeFileSync(join(dir, 'a.csv'), big);
-      writeFileSync(join(dir, 'b.csv'), '');
+      writeFileSync(join(dir, 'users.csv'), big);
+      writeFileSync(join(dir, 'orgs.csv'), '');
       await writeZip(join(dir, 'set.zip'), [
-        { name: 'a.csv', path: join(dir, 'a.csv') },
-        { name: 'b.csv', path: join(dir, 'b.csv') },
+        { name: 'users.csv', path: join(dir, 'users.csv') },
+        { name: 'orgs.csv', path: join(dir, 'orgs.csv') },
       ]);
       expect((await listZip(join(dir, 'set.zip'))).map((e) => e.name)).toEqual([
-        'a.csv',
-        'b.csv',
+        'users.csv',
+        'orgs.csv',
       ]);
       const out = join(dir, 'out');
       mkdirSync(out);
-      expect(await extractZip(join(dir, 'set.zip'), out)).toEqual([
-        'a.csv',
-        'b.csv',
+      expect((await extractZip(join(dir, 'set.zip'), out)).files).toEqual([
+        'users.csv',
+        'orgs.csv',
       ]);
-      expect(readFileSync(join(out, 'a.csv'), 'utf8')).toBe(big);
-      expect(readFileSync(join(out, 'b.csv'), 'utf8')).toBe('');
+      expect(readFileSync(join(out, 'users.csv'), 'utf8')).toBe(big);
+      expect(readFileSync(join(out, 'orgs.csv'), 'utf8')).toBe('');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,223 +1,291 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join, posix } from 'node:path';
 import { Transform } from 'node:stream';
-import { createDeflateRaw, createInflateRaw, crc32 } from 'node:zlib';
+import { pipeline } from 'node:stream/promises';
+import { crc32 } from 'node:zlib';
+import {
+  Entry,
+  getFileNameLowLevel,
+  openPromise as openZipFile,
+  validateFileName,
+  ZipFile as ZipReader,
+} from 'yauzl';
+import { ZipFile as ZipWriter } from 'yazl';
+import { CSV_FILES } from './binding';
+import { MANIFEST_FILE } from './manifest';
 
 /**
- * The zip container of a OneRoster CSV set (§8.1: files at the root, Deflate). Entries are
- * streamed in and out, never held whole in memory. Zip64 (archives over 4 GB or 65,535
- * entries) and encryption are not supported: a CSV set has at most 14 files.
+ * The zip container of a OneRoster CSV set (§8.1: the files at the root, Deflate), read
+ * with yauzl and written with yazl, streamed both ways (never a whole file in memory).
+ *
+ * Reading an upload is where a hostile archive meets the disk, so `extractZip` enforces:
+ * - only the OneRoster 1.1 names are extracted (manifest.csv and the 13 data files, by
+ *   their base name, so a set may sit in one enclosing folder); any other entry is skipped
+ *   and named in `skipped` (the importer reports it as a warning); directory entries,
+ *   `__MACOSX/` resource forks and dot files are skipped silently;
+ * - an entry whose path holds `..`, is absolute (`/x`, `C:x`), has a backslash, or is a
+ *   symbolic link refuses the whole archive (`unsafe_entry`), as does the same OneRoster
+ *   file twice (`duplicate_entry`) and more than MAX_ENTRIES entries;
+ * - the declared sizes of the extracted entries may add up to at most `maxInflatedBytes`
+ *   (`archive_too_large`, checked before anything is written), and yauzl's entry-size
+ *   validation stops an entry the moment it inflates past its declared size (a header
+ *   that lies), as a running count of inflated bytes does for the total;
+ * - every entry's CRC-32 is checked; encrypted entries and methods other than Stored and
+ *   Deflate are refused (`bad_archive`).
+ * Any refusal leaves the extracted files to the caller to remove (the importer removes its
+ * temporary folder), and is a `ZipFormatError` with a code, never an unhandled error.
  */
 
+export type ZipProblemCode =
+  'bad_archive' | 'archive_too_large' | 'unsafe_entry' | 'duplicate_entry';
+
+export class ZipFormatError extends Error {
+  constructor(
+    readonly code: ZipProblemCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ZipFormatError';
+  }
+}
+
 export interface ZipEntry {
+  /** The entry's path in the archive, as decoded (UTF-8 flag or CP437). */
   name: string;
-  method: number;
   compressedSize: number;
+  /** The size the archive declares, checked while the entry is read. */
   size: number;
-  crc: number;
-  localOffset: number;
 }
 
-export class ZipFormatError extends Error {}
+/** Default cap of the inflated bytes of one set (2 GiB); the platform's is CSV_MAX_INFLATED_MB. */
+export const DEFAULT_MAX_INFLATED_BYTES = 2048 * 1024 * 1024;
 
-export async function listZip(path: string): Promise<ZipEntry[]> {
-  const fh = await open(path, 'r');
-  try {
-    const { size } = await fh.stat();
-    const tail = Math.min(size, 65557);
-    const buf = Buffer.alloc(tail);
-    await fh.read(buf, 0, tail, size - tail);
-    let eocd = -1;
-    for (let i = tail - 22; i >= 0; i--)
-      if (buf.readUInt32LE(i) === 0x06054b50) {
-        eocd = i;
-        break;
-      }
-    if (eocd < 0) throw new ZipFormatError('not a zip file');
-    const count = buf.readUInt16LE(eocd + 10);
-    const cdSize = buf.readUInt32LE(eocd + 12);
-    const cdOffset = buf.readUInt32LE(eocd + 16);
-    if (count === 0xffff || cdOffset === 0xffffffff)
-      throw new ZipFormatError('Zip64 archives are not supported');
-    const cd = Buffer.alloc(cdSize);
-    await fh.read(cd, 0, cdSize, cdOffset);
-    const entries: ZipEntry[] = [];
-    let p = 0;
-    for (let n = 0; n < count; n++) {
-      if (cd.readUInt32LE(p) !== 0x02014b50)
-        throw new ZipFormatError('corrupt central directory');
-      const flags = cd.readUInt16LE(p + 8);
-      const nameLen = cd.readUInt16LE(p + 28);
-      const extraLen = cd.readUInt16LE(p + 30);
-      const commentLen = cd.readUInt16LE(p + 32);
-      if (flags & 1)
-        throw new ZipFormatError('encrypted entries are not supported');
-      entries.push({
-        method: cd.readUInt16LE(p + 10),
-        crc: cd.readUInt32LE(p + 16),
-        compressedSize: cd.readUInt32LE(p + 20),
-        size: cd.readUInt32LE(p + 24),
-        localOffset: cd.readUInt32LE(p + 42),
-        name: cd.toString('utf8', p + 46, p + 46 + nameLen),
-      });
-      p += 46 + nameLen + extraLen + commentLen;
-    }
-    return entries;
-  } finally {
-    await fh.close();
-  }
+/** A OneRoster set has 14 files; an archive with far more entries is not one. */
+export const MAX_ENTRIES = 1000;
+
+/** The names extracted from an archive: manifest.csv and the 1.1 data files. */
+export const ONEROSTER_FILE_NAMES: ReadonlySet<string> = new Set([
+  MANIFEST_FILE,
+  ...CSV_FILES.map((f) => `${f}.csv`),
+]);
+
+export interface ExtractZipOptions {
+  /** Largest total of inflated bytes (default DEFAULT_MAX_INFLATED_BYTES). */
+  maxInflatedBytes?: number;
 }
 
-/** Streams one entry to `dest`, checking its CRC-32. */
-export async function extractEntry(
-  zipPath: string,
-  entry: ZipEntry,
-  dest: string,
-): Promise<void> {
-  const fh = await open(zipPath, 'r');
-  const local = Buffer.alloc(30);
+export interface ExtractedZip {
+  /** The OneRoster files written into the folder, in archive order. */
+  files: string[];
+  /** Paths of the entries left out because they are not OneRoster 1.1 files. */
+  skipped: string[];
+}
+
+const S_IFMT = 0o170000;
+const S_IFLNK = 0o120000;
+
+/** Opens an archive, turning yauzl's refusals into `bad_archive`. */
+async function openArchive(path: string): Promise<ZipReader> {
   try {
-    await fh.read(local, 0, 30, entry.localOffset);
-  } finally {
-    await fh.close();
-  }
-  if (local.readUInt32LE(0) !== 0x04034b50)
-    throw new ZipFormatError(`corrupt entry ${entry.name}`);
-  const start =
-    entry.localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
-  if (entry.method !== 0 && entry.method !== 8)
+    // Names are decoded and checked here (decodeStrings off), so that a bad one is
+    // refused with our own message rather than yauzl's.
+    return await openZipFile(path, {
+      lazyEntries: true,
+      // Entries are read after the directory is listed: we close the file ourselves.
+      autoClose: false,
+      decodeStrings: false,
+      validateEntrySizes: true,
+    });
+  } catch (e) {
     throw new ZipFormatError(
-      `${entry.name}: compression method ${entry.method} is not supported`,
+      'bad_archive',
+      `not a readable zip archive: ${(e as Error).message}`,
     );
-  let crc = 0;
-  const check = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      crc = crc32(chunk, crc);
-      done(null, chunk);
-    },
-  });
-  const input = createReadStream(zipPath, {
-    start,
-    end: start + entry.compressedSize - 1,
-  });
-  const steps =
-    entry.compressedSize === 0
-      ? [input, check, createWriteStream(dest)]
-      : entry.method === 8
-        ? [input, createInflateRaw(), check, createWriteStream(dest)]
-        : [input, check, createWriteStream(dest)];
-  await (pipeline as (...s: unknown[]) => Promise<void>)(...steps);
-  if (crc >>> 0 !== entry.crc >>> 0)
-    throw new ZipFormatError(`${entry.name}: CRC check failed`);
+  }
+}
+
+/** Every entry of the archive, with its decoded name; refuses unsafe names and links. */
+async function readEntries(
+  zip: ZipReader,
+): Promise<{ entry: Entry; name: string }[]> {
+  if (zip.entryCount > MAX_ENTRIES)
+    throw new ZipFormatError(
+      'bad_archive',
+      `the archive has ${zip.entryCount} entries; a OneRoster 1.1 set has at most ${ONEROSTER_FILE_NAMES.size} files`,
+    );
+  const out: { entry: Entry; name: string }[] = [];
+  try {
+    for await (const entry of zip.eachEntry()) {
+      const name = getFileNameLowLevel(
+        entry.generalPurposeBitFlag,
+        entry.fileNameRaw,
+        entry.extraFields,
+        true,
+      );
+      const why =
+        validateFileName(name) !== null
+          ? 'a path outside the set (absolute, with "..", or with a backslash)'
+          : name.includes('\0')
+            ? 'a NUL character in a name'
+            : ((entry.externalFileAttributes >>> 16) & S_IFMT) === S_IFLNK
+              ? 'a symbolic link'
+              : null;
+      if (why)
+        throw new ZipFormatError(
+          'unsafe_entry',
+          `the archive holds ${why}: "${name.slice(0, 200)}"; it was refused and nothing was extracted`,
+        );
+      out.push({ entry, name });
+    }
+  } catch (e) {
+    if (e instanceof ZipFormatError) throw e;
+    throw new ZipFormatError(
+      'bad_archive',
+      `not a readable zip archive: ${(e as Error).message}`,
+    );
+  }
+  return out;
+}
+
+/** Entries a set is allowed to carry that mean nothing (folders, macOS and dot files). */
+function ignorable(name: string): boolean {
+  if (name.endsWith('/')) return true;
+  if (name.startsWith('__MACOSX/')) return true;
+  const base = posix.basename(name);
+  return base === '' || base.startsWith('.');
+}
+
+/** The entries of a zip (names and declared sizes), without extracting anything. */
+export async function listZip(path: string): Promise<ZipEntry[]> {
+  const zip = await openArchive(path);
+  try {
+    return (await readEntries(zip)).map(({ entry, name }) => ({
+      name,
+      compressedSize: entry.compressedSize,
+      size: entry.uncompressedSize,
+    }));
+  } finally {
+    zip.close();
+  }
 }
 
 /**
- * Extracts the entries of a zip into `dir` by their base names (a set may sit in one
- * enclosing folder; nothing can be written outside `dir`). Returns the names extracted.
+ * Extracts the OneRoster 1.1 files of a zip into `dir` by their base names (nothing can
+ * be written outside `dir`, nor under any other name), within the inflated-size cap.
  */
 export async function extractZip(
   zipPath: string,
   dir: string,
-): Promise<string[]> {
-  const names: string[] = [];
-  for (const e of await listZip(zipPath)) {
-    if (e.name.endsWith('/') || e.name.startsWith('__MACOSX/')) continue;
-    const name = basename(e.name);
-    if (!name || name.startsWith('.')) continue;
-    await extractEntry(zipPath, e, join(dir, name));
-    names.push(name);
+  options: ExtractZipOptions = {},
+): Promise<ExtractedZip> {
+  const cap = options.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES;
+  const zip = await openArchive(zipPath);
+  try {
+    const entries = await readEntries(zip);
+    const wanted: { entry: Entry; name: string; file: string }[] = [];
+    const skipped: string[] = [];
+    const seen = new Map<string, string>();
+    let declared = 0;
+    for (const { entry, name } of entries) {
+      if (ignorable(name)) continue;
+      const file = posix.basename(name);
+      if (!ONEROSTER_FILE_NAMES.has(file)) {
+        skipped.push(name);
+        continue;
+      }
+      const first = seen.get(file);
+      if (first !== undefined)
+        throw new ZipFormatError(
+          'duplicate_entry',
+          `the archive holds ${file} twice ("${first}" and "${name}"); a set has each file once`,
+        );
+      seen.set(file, name);
+      if (entry.isEncrypted())
+        throw new ZipFormatError(
+          'bad_archive',
+          `${name}: encrypted entries are not supported`,
+        );
+      if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8)
+        throw new ZipFormatError(
+          'bad_archive',
+          `${name}: compression method ${entry.compressionMethod} is not supported (use Deflate)`,
+        );
+      declared += entry.uncompressedSize;
+      wanted.push({ entry, name, file });
+    }
+    if (declared > cap) throw tooLarge(declared, cap);
+    let inflated = 0;
+    for (const { entry, name, file } of wanted) {
+      let crc = 0;
+      const count = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          inflated += chunk.length;
+          // yauzl stops an entry past its declared size; this guards the total as well.
+          if (inflated > cap) return done(tooLarge(inflated, cap));
+          crc = crc32(chunk, crc);
+          done(null, chunk);
+        },
+      });
+      try {
+        const stream = await zip.openReadStreamPromise(entry);
+        await pipeline(stream, count, createWriteStream(join(dir, file)));
+      } catch (e) {
+        if (e instanceof ZipFormatError) throw e;
+        throw new ZipFormatError(
+          'bad_archive',
+          `${name} could not be extracted: ${(e as Error).message}`,
+        );
+      }
+      if (crc >>> 0 !== entry.crc32 >>> 0)
+        throw new ZipFormatError('bad_archive', `${name}: CRC check failed`);
+    }
+    return { files: wanted.map((w) => w.file), skipped };
+  } finally {
+    zip.close();
   }
-  return names;
 }
 
-function dosDateTime(d: Date): [number, number] {
-  const time =
-    (d.getUTCHours() << 11) |
-    (d.getUTCMinutes() << 5) |
-    (d.getUTCSeconds() >> 1);
-  const date =
-    ((d.getUTCFullYear() - 1980) << 9) |
-    ((d.getUTCMonth() + 1) << 5) |
-    d.getUTCDate();
-  return [time, date];
-}
+const mb = (n: number) => `${Math.ceil(n / 1024 / 1024)} MB`;
 
-/** Writes `files` (name in the archive → path on disk) as a Deflate zip, streaming each. */
+const tooLarge = (bytes: number, cap: number) =>
+  new ZipFormatError(
+    'archive_too_large',
+    `the set inflates to more than ${mb(cap)} (at least ${mb(bytes)}); split it or raise CSV_MAX_INFLATED_MB`,
+  );
+
+/**
+ * Writes `files` (name in the archive → path on disk) as a Deflate zip, streaming each.
+ * A file that cannot be read, or an output that cannot be written, rejects the promise
+ * and leaves no partial archive behind.
+ */
 export async function writeZip(
   zipPath: string,
   files: { name: string; path: string }[],
   now = new Date(),
 ): Promise<void> {
-  const out = createWriteStream(zipPath);
-  let offset = 0;
-  const write = (b: Buffer) =>
-    new Promise<void>((resolve, reject) => {
-      offset += b.length;
-      out.write(b, (err) => (err ? reject(err) : resolve()));
+  const zip = new ZipWriter();
+  // yazl reports a source's read errors on the ZipFile, not on its output stream.
+  const failed = new Promise<never>((_, reject) => zip.once('error', reject));
+  for (const f of files)
+    zip.addFile(f.path, f.name, {
+      mtime: now,
+      compress: true,
     });
-  const [time, date] = dosDateTime(now);
-  const central: Buffer[] = [];
-  for (const f of files) {
-    const name = Buffer.from(f.name, 'utf8');
-    const start = offset;
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0808, 6); // sizes in a data descriptor; UTF-8 names
-    local.writeUInt16LE(8, 8);
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(date, 12);
-    local.writeUInt16LE(name.length, 26);
-    await write(Buffer.concat([local, name]));
-    let crc = 0;
-    let size = 0;
-    let compressed = 0;
-    const deflate = createDeflateRaw();
-    const source = createReadStream(f.path);
-    source.on('data', (chunk) => {
-      const b = chunk as Buffer;
-      crc = crc32(b, crc);
-      size += b.length;
-    });
-    source.pipe(deflate);
-    for await (const chunk of deflate) {
-      compressed += (chunk as Buffer).length;
-      await write(chunk as Buffer);
-    }
-    const desc = Buffer.alloc(16);
-    desc.writeUInt32LE(0x08074b50, 0);
-    desc.writeUInt32LE(crc >>> 0, 4);
-    desc.writeUInt32LE(compressed, 8);
-    desc.writeUInt32LE(size, 12);
-    await write(desc);
-    const cd = Buffer.alloc(46);
-    cd.writeUInt32LE(0x02014b50, 0);
-    cd.writeUInt16LE(20, 4);
-    cd.writeUInt16LE(20, 6);
-    cd.writeUInt16LE(0x0808, 8);
-    cd.writeUInt16LE(8, 10);
-    cd.writeUInt16LE(time, 12);
-    cd.writeUInt16LE(date, 14);
-    cd.writeUInt32LE(crc >>> 0, 16);
-    cd.writeUInt32LE(compressed, 20);
-    cd.writeUInt32LE(size, 24);
-    cd.writeUInt16LE(name.length, 28);
-    cd.writeUInt32LE(start, 42);
-    central.push(cd, name);
+  zip.end();
+  const output = zip.outputStream as unknown as NodeJS.ReadableStream & {
+    destroy(err?: Error): void;
+  };
+  try {
+    await Promise.race([
+      pipeline(output, createWriteStream(zipPath)),
+      failed.catch((e: unknown) => {
+        output.destroy(e as Error);
+        throw e;
+      }),
+    ]);
+  } catch (e) {
+    await rm(zipPath, { force: true });
+    throw e;
   }
-  const cdStart = offset;
-  const cdBuf = Buffer.concat(central);
-  await write(cdBuf);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(files.length, 8);
-  end.writeUInt16LE(files.length, 10);
-  end.writeUInt32LE(cdBuf.length, 12);
-  end.writeUInt32LE(cdStart, 16);
-  await write(end);
-  await new Promise<void>((resolve, reject) =>
-    out.end((err?: Error | null) => (err ? reject(err) : resolve())),
-  );
 }

@@ -108,6 +108,22 @@ describe('the OneRoster 1.1 catalogue matches', () => {
           for (const w of wanted)
             if (!t?.columns.some((x) => x.databaseName === w))
               problems.push(`${at(c, f)}: table ${s.table} has no column ${w}`);
+          if (s.kind === 'link') {
+            if (t && t.name !== s.entity)
+              problems.push(
+                `${at(c, f)}: table ${s.table} is ${t.name}, not ${s.entity}`,
+              );
+            for (const [column, property] of [
+              [s.owner, s.ownerProperty],
+              [s.value, s.valueProperty],
+            ]) {
+              const x = t?.columns.find((y) => y.databaseName === column);
+              if (x && x.propertyName !== property)
+                problems.push(
+                  `${at(c, f)}: ${s.table}.${column} is property ${x.propertyName}, not ${property}`,
+                );
+            }
+          }
         }
       }
       for (const column of m.columns)

@@ -37,11 +37,20 @@ const col = (property: string, column = snake(property)): ColumnStore => ({
   property,
   column,
 });
-const link = (table: string, owner: string, value: string): LinkStore => ({
+/** A link table; its columns are the entity properties in snake_case. */
+const link = (
+  table: string,
+  entity: string,
+  ownerProperty: string,
+  valueProperty: string,
+): LinkStore => ({
   kind: 'link',
   table,
-  owner,
-  value,
+  entity,
+  owner: snake(ownerProperty),
+  ownerProperty,
+  value: snake(valueProperty),
+  valueProperty,
   order: 'position',
 });
 const reverse = (
@@ -432,7 +441,12 @@ export const CLASS = defineClass({
       ref: 'academicSession',
       required: true,
       csv: Y('termSourcedIds'),
-      store: link('class_terms', 'class_sourced_id', 'term_sourced_id'),
+      store: link(
+        'class_terms',
+        'ClassTermEntity',
+        'classSourcedId',
+        'termSourcedId',
+      ),
     }),
     // Same length and order as subjects (§5.3).
     field('subjectCodes', {
@@ -570,7 +584,12 @@ export const USER = defineClass({
       ref: 'user',
       required: false,
       csv: O('agentSourcedIds'),
-      store: link('user_agents', 'user_sourced_id', 'agent_sourced_id'),
+      store: link(
+        'user_agents',
+        'UserAgentEntity',
+        'userSourcedId',
+        'agentSourcedId',
+      ),
     }),
     // At least one (§5.8).
     field('orgs', {
@@ -580,7 +599,12 @@ export const USER = defineClass({
       ref: 'org',
       required: true,
       csv: Y('orgSourcedIds'),
-      store: link('user_orgs', 'user_sourced_id', 'org_sourced_id'),
+      store: link(
+        'user_orgs',
+        'UserOrgEntity',
+        'userSourcedId',
+        'orgSourcedId',
+      ),
     }),
     field('grades', {
       type: 'string',

@@ -84,10 +84,14 @@ export interface ColumnStore {
 export interface LinkStore {
   readonly kind: 'link';
   readonly table: string;
-  /** Column holding the owner's sourcedId. */
+  /** Class name of the link table's entity in @oneroster/entities. */
+  readonly entity: string;
+  /** Column holding the owner's sourcedId, and its entity property. */
   readonly owner: string;
-  /** Column holding the element's sourcedId. */
+  readonly ownerProperty: string;
+  /** Column holding the element's sourcedId, and its entity property. */
   readonly value: string;
+  readonly valueProperty: string;
   readonly order: 'position';
 }
 

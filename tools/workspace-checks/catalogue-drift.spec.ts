@@ -28,8 +28,9 @@ import {
  * Every hand-written description of a OneRoster 1.1 class agrees with the catalogue
  * (@oneroster/oneroster-catalogue): the TypeORM entities, the reader's field tables
  * (resources.ts), the Swagger schemas (the committed apps/api/openapi.json, which
- * apps/api's openapi.spec.ts keeps equal to the DTO classes), the CSV binding (binding.ts)
- * and the CSV-to-table map (tables.ts). Each check lists every disagreement as
+ * apps/api's openapi.spec.ts keeps equal to the DTO classes), the CSV binding (binding.ts),
+ * the CSV-to-table map (tables.ts) and the scopes of the routes (the OpenAPI document's
+ * security requirements). Each check lists every disagreement as
  * `<class>.<field>: …`, so that a failure names what drifted and where.
  */
 
@@ -344,6 +345,84 @@ describe('the OneRoster 1.1 catalogue matches', () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it('the scopes of the routes (openapi.json security: base, relationship, write routes)', () => {
+    interface Operation {
+      security?: Record<string, string[]>[];
+      responses?: Record<
+        string,
+        { content?: Record<string, { schema?: { $ref?: string } }> }
+      >;
+    }
+    interface Schema {
+      properties?: Record<
+        string,
+        {
+          $ref?: string;
+          items?: { $ref?: string };
+          allOf?: { $ref?: string }[];
+        }
+      >;
+    }
+    const doc = JSON.parse(
+      readFileSync(join(root, 'apps/api/openapi.json'), 'utf8'),
+    ) as {
+      paths: Record<string, Record<string, Operation>>;
+      components: { schemas: Record<string, Schema> };
+    };
+    const name = (ref?: string) => ref?.split('/').pop();
+    /** The class an operation answers with, from the objects its envelope holds. */
+    const answered = (op: Operation): ClassDef | undefined => {
+      const ok = op.responses?.['200'] ?? op.responses?.['201'];
+      const envelope = name(ok?.content?.['application/json']?.schema?.$ref);
+      const props = doc.components.schemas[envelope ?? '']?.properties ?? {};
+      const inner = Object.values(props).map((p) =>
+        name(p.$ref ?? p.items?.$ref ?? p.allOf?.[0]?.$ref),
+      );
+      return CLASSES.find((c) => c.rest && inner.includes(c.rest.schema));
+    };
+    const prefix = '/ims/oneroster/v1p1/';
+    const problems: string[] = [];
+    let routes = 0;
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      if (!path.startsWith(prefix)) continue;
+      const segments = path.slice(prefix.length).split('/');
+      const base =
+        segments.length === 1 ||
+        (segments.length === 2 && segments[1].startsWith('{'));
+      for (const [method, op] of Object.entries(ops)) {
+        const c =
+          method === 'delete'
+            ? CLASSES.find((x) => x.rest?.collection === segments[0])
+            : answered(op);
+        if (!c) {
+          problems.push(
+            `${method.toUpperCase()} ${path}: answers no catalogue class`,
+          );
+          continue;
+        }
+        routes++;
+        const want =
+          method === 'get'
+            ? base
+              ? c.scopes.read
+              : c.scopes.relationships
+            : method === 'put'
+              ? c.scopes.createPut
+              : method === 'delete'
+                ? c.scopes.delete
+                : undefined;
+        const got = (op.security ?? []).flatMap((r) => Object.values(r).flat());
+        if (!same([...got].sort(), [...(want ?? [])].sort()))
+          problems.push(
+            `${c.key}: ${method.toUpperCase()} ${path} requires ${got.join(' or ') || 'nothing'}, the catalogue ${want?.join(' or ') ?? 'no such route'}`,
+          );
+      }
+    }
+    expect(problems).toEqual([]);
+    // Every OneRoster route (41 rostering, 16 gradebook, 4 resources) was looked at.
+    expect(routes).toBeGreaterThanOrEqual(61);
   });
 
   it('the CSV binding (binding.ts: files, headers in order, kinds, requiredness)', () => {

@@ -120,6 +120,7 @@ const ROSTER_CORE = {
 } as const;
 const GRADEBOOK = {
   read: [ONEROSTER_SCOPES.gradebookRead],
+  relationships: [ONEROSTER_SCOPES.gradebookRead],
   createPut: [ONEROSTER_SCOPES.gradebookCreatePut],
   delete: [ONEROSTER_SCOPES.gradebookDelete],
 } as const;
@@ -882,7 +883,7 @@ export const LINE_ITEM = defineClass({
       'resultValueMax',
     ],
   },
-  scopes: { ...GRADEBOOK, relationships: GRADEBOOK.read },
+  scopes: GRADEBOOK,
   fields: [
     ...BASE,
     field('title', {
@@ -967,7 +968,7 @@ export const RESULT = defineClass({
       'comment',
     ],
   },
-  scopes: { ...GRADEBOOK, relationships: GRADEBOOK.read },
+  scopes: GRADEBOOK,
   fields: [
     ...BASE,
     field('lineItem', {

@@ -49,6 +49,14 @@ describe('module boundaries', () => {
     expect(errors.join('\n')).toMatch(/typeorm/);
   });
 
+  it('forbids the catalogue (framework-free, used by every projection) from importing a library of a projection', async () => {
+    const errors = await boundaryErrors(
+      'libs/shared/oneroster-catalogue/src/lib/violation.ts',
+      "import { UserEntity } from '@oneroster/entities';\nexport const x = UserEntity;\n",
+    );
+    expect(errors.length).toBeGreaterThan(0);
+  });
+
   it('forbids Node code from importing Angular', async () => {
     const errors = await boundaryErrors(
       'libs/shared/entities/src/lib/violation.ts',

@@ -6,7 +6,13 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import type { SchoolDataset } from './dataset';
+import type { UserId } from '@oneroster/contracts';
+import {
+  classOfCsvFile,
+  csvFields,
+  type FieldDef,
+} from '@oneroster/oneroster-catalogue';
+import { DATASET_KEYS, type DatasetKey, type SchoolDataset } from './dataset';
 import { generateTrust } from './generate';
 import type { TrustPlan } from './plan';
 import {
@@ -20,7 +26,8 @@ import {
 
 /**
  * Writes the trust as a OneRoster 1.1 bulk CSV set (CSV binding §8): manifest.csv and one
- * file per non-empty type, exact 1.1 headers in order, RFC 4180 quoting, UTF-8, no
+ * file per non-empty type, exact 1.1 headers in order (the columns of each row are the
+ * catalogue's, @oneroster/oneroster-catalogue), RFC 4180 quoting, UTF-8, no
  * status/dateLastModified values (bulk). Records the trust shares (the trust org, the
  * calendar) are written once. Schools are generated and written one at a time.
  */
@@ -31,213 +38,77 @@ export { CSV_FILES, CSV_HEADERS, csvField, csvLine };
 export type { CsvFile };
 
 type Cell = CsvCell;
+type Row = Record<string, unknown>;
 
 const dateOnly = (d: Date) => d.toISOString().slice(0, 10);
 
-function group<T>(
-  rows: T[],
-  key: (r: T) => string,
-  value: (r: T) => string,
-): Map<string, string[]> {
-  const m = new Map<string, string[]>();
-  for (const r of rows) {
-    const k = key(r);
-    const list = m.get(k);
-    if (list) list.push(value(r));
-    else m.set(k, [value(r)]);
-  }
-  return m;
+/** The dataset rows of each link table the CSV files read GUIDRef lists from. */
+const LINK_ROWS: Record<string, DatasetKey> = {
+  class_terms: 'classTerms',
+  user_orgs: 'userOrgs',
+  user_agents: 'userAgents',
+};
+
+/** The dataset keys that are CSV files, in dataset (dependency) order. */
+const FILES_IN_ORDER = DATASET_KEYS.filter((k): k is DatasetKey & CsvFile =>
+  (CSV_FILES as readonly string[]).includes(k),
+);
+
+/** Each link table's element sourcedIds by owner, in `position` order. */
+function linkLists(data: SchoolDataset): Map<string, Map<string, string[]>> {
+  const lists = new Map<string, Map<string, string[]>>();
+  for (const file of FILES_IN_ORDER)
+    for (const f of csvFields(classOfCsvFile(file))) {
+      const s = f.store;
+      if (s.kind !== 'link' || lists.has(s.table)) continue;
+      const m = new Map<string, string[]>();
+      const rows = (data[LINK_ROWS[s.table]] as unknown as Row[])
+        .slice()
+        .sort((x, y) => Number(x['position']) - Number(y['position']));
+      for (const r of rows) {
+        const owner = String(r[s.ownerProperty]);
+        const list = m.get(owner);
+        if (list) list.push(String(r[s.valueProperty]));
+        else m.set(owner, [String(r[s.valueProperty])]);
+      }
+      lists.set(s.table, m);
+    }
+  return lists;
+}
+
+/**
+ * One cell of a bulk row, for the catalogue field it carries: status and dateLastModified
+ * blank, GUIDRef lists from their link tables, UserIds as `{type:identifier}` (§8.1), and
+ * lineItems' dates as the Date the CSV binding has (§5.9).
+ */
+function cell(
+  f: FieldDef,
+  row: Row,
+  lists: Map<string, Map<string, string[]>>,
+): Cell {
+  if (f.name === 'status' || f.name === 'dateLastModified') return '';
+  const s = f.store;
+  if (s.kind === 'link')
+    return lists.get(s.table)?.get(String(row['sourcedId'])) ?? null;
+  if (s.kind !== 'column') return null;
+  const v = row[s.property];
+  if (v === null || v === undefined) return null;
+  if (f.type === 'userId')
+    return (v as UserId[]).map((u) => `{${u.type}:${u.identifier}}`);
+  if (f.type === 'dateTime') return dateOnly(v as Date);
+  return v as Cell;
 }
 
 /** The CSV rows of one school's dataset, per file, in bulk form (blank status and dateLastModified). */
 export function* schoolCsvRows(
   data: SchoolDataset,
 ): Generator<[CsvFile, Cell[]]> {
-  const b = ['', ''] as const;
-  const terms = group(
-    data.classTerms.slice().sort((x, y) => x.position - y.position),
-    (r) => r.classSourcedId,
-    (r) => r.termSourcedId,
-  );
-  const orgs = group(
-    data.userOrgs.slice().sort((x, y) => x.position - y.position),
-    (r) => r.userSourcedId,
-    (r) => r.orgSourcedId,
-  );
-  const agents = group(
-    data.userAgents.slice().sort((x, y) => x.position - y.position),
-    (r) => r.userSourcedId,
-    (r) => r.agentSourcedId,
-  );
-  for (const r of data.orgs)
-    yield [
-      'orgs',
-      [r.sourcedId, ...b, r.name, r.type, r.identifier, r.parentSourcedId],
-    ];
-  for (const r of data.academicSessions)
-    yield [
-      'academicSessions',
-      [
-        r.sourcedId,
-        ...b,
-        r.title,
-        r.type,
-        r.startDate,
-        r.endDate,
-        r.parentSourcedId,
-        r.schoolYear,
-      ],
-    ];
-  for (const r of data.courses)
-    yield [
-      'courses',
-      [
-        r.sourcedId,
-        ...b,
-        r.schoolYearSourcedId,
-        r.title,
-        r.courseCode,
-        r.grades,
-        r.orgSourcedId,
-        r.subjects,
-        r.subjectCodes,
-      ],
-    ];
-  for (const r of data.classes)
-    yield [
-      'classes',
-      [
-        r.sourcedId,
-        ...b,
-        r.title,
-        r.grades,
-        r.courseSourcedId,
-        r.classCode,
-        r.classType,
-        r.location,
-        r.schoolSourcedId,
-        terms.get(r.sourcedId) ?? [],
-        r.subjects,
-        r.subjectCodes,
-        r.periods,
-      ],
-    ];
-  for (const r of data.users)
-    yield [
-      'users',
-      [
-        r.sourcedId,
-        ...b,
-        r.enabledUser,
-        orgs.get(r.sourcedId) ?? [],
-        r.role,
-        r.username,
-        r.userIds?.map((u) => `{${u.type}:${u.identifier}}`) ?? null,
-        r.givenName,
-        r.familyName,
-        r.middleName,
-        r.identifier,
-        r.email,
-        r.sms,
-        r.phone,
-        agents.get(r.sourcedId) ?? null,
-        r.grades,
-        r.password,
-      ],
-    ];
-  for (const r of data.enrollments)
-    yield [
-      'enrollments',
-      [
-        r.sourcedId,
-        ...b,
-        r.classSourcedId,
-        r.schoolSourcedId,
-        r.userSourcedId,
-        r.role,
-        r.primary,
-        r.beginDate,
-        r.endDate,
-      ],
-    ];
-  for (const r of data.demographics)
-    yield [
-      'demographics',
-      [
-        r.sourcedId,
-        ...b,
-        r.birthDate,
-        r.sex,
-        r.americanIndianOrAlaskaNative,
-        r.asian,
-        r.blackOrAfricanAmerican,
-        r.nativeHawaiianOrOtherPacificIslander,
-        r.white,
-        r.demographicRaceTwoOrMoreRaces,
-        r.hispanicOrLatinoEthnicity,
-        r.countryOfBirthCode,
-        r.stateOfBirthAbbreviation,
-        r.cityOfBirth,
-        r.publicSchoolResidenceStatus,
-      ],
-    ];
-  for (const r of data.categories)
-    yield ['categories', [r.sourcedId, ...b, r.title]];
-  for (const r of data.lineItems)
-    yield [
-      'lineItems',
-      [
-        r.sourcedId,
-        ...b,
-        r.title,
-        r.description,
-        dateOnly(r.assignDate),
-        dateOnly(r.dueDate),
-        r.classSourcedId,
-        r.categorySourcedId,
-        r.gradingPeriodSourcedId,
-        r.resultValueMin,
-        r.resultValueMax,
-      ],
-    ];
-  for (const r of data.results)
-    yield [
-      'results',
-      [
-        r.sourcedId,
-        ...b,
-        r.lineItemSourcedId,
-        r.studentSourcedId,
-        r.scoreStatus,
-        r.score,
-        r.scoreDate,
-        r.comment,
-      ],
-    ];
-  for (const r of data.resources)
-    yield [
-      'resources',
-      [
-        r.sourcedId,
-        ...b,
-        r.vendorResourceId,
-        r.title,
-        r.roles,
-        r.importance,
-        r.vendorId,
-        r.applicationId,
-      ],
-    ];
-  for (const r of data.classResources)
-    yield [
-      'classResources',
-      [r.sourcedId, ...b, r.title, r.classSourcedId, r.resourceSourcedId],
-    ];
-  for (const r of data.courseResources)
-    yield [
-      'courseResources',
-      [r.sourcedId, ...b, r.title, r.courseSourcedId, r.resourceSourcedId],
-    ];
+  const lists = linkLists(data);
+  for (const file of FILES_IN_ORDER) {
+    const fields = csvFields(classOfCsvFile(file));
+    for (const row of data[file] as unknown as Row[])
+      yield [file, fields.map((f) => cell(f, row, lists))];
+  }
 }
 
 async function write(stream: WriteStream, text: string): Promise<void> {

@@ -1,50 +1,24 @@
 import {
-  CLASS_TYPES,
-  GENDERS,
-  IMPORTANCES,
-  ORG_TYPES,
-  ROLE_TYPES,
-  SCORE_STATUSES,
-  SESSION_TYPES,
-} from '@oneroster/contracts';
+  CSV_FILE_NAMES,
+  classOfCsvFile,
+  csvColumn,
+  csvFields,
+  refTarget,
+  type CsvFileName,
+  type FieldDef,
+} from '@oneroster/oneroster-catalogue';
 
 /**
  * The OneRoster 1.1 CSV binding (spec digest §8.4): the 13 data files, their exact headers
- * in order, and what each column holds. Every other part of the CSV code is driven by this
- * table, so a header is spelt in one place only.
+ * in order, and what each column holds. The headers, their order, requiredness, vocabularies
+ * and targets are the catalogue's (@oneroster/oneroster-catalogue); every other part of the
+ * CSV code is driven by this table, so a header is spelt in one place only.
  */
 
-export type CsvFile =
-  | 'academicSessions'
-  | 'categories'
-  | 'classes'
-  | 'classResources'
-  | 'courses'
-  | 'courseResources'
-  | 'demographics'
-  | 'enrollments'
-  | 'lineItems'
-  | 'orgs'
-  | 'resources'
-  | 'results'
-  | 'users';
+export type CsvFile = CsvFileName;
 
 /** The 13 data files in manifest (alphabetical) order. */
-export const CSV_FILES: readonly CsvFile[] = [
-  'academicSessions',
-  'categories',
-  'classes',
-  'classResources',
-  'courses',
-  'courseResources',
-  'demographics',
-  'enrollments',
-  'lineItems',
-  'orgs',
-  'resources',
-  'results',
-  'users',
-];
+export const CSV_FILES: readonly CsvFile[] = CSV_FILE_NAMES;
 
 /** Appendix A dependency order: a file only refers to files before it. */
 export const DEPENDENCY_ORDER: readonly CsvFile[] = [
@@ -90,175 +64,47 @@ export interface ColumnSpec {
   target?: CsvFile;
 }
 
-const base: ColumnSpec[] = [
-  { name: 'sourcedId', kind: 'id', required: true },
-  { name: 'status', kind: 'status' },
-  { name: 'dateLastModified', kind: 'dateLastModified' },
-];
-const str = (name: string, required = false): ColumnSpec => ({
-  name,
-  kind: 'string',
-  required,
-});
-const ref = (name: string, target: CsvFile, required = true): ColumnSpec => ({
-  name,
-  kind: 'ref',
-  target,
-  required,
-});
-const bool = (name: string, required = false): ColumnSpec => ({
-  name,
-  kind: 'boolean',
-  required,
-});
-const list = (name: string, values?: readonly string[]): ColumnSpec => ({
-  name,
-  kind: 'list',
-  ...(values ? { values } : {}),
-});
-const en = (
-  name: string,
-  values: readonly string[],
-  required = true,
-): ColumnSpec => ({ name, kind: 'enum', values, required });
+/** How the binding reads the column of a catalogue field. */
+function columnKind(f: FieldDef): ColumnKind {
+  if (f.name === 'sourcedId') return 'id';
+  if (f.name === 'status' || f.name === 'dateLastModified') return f.name;
+  if (f.type === 'guidRef') return f.list ? 'refs' : 'ref';
+  if (f.type === 'userId') return 'userIds';
+  if (f.list) return 'list';
+  switch (f.type) {
+    case 'dateTime':
+      return 'dateOrDateTime';
+    case 'number':
+      return 'float';
+    case 'year':
+    case 'date':
+    case 'enum':
+    case 'boolean':
+      return f.type;
+    default:
+      return 'string';
+  }
+}
 
-/** Enrollment roles of the 1.1 CSV tables plus the rest of RoleType, which 1.1 JSON allows. */
-const ENROLLMENT_ROLES = ROLE_TYPES;
+function columnSpec(f: FieldDef): ColumnSpec {
+  const kind = columnKind(f);
+  const target = f.type === 'guidRef' ? refTarget(f).csv?.file : undefined;
+  return {
+    name: csvColumn(f).column,
+    kind,
+    required: csvColumn(f).required,
+    // The `status` kind knows its vocabulary (StatusType) itself.
+    ...(f.values && kind !== 'status' ? { values: f.values } : {}),
+    ...(target ? { target } : {}),
+  };
+}
 
-export const CSV_COLUMNS: Record<CsvFile, readonly ColumnSpec[]> = {
-  academicSessions: [
-    ...base,
-    str('title', true),
-    en('type', SESSION_TYPES),
-    { name: 'startDate', kind: 'date', required: true },
-    { name: 'endDate', kind: 'date', required: true },
-    ref('parentSourcedId', 'academicSessions', false),
-    { name: 'schoolYear', kind: 'year', required: true },
-  ],
-  categories: [...base, str('title', true)],
-  classes: [
-    ...base,
-    str('title', true),
-    list('grades'),
-    ref('courseSourcedId', 'courses'),
-    str('classCode'),
-    en('classType', CLASS_TYPES),
-    str('location'),
-    ref('schoolSourcedId', 'orgs'),
-    {
-      name: 'termSourcedIds',
-      kind: 'refs',
-      target: 'academicSessions',
-      required: true,
-    },
-    list('subjects'),
-    list('subjectCodes'),
-    list('periods'),
-  ],
-  classResources: [
-    ...base,
-    str('title'),
-    ref('classSourcedId', 'classes'),
-    ref('resourceSourcedId', 'resources'),
-  ],
-  courses: [
-    ...base,
-    ref('schoolYearSourcedId', 'academicSessions', false),
-    str('title', true),
-    str('courseCode'),
-    list('grades'),
-    ref('orgSourcedId', 'orgs'),
-    list('subjects'),
-    list('subjectCodes'),
-  ],
-  courseResources: [
-    ...base,
-    str('title'),
-    ref('courseSourcedId', 'courses'),
-    ref('resourceSourcedId', 'resources'),
-  ],
-  demographics: [
-    ...base,
-    { name: 'birthDate', kind: 'date' },
-    en('sex', GENDERS, false),
-    bool('americanIndianOrAlaskaNative'),
-    bool('asian'),
-    bool('blackOrAfricanAmerican'),
-    bool('nativeHawaiianOrOtherPacificIslander'),
-    bool('white'),
-    bool('demographicRaceTwoOrMoreRaces'),
-    bool('hispanicOrLatinoEthnicity'),
-    str('countryOfBirthCode'),
-    str('stateOfBirthAbbreviation'),
-    str('cityOfBirth'),
-    str('publicSchoolResidenceStatus'),
-  ],
-  enrollments: [
-    ...base,
-    ref('classSourcedId', 'classes'),
-    ref('schoolSourcedId', 'orgs'),
-    ref('userSourcedId', 'users'),
-    en('role', ENROLLMENT_ROLES),
-    bool('primary'),
-    { name: 'beginDate', kind: 'date' },
-    { name: 'endDate', kind: 'date' },
-  ],
-  lineItems: [
-    ...base,
-    str('title', true),
-    str('description'),
-    { name: 'assignDate', kind: 'dateOrDateTime', required: true },
-    { name: 'dueDate', kind: 'dateOrDateTime', required: true },
-    ref('classSourcedId', 'classes'),
-    ref('categorySourcedId', 'categories'),
-    ref('gradingPeriodSourcedId', 'academicSessions'),
-    { name: 'resultValueMin', kind: 'float', required: true },
-    { name: 'resultValueMax', kind: 'float', required: true },
-  ],
-  orgs: [
-    ...base,
-    str('name', true),
-    en('type', ORG_TYPES),
-    str('identifier'),
-    ref('parentSourcedId', 'orgs', false),
-  ],
-  resources: [
-    ...base,
-    str('vendorResourceId', true),
-    str('title'),
-    list('roles', ROLE_TYPES),
-    en('importance', IMPORTANCES, false),
-    str('vendorId'),
-    str('applicationId'),
-  ],
-  results: [
-    ...base,
-    ref('lineItemSourcedId', 'lineItems'),
-    ref('studentSourcedId', 'users'),
-    en('scoreStatus', SCORE_STATUSES),
-    { name: 'score', kind: 'float', required: true },
-    { name: 'scoreDate', kind: 'date', required: true },
-    str('comment'),
-  ],
-  users: [
-    ...base,
-    bool('enabledUser', true),
-    { name: 'orgSourcedIds', kind: 'refs', target: 'orgs', required: true },
-    en('role', ROLE_TYPES),
-    str('username', true),
-    { name: 'userIds', kind: 'userIds' },
-    str('givenName', true),
-    str('familyName', true),
-    str('middleName'),
-    str('identifier'),
-    str('email'),
-    str('sms'),
-    str('phone'),
-    { name: 'agentSourcedIds', kind: 'refs', target: 'users' },
-    list('grades'),
-    str('password'),
-  ],
-};
+export const CSV_COLUMNS = Object.fromEntries(
+  CSV_FILES.map((file) => [
+    file,
+    csvFields(classOfCsvFile(file)).map(columnSpec),
+  ]),
+) as unknown as Record<CsvFile, readonly ColumnSpec[]>;
 
 /** The exact 1.1 header row of each file, in order. */
 export const CSV_HEADERS = Object.fromEntries(

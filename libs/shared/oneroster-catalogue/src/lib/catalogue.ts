@@ -1,0 +1,1198 @@
+import {
+  CLASS_TYPES,
+  GENDERS,
+  IMPORTANCES,
+  ONEROSTER_SCOPES,
+  ORG_TYPES,
+  ROLE_TYPES,
+  SCORE_STATUSES,
+  SESSION_TYPES,
+  STATUS_TYPES,
+} from '@oneroster/contracts';
+import type {
+  ClassDef,
+  ClassKey,
+  ColumnStore,
+  CsvColumnDef,
+  FieldDef,
+  LinkStore,
+  ReverseStore,
+} from './model';
+
+/*
+ * The OneRoster 1.1 catalogue: every class of the information model (digest §5) with every
+ * field, and how each projection carries it — the REST JSON (§5, requiredness as the
+ * published OpenAPI document has it), the CSV binding (§8.4 headers, in order, with their
+ * (Y) flags), the database (entity property and column, link tables for GUIDRef lists) and
+ * the scopes that guard it (§6.3, as the routes enforce them).
+ *
+ * Vocabularies are those of @oneroster/contracts (§5.12, 1.1 spec §4.13), never copied.
+ */
+
+const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** Stored in the class's own table; the SQL column is the property in snake_case unless named. */
+const col = (property: string, column = snake(property)): ColumnStore => ({
+  kind: 'column',
+  property,
+  column,
+});
+/** A link table; its columns are the entity properties in snake_case. */
+const link = (
+  table: string,
+  entity: string,
+  ownerProperty: string,
+  valueProperty: string,
+): LinkStore => ({
+  kind: 'link',
+  table,
+  entity,
+  owner: snake(ownerProperty),
+  ownerProperty,
+  value: snake(valueProperty),
+  valueProperty,
+  order: 'position',
+});
+const reverse = (
+  table: string,
+  owner: string,
+  value: string,
+): ReverseStore => ({
+  kind: 'reverse',
+  table,
+  owner,
+  value,
+  activeOnly: true,
+});
+/** A CSV column marked (Y) in §8.4. */
+const Y = <const C extends string>(column: C) =>
+  ({ column, required: true }) as const satisfies CsvColumnDef;
+/** An optional CSV column (or (D), filled in delta files only). */
+const O = <const C extends string>(column: C) =>
+  ({ column, required: false }) as const satisfies CsvColumnDef;
+
+/** Keeps each field's literal name in its type, so that consumers can derive name unions. */
+const field = <const N extends string, const F extends Omit<FieldDef, 'name'>>(
+  name: N,
+  def: F,
+): { readonly name: N } & F => ({ name, ...def });
+
+/** Keeps the literal types of a class definition (see the helper types in index.ts). */
+const defineClass = <const C extends ClassDef>(c: C): C => c;
+
+/** The fields every OneRoster 1.1 object carries (§5.0). */
+const BASE = [
+  field('sourcedId', {
+    type: 'string',
+    required: true,
+    csv: Y('sourcedId'),
+    store: col('sourcedId'),
+  }),
+  field('status', {
+    type: 'enum',
+    values: STATUS_TYPES,
+    required: true,
+    csv: O('status'),
+    store: col('status'),
+  }),
+  field('dateLastModified', {
+    type: 'dateTime',
+    required: true,
+    csv: O('dateLastModified'),
+    store: col('dateLastModified'),
+  }),
+  // In CSV the bag is the `metadata.<name>` columns to the right of the defined ones (§8.1).
+  field('metadata', {
+    type: 'metadata',
+    required: false,
+    store: col('metadata'),
+  }),
+] as const;
+
+/*
+ * Scopes (§6.3) as the routes of feature-rostering and feature-gradebook enforce them:
+ * base rostering GETs accept roster-core or roster, relationship routes roster only,
+ * demographics roster-demographics only, gradebook gradebook.*, resources resource.readonly.
+ */
+const ROSTER_CORE = {
+  read: [ONEROSTER_SCOPES.rosterCore, ONEROSTER_SCOPES.roster],
+  relationships: [ONEROSTER_SCOPES.roster],
+} as const;
+const GRADEBOOK = {
+  read: [ONEROSTER_SCOPES.gradebookRead],
+  relationships: [ONEROSTER_SCOPES.gradebookRead],
+  createPut: [ONEROSTER_SCOPES.gradebookCreatePut],
+  delete: [ONEROSTER_SCOPES.gradebookDelete],
+} as const;
+const RESOURCE = {
+  read: [ONEROSTER_SCOPES.resource],
+  relationships: [ONEROSTER_SCOPES.resource],
+} as const;
+
+/** Org (§5.7; orgs.csv §8.4). `children` is derived from the other orgs' parent links. */
+export const ORG = defineClass({
+  key: 'org',
+  spec: '§5.7',
+  entity: 'OrgEntity',
+  table: 'orgs',
+  rest: { collection: 'orgs', guidType: 'org', schema: 'OrgDto' },
+  csv: {
+    file: 'orgs',
+    order: [
+      'sourcedId',
+      'status',
+      'dateLastModified',
+      'name',
+      'type',
+      'identifier',
+      'parent',
+    ],
+  },
+  scopes: { read: ROSTER_CORE.read },
+  fields: [
+    ...BASE,
+    field('name', {
+      type: 'string',
+      required: true,
+      csv: Y('name'),
+      store: col('name'),
+    }),
+    field('type', {
+      type: 'enum',
+      values: ORG_TYPES,
+      required: true,
+      csv: Y('type'),
+      store: col('type'),
+    }),
+    // Optional in CSV, required in the 1.1 OpenAPI: always emitted, '' when empty (§5.7).
+    field('identifier', {
+      type: 'string',
+      required: true,
+      csv: O('identifier'),
+      store: col('identifier'),
+    }),
+    field('parent', {
+      type: 'guidRef',
+      ref: 'org',
+      required: false,
+      csv: O('parentSourcedId'),
+      store: col('parentSourcedId'),
+    }),
+    field('children', {
+      type: 'guidRef',
+      list: true,
+      ref: 'org',
+      required: false,
+      store: reverse('orgs', 'parent_sourced_id', 'sourced_id'),
+    }),
+  ],
+});
+
+/** AcademicSession (§5.2; academicSessions.csv §8.4). `children` is derived from parent links. */
+export const ACADEMIC_SESSION = defineClass({
+  key: 'academicSession',
+  spec: '§5.2',
+  entity: 'AcademicSessionEntity',
+  table: 'academic_sessions',
+  rest: {
+    collection: 'academicSessions',
+    guidType: 'academicSession',
+    schema: 'AcademicSessionDto',
+  },
+  csv: {
+    file: 'academicSessions',
+    order: [
+      'sourcedId',
+      'status',
+      'dateLastModified',
+      'title',
+      'type',
+      'startDate',
+      'endDate',
+      'parent',
+      'schoolYear',
+    ],
+  },
+  scopes: ROSTER_CORE,
+  fields: [
+    ...BASE,
+    field('title', {
+      type: 'string',
+      required: true,
+      csv: Y('title'),
+      store: col('title'),
+    }),
+    field('startDate', {
+      type: 'date',
+      required: true,
+      csv: Y('startDate'),
+      store: col('startDate'),
+    }),
+    // Exclusive (§5.2).
+    field('endDate', {
+      type: 'date',
+      required: true,
+      csv: Y('endDate'),
+      store: col('endDate'),
+    }),
+    field('type', {
+      type: 'enum',
+      values: SESSION_TYPES,
+      required: true,
+      csv: Y('type'),
+      store: col('type'),
+    }),
+    field('parent', {
+      type: 'guidRef',
+      ref: 'academicSession',
+      required: false,
+      csv: O('parentSourcedId'),
+      store: col('parentSourcedId'),
+    }),
+    field('children', {
+      type: 'guidRef',
+      list: true,
+      ref: 'academicSession',
+      required: false,
+      store: reverse('academic_sessions', 'parent_sourced_id', 'sourced_id'),
+    }),
+    field('schoolYear', {
+      type: 'year',
+      required: true,
+      csv: Y('schoolYear'),
+      store: col('schoolYear'),
+    }),
+  ],
+});
+
+/** Course (§5.4; courses.csv §8.4). Resources link through courseResources. */
+export const COURSE = defineClass({
+  key: 'course',
+  spec: '§5.4',
+  entity: 'CourseEntity',
+  table: 'courses',
+  rest: { collection: 'courses', guidType: 'course', schema: 'CourseDto' },
+  csv: {
+    file: 'courses',
+    order: [
+      'sourcedId',
+      'status',
+      'dateLastModified',
+      'schoolYear',
+      'title',
+      'courseCode',
+      'grades',
+      'org',
+      'subjects',
+      'subjectCodes',
+    ],
+  },
+  scopes: ROSTER_CORE,
+  fields: [
+    ...BASE,
+    field('title', {
+      type: 'string',
+      required: true,
+      csv: Y('title'),
+      store: col('title'),
+    }),
+    field('schoolYear', {
+      type: 'guidRef',
+      ref: 'academicSession',
+      required: false,
+      csv: O('schoolYearSourcedId'),
+      store: col('schoolYearSourcedId'),
+    }),
+    // Optional in CSV, required in the 1.1 OpenAPI: always emitted (§5.4).
+    field('courseCode', {
+      type: 'string',
+      required: true,
+      csv: O('courseCode'),
+      store: col('courseCode'),
+    }),
+    field('grades', {
+      type: 'string',
+      list: true,
+      required: false,
+      csv: O('grades'),
+      store: col('grades'),
+    }),
+    field('subjects', {
+      type: 'string',
+      list: true,
+      required: false,
+      csv: O('subjects'),
+      store: col('subjects'),
+    }),
+    field('org', {
+      type: 'guidRef',
+      ref: 'org',
+      required: true,
+      csv: Y('orgSourcedId'),
+      store: col('orgSourcedId'),
+    }),
+    field('subjectCodes', {
+      type: 'string',
+      list: true,
+      required: false,
+      csv: O('subjectCodes'),
+      store: col('subjectCodes'),
+    }),
+    field('resources', {
+      type: 'guidRef',
+      list: true,
+      ref: 'resource',
+      required: false,
+      store: reverse(
+        'course_resources',
+        'course_sourced_id',
+        'resource_sourced_id',
+      ),
+    }),
+  ],
+});
+
+/** Class (§5.3; classes.csv §8.4). Terms live in class_terms, resources in classResources. */
+export const CLASS = defineClass({
+  key: 'class',
+  spec: '§5.3',
+  entity: 'ClassEntity',
+  table: 'classes',
+  rest: { collection: 'classes', guidType: 'class', schema: 'ClassDto' },
+  csv: {
+    file: 'classes',
+    order: [
+      'sourcedId',
+      'status',
+      'dateLastModified',
+      'title',
+      'grades',
+      'course',
+      'classCode',
+      'classType',
+      'location',
+      'school',
+      'terms',
+      'subjects',
+      'subjectCodes',
+      'periods',
+    ],
+  },
+  scopes: ROSTER_CORE,
+  fields: [
+    ...BASE,
+    field('title', {
+      type: 'string',
+      required: true,
+      csv: Y('title'),
+      store: col('title'),
+    }),
+    field('classCode', {
+      type: 'string',
+      required: false,
+      csv: O('classCode'),
+      store: col('classCode'),
+    }),
+    field('classType', {
+      type: 'enum',
+      values: CLASS_TYPES,
+      required: true,
+      csv: Y('classType'),
+      store: col('classType'),
+    }),
+    field('location', {
+      type: 'string',
+      required: false,
+      csv: O('location'),
+      store: col('location'),
+    }),
+    field('grades', {
+      type: 'string',
+      list: true,
+      required: false,
+      csv: O('grades'),
+      store: col('grades'),
+    }),
+    field('subjects', {
+      type: 'string',
+      list: true,
+      required: false,
+      csv: O('subjects'),
+      store: col('subjects'),
+    }),
+    field('course', {
+      type: 'guidRef',
+      ref: 'course',
+      required: true,
+      csv: Y('courseSourcedId'),
+      store: col('courseSourcedId'),
+    }),
+    field('school', {
+      type: 'guidRef',
+      ref: 'org',
+      required: true,
+      csv: Y('schoolSourcedId'),
+      store: col('schoolSourcedId'),
+    }),
+    // At least one (§5.3).
+    field('terms', {
+      type: 'guidRef',
+      list: true,
+      nonEmpty: true,
+      ref: 'academicSession',
+      required: true,
+      csv: Y('termSourcedIds'),
+      store: link(
+        'class_terms',
+        'ClassTermEntity',
+        'classSourcedId',
+        'termSourcedId',
+      ),
+    }),
+    // Same length and order as subjects (§5.3).
+    field('subjectCodes', {
+      type: 'string',
+      list: true,
+      required: false,
+      csv: O('subjectCodes'),
+      store: col('subjectCodes'),
+    }),
+    field('periods', {
+      type: 'string',
+      list: true,
+      required: false,
+      csv: O('periods'),
+      store: col('periods'),
+    }),
+    field('resources', {
+      type: 'guidRef',
+      list: true,
+      ref: 'resource',
+      required: false,
+      store: reverse(
+        'class_resources',
+        'class_sourced_id',
+        'resource_sourced_id',
+      ),
+    }),
+  ],
+});
+
+/** User (§5.8; users.csv §8.4). Orgs and agents live in user_orgs and user_agents. */
+export const USER = defineClass({
+  key: 'user',
+  spec: '§5.8',
+  entity: 'UserEntity',
+  table: 'users',
+  rest: { collection: 'users', guidType: 'user', schema: 'UserDto' },
+  csv: {
+    file: 'users',
+    order: [
+      'sourcedId',
+      'status',
+      'dateLastModified',
+      'enabledUser',
+      'orgs',
+      'role',
+      'username',
+      'userIds',
+      'givenName',
+      'familyName',
+      'middleName',
+      'identifier',
+      'email',
+      'sms',
+      'phone',
+      'agents',
+      'grades',
+      'password',
+    ],
+  },
+  scopes: ROSTER_CORE,
+  fields: [
+    ...BASE,
+    field('username', {
+      type: 'string',
+      required: true,
+      csv: Y('username'),
+      store: col('username'),
+    }),
+    field('userIds', {
+      type: 'userId',
+      list: true,
+      required: false,
+      csv: O('userIds'),
+      store: col('userIds'),
+    }),
+    field('enabledUser', {
+      type: 'boolean',
+      required: true,
+      csv: Y('enabledUser'),
+      store: col('enabledUser'),
+    }),
+    field('givenName', {
+      type: 'string',
+      required: true,
+      csv: Y('givenName'),
+      store: col('givenName'),
+    }),
+    field('familyName', {
+      type: 'string',
+      required: true,
+      csv: Y('familyName'),
+      store: col('familyName'),
+    }),
+    field('middleName', {
+      type: 'string',
+      required: false,
+      csv: O('middleName'),
+      store: col('middleName'),
+    }),
+    field('role', {
+      type: 'enum',
+      values: ROLE_TYPES,
+      required: true,
+      csv: Y('role'),
+      store: col('role'),
+    }),
+    field('identifier', {
+      type: 'string',
+      required: false,
+      csv: O('identifier'),
+      store: col('identifier'),
+    }),
+    field('email', {
+      type: 'string',
+      required: false,
+      csv: O('email'),
+      store: col('email'),
+    }),
+    field('sms', {
+      type: 'string',
+      required: false,
+      csv: O('sms'),
+      store: col('sms'),
+    }),
+    field('phone', {
+      type: 'string',
+      required: false,
+      csv: O('phone'),
+      store: col('phone'),
+    }),
+    field('agents', {
+      type: 'guidRef',
+      list: true,
+      ref: 'user',
+      required: false,
+      csv: O('agentSourcedIds'),
+      store: link(
+        'user_agents',
+        'UserAgentEntity',
+        'userSourcedId',
+        'agentSourcedId',
+      ),
+    }),
+    // At least one (§5.8).
+    field('orgs', {
+      type: 'guidRef',
+      list: true,
+      nonEmpty: true,
+      ref: 'org',
+      required: true,
+      csv: Y('orgSourcedIds'),
+      store: link(
+        'user_orgs',
+        'UserOrgEntity',
+        'userSourcedId',
+        'orgSourcedId',
+      ),
+    }),
+    field('grades', {
+      type: 'string',
+      list: true,
+      required: false,
+      csv: O('grades'),
+      store: col('grades'),
+    }),
+    // Kept exactly as the source system supplied it, never published: integrators never
+    // need it (§5.8 lists it as optional).
+    field('password', {
+      type: 'string',
+      required: false,
+      rest: false,
+      csv: O('password'),
+      store: col('password'),
+    }),
+  ],
+});
+
+/** Enrollment (§5.6; enrollments.csv §8.4). */
+export const ENROLLMENT = defineClass({
+  key: 'enrollment',
+  spec: '§5.6',
+  entity: 'EnrollmentEntity',
+  table: 'enrollments',
+  rest: {
+    collection: 'enrollments',
+    guidType: 'enrollment',
+    schema: 'EnrollmentDto',
+  },
+  csv: {
+    file: 'enrollments',
+    order: [
+      'sourcedId',
+      'status',
+      'dateLastModified',
+      'class',
+      'school',
+      'user',
+      'role',
+      'primary',
+      'beginDate',
+      'endDate',
+    ],
+  },
+  scopes: ROSTER_CORE,
+  fields: [
+    ...BASE,
+    field('user', {
+      type: 'guidRef',
+      ref: 'user',
+      required: true,
+      csv: Y('userSourcedId'),
+      store: col('userSourcedId'),
+    }),
+    field('class', {
+      type: 'guidRef',
+      ref: 'class',
+      required: true,
+      csv: Y('classSourcedId'),
+      store: col('classSourcedId'),
+    }),
+    field('school', {
+      type: 'guidRef',
+      ref: 'org',
+      required: true,
+      csv: Y('schoolSourcedId'),
+      store: col('schoolSourcedId'),
+    }),
+    // The full 8-value RoleType: the 1.1 JSON allows it, and CSV files are read the same
+    // way (digest §8.4 "accept both").
+    field('role', {
+      type: 'enum',
+      values: ROLE_TYPES,
+      required: true,
+      csv: Y('role'),
+      store: col('role'),
+    }),
+    // Teachers only (§5.6). `primary` is a reserved word in SQL, hence the column name.
+    field('primary', {
+      type: 'boolean',
+      required: false,
+      csv: O('primary'),
+      store: col('primary', 'is_primary'),
+    }),
+    field('beginDate', {
+      type: 'date',
+      required: false,
+      csv: O('beginDate'),
+      store: col('beginDate'),
+    }),
+    field('endDate', {
+      type: 'date',
+      required: false,
+      csv: O('endDate'),
+      store: col('endDate'),
+    }),
+  ],
+});
+
+/**
+ * Demographics (§5.5; demographics.csv §8.4). Its sourcedId is the user's; every field is
+ * optional; access is privileged, hence its own scope.
+ */
+export const DEMOGRAPHICS = defineClass({
+  key: 'demographics',
+  spec: '§5.5',
+  entity: 'DemographicsEntity',
+  table: 'demographics',
+  rest: {
+    collection: 'demographics',
+    guidType: 'demographics',
+    schema: 'DemographicsDto',
+  },
+  csv: {
+    file: 'demographics',
+    order: [
+      'sourcedId',
+      'status',
+      'dateLastModified',
+      'birthDate',
+      'sex',
+      'americanIndianOrAlaskaNative',
+      'asian',
+      'blackOrAfricanAmerican',
+      'nativeHawaiianOrOtherPacificIslander',
+      'white',
+      'demographicRaceTwoOrMoreRaces',
+      'hispanicOrLatinoEthnicity',
+      'countryOfBirthCode',
+      'stateOfBirthAbbreviation',
+      'cityOfBirth',
+      'publicSchoolResidenceStatus',
+    ],
+  },
+  scopes: { read: [ONEROSTER_SCOPES.rosterDemographics] },
+  fields: [
+    ...BASE,
+    field('birthDate', {
+      type: 'date',
+      required: false,
+      csv: O('birthDate'),
+      store: col('birthDate'),
+    }),
+    field('sex', {
+      type: 'enum',
+      values: GENDERS,
+      required: false,
+      csv: O('sex'),
+      store: col('sex'),
+    }),
+    // The correct spelling, not the 1.1 OpenAPI copy's `americanIndianOrAlsakaNative` (§5.5).
+    field('americanIndianOrAlaskaNative', {
+      type: 'boolean',
+      required: false,
+      csv: O('americanIndianOrAlaskaNative'),
+      store: col('americanIndianOrAlaskaNative'),
+    }),
+    field('asian', {
+      type: 'boolean',
+      required: false,
+      csv: O('asian'),
+      store: col('asian'),
+    }),
+    field('blackOrAfricanAmerican', {
+      type: 'boolean',
+      required: false,
+      csv: O('blackOrAfricanAmerican'),
+      store: col('blackOrAfricanAmerican'),
+    }),
+    field('nativeHawaiianOrOtherPacificIslander', {
+      type: 'boolean',
+      required: false,
+      csv: O('nativeHawaiianOrOtherPacificIslander'),
+      store: col('nativeHawaiianOrOtherPacificIslander'),
+    }),
+    field('white', {
+      type: 'boolean',
+      required: false,
+      csv: O('white'),
+      store: col('white'),
+    }),
+    field('demographicRaceTwoOrMoreRaces', {
+      type: 'boolean',
+      required: false,
+      csv: O('demographicRaceTwoOrMoreRaces'),
+      store: col('demographicRaceTwoOrMoreRaces'),
+    }),
+    field('hispanicOrLatinoEthnicity', {
+      type: 'boolean',
+      required: false,
+      csv: O('hispanicOrLatinoEthnicity'),
+      store: col('hispanicOrLatinoEthnicity'),
+    }),
+    field('countryOfBirthCode', {
+      type: 'string',
+      required: false,
+      csv: O('countryOfBirthCode'),
+      store: col('countryOfBirthCode'),
+    }),
+    field('stateOfBirthAbbreviation', {
+      type: 'string',
+      required: false,
+      csv: O('stateOfBirthAbbreviation'),
+      store: col('stateOfBirthAbbreviation'),
+    }),
+    field('cityOfBirth', {
+      type: 'string',
+      required: false,
+      csv: O('cityOfBirth'),
+      store: col('cityOfBirth'),
+    }),
+    field('publicSchoolResidenceStatus', {
+      type: 'string',
+      required: false,
+      csv: O('publicSchoolResidenceStatus'),
+      store: col('publicSchoolResidenceStatus'),
+    }),
+  ],
+});
+
+/** Category, a.k.a. LineItemCategory (§5.11; categories.csv §8.4). */
+export const CATEGORY = defineClass({
+  key: 'category',
+  spec: '§5.11',
+  entity: 'CategoryEntity',
+  table: 'categories',
+  rest: {
+    collection: 'categories',
+    guidType: 'category',
+    schema: 'CategoryDto',
+  },
+  csv: {
+    file: 'categories',
+    order: ['sourcedId', 'status', 'dateLastModified', 'title'],
+  },
+  scopes: GRADEBOOK,
+  fields: [
+    ...BASE,
+    field('title', {
+      type: 'string',
+      required: true,
+      csv: Y('title'),
+      store: col('title'),
+    }),
+  ],
+});
+
+/** LineItem (§5.9; lineItems.csv §8.4): an assignment or assessment of a class. */
+export const LINE_ITEM = defineClass({
+  key: 'lineItem',
+  spec: '§5.9',
+  entity: 'LineItemEntity',
+  table: 'line_items',
+  rest: {
+    collection: 'lineItems',
+    guidType: 'lineItem',
+    schema: 'LineItemDto',
+  },
+  csv: {
+    file: 'lineItems',
+    order: [
+      'sourcedId',
+      'status',
+      'dateLastModified',
+      'title',
+      'description',
+      'assignDate',
+      'dueDate',
+      'class',
+      'category',
+      'gradingPeriod',
+      'resultValueMin',
+      'resultValueMax',
+    ],
+  },
+  scopes: GRADEBOOK,
+  fields: [
+    ...BASE,
+    field('title', {
+      type: 'string',
+      required: true,
+      csv: Y('title'),
+      store: col('title'),
+    }),
+    field('description', {
+      type: 'string',
+      required: false,
+      csv: O('description'),
+      store: col('description'),
+    }),
+    // DateTime in JSON, Date in CSV (a DateTime accepted too) (§5.9).
+    field('assignDate', {
+      type: 'dateTime',
+      required: true,
+      csv: Y('assignDate'),
+      store: col('assignDate'),
+    }),
+    field('dueDate', {
+      type: 'dateTime',
+      required: true,
+      csv: Y('dueDate'),
+      store: col('dueDate'),
+    }),
+    field('class', {
+      type: 'guidRef',
+      ref: 'class',
+      required: true,
+      csv: Y('classSourcedId'),
+      store: col('classSourcedId'),
+    }),
+    field('category', {
+      type: 'guidRef',
+      ref: 'category',
+      required: true,
+      csv: Y('categorySourcedId'),
+      store: col('categorySourcedId'),
+    }),
+    field('gradingPeriod', {
+      type: 'guidRef',
+      ref: 'academicSession',
+      required: true,
+      csv: Y('gradingPeriodSourcedId'),
+      store: col('gradingPeriodSourcedId'),
+    }),
+    field('resultValueMin', {
+      type: 'number',
+      required: true,
+      csv: Y('resultValueMin'),
+      store: col('resultValueMin'),
+    }),
+    field('resultValueMax', {
+      type: 'number',
+      required: true,
+      csv: Y('resultValueMax'),
+      store: col('resultValueMax'),
+    }),
+  ],
+});
+
+/** Result (§5.10; results.csv §8.4): one student's score on one line item. */
+export const RESULT = defineClass({
+  key: 'result',
+  spec: '§5.10',
+  entity: 'ResultEntity',
+  table: 'results',
+  rest: { collection: 'results', guidType: 'result', schema: 'ResultDto' },
+  csv: {
+    file: 'results',
+    order: [
+      'sourcedId',
+      'status',
+      'dateLastModified',
+      'lineItem',
+      'student',
+      'scoreStatus',
+      'score',
+      'scoreDate',
+      'comment',
+    ],
+  },
+  scopes: GRADEBOOK,
+  fields: [
+    ...BASE,
+    field('lineItem', {
+      type: 'guidRef',
+      ref: 'lineItem',
+      required: true,
+      csv: Y('lineItemSourcedId'),
+      store: col('lineItemSourcedId'),
+    }),
+    field('student', {
+      type: 'guidRef',
+      ref: 'user',
+      required: true,
+      csv: Y('studentSourcedId'),
+      store: col('studentSourcedId'),
+    }),
+    field('scoreStatus', {
+      type: 'enum',
+      values: SCORE_STATUSES,
+      required: true,
+      csv: Y('scoreStatus'),
+      store: col('scoreStatus'),
+    }),
+    // May exceed the line item's resultValueMax (extra credit).
+    field('score', {
+      type: 'number',
+      required: true,
+      csv: Y('score'),
+      store: col('score'),
+    }),
+    field('scoreDate', {
+      type: 'date',
+      required: true,
+      csv: Y('scoreDate'),
+      store: col('scoreDate'),
+    }),
+    field('comment', {
+      type: 'string',
+      required: false,
+      csv: O('comment'),
+      store: col('comment'),
+    }),
+  ],
+});
+
+/** Resource (§5.11; resources.csv §8.4): learning content used by classes and courses. */
+export const RESOURCE_CLASS = defineClass({
+  key: 'resource',
+  spec: '§5.11',
+  entity: 'ResourceEntity',
+  table: 'resources',
+  rest: {
+    collection: 'resources',
+    guidType: 'resource',
+    schema: 'ResourceDto',
+  },
+  csv: {
+    file: 'resources',
+    order: [
+      'sourcedId',
+      'status',
+      'dateLastModified',
+      'vendorResourceId',
+      'title',
+      'roles',
+      'importance',
+      'vendorId',
+      'applicationId',
+    ],
+  },
+  scopes: RESOURCE,
+  fields: [
+    ...BASE,
+    field('title', {
+      type: 'string',
+      required: false,
+      csv: O('title'),
+      store: col('title'),
+    }),
+    // `roles`, a RoleType list, as the spec and CSV have it (not the OpenAPI copy's `role`, §5.11).
+    field('roles', {
+      type: 'enum',
+      list: true,
+      values: ROLE_TYPES,
+      required: false,
+      csv: O('roles'),
+      store: col('roles'),
+    }),
+    field('importance', {
+      type: 'enum',
+      values: IMPORTANCES,
+      required: false,
+      csv: O('importance'),
+      store: col('importance'),
+    }),
+    field('vendorResourceId', {
+      type: 'string',
+      required: true,
+      csv: Y('vendorResourceId'),
+      store: col('vendorResourceId'),
+    }),
+    field('vendorId', {
+      type: 'string',
+      required: false,
+      csv: O('vendorId'),
+      store: col('vendorId'),
+    }),
+    field('applicationId', {
+      type: 'string',
+      required: false,
+      csv: O('applicationId'),
+      store: col('applicationId'),
+    }),
+  ],
+});
+
+/*
+ * The class/course resource links (classResources.csv, courseResources.csv, §8.4) are
+ * records of their own in CSV and in the database, but not REST resources: the API
+ * publishes them as class.resources / course.resources (under the class's or course's
+ * scopes) and follows them in /classes/{id}/resources and /courses/{id}/resources
+ * (resource.readonly).
+ */
+const RESOURCE_LINK_SCOPES = { read: [ONEROSTER_SCOPES.resource] } as const;
+
+export const CLASS_RESOURCE = defineClass({
+  key: 'classResource',
+  spec: '§8.4 classResources.csv',
+  entity: 'ClassResourceEntity',
+  table: 'class_resources',
+  rest: null,
+  csv: {
+    file: 'classResources',
+    order: [
+      'sourcedId',
+      'status',
+      'dateLastModified',
+      'title',
+      'class',
+      'resource',
+    ],
+  },
+  scopes: RESOURCE_LINK_SCOPES,
+  fields: [
+    ...BASE,
+    field('title', {
+      type: 'string',
+      required: false,
+      csv: O('title'),
+      store: col('title'),
+    }),
+    field('class', {
+      type: 'guidRef',
+      ref: 'class',
+      required: true,
+      csv: Y('classSourcedId'),
+      store: col('classSourcedId'),
+    }),
+    field('resource', {
+      type: 'guidRef',
+      ref: 'resource',
+      required: true,
+      csv: Y('resourceSourcedId'),
+      store: col('resourceSourcedId'),
+    }),
+  ],
+});
+
+export const COURSE_RESOURCE = defineClass({
+  key: 'courseResource',
+  spec: '§8.4 courseResources.csv',
+  entity: 'CourseResourceEntity',
+  table: 'course_resources',
+  rest: null,
+  csv: {
+    file: 'courseResources',
+    order: [
+      'sourcedId',
+      'status',
+      'dateLastModified',
+      'title',
+      'course',
+      'resource',
+    ],
+  },
+  scopes: RESOURCE_LINK_SCOPES,
+  fields: [
+    ...BASE,
+    field('title', {
+      type: 'string',
+      required: false,
+      csv: O('title'),
+      store: col('title'),
+    }),
+    field('course', {
+      type: 'guidRef',
+      ref: 'course',
+      required: true,
+      csv: Y('courseSourcedId'),
+      store: col('courseSourcedId'),
+    }),
+    field('resource', {
+      type: 'guidRef',
+      ref: 'resource',
+      required: true,
+      csv: Y('resourceSourcedId'),
+      store: col('resourceSourcedId'),
+    }),
+  ],
+});
+
+/** Every class of the catalogue, by key. */
+export const CATALOGUE = {
+  org: ORG,
+  academicSession: ACADEMIC_SESSION,
+  course: COURSE,
+  class: CLASS,
+  user: USER,
+  enrollment: ENROLLMENT,
+  demographics: DEMOGRAPHICS,
+  category: CATEGORY,
+  lineItem: LINE_ITEM,
+  result: RESULT,
+  resource: RESOURCE_CLASS,
+  classResource: CLASS_RESOURCE,
+  courseResource: COURSE_RESOURCE,
+} as const satisfies Record<ClassKey, ClassDef>;

@@ -1,0 +1,173 @@
+import type { GuidType, OneRosterScope } from '@oneroster/contracts';
+
+/*
+ * The shape of the catalogue: what is known about one OneRoster class and one of its
+ * fields, independent of any projection. The REST JSON, the CSV binding and the database
+ * are projections of these definitions (OneRoster 1.2 will be another one).
+ */
+
+/** Keys of the catalogue's classes (the GUIDRef type where the class has one). */
+export const CLASS_KEYS = [
+  'org',
+  'academicSession',
+  'course',
+  'class',
+  'user',
+  'enrollment',
+  'demographics',
+  'category',
+  'lineItem',
+  'result',
+  'resource',
+  'classResource',
+  'courseResource',
+] as const;
+export type ClassKey = (typeof CLASS_KEYS)[number];
+
+/** The 13 data files of the 1.1 CSV binding (digest §8.4), in manifest order. */
+export const CSV_FILE_NAMES = [
+  'academicSessions',
+  'categories',
+  'classes',
+  'classResources',
+  'courses',
+  'courseResources',
+  'demographics',
+  'enrollments',
+  'lineItems',
+  'orgs',
+  'resources',
+  'results',
+  'users',
+] as const;
+export type CsvFileName = (typeof CSV_FILE_NAMES)[number];
+
+/**
+ * Value types of the 1.1 information model (digest §5 "Types"). A `list` flag on the
+ * field makes any of them an array (String[], GUIDRef[], RoleType[], UserId[]).
+ */
+export type FieldType =
+  | 'string'
+  /** `YYYY` (academicSessions.schoolYear). */
+  | 'year'
+  /** `YYYY-MM-DD`. */
+  | 'date'
+  /** W3C ISO 8601 with UTC; in CSV a Date is accepted too (lineItems, digest §5.9). */
+  | 'dateTime'
+  /** One value of `values`, a vocabulary of @oneroster/contracts (digest §5.12). */
+  | 'enum'
+  /** A GUIDRef (§5.1) to the class named by `ref`; in CSV a sourcedId column. */
+  | 'guidRef'
+  | 'boolean'
+  /** Float. */
+  | 'number'
+  /** UserId `{type, identifier}` (§5.8); in CSV `{type:identifier}`. */
+  | 'userId'
+  /** The free-form extension bag (§5.0); in CSV the `metadata.<name>` columns (§8.1). */
+  | 'metadata';
+
+/** How the CSV binding carries a field: its column and whether the column must be filled. */
+export interface CsvColumnDef {
+  readonly column: string;
+  /** `(Y)` in the 1.1 header table (digest §8.4). */
+  readonly required: boolean;
+}
+
+/** A column of the class's own table (entity property and SQL column). */
+export interface ColumnStore {
+  readonly kind: 'column';
+  readonly property: string;
+  readonly column: string;
+}
+
+/** A GUIDRef list kept in a link table, one row per element, in `position` order. */
+export interface LinkStore {
+  readonly kind: 'link';
+  readonly table: string;
+  /** Class name of the link table's entity in @oneroster/entities. */
+  readonly entity: string;
+  /** Column holding the owner's sourcedId, and its entity property. */
+  readonly owner: string;
+  readonly ownerProperty: string;
+  /** Column holding the element's sourcedId, and its entity property. */
+  readonly value: string;
+  readonly valueProperty: string;
+  readonly order: 'position';
+}
+
+/**
+ * A GUIDRef list not stored on the owner: derived from the rows of another table that
+ * point at it (org/session children from parent links, class/course resources from the
+ * classResources/courseResources records). Only active rows count.
+ */
+export interface ReverseStore {
+  readonly kind: 'reverse';
+  readonly table: string;
+  readonly owner: string;
+  readonly value: string;
+  readonly activeOnly: true;
+}
+
+export type Store = ColumnStore | LinkStore | ReverseStore;
+
+export interface FieldDef {
+  /** The wire name in JSON (and the information model's name for CSV-only fields). */
+  readonly name: string;
+  readonly type: FieldType;
+  readonly list?: true;
+  /** A list that must hold at least one element (class.terms, user.orgs). */
+  readonly nonEmpty?: true;
+  /** The vocabulary of an `enum` field (of every element, for a list). */
+  readonly values?: readonly string[];
+  /** The class a `guidRef` field points to. */
+  readonly ref?: ClassKey;
+  /** Required in the REST JSON as this API publishes it (the OpenAPI `required` list). */
+  readonly required: boolean;
+  /** `false`: never published by the REST API (kept for CSV round trips only). */
+  readonly rest?: false;
+  /** Absent: the CSV file has no column for it. */
+  readonly csv?: CsvColumnDef;
+  readonly store: Store;
+}
+
+/** The REST projection of a class: its collection under the base path and its schema. */
+export interface RestDef {
+  /** Collection path under /ims/oneroster/v1p1, also the envelope key (digest §2). */
+  readonly collection: string;
+  /** GUIDRef type used for references to it (§5.1). */
+  readonly guidType: GuidType;
+  /** Name of its schema in the OpenAPI document (apps/api/openapi.json). */
+  readonly schema: string;
+}
+
+/**
+ * Which OAuth scopes guard a class (digest §6.3), as the routes enforce them: `read` for
+ * its own collection and single GETs, `relationships` for the routes that list it under
+ * another object, `createPut`/`delete` for gradebook writes. Every field of a class is
+ * guarded by its class's scopes (also where it appears as a GUIDRef list of another class).
+ */
+export interface Scopes {
+  readonly read: readonly OneRosterScope[];
+  readonly relationships?: readonly OneRosterScope[];
+  readonly createPut?: readonly OneRosterScope[];
+  readonly delete?: readonly OneRosterScope[];
+}
+
+export interface ClassDef {
+  readonly key: ClassKey;
+  /** Section of the digest (/spec/oneroster-1.1.md) that defines the class. */
+  readonly spec: string;
+  /** Class name of its TypeORM entity in @oneroster/entities. */
+  readonly entity: string;
+  readonly table: string;
+  /** `null`: not a REST resource of its own (the class/course resource links). */
+  readonly rest: RestDef | null;
+  /** The CSV file and its columns in header order, as field names. */
+  readonly csv: {
+    readonly file: CsvFileName;
+    readonly order: readonly string[];
+  } | null;
+  readonly scopes: Scopes;
+  /** Every field, in the order of the information model (and of the JSON the API serves). */
+  readonly fields: readonly FieldDef[];
+}

@@ -1,0 +1,561 @@
+import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataSource, type EntityMetadata } from 'typeorm';
+import * as reader from '@oneroster/data-access-oneroster';
+import type { FieldKind, ResourceDef } from '@oneroster/data-access-oneroster';
+import { TABLE_MAPS, type Storage } from '@oneroster/data-access-csv';
+import { ONEROSTER_ENTITIES } from '@oneroster/entities';
+import {
+  CLASSES,
+  CSV_FILE_NAMES,
+  csvColumn,
+  csvFields,
+  csvHeader,
+  refTarget,
+  restFields,
+  type ClassDef,
+  type FieldDef,
+} from '@oneroster/oneroster-catalogue';
+import {
+  CSV_COLUMNS,
+  CSV_FILES,
+  CSV_HEADERS,
+  type ColumnKind,
+} from '@oneroster/util-oneroster-csv';
+
+/*
+ * Every hand-written description of a OneRoster 1.1 class agrees with the catalogue
+ * (@oneroster/oneroster-catalogue): the TypeORM entities, the reader's field tables
+ * (resources.ts), the Swagger schemas (the committed apps/api/openapi.json, which
+ * apps/api's openapi.spec.ts keeps equal to the DTO classes), the CSV binding (binding.ts),
+ * the CSV-to-table map (tables.ts) and the scopes of the routes (the OpenAPI document's
+ * security requirements). Each check lists every disagreement as
+ * `<class>.<field>: …`, so that a failure names what drifted and where.
+ */
+
+const root = join(__dirname, '../..');
+const BASE = ['sourcedId', 'status', 'dateLastModified', 'metadata'];
+const isBase = (f: FieldDef) => BASE.includes(f.name);
+const at = (c: ClassDef, f: FieldDef | string) =>
+  `${c.key}.${typeof f === 'string' ? f : f.name}`;
+const same = (a: readonly unknown[] | undefined, b: readonly unknown[]) =>
+  JSON.stringify(a ?? []) === JSON.stringify(b);
+
+describe('the OneRoster 1.1 catalogue matches', () => {
+  let ds: DataSource;
+  const meta = new Map<string, EntityMetadata>();
+
+  beforeAll(async () => {
+    // An in-memory database only to let TypeORM build the entities' metadata
+    // (inherited columns included), exactly as the apps see them.
+    ds = new DataSource({
+      type: 'better-sqlite3',
+      database: ':memory:',
+      entities: [...ONEROSTER_ENTITIES],
+    });
+    await ds.initialize();
+    for (const m of ds.entityMetadatas) meta.set(m.tableName, m);
+  });
+
+  afterAll(() => ds.destroy());
+
+  const nullable = (c: ClassDef, f: FieldDef): boolean | undefined => {
+    const s = f.store;
+    return s.kind === 'column'
+      ? meta.get(c.table)?.columns.find((x) => x.databaseName === s.column)
+          ?.isNullable
+      : undefined;
+  };
+
+  it('the entities (table, property and column of each field, link tables)', () => {
+    const problems: string[] = [];
+    for (const c of CLASSES) {
+      const m = meta.get(c.table);
+      if (!m) {
+        problems.push(`${c.key}: no entity has the table ${c.table}`);
+        continue;
+      }
+      if (m.name !== c.entity)
+        problems.push(
+          `${c.key}: table ${c.table} is ${m.name}, not ${c.entity}`,
+        );
+      const claimed = new Set(['school_id']);
+      for (const f of c.fields) {
+        const s = f.store;
+        if (s.kind === 'column') {
+          claimed.add(s.column);
+          const column = m.columns.find((x) => x.databaseName === s.column);
+          if (!column) {
+            problems.push(`${at(c, f)}: ${c.entity} has no column ${s.column}`);
+            continue;
+          }
+          if (column.propertyName !== s.property)
+            problems.push(
+              `${at(c, f)}: column ${s.column} is property ${column.propertyName} of ${c.entity}, not ${s.property}`,
+            );
+          // A column the CSV file requires is NOT NULL, an optional one nullable.
+          if (f.csv && !isBase(f) && column.isNullable === f.csv.required)
+            problems.push(
+              `${at(c, f)}: column ${s.column} is ${column.isNullable ? 'nullable' : 'NOT NULL'} but the CSV column is ${f.csv.required ? 'required' : 'optional'}`,
+            );
+        } else {
+          const t = meta.get(s.table);
+          const wanted = [
+            s.owner,
+            s.value,
+            ...(s.kind === 'link' ? [s.order] : []),
+          ];
+          for (const w of wanted)
+            if (!t?.columns.some((x) => x.databaseName === w))
+              problems.push(`${at(c, f)}: table ${s.table} has no column ${w}`);
+          if (s.kind === 'link') {
+            if (t && t.name !== s.entity)
+              problems.push(
+                `${at(c, f)}: table ${s.table} is ${t.name}, not ${s.entity}`,
+              );
+            for (const [column, property] of [
+              [s.owner, s.ownerProperty],
+              [s.value, s.valueProperty],
+            ]) {
+              const x = t?.columns.find((y) => y.databaseName === column);
+              if (x && x.propertyName !== property)
+                problems.push(
+                  `${at(c, f)}: ${s.table}.${column} is property ${x.propertyName}, not ${property}`,
+                );
+            }
+          }
+        }
+      }
+      for (const column of m.columns)
+        if (!claimed.has(column.databaseName))
+          problems.push(
+            `${at(c, column.propertyName)}: ${c.entity} has column ${column.databaseName}, which the catalogue lacks`,
+          );
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('the reader (resources.ts: fields, kinds, columns, GUIDRef targets, lists)', () => {
+    const defs = Object.values(reader).filter(
+      (v): v is ResourceDef =>
+        typeof v === 'object' &&
+        v !== null &&
+        'collection' in v &&
+        'fields' in v &&
+        'table' in v,
+    );
+    const kindOf = (f: FieldDef): FieldKind =>
+      f.type === 'guidRef'
+        ? f.list
+          ? 'refs'
+          : 'ref'
+        : f.type === 'userId'
+          ? 'userIds'
+          : f.list
+            ? 'strings'
+            : f.type === 'dateTime'
+              ? 'datetime'
+              : f.type === 'date' ||
+                  f.type === 'boolean' ||
+                  f.type === 'number' ||
+                  f.type === 'metadata'
+                ? f.type
+                : 'string';
+    const problems: string[] = [];
+    for (const c of CLASSES) {
+      const def = defs.find((d) => d.name === c.key);
+      if (!c.rest) {
+        if (def)
+          problems.push(`${c.key}: the reader serves it, the catalogue not`);
+        continue;
+      }
+      if (!def) {
+        problems.push(`${c.key}: the reader has no resource definition`);
+        continue;
+      }
+      if (def.table !== c.table || def.collection !== c.rest.collection)
+        problems.push(
+          `${c.key}: the reader reads ${def.table} as /${def.collection}, the catalogue ${c.table} as /${c.rest.collection}`,
+        );
+      const names = restFields(c).map((f) => f.name);
+      const got = def.fields.map((f) => f.name);
+      for (const n of got)
+        if (!names.includes(n))
+          problems.push(`${at(c, n)}: the reader serves it, the catalogue not`);
+      for (const f of restFields(c)) {
+        const r = def.fields.find((x) => x.name === f.name);
+        if (!r) {
+          problems.push(`${at(c, f)}: missing from the reader`);
+          continue;
+        }
+        if (r.kind !== kindOf(f))
+          problems.push(
+            `${at(c, f)}: reader kind ${r.kind}, catalogue ${kindOf(f)}`,
+          );
+        const s = f.store;
+        if (s.kind === 'column' && r.column !== s.column)
+          problems.push(
+            `${at(c, f)}: reader column ${r.column}, catalogue ${s.column}`,
+          );
+        if (s.kind !== 'column') {
+          const l = r.list;
+          const want =
+            s.kind === 'link'
+              ? {
+                  table: s.table,
+                  owner: s.owner,
+                  value: s.value,
+                  order: s.order,
+                  active: undefined,
+                }
+              : {
+                  table: s.table,
+                  owner: s.owner,
+                  value: s.value,
+                  order: undefined,
+                  active: true,
+                };
+          if (
+            !l ||
+            l.table !== want.table ||
+            l.ownerColumn !== want.owner ||
+            l.valueColumn !== want.value ||
+            l.orderColumn !== want.order ||
+            l.activeOnly !== want.active
+          )
+            problems.push(
+              `${at(c, f)}: reader list ${JSON.stringify(l)}, catalogue ${JSON.stringify(s)}`,
+            );
+        }
+        if (f.type === 'guidRef') {
+          const t = refTarget(f).rest;
+          if (
+            r.ref?.type !== t?.guidType ||
+            r.ref?.collection !== t?.collection
+          )
+            problems.push(
+              `${at(c, f)}: reader points to ${JSON.stringify(r.ref)}, catalogue to ${f.ref}`,
+            );
+        }
+        // A required field the table may leave empty is emitted anyway ('' or []), §5.
+        const mayBeEmpty = f.list === true || nullable(c, f) === true;
+        const emit = f.required && mayBeEmpty;
+        if (Boolean(r.alwaysEmit) !== emit)
+          problems.push(
+            `${at(c, f)}: reader alwaysEmit ${Boolean(r.alwaysEmit)}, but the field is ${f.required ? 'required' : 'optional'} and ${mayBeEmpty ? 'may' : 'cannot'} be empty`,
+          );
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('the Swagger schemas (apps/api/openapi.json: properties, required, types)', () => {
+    interface Schema {
+      type?: string;
+      format?: string;
+      pattern?: string;
+      enum?: string[];
+      minItems?: number;
+      required?: string[];
+      properties?: Record<string, Schema>;
+      items?: Schema;
+      $ref?: string;
+      allOf?: Schema[];
+    }
+    const doc = JSON.parse(
+      readFileSync(join(root, 'apps/api/openapi.json'), 'utf8'),
+    ) as { components: { schemas: Record<string, Schema> } };
+    const refOf = (s: Schema | undefined) => s?.$ref ?? s?.allOf?.[0]?.$ref;
+    const problems: string[] = [];
+    for (const c of CLASSES) {
+      if (!c.rest) continue;
+      const schema = doc.components.schemas[c.rest.schema];
+      if (!schema) {
+        problems.push(`${c.key}: openapi.json has no schema ${c.rest.schema}`);
+        continue;
+      }
+      const props = schema.properties ?? {};
+      const fields = restFields(c);
+      for (const n of Object.keys(props))
+        if (!fields.some((f) => f.name === n))
+          problems.push(
+            `${at(c, n)}: ${c.rest.schema} has it, the catalogue not`,
+          );
+      const required = schema.required ?? [];
+      for (const f of fields) {
+        const p = props[f.name];
+        if (!p) {
+          problems.push(`${at(c, f)}: missing from ${c.rest.schema}`);
+          continue;
+        }
+        if (required.includes(f.name) !== f.required)
+          problems.push(
+            `${at(c, f)}: ${c.rest.schema} has it ${required.includes(f.name) ? 'required' : 'optional'}, the catalogue ${f.required ? 'required' : 'optional'}`,
+          );
+        if (f.list && p.type !== 'array') {
+          problems.push(`${at(c, f)}: ${c.rest.schema} has no array`);
+          continue;
+        }
+        if (Boolean(f.nonEmpty) !== (p.minItems === 1))
+          problems.push(
+            `${at(c, f)}: minItems ${p.minItems}, catalogue nonEmpty ${Boolean(f.nonEmpty)}`,
+          );
+        const v = f.list ? (p.items ?? {}) : p;
+        const wrong = (what: string) =>
+          problems.push(
+            `${at(c, f)}: ${c.rest?.schema} says ${JSON.stringify(v)}, the catalogue ${what}`,
+          );
+        switch (f.type) {
+          case 'guidRef':
+            if (!refOf(v)?.endsWith('/GuidRefDto')) wrong('a GUIDRef');
+            break;
+          case 'userId':
+            if (!refOf(v)?.endsWith('/UserIdDto')) wrong('a UserId');
+            break;
+          case 'enum':
+            if (!same(v.enum, f.values ?? []))
+              wrong(`one of ${f.values?.join('|')}`);
+            break;
+          case 'date':
+            if (v.format !== 'date') wrong('a date');
+            break;
+          case 'dateTime':
+            if (v.format !== 'date-time') wrong('a date-time');
+            break;
+          case 'year':
+            if (v.pattern !== '^\\d{4}$') wrong('a year');
+            break;
+          case 'number':
+            if (v.type !== 'number') wrong('a number');
+            break;
+          case 'metadata':
+            if (v.type !== 'object') wrong('an object');
+            break;
+          // How a boolean is written on the wire is a choice of the serializer (§5.12);
+          // the schema only has to say boolean somewhere.
+          case 'boolean':
+            if (!JSON.stringify(v).includes('boolean')) wrong('a boolean');
+            break;
+          case 'string':
+            if (v.type !== 'string' || v.enum || v.format)
+              wrong('a plain string');
+            break;
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('the scopes of the routes (openapi.json security: base, relationship, write routes)', () => {
+    interface Operation {
+      security?: Record<string, string[]>[];
+      responses?: Record<
+        string,
+        { content?: Record<string, { schema?: { $ref?: string } }> }
+      >;
+    }
+    interface Schema {
+      properties?: Record<
+        string,
+        {
+          $ref?: string;
+          items?: { $ref?: string };
+          allOf?: { $ref?: string }[];
+        }
+      >;
+    }
+    const doc = JSON.parse(
+      readFileSync(join(root, 'apps/api/openapi.json'), 'utf8'),
+    ) as {
+      paths: Record<string, Record<string, Operation>>;
+      components: { schemas: Record<string, Schema> };
+    };
+    const name = (ref?: string) => ref?.split('/').pop();
+    /** The class an operation answers with, from the objects its envelope holds. */
+    const answered = (op: Operation): ClassDef | undefined => {
+      const ok = op.responses?.['200'] ?? op.responses?.['201'];
+      const envelope = name(ok?.content?.['application/json']?.schema?.$ref);
+      const props = doc.components.schemas[envelope ?? '']?.properties ?? {};
+      const inner = Object.values(props).map((p) =>
+        name(p.$ref ?? p.items?.$ref ?? p.allOf?.[0]?.$ref),
+      );
+      return CLASSES.find((c) => c.rest && inner.includes(c.rest.schema));
+    };
+    const prefix = '/ims/oneroster/v1p1/';
+    const problems: string[] = [];
+    let routes = 0;
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      if (!path.startsWith(prefix)) continue;
+      const segments = path.slice(prefix.length).split('/');
+      const base =
+        segments.length === 1 ||
+        (segments.length === 2 && segments[1].startsWith('{'));
+      for (const [method, op] of Object.entries(ops)) {
+        const c =
+          method === 'delete'
+            ? CLASSES.find((x) => x.rest?.collection === segments[0])
+            : answered(op);
+        if (!c) {
+          problems.push(
+            `${method.toUpperCase()} ${path}: answers no catalogue class`,
+          );
+          continue;
+        }
+        routes++;
+        const want =
+          method === 'get'
+            ? base
+              ? c.scopes.read
+              : c.scopes.relationships
+            : method === 'put'
+              ? c.scopes.createPut
+              : method === 'delete'
+                ? c.scopes.delete
+                : undefined;
+        const got = (op.security ?? []).flatMap((r) => Object.values(r).flat());
+        if (!same([...got].sort(), [...(want ?? [])].sort()))
+          problems.push(
+            `${c.key}: ${method.toUpperCase()} ${path} requires ${got.join(' or ') || 'nothing'}, the catalogue ${want?.join(' or ') ?? 'no such route'}`,
+          );
+      }
+    }
+    expect(problems).toEqual([]);
+    // Every OneRoster route (41 rostering, 16 gradebook, 4 resources) was looked at.
+    expect(routes).toBeGreaterThanOrEqual(61);
+  });
+
+  it('the CSV binding (binding.ts: files, headers in order, kinds, requiredness)', () => {
+    const kindOf = (f: FieldDef): ColumnKind =>
+      f.name === 'sourcedId'
+        ? 'id'
+        : f.name === 'status' || f.name === 'dateLastModified'
+          ? f.name
+          : f.type === 'guidRef'
+            ? f.list
+              ? 'refs'
+              : 'ref'
+            : f.type === 'userId'
+              ? 'userIds'
+              : f.list
+                ? 'list'
+                : f.type === 'dateTime'
+                  ? 'dateOrDateTime'
+                  : f.type === 'number'
+                    ? 'float'
+                    : f.type === 'metadata'
+                      ? 'string'
+                      : f.type;
+    const problems: string[] = [];
+    if (!same(CSV_FILES, CSV_FILE_NAMES))
+      problems.push(
+        `CSV files: binding ${CSV_FILES.join(',')}, catalogue ${CSV_FILE_NAMES.join(',')}`,
+      );
+    for (const c of CLASSES) {
+      if (!c.csv) continue;
+      const file = c.csv.file;
+      const header = CSV_HEADERS[file] ?? [];
+      const mine = csvHeader(file);
+      for (let i = 0; i < Math.max(header.length, mine.length); i++)
+        if (header[i] !== mine[i])
+          problems.push(
+            `${at(c, csvFields(c)[i]?.name ?? String(header[i]))}: column ${i + 1} of ${file}.csv is ${header[i]} in binding.ts, ${mine[i]} in the catalogue`,
+          );
+      for (const f of csvFields(c)) {
+        const column = csvColumn(f).column;
+        const b = (CSV_COLUMNS[file] ?? []).find((x) => x.name === column);
+        if (!b) continue;
+        if (b.kind !== kindOf(f))
+          problems.push(
+            `${at(c, f)}: ${file}.${column} is ${b.kind} in binding.ts, ${kindOf(f)} in the catalogue`,
+          );
+        if (Boolean(b.required) !== csvColumn(f).required)
+          problems.push(
+            `${at(c, f)}: ${file}.${column} is ${b.required ? 'required' : 'optional'} in binding.ts`,
+          );
+        // The binding's `status` kind knows its vocabulary (StatusType) itself.
+        if (
+          b.kind !== 'status' &&
+          (f.values || b.values) &&
+          !same(b.values, f.values ?? [])
+        )
+          problems.push(
+            `${at(c, f)}: ${file}.${column} allows ${b.values?.join('|')} in binding.ts, ${f.values?.join('|')} in the catalogue`,
+          );
+        if (f.type === 'guidRef' && b.target !== refTarget(f).csv?.file)
+          problems.push(
+            `${at(c, f)}: ${file}.${column} points to ${b.target} in binding.ts, ${refTarget(f).csv?.file} in the catalogue`,
+          );
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('the CSV-to-table map (tables.ts: table, columns, storage, link tables)', () => {
+    const storageOf = (f: FieldDef): Storage =>
+      f.list || f.type === 'userId'
+        ? 'json'
+        : f.type === 'boolean'
+          ? 'bool'
+          : f.type === 'number'
+            ? 'float'
+            : f.type === 'dateTime'
+              ? 'instant'
+              : 'text';
+    const problems: string[] = [];
+    for (const c of CLASSES) {
+      if (!c.csv) continue;
+      const map = TABLE_MAPS[c.csv.file];
+      if (!map) {
+        problems.push(`${c.key}: tables.ts has no map for ${c.csv.file}.csv`);
+        continue;
+      }
+      if (map.table !== c.table)
+        problems.push(
+          `${c.key}: tables.ts writes ${c.csv.file}.csv to ${map.table}, the catalogue to ${c.table}`,
+        );
+      const fields = csvFields(c).filter((f) => !isBase(f));
+      const columns = fields
+        .filter((f) => f.store.kind === 'column')
+        .map((f) => ({
+          csv: csvColumn(f).column,
+          db: f.store.kind === 'column' ? f.store.column : '',
+          storage: storageOf(f),
+        }));
+      const links = fields.flatMap((f) =>
+        f.store.kind === 'link'
+          ? [
+              {
+                csv: csvColumn(f).column,
+                table: f.store.table,
+                owner: f.store.owner,
+                target: f.store.value,
+              },
+            ]
+          : [],
+      );
+      const name = (csv: string) =>
+        fields.find((f) => f.csv?.column === csv)?.name ?? csv;
+      const compare = (
+        what: string,
+        got: object[],
+        want: { csv: string }[],
+      ) => {
+        const key = (o: object) => JSON.stringify(o);
+        for (const w of want)
+          if (!got.some((g) => key(g) === key(w)))
+            problems.push(
+              `${at(c, name(w.csv))}: tables.ts ${what} ${JSON.stringify(got.find((g) => (g as { csv: string }).csv === w.csv) ?? null)}, the catalogue ${key(w)}`,
+            );
+        for (const g of got as { csv: string }[])
+          if (!want.some((w) => w.csv === g.csv))
+            problems.push(
+              `${at(c, name(g.csv))}: tables.ts ${what} ${key(g)}, which the catalogue lacks`,
+            );
+      };
+      compare('column', map.columns, columns);
+      compare('link', map.links, links);
+    }
+    expect(problems).toEqual([]);
+  });
+});

@@ -281,6 +281,8 @@ export async function createOidcProvider({
         : new TypeOrmOidcAdapter(
             name,
             dataSource,
+            // Lost a race with a concurrent use of the same code or refresh token.
+            () => new errors.InvalidGrant('grant source already used'),
           )) as unknown as Configuration['adapter'],
     jwks: { keys: [signingKey] },
     cookies: {

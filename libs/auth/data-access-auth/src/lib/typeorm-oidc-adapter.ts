@@ -68,11 +68,9 @@ export class TypeOrmOidcAdapter implements OidcAdapter {
     payload: OidcPayload,
     expiresIn?: number,
   ): Promise<void> {
-    let stored = payload;
-    if (this.digested) {
-      const { jti: _jti, ...rest } = payload;
-      stored = rest;
-    }
+    const stored: OidcPayload = { ...payload };
+    // The token itself never goes to the table (`find` gives it back from the id asked for).
+    if (this.digested) delete stored['jti'];
     await this.repo.upsert(
       {
         model: this.model,

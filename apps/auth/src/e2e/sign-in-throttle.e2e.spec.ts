@@ -195,6 +195,31 @@ describe('sign-in throttling', () => {
     });
   });
 
+  it('limits attempts for the whole service, whatever the email and address', async () => {
+    const auth = await startTestAuth(seeded.database, {
+      AUTH_SIGNIN_LIMIT_GLOBAL: '3',
+    });
+    try {
+      const browser = new Browser();
+      const login = await signInPage(auth, browser);
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++)
+        statuses.push(
+          (
+            await postFrom(
+              browser,
+              login,
+              { email: `nobody-${i}@example.org`, password: 'wrong' },
+              `127.0.0.${10 + i}`,
+            )
+          ).status,
+        );
+      expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    } finally {
+      await auth.close();
+    }
+  }, 60_000);
+
   it('refuses sign-in with 503 "try again later" when Redis cannot be reached', async () => {
     const auth = await startTestAuth(seeded.database, {
       REDIS_URL: `redis://127.0.0.1:${await closedPort()}`,

@@ -2,6 +2,7 @@
  * The portal's web server: static files with the SPA fallback, and `/portal/*` forwarded to
  * the auth server untouched (methods, streamed bodies, Set-Cookie, redirects).
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,6 +26,10 @@ const listen = (server: Server) =>
 const close = (server: Server) =>
   new Promise<void>((ok) => server.close(() => ok()));
 
+/** An inline script as Angular's build adds one (the stylesheet media swap). */
+const INLINE =
+  "document.querySelectorAll('link').forEach(function(l){l.media='all'})";
+
 describe('admin-server', () => {
   let upstream: Server;
   let admin: Server;
@@ -35,6 +40,10 @@ describe('admin-server', () => {
   beforeAll(async () => {
     webRoot = mkdtempSync(join(tmpdir(), 'admin-server-'));
     writeFileSync(join(webRoot, 'index.html'), '<app-root></app-root>');
+    writeFileSync(
+      join(webRoot, 'built.html'),
+      `<script src="main.js" type="module"></script><script>${INLINE}</script>`,
+    );
     writeFileSync(join(webRoot, 'main.js'), 'console.log(1)');
     upstream = createServer((req, res) => {
       let body = '';
@@ -94,6 +103,25 @@ describe('admin-server', () => {
     expect(await deep.text()).toBe('<app-root></app-root>');
     const escape = await fetch(`${adminUrl}/..%2f..%2fetc/passwd`);
     expect(await escape.text()).toBe('<app-root></app-root>');
+  });
+
+  it("sends a CSP with frame-ancestors 'none' that allows the page's own inline scripts only", async () => {
+    const page = await fetch(`${adminUrl}/built.html`);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    const hash = createHash('sha256').update(INLINE).digest('base64');
+    expect(csp).toContain(`script-src 'self' 'sha256-${hash}';`);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("object-src 'none'");
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    // Any route (the SPA fallback) and every asset carry it too.
+    for (const path of ['/school/s1/applications', '/main.js']) {
+      const res = await fetch(`${adminUrl}${path}`);
+      expect(res.headers.get('content-security-policy')).toContain(
+        "frame-ancestors 'none'",
+      );
+    }
   });
 
   it('passes redirects and every Set-Cookie through untouched', async () => {

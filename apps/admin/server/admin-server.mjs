@@ -5,7 +5,14 @@
 // Forwarding rules: every method; request and response bodies are streamed, never buffered;
 // status, `Set-Cookie` and `Location` pass through untouched (redirects are the browser's to
 // follow); the original `Host` is kept and `X-Forwarded-For/-Proto/-Host` are added.
-import { createReadStream, existsSync, statSync } from 'node:fs';
+//
+// Page rules: every file served carries the portal's Content-Security-Policy (scripts only
+// from this origin plus the build's own inline scripts, by SHA-256 hash; inline styles, which
+// Angular's components use; calls only to this origin; no plugins; `frame-ancestors 'none'`
+// against clickjacking), `X-Frame-Options: DENY`, `nosniff` and `Referrer-Policy: no-referrer`.
+// Answers forwarded from the auth server keep its own headers.
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -77,6 +84,51 @@ function forward(req, res, authOrigin) {
   req.pipe(upstream);
 }
 
+/** The SHA-256 CSP sources of the inline scripts of an HTML page (`<script>` without src). */
+export function inlineScriptHashes(html) {
+  const hashes = [];
+  for (const [, attributes, body] of html.matchAll(
+    /<script\b([^>]*)>([\s\S]*?)<\/script>/gi,
+  )) {
+    if (/\bsrc\s*=/i.test(attributes) || !body) continue;
+    hashes.push(
+      `'sha256-${createHash('sha256').update(body, 'utf8').digest('base64')}'`,
+    );
+  }
+  return hashes;
+}
+
+/** The portal's Content-Security-Policy for a page whose inline scripts are `hashes`. */
+export function portalContentSecurityPolicy(hashes = []) {
+  return [
+    "default-src 'self'",
+    `script-src 'self'${hashes.map((h) => ` ${h}`).join('')}`,
+    "script-src-attr 'none'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** The CSP of index.html, by the file's modification time (the build rewrites it). */
+const policies = new Map();
+function policyFor(file) {
+  if (extname(file) !== '.html') return portalContentSecurityPolicy();
+  const mtime = statSync(file).mtimeMs;
+  const known = policies.get(file);
+  if (known?.mtime === mtime) return known.policy;
+  const policy = portalContentSecurityPolicy(
+    inlineScriptHashes(readFileSync(file, 'utf8')),
+  );
+  policies.set(file, { mtime, policy });
+  return policy;
+}
+
 function serveFile(req, res, webRoot) {
   let pathname;
   try {
@@ -95,7 +147,10 @@ function serveFile(req, res, webRoot) {
     file = join(webRoot, 'index.html');
   res.writeHead(200, {
     'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+    'content-security-policy': policyFor(file),
+    'x-frame-options': 'DENY',
     'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
   });
   createReadStream(file).pipe(res);
 }

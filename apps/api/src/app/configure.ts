@@ -22,6 +22,7 @@ export function configureApp(
       'Retry-After',
       'RateLimit-Limit',
       'RateLimit-Remaining',
+      'RateLimit-Reset',
     ],
     jsonLimit: '1mb',
     // Swagger UI's "Authorize" fetches tokens from the auth server.

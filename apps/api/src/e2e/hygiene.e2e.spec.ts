@@ -59,7 +59,8 @@ describe('API web hygiene', () => {
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("object-src 'none'");
-    expect(csp).toContain("frame-ancestors 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
     // The token endpoint, for Swagger UI's "Authorize".
     expect(csp).toContain(
       `connect-src 'self' ${new URL(api.issuer.issuer).origin}`,

@@ -1,4 +1,3 @@
 export * from './lib/rate-limit-store';
-export * from './lib/memory-store';
-export * from './lib/redis-store';
-export * from './lib/create-store';
+export * from './lib/sliding-window';
+export * from './lib/store';

@@ -1,6 +1,7 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import {
   createRateLimitStore,
+  hitOrAdmit,
   RateLimitStore,
   RateVerdict,
   UNLIMITED,
@@ -8,10 +9,12 @@ import {
 
 /**
  * The API's per-client request limit. Rules enforced:
- * - `perMinute` requests per client (the token's `client_id`) per fixed one-minute window,
- *   counted across every instance when Redis is configured; 0 turns the limit off;
+ * - `perMinute` requests per client (the token's `client_id`) in any sliding minute, so a
+ *   client over it regains capacity continuously (`@oneroster/util-rate-limit`), counted
+ *   across every instance when Redis is configured; 0 turns the limit off;
  * - keys live under `<prefix>:client:<client_id>`, so several deployments can share a Redis;
- * - Redis unreachable: requests pass (fail open) with a logged warning.
+ * - Redis unreachable: requests pass (fail open) with a logged warning: a limit that fails
+ *   closed would take the whole API down with Redis.
  */
 export interface ApiRateLimitSettings {
   perMinute: number;
@@ -40,7 +43,12 @@ export class ApiRateLimiter implements OnApplicationShutdown {
 
   hit(clientId: string): Promise<RateVerdict> {
     if (!this.store) return Promise.resolve(UNLIMITED);
-    return this.store.hit(`client:${clientId}`, this.perMinute, WINDOW_MS);
+    return hitOrAdmit(
+      this.store,
+      `client:${clientId}`,
+      this.perMinute,
+      WINDOW_MS,
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -16,7 +16,8 @@ import { ApiUsageSink } from './usage';
  * Rules enforced:
  * - the client's rate limit first: over it, 429 `server_busy` with `Retry-After` and nothing
  *   else happens (not counted as usage, the handler never runs);
- * - `RateLimit-Limit` / `RateLimit-Remaining` on every limited response;
+ * - `RateLimit-Limit`, `RateLimit-Remaining` (0 on a 429) and `RateLimit-Reset` (seconds
+ *   until the whole limit is back, never less than `Retry-After`) on every limited response;
  * - then one usage count per school the token may read, integrator and route template
  *   (`/ims/oneroster/v1p1/classes/{id}`: the template, never the ids).
  */
@@ -39,6 +40,7 @@ export class ApiTrafficInterceptor implements NestInterceptor {
           const res = http.getResponse<Response>();
           res.setHeader('RateLimit-Limit', String(verdict.limit));
           res.setHeader('RateLimit-Remaining', String(verdict.remaining));
+          res.setHeader('RateLimit-Reset', String(verdict.resetSeconds));
         }
         if (!verdict.allowed)
           throw new ServerBusyError(

@@ -1,4 +1,5 @@
-import { DataSource, LessThan } from 'typeorm';
+import { createHash } from 'node:crypto';
+import { DataSource, IsNull, LessThan } from 'typeorm';
 import { OidcModelEntity } from '@oneroster/entities';
 
 /**
@@ -7,7 +8,13 @@ import { OidcModelEntity } from '@oneroster/entities';
  * - `upsert` replaces the whole payload; `expiresIn` (seconds) sets the expiry when given;
  * - `find`/`findByUid`/`findByUserCode` never return an expired record, and mark a consumed
  *   one with `consumed` (the provider then refuses it: code and refresh-token replay);
- * - `revokeByGrantId` removes every record of that grant, whatever its model.
+ * - `revokeByGrantId` removes every record of that grant, whatever its model;
+ * - refresh tokens and authorization codes are bearer secrets: their rows are keyed by the
+ *   SHA-256 of the id (hex) and their payload is stored without `jti` (given back by `find`
+ *   from the id it was asked for), so reading the table yields no usable token;
+ * - `consume` is conditional (`UPDATE … WHERE consumed_at IS NULL`): of two concurrent uses
+ *   of one code or refresh token only one succeeds; the other revokes the grant (as a replay
+ *   does) and throws the error `alreadyConsumed` makes (`invalid_grant` in the provider).
  */
 export type OidcPayload = Record<string, unknown> & {
   grantId?: string;
@@ -26,11 +33,31 @@ export interface OidcAdapter {
   revokeByGrantId(grantId: string): Promise<void>;
 }
 
+/** The models whose ids are bearer secrets, stored by digest. */
+export const DIGESTED_OIDC_MODELS: readonly string[] = [
+  'RefreshToken',
+  'AuthorizationCode',
+];
+
+/** The stored id of a bearer-secret record: SHA-256 of its id, hex. */
+export const oidcIdDigest = (id: string): string =>
+  createHash('sha256').update(id, 'utf8').digest('hex');
+
 export class TypeOrmOidcAdapter implements OidcAdapter {
+  private readonly digested: boolean;
+
   constructor(
     private readonly model: string,
     private readonly dataSource: DataSource,
-  ) {}
+    private readonly alreadyConsumed: () => Error = () =>
+      new Error(`${model} already consumed`),
+  ) {
+    this.digested = DIGESTED_OIDC_MODELS.includes(model);
+  }
+
+  private storedId(id: string): string {
+    return this.digested ? oidcIdDigest(id) : id;
+  }
 
   private get repo() {
     return this.dataSource.getRepository(OidcModelEntity);
@@ -41,11 +68,14 @@ export class TypeOrmOidcAdapter implements OidcAdapter {
     payload: OidcPayload,
     expiresIn?: number,
   ): Promise<void> {
+    const stored: OidcPayload = { ...payload };
+    // The token itself never goes to the table (`find` gives it back from the id asked for).
+    if (this.digested) delete stored['jti'];
     await this.repo.upsert(
       {
         model: this.model,
-        id,
-        payload: JSON.stringify(payload),
+        id: this.storedId(id),
+        payload: JSON.stringify(stored),
         grantId: str(payload.grantId),
         uid: str(payload.uid),
         userCode: str(payload.userCode),
@@ -56,8 +86,9 @@ export class TypeOrmOidcAdapter implements OidcAdapter {
     );
   }
 
-  find(id: string): Promise<OidcPayload | undefined> {
-    return this.findOne({ id });
+  async find(id: string): Promise<OidcPayload | undefined> {
+    const payload = await this.findOne({ id: this.storedId(id) });
+    return payload && this.digested ? { ...payload, jti: id } : payload;
   }
 
   findByUid(uid: string): Promise<OidcPayload | undefined> {
@@ -69,14 +100,22 @@ export class TypeOrmOidcAdapter implements OidcAdapter {
   }
 
   async consume(id: string): Promise<void> {
-    await this.repo.update(
-      { model: this.model, id },
+    const key = { model: this.model, id: this.storedId(id) };
+    const result = await this.repo.update(
+      { ...key, consumedAt: IsNull() },
       { consumedAt: new Date() },
     );
+    if (result.affected !== 0) return;
+    // Another request consumed it between its read and this write: a replay.
+    const row = await this.repo.findOneBy(key);
+    if (row?.grantId) await this.revokeByGrantId(row.grantId);
+    throw this.alreadyConsumed();
   }
 
   async destroy(id: string): Promise<void> {
-    await retryDeadlock(() => this.repo.delete({ model: this.model, id }));
+    await retryDeadlock(() =>
+      this.repo.delete({ model: this.model, id: this.storedId(id) }),
+    );
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {

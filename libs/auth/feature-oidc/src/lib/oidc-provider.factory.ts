@@ -15,7 +15,7 @@ import {
   StoredClientCache,
   TypeOrmOidcAdapter,
 } from '@oneroster/data-access-auth';
-import type { RateLimitStore } from '@oneroster/util-rate-limit';
+import { hitOrAdmit, RateLimitStore } from '@oneroster/util-rate-limit';
 import { hashSecret, verifySecret } from '@oneroster/util-secrets';
 import type { OidcSettings } from './oidc-settings';
 import { cookieKeyFrom, loadSigningKey } from './signing-key';
@@ -67,7 +67,7 @@ import { VerifiedSecrets } from './verified-secrets';
 export interface OidcProviderDeps {
   settings: OidcSettings;
   dataSource: DataSource;
-  /** Counts token requests (per client and IP address, one-minute windows). */
+  /** Counts token requests (per client and IP address, in any sliding minute). */
   rateLimits: RateLimitStore;
   logger?: Logger;
 }
@@ -308,6 +308,8 @@ export async function createOidcProvider({
         : new TypeOrmOidcAdapter(
             name,
             dataSource,
+            // Lost a race with a concurrent use of the same code or refresh token.
+            () => new errors.InvalidGrant('grant source already used'),
           )) as unknown as Configuration['adapter'],
     jwks: { keys: [signingKey] },
     cookies: {
@@ -530,7 +532,9 @@ export async function createOidcProvider({
   clientPrototype.compareClientSecret = async function (actual: string) {
     const ctx = ProviderClass.ctx;
     const clientId = prop(this, 'client_id') ?? '';
-    const verdict = await rateLimits.hit(
+    // Fails open when Redis is unreachable, as the API does (the secret is still checked).
+    const verdict = await hitOrAdmit(
+      rateLimits,
       `token:${clientId}|${ctx?.ip ?? ''}`,
       settings.tokenRateLimit,
       60_000,

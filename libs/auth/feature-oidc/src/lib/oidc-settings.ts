@@ -1,4 +1,4 @@
-import type { PlatformConfig } from '@oneroster/config';
+import type { PlatformConfig, SignInLimitsConfig } from '@oneroster/config';
 import { generateSecret } from '@oneroster/util-secrets';
 
 export const OIDC_SETTINGS = Symbol('OIDC_SETTINGS');
@@ -30,9 +30,8 @@ export interface OidcSettings {
   tokenRateLimit: number;
   /** How long a client read for a token request is reused, in ms (0: never). */
   clientCacheMs: number;
-  /** Failed sign-ins allowed per email and IP address per `loginRateWindowMs` (0: no limit). */
-  loginRateLimit: number;
-  loginRateWindowMs: number;
+  /** How sign-in attempts are throttled and password checks bounded. */
+  signIn: SignInLimitsConfig;
   /** Browser origins allowed to call the token endpoint (the API's Swagger UI). */
   corsOrigins: string[];
   portalClient: PortalClientSettings;
@@ -45,8 +44,6 @@ export function oidcSettingsFrom(config: PlatformConfig): OidcSettings {
     audience: config.tokens.audience,
     redisUrl: config.redisUrl,
     ...auth,
-    loginRateLimit: 5,
-    loginRateWindowMs: 15 * 60_000,
     corsOrigins: [new URL(config.apiPublicUrl).origin],
     portalClient: {
       clientId: PORTAL_CLIENT_ID,

@@ -53,7 +53,40 @@ describe('loadConfig', () => {
       tokenRateLimit: 60,
       clientCacheMs: 1000,
       portalClientSecret: null,
+      signIn: {
+        perEmailAndIp: 5,
+        perEmail: 20,
+        windowSeconds: 900,
+        globalPerMinute: 600,
+        hashConcurrency: 4,
+        hashQueue: 32,
+      },
     });
+    expect(
+      loadConfig({
+        AUTH_SIGNIN_LIMIT_PER_EMAIL_IP: '3',
+        AUTH_SIGNIN_LIMIT_PER_EMAIL: '0',
+        AUTH_SIGNIN_WINDOW_SECONDS: '60',
+        AUTH_SIGNIN_LIMIT_GLOBAL: '100',
+        AUTH_SIGNIN_HASH_CONCURRENCY: '1',
+        AUTH_SIGNIN_HASH_QUEUE: '0',
+      }).auth.signIn,
+    ).toEqual({
+      perEmailAndIp: 3,
+      perEmail: 0,
+      windowSeconds: 60,
+      globalPerMinute: 100,
+      hashConcurrency: 1,
+      hashQueue: 0,
+    });
+    for (const name of [
+      'AUTH_SIGNIN_WINDOW_SECONDS',
+      'AUTH_SIGNIN_HASH_CONCURRENCY',
+    ])
+      expect(() => loadConfig({ [name]: '0' })).toThrow(name);
+    expect(() => loadConfig({ AUTH_SIGNIN_LIMIT_PER_EMAIL: 'many' })).toThrow(
+      /AUTH_SIGNIN_LIMIT_PER_EMAIL/,
+    );
     expect(
       loadConfig({ PORTAL_CLIENT_SECRET: 'portal-secret' }).auth
         .portalClientSecret,

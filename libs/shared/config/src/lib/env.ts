@@ -58,6 +58,23 @@ export interface AuthServerConfig {
   clientCacheMs: number;
   /** Secret of the admin portal's OIDC client (`admin-portal`); null: random per start. */
   portalClientSecret: string | null;
+  /** Sign-in throttling and password-hashing bounds. */
+  signIn: SignInLimitsConfig;
+}
+
+/** How the sign-in form is throttled (each limit 0: off). */
+export interface SignInLimitsConfig {
+  /** Attempts per email and IP address per `windowSeconds`. */
+  perEmailAndIp: number;
+  /** Attempts per email, from any address, per `windowSeconds`. */
+  perEmail: number;
+  windowSeconds: number;
+  /** Attempts per minute on the whole service (every instance). */
+  globalPerMinute: number;
+  /** Password checks (scrypt) running at once in one instance. */
+  hashConcurrency: number;
+  /** Attempts that may wait for a password check; beyond, "busy, try again". */
+  hashQueue: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -159,6 +176,7 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
       tokenRateLimit: count(env, 'AUTH_TOKEN_RATE_LIMIT', 60),
       clientCacheMs: count(env, 'AUTH_CLIENT_CACHE_MS', 1000),
       portalClientSecret: env['PORTAL_CLIENT_SECRET'] || null,
+      signIn: signInLimits(env),
     },
     demo: {
       password: env['DEMO_PASSWORD'] || 'demo-password',
@@ -179,6 +197,22 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
       maxQueuedImportsPerSchool: positive(env, 'CSV_MAX_QUEUED_IMPORTS', 3),
     },
   };
+}
+
+function signInLimits(env: Env): SignInLimitsConfig {
+  const limits = {
+    perEmailAndIp: count(env, 'AUTH_SIGNIN_LIMIT_PER_EMAIL_IP', 5),
+    perEmail: count(env, 'AUTH_SIGNIN_LIMIT_PER_EMAIL', 20),
+    windowSeconds: count(env, 'AUTH_SIGNIN_WINDOW_SECONDS', 900),
+    globalPerMinute: count(env, 'AUTH_SIGNIN_LIMIT_GLOBAL', 600),
+    hashConcurrency: count(env, 'AUTH_SIGNIN_HASH_CONCURRENCY', 4),
+    hashQueue: count(env, 'AUTH_SIGNIN_HASH_QUEUE', 32),
+  };
+  if (limits.windowSeconds < 1)
+    throw new ConfigError('AUTH_SIGNIN_WINDOW_SECONDS must be at least 1');
+  if (limits.hashConcurrency < 1)
+    throw new ConfigError('AUTH_SIGNIN_HASH_CONCURRENCY must be at least 1');
+  return limits;
 }
 
 /** A comma-separated list of web origins (`scheme://host[:port]`), each checked. */

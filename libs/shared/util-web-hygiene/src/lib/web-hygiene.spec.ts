@@ -45,7 +45,11 @@ describe('securityHeaders', () => {
     expect(headers.get('x-content-type-options')).toBe('nosniff');
     expect(headers.get('referrer-policy')).toBe('no-referrer');
     expect(headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
-    expect(headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    // No page may be framed (clickjacking).
+    expect(headers.get('x-frame-options')).toBe('DENY');
+    expect(headers.get('content-security-policy')).toContain(
+      "frame-ancestors 'none'",
+    );
     expect(headers.get('cross-origin-opener-policy')).toBe('same-origin');
     expect(headers.has('x-powered-by')).toBe(false);
   });

@@ -8,7 +8,9 @@ import helmet from 'helmet';
  * - helmet's security headers: a Content-Security-Policy that lets the app's own Swagger UI
  *   (/docs) run (scripts and styles from the app itself; Swagger UI's inline styles; images
  *   as data: URIs) and call only the app and `connectSources` (the token endpoint), HSTS,
- *   `nosniff`, `frame-ancestors 'self'`, `Referrer-Policy: no-referrer`, COOP/CORP;
+ *   `nosniff`, `frame-ancestors 'none'` and `X-Frame-Options: DENY` (no page of these apps
+ *   is meant to be framed: clickjacking, RFC 9700 §4.16), `Referrer-Policy: no-referrer`,
+ *   COOP/CORP;
  * - CORS only for the listed origins (no wildcard, no credentials): any other origin gets
  *   no `Access-Control-Allow-Origin` header, so browsers refuse to hand it the response;
  * - JSON bodies above `jsonLimit` (and form bodies above `formLimit`) are refused with 413
@@ -47,7 +49,7 @@ export function contentSecurityPolicy(
     'connect-src': ["'self'", ...(options.connectSources ?? [])],
     'font-src': ["'self'", 'data:'],
     'form-action': ["'self'"],
-    'frame-ancestors': ["'self'"],
+    'frame-ancestors': ["'none'"],
     'img-src': ["'self'", 'data:'],
     'object-src': ["'none'"],
     'script-src': ["'self'"],
@@ -83,6 +85,7 @@ const helmetFor = (options: SecurityHeaderOptions) =>
       directives: contentSecurityPolicy(options),
     },
     referrerPolicy: { policy: 'no-referrer' },
+    xFrameOptions: { action: 'deny' },
   });
 
 /**

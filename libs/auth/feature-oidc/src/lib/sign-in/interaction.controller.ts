@@ -25,8 +25,13 @@ import { SignInService } from './sign-in.service';
  *   and must be the one in the URL: a request from another site carries no cookie, so it
  *   cannot sign anyone in (CSRF); an `Origin` header, when sent, must be this server's;
  * - a wrong email or password, or a disabled account, re-shows the form with one message
- *   ("The email address or password is wrong") and status 401; too many failures for an email
- *   from one IP address answer 429 with `Retry-After`;
+ *   ("The email address or password is wrong") and status 401; too many attempts (per email
+ *   and IP address, per email, or for the whole service) answer 429 with `Retry-After`;
+ * - sign-in throttling unavailable (Redis unreachable) or every password check slot taken:
+ *   503 with `Retry-After` and a "try again" message, never a 500 and never an unthrottled
+ *   attempt;
+ * - the client's address is `req.ip` (Express's `trust proxy` decides whether
+ *   `X-Forwarded-For` counts);
  * - the only sign-in prompt is `login`: consent is the school's approval (loadExistingGrant);
  * - an expired or unknown interaction gets an error page (400), never a redirect.
  */
@@ -86,13 +91,29 @@ export class InteractionController {
       });
       return;
     }
-    const result = await this.signIn.signIn(email, password, this.ip(req));
+    const result = await this.signIn.signIn(
+      email,
+      password,
+      req.ip ?? req.socket.remoteAddress ?? '',
+    );
+    if (result.outcome === 'unavailable' || result.outcome === 'busy') {
+      res.setHeader('Retry-After', String(result.retryAfterSeconds));
+      this.render(res, 503, details, {
+        ...page,
+        email,
+        error:
+          result.outcome === 'busy'
+            ? 'The server is busy. Try again in a moment.'
+            : 'Sign-in is not available right now. Try again later.',
+      });
+      return;
+    }
     if (result.outcome === 'throttled') {
       res.setHeader('Retry-After', String(result.retryAfterSeconds));
       this.render(res, 429, details, {
         ...page,
         email,
-        error: `Too many failed attempts. Try again in ${Math.ceil(result.retryAfterSeconds / 60)} minute(s).`,
+        error: `Too many failed attempts. Try again in ${waitText(result.retryAfterSeconds)}.`,
       });
       return;
     }
@@ -192,16 +213,6 @@ export class InteractionController {
     return false;
   }
 
-  private ip(req: Request): string {
-    if (this.settings.trustProxy) {
-      const forwarded = String(req.headers['x-forwarded-for'] ?? '')
-        .split(',')[0]
-        .trim();
-      if (forwarded) return forwarded;
-    }
-    return req.socket.remoteAddress ?? '';
-  }
-
   private render(
     res: Response,
     status: number,
@@ -228,6 +239,11 @@ export class InteractionController {
       .send(messagePage(nonce, title, text));
   }
 }
+
+const waitText = (seconds: number) =>
+  seconds < 90
+    ? `${seconds} second${seconds === 1 ? '' : 's'}`
+    : `${Math.ceil(seconds / 60)} minutes`;
 
 const signInPageFor = (uid: string, clientName: string) => ({
   action: `/interaction/${encodeURIComponent(uid)}/login`,

@@ -13,6 +13,8 @@ import { OidcSignInClients1795739260650 as MysqlOidcSignInClients } from './mysq
 import { OidcSignInClients1795739260650 as SqliteOidcSignInClients } from './sqlite/1795739260650-OidcSignInClients';
 import { ApiUsageDaily1795739420422 as MysqlApiUsageDaily } from './mysql/1795739420422-ApiUsageDaily';
 import { ApiUsageDaily1795739420422 as SqliteApiUsageDaily } from './sqlite/1795739420422-ApiUsageDaily';
+import { OidcTokenDigests1795739600000 as MysqlOidcTokenDigests } from './mysql/1795739600000-OidcTokenDigests';
+import { OidcTokenDigests1795739600000 as SqliteOidcTokenDigests } from './sqlite/1795739600000-OidcTokenDigests';
 
 /*
  * Explicit, ordered migration lists per dialect (no globs: the apps are bundled).
@@ -26,6 +28,7 @@ export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [
   SqlitePortalReceiptsAndSessions,
   SqliteOidcSignInClients,
   SqliteApiUsageDaily,
+  SqliteOidcTokenDigests,
 ];
 export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   MysqlInitial,
@@ -35,4 +38,5 @@ export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   MysqlPortalReceiptsAndSessions,
   MysqlOidcSignInClients,
   MysqlApiUsageDaily,
+  MysqlOidcTokenDigests,
 ];

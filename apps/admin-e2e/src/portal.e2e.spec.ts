@@ -4,13 +4,20 @@
  * sandbox integrator's application with a subset of its scopes; that integrator's
  * client-credentials client then gets a token carrying exactly those scopes and reads the
  * school's classes; the administrator revokes and the API refuses the same token within
- * 5 seconds. Then the developer's and the operator's screens. Screenshots of the main
- * screens go to docs/screenshots/ with UPDATE_SCREENSHOTS=1.
+ * 5 seconds. Then the developer's and the operator's screens, and an account's lifecycle:
+ * the first sign-in forces a new password; disabling, taking a role away and resetting the
+ * password end its open portal session and its refresh grant at once. Screenshots of the
+ * main screens go to docs/screenshots/ with UPDATE_SCREENSHOTS=1.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import {
+  Browser as SignInBrowser,
+  signIn as formSignIn,
+} from '@oneroster/testing-browser';
 import { missingBuilds, ROOT, startStack, type Stack } from './stack';
 
 const CHROMIUM = [
@@ -85,9 +92,9 @@ describeWithBrowser('admin portal in a browser', () => {
     }
   });
 
-  async function shoot(name: string, top = true): Promise<void> {
-    if (top) await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+  async function shoot(name: string, top = true, on = page): Promise<void> {
+    if (top) await on.evaluate(() => window.scrollTo(0, 0));
+    await on.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
   }
 
   async function signIn(email: string, screenshot?: string): Promise<void> {
@@ -341,5 +348,266 @@ describeWithBrowser('admin portal in a browser', () => {
     expect(password && password.length).toBeGreaterThanOrEqual(12);
     await shoot('13-operator-accounts');
     await signOut();
+  });
+
+  describe('account lifecycle', () => {
+    const email = 'lifecycle.admin@e2e.example.org';
+    const APP_REDIRECT = 'https://sandbox-learning.example.com/oidc/callback';
+    let oidcClient: { clientId: string; secret: string };
+    let userPage: Page;
+
+    afterEach(async () => {
+      await userPage?.context().close();
+    });
+
+    /** Signs in on `p` up to the sign-in form's answer (no expectation where it lands). */
+    async function submitSignIn(p: Page, password: string): Promise<void> {
+      await p.goto(`${stack.adminUrl}/home`);
+      await p
+        .getByRole('link', {
+          name: 'Sign in with your OneRoster Exchange account',
+        })
+        .click();
+      await p.waitForURL(`${stack.authUrl}/**`);
+      await p.getByLabel('Email address').fill(email);
+      await p.getByLabel('Password').fill(password);
+      await p.getByRole('button', { name: 'Sign in' }).click();
+      await p.waitForLoadState();
+    }
+
+    async function chooseNewPassword(p: Page, password: string) {
+      await p.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+      await p.getByLabel('New password', { exact: true }).fill(password);
+      await p.getByLabel('Repeat the new password').fill(password);
+      await p
+        .getByRole('button', { name: 'Set password and continue' })
+        .click();
+      await p.waitForURL(`${stack.adminUrl}/home`);
+      await p.getByRole('heading', { name: 'Welcome' }).waitFor();
+    }
+
+    const portalStatus = (p: Page) =>
+      p.evaluate(async () => (await fetch('/portal/api/me')).status);
+
+    /** The account signs in to the sandbox application: a refresh token (code + PKCE). */
+    async function refreshToken(password: string): Promise<string> {
+      const verifier = randomBytes(32).toString('base64url');
+      const url = new URL(`${stack.authUrl}/oidc/auth`);
+      for (const [key, value] of Object.entries({
+        client_id: oidcClient.clientId,
+        redirect_uri: APP_REDIRECT,
+        response_type: 'code',
+        scope: `openid offline_access ${SCOPE}roster-core.readonly`,
+        code_challenge: createHash('sha256')
+          .update(verifier)
+          .digest('base64url'),
+        code_challenge_method: 'S256',
+        state: randomBytes(8).toString('hex'),
+        prompt: 'consent',
+      }))
+        url.searchParams.set(key, value);
+      const { landing } = await formSignIn(new SignInBrowser(), url, {
+        email,
+        password,
+      });
+      expect(landing.kind).toBe('redirect');
+      const code = landing.url.searchParams.get('code') as string;
+      const res = await tokenRequest({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: APP_REDIRECT,
+        code_verifier: verifier,
+      });
+      expect(res.status).toBe(200);
+      return res.body['refresh_token'] as string;
+    }
+
+    async function tokenRequest(form: Record<string, string>) {
+      const res = await fetch(`${stack.authUrl}/oidc/token`, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${encodeURIComponent(oidcClient.clientId)}:${encodeURIComponent(oidcClient.secret)}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams(form),
+      });
+      return {
+        status: res.status,
+        body: (await res.json()) as Record<string, unknown>,
+      };
+    }
+
+    const row = () => page.locator(`tr[data-account="${email}"]`);
+
+    async function confirmOnRow(button: string | RegExp, confirm: string) {
+      await row().getByRole('button', { name: button }).click();
+      await page
+        .getByRole('dialog')
+        .getByRole('button', { name: confirm })
+        .click();
+      await page.getByRole('dialog').waitFor({ state: 'detached' });
+    }
+
+    it('first sign-in forces a new password; disabling ends the open session and the refresh at once', async () => {
+      // The sandbox application's staff sign-in client, so the account can hold a refresh token.
+      await signIn(stack.demo.developer);
+      await page
+        .getByRole('link', { name: 'Applications', exact: true })
+        .click();
+      await page.getByRole('link', { name: 'Sandbox Explorer' }).click();
+      await page.getByLabel('New credentials for').selectOption('oidc');
+      await page.getByRole('button', { name: 'Create credentials' }).click();
+      const issued = page.getByTestId('issued-secret');
+      await issued.waitFor();
+      oidcClient = {
+        clientId: (
+          await issued.locator('code').first().textContent()
+        )?.trim() as string,
+        secret: (
+          await issued.locator('.secret').textContent()
+        )?.trim() as string,
+      };
+      await signOut();
+
+      await signIn(stack.demo.operator);
+      await page.getByRole('link', { name: 'Onboarding', exact: true }).click();
+      await page.getByRole('link', { name: 'Accounts' }).click();
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Name').fill('Lifecycle Admin');
+      // Not the first test's school: that one revoked the sandbox application, and the
+      // account's refresh tokens are for that application.
+      const school = stack.demo.schoolAdmins.at(-1)?.school as string;
+      expect(school).not.toBe(stack.demo.schoolAdmins[0]?.school);
+      await page
+        .getByLabel('School', { exact: true })
+        .selectOption({ label: school });
+      await page.getByRole('button', { name: 'Create account' }).click();
+      const notice = page.getByTestId('initial-password');
+      await notice.waitFor();
+      const oneTime = (await notice.locator('.secret').textContent())?.trim();
+      expect(oneTime).toBeTruthy();
+
+      // The account's holder, in a browser of their own.
+      userPage = await (
+        await browser.newContext({ viewport: { width: 1280, height: 900 } })
+      ).newPage();
+      userPage.setDefaultTimeout(20_000);
+      await submitSignIn(userPage, oneTime as string);
+      await userPage
+        .getByRole('heading', { name: 'Choose a new password' })
+        .waitFor();
+      await shoot('14-first-sign-in-new-password', true, userPage);
+      const mine = 'my own lifecycle password';
+      await chooseNewPassword(userPage, mine);
+      expect(await portalStatus(userPage)).toBe(200);
+      const refresh = await refreshToken(mine);
+
+      await page.reload();
+      await row().waitFor();
+      await confirmOnRow('Disable…', 'Disable account');
+      await expectText(page.getByRole('status'), 'is disabled');
+      // At once: the very next request of the open session and the next refresh fail.
+      expect(await portalStatus(userPage)).toBe(401);
+      const refused = await tokenRequest({
+        grant_type: 'refresh_token',
+        refresh_token: refresh,
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body['error']).toBe('invalid_grant');
+      await userPage.goto(`${stack.adminUrl}/home`);
+      await userPage.getByRole('heading', { name: 'Sign in' }).waitFor();
+      await submitSignIn(userPage, mine);
+      await expectText(
+        userPage.getByRole('alert'),
+        'This account is disabled.',
+      );
+
+      await confirmOnRow('Enable…', 'Enable account');
+      await expectText(page.getByRole('status'), 'is enabled');
+      await submitSignIn(userPage, mine);
+      await userPage.waitForURL(`${stack.adminUrl}/home`);
+      expect(await portalStatus(userPage)).toBe(200);
+    });
+
+    it('taking a role away ends the session; a reset shows a one-time password that forces a change', async () => {
+      const mine = 'my own lifecycle password';
+      userPage = await (
+        await browser.newContext({ viewport: { width: 1280, height: 900 } })
+      ).newPage();
+      userPage.setDefaultTimeout(20_000);
+      await submitSignIn(userPage, mine);
+      await userPage.waitForURL(`${stack.adminUrl}/home`);
+      await userPage
+        .getByRole('link', { name: 'My school', exact: true })
+        .waitFor();
+      const refresh = await refreshToken(mine);
+
+      await signIn(stack.demo.operator);
+      await page.getByRole('link', { name: 'Onboarding', exact: true }).click();
+      await page.getByRole('link', { name: 'Accounts' }).click();
+      await row().waitFor();
+      await confirmOnRow(
+        /^Remove school admin at .+ from Lifecycle Admin$/,
+        'Remove role',
+      );
+      await expectText(page.getByRole('status'), 'is no longer school admin');
+      expect(await portalStatus(userPage)).toBe(401);
+      expect(
+        (
+          await tokenRequest({
+            grant_type: 'refresh_token',
+            refresh_token: refresh,
+          })
+        ).body['error'],
+      ).toBe('invalid_grant');
+
+      await confirmOnRow('Reset password…', 'Reset password');
+      const notice = page.getByTestId('one-time-password');
+      await notice.waitFor();
+      const oneTime = (await notice.locator('.secret').textContent())?.trim();
+      expect(oneTime && oneTime.length).toBeGreaterThanOrEqual(20);
+      await shoot('15-operator-reset-password');
+      await notice.getByRole('button', { name: 'Done' }).click();
+      await notice.waitFor({ state: 'detached' });
+      expect(await page.content()).not.toContain(oneTime);
+
+      // The old password is gone; the one-time one leads to the new-password form.
+      await submitSignIn(userPage, mine);
+      await expectText(
+        userPage.getByRole('alert'),
+        'The email address or password is wrong.',
+      );
+      await submitSignIn(userPage, oneTime as string);
+      await chooseNewPassword(userPage, 'after the reset, mine');
+      // No role left: signed in, nothing to open but the common pages.
+      expect(await portalStatus(userPage)).toBe(200);
+      expect(
+        await userPage
+          .getByRole('link', { name: 'My school', exact: true })
+          .count(),
+      ).toBe(0);
+
+      // Changing one's own password in the portal.
+      await userPage.getByRole('link', { name: 'Change password' }).click();
+      await userPage
+        .getByRole('heading', { name: 'Change your password' })
+        .waitFor();
+      await userPage
+        .getByLabel('Current password')
+        .fill('after the reset, mine');
+      await userPage
+        .getByLabel('New password', { exact: true })
+        .fill('changed in the portal');
+      await userPage
+        .getByLabel('Repeat the new password')
+        .fill('changed in the portal');
+      await userPage.getByRole('button', { name: 'Change password' }).click();
+      await expectText(
+        userPage.getByRole('status'),
+        'Your password is changed.',
+      );
+      await shoot('16-change-password', true, userPage);
+      expect(await portalStatus(userPage)).toBe(200);
+    });
   });
 });

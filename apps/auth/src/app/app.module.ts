@@ -28,6 +28,7 @@ export class AppModule {
           maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
           maxInflatedBytes: config.csv.maxInflatedBytes,
           maxQueuedImportsPerSchool: config.csv.maxQueuedImportsPerSchool,
+          sessionMaxHours: config.auth.portalSessionMaxHours,
           database: config.database,
         }),
       ],

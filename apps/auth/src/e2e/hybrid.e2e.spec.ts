@@ -732,10 +732,10 @@ describe.each(testEngines('auth_hybrid', { sqliteFile: true }))(
       );
     });
 
-    it('refuses a disabled account and a wrong password with the same message, and no redirect', async () => {
+    it('refuses a wrong password and an unknown email with the same message, and no redirect', async () => {
       const config = await relyingParty(sandboxApp, sandboxSecret);
       for (const credentials of [
-        { email: emails.disabled, password: PASSWORD },
+        { email: emails.disabled, password: 'wrong' },
         { email: teacherA(), password: 'wrong' },
         { email: 'nobody@schools.example.org', password: PASSWORD },
       ]) {
@@ -753,6 +753,20 @@ describe.each(testEngines('auth_hybrid', { sqliteFile: true }))(
         );
         expect(landing.html).toContain('aria-invalid="true"');
       }
+    });
+
+    it('tells a disabled account with the right password that it is disabled, and does not sign it in', async () => {
+      const config = await relyingParty(sandboxApp, sandboxSecret);
+      const attempt = await authorization(config);
+      const { landing } = await signIn(new Browser(), attempt.url, {
+        email: emails.disabled,
+        password: PASSWORD,
+      });
+      expect(landing.kind).toBe('page');
+      if (landing.kind !== 'page') return;
+      expect(landing.status).toBe(403);
+      expect(landing.html).toContain('This account is disabled.');
+      expect(landing.html).not.toContain('The email address or password');
     });
 
     it('throttles failed sign-ins per email and IP address with 429 and Retry-After', async () => {

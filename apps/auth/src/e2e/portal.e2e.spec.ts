@@ -21,7 +21,11 @@ import {
   type SchoolApplicationView,
   type SchoolSummary,
 } from '@oneroster/contracts';
-import { canonicalJson, sha256Hex } from '@oneroster/data-access-portal';
+import {
+  canonicalJson,
+  setFirstPassword,
+  sha256Hex,
+} from '@oneroster/data-access-portal';
 import { exportCsv } from '@oneroster/data-access-csv';
 import { openDatabase, testEngines } from '@oneroster/database';
 import type { DemoCredentials } from '@oneroster/demo-data';
@@ -245,6 +249,13 @@ describe.each(testEngines('auth_portal', { sqliteFile: true }))(
           },
         );
         expect(account.status).toBe(201);
+        // Its one-time password changed at the first sign-in, as the sign-in page makes it.
+        await setFirstPassword(
+          ds,
+          account.body.id,
+          'a password of its own',
+          null,
+        );
         const other = await sessionFor(ds, account.body.email);
         const app = await newApplication();
         for (const [method, path, body] of [
@@ -685,6 +696,15 @@ describe.each(testEngines('auth_portal', { sqliteFile: true }))(
           },
         );
         expect(dup.status).toBe(409);
+        // No portal session works before the one-time password is changed.
+        const early = await sessionFor(ds, email);
+        expect((await call(early, 'GET', '/portal/api/me')).status).toBe(401);
+        await setFirstPassword(
+          ds,
+          created.body.id,
+          'a password of its own',
+          null,
+        );
         const head = await sessionFor(ds, email);
         expect(
           (

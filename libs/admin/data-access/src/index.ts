@@ -12,6 +12,7 @@ export {
   requireSchoolAdmin,
   requireDeveloper,
   requireOperator,
+  requireSignedIn,
 } from './lib/role-guards';
 export { BrowserLocation } from './lib/browser-location';
 // Test builders (tree-shaken out of the app): answers of the portal API with defaults.

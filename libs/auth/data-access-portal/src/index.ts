@@ -8,6 +8,7 @@ export * from './lib/approvals';
 export * from './lib/applications';
 export * from './lib/credentials';
 export * from './lib/onboarding';
+export * from './lib/accounts';
 export * from './lib/usage';
 export * from './lib/sandbox';
 export * from './lib/sessions';

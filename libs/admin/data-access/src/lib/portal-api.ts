@@ -3,6 +3,10 @@ import { HttpClient, HttpEventType } from '@angular/common/http';
 import { firstValueFrom, map, Observable, filter } from 'rxjs';
 import type {
   AccountInput,
+  AccountView,
+  PasswordChangeRequest,
+  PasswordReset,
+  RoleRemoval,
   ApplicationInput,
   ApplicationView,
   ApprovalView,
@@ -105,6 +109,42 @@ export class PortalApi {
 
   createAccount(input: AccountInput) {
     return this.post<CreatedAccount>(portalUrls.accounts, input);
+  }
+
+  /** Disables an account: its sessions end at once. */
+  disableAccount(accountId: string) {
+    return this.post<AccountView>(
+      portalUrls.accountAction(accountId, 'disable'),
+      {},
+    );
+  }
+
+  enableAccount(accountId: string) {
+    return this.post<AccountView>(
+      portalUrls.accountAction(accountId, 'enable'),
+      {},
+    );
+  }
+
+  /** Takes one role away: the account's sessions end at once. */
+  removeRole(accountId: string, removal: RoleRemoval) {
+    return this.post<AccountView>(
+      portalUrls.accountAction(accountId, 'roles/remove'),
+      removal,
+    );
+  }
+
+  /** A new one-time password (shown once) that the account must change at its next sign-in. */
+  resetPassword(accountId: string) {
+    return this.post<PasswordReset>(
+      portalUrls.accountAction(accountId, 'reset-password'),
+      {},
+    );
+  }
+
+  /** Changes the signed-in account's own password; its other sessions end. */
+  changePassword(request: PasswordChangeRequest) {
+    return this.post<null>(portalUrls.myPassword, request);
   }
 
   /**

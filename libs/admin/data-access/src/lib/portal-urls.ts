@@ -10,6 +10,7 @@ export const portalUrls = {
   login: (returnTo: string) => `/portal/auth/login?returnTo=${e(returnTo)}`,
   logout: '/portal/auth/logout',
   me: `${api}/me`,
+  myPassword: `${api}/me/password`,
 
   schoolApplications: (schoolId: string) =>
     `${api}/schools/${e(schoolId)}/applications`,
@@ -42,5 +43,9 @@ export const portalUrls = {
   integrators: `${api}/integrators`,
   schools: `${api}/schools`,
   accounts: `${api}/accounts`,
+  accountAction: (
+    accountId: string,
+    action: 'disable' | 'enable' | 'roles/remove' | 'reset-password',
+  ) => `${api}/accounts/${e(accountId)}/${action}`,
   audit: `${api}/audit`,
 } as const;

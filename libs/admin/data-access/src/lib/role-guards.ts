@@ -23,3 +23,4 @@ export const requireSchoolAdmin = requireRole(
 );
 export const requireDeveloper = requireRole((roles) => roles.developer);
 export const requireOperator = requireRole((roles) => roles.operator);
+export const requireSignedIn = requireRole(() => true);

@@ -3,7 +3,9 @@ import {
   requireDeveloper,
   requireOperator,
   requireSchoolAdmin,
+  requireSignedIn,
 } from '@oneroster/admin-data-access';
+import { AccountPassword } from './account-password/account-password';
 import { Home } from './home/home';
 import { Overview } from './overview/overview';
 import { Receipt } from './receipt/receipt';
@@ -24,6 +26,12 @@ export const shellRoutes: Routes = [
       { path: '', pathMatch: 'full', redirectTo: 'home' },
       { path: 'home', component: Home, title: `Home${suffix}` },
       { path: 'overview', component: Overview, title: `Overview${suffix}` },
+      {
+        path: 'account/password',
+        canMatch: [requireSignedIn],
+        component: AccountPassword,
+        title: `Change your password${suffix}`,
+      },
       {
         path: 'receipts/:receiptId',
         component: Receipt,

@@ -5,6 +5,8 @@ import type { DataSource } from 'typeorm';
  * - emails are matched case-insensitively (trimmed, lower case);
  * - a disabled account is never returned as active (its sessions and refresh tokens stop
  *   working: the provider cannot find the account any more);
+ * - an account holding a one-time password says so (`mustChangePassword`): the sign-in
+ *   pages ask for a new one before the sign-in completes;
  * - a user's approved schools are the schools where the account holds any role AND whose
  *   approval of the application is `approved`, with each approval's scopes.
  */
@@ -14,6 +16,7 @@ export interface SignInAccount {
   displayName: string;
   passwordHash: string;
   disabled: boolean;
+  mustChangePassword: boolean;
 }
 
 export interface ActiveAccount {
@@ -37,12 +40,21 @@ export async function findAccountByEmail(
 ): Promise<SignInAccount | null> {
   const rows = (await dataSource.query(
     `SELECT id, email, display_name AS displayName, password_hash AS passwordHash,
-            disabled
+            disabled, must_change_password AS mustChangePassword
      FROM accounts WHERE LOWER(email) = ?`,
     [normaliseEmail(email)],
-  )) as (Omit<SignInAccount, 'disabled'> & { disabled: unknown })[];
+  )) as (Omit<SignInAccount, 'disabled' | 'mustChangePassword'> & {
+    disabled: unknown;
+    mustChangePassword: unknown;
+  })[];
   const row = rows[0];
-  return row ? { ...row, disabled: truthy(row.disabled) } : null;
+  return row
+    ? {
+        ...row,
+        disabled: truthy(row.disabled),
+        mustChangePassword: truthy(row.mustChangePassword),
+      }
+    : null;
 }
 
 export async function findActiveAccount(

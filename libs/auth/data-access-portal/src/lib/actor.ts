@@ -21,6 +21,8 @@ import { integratorSummary, schoolSummary } from './views';
  * - school administrator: `account_school_roles.role = 'school_admin'`, for that school only.
  * An account without the role a route needs gets `forbidden`; one with the role but for
  * another school or integrator gets `not_found`, exactly as for an id that does not exist.
+ * A disabled account, or one holding a one-time password it has not changed yet, is no
+ * actor at all (no portal session opens or works for it).
  */
 export interface PortalActor {
   account: AccountSummary;
@@ -40,7 +42,7 @@ export async function loadActor(
   const account = await ds
     .getRepository(AccountEntity)
     .findOneBy({ id: accountId });
-  if (!account || account.disabled) return null;
+  if (!account || account.disabled || account.mustChangePassword) return null;
   const roles = await ds
     .getRepository(AccountSchoolRoleEntity)
     .findBy({ accountId });

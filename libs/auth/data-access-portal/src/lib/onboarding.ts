@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import {
   PLATFORM_ROLES,
@@ -17,7 +17,7 @@ import {
   IntegratorEntity,
   SchoolEntity,
 } from '@oneroster/entities';
-import { hashSecret } from '@oneroster/util-secrets';
+import { accountView, createAccountWithOneTimePassword } from './accounts';
 import { assertOperator, type PortalActor } from './actor';
 import { recordAudit } from './audit';
 import { inTransaction } from './transaction';
@@ -27,7 +27,8 @@ import { integratorSummary, schoolSummary } from './views';
 
 /**
  * What platform operators set up: integrators, schools and accounts. A new account gets a
- * random initial password (shown once, stored as a scrypt hash). A school's id derives from
+ * random one-time password (shown once, stored as a scrypt hash) that it must change at its
+ * first sign-in (accounts.ts). A school's id derives from
  * its Org's sourcedId exactly as a CSV import derives it, so importing its data later lands
  * in this school.
  */
@@ -195,76 +196,11 @@ export class PortalOnboarding {
       }
     }
     if (!errors.empty) throw invalid(errors.fields);
-    const initialPassword = randomBytes(15).toString('base64url');
-    const account: AccountEntity = {
-      id: randomUUID(),
-      email,
-      displayName,
-      passwordHash: await hashSecret(initialPassword),
-      platformRole,
-      integratorId,
-      disabled: false,
-      createdAt: new Date(),
-    };
-    try {
-      await inTransaction(this.ds, async (em) => {
-        if (await em.getRepository(AccountEntity).existsBy({ email }))
-          throw conflict('an account with this email already exists');
-        await em.getRepository(AccountEntity).insert(account);
-        if (schoolRoles.length)
-          await em.getRepository(AccountSchoolRoleEntity).insert(
-            schoolRoles.map((r) => ({
-              accountId: account.id,
-              schoolId: r.schoolId,
-              role: r.role,
-              userSourcedId: null,
-            })),
-          );
-        await recordAudit(em, actor, {
-          action: 'account.created',
-          targetType: 'account',
-          targetId: account.id,
-          details: {
-            email,
-            displayName,
-            platformRole,
-            integratorId,
-            schoolRoles,
-          },
-        });
-      });
-    } catch (err) {
-      if (isUniqueViolation(err))
-        throw conflict('an account with this email already exists');
-      throw err;
-    }
-    return {
-      ...accountView(
-        account,
-        schoolRoles.map((r) => ({
-          ...r,
-          accountId: account.id,
-          userSourcedId: null,
-        })),
-      ),
-      initialPassword,
-    };
+    const { account, oneTimePassword } = await createAccountWithOneTimePassword(
+      this.ds,
+      { email, displayName, platformRole, integratorId, schoolRoles },
+      actor,
+    );
+    return { ...account, initialPassword: oneTimePassword };
   }
-}
-
-function accountView(
-  a: AccountEntity,
-  roles: AccountSchoolRoleEntity[],
-): AccountView {
-  return {
-    id: a.id,
-    email: a.email,
-    displayName: a.displayName,
-    platformRole: a.platformRole ?? null,
-    integratorId: a.integratorId ?? null,
-    schoolRoles: roles
-      .filter((r) => r.accountId === a.id)
-      .map((r) => ({ schoolId: r.schoolId, role: r.role })),
-    disabled: !!a.disabled,
-  };
 }

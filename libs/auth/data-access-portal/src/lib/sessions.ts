@@ -1,8 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { IsNull, LessThan, Not, type DataSource } from 'typeorm';
+import {
+  IsNull,
+  LessThan,
+  Not,
+  type DataSource,
+  type EntityManager,
+} from 'typeorm';
 import { PortalSessionEntity } from '@oneroster/entities';
 
 export const SESSION_IDLE_MS = 8 * 3600_000;
+/** Default absolute lifetime of a session, however much it is used (PORTAL_SESSION_MAX_HOURS). */
+export const SESSION_MAX_MS = 12 * 3600_000;
 export const LOGIN_TTL_MS = 10 * 60_000;
 /** A session's expiry is pushed forward at most this often (one write per minute). */
 const TOUCH_EVERY_MS = 60_000;
@@ -19,13 +27,18 @@ const random = () => randomBytes(32).toString('base64url');
  * - a sign-in under way is a row without account (state, nonce, PKCE verifier), valid 10
  *   minutes and used once; signing in creates a new session with a new cookie value, so a
  *   value planted before sign-in never becomes a session (fixation);
- * - a session expires after 8 hours without use; each has its own CSRF token;
- * - ending a session deletes it (its cookie is worthless from then on).
+ * - a session expires after 8 hours without use, and `maxMs` after it was opened however
+ *   much it is used (absolute lifetime; its expiry is never pushed past that); each has its
+ *   own CSRF token;
+ * - ending a session deletes it (its cookie is worthless from then on); ending an account's
+ *   sessions deletes every one of them at once (disabled account, role taken away, password
+ *   reset or changed).
  */
 export class PortalSessions {
   constructor(
     private readonly ds: DataSource,
     private readonly idleMs = SESSION_IDLE_MS,
+    private readonly maxMs = SESSION_MAX_MS,
   ) {}
 
   private get repo() {
@@ -76,7 +89,7 @@ export class PortalSessions {
       idToken,
       createdAt: now,
       lastSeenAt: now,
-      expiresAt: new Date(now.getTime() + this.idleMs),
+      expiresAt: new Date(now.getTime() + Math.min(this.idleMs, this.maxMs)),
     });
     return { cookie, csrfToken };
   }
@@ -92,13 +105,14 @@ export class PortalSessions {
     });
     const now = Date.now();
     if (!row) return null;
-    if (row.expiresAt.getTime() <= now) {
+    const endOfLife = row.createdAt.getTime() + this.maxMs;
+    if (row.expiresAt.getTime() <= now || endOfLife <= now) {
       await this.repo.delete({ id: row.id });
       return null;
     }
     if (now - row.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
       row.lastSeenAt = new Date(now);
-      row.expiresAt = new Date(now + this.idleMs);
+      row.expiresAt = new Date(Math.min(now + this.idleMs, endOfLife));
       await this.repo.update(
         { id: row.id },
         { lastSeenAt: row.lastSeenAt, expiresAt: row.expiresAt },
@@ -114,6 +128,21 @@ export class PortalSessions {
     const row = await this.repo.findOneBy({ id });
     if (row) await this.repo.delete({ id });
     return row;
+  }
+
+  /**
+   * Ends every session of an account (but `keep`, the cookie's own session, when given);
+   * answers how many. Takes an EntityManager so it commits with the change that causes it.
+   */
+  async endAllOf(
+    accountId: string,
+    options: { keep?: string; em?: EntityManager } = {},
+  ): Promise<number> {
+    const repo = (options.em ?? this.ds).getRepository(PortalSessionEntity);
+    const res = await repo.delete(
+      options.keep ? { accountId, id: Not(options.keep) } : { accountId },
+    );
+    return res.affected ?? 0;
   }
 
   /** Deletes every expired session and abandoned sign-in. */

@@ -24,6 +24,7 @@ import type {
   IntegratorSummary,
   IntegratorUsageView,
   IssuedCredential,
+  PasswordReset,
   PortalMe,
   SandboxInfo,
   SchoolApplicationView,
@@ -31,6 +32,7 @@ import type {
 } from '@oneroster/contracts';
 import {
   describeActor,
+  PortalAccounts,
   PortalApplications,
   PortalApprovals,
   PortalAudit,
@@ -59,7 +61,10 @@ import {
 @UseFilters(PortalExceptionFilter)
 @Controller('portal/api')
 export class PortalMeController {
-  constructor(@Inject(DataSource) private readonly ds: DataSource) {}
+  constructor(
+    @Inject(DataSource) private readonly ds: DataSource,
+    @Inject(PortalAccounts) private readonly accounts: PortalAccounts,
+  ) {}
 
   @Get('me')
   me(
@@ -70,6 +75,21 @@ export class PortalMeController {
       this.ds,
       actor,
       req.portal?.session.csrfToken as string,
+    );
+  }
+
+  /** Changes the caller's own password (current one required); other sessions end. */
+  @Post('me/password')
+  @HttpCode(204)
+  async changePassword(
+    @Actor() actor: PortalActor,
+    @Req() req: PortalRequest,
+    @Body() body: unknown,
+  ): Promise<void> {
+    await this.accounts.changeOwnPassword(
+      actor,
+      body,
+      req.portal?.session.id as string,
     );
   }
 }
@@ -259,6 +279,7 @@ export class PortalDeveloperController {
 export class PortalOperatorController {
   constructor(
     @Inject(PortalOnboarding) private readonly onboarding: PortalOnboarding,
+    @Inject(PortalAccounts) private readonly lifecycle: PortalAccounts,
     @Inject(PortalAudit) private readonly audit: PortalAudit,
   ) {}
 
@@ -299,6 +320,46 @@ export class PortalOperatorController {
     @Body() body: unknown,
   ): Promise<CreatedAccount> {
     return this.onboarding.createAccount(actor, body);
+  }
+
+  /** Disables an account: its portal sessions, sessions and grants end at once. */
+  @Post('accounts/:accountId/disable')
+  @HttpCode(200)
+  disableAccount(
+    @Actor() actor: PortalActor,
+    @Param('accountId') accountId: string,
+  ): Promise<AccountView> {
+    return this.lifecycle.disable(actor, accountId);
+  }
+
+  @Post('accounts/:accountId/enable')
+  @HttpCode(200)
+  enableAccount(
+    @Actor() actor: PortalActor,
+    @Param('accountId') accountId: string,
+  ): Promise<AccountView> {
+    return this.lifecycle.enable(actor, accountId);
+  }
+
+  /** Takes one role away (`RoleRemoval`): the account's sessions and grants end at once. */
+  @Post('accounts/:accountId/roles/remove')
+  @HttpCode(200)
+  removeRole(
+    @Actor() actor: PortalActor,
+    @Param('accountId') accountId: string,
+    @Body() body: unknown,
+  ): Promise<AccountView> {
+    return this.lifecycle.removeRole(actor, accountId, body);
+  }
+
+  /** A new one-time password, shown once; the account's sessions and grants end. */
+  @Post('accounts/:accountId/reset-password')
+  @HttpCode(200)
+  resetPassword(
+    @Actor() actor: PortalActor,
+    @Param('accountId') accountId: string,
+  ): Promise<PasswordReset> {
+    return this.lifecycle.resetPassword(actor, accountId);
   }
 
   @Get('audit')

@@ -12,6 +12,8 @@ export interface PortalSettings {
   apiPublicUrl: string;
   /** The sandbox clients' shared secret in demo mode; null otherwise. */
   demoClientSecret: string | null;
+  /** Absolute lifetime of a portal session, in hours (default 12: SESSION_MAX_MS). */
+  sessionMaxHours?: number;
   /** Largest CSV zip accepted (bytes). */
   maxUploadBytes: number;
   /** Largest total of bytes an uploaded zip may inflate to (default 2 GiB; CSV_MAX_INFLATED_MB). */

@@ -6,10 +6,13 @@ import {
   OnModuleDestroy,
   OnModuleInit,
 } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, ModuleRef } from '@nestjs/core';
+import type Provider from 'oidc-provider';
 import { DataSource } from 'typeorm';
 import { openDatabase } from '@oneroster/database';
+import { endAccountOidcSessions, OIDC_PROVIDER } from '@oneroster/feature-oidc';
 import {
+  PortalAccounts,
   PortalApplications,
   PortalApprovals,
   PortalAudit,
@@ -19,6 +22,8 @@ import {
   PortalSandbox,
   PortalSessions,
   PortalUsage,
+  SESSION_IDLE_MS,
+  SESSION_MAX_MS,
 } from '@oneroster/data-access-portal';
 import { PortalAuthController } from './portal-auth.controller';
 import {
@@ -76,7 +81,32 @@ export class PortalModule implements OnModuleInit, OnModuleDestroy {
       ],
       providers: [
         { provide: PORTAL_SETTINGS, useValue: settings },
-        withDataSource(PortalSessions),
+        {
+          provide: PortalSessions,
+          inject: [DataSource],
+          useFactory: (ds: DataSource) =>
+            new PortalSessions(
+              ds,
+              SESSION_IDLE_MS,
+              settings.sessionMaxHours
+                ? settings.sessionMaxHours * 3600_000
+                : SESSION_MAX_MS,
+            ),
+        },
+        {
+          // Ending an account's sessions and grants at the authorization server goes through
+          // the provider's own models (the OIDC module's instance, found app-wide).
+          provide: PortalAccounts,
+          inject: [DataSource, ModuleRef],
+          useFactory: (ds: DataSource, moduleRef: ModuleRef) =>
+            new PortalAccounts(ds, (accountId) =>
+              endAccountOidcSessions(
+                moduleRef.get<Provider>(OIDC_PROVIDER, { strict: false }),
+                ds,
+                accountId,
+              ),
+            ),
+        },
         withDataSource(PortalApprovals),
         withDataSource(PortalApplications),
         withDataSource(PortalAudit),

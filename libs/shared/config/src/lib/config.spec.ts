@@ -61,6 +61,7 @@ describe('loadConfig', () => {
         hashConcurrency: 4,
         hashQueue: 32,
       },
+      portalSessionMaxHours: 12,
     });
     expect(
       loadConfig({
@@ -100,6 +101,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ AUTH_TOKEN_RATE_LIMIT: '-1' })).toThrow(
       /AUTH_TOKEN_RATE_LIMIT/,
     );
+  });
+
+  it('reads the absolute portal session lifetime and refuses one out of range', () => {
+    expect(
+      loadConfig({ PORTAL_SESSION_MAX_HOURS: '2' }).auth.portalSessionMaxHours,
+    ).toBe(2);
+    for (const bad of ['0', '721', '1.5', 'twelve'])
+      expect(() => loadConfig({ PORTAL_SESSION_MAX_HOURS: bad })).toThrow(
+        /PORTAL_SESSION_MAX_HOURS/,
+      );
   });
 
   it('reads the API rate limit and CORS origins', () => {

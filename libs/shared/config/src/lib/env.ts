@@ -60,6 +60,11 @@ export interface AuthServerConfig {
   portalClientSecret: string | null;
   /** Sign-in throttling and password-hashing bounds. */
   signIn: SignInLimitsConfig;
+  /**
+   * Absolute lifetime of a portal session in hours, however much it is used (besides the
+   * 8-hour idle timeout); 1 to 720.
+   */
+  portalSessionMaxHours: number;
 }
 
 /** How the sign-in form is throttled (each limit 0: off). */
@@ -92,6 +97,21 @@ function count(env: Env, name: string, fallback: number): number {
 function positive(env: Env, name: string, fallback: number): number {
   const n = count(env, name, fallback);
   if (n < 1) throw new ConfigError(`${name} must be at least 1, got "${n}"`);
+  return n;
+}
+
+function between(
+  env: Env,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const n = count(env, name, fallback);
+  if (n < min || n > max)
+    throw new ConfigError(
+      `${name} must be a whole number from ${min} to ${max}, got "${env[name]}"`,
+    );
   return n;
 }
 
@@ -177,6 +197,13 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
       clientCacheMs: count(env, 'AUTH_CLIENT_CACHE_MS', 1000),
       portalClientSecret: env['PORTAL_CLIENT_SECRET'] || null,
       signIn: signInLimits(env),
+      portalSessionMaxHours: between(
+        env,
+        'PORTAL_SESSION_MAX_HOURS',
+        12,
+        1,
+        720,
+      ),
     },
     demo: {
       password: env['DEMO_PASSWORD'] || 'demo-password',

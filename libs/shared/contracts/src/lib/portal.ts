@@ -12,6 +12,7 @@
  * - `GET  /portal/auth/callback`                    302 to returnTo, session cookie set
  * - `POST /portal/auth/logout`                      `{ endSessionUrl }`, session gone
  * - `GET  /portal/api/me`                           `PortalMe` (401 when not signed in)
+ * - `POST /portal/api/me/password`                  `PasswordChangeRequest` → 204 (other sessions ended)
  *
  * School administrators (for a school where they hold `school_admin`)
  * - `GET  /portal/api/schools/:schoolId/applications`                      `SchoolApplicationView[]`
@@ -43,6 +44,10 @@
  * - `GET|POST /portal/api/integrators`                                     `IntegratorSummary[]` / `IntegratorInput`
  * - `GET|POST /portal/api/schools`                                         `SchoolSummary[]` / `SchoolInput`
  * - `GET|POST /portal/api/accounts`                                        `AccountView[]` / `AccountInput` → `CreatedAccount`
+ * - `POST     /portal/api/accounts/:accountId/disable`                     → `AccountView` (sessions and grants ended)
+ * - `POST     /portal/api/accounts/:accountId/enable`                      → `AccountView`
+ * - `POST     /portal/api/accounts/:accountId/roles/remove`                `RoleRemoval` → `AccountView` (sessions and grants ended)
+ * - `POST     /portal/api/accounts/:accountId/reset-password`              → `PasswordReset` (sessions and grants ended)
  * - `GET      /portal/api/audit?limit=&before=`                            `AuditEventView[]`
  */
 import type { ApprovalStatus, PlatformRole, SchoolRole } from './platform';
@@ -254,11 +259,55 @@ export interface AccountView extends AccountSummary {
   integratorId: string | null;
   schoolRoles: { schoolId: string; role: SchoolRole }[];
   disabled: boolean;
+  /** The account holds a one-time password: the next sign-in asks for a new one. */
+  mustChangePassword: boolean;
 }
 
 export interface CreatedAccount extends AccountView {
-  /** Shown once; the person changes it after signing in. */
+  /** Shown once; a one-time password the person must change at the first sign-in. */
   initialPassword: string;
+}
+
+/** One role to take away: a role at a school, or the platform role. */
+export type RoleRemoval =
+  { schoolId: string; role: SchoolRole } | { platformRole: PlatformRole };
+
+/** The answer to a password reset: the one-time password, shown once. */
+export interface PasswordReset {
+  account: AccountView;
+  oneTimePassword: string;
+}
+
+export interface PasswordChangeRequest {
+  currentPassword: string;
+  newPassword: string;
+}
+
+/** The minimum password policy, the same on the sign-in pages, the portal API and its screen. */
+export const PASSWORD_MIN_LENGTH = 12;
+export const PASSWORD_MAX_LENGTH = 1024;
+
+/**
+ * What is wrong with a new password, or null: at least PASSWORD_MIN_LENGTH characters (NIST
+ * SP 800-63B §3.1.1.2: length, no composition rules), at most PASSWORD_MAX_LENGTH, not the
+ * account's email address, not the current password.
+ */
+export function passwordProblem(
+  password: string,
+  context: { email?: string; current?: string } = {},
+): string | null {
+  if ([...password].length < PASSWORD_MIN_LENGTH)
+    return `must be at least ${PASSWORD_MIN_LENGTH} characters long`;
+  if (password.length > PASSWORD_MAX_LENGTH)
+    return `must be at most ${PASSWORD_MAX_LENGTH} characters long`;
+  if (
+    context.email &&
+    password.trim().toLowerCase() === context.email.trim().toLowerCase()
+  )
+    return 'must not be your email address';
+  if (context.current !== undefined && password === context.current)
+    return 'must differ from the current password';
+  return null;
 }
 
 export type ImportJobStatus =

@@ -4,7 +4,11 @@ import {
   HttpTestingController,
   provideHttpClientTesting,
 } from '@angular/common/http/testing';
-import type { AccountView, CreatedAccount } from '@oneroster/contracts';
+import type {
+  AccountView,
+  CreatedAccount,
+  PasswordReset,
+} from '@oneroster/contracts';
 import {
   aPortalMe,
   PortalSession,
@@ -42,6 +46,7 @@ describe('Accounts (operator)', () => {
         integratorId: null,
         schoolRoles: [{ schoolId: 's1', role: 'school_admin' }],
         disabled: false,
+        mustChangePassword: false,
       } satisfies AccountView,
     ]);
     http
@@ -103,6 +108,7 @@ describe('Accounts (operator)', () => {
       integratorId: null,
       schoolRoles: [{ schoolId: 's1', role: 'school_admin' }],
       disabled: false,
+      mustChangePassword: true,
       initialPassword: 'correct-horse-battery-staple',
     } satisfies CreatedAccount);
     await new Promise((resolve) => setTimeout(resolve));
@@ -136,6 +142,117 @@ describe('Accounts (operator)', () => {
     fixture.detectChanges();
     expect(root.querySelector('[role="alert"]')?.textContent).toContain(
       'An account with this email exists.',
+    );
+  });
+
+  const ada: AccountView = {
+    id: 'a1',
+    email: 'admin@oak.example.org',
+    displayName: 'Ada Admin',
+    platformRole: null,
+    integratorId: null,
+    schoolRoles: [{ schoolId: 's1', role: 'school_admin' }],
+    disabled: false,
+    mustChangePassword: false,
+  };
+  const button = (name: string, within: ParentNode = root) =>
+    Array.from(within.querySelectorAll('button')).find(
+      (b) =>
+        b.textContent?.trim() === name || b.getAttribute('aria-label') === name,
+    )!;
+  const dialog = () => root.querySelector('[role="dialog"]');
+  const settle = async () => {
+    await new Promise((resolve) => setTimeout(resolve));
+    fixture.detectChanges();
+  };
+
+  it('disables an account only after asking, then lists it again', async () => {
+    button('Disable…').click();
+    fixture.detectChanges();
+    expect(dialog()?.textContent).toContain('Disable Ada Admin?');
+    expect(dialog()?.textContent).toContain('signed out everywhere at once');
+    http.expectNone({ url: `${ACCOUNTS}/a1/disable` });
+    button('Disable account', dialog()!).click();
+    const post = http.expectOne({
+      url: `${ACCOUNTS}/a1/disable`,
+      method: 'POST',
+    });
+    expect(post.request.headers.get('X-CSRF-Token')).toBe('csrf-token-1');
+    post.flush({ ...ada, disabled: true });
+    await settle();
+    http
+      .expectOne({ url: ACCOUNTS, method: 'GET' })
+      .flush([{ ...ada, disabled: true }]);
+    await fixture.whenStable();
+    expect(root.querySelector('[role="status"]')?.textContent).toContain(
+      'Ada Admin is disabled; their sessions have ended.',
+    );
+    expect(dialog()).toBeNull();
+    expect(button('Enable…')).toBeDefined();
+  });
+
+  it('takes one role away with what it removes', async () => {
+    button('Remove school admin at Oak Academy from Ada Admin').click();
+    fixture.detectChanges();
+    expect(dialog()?.textContent).toContain(
+      'Take school admin at Oak Academy away from Ada Admin?',
+    );
+    button('Remove role', dialog()!).click();
+    const post = http.expectOne({
+      url: `${ACCOUNTS}/a1/roles/remove`,
+      method: 'POST',
+    });
+    expect(post.request.body).toEqual({ schoolId: 's1', role: 'school_admin' });
+    post.flush({ ...ada, schoolRoles: [] });
+    await settle();
+    http
+      .expectOne({ url: ACCOUNTS, method: 'GET' })
+      .flush([{ ...ada, schoolRoles: [] }]);
+    await fixture.whenStable();
+    expect(root.querySelector('table')?.textContent).toContain('no role');
+  });
+
+  it('resets a password and shows the one-time password once', async () => {
+    button('Reset password…').click();
+    fixture.detectChanges();
+    button('Reset password', dialog()!).click();
+    http
+      .expectOne({ url: `${ACCOUNTS}/a1/reset-password`, method: 'POST' })
+      .flush({
+        account: { ...ada, mustChangePassword: true },
+        oneTimePassword: 'one-time-pass-word-xyz',
+      } satisfies PasswordReset);
+    await settle();
+    http
+      .expectOne({ url: ACCOUNTS, method: 'GET' })
+      .flush([{ ...ada, mustChangePassword: true }]);
+    await fixture.whenStable();
+    const notice = root.querySelector('[data-testid="one-time-password"]');
+    expect(notice?.textContent).toContain('one-time-pass-word-xyz');
+    expect(notice?.textContent).toContain('must then choose a new one');
+    expect(root.querySelector('table')?.textContent).toContain(
+      'password to change',
+    );
+    button('Done', notice!).click();
+    fixture.detectChanges();
+    expect(root.textContent).not.toContain('one-time-pass-word-xyz');
+  });
+
+  it('keeps the dialog open with the refusal when the server says no', async () => {
+    button('Disable…').click();
+    fixture.detectChanges();
+    button('Disable account', dialog()!).click();
+    http.expectOne({ url: `${ACCOUNTS}/a1/disable`, method: 'POST' }).flush(
+      {
+        statusCode: 409,
+        error: 'conflict',
+        message: 'you cannot disable your own account',
+      },
+      { status: 409, statusText: 'Conflict' },
+    );
+    await settle();
+    expect(dialog()?.textContent).toContain(
+      'you cannot disable your own account',
     );
   });
 });

@@ -5,6 +5,8 @@ import {
   type AccountInput,
   type AccountView,
   type CreatedAccount,
+  type PasswordReset,
+  type RoleRemoval,
   type IntegratorSummary,
   type PortalError,
   type SchoolRole,
@@ -16,17 +18,29 @@ import {
   toPortalError,
   valueOr,
 } from '@oneroster/admin-data-access';
-import { CopyButton, LoadState } from '@oneroster/admin-ui';
+import { ConfirmDialog, CopyButton, LoadState } from '@oneroster/admin-ui';
 
 type Kind = 'school' | 'developer' | 'operator';
 
+/** An operator action waiting for confirmation. */
+type PendingAction =
+  | { kind: 'disable' | 'enable' | 'reset'; account: AccountView }
+  | {
+      kind: 'remove-role';
+      account: AccountView;
+      removal: RoleRemoval;
+      label: string;
+    };
+
 /**
  * Lists accounts and creates one: a school role, an integrator developer or an operator.
- * The initial password is shown once, with a copy button.
+ * The initial password is shown once, with a copy button. Each account can be disabled or
+ * enabled, lose a role, or get a new one-time password (shown once); disabling and taking a
+ * role away end the account's sessions at once, so each asks first.
  */
 @Component({
   selector: 'lib-accounts',
-  imports: [CopyButton, LoadState],
+  imports: [ConfirmDialog, CopyButton, LoadState],
   templateUrl: './accounts.html',
 })
 export class Accounts {
@@ -56,20 +70,112 @@ export class Accounts {
   protected readonly error = signal<PortalError | null>(null);
   protected readonly busy = signal(false);
 
-  protected schoolName(id: string): string {
-    return valueOr(this.schools, []).find((s) => s.id === id)?.name ?? id;
+  protected readonly pending = signal<PendingAction | null>(null);
+  protected readonly actionBusy = signal(false);
+  protected readonly actionError = signal<PortalError | null>(null);
+  protected readonly actionDone = signal<string | null>(null);
+  protected readonly reset = signal<PasswordReset | null>(null);
+  protected readonly pendingHeading = computed(() => {
+    const p = this.pending();
+    if (!p) return '';
+    const who = p.account.displayName;
+    switch (p.kind) {
+      case 'disable':
+        return `Disable ${who}?`;
+      case 'enable':
+        return `Enable ${who}?`;
+      case 'reset':
+        return `Reset the password of ${who}?`;
+      case 'remove-role':
+        return `Take ${p.label} away from ${who}?`;
+    }
+  });
+  protected readonly pendingLabel = computed(() => {
+    switch (this.pending()?.kind) {
+      case 'disable':
+        return 'Disable account';
+      case 'enable':
+        return 'Enable account';
+      case 'reset':
+        return 'Reset password';
+      default:
+        return 'Remove role';
+    }
+  });
+
+  /** The roles of an account, each with the words for it and what removes it. */
+  protected roles(
+    account: AccountView,
+  ): { label: string; removal: RoleRemoval }[] {
+    const roles: { label: string; removal: RoleRemoval }[] = [];
+    if (account.platformRole)
+      roles.push({
+        label:
+          account.platformRole === 'operator'
+            ? 'operator'
+            : 'integrator developer',
+        removal: { platformRole: account.platformRole },
+      });
+    for (const role of account.schoolRoles)
+      roles.push({
+        label: `${role.role.replace('_', ' ')} at ${this.schoolName(role.schoolId)}`,
+        removal: { schoolId: role.schoolId, role: role.role },
+      });
+    return roles;
   }
 
-  protected roleText(account: AccountView): string {
-    const parts: string[] = [];
-    if (account.platformRole === 'operator') parts.push('operator');
-    if (account.platformRole === 'integrator_developer')
-      parts.push('integrator developer');
-    for (const role of account.schoolRoles)
-      parts.push(
-        `${role.role.replace('_', ' ')} at ${this.schoolName(role.schoolId)}`,
-      );
-    return parts.join(', ') || 'no role';
+  protected askRemove(
+    account: AccountView,
+    role: { label: string; removal: RoleRemoval },
+  ): void {
+    this.ask({ kind: 'remove-role', account, ...role });
+  }
+
+  protected ask(action: PendingAction): void {
+    this.actionError.set(null);
+    this.actionDone.set(null);
+    this.pending.set(action);
+  }
+
+  protected async confirmAction(): Promise<void> {
+    const action = this.pending();
+    if (!action) return;
+    const { account } = action;
+    this.actionBusy.set(true);
+    this.actionError.set(null);
+    try {
+      switch (action.kind) {
+        case 'disable':
+          await this.api.disableAccount(account.id);
+          this.actionDone.set(
+            `${account.displayName} is disabled; their sessions have ended.`,
+          );
+          break;
+        case 'enable':
+          await this.api.enableAccount(account.id);
+          this.actionDone.set(`${account.displayName} is enabled.`);
+          break;
+        case 'remove-role':
+          await this.api.removeRole(account.id, action.removal);
+          this.actionDone.set(
+            `${account.displayName} is no longer ${action.label}; their sessions have ended.`,
+          );
+          break;
+        case 'reset':
+          this.reset.set(await this.api.resetPassword(account.id));
+          break;
+      }
+      this.pending.set(null);
+      this.list.reload();
+    } catch (failure) {
+      this.actionError.set(toPortalError(failure));
+    } finally {
+      this.actionBusy.set(false);
+    }
+  }
+
+  protected schoolName(id: string): string {
+    return valueOr(this.schools, []).find((s) => s.id === id)?.name ?? id;
   }
 
   protected async submit(): Promise<void> {

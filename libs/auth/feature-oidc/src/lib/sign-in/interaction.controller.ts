@@ -13,7 +13,15 @@ import type { Request, Response } from 'express';
 import type Provider from 'oidc-provider';
 import { OIDC_PROVIDER, OIDC_SETTINGS, OidcSettings } from '../oidc-settings';
 import { FormTooLarge, readForm } from './form-body';
-import { messagePage, originOf, setPageHeaders, signInPage } from './pages';
+import { PASSWORD_MIN_LENGTH } from '@oneroster/contracts';
+import { PortalProblem } from '@oneroster/data-access-portal';
+import {
+  messagePage,
+  originOf,
+  passwordChangePage,
+  setPageHeaders,
+  signInPage,
+} from './pages';
 import { SignInService } from './sign-in.service';
 
 /**
@@ -24,7 +32,7 @@ import { SignInService } from './sign-in.service';
  * - the interaction is read from its cookie (HttpOnly, SameSite=Lax, path `/interaction/<uid>`)
  *   and must be the one in the URL: a request from another site carries no cookie, so it
  *   cannot sign anyone in (CSRF); an `Origin` header, when sent, must be this server's;
- * - a wrong email or password, or a disabled account, re-shows the form with one message
+ * - a wrong email or password re-shows the form with one message
  *   ("The email address or password is wrong") and status 401; too many attempts (per email
  *   and IP address, per email, or for the whole service) answer 429 with `Retry-After`;
  * - sign-in throttling unavailable (Redis unreachable) or every password check slot taken:
@@ -32,6 +40,11 @@ import { SignInService } from './sign-in.service';
  *   attempt;
  * - the client's address is `req.ip` (Express's `trust proxy` decides whether
  *   `X-Forwarded-For` counts);
+ * - a disabled account with the right password gets "This account is disabled" (403);
+ * - an account holding a one-time password does not sign in yet: the interaction remembers
+ *   the checked account (its result, without `login`) and shows the new-password form; `POST
+ *   /interaction/:uid/password` (`newPassword`, `confirmPassword`) sets it under the policy
+ *   and only then completes the sign-in;
  * - the only sign-in prompt is `login`: consent is the school's approval (loadExistingGrant);
  * - an expired or unknown interaction gets an error page (400), never a redirect.
  */
@@ -91,11 +104,7 @@ export class InteractionController {
       });
       return;
     }
-    const result = await this.signIn.signIn(
-      email,
-      password,
-      req.ip ?? req.socket.remoteAddress ?? '',
-    );
+    const result = await this.signIn.signIn(email, password, this.ip(req));
     if (result.outcome === 'unavailable' || result.outcome === 'busy') {
       res.setHeader('Retry-After', String(result.retryAfterSeconds));
       this.render(res, 503, details, {
@@ -125,10 +134,100 @@ export class InteractionController {
       });
       return;
     }
+    if (result.outcome === 'disabled') {
+      this.render(res, 403, details, {
+        ...page,
+        email,
+        error:
+          'This account is disabled. Ask a platform operator to enable it.',
+      });
+      return;
+    }
+    if (result.mustChangePassword) {
+      await this.provider.interactionResult(
+        req,
+        res,
+        { passwordChange: { accountId: result.accountId, email } },
+        { mergeWithLastSubmission: false },
+      );
+      this.renderPasswordChange(res, 200, uid, details, email);
+      return;
+    }
     await this.provider.interactionFinished(
       req,
       res,
       { login: { accountId: result.accountId } },
+      { mergeWithLastSubmission: false },
+    );
+  }
+
+  @Post(':uid/password')
+  async password(
+    @Param('uid') uid: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    if (!this.sameOrigin(req, res)) return;
+    const details = await this.details(uid, req, res);
+    if (!details) return;
+    const pending = details.passwordChange;
+    if (!pending) {
+      this.message(
+        res,
+        400,
+        'Sign-in expired',
+        'Sign in with your email address and password first.',
+      );
+      return;
+    }
+    let form: Record<string, string>;
+    try {
+      form = await readForm(req);
+    } catch (err) {
+      if (!(err instanceof FormTooLarge)) throw err;
+      this.message(res, 413, 'Sign-in failed', 'The form was too large.');
+      return;
+    }
+    const newPassword = form['newPassword'] ?? '';
+    if (newPassword !== (form['confirmPassword'] ?? '')) {
+      this.renderPasswordChange(
+        res,
+        400,
+        uid,
+        details,
+        pending.email,
+        'The two passwords differ.',
+      );
+      return;
+    }
+    try {
+      await this.signIn.setFirstPassword(
+        pending.accountId,
+        newPassword,
+        this.ip(req),
+      );
+    } catch (err) {
+      if (!(err instanceof PortalProblem)) throw err;
+      if (err.code !== 'invalid_request') {
+        this.message(res, err.statusCode, 'Sign-in not possible', err.message);
+        return;
+      }
+      const problem = err.fields?.['newPassword'] ?? err.message;
+      this.renderPasswordChange(
+        res,
+        400,
+        uid,
+        details,
+        pending.email,
+        `The new password ${problem}.`,
+      );
+      return;
+    }
+    this.logger.log(`first password set: account=${pending.accountId}`);
+    await this.provider.interactionFinished(
+      req,
+      res,
+      { login: { accountId: pending.accountId } },
       { mergeWithLastSubmission: false },
     );
   }
@@ -158,7 +257,11 @@ export class InteractionController {
     uid: string,
     req: Request,
     res: Response,
-  ): Promise<{ redirectOrigin: string | null; clientName: string } | null> {
+  ): Promise<{
+    redirectOrigin: string | null;
+    clientName: string;
+    passwordChange: { accountId: string; email: string } | null;
+  } | null> {
     let details: Awaited<ReturnType<Provider['interactionDetails']>>;
     try {
       details = await this.provider.interactionDetails(req, res);
@@ -190,9 +293,18 @@ export class InteractionController {
     const client = clientId
       ? await this.provider.Client.find(clientId).catch(() => undefined)
       : undefined;
+    const change = (
+      details.result as
+        | { passwordChange?: { accountId?: unknown; email?: unknown } }
+        | undefined
+    )?.passwordChange;
     return {
       redirectOrigin: originOf(details.params['redirect_uri']),
       clientName: client?.clientName ?? clientId,
+      passwordChange:
+        typeof change?.accountId === 'string'
+          ? { accountId: change.accountId, email: String(change.email ?? '') }
+          : null,
     };
   }
 
@@ -224,6 +336,37 @@ export class InteractionController {
       formTargets: [details.redirectOrigin],
     });
     res.status(status).type('html').send(signInPage(nonce, page));
+  }
+
+  private renderPasswordChange(
+    res: Response,
+    status: number,
+    uid: string,
+    details: { redirectOrigin: string | null; clientName: string },
+    email: string,
+    error?: string,
+  ): void {
+    const nonce = setPageHeaders(res, {
+      secure: this.secure,
+      formTargets: [details.redirectOrigin],
+    });
+    res
+      .status(status)
+      .type('html')
+      .send(
+        passwordChangePage(nonce, {
+          action: `/interaction/${encodeURIComponent(uid)}/password`,
+          clientName: details.clientName,
+          email,
+          minLength: PASSWORD_MIN_LENGTH,
+          error,
+        }),
+      );
+  }
+
+  /** The client's address as Express derives it (`trust proxy` decides about proxies). */
+  private ip(req: Request): string {
+    return req.ip ?? req.socket.remoteAddress ?? '';
   }
 
   private message(

@@ -1,5 +1,11 @@
 import { applicationRedirectUris } from '../oidc-provider.factory';
-import { escapeHtml, originOf, setPageHeaders, signInPage } from './pages';
+import {
+  escapeHtml,
+  originOf,
+  passwordChangePage,
+  setPageHeaders,
+  signInPage,
+} from './pages';
 
 describe('sign-in pages', () => {
   it('escapes every interpolated value', () => {
@@ -27,6 +33,28 @@ describe('sign-in pages', () => {
     expect(html).toContain('<label for="email">');
     expect(html).toContain('<label for="password">');
     expect(html).toContain('autocomplete="current-password"');
+  });
+
+  it('asks for a new password with labelled new-password fields, escaped, errors linked', () => {
+    const html = passwordChangePage('n', {
+      action: '/interaction/x/password',
+      clientName: '<b>App</b>',
+      email: '"><img src=x>',
+      minLength: 12,
+      error: 'The two passwords differ.',
+    });
+    expect(html).not.toContain('<img src=x>');
+    expect(html).toContain('&lt;b&gt;App&lt;/b&gt;');
+    expect(html).toContain('<label for="new-password">');
+    expect(html).toContain('<label for="confirm-password">');
+    expect(html.match(/autocomplete="new-password"/g)).toHaveLength(2);
+    expect(html).toContain('autocomplete="username"');
+    expect(html).toContain('minlength="12"');
+    expect(html).toContain('role="alert" id="password-error"');
+    expect(
+      html.match(/aria-describedby="password-error password-rule"/g),
+    ).toHaveLength(2);
+    expect(html).toContain('action="/interaction/x/password"');
   });
 
   it('sets a strict CSP whose form-action allows only this server and the given origins', () => {

@@ -136,6 +136,47 @@ ${error}
   );
 }
 
+export interface PasswordChangePage {
+  action: string;
+  clientName: string;
+  email: string;
+  minLength: number;
+  error?: string;
+}
+
+/**
+ * The forced password change of a first sign-in (or after a reset): shown once the one-time
+ * password was right, before the sign-in completes. The email rides along as a hidden
+ * `username` field so that password managers file the new password under it.
+ */
+export function passwordChangePage(
+  nonce: string,
+  page: PasswordChangePage,
+): string {
+  const error = page.error
+    ? `<p class="alert" role="alert" id="password-error">${escapeHtml(page.error)}</p>`
+    : '<div role="alert" id="password-error"></div>';
+  const invalid = page.error
+    ? ' aria-invalid="true" aria-describedby="password-error password-rule"'
+    : ' aria-describedby="password-rule"';
+  return layout(
+    nonce,
+    'Choose a new password',
+    `<h1>Choose a new password</h1>
+<p>Your password was set for you and works only once. Choose your own before you continue to <strong>${escapeHtml(page.clientName)}</strong>.</p>
+${error}
+<form method="post" action="${escapeHtml(page.action)}" novalidate>
+<input type="hidden" name="username" autocomplete="username" value="${escapeHtml(page.email)}">
+<label for="new-password">New password</label>
+<input id="new-password" name="newPassword" type="password" autocomplete="new-password" required minlength="${page.minLength}" maxlength="1024"${invalid} autofocus>
+<p class="muted" id="password-rule">At least ${page.minLength} characters, not your email address.</p>
+<label for="confirm-password">Repeat the new password</label>
+<input id="confirm-password" name="confirmPassword" type="password" autocomplete="new-password" required maxlength="1024"${invalid}>
+<button type="submit">Set password and continue</button>
+</form>`,
+  );
+}
+
 export function messagePage(
   nonce: string,
   title: string,

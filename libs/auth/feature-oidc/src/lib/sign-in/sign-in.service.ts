@@ -4,6 +4,7 @@ import {
   findAccountByEmail,
   normaliseEmail,
 } from '@oneroster/data-access-auth';
+import { setFirstPassword } from '@oneroster/data-access-portal';
 import { hashSecret, verifySecret } from '@oneroster/util-secrets';
 import {
   CountedHit,
@@ -20,8 +21,8 @@ import { HashingBusyError, HashingSlots } from './hashing-slots';
 /**
  * Checks an email and password for the sign-in form. Rules enforced:
  * - accounts come from `accounts`; the password is checked against its scrypt hash;
- * - a disabled account, an unknown email and a wrong password all get the same answer, and
- *   take the same time (an unknown email is checked against a throw-away hash);
+ * - an unknown email and a wrong password (for any account, disabled or not) get the same
+ *   answer, and take the same time (an unknown email is checked against a throw-away hash);
  * - every attempt is counted before the password is checked (one atomic count per limit,
  *   across instances when Redis is configured), so parallel attempts cannot all slip under
  *   a limit: per email and IP address, per email from any address, and for the whole
@@ -31,11 +32,15 @@ import { HashingBusyError, HashingSlots } from './hashing-slots';
  *   never let through uncounted (fail closed);
  * - at most `hashConcurrency` password checks run at once, `hashQueue` more wait briefly;
  *   beyond, the attempt is refused as busy (and not counted against the email);
- * - every outcome is logged with the email and IP address, never the password.
+ * - every outcome is logged with the email and IP address, never the password;
+ * - a disabled account with the right password is told it is disabled (only someone who
+ *   knows the password learns it); an account holding a one-time password signs in only
+ *   after choosing a new one (`mustChangePassword`, then `setFirstPassword`).
  */
 export type SignInResult =
-  | { outcome: 'signed-in'; accountId: string }
+  | { outcome: 'signed-in'; accountId: string; mustChangePassword: boolean }
   | { outcome: 'refused' }
+  | { outcome: 'disabled' }
   | { outcome: 'throttled'; retryAfterSeconds: number }
   | { outcome: 'busy'; retryAfterSeconds: number }
   | { outcome: 'unavailable'; retryAfterSeconds: number };
@@ -93,12 +98,32 @@ export class SignInService {
     if (account && matches && !account.disabled) {
       await this.refund(admission.perEmail);
       this.logger.log(`signed in: account=${account.id} ip=${ip}`);
-      return { outcome: 'signed-in', accountId: account.id };
+      return {
+        outcome: 'signed-in',
+        accountId: account.id,
+        mustChangePassword: account.mustChangePassword,
+      };
     }
     this.logger.warn(
       `sign-in refused: email=${email} ip=${ip} reason=${!account ? 'unknown email' : !matches ? 'wrong password' : 'disabled account'}`,
     );
-    return { outcome: 'refused' };
+    return account && matches
+      ? { outcome: 'disabled' }
+      : { outcome: 'refused' };
+  }
+
+  /** The new password of an account whose one-time password was just checked. */
+  setFirstPassword(
+    accountId: string,
+    newPassword: string,
+    ip: string,
+  ): Promise<void> {
+    return setFirstPassword(
+      this.dataSource,
+      accountId,
+      newPassword,
+      ip || null,
+    );
   }
 
   /** Counts the attempt against every limit at once; all of them must admit it. */

@@ -15,6 +15,8 @@ import { ApiUsageDaily1795739420422 as MysqlApiUsageDaily } from './mysql/179573
 import { ApiUsageDaily1795739420422 as SqliteApiUsageDaily } from './sqlite/1795739420422-ApiUsageDaily';
 import { OidcTokenDigests1795739600000 as MysqlOidcTokenDigests } from './mysql/1795739600000-OidcTokenDigests';
 import { OidcTokenDigests1795739600000 as SqliteOidcTokenDigests } from './sqlite/1795739600000-OidcTokenDigests';
+import { AccountLifecycle1796234554471 as MysqlAccountLifecycle } from './mysql/1796234554471-AccountLifecycle';
+import { AccountLifecycle1796234554471 as SqliteAccountLifecycle } from './sqlite/1796234554471-AccountLifecycle';
 
 /*
  * Explicit, ordered migration lists per dialect (no globs: the apps are bundled).
@@ -29,6 +31,7 @@ export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [
   SqliteOidcSignInClients,
   SqliteApiUsageDaily,
   SqliteOidcTokenDigests,
+  SqliteAccountLifecycle,
 ];
 export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   MysqlInitial,
@@ -39,4 +42,5 @@ export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   MysqlOidcSignInClients,
   MysqlApiUsageDaily,
   MysqlOidcTokenDigests,
+  MysqlAccountLifecycle,
 ];

@@ -40,6 +40,17 @@ export class AccountEntity {
   @Column({ name: 'disabled', type: 'boolean', default: false })
   disabled!: boolean;
 
+  /**
+   * Set when an operator created the account or reset its password (a one-time password):
+   * the sign-in pages ask for a new password before anything else.
+   */
+  @Column({ name: 'must_change_password', type: 'boolean', default: false })
+  mustChangePassword!: boolean;
+
+  /** When the account's holder last chose its password (null: never, a one-time one). */
+  @Instant('password_changed_at')
+  passwordChangedAt!: Date | null;
+
   @Instant('created_at', false)
   createdAt!: Date;
 }

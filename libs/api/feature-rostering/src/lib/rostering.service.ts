@@ -65,7 +65,7 @@ export class RosteringService {
   }
 
   scope(principal: Principal): TenantScope {
-    return { schoolIds: principal.schoolIds };
+    return { schoolIds: principal.schoolIds, booleans: principal.booleans };
   }
 
   async collection(

@@ -53,6 +53,9 @@ import { VerifiedSecrets } from './verified-secrets';
  *   each request only for the schools whose live approval includes the route's scope
  *   (`schoolsForRoute` of @oneroster/util-http), so one school's approval never extends to
  *   another's data;
+ * - an application that chose string booleans (`applications.boolean_format`) gets the
+ *   claim `oneroster_booleans: "string"` in its access tokens, and the API writes its
+ *   booleans as "true"/"false"; no claim: JSON booleans;
  * - the school's approval is the user's consent (loadExistingGrant): no consent screen;
  * - the portal client gets ID tokens only (no API token, no approval needed);
  * - refresh tokens with `offline_access`, rotated on every use; reusing a used one (or a
@@ -86,6 +89,13 @@ type ClientKind = 'school' | 'application' | 'portal';
  * A client's registration property by its metadata name. oidc-provider keeps metadata on the
  * client object under camelCase names (reading them is cheaper than `metadata()`).
  */
+/** The claim that tells the API to write this client's OneRoster booleans as strings. */
+function wireFormatClaims(client: unknown): Record<string, string> {
+  return prop(client, 'boolean_format') === 'string'
+    ? { oneroster_booleans: 'string' }
+    : {};
+}
+
 function prop(client: unknown, name: string): string | undefined {
   const c = client as Record<string, unknown> | undefined;
   let camel = camelNames.get(name);
@@ -232,6 +242,7 @@ export async function createOidcProvider({
         token_endpoint_auth_method: authMethod(),
         integrator_id: client.integratorId,
         application_id: client.applicationId,
+        boolean_format: client.booleanFormat,
         ...previousSecret(client),
       };
       if (client.schoolId === null) {
@@ -330,6 +341,7 @@ export async function createOidcProvider({
         'school_id',
         'integrator_id',
         'application_id',
+        'boolean_format',
         'approval_status',
         'approved_scopes',
         'previous_secret_hash',
@@ -485,6 +497,7 @@ export async function createOidcProvider({
         return {
           school_ids: [prop(token.client, 'school_id')],
           integrator_id: prop(token.client, 'integrator_id'),
+          ...wireFormatClaims(token.client),
         };
       if (
         token.kind !== 'AccessToken' ||
@@ -498,6 +511,7 @@ export async function createOidcProvider({
       return {
         school_ids: schoolIds,
         integrator_id: prop(token.client, 'integrator_id'),
+        ...wireFormatClaims(token.client),
       };
     },
     ttl: {

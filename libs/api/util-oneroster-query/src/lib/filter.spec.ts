@@ -62,6 +62,15 @@ describe('parseFilter', () => {
     ["a='1' XOR b='2'", /expected AND or OR/],
     ["a='1' AND", /expected a field name/],
     ["a='1'b='2'", /expected AND or OR/],
+    ["familyName=='x'", /unknown operator "=="/],
+    ["familyName=<'x'", /unknown operator "=<"/],
+    ["familyName=>'x'", /unknown operator "=>"/],
+    ["familyName==='x'", /unknown operator "==="/],
+    ["familyName~~'x'", /unknown operator "~~"/],
+    ["familyName<>'x'", /unknown operator "<>"/],
+    ["familyName!'x'", /unknown operator "!"/],
+    ["familyName= ='x'", /unknown operator after "familyName="/],
+    ["familyName=='x' AND givenName='y'", /unknown operator "=="/],
   ])('refuses %s', (input, message) => {
     expect(() => parseFilter(input)).toThrow(InvalidDataError);
     expect(() => parseFilter(input)).toThrow(message);

@@ -60,3 +60,102 @@ describe('OpenAPI document', () => {
     }
   });
 });
+
+describe('OpenAPI error examples', () => {
+  type Media = {
+    examples?: Record<
+      string,
+      {
+        $ref: string;
+      }
+    >;
+  };
+  type Example = {
+    value: {
+      imsx_codeMajor: string;
+      imsx_CodeMinor: {
+        imsx_codeMinorField: { imsx_codeMinorFieldValue: string }[];
+      };
+    };
+  };
+  const doc = JSON.parse(readFileSync(FILE, 'utf8')) as {
+    paths: Record<
+      string,
+      Record<
+        string,
+        { responses: Record<string, { content?: Record<string, Media> }> }
+      >
+    >;
+    components: { examples?: Record<string, Example> };
+  };
+  const resolve = (ref: string): Example => {
+    const name = ref.replace('#/components/examples/', '');
+    const example = doc.components.examples?.[name];
+    if (!example) throw new Error(`${ref} does not resolve`);
+    return example;
+  };
+  // What the API answers with each status (errors.ts and the exception filter).
+  const REAL: Record<string, string[]> = {
+    '400': [
+      'invaliddata',
+      'invalid_filter_field',
+      'invalid_blank_selection_field',
+    ],
+    '401': ['unauthorisedrequest'],
+    '403': ['forbidden'],
+    '404': ['unknownobject'],
+    '413': ['invaliddata'],
+    '422': ['invaliddata'],
+    '429': ['server_busy'],
+    '503': ['server_busy'],
+  };
+
+  it('shows in every error response the codeMinor the API really answers with that status', () => {
+    let checked = 0;
+    for (const [path, methods] of Object.entries(doc.paths))
+      for (const [method, op] of Object.entries(methods))
+        for (const [status, response] of Object.entries(op.responses)) {
+          const media = response.content?.['application/json'];
+          if (!(status in REAL) || !media) continue;
+          const minors = Object.values(media.examples ?? {}).map(
+            (e) =>
+              resolve(e.$ref).value.imsx_CodeMinor.imsx_codeMinorField[0]
+                .imsx_codeMinorFieldValue,
+          );
+          expect({ path, method, status, ok: minors.length > 0 }).toEqual({
+            path,
+            method,
+            status,
+            ok: true,
+          });
+          for (const m of minors)
+            expect({
+              path,
+              method,
+              status,
+              m,
+              real: REAL[status].includes(m),
+            }).toEqual({
+              path,
+              method,
+              status,
+              m,
+              real: true,
+            });
+          checked++;
+        }
+    expect(checked).toBeGreaterThan(300);
+  });
+
+  it('shows the filter and fields codeMinors on the 400 of a collection', () => {
+    const media =
+      doc.paths['/ims/oneroster/v1p1/users']['get'].responses['400'].content?.[
+        'application/json'
+      ];
+    expect(Object.keys(media?.examples ?? {}).sort()).toEqual([
+      'invalid_blank_selection_field',
+      'invalid_filter_field',
+      'invaliddata',
+    ]);
+  });
+});

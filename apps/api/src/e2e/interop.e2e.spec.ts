@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { ONEROSTER_SCOPES } from '@oneroster/contracts';
 import { openDatabase, testEngines } from '@oneroster/database';
 import { TestApi, startTestApi } from './support';
 
@@ -63,6 +64,80 @@ describe.each(testEngines('interop_e2e', { sqliteFile: true }))(
     afterAll(async () => {
       await db?.destroy();
       await api?.close();
+    });
+
+    describe('Swagger error examples', () => {
+      type Doc = {
+        paths: Record<
+          string,
+          Record<
+            string,
+            {
+              responses: Record<
+                string,
+                {
+                  content?: Record<
+                    string,
+                    { examples?: Record<string, { $ref: string }> }
+                  >;
+                }
+              >;
+            }
+          >
+        >;
+        components: { examples: Record<string, { value: Json }> };
+      };
+      let doc: Doc;
+      const examples = (path: string, status: string): Json[] =>
+        Object.values(
+          doc.paths[`${BASE}${path}`]['get'].responses[status].content?.[
+            'application/json'
+          ]?.examples ?? {},
+        ).map(
+          (e) =>
+            doc.components.examples[
+              e.$ref.replace('#/components/examples/', '')
+            ].value,
+        );
+      const withoutRef = (b: Json) => {
+        const { imsx_messageRefIdentifier: _, ...rest } = b;
+        return rest;
+      };
+
+      beforeAll(async () => {
+        doc = (await (await fetch(`${api.url}/docs-json`)).json()) as Doc;
+      });
+
+      it.each([
+        ['400', '/users?limit=0', '/users'],
+        ['400', `/users?filter=${enc("shoeSize='9'")}`, '/users'],
+        ['400', '/users?fields=', '/users'],
+        ['401', '/users', '/users'],
+        ['403', '/users', '/users'],
+        ['404', '/classes/no-such-class', '/classes/{sourcedId}'],
+      ])(
+        'shows for %s the codeMinor the API really answers (GET %s)',
+        async (status, url, path) => {
+          const token =
+            status === '401'
+              ? null
+              : status === '403'
+                ? await api.issuer.token({
+                    school_ids: [schoolA.id],
+                    scope: ONEROSTER_SCOPES.gradebookRead,
+                  })
+                : tokenA;
+          const r = await get(url, token);
+          expect(String(r.status)).toBe(status);
+          const shown = examples(path, status);
+          expect(shown.map((e) => minor(e))).toContain(minor(r.body));
+          const same = shown.find((e) => minor(e) === minor(r.body)) as Json;
+          expect(same['imsx_codeMajor']).toBe(r.body['imsx_codeMajor']);
+          expect(same['imsx_severity']).toBe(r.body['imsx_severity']);
+          if (status === '401' || status === '403')
+            expect(withoutRef(same)).toEqual(withoutRef(r.body));
+        },
+      );
     });
 
     describe('filter operators', () => {

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { ONEROSTER_SCOPES } from '@oneroster/contracts';
 import { openDatabase, testEngines } from '@oneroster/database';
@@ -138,6 +139,148 @@ describe.each(testEngines('interop_e2e', { sqliteFile: true }))(
             expect(withoutRef(same)).toEqual(withoutRef(r.body));
         },
       );
+    });
+
+    describe('Link header', () => {
+      const links = (header: string | null) =>
+        Object.fromEntries(
+          (header ?? '')
+            .split(/,\s*(?=<)/)
+            .filter(Boolean)
+            .map((l) => {
+              const m = /^<([^>]*)>; rel="(\w+)"$/.exec(l.trim());
+              return [m?.[2] ?? '?', new URL(m?.[1] ?? 'http://x')];
+            }),
+        );
+
+      it('builds links from the parsed, normalised parameters, not from the request URL', async () => {
+        const filter = "status = 'active'  and  familyName~'a'";
+        const r = await get(
+          `/users?limit=5&offset=5&orderBy=DESC&sort=familyName&fields=sourcedId,familyName&filter=${enc(filter)}&utm_source=${'x'.repeat(3000)}`,
+        );
+        expect(r.status).toBe(200);
+        const next = links(r.headers.get('link')).next;
+        expect(next).toBeDefined();
+        expect([...next.searchParams.keys()]).toEqual([
+          'limit',
+          'offset',
+          'sort',
+          'orderBy',
+          'filter',
+          'fields',
+        ]);
+        expect(Object.fromEntries(next.searchParams)).toEqual({
+          limit: '5',
+          offset: '10',
+          sort: 'familyName',
+          orderBy: 'desc',
+          filter: "status='active' AND familyName~'a'",
+          fields: 'sourcedId,familyName',
+        });
+        expect(`${next.origin}${next.pathname}`).toBe(
+          `http://api.test${BASE}/users`,
+        );
+        // Following the link gives the next page of the same query.
+        const followed = await get(`${next.pathname}${next.search}`);
+        expect(followed.status).toBe(200);
+        expect(followed.headers.get('x-total-count')).toBe(
+          r.headers.get('x-total-count'),
+        );
+      });
+
+      it('leaves out parameters the API dropped (unknown sort and selection fields)', async () => {
+        const r = await get('/users?limit=2&sort=shoeSize&fields=shoeSize');
+        expect(r.status).toBe(200);
+        const first = links(r.headers.get('link')).first;
+        expect(Object.fromEntries(first.searchParams)).toEqual({
+          limit: '2',
+          offset: '0',
+        });
+      });
+
+      it('keeps response headers small for a long but legal query: Link is left out past 4 KiB', async () => {
+        const long = 'a'.repeat(6000);
+        const r = await get(
+          `/users?limit=1&filter=${enc(`familyName!='${long}'`)}`,
+        );
+        expect(r.status).toBe(200);
+        expect(list(r.body, 'users')).toHaveLength(1);
+        expect(r.headers.get('link')).toBeNull();
+        expect(Number(r.headers.get('x-total-count'))).toBeGreaterThan(1);
+        let size = 0;
+        r.headers.forEach((v, k) => (size += k.length + v.length + 4));
+        expect(size).toBeLessThan(4 * 1024);
+      });
+    });
+
+    describe('requests the HTTP parser refuses', () => {
+      /** Sends raw bytes and reads the whole answer (the server closes the connection). */
+      const raw = (request: string) =>
+        new Promise<{ status: number; body: Json; head: string }>(
+          (resolve, reject) => {
+            const u = new URL(api.url);
+            const socket = connect(Number(u.port), u.hostname);
+            const chunks: Buffer[] = [];
+            socket.on('data', (c) => chunks.push(c));
+            socket.on('error', reject);
+            socket.on('close', () => {
+              const text = Buffer.concat(chunks).toString('utf8');
+              const [head, ...rest] = text.split('\r\n\r\n');
+              resolve({
+                status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0),
+                body: parseJson(rest.join('\r\n\r\n')),
+                head,
+              });
+            });
+            socket.write(request);
+          },
+        );
+      const isStatusPayload = (body: Json) => {
+        expect(body).toMatchObject({
+          imsx_codeMajor: 'failure',
+          imsx_severity: 'error',
+        });
+        expect(minor(body)).toBe('invaliddata');
+      };
+
+      it('answers a URI over the header limit with 414 and a OneRoster payload', async () => {
+        const r = await raw(
+          `GET ${BASE}/users?filter=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`,
+        );
+        expect(r.status).toBe(414);
+        expect(r.head).toMatch(/content-type: application\/json/i);
+        isStatusPayload(r.body);
+      });
+
+      it('answers headers over the limit with 431 and a OneRoster payload', async () => {
+        const res = await fetch(`${api.url}${BASE}/users`, {
+          headers: {
+            authorization: `Bearer ${tokenA}`,
+            'x-big': 'b'.repeat(20_000),
+          },
+        });
+        expect(res.status).toBe(431);
+        isStatusPayload(parseJson(await res.text()));
+      });
+
+      it('answers a request that is not HTTP with 400 and a OneRoster payload', async () => {
+        const r = await raw('NOT HTTP AT ALL\r\n\r\n');
+        expect(r.status).toBe(400);
+        isStatusPayload(r.body);
+      });
+
+      it('answers a body over the limit with 413 and a OneRoster payload', async () => {
+        const res = await fetch(`${api.url}${BASE}/results/r-too-large`, {
+          method: 'PUT',
+          headers: {
+            authorization: `Bearer ${tokenA}`,
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({ result: { comment: 'c'.repeat(2_000_000) } }),
+        });
+        expect(res.status).toBe(413);
+        isStatusPayload(parseJson(await res.text()));
+      });
     });
 
     describe('filter operators', () => {

@@ -130,3 +130,16 @@ export function parseFilter(input: string): FilterExpr {
 export function filterClauses(expr: FilterExpr): FilterClause[] {
   return expr.kind === 'clause' ? [expr] : expr.operands.flatMap(filterClauses);
 }
+
+/**
+ * The canonical text of a parsed filter: `field<predicate>'value'` clauses (quotes doubled
+ * inside values) joined by ` AND ` / ` OR `. Parsing it gives the same expression back, so
+ * it can stand for the request's filter in links the API writes.
+ */
+export function formatFilter(expr: FilterExpr): string {
+  if (expr.kind === 'clause')
+    return `${expr.field}${expr.predicate}'${expr.value.replace(/'/g, "''")}'`;
+  return expr.operands
+    .map(formatFilter)
+    .join(expr.kind === 'and' ? ' AND ' : ' OR ');
+}

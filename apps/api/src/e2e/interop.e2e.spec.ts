@@ -283,6 +283,119 @@ describe.each(testEngines('interop_e2e', { sqliteFile: true }))(
       });
     });
 
+    describe('categories of a class (1.2 route served on 1.1)', () => {
+      let writer: string;
+      let classX: string;
+      let classY: string;
+      const put = async (path: string, body: Json) => {
+        const res = await fetch(`${api.url}${BASE}${path}`, {
+          method: 'PUT',
+          headers: {
+            authorization: `Bearer ${writer}`,
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify(body),
+        });
+        expect({ path, ok: [200, 201].includes(res.status) }).toEqual({
+          path,
+          ok: true,
+        });
+      };
+      const lineItem = (id: string, cls: string, category: string) =>
+        put(`/lineItems/${id}`, {
+          lineItem: {
+            title: id,
+            class: { sourcedId: cls },
+            category: { sourcedId: category },
+            assignDate: '2026-09-14T09:00:00Z',
+            dueDate: '2026-09-21T16:00:00Z',
+          },
+        });
+
+      beforeAll(async () => {
+        writer = await api.issuer.token({
+          school_ids: [schoolA.id],
+          scope: [
+            ONEROSTER_SCOPES.gradebookRead,
+            ONEROSTER_SCOPES.gradebookCreatePut,
+          ].join(' '),
+        });
+        const rows = (await db.query(
+          "SELECT sourced_id FROM classes WHERE school_id = ? AND status = 'active' ORDER BY sourced_id LIMIT 2",
+          [schoolA.id],
+        )) as { sourced_id: string }[];
+        [classX, classY] = rows.map((r) => r.sourced_id);
+        for (const id of ['cat-x', 'cat-y', 'cat-free'])
+          await put(`/categories/${id}`, { category: { title: id } });
+        await lineItem('li-cat-x', classX, 'cat-x');
+        await lineItem('li-cat-y', classY, 'cat-y');
+      });
+
+      it('answers the categories the class uses plus the school categories no class uses', async () => {
+        const r = await get(
+          `/classes/${classX}/categories?limit=10000`,
+          writer,
+        );
+        expect(r.status).toBe(200);
+        const got = list(r.body, 'categories').map((c) => c.sourcedId);
+        expect(got).toContain('cat-x');
+        expect(got).toContain('cat-free');
+        expect(got).not.toContain('cat-y');
+        // The same rule, said in SQL over the whole school.
+        const expected = (
+          (await db.query(
+            `SELECT k.sourced_id AS id FROM categories k WHERE k.school_id = ? AND k.status = 'active' AND (
+               EXISTS (SELECT 1 FROM line_items l WHERE l.school_id = k.school_id AND l.category_sourced_id = k.sourced_id AND l.class_sourced_id = ? AND l.status = 'active')
+               OR NOT EXISTS (SELECT 1 FROM line_items l WHERE l.school_id = k.school_id AND l.category_sourced_id = k.sourced_id AND l.status = 'active'))`,
+            [schoolA.id, classX],
+          )) as { id: string }[]
+        )
+          .map((x) => x.id)
+          .sort();
+        expect([...got].sort()).toEqual(expected);
+        expect(r.headers.get('x-total-count')).toBe(String(expected.length));
+        const y = await get(`/classes/${classY}/categories`, writer);
+        expect(list(y.body, 'categories').map((c) => c.sourcedId)).toContain(
+          'cat-y',
+        );
+      });
+
+      it('takes the collection parameters (filter, fields)', async () => {
+        const r = await get(
+          `/classes/${classX}/categories?fields=sourcedId,title&filter=${enc("title='cat-x'")}`,
+          writer,
+        );
+        expect(r.status).toBe(200);
+        expect(list(r.body, 'categories')).toEqual([
+          { sourcedId: 'cat-x', title: 'cat-x' },
+        ]);
+      });
+
+      it('answers 404 for an unknown class or another school’s class, as the other class routes do', async () => {
+        const other = await one(
+          'SELECT sourced_id FROM classes WHERE school_id = ? AND sourced_id NOT IN (SELECT sourced_id FROM classes WHERE school_id = ?) LIMIT 1',
+          [api.plan.schools[1].schoolId, schoolA.id],
+        );
+        for (const id of ['no-such-class', other]) {
+          const r = await get(`/classes/${id}/categories`, writer);
+          const lineItems = await get(`/classes/${id}/lineItems`, writer);
+          expect({ id, status: r.status }).toEqual({ id, status: 404 });
+          expect(lineItems.status).toBe(404);
+          expect(minor(r.body)).toBe('unknownobject');
+        }
+      });
+
+      it('needs the gradebook read scope', async () => {
+        const rosterOnly = await api.issuer.token({
+          school_ids: [schoolA.id],
+          scope: ONEROSTER_SCOPES.roster,
+        });
+        const r = await get(`/classes/${classX}/categories`, rosterOnly);
+        expect(r.status).toBe(403);
+        expect(minor(r.body)).toBe('forbidden');
+      });
+    });
+
     describe('filter operators', () => {
       it.each([
         "familyName=='x'",

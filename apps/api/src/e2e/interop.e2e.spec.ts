@@ -396,6 +396,54 @@ describe.each(testEngines('interop_e2e', { sqliteFile: true }))(
       });
     });
 
+    describe('courses of a school', () => {
+      it('lists the courses of the school and the district courses its classes use', async () => {
+        const district = await one(
+          'SELECT parent_sourced_id FROM orgs WHERE school_id = ? AND sourced_id = ?',
+          [schoolA.id, schoolA.org],
+        );
+        expect(district).not.toBe('');
+        const used = await one(
+          "SELECT c.course_sourced_id FROM classes c WHERE c.school_id = ? AND c.school_sourced_id = ? AND c.status = 'active' ORDER BY c.course_sourced_id LIMIT 1",
+          [schoolA.id, schoolA.org],
+        );
+        // The district keeps the catalogue: one course the school's classes use, one no
+        // class of the school uses.
+        const unused = 'course-district-only';
+        await db.query(
+          'UPDATE courses SET org_sourced_id = ? WHERE school_id = ? AND sourced_id = ?',
+          [district, schoolA.id, used],
+        );
+        await db.query(
+          `INSERT INTO courses (school_id, sourced_id, status, date_last_modified, title, course_code, org_sourced_id)
+           SELECT school_id, ?, status, date_last_modified, 'District only', '', ? FROM courses WHERE school_id = ? AND sourced_id = ?`,
+          [unused, district, schoolA.id, used],
+        );
+        const r = await get(`/schools/${schoolA.org}/courses?limit=10000`);
+        expect(r.status).toBe(200);
+        const got = list(r.body, 'courses').map((c) => c.sourcedId);
+        expect(got).toContain(used);
+        expect(got).not.toContain(unused);
+        const expected = (
+          (await db.query(
+            `SELECT k.sourced_id AS id FROM courses k WHERE k.school_id = ? AND (k.org_sourced_id = ?
+               OR EXISTS (SELECT 1 FROM classes c WHERE c.school_id = k.school_id AND c.course_sourced_id = k.sourced_id AND c.school_sourced_id = ? AND c.status = 'active'))`,
+            [schoolA.id, schoolA.org, schoolA.org],
+          )) as { id: string }[]
+        )
+          .map((x) => x.id)
+          .sort();
+        expect([...got].sort()).toEqual(expected);
+        // The course still names its real org.
+        const course = list(r.body, 'courses').find(
+          (c) => c.sourcedId === used,
+        );
+        expect((course?.['org'] as Json)['sourcedId']).toBe(district);
+        // And the district's course is listed once, however many classes use it.
+        expect(got.filter((id) => id === used)).toHaveLength(1);
+      });
+    });
+
     describe('filter operators', () => {
       it.each([
         "familyName=='x'",

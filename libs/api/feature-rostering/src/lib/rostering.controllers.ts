@@ -88,6 +88,27 @@ const termsOfSchool =
     params: [schoolId],
   });
 
+/**
+ * Courses of a school: those whose org is the school, plus those its active classes use. A
+ * district or trust often keeps one course catalogue on the district org; its schools'
+ * classes still point at those courses, and a consumer reading /schools/{id}/courses expects
+ * to find them.
+ */
+const coursesOfSchool =
+  (schoolId: string): Condition =>
+  (q) => {
+    const usedByItsClasses = linkedThrough('classes', 'course_sourced_id', {
+      school_sourced_id: schoolId,
+    })(q);
+    return {
+      text: `(${T}.${q('org_sourced_id')} = ? OR ${usedByItsClasses.text})`,
+      params: [schoolId, ...usedByItsClasses.params],
+    };
+  };
+
+const COURSES_OF_SCHOOL_RULE =
+  "The courses whose org is the school, plus the courses the school's active classes use (e.g. a district's catalogue courses).";
+
 @ApiTags('rostering: academic sessions')
 @Controller(`${ONEROSTER_BASE_PATH}/academicSessions`)
 export class AcademicSessionsController {
@@ -496,9 +517,13 @@ export class SchoolsController {
   }
 
   @Get(':schoolSourcedId/courses')
-  @CollectionEndpoint('getCoursesForSchool', ROSTER, CoursesEnvelopeDto, [
-    'schoolSourcedId',
-  ])
+  @CollectionEndpoint(
+    'getCoursesForSchool',
+    ROSTER,
+    CoursesEnvelopeDto,
+    ['schoolSourcedId'],
+    COURSES_OF_SCHOOL_RULE,
+  )
   async courses(
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
@@ -507,7 +532,7 @@ export class SchoolsController {
   ) {
     await this.school(p, id);
     return this.svc.collection(req, res, p, COURSE_RESOURCE, 'courses', [
-      columnEquals('org_sourced_id', id),
+      coursesOfSchool(id),
     ]);
   }
 

@@ -444,6 +444,107 @@ describe.each(testEngines('interop_e2e', { sqliteFile: true }))(
       });
     });
 
+    describe('orgs a school-bound client sees', () => {
+      let schoolB: { id: string; org: string };
+      let teacher: string;
+
+      /** Copies a row of another tenant into school A's tenant, as the CSV importer does. */
+      const copyInto = async (table: string, where: Json, changes: Json) => {
+        const keys = Object.keys(where);
+        const rows = (await db.query(
+          `SELECT * FROM ${table} WHERE ${keys.map((k) => `${k} = ?`).join(' AND ')}`,
+          Object.values(where),
+        )) as Json[];
+        expect(rows).toHaveLength(1);
+        const row = { ...rows[0], ...changes };
+        const cols = Object.keys(row);
+        await db.query(
+          `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+          Object.values(row),
+        );
+      };
+
+      beforeAll(async () => {
+        const b = api.plan.schools[1];
+        schoolB = { id: b.schoolId, org: b.orgSourcedId };
+        teacher = await one(
+          "SELECT sourced_id FROM users WHERE school_id = ? AND role = 'teacher' ORDER BY sourced_id LIMIT 1",
+          [schoolA.id],
+        );
+        // A teacher of school A also works at school B: the import copies school B's org
+        // into school A's data and names it in the teacher's orgs.
+        await copyInto(
+          'orgs',
+          { school_id: schoolB.id, sourced_id: schoolB.org },
+          { school_id: schoolA.id },
+        );
+        await copyInto(
+          'user_orgs',
+          {
+            school_id: schoolA.id,
+            user_sourced_id: teacher,
+            org_sourced_id: schoolA.org,
+          },
+          { org_sourced_id: schoolB.org },
+        );
+      });
+
+      it('lists its own school and its ancestors under /orgs and /schools, never another school', async () => {
+        const orgs = list((await get('/orgs?limit=10000')).body, 'orgs').map(
+          (o) => o.sourcedId,
+        );
+        expect([...orgs].sort()).toEqual(
+          [schoolA.org, api.plan.trustSourcedId].sort(),
+        );
+        const schools = list((await get('/schools')).body, 'orgs').map(
+          (o) => o.sourcedId,
+        );
+        expect(schools).toEqual([schoolA.org]);
+        const filtered = await get(
+          `/orgs?filter=${enc(`sourcedId='${schoolB.org}'`)}`,
+        );
+        expect(list(filtered.body, 'orgs')).toEqual([]);
+        expect(filtered.headers.get('x-total-count')).toBe('0');
+      });
+
+      it('answers 404 for the other school under /orgs/{id}, /schools/{id} and its relationship routes', async () => {
+        for (const path of [
+          `/orgs/${schoolB.org}`,
+          `/schools/${schoolB.org}`,
+          `/schools/${schoolB.org}/classes`,
+          `/schools/${schoolB.org}/teachers`,
+        ]) {
+          const r = await get(path);
+          expect({ path, status: r.status }).toEqual({ path, status: 404 });
+        }
+        expect((await get(`/orgs/${api.plan.trustSourcedId}`)).status).toBe(
+          200,
+        );
+        expect((await get(`/schools/${schoolA.org}`)).status).toBe(200);
+      });
+
+      it('keeps the reference to the other school as a GUIDRef', async () => {
+        const r = await get(`/users/${teacher}`);
+        expect(r.status).toBe(200);
+        const refs = (r.body['user'] as Json)['orgs'] as Json[];
+        expect(refs).toContainEqual({
+          href: `http://api.test${BASE}/orgs/${schoolB.org}`,
+          sourcedId: schoolB.org,
+          type: 'org',
+        });
+      });
+
+      it('lists each school once for a token of both schools', async () => {
+        const both = await api.issuer.token({
+          school_ids: [schoolA.id, schoolB.id],
+        });
+        const schools = list((await get('/schools', both)).body, 'orgs').map(
+          (o) => o.sourcedId,
+        );
+        expect([...schools].sort()).toEqual([schoolA.org, schoolB.org].sort());
+      });
+    });
+
     describe('filter operators', () => {
       it.each([
         "familyName=='x'",

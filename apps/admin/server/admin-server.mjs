@@ -63,15 +63,11 @@ function isPortalPath(pathname) {
  * @param {(message: string) => void} [warn]
  * @returns {false | number | string[]}
  */
-export function parseTrustProxy(
-  value,
-  name = 'ADMIN_TRUST_PROXY',
-  warn = () => {},
-) {
+export function parseTrustProxy(value, name = 'ADMIN_TRUST_PROXY', warn) {
   const v = (value ?? '').trim();
   if (v === '' || /^(0|false|no|off)$/i.test(v)) return false;
   if (/^(true|yes|on)$/i.test(v)) {
-    warn(
+    warn?.(
       `${name}=${v} is read as 1 (one proxy in front): set the number of proxies or their addresses`,
     );
     return 1;

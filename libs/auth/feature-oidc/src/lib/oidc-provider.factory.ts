@@ -17,6 +17,11 @@ import {
 } from '@oneroster/data-access-auth';
 import { hitOrAdmit, RateLimitStore } from '@oneroster/util-rate-limit';
 import { hashSecret, verifySecret } from '@oneroster/util-secrets';
+import {
+  compileTrust,
+  resolveClientAddress,
+  trustsPeer,
+} from '@oneroster/util-web-hygiene';
 import type { OidcSettings } from './oidc-settings';
 import { cookieKeyFrom, loadSigningKey } from './signing-key';
 import {
@@ -63,7 +68,8 @@ import { VerifiedSecrets } from './verified-secrets';
  * - RP-initiated logout with `id_token_hint` to a registered post-logout URI (for
  *   applications: the origins of their redirect URIs followed by `/`);
  * - token requests are rate limited per client and IP address (429 + Retry-After), checked
- *   before the secret is hashed; browsers may call the token endpoint only from the
+ *   before the secret is hashed; the address is the one `trustProxy` derives (an untrusted
+ *   X-Forwarded-For is ignored, a trusted one read only as far as the trusted hops go); browsers may call the token endpoint only from the
  *   configured origins (Swagger UI);
  * - every issued token and every refused grant is logged, without secrets or tokens.
  */
@@ -538,7 +544,19 @@ export async function createOidcProvider({
   };
 
   const provider = new ProviderClass(settings.issuer, configuration);
-  provider.proxy = settings.trustProxy;
+  // The client's address (token rate limit, logs) is derived as for the Express routes
+  // (@oneroster/util-web-hygiene); Koa's own reading would believe the first X-Forwarded-For
+  // entry, which the client writes. X-Forwarded-Proto/-Host count only from a trusted peer.
+  const trust = compileTrust(settings.trustProxy);
+  provider.proxy = settings.trustProxy !== false;
+  provider.use(async (ctx, next) => {
+    ctx.request.ip = resolveClientAddress(ctx.req, trust);
+    if (provider.proxy && !trustsPeer(ctx.req, trust)) {
+      delete ctx.req.headers['x-forwarded-proto'];
+      delete ctx.req.headers['x-forwarded-host'];
+    }
+    await next();
+  });
 
   const clientPrototype = provider.Client.prototype as unknown as {
     compareClientSecret(this: unknown, actual: string): Promise<boolean>;

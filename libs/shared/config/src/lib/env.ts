@@ -26,6 +26,13 @@ export interface PlatformConfig {
   api: ApiHttpConfig;
   /** CSV imports (uploads through the portal, the command line). */
   csv: CsvImportConfig;
+  /** Cache invalidation across instances (through Redis when `redisUrl` is set). */
+  invalidation: InvalidationConfig;
+}
+
+export interface InvalidationConfig {
+  /** The Redis pub/sub channel every instance shares (INVALIDATION_CHANNEL). */
+  channel: string;
 }
 
 export interface CsvImportConfig {
@@ -223,7 +230,23 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
         positive(env, 'CSV_MAX_INFLATED_MB', 2048) * 1024 * 1024,
       maxQueuedImportsPerSchool: positive(env, 'CSV_MAX_QUEUED_IMPORTS', 3),
     },
+    invalidation: invalidationConfig(env),
   };
+}
+
+/**
+ * INVALIDATION_CHANNEL: a Redis channel name of printable ASCII without spaces (at most
+ * 200 characters), so that one typed with a stray space or quote is caught at boot rather
+ * than silently splitting the instances into two groups that never hear each other.
+ */
+function invalidationConfig(env: Env): InvalidationConfig {
+  const v = env['INVALIDATION_CHANNEL'];
+  const channel = v === undefined || v === '' ? 'oneroster:invalidate' : v;
+  if (!/^[\x21-\x7e]{1,200}$/.test(channel) || /["'`]/.test(channel))
+    throw new ConfigError(
+      `INVALIDATION_CHANNEL must be 1 to 200 printable characters without spaces or quotes, got "${v}"`,
+    );
+  return { channel };
 }
 
 function signInLimits(env: Env): SignInLimitsConfig {

@@ -28,7 +28,7 @@ const recordingLogger = () => {
 /** Resolves with the first key `bus` delivers on `topic` that satisfies `match`. */
 function next(
   bus: InvalidationBus,
-  topic: 'approval' | 'client',
+  topic: 'application' | 'client',
   match: (key: string | null) => boolean = () => true,
 ): Promise<string | null> {
   return new Promise((resolve) => {
@@ -45,13 +45,13 @@ describe('InProcessInvalidationBus', () => {
     const bus = new InProcessInvalidationBus(recordingLogger());
     const approvals: (string | null)[] = [];
     const clients: (string | null)[] = [];
-    const stop = bus.subscribe('approval', (k) => approvals.push(k));
+    const stop = bus.subscribe('application', (k) => approvals.push(k));
     bus.subscribe('client', (k) => clients.push(k));
-    await bus.publish('approval', 'app-1');
+    await bus.publish('application', 'app-1');
     expect(approvals).toEqual(['app-1']);
     expect(clients).toEqual([]);
     stop();
-    await bus.publish('approval', 'app-2');
+    await bus.publish('application', 'app-2');
     await bus.publish('client', 'c-1');
     expect(approvals).toEqual(['app-1']);
     expect(clients).toEqual(['c-1']);
@@ -143,10 +143,10 @@ withRedis('RedisInvalidationBus', () => {
     });
     open.push(elsewhere);
     const seen: (string | null)[] = [];
-    b.subscribe('approval', (k) => seen.push(k));
+    b.subscribe('application', (k) => seen.push(k));
     elsewhere.subscribe('client', (k) => seen.push(`elsewhere:${k}`));
     const last = next(b, 'client');
-    await a.publish('approval', 'app-1');
+    await a.publish('application', 'app-1');
     await a.publish('client', 'c-1');
     await expect(last).resolves.toBe('c-1');
     expect(seen).toEqual(['app-1']);
@@ -184,7 +184,7 @@ withRedis('RedisInvalidationBus', () => {
   it('after losing its connection, resubscribes and tells its handlers that anything may have changed', async () => {
     const a = await bus();
     const b = await bus();
-    const reset = next(b, 'approval');
+    const reset = next(b, 'application');
     const admin = raw();
     try {
       await admin.connect();

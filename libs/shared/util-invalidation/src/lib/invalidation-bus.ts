@@ -2,14 +2,15 @@ import { randomUUID } from 'node:crypto';
 
 /**
  * What a cache holds that another process may change. Keys:
- * - `approval`: an application id (a school decided about that application: every client
- *   of the application may reach other schools or scopes now);
+ * - `application`: an application id (a school decided about that application, or the
+ *   application itself changed: every client of the application may reach other schools
+ *   or scopes, or redirect elsewhere, now);
  * - `client`: an OAuth client id (created, secret rotated, revoked).
  */
-export type InvalidationTopic = 'approval' | 'client';
+export type InvalidationTopic = 'application' | 'client';
 
 export const INVALIDATION_TOPICS: readonly InvalidationTopic[] = [
-  'approval',
+  'application',
   'client',
 ];
 
@@ -39,6 +40,9 @@ export interface InvalidationBus {
   subscribe(topic: InvalidationTopic, handler: InvalidationHandler): () => void;
   close(): Promise<void>;
 }
+
+/** Injection token of the app's bus (for Nest modules; the library itself has no framework). */
+export const INVALIDATION_BUS = Symbol('INVALIDATION_BUS');
 
 /** The handlers of one process, shared by both implementations. */
 export class LocalHandlers {

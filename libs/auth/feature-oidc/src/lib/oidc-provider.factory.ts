@@ -15,6 +15,7 @@ import {
   StoredClientCache,
   TypeOrmOidcAdapter,
 } from '@oneroster/data-access-auth';
+import type { InvalidationBus } from '@oneroster/util-invalidation';
 import { hitOrAdmit, RateLimitStore } from '@oneroster/util-rate-limit';
 import { hashSecret, verifySecret } from '@oneroster/util-secrets';
 import type { OidcSettings } from './oidc-settings';
@@ -69,6 +70,8 @@ export interface OidcProviderDeps {
   dataSource: DataSource;
   /** Counts token requests (per client and IP address, in any sliding minute). */
   rateLimits: RateLimitStore;
+  /** Tells the client cache of changes committed by any instance (default: none). */
+  invalidation?: InvalidationBus | null;
   logger?: Logger;
 }
 
@@ -163,6 +166,7 @@ export async function createOidcProvider({
   settings,
   dataSource,
   rateLimits,
+  invalidation = null,
   logger = new Logger('oidc'),
 }: OidcProviderDeps): Promise<Provider> {
   const {
@@ -176,6 +180,8 @@ export async function createOidcProvider({
   const storedClients = new StoredClientCache(
     dataSource,
     settings.clientCacheMs,
+    undefined,
+    invalidation,
   );
   const portal = settings.portalClient;
   const portalSecretHash = await hashSecret(portal.clientSecret);

@@ -103,7 +103,7 @@ describe.each(testEngines('api_invalidation', { sqliteFile: true }))(
 
     function harness(stack: () => AuthAndApi) {
       async function tokenRequest(clientId: string) {
-        return fetch(`${stack().issuer}/token`, {
+        return fetch(`${stack().authUrl}/oidc/token`, {
           method: 'POST',
           headers: {
             authorization: `Basic ${Buffer.from(`${clientId}:${SECRET}`).toString('base64')}`,
@@ -212,24 +212,44 @@ describe.each(testEngines('api_invalidation', { sqliteFile: true }))(
     });
 
     withRedis('instances sharing one Redis', () => {
+      // Instance 1: an auth server with the portal, and an API. Instance 2: another auth
+      // server (token endpoint only) and another API. Every cache keeps answers a minute.
       let stack: AuthAndApi;
+      let second: AuthAndApi;
       const h = harness(() => stack);
+      const h2 = harness(() => second);
 
       beforeAll(async () => {
-        stack = await startAuthAndApi(
+        const env = {
+          AUTH_SIGNING_KEY: signingKey,
+          AUTH_CLIENT_CACHE_MS: String(A_MINUTE),
+          REDIS_URL: REDIS as string,
+          INVALIDATION_CHANNEL: `oneroster:test:invalidate:${randomUUID()}`,
+          // The demo's client ids are the same in every run, and the token counters live
+          // in the shared Redis: no limit, so other runs cannot turn a token into a 429.
+          AUTH_TOKEN_RATE_LIMIT: '0',
+        };
+        const api = { approvalCacheTtlMs: A_MINUTE };
+        stack = await startAuthAndApi(database, env, (s) => s, {
+          portal: true,
+          api,
+        });
+        // One issuer for both (as behind one public URL), so each API accepts the tokens of
+        // either auth server; each process still has its own caches and its own bus.
+        second = await startAuthAndApi(
           database,
           {
-            AUTH_SIGNING_KEY: signingKey,
-            AUTH_CLIENT_CACHE_MS: String(A_MINUTE),
-            REDIS_URL: REDIS as string,
-            INVALIDATION_CHANNEL: `oneroster:test:invalidate:${randomUUID()}`,
+            ...env,
+            AUTH_ISSUER: stack.issuer,
+            AUTH_JWKS_URL: `${stack.issuer}/jwks`,
           },
           (s) => s,
-          { portal: true, api: { approvalCacheTtlMs: A_MINUTE } },
+          { api },
         );
       }, 120_000);
 
       afterAll(async () => {
+        await second?.close();
         await stack?.close();
       });
 
@@ -275,16 +295,28 @@ describe.each(testEngines('api_invalidation', { sqliteFile: true }))(
         expect(await h.get('/schools', other)).toBe(200);
       }, 20_000);
 
-      it('a credential revoked through the portal is refused at the API at once, and by the token endpoint', async () => {
+      it('a credential revoked through the portal is refused at once by both APIs and by the other auth server', async () => {
         const clientId = clientOf(schoolA.schoolId);
         const developer = await sessionOf(demo.developerEmail);
         const token = await h.tokenFor(clientId);
+        // Instance 2's auth server now holds the client for a minute, its API the approval.
+        const token2 = await h2.tokenFor(clientId);
         expect(await h.get('/schools', token)).toBe(200);
+        expect(await h2.get('/schools', token2)).toBe(200);
         await h.portal(developer, `/credentials/${clientId}/revoke`);
         await expect(h.untilApiAnswers(403, '/schools', token)).resolves.toBe(
           403,
         );
+        await expect(h2.untilApiAnswers(403, '/schools', token2)).resolves.toBe(
+          403,
+        );
         expect((await h.tokenRequest(clientId)).status).toBe(401);
+        let status = (await h2.tokenRequest(clientId)).status;
+        while (status === 200) {
+          await new Promise((r) => setTimeout(r, 20));
+          status = (await h2.tokenRequest(clientId)).status;
+        }
+        expect(status).toBe(401);
       }, 20_000);
     });
   },

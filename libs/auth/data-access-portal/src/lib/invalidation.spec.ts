@@ -111,7 +111,8 @@ describe.each(testEngines('portal_inval'))(
       await ds.getRepository(SchoolEntity).insert(school);
       await ds.getRepository(IntegratorEntity).insert(integrator);
       await ds.getRepository(ApplicationEntity).insert(app);
-      await ds.getRepository(AccountEntity).insert([admin, developer]);
+      await ds.getRepository(AccountEntity).insert(admin);
+      await ds.getRepository(AccountEntity).insert(developer);
       await ds.getRepository(AccountSchoolRoleEntity).insert({
         accountId: admin.id,
         schoolId: school.id,
@@ -120,11 +121,13 @@ describe.each(testEngines('portal_inval'))(
       });
       const actorOf = async (id: string) =>
         (await loadActor(ds, id, '192.0.2.9')) as PortalActor;
+      const developerActor = await actorOf(developer.id);
+      expect(developerActor.integratorId).toBe(integrator.id);
       return {
         school,
         app,
         admin: await actorOf(admin.id),
-        developer: await actorOf(developer.id),
+        developer: developerActor,
       };
     }
 

@@ -72,8 +72,9 @@ export class RedisInvalidationBus implements InvalidationBus {
       this.receive(channel, raw),
     );
     this.subscriber.on('ready', () => {
-      // `ready` follows the resubscription of a reconnected connection.
-      if (this.subscribedOnce) this.local.deliverAll();
+      // A reconnection: once subscribed again (SUBSCRIBE is idempotent, whatever ioredis
+      // resubscribes by itself), drop everything, as messages sent meanwhile are lost.
+      if (this.subscribedOnce) this.resubscribed();
     });
   }
 
@@ -92,11 +93,13 @@ export class RedisInvalidationBus implements InvalidationBus {
         })
         .catch((err: Error) => {
           bus.warn(err.message);
-          // Subscribes once the connection comes up (the offline queue keeps the command).
+          // Subscribes once the connection comes up (the offline queue keeps the command);
+          // changes made until then were not heard.
           void bus.subscriber
             .subscribe(options.channel)
             .then(() => {
               bus.subscribedOnce = true;
+              bus.local.deliverAll();
             })
             .catch(() => undefined);
         }),
@@ -129,6 +132,13 @@ export class RedisInvalidationBus implements InvalidationBus {
         await connection.quit().catch(() => undefined);
       connection.disconnect();
     }
+  }
+
+  private resubscribed(): void {
+    this.subscriber.subscribe(this.options.channel).then(
+      () => this.local.deliverAll(),
+      (err: Error) => this.warn(err.message),
+    );
   }
 
   private receive(channel: string, raw: string): void {

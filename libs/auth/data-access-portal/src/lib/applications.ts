@@ -16,7 +16,8 @@ import {
 import { assertDeveloper, assertDeveloperOf, type PortalActor } from './actor';
 import { approvalViews } from './approvals';
 import { recordAudit } from './audit';
-import { inTransaction } from './transaction';
+import type { InvalidationBus } from '@oneroster/util-invalidation';
+import { inTransaction, inTransactionThenPublish } from './transaction';
 import { forbidden, invalid, notFound } from './errors';
 import { FieldErrors, objectBody } from './validation';
 import { integratorSummary, iso, schoolSummary, scopeView } from './views';
@@ -24,10 +25,15 @@ import { integratorSummary, iso, schoolSummary, scopeView } from './views';
 /**
  * An integrator's applications as its developers manage them: name, description, requested
  * scopes, OIDC redirect URIs and the wire form of OneRoster booleans (`booleanFormat`, json
- * unless set), with every school's decision about each.
+ * unless set), with every school's decision about each. A change is published on the
+ * invalidation bus (`application`) once committed: the auth server's instances read the OIDC
+ * client's redirect URIs from the application.
  */
 export class PortalApplications {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly bus: InvalidationBus | null = null,
+  ) {}
 
   /** Every school an integrator can ask for approval (developers and operators). */
   async directory(actor: PortalActor): Promise<SchoolSummary[]> {
@@ -107,10 +113,12 @@ export class PortalApplications {
     if (input.booleanFormat !== undefined)
       change.booleanFormat = input.booleanFormat;
     const updated = { ...app, ...change, updatedAt: new Date() };
-    await inTransaction(this.ds, async (em) => {
+    await inTransactionThenPublish(this.ds, this.bus, async (em, note) => {
       await em
         .getRepository(ApplicationEntity)
         .update({ id: app.id }, { ...change, updatedAt: updated.updatedAt });
+      // Its OIDC client's redirect URIs and name come from the application.
+      note('application', app.id);
       await recordAudit(em, actor, {
         action: 'application.updated',
         targetType: 'application',

@@ -15,6 +15,7 @@ import {
   StoredClientCache,
   TypeOrmOidcAdapter,
 } from '@oneroster/data-access-auth';
+import type { InvalidationBus } from '@oneroster/util-invalidation';
 import { hitOrAdmit, RateLimitStore } from '@oneroster/util-rate-limit';
 import { hashSecret, verifySecret } from '@oneroster/util-secrets';
 import {
@@ -78,6 +79,8 @@ export interface OidcProviderDeps {
   dataSource: DataSource;
   /** Counts token requests (per client and IP address, in any sliding minute). */
   rateLimits: RateLimitStore;
+  /** Tells the client cache of changes committed by any instance (default: none). */
+  invalidation?: InvalidationBus | null;
   logger?: Logger;
 }
 
@@ -179,6 +182,7 @@ export async function createOidcProvider({
   settings,
   dataSource,
   rateLimits,
+  invalidation = null,
   logger = new Logger('oidc'),
 }: OidcProviderDeps): Promise<Provider> {
   const {
@@ -192,6 +196,8 @@ export async function createOidcProvider({
   const storedClients = new StoredClientCache(
     dataSource,
     settings.clientCacheMs,
+    undefined,
+    invalidation,
   );
   const portal = settings.portalClient;
   const portalSecretHash = await hashSecret(portal.clientSecret);

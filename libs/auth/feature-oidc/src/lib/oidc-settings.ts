@@ -31,6 +31,8 @@ export interface OidcSettings {
   trustProxy: TrustProxySetting;
   /** Redis shared by the instances for rate limits and sign-in throttling; null: per process. */
   redisUrl: string | null;
+  /** The Redis channel of cache invalidation between instances (with `redisUrl` only). */
+  invalidationChannel: string;
   /** Token requests per client and IP address per minute (0: no limit). */
   tokenRateLimit: number;
   /** How long a client read for a token request is reused, in ms (0: never). */
@@ -48,6 +50,7 @@ export function oidcSettingsFrom(config: PlatformConfig): OidcSettings {
     issuer: config.tokens.issuer,
     audience: config.tokens.audience,
     redisUrl: config.redisUrl,
+    invalidationChannel: config.invalidation.channel,
     ...auth,
     corsOrigins: [new URL(config.apiPublicUrl).origin],
     portalClient: {

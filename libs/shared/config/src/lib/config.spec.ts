@@ -258,3 +258,28 @@ describe('loadConfig', () => {
     );
   });
 });
+
+describe('INVALIDATION_CHANNEL', () => {
+  it('defaults to oneroster:invalidate and takes another channel name', () => {
+    expect(loadConfig({}).invalidation).toEqual({
+      channel: 'oneroster:invalidate',
+    });
+    expect(
+      loadConfig({ INVALIDATION_CHANNEL: 'trust-a:invalidate' }).invalidation
+        .channel,
+    ).toBe('trust-a:invalidate');
+  });
+
+  it('refuses a channel name with spaces, quotes or control characters, or too long', () => {
+    for (const bad of [
+      'oneroster invalidate',
+      ' oneroster:invalidate',
+      '"oneroster:invalidate"',
+      'one\nroster',
+      'x'.repeat(201),
+    ])
+      expect(() => loadConfig({ INVALIDATION_CHANNEL: bad })).toThrow(
+        /INVALIDATION_CHANNEL/,
+      );
+  });
+});

@@ -31,6 +31,13 @@ export interface PlatformConfig {
   admin: AdminServerConfig;
   /** Settings accepted but worth a warning at start (each a sentence). */
   warnings: string[];
+  /** Cache invalidation across instances (through Redis when `redisUrl` is set). */
+  invalidation: InvalidationConfig;
+}
+
+export interface InvalidationConfig {
+  /** The Redis pub/sub channel every instance shares (INVALIDATION_CHANNEL). */
+  channel: string;
 }
 
 export interface CsvImportConfig {
@@ -231,6 +238,7 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     },
     admin: { trustProxy: trustProxy(env, 'ADMIN_TRUST_PROXY', warnings) },
     warnings,
+    invalidation: invalidationConfig(env),
   };
 }
 
@@ -301,6 +309,21 @@ function secureJwksUrl(jwksUrl: string): string {
   throw new ConfigError(
     `AUTH_JWKS_URL must be an https URL (http only for localhost, 127.0.0.1 or ::1), got "${jwksUrl}"`,
   );
+}
+
+/**
+ * INVALIDATION_CHANNEL: a Redis channel name of printable ASCII without spaces (at most
+ * 200 characters), so that one typed with a stray space or quote is caught at boot rather
+ * than silently splitting the instances into two groups that never hear each other.
+ */
+function invalidationConfig(env: Env): InvalidationConfig {
+  const v = env['INVALIDATION_CHANNEL'];
+  const channel = v === undefined || v === '' ? 'oneroster:invalidate' : v;
+  if (!/^[\x21-\x7e]{1,200}$/.test(channel) || /["'`]/.test(channel))
+    throw new ConfigError(
+      `INVALIDATION_CHANNEL must be 1 to 200 printable characters without spaces or quotes, got "${v}"`,
+    );
+  return { channel };
 }
 
 function signInLimits(env: Env): SignInLimitsConfig {

@@ -96,6 +96,21 @@ describe('productionProblems', () => {
     ]);
   });
 
+  it('asks the signing key and the portal client secret of the auth server only', () => {
+    const config = loadConfig({
+      ...SAFE,
+      AUTH_SIGNING_KEY: '',
+      PORTAL_CLIENT_SECRET: 'sandbox-secret',
+    });
+    expect(productionProblems(config, 'api')).toEqual([]);
+    expect(
+      productionProblems(config, 'auth').map((p) => p.split(' ')[0]),
+    ).toEqual(['PORTAL_CLIENT_SECRET', 'AUTH_SIGNING_KEY']);
+    expect(productionProblems(config)).toEqual(
+      productionProblems(config, 'auth'),
+    );
+  });
+
   it('refuses an unset signing key', () => {
     expect(problemsOf({ AUTH_SIGNING_KEY: '' })).toEqual([
       expect.stringMatching(/^AUTH_SIGNING_KEY is unset: /),
@@ -181,7 +196,7 @@ describe('assertSafeToStart', () => {
     });
     let thrown: unknown;
     try {
-      assertSafeToStart(config, 'api');
+      assertSafeToStart(config, 'auth');
     } catch (err) {
       thrown = err;
     }
@@ -189,7 +204,7 @@ describe('assertSafeToStart', () => {
     const err = thrown as UnsafeProductionConfig;
     expect(err.problems).toHaveLength(2);
     expect(err.message.split('\n')).toEqual([
-      expect.stringMatching(/^api: refusing to start in production mode/),
+      expect.stringMatching(/^auth: refusing to start in production mode/),
       `  - ${err.problems[0]}`,
       `  - ${err.problems[1]}`,
     ]);

@@ -9,15 +9,22 @@ import type { PlatformConfig } from './env';
  *   values never reach a deployment);
  * - an app in production refuses to start (`assertSafeToStart`), naming every problem on a
  *   line of its own, when: demo seeding is on; a known demo value is set as
- *   `DEMO_PASSWORD`, `SANDBOX_CLIENT_SECRET` or `PORTAL_CLIENT_SECRET`; `AUTH_SIGNING_KEY`
- *   is unset (a key generated at start is the demo's); `PORTAL_CLIENT_SECRET` is unset or
- *   shorter than 32 characters; `DATABASE_URL` is unset (the embedded SQLite file); a public
+ *   `DEMO_PASSWORD`, `SANDBOX_CLIENT_SECRET` or (auth) `PORTAL_CLIENT_SECRET`; (auth)
+ *   `AUTH_SIGNING_KEY` is unset (a key generated at start is the demo's); (auth)
+ *   `PORTAL_CLIENT_SECRET` is unset or shorter than 32 characters; `DATABASE_URL` is unset
+ *   (the embedded SQLite file); a public
  *   URL (`API_PUBLIC_URL`, `AUTH_PUBLIC_URL`, `ADMIN_PUBLIC_URL`, and `AUTH_ISSUER` /
  *   `AUTH_JWKS_URL` where they leave those origins) is plain http on anything but a
  *   loopback address;
  * - the demo mode refuses nothing: `npm start` stays a one-command demo.
  */
 export type PlatformMode = 'demo' | 'production';
+
+/**
+ * The app a check is for: the signing key and the portal client secret are the auth
+ * server's alone (the API never holds the private key).
+ */
+export type PlatformApp = 'api' | 'auth';
 
 type Env = Record<string, string | undefined>;
 
@@ -67,30 +74,51 @@ function isLoopback(hostname: string): boolean {
 }
 
 /**
- * What would make `config` unsafe to serve in production, one line per problem, each naming
- * the setting and what to do (empty: nothing found). Independent of `config.mode`.
+ * What would make `config` unsafe to serve in production for `app` (both apps when
+ * omitted), one line per problem, each naming the setting and what to do (empty: nothing
+ * found). Independent of `config.mode`.
  */
-export function productionProblems(config: PlatformConfig): string[] {
+export function productionProblems(
+  config: PlatformConfig,
+  app?: PlatformApp,
+): string[] {
   const problems: string[] = [];
   if (config.seedDemoData)
     problems.push(
       'SEED_DEMO_DATA is on (the default for SQLite): production never seeds the demo trust; set SEED_DEMO_DATA=false',
     );
-  const secrets: [string, string | null][] = [
+  for (const [name, value] of [
     ['DEMO_PASSWORD', config.demo.password],
     ['SANDBOX_CLIENT_SECRET', config.demo.sandboxClientSecret],
-    ['PORTAL_CLIENT_SECRET', config.auth.portalClientSecret],
-  ];
-  for (const [name, value] of secrets)
+  ] as const)
     if (isKnownDemoSecret(value))
       problems.push(
-        `${name} is the known demo value "${value}": production never uses demo secrets; ${name === 'PORTAL_CLIENT_SECRET' ? 'set a random secret' : 'unset it'}`,
+        `${name} is the known demo value "${value}": production never uses demo secrets; unset it`,
       );
-  if (!config.auth.signingKey)
+  // The API neither signs tokens nor serves the portal: these are the auth server's.
+  if (app !== 'api') problems.push(...authServerProblems(config.auth));
+  if (
+    config.database.kind === 'sqlite' &&
+    config.database.file === DEFAULT_SQLITE_FILE
+  )
+    problems.push(
+      `DATABASE_URL is unset: the embedded SQLite file ${DEFAULT_SQLITE_FILE} is for the demo; set DATABASE_URL=mysql://user:password@host:3306/oneroster`,
+    );
+  problems.push(...insecureUrls(config));
+  return problems;
+}
+
+function authServerProblems(auth: PlatformConfig['auth']): string[] {
+  const problems: string[] = [];
+  const portal = auth.portalClientSecret;
+  if (isKnownDemoSecret(portal))
+    problems.push(
+      `PORTAL_CLIENT_SECRET is the known demo value "${portal}": production never uses demo secrets; set a random secret`,
+    );
+  if (!auth.signingKey)
     problems.push(
       'AUTH_SIGNING_KEY is unset: a key generated at start is for the demo; set an ES256 private key (JWK or PKCS#8 PEM)',
     );
-  const portal = config.auth.portalClientSecret;
   if (!portal)
     problems.push(
       `PORTAL_CLIENT_SECRET is unset: set a random secret of at least ${MIN_PORTAL_CLIENT_SECRET_LENGTH} characters (e.g. openssl rand -base64 32)`,
@@ -102,14 +130,6 @@ export function productionProblems(config: PlatformConfig): string[] {
     problems.push(
       `PORTAL_CLIENT_SECRET is shorter than ${MIN_PORTAL_CLIENT_SECRET_LENGTH} characters: set a random secret (e.g. openssl rand -base64 32)`,
     );
-  if (
-    config.database.kind === 'sqlite' &&
-    config.database.file === DEFAULT_SQLITE_FILE
-  )
-    problems.push(
-      `DATABASE_URL is unset: the embedded SQLite file ${DEFAULT_SQLITE_FILE} is for the demo; set DATABASE_URL=mysql://user:password@host:3306/oneroster`,
-    );
-  problems.push(...insecureUrls(config));
   return problems;
 }
 
@@ -146,7 +166,7 @@ function insecureUrls(config: PlatformConfig): string[] {
 export class UnsafeProductionConfig extends ConfigError {
   override name = 'UnsafeProductionConfig';
   constructor(
-    readonly app: string,
+    readonly app: PlatformApp,
     readonly problems: string[],
   ) {
     super(
@@ -162,8 +182,11 @@ export class UnsafeProductionConfig extends ConfigError {
  * Called first at an app's boot: in production, throws `UnsafeProductionConfig` listing every
  * problem `productionProblems` finds; in the demo mode, does nothing.
  */
-export function assertSafeToStart(config: PlatformConfig, app: string): void {
+export function assertSafeToStart(
+  config: PlatformConfig,
+  app: PlatformApp,
+): void {
   if (config.mode !== 'production') return;
-  const problems = productionProblems(config);
+  const problems = productionProblems(config, app);
   if (problems.length) throw new UnsafeProductionConfig(app, problems);
 }

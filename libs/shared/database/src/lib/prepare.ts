@@ -1,4 +1,4 @@
-import type { PlatformConfig } from '@oneroster/config';
+import { ConfigError, type PlatformConfig } from '@oneroster/config';
 import { DemoCredentials, seedDemoIfEmpty } from '@oneroster/demo-data';
 import { migrate, openDatabase } from './data-source';
 
@@ -11,11 +11,16 @@ export interface PreparedDatabase {
 /**
  * What an app does to its database before it serves: apply pending migrations and seed
  * the demo trust into an empty database, each only when the configuration asks for it
- * (by default: for the embedded SQLite database only).
+ * (by default: for the embedded SQLite database only). In production mode seeding is
+ * refused (a ConfigError), whatever the apps' own boot checks say.
  */
 export async function prepareDatabase(
   config: PlatformConfig,
 ): Promise<PreparedDatabase> {
+  if (config.mode === 'production' && config.seedDemoData)
+    throw new ConfigError(
+      'SEED_DEMO_DATA is on (the default for SQLite): production never seeds the demo trust; set SEED_DEMO_DATA=false',
+    );
   if (!config.migrateOnStart && !config.seedDemoData)
     return { migrationsApplied: [], demo: null };
   const ds = await openDatabase(config.database);

@@ -16,6 +16,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  DEMO_SEEDING_REFUSED,
   describeDatabase,
   loadConfig,
   parseDatabaseUrl,
@@ -118,6 +119,13 @@ async function main(): Promise<number> {
       return 0;
     }
     case 'prepare': {
+      if (config.mode === 'production' && config.seedDemoData) {
+        console.error(
+          'db prepare: refusing to seed the demo trust in production mode (ONEROSTER_MODE=production, or NODE_ENV=production without ONEROSTER_MODE; ONEROSTER_MODE=demo for the demo):',
+        );
+        console.error(`  - ${DEMO_SEEDING_REFUSED}`);
+        return 1;
+      }
       const prepared = await prepareDatabase(config);
       const where = describeDatabase(config.database);
       console.warn(

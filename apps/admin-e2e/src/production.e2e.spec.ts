@@ -259,7 +259,7 @@ describe('production mode of the built apps', () => {
         const refused = await db(['prepare'], { SEED_DEMO_DATA: 'true' });
         expect(refused.code).toBe(1);
         expect(refused.output).toMatch(
-          /^SEED_DEMO_DATA is on .*production never seeds the demo trust/m,
+          /^db prepare: refusing to seed the demo trust in production mode .*\n {2}- SEED_DEMO_DATA is on .*production never seeds the demo trust/,
         );
 
         const email = `ops-${randomBytes(4).toString('hex')}@example.org`;

@@ -37,6 +37,10 @@ export const KNOWN_DEMO_SECRETS: readonly string[] = [
 /** Shortest PORTAL_CLIENT_SECRET production accepts (a random 32 characters or more). */
 export const MIN_PORTAL_CLIENT_SECRET_LENGTH = 32;
 
+/** Why production refuses to seed (the apps, `db prepare`, `prepareDatabase`). */
+export const DEMO_SEEDING_REFUSED =
+  'SEED_DEMO_DATA is on (the default for SQLite): production never seeds the demo trust; set SEED_DEMO_DATA=false';
+
 export function platformMode(env: Env): PlatformMode {
   const v = env['ONEROSTER_MODE']?.trim();
   if (!v) return env['NODE_ENV'] === 'production' ? 'production' : 'demo';
@@ -83,10 +87,7 @@ export function productionProblems(
   app?: PlatformApp,
 ): string[] {
   const problems: string[] = [];
-  if (config.seedDemoData)
-    problems.push(
-      'SEED_DEMO_DATA is on (the default for SQLite): production never seeds the demo trust; set SEED_DEMO_DATA=false',
-    );
+  if (config.seedDemoData) problems.push(DEMO_SEEDING_REFUSED);
   for (const [name, value] of [
     ['DEMO_PASSWORD', config.demo.password],
     ['SANDBOX_CLIENT_SECRET', config.demo.sandboxClientSecret],

@@ -1,4 +1,8 @@
-import { ConfigError, type PlatformConfig } from '@oneroster/config';
+import {
+  ConfigError,
+  DEMO_SEEDING_REFUSED,
+  type PlatformConfig,
+} from '@oneroster/config';
 import { DemoCredentials, seedDemoIfEmpty } from '@oneroster/demo-data';
 import { migrate, openDatabase } from './data-source';
 
@@ -18,9 +22,7 @@ export async function prepareDatabase(
   config: PlatformConfig,
 ): Promise<PreparedDatabase> {
   if (config.mode === 'production' && config.seedDemoData)
-    throw new ConfigError(
-      'SEED_DEMO_DATA is on (the default for SQLite): production never seeds the demo trust; set SEED_DEMO_DATA=false',
-    );
+    throw new ConfigError(DEMO_SEEDING_REFUSED);
   if (!config.migrateOnStart && !config.seedDemoData)
     return { migrationsApplied: [], demo: null };
   const ds = await openDatabase(config.database);

@@ -85,7 +85,8 @@ async function createOperator(
     console.warn(
       `Created the platform operator ${account.email} in ${describeDatabase(config.database)}.`,
     );
-    console.log(`One-time password: ${oneTimePassword}`);
+    // The only line on stdout, so a script can read it.
+    process.stdout.write(`One-time password: ${oneTimePassword}\n`);
     console.warn(
       'It is shown once and only opens the form that sets a new password at the first sign-in.',
     );

@@ -163,7 +163,7 @@ describe('production mode of the built apps', () => {
           SANDBOX_CLIENT_SECRET: 'sandbox-secret',
           PORTAL_CLIENT_SECRET: 'sandbox-secret',
           AUTH_PORT: String(authPort),
-          AUTH_PUBLIC_URL: 'http://auth.example.org',
+          API_PUBLIC_URL: 'http://api.example.org',
         },
         cwd,
         `http://127.0.0.1:${authPort}/health`,
@@ -175,7 +175,7 @@ describe('production mode of the built apps', () => {
         'SANDBOX_CLIENT_SECRET',
         'PORTAL_CLIENT_SECRET',
         'AUTH_SIGNING_KEY',
-        'AUTH_PUBLIC_URL',
+        'API_PUBLIC_URL',
       ]);
       expect(auth.output).not.toMatch(/db\.invalid|ENOTFOUND/);
     } finally {

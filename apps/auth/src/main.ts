@@ -16,6 +16,7 @@ async function bootstrap() {
   // Production refuses demo defaults before touching the database (every reason, one a line).
   assertSafeToStart(config, 'auth');
   const logger = new Logger('auth');
+  for (const warning of config.warnings) logger.warn(warning);
   const prepared = await prepareDatabase(config);
   if (prepared.migrationsApplied.length)
     logger.log(`Migrations applied: ${prepared.migrationsApplied.join(', ')}`);

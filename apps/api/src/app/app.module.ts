@@ -7,6 +7,7 @@ import { GradebookModule } from '@oneroster/feature-gradebook';
 import { HealthModule } from '@oneroster/feature-health';
 import { RosteringModule } from '@oneroster/feature-rostering';
 import { OneRosterHttpModule } from '@oneroster/util-http';
+import { ApiInvalidationModule } from './invalidation.module';
 import { API_VERSION } from './version';
 
 export interface AppOptions {
@@ -14,6 +15,8 @@ export interface AppOptions {
   rateLimitPrefix?: string;
   /** How long requests in flight may finish when the app closes (default 10 s). */
   drainTimeoutMs?: number;
+  /** How long the approval lookup keeps an answer (default 2 s; tests lengthen it). */
+  approvalCacheTtlMs?: number;
 }
 
 @Module({})
@@ -26,6 +29,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         DatabaseModule.forRoot(config.database),
+        ApiInvalidationModule.register({
+          redisUrl: config.redisUrl,
+          channel: config.invalidation.channel,
+          approvalCacheTtlMs: options.approvalCacheTtlMs,
+        }),
         OneRosterHttpModule.register(config.tokens, ApprovalLookup, {
           rateLimit: {
             perMinute: config.api.rateLimit,

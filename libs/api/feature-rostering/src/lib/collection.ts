@@ -20,12 +20,18 @@ export const OAUTH_SCHEME = 'OAuth2';
 
 type Type = abstract new (...args: never[]) => unknown;
 
-function common(summary: string, scopes: string[], envelope: Type) {
+function common(
+  summary: string,
+  scopes: string[],
+  envelope: Type,
+  description?: string,
+) {
+  const scopeText = `Scopes (any one): ${scopes.map((s) => s.split('/').pop()).join(', ')}`;
   return [
     RequireScopes(...scopes),
     ApiOperation({
       summary,
-      description: `Scopes (any one): ${scopes.map((s) => s.split('/').pop()).join(', ')}`,
+      description: description ? `${description} ${scopeText}` : scopeText,
     }),
     ApiSecurity(OAUTH_SCHEME, scopes),
     ApiOkResponse({ type: envelope }),
@@ -53,9 +59,11 @@ export function CollectionEndpoint(
   scopes: string[],
   envelope: Type,
   params: string[] = [],
+  /** What the endpoint answers, where the name alone does not say (extensions). */
+  description?: string,
 ) {
   return applyDecorators(
-    ...common(summary, scopes, envelope),
+    ...common(summary, scopes, envelope, description),
     ...params.map((name) =>
       ApiParam({
         name,

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { openMigratedDatabase, testEngines } from '@oneroster/database';
 import { planTrust, seedPlatform } from '@oneroster/demo-data';
 import { ApprovalEntity, OAuthClientEntity } from '@oneroster/entities';
+import { InProcessInvalidationBus } from '@oneroster/util-invalidation';
 import { verifySecret } from '@oneroster/util-secrets';
 import {
   approvedSchoolsOfAccount,
@@ -23,6 +24,8 @@ describe.each(testEngines('auth_secrets'))(
     let schoolA: string;
     let schoolB: string;
     let teacherA: string;
+    let sandboxClientA: string;
+    let misClientA: string;
 
     beforeAll(async () => {
       ds = await openMigratedDatabase(engine);
@@ -32,6 +35,8 @@ describe.each(testEngines('auth_secrets'))(
       });
       [schoolA, schoolB] = creds.clients.map((c) => c.schoolId);
       teacherA = creds.teachers[0].email;
+      sandboxClientA = creds.clients[0].clientId;
+      misClientA = creds.misClients[0].clientId;
       applicationId = (
         await ds
           .getRepository(OAuthClientEntity)
@@ -210,6 +215,42 @@ describe.each(testEngines('auth_secrets'))(
       expect(await uncached.find(input.clientId)).not.toBe(
         await uncached.find(input.clientId),
       );
+    });
+    it('forgets what the invalidation bus names (a change committed by another instance), and only that', async () => {
+      const bus = new InProcessInvalidationBus();
+      const cache = new StoredClientCache(ds, 60_000, undefined, bus);
+      const sandbox = await cache.find(sandboxClientA);
+      const mis = await cache.find(misClientA);
+      expect(sandbox?.approvalStatus).toBe('approved');
+      // Raw SQL, as another instance's write looks from here: not seen by itself.
+      const setStatus = (status: string) =>
+        ds.query(
+          'UPDATE approvals SET status = ? WHERE school_id = ? AND application_id = ?',
+          [status, schoolA, applicationId],
+        );
+      await setStatus('revoked');
+      try {
+        await bus.publish('application', 'another-application');
+        expect(await cache.find(sandboxClientA)).toBe(sandbox);
+        await bus.publish('application', applicationId);
+        expect((await cache.find(sandboxClientA))?.approvalStatus).toBe(
+          'revoked',
+        );
+        // The MIS connector belongs to another application: kept.
+        expect(await cache.find(misClientA)).toBe(mis);
+        await bus.publish('client', misClientA);
+        const reread = await cache.find(misClientA);
+        expect(reread).not.toBe(mis);
+        expect(reread).toEqual(mis);
+        cache.close();
+        await setStatus('approved');
+        await bus.publish('application', applicationId);
+        expect((await cache.find(sandboxClientA))?.approvalStatus).toBe(
+          'revoked',
+        );
+      } finally {
+        await setStatus('approved');
+      }
     });
   },
 );

@@ -4,6 +4,7 @@ import type {
   EntitySubscriberInterface,
   QueryRunner,
 } from 'typeorm';
+import type { InvalidationBus } from '@oneroster/util-invalidation';
 
 /**
  * An OAuth client as the provider needs it (secret hashes included): a client-credentials
@@ -18,6 +19,8 @@ export interface StoredClient {
   schoolId: string | null;
   /** The application's registered redirect URIs (used by its OpenID Connect client). */
   redirectUris: string[];
+  /** How the OneRoster API writes booleans to the application (`json` or `string`). */
+  booleanFormat: string;
   secretHash: string;
   previousSecretHash: string | null;
   previousSecretExpiresAt: Date | null;
@@ -33,7 +36,7 @@ SELECT c.client_id AS clientId, c.application_id AS applicationId,
        c.secret_hash AS secretHash, c.previous_secret_hash AS previousSecretHash,
        c.previous_secret_expires_at AS previousSecretExpiresAt,
        ap.status AS approvalStatus, ap.scopes AS approvedScopes,
-       a.redirect_uris AS redirectUris
+       a.redirect_uris AS redirectUris, a.boolean_format AS booleanFormat
 FROM oauth_clients c
 JOIN applications a ON a.id = c.application_id
 LEFT JOIN approvals ap ON ap.application_id = c.application_id AND ap.school_id = c.school_id
@@ -70,6 +73,7 @@ export async function findStoredClient(
     approvedScopes:
       approved && row.approvedScopes ? parseStrings(row.approvedScopes) : [],
     redirectUris: row.redirectUris ? parseStrings(row.redirectUris) : [],
+    booleanFormat: row.booleanFormat === 'string' ? 'string' : 'json',
     previousSecretHash: row.previousSecretHash ?? null,
     previousSecretExpiresAt:
       expires === null || expires === undefined
@@ -109,21 +113,49 @@ const CLIENT_TABLES = new Set(['oauth_clients', 'applications', 'approvals']);
  * - a change written through this process's DataSource to `oauth_clients`, `applications`
  *   or `approvals` (the portal's revocations, rotations and decisions) empties the memory
  *   when it is written and again when its transaction commits, so it takes effect at once;
+ * - with an invalidation bus, a change committed by any instance applies at once: a
+ *   `client` message forgets that client, an `application` message every client of that
+ *   application and every client still being read (its row may predate the change), `null`
+ *   (the bus may have missed messages) everything;
  * - concurrent calls for one client share one query; a failed query is not remembered;
  * - at most `maxEntries` clients are held (expired ones are dropped first, then all).
  */
 export class StoredClientCache {
   private readonly entries = new Map<
     string,
-    { until: number; client: Promise<StoredClient | null> }
+    {
+      until: number;
+      client: Promise<StoredClient | null>;
+      /** The client's application once read (null: no such client; undefined: reading). */
+      applicationId?: string | null;
+    }
   >();
+  private readonly unsubscribe: (() => void)[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly ttlMs: number,
     private readonly maxEntries = 10_000,
+    bus: InvalidationBus | null = null,
   ) {
-    if (ttlMs > 0) dataSource.subscribers.push(this.subscriber());
+    if (ttlMs <= 0) return;
+    dataSource.subscribers.push(this.subscriber());
+    if (bus)
+      this.unsubscribe.push(
+        bus.subscribe('client', (clientId) =>
+          clientId === null ? this.clear() : this.entries.delete(clientId),
+        ),
+        bus.subscribe('application', (applicationId) =>
+          applicationId === null
+            ? this.clear()
+            : this.forgetApplication(applicationId),
+        ),
+      );
+  }
+
+  /** Stops listening to the bus. */
+  close(): void {
+    for (const stop of this.unsubscribe.splice(0)) stop();
   }
 
   find(clientId: string): Promise<StoredClient | null> {
@@ -132,15 +164,34 @@ export class StoredClientCache {
     const hit = this.entries.get(clientId);
     if (hit && hit.until > now) return hit.client;
     if (this.entries.size >= this.maxEntries) this.prune(now);
-    const entry = {
+    const entry: {
+      until: number;
+      client: Promise<StoredClient | null>;
+      applicationId?: string | null;
+    } = {
       until: now + this.ttlMs,
       client: findStoredClient(this.dataSource, clientId),
     };
     this.entries.set(clientId, entry);
-    entry.client.catch(() => {
-      if (this.entries.get(clientId) === entry) this.entries.delete(clientId);
-    });
+    entry.client.then(
+      (client) => {
+        entry.applicationId = client?.applicationId ?? null;
+      },
+      () => {
+        if (this.entries.get(clientId) === entry) this.entries.delete(clientId);
+      },
+    );
     return entry.client;
+  }
+
+  private forgetApplication(applicationId: string): void {
+    for (const [id, entry] of this.entries)
+      if (
+        id === applicationId ||
+        entry.applicationId === undefined ||
+        entry.applicationId === applicationId
+      )
+        this.entries.delete(id);
   }
 
   /** Forgets every client: the next request reads the database. */

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { IsNull, type DataSource } from 'typeorm';
-import type { ApplicationView, SchoolSummary } from '@oneroster/contracts';
+import {
+  BOOLEAN_FORMATS,
+  type ApplicationView,
+  type BooleanFormat,
+  type SchoolSummary,
+} from '@oneroster/contracts';
 import {
   ApplicationEntity,
   ApprovalEntity,
@@ -11,17 +16,24 @@ import {
 import { assertDeveloper, assertDeveloperOf, type PortalActor } from './actor';
 import { approvalViews } from './approvals';
 import { recordAudit } from './audit';
-import { inTransaction } from './transaction';
+import type { InvalidationBus } from '@oneroster/util-invalidation';
+import { inTransaction, inTransactionThenPublish } from './transaction';
 import { forbidden, invalid, notFound } from './errors';
 import { FieldErrors, objectBody } from './validation';
 import { integratorSummary, iso, schoolSummary, scopeView } from './views';
 
 /**
  * An integrator's applications as its developers manage them: name, description, requested
- * scopes and OIDC redirect URIs, with every school's decision about each.
+ * scopes, OIDC redirect URIs and the wire form of OneRoster booleans (`booleanFormat`, json
+ * unless set), with every school's decision about each. A change is published on the
+ * invalidation bus (`application`) once committed: the auth server's instances read the OIDC
+ * client's redirect URIs from the application.
  */
 export class PortalApplications {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly bus: InvalidationBus | null = null,
+  ) {}
 
   /** Every school an integrator can ask for approval (developers and operators). */
   async directory(actor: PortalActor): Promise<SchoolSummary[]> {
@@ -59,6 +71,7 @@ export class PortalApplications {
       description: input.description ?? null,
       requestedScopes: input.requestedScopes ?? [],
       redirectUris: input.redirectUris ?? [],
+      booleanFormat: input.booleanFormat ?? 'json',
       createdAt: now,
       updatedAt: now,
     };
@@ -72,6 +85,7 @@ export class PortalApplications {
           name: app.name,
           requestedScopes: app.requestedScopes,
           redirectUris: app.redirectUris,
+          booleanFormat: app.booleanFormat,
         },
       });
     });
@@ -96,11 +110,15 @@ export class PortalApplications {
       change.requestedScopes = input.requestedScopes;
     if (input.redirectUris !== undefined)
       change.redirectUris = input.redirectUris;
+    if (input.booleanFormat !== undefined)
+      change.booleanFormat = input.booleanFormat;
     const updated = { ...app, ...change, updatedAt: new Date() };
-    await inTransaction(this.ds, async (em) => {
+    await inTransactionThenPublish(this.ds, this.bus, async (em, note) => {
       await em
         .getRepository(ApplicationEntity)
         .update({ id: app.id }, { ...change, updatedAt: updated.updatedAt });
+      // Its OIDC client's redirect URIs and name come from the application.
+      note('application', app.id);
       await recordAudit(em, actor, {
         action: 'application.updated',
         targetType: 'application',
@@ -119,6 +137,7 @@ export class PortalApplications {
     description?: string | null;
     requestedScopes?: ApplicationEntity['requestedScopes'];
     redirectUris?: string[];
+    booleanFormat?: BooleanFormat;
   } {
     const input = objectBody(body);
     if (!input) throw invalid({ body: 'must be a JSON object' });
@@ -132,7 +151,23 @@ export class PortalApplications {
       out.requestedScopes = errors.scopes(input, 'requestedScopes');
     if (has('redirectUris'))
       out.redirectUris = errors.redirectUris(input, 'redirectUris');
-    const known = ['name', 'description', 'requestedScopes', 'redirectUris'];
+    if (input['booleanFormat'] !== undefined) {
+      const format = input['booleanFormat'];
+      if (BOOLEAN_FORMATS.includes(format as BooleanFormat))
+        out.booleanFormat = format as BooleanFormat;
+      else
+        errors.add(
+          'booleanFormat',
+          `must be one of ${BOOLEAN_FORMATS.join(', ')}`,
+        );
+    }
+    const known = [
+      'name',
+      'description',
+      'requestedScopes',
+      'redirectUris',
+      'booleanFormat',
+    ];
     for (const k of Object.keys(input))
       if (!known.includes(k)) errors.add(k, 'is not a field of an application');
     if (!errors.empty) throw invalid(errors.fields);
@@ -179,6 +214,7 @@ export class PortalApplications {
           .map((v) => ({ ...v, schoolName: schoolName.get(v.schoolId) ?? '' })),
         oidcClientId:
           oidcClients.find((c) => c.applicationId === a.id)?.clientId ?? null,
+        booleanFormat: a.booleanFormat ?? 'json',
       };
     });
   }

@@ -22,7 +22,8 @@ import {
   type PortalActor,
 } from './actor';
 import { recordAudit } from './audit';
-import { inTransaction } from './transaction';
+import type { InvalidationBus } from '@oneroster/util-invalidation';
+import { inTransaction, inTransactionThenPublish } from './transaction';
 import { canonicalJson, sha256Hex } from './canonical';
 import {
   conflict,
@@ -93,10 +94,16 @@ export async function approvalViews(
  * - revoke: only an approved approval; revoking again is idempotent;
  * - any other transition, or a change racing another one, is a `conflict`;
  * - every decision writes a receipt (frozen canonical JSON + SHA-256 digest) and an audit
- *   event in the same transaction as the change.
+ *   event in the same transaction as the change;
+ * - every change of a decision (approve, re-scope, decline, revoke; not an idempotent
+ *   repeat) is published on the invalidation bus (`application`, the application id) once its
+ *   transaction has committed, so every instance's caches drop the old answer at once.
  */
 export class PortalApprovals {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly bus: InvalidationBus | null = null,
+  ) {}
 
   async listForSchool(
     actor: PortalActor,
@@ -284,79 +291,92 @@ export class PortalApprovals {
     reason: string | null,
   ): Promise<ApprovalView> {
     try {
-      return await inTransaction(this.ds, async (em) => {
-        const repo = em.getRepository(ApprovalEntity);
-        const current = await repo.findOneBy({
-          schoolId,
-          applicationId: app.id,
-        });
-        const status = current?.status ?? null;
-        const same =
-          status === decision &&
-          (decision !== 'approved' ||
-            canonicalJson(current?.scopes) === canonicalJson(scopes));
-        if (same && current) return (await approvalViews(em, [current]))[0];
-        if (decision === 'declined' && status && status !== 'pending')
-          throw conflict(
-            status === 'approved'
-              ? 'the application is approved; revoke it instead'
-              : `the approval is ${status}; only a pending request can be declined`,
-          );
-        if (decision === 'revoked' && status !== 'approved')
-          throw conflict(
-            status
-              ? `the approval is ${status}; only an approved application can be revoked`
-              : 'the school has not approved this application',
-          );
-        const now = new Date();
-        const next: ApprovalEntity = {
-          id: current?.id ?? randomUUID(),
-          schoolId,
-          applicationId: app.id,
-          status: decision,
-          scopes,
-          requestedAt: current?.requestedAt ?? now,
-          decidedAt: now,
-          decidedByAccountId: actor.account.id,
-        };
-        if (current) {
-          // Optimistic check: the row must still be what was read, or another decision won.
-          const res = await repo
-            .createQueryBuilder()
-            .update()
-            .set({
-              status: next.status,
-              scopes: next.scopes,
-              decidedAt: now,
-              decidedByAccountId: actor.account.id,
-            })
-            .where('id = :id AND status = :status AND scopes = :scopes', {
-              id: current.id,
-              status: current.status,
-              scopes: JSON.stringify(current.scopes),
-            })
-            .execute();
-          if (!res.affected)
-            throw conflict('the approval changed meanwhile; reload and retry');
-        } else await repo.insert(next);
-        const receiptId = await this.writeReceipt(em, actor, next, app, reason);
-        await recordAudit(em, actor, {
-          action: `approval.${decision}`,
-          targetType: 'approval',
-          targetId: next.id,
-          schoolId,
-          details: {
+      return await inTransactionThenPublish(
+        this.ds,
+        this.bus,
+        async (em, note) => {
+          const repo = em.getRepository(ApprovalEntity);
+          const current = await repo.findOneBy({
+            schoolId,
             applicationId: app.id,
-            applicationName: app.name,
-            previousStatus: status,
-            previousScopes: current?.scopes ?? [],
+          });
+          const status = current?.status ?? null;
+          const same =
+            status === decision &&
+            (decision !== 'approved' ||
+              canonicalJson(current?.scopes) === canonicalJson(scopes));
+          if (same && current) return (await approvalViews(em, [current]))[0];
+          if (decision === 'declined' && status && status !== 'pending')
+            throw conflict(
+              status === 'approved'
+                ? 'the application is approved; revoke it instead'
+                : `the approval is ${status}; only a pending request can be declined`,
+            );
+          if (decision === 'revoked' && status !== 'approved')
+            throw conflict(
+              status
+                ? `the approval is ${status}; only an approved application can be revoked`
+                : 'the school has not approved this application',
+            );
+          const now = new Date();
+          const next: ApprovalEntity = {
+            id: current?.id ?? randomUUID(),
+            schoolId,
+            applicationId: app.id,
+            status: decision,
             scopes,
-            receiptId,
-            ...(reason ? { reason } : {}),
-          },
-        });
-        return (await approvalViews(em, [next]))[0];
-      });
+            requestedAt: current?.requestedAt ?? now,
+            decidedAt: now,
+            decidedByAccountId: actor.account.id,
+          };
+          if (current) {
+            // Optimistic check: the row must still be what was read, or another decision won.
+            const res = await repo
+              .createQueryBuilder()
+              .update()
+              .set({
+                status: next.status,
+                scopes: next.scopes,
+                decidedAt: now,
+                decidedByAccountId: actor.account.id,
+              })
+              .where('id = :id AND status = :status AND scopes = :scopes', {
+                id: current.id,
+                status: current.status,
+                scopes: JSON.stringify(current.scopes),
+              })
+              .execute();
+            if (!res.affected)
+              throw conflict(
+                'the approval changed meanwhile; reload and retry',
+              );
+          } else await repo.insert(next);
+          note('application', app.id);
+          const receiptId = await this.writeReceipt(
+            em,
+            actor,
+            next,
+            app,
+            reason,
+          );
+          await recordAudit(em, actor, {
+            action: `approval.${decision}`,
+            targetType: 'approval',
+            targetId: next.id,
+            schoolId,
+            details: {
+              applicationId: app.id,
+              applicationName: app.name,
+              previousStatus: status,
+              previousScopes: current?.scopes ?? [],
+              scopes,
+              receiptId,
+              ...(reason ? { reason } : {}),
+            },
+          });
+          return (await approvalViews(em, [next]))[0];
+        },
+      );
     } catch (err) {
       const raced =
         isUniqueViolation(err) ||

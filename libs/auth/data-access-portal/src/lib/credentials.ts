@@ -12,7 +12,8 @@ import {
 } from '@oneroster/entities';
 import { assertDeveloper, assertDeveloperOf, type PortalActor } from './actor';
 import { recordAudit } from './audit';
-import { inTransaction } from './transaction';
+import type { InvalidationBus } from '@oneroster/util-invalidation';
+import { inTransactionThenPublish, publishAll } from './transaction';
 import { conflict, invalid, notFound } from './errors';
 import { objectBody } from './validation';
 import { iso } from './views';
@@ -25,12 +26,16 @@ import { iso } from './views';
  * - a secret is shown once, when issued or rotated, and never listed; rotation keeps the
  *   previous secret valid for an overlap (see `issueClientSecret`);
  * - revoking stops the client at once (the token endpoint reads clients on every request);
- *   revoking again is idempotent.
+ *   revoking again is idempotent;
+ * - creating a client, rotating its secret and revoking it are published on the
+ *   invalidation bus (`client`, the client id) once committed, so every instance's client
+ *   cache and approval cache drop it at once.
  */
 export class PortalCredentials {
   constructor(
     private readonly ds: DataSource,
     private readonly tokenEndpoint: string,
+    private readonly bus: InvalidationBus | null = null,
   ) {}
 
   async list(
@@ -109,10 +114,11 @@ export class PortalCredentials {
     const { client } = await this.ownClient(actor, clientId);
     if (!client.revokedAt) {
       const now = new Date();
-      await inTransaction(this.ds, async (em) => {
+      await inTransactionThenPublish(this.ds, this.bus, async (em, note) => {
         await em
           .getRepository(OAuthClientEntity)
           .update({ clientId }, { revokedAt: now });
+        note('client', clientId);
         await recordAudit(em, actor, {
           action: 'client.revoked',
           targetType: 'client',
@@ -144,6 +150,8 @@ export class PortalCredentials {
       if (err instanceof ClientSecretError) throw conflict(err.message);
       throw err;
     }
+    // issueClientSecret has committed its own transaction.
+    await publishAll(this.bus, [['client', clientId]]);
     await recordAudit(this.ds, actor, {
       action,
       targetType: 'client',

@@ -1,4 +1,8 @@
-import type { PlatformConfig, SignInLimitsConfig } from '@oneroster/config';
+import type {
+  PlatformConfig,
+  SignInLimitsConfig,
+  TrustProxySetting,
+} from '@oneroster/config';
 import { generateSecret } from '@oneroster/util-secrets';
 
 export const OIDC_SETTINGS = Symbol('OIDC_SETTINGS');
@@ -23,9 +27,12 @@ export interface OidcSettings {
   audience: string;
   signingKey: string | null;
   signingKeyFile: string;
-  trustProxy: boolean;
+  /** Which peers' X-Forwarded-* headers are believed (see @oneroster/util-web-hygiene). */
+  trustProxy: TrustProxySetting;
   /** Redis shared by the instances for rate limits and sign-in throttling; null: per process. */
   redisUrl: string | null;
+  /** The Redis channel of cache invalidation between instances (with `redisUrl` only). */
+  invalidationChannel: string;
   /** Token requests per client and IP address per minute (0: no limit). */
   tokenRateLimit: number;
   /** How long a client read for a token request is reused, in ms (0: never). */
@@ -43,6 +50,7 @@ export function oidcSettingsFrom(config: PlatformConfig): OidcSettings {
     issuer: config.tokens.issuer,
     audience: config.tokens.audience,
     redisUrl: config.redisUrl,
+    invalidationChannel: config.invalidation.channel,
     ...auth,
     corsOrigins: [new URL(config.apiPublicUrl).origin],
     portalClient: {

@@ -20,6 +20,11 @@ import {
   createRateLimitStore,
   RateLimitStore,
 } from '@oneroster/util-rate-limit';
+import {
+  createInvalidationBus,
+  INVALIDATION_BUS,
+  InvalidationBus,
+} from '@oneroster/util-invalidation';
 import { createOidcProvider } from './oidc-provider.factory';
 import {
   OIDC_PROVIDER,
@@ -35,7 +40,9 @@ const PURGE_EVERY_MS = 10 * 60_000;
 /**
  * The authorization server as a Nest module: the configured oidc-provider instance
  * (OIDC_PROVIDER), its sign-in pages (`/interaction/:uid`), the rate-limit counters
- * (OIDC_RATE_LIMITS) and a periodic purge of expired provider records. Mount it with `mountOidc(app)` before the app starts listening.
+ * (OIDC_RATE_LIMITS), the invalidation bus (INVALIDATION_BUS, app-wide: the portal publishes
+ * on it, the client cache listens) and a periodic purge of expired provider records. Mount
+ * it with `mountOidc(app)` before the app starts listening.
  */
 @Module({})
 export class OidcModule implements OnModuleInit, OnModuleDestroy {
@@ -45,11 +52,14 @@ export class OidcModule implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(OIDC_RATE_LIMITS) private readonly rateLimits: RateLimitStore,
+    @Inject(INVALIDATION_BUS) private readonly invalidation: InvalidationBus,
   ) {}
 
   static register(settings: OidcSettings): DynamicModule {
     return {
       module: OidcModule,
+      // The bus is the app's one (the portal's rules publish on it).
+      global: true,
       controllers: [InteractionController],
       providers: [
         SignInService,
@@ -67,16 +77,45 @@ export class OidcModule implements OnModuleInit, OnModuleDestroy {
             }),
         },
         {
+          // Redis pub/sub when configured, so that a client or approval changed through
+          // any instance's portal is dropped from every instance's client cache at once.
+          provide: INVALIDATION_BUS,
+          inject: [OIDC_SETTINGS],
+          useFactory: (s: OidcSettings) =>
+            createInvalidationBus({
+              redisUrl: s.redisUrl,
+              channel: s.invalidationChannel,
+              logger: new Logger('auth-invalidation'),
+            }),
+        },
+        {
           provide: OIDC_PROVIDER,
-          inject: [OIDC_SETTINGS, DataSource, OIDC_RATE_LIMITS],
+          inject: [
+            OIDC_SETTINGS,
+            DataSource,
+            OIDC_RATE_LIMITS,
+            INVALIDATION_BUS,
+          ],
           useFactory: (
             s: OidcSettings,
             dataSource: DataSource,
             rateLimits: RateLimitStore,
-          ) => createOidcProvider({ settings: s, dataSource, rateLimits }),
+            invalidation: InvalidationBus,
+          ) =>
+            createOidcProvider({
+              settings: s,
+              dataSource,
+              rateLimits,
+              invalidation,
+            }),
         },
       ],
-      exports: [OIDC_PROVIDER, OIDC_SETTINGS, OIDC_RATE_LIMITS],
+      exports: [
+        OIDC_PROVIDER,
+        OIDC_SETTINGS,
+        OIDC_RATE_LIMITS,
+        INVALIDATION_BUS,
+      ],
     };
   }
 
@@ -94,6 +133,7 @@ export class OidcModule implements OnModuleInit, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.rateLimits.close();
+    await this.invalidation.close();
   }
 }
 

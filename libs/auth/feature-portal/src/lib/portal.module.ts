@@ -32,6 +32,10 @@ import {
   PortalOperatorController,
   PortalSchoolController,
 } from './portal-api.controllers';
+import {
+  INVALIDATION_BUS,
+  type InvalidationBus,
+} from '@oneroster/util-invalidation';
 import { PortalRoutesFilter } from './portal-exception.filter';
 import { PortalImportsController } from './portal-imports.controller';
 import { PortalSessionGuard } from './portal-session.guard';
@@ -107,16 +111,28 @@ export class PortalModule implements OnModuleInit, OnModuleDestroy {
               ),
             ),
         },
-        withDataSource(PortalApprovals),
-        withDataSource(PortalApplications),
+        // Approvals, applications and credentials publish their changes on the app's
+        // invalidation bus (the OIDC module's).
+        {
+          provide: PortalApprovals,
+          inject: [DataSource, INVALIDATION_BUS],
+          useFactory: (ds: DataSource, bus: InvalidationBus) =>
+            new PortalApprovals(ds, bus),
+        },
+        {
+          provide: PortalApplications,
+          inject: [DataSource, INVALIDATION_BUS],
+          useFactory: (ds: DataSource, bus: InvalidationBus) =>
+            new PortalApplications(ds, bus),
+        },
         withDataSource(PortalAudit),
         withDataSource(PortalOnboarding),
         withDataSource(PortalUsage),
         {
           provide: PortalCredentials,
-          inject: [DataSource],
-          useFactory: (ds: DataSource) =>
-            new PortalCredentials(ds, `${settings.issuer}/token`),
+          inject: [DataSource, INVALIDATION_BUS],
+          useFactory: (ds: DataSource, bus: InvalidationBus) =>
+            new PortalCredentials(ds, `${settings.issuer}/token`, bus),
         },
         {
           provide: PortalSandbox,

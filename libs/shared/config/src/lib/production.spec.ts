@@ -68,7 +68,7 @@ describe('productionProblems', () => {
         API_PUBLIC_URL: 'http://localhost:3000',
         AUTH_PUBLIC_URL: 'http://127.0.0.1:3333',
         ADMIN_PUBLIC_URL: 'http://[::1]:4200',
-        AUTH_JWKS_URL: 'http://auth.localhost:3333/oidc/jwks',
+        AUTH_ISSUER: 'http://localhost:3333/oidc',
       }),
     ).toEqual([]);
   });
@@ -145,15 +145,21 @@ describe('productionProblems', () => {
     ['AUTH_PUBLIC_URL', 'http://10.0.0.5:3333'],
     ['ADMIN_PUBLIC_URL', 'http://portal.example.org'],
     ['AUTH_ISSUER', 'http://issuer.example.org/oidc'],
-    ['AUTH_JWKS_URL', 'http://auth.internal:3333/oidc/jwks'],
   ])('refuses plain http on a non-loopback address in %s', (name, value) => {
-    expect(problemsOf({ [name]: value })).toEqual([
+    // (loadConfig itself holds the JWKS URL, derived from these, to https outside loopback)
+    const jwks = { AUTH_JWKS_URL: 'https://auth.example.org/oidc/jwks' };
+    expect(problemsOf({ ...jwks, [name]: value })).toEqual([
       `${name} is ${value}: production needs https (plain http only on a loopback address)`,
     ]);
   });
 
-  it('reports an insecure auth URL once, not again for the issuer and JWKS derived from it', () => {
-    expect(problemsOf({ AUTH_PUBLIC_URL: 'http://auth.example.org' })).toEqual([
+  it('reports an insecure auth URL once, not again for the issuer derived from it', () => {
+    expect(
+      problemsOf({
+        AUTH_PUBLIC_URL: 'http://auth.example.org',
+        AUTH_JWKS_URL: 'https://auth.example.org/oidc/jwks',
+      }),
+    ).toEqual([
       'AUTH_PUBLIC_URL is http://auth.example.org: production needs https (plain http only on a loopback address)',
     ]);
   });

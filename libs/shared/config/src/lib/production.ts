@@ -13,9 +13,9 @@ import type { PlatformConfig } from './env';
  *   `AUTH_SIGNING_KEY` is unset (a key generated at start is the demo's); (auth)
  *   `PORTAL_CLIENT_SECRET` is unset or shorter than 32 characters; `DATABASE_URL` is unset
  *   (the embedded SQLite file); a public
- *   URL (`API_PUBLIC_URL`, `AUTH_PUBLIC_URL`, `ADMIN_PUBLIC_URL`, and `AUTH_ISSUER` /
- *   `AUTH_JWKS_URL` where they leave those origins) is plain http on anything but a
- *   loopback address;
+ *   URL (`API_PUBLIC_URL`, `AUTH_PUBLIC_URL`, `ADMIN_PUBLIC_URL`, and `AUTH_ISSUER` where it
+ *   leaves the auth server's origin) is plain http on anything but a loopback address
+ *   (`AUTH_JWKS_URL` is held to https outside loopback in every mode, by `loadConfig`);
  * - the demo mode refuses nothing: `npm start` stays a one-command demo.
  */
 export type PlatformMode = 'demo' | 'production';
@@ -140,16 +140,11 @@ function insecureUrls(config: PlatformConfig): string[] {
     ['API_PUBLIC_URL', config.apiPublicUrl, true],
     ['AUTH_PUBLIC_URL', config.authPublicUrl, true],
     ['ADMIN_PUBLIC_URL', config.adminPublicUrl, true],
-    // Derived from AUTH_PUBLIC_URL unless set: reported only where they leave its origin.
+    // Derived from AUTH_PUBLIC_URL unless set: reported only where it leaves that origin.
     [
       'AUTH_ISSUER',
       config.tokens.issuer,
       origin(config.tokens.issuer) !== origin(config.authPublicUrl),
-    ],
-    [
-      'AUTH_JWKS_URL',
-      config.tokens.jwksUrl,
-      origin(config.tokens.jwksUrl) !== origin(config.tokens.issuer),
     ],
   ];
   return urls

@@ -7,6 +7,7 @@ import {
 import { openMigratedDatabase, testEngines } from '@oneroster/database';
 import { planTrust, seedPlatform } from '@oneroster/demo-data';
 import { ApprovalEntity, OAuthClientEntity } from '@oneroster/entities';
+import { InProcessInvalidationBus } from '@oneroster/util-invalidation';
 import { ApprovalLookup } from './approval-lookup';
 
 describe.each(testEngines('approvals'))('ApprovalLookup on $name', (engine) => {
@@ -108,6 +109,48 @@ describe.each(testEngines('approvals'))('ApprovalLookup on $name', (engine) => {
       await expect(
         lookup.approvedSchoolIds(schoolB.clientId, [schoolB.schoolId]),
       ).resolves.toEqual([schoolB.schoolId]);
+    } finally {
+      await setStatus(schoolB.schoolId, 'approved');
+    }
+  });
+
+  it('drops cached answers the bus names (application: every client of the application; client: that client), and only those', async () => {
+    const bus = new InProcessInvalidationBus();
+    // A minute: only the bus can make a change visible within this test.
+    const lookup = new ApprovalLookup(ds, 60_000, bus);
+    const both = [schoolA.schoolId, schoolB.schoolId];
+    const reads = async () => ({
+      a: await lookup.approvedSchoolIds(schoolA.clientId, both),
+      b: await lookup.approvedSchoolIds(schoolB.clientId, both),
+      app: await lookup.approvedSchoolIds(applicationId, both),
+    });
+    await expect(reads()).resolves.toEqual({
+      a: [schoolA.schoolId],
+      b: [schoolB.schoolId],
+      app: both,
+    });
+    await setStatus(schoolB.schoolId, 'revoked');
+    try {
+      await bus.publish('application', 'another-application');
+      await expect(reads()).resolves.toMatchObject({ b: [schoolB.schoolId] });
+      await bus.publish('application', applicationId);
+      await expect(reads()).resolves.toEqual({
+        a: [schoolA.schoolId],
+        b: [],
+        app: [schoolA.schoolId],
+      });
+      await setStatus(schoolB.schoolId, 'approved');
+      await bus.publish('client', schoolB.clientId);
+      await expect(reads()).resolves.toEqual({
+        a: [schoolA.schoolId],
+        b: [schoolB.schoolId],
+        // Still the answer of before: no message named the application's OIDC client.
+        app: [schoolA.schoolId],
+      });
+      lookup.onModuleDestroy();
+      await setStatus(schoolB.schoolId, 'revoked');
+      await bus.publish('application', applicationId);
+      await expect(reads()).resolves.toMatchObject({ b: [schoolB.schoolId] });
     } finally {
       await setStatus(schoolB.schoolId, 'approved');
     }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ApprovalStatus } from '@oneroster/contracts';
 import {
@@ -6,6 +6,10 @@ import {
   ApprovalEntity,
   OAuthClientEntity,
 } from '@oneroster/entities';
+import {
+  INVALIDATION_BUS,
+  type InvalidationBus,
+} from '@oneroster/util-invalidation';
 
 /**
  * The live answer to "which schools have approved this caller's application, and for which
@@ -20,13 +24,19 @@ import {
  *   `oauth_clients` row, if any, has no school) and reaches every school that approved the
  *   application, none once that OIDC client row is revoked;
  * - an unknown client reaches no school;
- * - answers are cached for `ttlMs` (default 2 s, at most 5 s) so a revocation stops access
- *   within that time even for tokens already issued; `invalidate` drops the cache at once.
+ * - answers are cached for `ttlMs` (default 2 s, at most 60 s) so a revocation stops access
+ *   within that time even for tokens already issued; `invalidate` drops the cache at once;
+ * - with an invalidation bus, a `client` message drops that client's answer and an
+ *   `application` message (an application id) drops every answer about that application, and
+ *   every answer still being read (it may predate the change); `null` drops everything. So
+ *   a change committed by any instance applies at once, and the lifetime only bounds how long
+ *   a lost message (Redis unreachable) can leave an old answer in place.
  */
 export const APPROVAL_CACHE_TTL_MS = Symbol('APPROVAL_CACHE_TTL_MS');
 
 export const DEFAULT_APPROVAL_CACHE_TTL_MS = 2_000;
-const MAX_TTL_MS = 5_000;
+// Deployments run the default; a longer lifetime is for tests that prove the bus alone.
+const MAX_TTL_MS = 60_000;
 const MAX_ENTRIES = 10_000;
 
 /** A client-credentials client with the approval of its school. */
@@ -47,21 +57,40 @@ export type SchoolScopes = ReadonlyMap<string, ReadonlySet<string>>;
 interface CacheEntry {
   expires: number;
   schools: Promise<SchoolScopes>;
+  /** The client's application, once read (unknown while the read runs). */
+  applicationId?: string;
 }
 
 @Injectable()
-export class ApprovalLookup {
+export class ApprovalLookup implements OnModuleDestroy {
   private readonly ttlMs: number;
   private readonly cache = new Map<string, CacheEntry>();
+  private readonly unsubscribe: (() => void)[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
     @Optional() @Inject(APPROVAL_CACHE_TTL_MS) ttlMs?: number,
+    @Optional() @Inject(INVALIDATION_BUS) bus?: InvalidationBus,
   ) {
     this.ttlMs = Math.min(
       Math.max(ttlMs ?? DEFAULT_APPROVAL_CACHE_TTL_MS, 0),
       MAX_TTL_MS,
     );
+    if (bus)
+      this.unsubscribe.push(
+        bus.subscribe('client', (clientId) =>
+          this.invalidate(clientId ?? undefined),
+        ),
+        bus.subscribe('application', (applicationId) =>
+          applicationId === null
+            ? this.invalidate()
+            : this.invalidateApplication(applicationId),
+        ),
+      );
+  }
+
+  onModuleDestroy(): void {
+    for (const stop of this.unsubscribe.splice(0)) stop();
   }
 
   /** The client-credentials client and its school's approval, read now (never cached). */
@@ -133,26 +162,56 @@ export class ApprovalLookup {
     else this.cache.delete(clientId);
   }
 
+  /**
+   * Forget the answers about one application (its school clients and its OIDC client) and
+   * every answer still being read.
+   */
+  invalidateApplication(applicationId: string): void {
+    for (const [clientId, entry] of this.cache)
+      if (
+        clientId === applicationId ||
+        entry.applicationId === undefined ||
+        entry.applicationId === applicationId
+      )
+        this.cache.delete(clientId);
+  }
+
   private schoolsOf(clientId: string): Promise<SchoolScopes> {
     const now = Date.now();
     const hit = this.cache.get(clientId);
     if (hit && hit.expires > now) return hit.schools;
     if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
-    const schools = this.readSchools(clientId);
-    this.cache.set(clientId, { expires: now + this.ttlMs, schools });
-    // A failed read (database down) is not cached: the next request tries again.
-    schools.catch(() => this.cache.delete(clientId));
-    return schools;
+    const read = this.readSchools(clientId);
+    const entry: CacheEntry = {
+      expires: now + this.ttlMs,
+      schools: read.then((r) => r.schools),
+    };
+    this.cache.set(clientId, entry);
+    read.then(
+      (r) => {
+        entry.applicationId = r.applicationId;
+      },
+      // A failed read (database down) is not cached: the next request tries again.
+      () => {
+        if (this.cache.get(clientId) === entry) this.cache.delete(clientId);
+      },
+    );
+    return entry.schools;
   }
 
-  private async readSchools(clientId: string): Promise<SchoolScopes> {
+  private async readSchools(
+    clientId: string,
+  ): Promise<{ applicationId: string; schools: SchoolScopes }> {
     const client = await this.clientApproval(clientId);
     if (client)
-      return new Map(
-        client.status === 'approved'
-          ? [[client.schoolId, new Set(client.scopes)]]
-          : [],
-      );
+      return {
+        applicationId: client.applicationId,
+        schools: new Map(
+          client.status === 'approved'
+            ? [[client.schoolId, new Set(client.scopes)]]
+            : [],
+        ),
+      };
     const rows = await this.dataSource
       .getRepository(ApprovalEntity)
       .createQueryBuilder('ap')
@@ -172,12 +231,16 @@ export class ApprovalLookup {
             .getQuery()}`,
       )
       .getRawMany<{ schoolId: string; scopes: unknown }>();
-    return new Map(
-      rows.map((r) => [
-        r.schoolId,
-        new Set(r.scopes ? parseScopes(r.scopes) : []),
-      ]),
-    );
+    // Any other client id is read as an application id.
+    return {
+      applicationId: clientId,
+      schools: new Map(
+        rows.map((r) => [
+          r.schoolId,
+          new Set(r.scopes ? parseScopes(r.scopes) : []),
+        ]),
+      ),
+    };
   }
 }
 

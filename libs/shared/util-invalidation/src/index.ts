@@ -1,0 +1,2 @@
+export * from './lib/invalidation-bus';
+export * from './lib/redis-invalidation-bus';

@@ -3,7 +3,11 @@
  *
  *   migrate               apply pending migrations (DATABASE_URL, default: embedded SQLite)
  *   prepare               what an app does before it serves: migrate and seed the demo trust
- *                         into an empty database (per MIGRATE_ON_START / SEED_DEMO_DATA)
+ *                         into an empty database (per MIGRATE_ON_START / SEED_DEMO_DATA);
+ *                         in production mode seeding is refused (exit 1)
+ *   create-operator --email E [--name N]
+ *                         create a platform operator holding a one-time password (printed
+ *                         once, on stdout) that must be changed at the first sign-in
  *   status                list applied and pending migrations
  *   drift                 print SQL the entities still need (empty = migrations match entities)
  *   generate <Name>       write a new migration for both dialects (needs MYSQL_GENERATE_URL,
@@ -12,6 +16,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  DEMO_SEEDING_REFUSED,
   describeDatabase,
   loadConfig,
   parseDatabaseUrl,
@@ -23,11 +28,79 @@ import {
   prepareDatabase,
   schemaDrift,
 } from '@oneroster/database';
+import {
+  createAccountWithOneTimePassword,
+  FieldErrors,
+  PortalProblem,
+} from '@oneroster/data-access-portal';
 
 const MIGRATIONS_DIR = join(
   __dirname,
   '../../libs/shared/database/src/lib/migrations',
 );
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+/** The first operator of a deployment (or any later one), through the account lifecycle. */
+async function createOperator(
+  config: ReturnType<typeof loadConfig>,
+  args: string[],
+): Promise<number> {
+  const errors = new FieldErrors();
+  const input = {
+    email: option(args, 'email'),
+    name: option(args, 'name') ?? 'Platform operator',
+  };
+  const email = errors.email(input, 'email');
+  const displayName = errors.text(input, 'name', 200);
+  if (!errors.empty || !email || !displayName) {
+    for (const [field, problem] of Object.entries(errors.fields))
+      console.error(`--${field} ${problem}`);
+    console.error(
+      'usage: db create-operator --email ops@example.org [--name "Name"]',
+    );
+    return 2;
+  }
+  const ds = await openDatabase(config.database);
+  try {
+    if (await ds.showMigrations()) {
+      console.error(
+        `${describeDatabase(config.database)}: migrations pending; run \`npm run db -- migrate\` first`,
+      );
+      return 1;
+    }
+    const { account, oneTimePassword } = await createAccountWithOneTimePassword(
+      ds,
+      {
+        email,
+        displayName,
+        platformRole: 'operator',
+        integratorId: null,
+        schoolRoles: [],
+      },
+    );
+    console.warn(
+      `Created the platform operator ${account.email} in ${describeDatabase(config.database)}.`,
+    );
+    // The only line on stdout, so a script can read it.
+    process.stdout.write(`One-time password: ${oneTimePassword}\n`);
+    console.warn(
+      'It is shown once and only opens the form that sets a new password at the first sign-in.',
+    );
+    return 0;
+  } catch (err) {
+    if (err instanceof PortalProblem) {
+      console.error(`${email}: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    await ds.destroy();
+  }
+}
 
 async function main(): Promise<number> {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -47,6 +120,13 @@ async function main(): Promise<number> {
       return 0;
     }
     case 'prepare': {
+      if (config.mode === 'production' && config.seedDemoData) {
+        console.error(
+          'db prepare: refusing to seed the demo trust in production mode (ONEROSTER_MODE=production, or NODE_ENV=production without ONEROSTER_MODE; ONEROSTER_MODE=demo for the demo):',
+        );
+        console.error(`  - ${DEMO_SEEDING_REFUSED}`);
+        return 1;
+      }
       const prepared = await prepareDatabase(config);
       const where = describeDatabase(config.database);
       console.warn(
@@ -72,6 +152,8 @@ async function main(): Promise<number> {
       }
       return 0;
     }
+    case 'create-operator':
+      return createOperator(config, args);
     case 'status': {
       const ds = await openDatabase(config.database);
       try {
@@ -131,7 +213,9 @@ async function main(): Promise<number> {
       return 0;
     }
     default:
-      console.error('usage: db <migrate|prepare|status|drift|generate <Name>>');
+      console.error(
+        'usage: db <migrate|prepare|create-operator --email E [--name N]|status|drift|generate <Name>>',
+      );
       return 2;
   }
 }

@@ -3,7 +3,8 @@
  *
  *   seed   [--size demo|large] [--schools N] [--seed N]   migrate, then write the trust into
  *                                                          DATABASE_URL (refuses a database
- *                                                          that already holds schools)
+ *                                                          that already holds schools;
+ *                                                          refused in production mode)
  *   csv    --out DIR [--size demo|large] [--schools N] [--seed N]
  *                                                          write OneRoster 1.1 bulk CSV files
  */
@@ -44,6 +45,12 @@ async function main(): Promise<number> {
   const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
   if (command === 'seed') {
     const config = loadConfig();
+    if (config.mode === 'production') {
+      console.error(
+        'Production mode (ONEROSTER_MODE=production, or NODE_ENV=production): the demo trust is never seeded; nothing written.',
+      );
+      return 1;
+    }
     const ds = await openDatabase(config.database);
     try {
       await migrate(ds);

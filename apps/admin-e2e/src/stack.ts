@@ -120,6 +120,8 @@ export async function startStack(): Promise<Stack> {
     AUTH_SIGNING_KEY_FILE: join(dir, 'auth-signing-key.json'),
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
+    // The demo trust on a production-built stack: the demo mode, said explicitly.
+    ONEROSTER_MODE: 'demo',
   };
   const log: string[] = [];
   const prepared = await run(

@@ -1,6 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { describeDatabase, loadConfig, LOG_LEVELS } from '@oneroster/config';
+import {
+  assertSafeToStart,
+  describeDatabase,
+  loadConfig,
+  LOG_LEVELS,
+} from '@oneroster/config';
 import { prepareDatabase } from '@oneroster/database';
 import { AppLogger } from '@oneroster/feature-health';
 import { AppModule } from './app/app.module';
@@ -8,6 +13,8 @@ import { configureApp } from './app/configure';
 
 async function bootstrap() {
   const config = loadConfig();
+  // Production refuses demo defaults before touching the database (every reason, one a line).
+  assertSafeToStart(config, 'api');
   const logger = new Logger('api');
   const prepared = await prepareDatabase(config);
   if (prepared.migrationsApplied.length)

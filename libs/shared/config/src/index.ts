@@ -1,2 +1,3 @@
 export * from './lib/database-url';
 export * from './lib/env';
+export * from './lib/production';

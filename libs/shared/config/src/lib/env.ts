@@ -1,8 +1,11 @@
 import { compile as compileProxyAddresses } from 'proxy-addr';
 import { ConfigError, DatabaseConfig, parseDatabaseUrl } from './database-url';
+import { demoSettings, platformMode, type PlatformMode } from './production';
 
 /** Typed view of the environment. The only place in the code base that reads process.env. */
 export interface PlatformConfig {
+  /** `demo` (refuses nothing) or `production` (refuses demo defaults at boot: production.ts). */
+  mode: PlatformMode;
   database: DatabaseConfig;
   /** Seed the demo trust when the database is empty (default: on for the embedded database). */
   seedDemoData: boolean;
@@ -20,7 +23,10 @@ export interface PlatformConfig {
   tokens: { issuer: string; jwksUrl: string; audience: string };
   /** The auth server's own settings. */
   auth: AuthServerConfig;
-  /** Password of every demo account and secret of the sandbox clients (demo data only). */
+  /**
+   * Password of every demo account and secret of the sandbox clients (demo data only;
+   * no default in production).
+   */
   demo: { password: string; sandboxClientSecret: string };
   logLevel: 'error' | 'warn' | 'log' | 'debug';
   /** The API's HTTP hardening. */
@@ -173,6 +179,7 @@ function tokenConfig(
 }
 
 export function loadConfig(env: Env = process.env): PlatformConfig {
+  const mode = platformMode(env);
   const database = parseDatabaseUrl(env['DATABASE_URL']);
   const embedded = database.kind === 'sqlite';
   const apiPort = port(env, 'API_PORT', 3000);
@@ -186,6 +193,7 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
   }
   const warnings: string[] = [];
   return {
+    mode,
     database,
     seedDemoData: bool(env, 'SEED_DEMO_DATA', embedded),
     migrateOnStart: bool(env, 'MIGRATE_ON_START', embedded),
@@ -218,10 +226,7 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
         720,
       ),
     },
-    demo: {
-      password: env['DEMO_PASSWORD'] || 'demo-password',
-      sandboxClientSecret: env['SANDBOX_CLIENT_SECRET'] || 'sandbox-secret',
-    },
+    demo: demoSettings(env, mode),
     logLevel,
     api: {
       rateLimit: count(env, 'API_RATE_LIMIT', 1200),

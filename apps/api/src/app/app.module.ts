@@ -14,6 +14,8 @@ export interface AppOptions {
   rateLimitPrefix?: string;
   /** How long requests in flight may finish when the app closes (default 10 s). */
   drainTimeoutMs?: number;
+  /** Rows all collection responses in flight may hold together (default 30,000). */
+  maxRowsInFlight?: number;
 }
 
 @Module({})
@@ -36,7 +38,13 @@ export class AppModule {
           drainTimeoutMs: options.drainTimeoutMs,
         }),
         HealthModule.forService({ name: 'api', version: API_VERSION }),
-        RosteringModule.register({ publicUrl: config.apiPublicUrl }),
+        RosteringModule.register({
+          publicUrl: config.apiPublicUrl,
+          maxRowsInFlight: options.maxRowsInFlight,
+          queueTimeoutMs: config.api.queueTimeoutMs,
+          largePagesPerClient: config.api.largePagesPerClient,
+          writeIdleTimeoutMs: config.api.writeIdleTimeoutMs,
+        }),
         GradebookModule.register({ publicUrl: config.apiPublicUrl }),
       ],
     };

@@ -11,3 +11,4 @@ export * from './lib/rate-limit';
 export * from './lib/traffic.interceptor';
 export * from './lib/http-drain';
 export * from './lib/json-stream';
+export * from './lib/write-idle';

@@ -20,7 +20,17 @@ export const OAUTH_SCHEME = 'OAuth2';
 
 type Type = abstract new (...args: never[]) => unknown;
 
-function common(summary: string, scopes: string[], envelope: Type) {
+const UNAVAILABLE = 'The database is unavailable; retry shortly';
+/** Collections also wait for capacity (rows in flight, the client's large pages). */
+const COLLECTION_UNAVAILABLE =
+  'The database is unavailable, or the server is busy (the request waited longer than the queue timeout for capacity); retry after Retry-After seconds';
+
+function common(
+  summary: string,
+  scopes: string[],
+  envelope: Type,
+  unavailable = UNAVAILABLE,
+) {
   return [
     RequireScopes(...scopes),
     ApiOperation({
@@ -43,7 +53,7 @@ function common(summary: string, scopes: string[], envelope: Type) {
     }),
     ApiServiceUnavailableResponse({
       type: StatusInfoDto,
-      description: 'The database is unavailable; retry shortly',
+      description: unavailable,
     }),
   ];
 }
@@ -55,7 +65,7 @@ export function CollectionEndpoint(
   params: string[] = [],
 ) {
   return applyDecorators(
-    ...common(summary, scopes, envelope),
+    ...common(summary, scopes, envelope, COLLECTION_UNAVAILABLE),
     ...params.map((name) =>
       ApiParam({
         name,
@@ -67,7 +77,7 @@ export function CollectionEndpoint(
       required: false,
       type: Number,
       description:
-        'Page size: 1 to 10,000 (larger values are clamped), default 100',
+        'Page size: 1 to 10,000 (larger values are clamped), default 100. Pages above 500 are large pages: each client has only a few in flight at once (the server is configured with the number), more wait their turn',
     }),
     ApiQuery({
       name: 'offset',

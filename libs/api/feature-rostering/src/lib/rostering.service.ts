@@ -103,22 +103,30 @@ export class RosteringService {
     principal: Principal,
     limit: number,
   ): Promise<void> {
-    const gone = new AbortController();
-    onClose(res, () => gone.abort());
     const timeoutMs = this.options.queueTimeoutMs ?? 10_000;
+    const stop = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      stop.abort();
+    }, timeoutMs);
+    onClose(res, () => stop.abort());
     let release: () => void;
     try {
       release = await this.budget.acquire(limit, {
         client: principal.clientId ?? principal.userId ?? '',
         large: isLargePage(limit),
-        signal: AbortSignal.any([gone.signal, AbortSignal.timeout(timeoutMs)]),
+        signal: stop.signal,
       });
     } catch (err) {
-      if (gone.signal.aborted) throw err;
+      // The client has gone: there is no one to answer.
+      if (!timedOut) throw err;
       throw new ServiceUnavailableError(
         'The server is busy; retry shortly',
         Math.max(1, Math.ceil(timeoutMs / 1000)),
       );
+    } finally {
+      clearTimeout(timer);
     }
     // Held until the response is sent or the connection drops.
     onClose(res, release);

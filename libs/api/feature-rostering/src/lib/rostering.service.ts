@@ -67,11 +67,27 @@ export interface RosteringOptions {
  */
 export const isLargePage = (limit: number): boolean => limit > PAGE_BATCH;
 
-/** Fires once when the response closes, also when it has closed already. */
+/**
+ * Fires once when the response closes or its connection does (a response queued behind
+ * others pipelined on the connection may get no close of its own), also when either has
+ * closed already.
+ */
 function onClose(res: Response, listener: () => void): void {
-  if (res.closed || res.destroyed || res.req?.socket?.destroyed)
+  const socket = res.req?.socket;
+  if (res.closed || res.destroyed || socket?.destroyed) {
     queueMicrotask(listener);
-  else res.once('close', listener);
+    return;
+  }
+  let fired = false;
+  const fire = () => {
+    if (fired) return;
+    fired = true;
+    res.off('close', fire);
+    socket?.off('close', fire);
+    listener();
+  };
+  res.once('close', fire);
+  socket?.once('close', fire);
 }
 
 /** Turns HTTP requests into tenant-scoped reads and OneRoster envelopes. */

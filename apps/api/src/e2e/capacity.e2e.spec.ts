@@ -88,7 +88,8 @@ describe.each(testEngines('capacity_e2e', { sqliteFile: true }))(
     beforeAll(async () => {
       seeded = await startTestApi(engine);
       db = await openDatabase(seeded.database);
-      await approveTestClient(db, 'other-client');
+      for (const client of ['other-client', 'third-client'])
+        await approveTestClient(db, client);
       // About 20 kB per user, so a page of 1,000 is far more than sockets buffer.
       const padding = JSON.stringify({ padding: 'x'.repeat(20_000) });
       await db.query('UPDATE users SET metadata = ?', [padding]);
@@ -255,6 +256,32 @@ describe.each(testEngines('capacity_e2e', { sqliteFile: true }))(
       );
       expect(served.map((s) => s.res.status)).toEqual(Array(8).fill(200));
       for (const r of readers) r.stop();
+    }, 90_000);
+
+    it('serves more large pages at once than the database pool has connections', async () => {
+      const api = await start({ env: { API_QUEUE_TIMEOUT_MS: '120000' } });
+      // Three clients, four each (their cap): twelve large pages, each reading through a
+      // pooled connection of its own (10 on MariaDB) and needing others for its count and
+      // its lists (orgs). Past the pool they would all wait for one another.
+      const bearers = [
+        await token(),
+        await token('other-client'),
+        await token('third-client'),
+      ];
+      const served = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          get(
+            api,
+            bearers[i % 3],
+            `/users?limit=600&offset=${i}&fields=sourcedId,orgs`,
+          ),
+        ),
+      );
+      expect(served.map((s) => s.res.status)).toEqual(Array(12).fill(200));
+      expect(
+        served.every((s) => (s.body['users'] as unknown[]).length === 600),
+      ).toBe(true);
+      await until('nothing is held', () => idle(api));
     }, 90_000);
 
     it('holds one client to its large pages while other clients and small pages pass', async () => {

@@ -56,6 +56,11 @@ export interface RosteringOptions {
   queueTimeoutMs?: number;
   /** Large pages (`isLargePage`) one client may have in flight at once (default 4). */
   largePagesPerClient?: number;
+  /**
+   * Large pages all clients may have in flight at once (default 9: one less than the
+   * database pool of 10 connections, libs/shared/database).
+   */
+  maxLargePages?: number;
   /** Longest a response's written bytes wait for its client (default 30,000 ms; 0: off). */
   writeIdleTimeoutMs?: number;
 }
@@ -102,6 +107,7 @@ export class RosteringService {
     this.budget = new RowBudget(
       options.maxRowsInFlight ?? 30_000,
       options.largePagesPerClient ?? 4,
+      options.maxLargePages ?? 9,
     );
   }
 

@@ -147,4 +147,29 @@ describe('RowBudget: large pages per client', () => {
     });
     (await budget.acquire(1_000, { client: 'a', large: true }))();
   });
+
+  it('holds all clients together to the total of large pages, letting small pages pass', async () => {
+    const budget = new RowBudget(100_000, 2, 3);
+    const held = [
+      await budget.acquire(1_000, { client: 'a', large: true }),
+      await budget.acquire(1_000, { client: 'a', large: true }),
+      await budget.acquire(1_000, { client: 'b', large: true }),
+    ];
+    let fourth = false;
+    const next = budget
+      .acquire(1_000, { client: 'c', large: true })
+      .then((r) => ((fourth = true), r));
+    (await budget.acquire(100, { client: 'c' }))();
+    await tick();
+    expect(fourth).toBe(false);
+    held[2]();
+    (await next)();
+    expect(fourth).toBe(true);
+    held[0]();
+    held[1]();
+    expect(budget.state()).toMatchObject({
+      available: 100_000,
+      largePages: {},
+    });
+  });
 });

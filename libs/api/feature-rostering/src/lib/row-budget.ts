@@ -9,6 +9,10 @@
  *   most `largePerClient` large pages at once; beyond that its request waits in the same
  *   queue, and it never holds up another client's requests behind it (the budget's
  *   first come, first served order applies among the requests that may run);
+ * - all clients together have at most `largeTotal` large pages at once (each may hold a
+ *   pooled database connection while it is written: kept below the pool, the pages in
+ *   flight always leave a connection for the queries they and other requests still need);
+ *   a large page beyond it waits, small pages pass it;
  * - a waiter whose signal aborts (its client left, or it waited too long) leaves the queue,
  *   takes nothing, and is rejected with the signal's reason; the waiters behind it move up;
  * - a release gives back what the request took exactly once, however often it is called.
@@ -41,10 +45,12 @@ export class RowBudget {
   private available: number;
   private readonly waiting: Waiter[] = [];
   private readonly largeByClient = new Map<string, number>();
+  private large = 0;
 
   constructor(
     private readonly capacity: number,
     private readonly largePerClient = Number.POSITIVE_INFINITY,
+    private readonly largeTotal = Number.POSITIVE_INFINITY,
   ) {
     this.available = capacity;
   }
@@ -99,6 +105,7 @@ export class RowBudget {
       released = true;
       this.available += rows;
       if (large) {
+        this.large--;
         const left = (this.largeByClient.get(client) ?? 1) - 1;
         if (left > 0) this.largeByClient.set(client, left);
         else this.largeByClient.delete(client);
@@ -111,15 +118,21 @@ export class RowBudget {
     for (let i = 0; i < this.waiting.length;) {
       const next = this.waiting[i];
       const slots = this.largeByClient.get(next.client) ?? 0;
-      if (next.large && slots >= this.largePerClient) {
-        // Only its own client's pages hold it back: the requests behind it may pass.
+      if (
+        next.large &&
+        (slots >= this.largePerClient || this.large >= this.largeTotal)
+      ) {
+        // Only large pages hold it back: the requests behind it may pass.
         i++;
         continue;
       }
       if (this.available < next.rows) break;
       this.waiting.splice(i, 1);
       this.available -= next.rows;
-      if (next.large) this.largeByClient.set(next.client, slots + 1);
+      if (next.large) {
+        this.large++;
+        this.largeByClient.set(next.client, slots + 1);
+      }
       next.admit();
     }
   }

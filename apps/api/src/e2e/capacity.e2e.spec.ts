@@ -19,7 +19,9 @@ import {
  *   Retry-After;
  * - a slow reader that does not drain within API_WRITE_IDLE_TIMEOUT_MS is cut, and gives
  *   back its rows and its database connection;
- * - one client has at most API_LARGE_PAGES_PER_CLIENT large pages at once; others pass.
+ * - one client has at most API_LARGE_PAGES_PER_CLIENT large pages at once; others pass;
+ * - more large pages than the pool has connections are all served (they are bounded below
+ *   the pool in total, so they never wait for one another's connections).
  * Slow readers are real HTTP clients that stop reading a page of about 20 MB (users padded
  * with metadata), far beyond what the sockets' buffers take, so the server is left waiting.
  */

@@ -159,7 +159,7 @@ describe.each(testEngines('capacity_e2e', { sqliteFile: true }))(
       expect(holder.status).toBe(200);
       expect(capacity(api).available).toBe(0);
       // On MariaDB the page being written holds a pooled connection (busy with its query).
-      expect(await busyConnections(api)).toBe(engine.name === 'mysql' ? 1 : 0);
+      expect((await busyConnections(api)) > 0).toBe(engine.name === 'mysql');
       // Three large pages queue behind it, then their clients give up.
       const leaving = [1, 2, 3].map(() => new AbortController());
       const dropped = leaving.map((c) =>

@@ -3,7 +3,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createAdminServer } from '../apps/admin/server/admin-server.mjs';
+import {
+  createAdminServer,
+  parseTrustProxy,
+} from '../apps/admin/server/admin-server.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 if (existsSync(join(root, '.env'))) process.loadEnvFile(join(root, '.env'));
@@ -88,9 +91,13 @@ start('auth', 'dist/apps/auth/main.js', ['--optimize-for-size']);
 
 // The portal is a static single-page app (index.html for any route); its server forwards
 // `/portal/*` to the auth server so the portal API and sign-in share the portal's origin.
+// ADMIN_TRUST_PROXY was checked with the rest of the configuration by `db prepare` above.
 const admin = createAdminServer({
   webRoot: join(root, 'dist/apps/admin/browser'),
   authOrigin: `http://127.0.0.1:${authPort}`,
+  trustProxy: parseTrustProxy(env.ADMIN_TRUST_PROXY, 'ADMIN_TRUST_PROXY', (m) =>
+    console.warn(m),
+  ),
 });
 async function healthy(url) {
   for (let i = 0; i < 600; i++) {

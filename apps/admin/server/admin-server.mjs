@@ -4,7 +4,15 @@
 //
 // Forwarding rules: every method; request and response bodies are streamed, never buffered;
 // status, `Set-Cookie` and `Location` pass through untouched (redirects are the browser's to
-// follow); the original `Host` is kept and `X-Forwarded-For/-Proto/-Host` are added.
+// follow); the original `Host` is kept. `X-Forwarded-For` is replaced: by the peer's address,
+// or, when ADMIN_TRUST_PROXY trusts the peer, by the trusted chain read from the right
+// (proxy-addr, as Express reads it: a client cannot hand its own address on);
+// `X-Forwarded-Proto/-Host` are the connection's unless a trusted peer sent them.
+//
+// Path rules: the path is decoded, backslashes read as `/`, empty and `.` segments dropped and
+// `..` resolved before anything looks at it, so `/x/../portal/…` and `/portal%2f..` are read
+// as what they resolve to on either side of the `/portal` prefix; a bad escape, a NUL or a
+// path that climbs above the root answers 400. The resolved path is what is forwarded.
 //
 // Page rules: every file served carries the portal's Content-Security-Policy (scripts only
 // from this origin plus the build's own inline scripts, by SHA-256 hash; inline styles, which
@@ -15,8 +23,9 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { extname, join, normalize, resolve } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import proxyAddr from 'proxy-addr';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -44,18 +53,93 @@ function isPortalPath(pathname) {
   return pathname === '/portal' || pathname.startsWith('/portal/');
 }
 
-function forward(req, res, authOrigin) {
-  const target = new URL(req.url ?? '/', authOrigin);
+/**
+ * A trust-proxy setting as libs/shared/config reads AUTH_TRUST_PROXY and ADMIN_TRUST_PROXY
+ * (that library checks the variable at start; this reads the same text the same way):
+ * unset/false/0/no/off → false; a whole number → that many proxies; true/yes/on → 1, with a
+ * warning; otherwise a comma-separated list of addresses/CIDRs, each checked by proxy-addr.
+ * @param {string | undefined} value
+ * @param {string} [name] the variable, for messages
+ * @param {(message: string) => void} [warn]
+ * @returns {false | number | string[]}
+ */
+export function parseTrustProxy(value, name = 'ADMIN_TRUST_PROXY', warn) {
+  const v = (value ?? '').trim();
+  if (v === '' || /^(0|false|no|off)$/i.test(v)) return false;
+  if (/^(true|yes|on)$/i.test(v)) {
+    warn?.(
+      `${name}=${v} is read as 1 (one proxy in front): set the number of proxies or their addresses`,
+    );
+    return 1;
+  }
+  if (/^\d+$/.test(v)) return Number(v);
+  const list = v
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  for (const entry of list) {
+    try {
+      proxyAddr.compile(entry);
+    } catch {
+      throw new Error(
+        `${name} must be false, a number of proxies, or a comma-separated list of proxy addresses or CIDR ranges, got "${entry}"`,
+      );
+    }
+  }
+  return list;
+}
+
+/** proxy-addr's trust function for a parsed setting (as @oneroster/util-web-hygiene builds it). */
+function compileTrust(trust) {
+  if (trust === false) return () => false;
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return proxyAddr.compile([...trust]);
+}
+
+/**
+ * The request path resolved: decoded once, backslashes read as `/`, empty and `.` segments dropped,
+ * `..` applied; a trailing `/` kept. `null` for a bad escape, a NUL, or a climb above the root.
+ * @param {string} raw the path part of the request target (before `?`)
+ * @returns {{ path: string; encoded: string } | null}
+ */
+export function resolvePath(raw) {
+  let decoded;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0')) return null;
+  const unified = decoded.replaceAll('\\', '/');
+  const segments = [];
+  for (const segment of unified.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') {
+      if (!segments.length) return null;
+      segments.pop();
+    } else segments.push(segment);
+  }
+  const tail = segments.length && unified.endsWith('/') ? '/' : '';
+  return {
+    path: `/${segments.join('/')}${tail}`,
+    encoded: `/${segments.map(encodeURIComponent).join('/')}${tail}`,
+  };
+}
+
+function forward(req, res, target, trust) {
   const headers = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (!HOP_BY_HOP.has(name)) headers[name] = value;
   }
-  const peer = req.socket.remoteAddress ?? '';
-  headers['x-forwarded-for'] = req.headers['x-forwarded-for']
-    ? `${req.headers['x-forwarded-for']}, ${peer}`
-    : peer;
-  headers['x-forwarded-proto'] = req.socket.encrypted ? 'https' : 'http';
-  if (req.headers.host) headers['x-forwarded-host'] = req.headers.host;
+  // [peer, …trusted proxies, client], nearest first; sent as the header lists them.
+  headers['x-forwarded-for'] = proxyAddr.all(req, trust).reverse().join(', ');
+  const trustedPeer = trust(req.socket.remoteAddress ?? '', 0);
+  if (!trustedPeer || !headers['x-forwarded-proto'])
+    headers['x-forwarded-proto'] = req.socket.encrypted ? 'https' : 'http';
+  if (!trustedPeer || !headers['x-forwarded-host']) {
+    if (req.headers.host) headers['x-forwarded-host'] = req.headers.host;
+    else delete headers['x-forwarded-host'];
+  }
 
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   const upstream = send(target, { method: req.method, headers }, (answer) => {
@@ -129,15 +213,7 @@ function policyFor(file) {
   return policy;
 }
 
-function serveFile(req, res, webRoot) {
-  let pathname;
-  try {
-    pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-  } catch {
-    res.writeHead(400).end();
-    return;
-  }
-  const path = normalize(pathname).replace(/^(\.\.[/\\])+/, '');
+function serveFile(res, webRoot, path) {
   let file = join(webRoot, path);
   if (
     !file.startsWith(webRoot) ||
@@ -155,27 +231,60 @@ function serveFile(req, res, webRoot) {
   createReadStream(file).pipe(res);
 }
 
+function badPath(res) {
+  res.writeHead(400, { 'content-type': 'application/json' });
+  res.end(
+    JSON.stringify({
+      statusCode: 400,
+      error: 'invalid_request',
+      message: 'The request path is not valid.',
+    }),
+  );
+}
+
 /**
- * @param {{ webRoot: string; authOrigin: string }} options
- *   webRoot: the built app (`dist/apps/admin/browser`); authOrigin: e.g. `http://127.0.0.1:3333`.
+ * @param {{ webRoot: string; authOrigin: string; trustProxy?: false | number | string[] }} options
+ *   webRoot: the built app (`dist/apps/admin/browser`); authOrigin: e.g. `http://127.0.0.1:3333`;
+ *   trustProxy: which peers' X-Forwarded-* are kept (`parseTrustProxy`; default none).
  */
-export function createAdminServer({ webRoot, authOrigin }) {
+export function createAdminServer({ webRoot, authOrigin, trustProxy = false }) {
   const root = resolve(webRoot);
+  const trust = compileTrust(trustProxy);
   return createServer((req, res) => {
-    const pathname = (req.url ?? '/').split('?')[0];
-    if (isPortalPath(pathname)) forward(req, res, authOrigin);
-    else serveFile(req, res, root);
+    const raw = req.url ?? '/';
+    const query = raw.indexOf('?');
+    const resolved = resolvePath(query < 0 ? raw : raw.slice(0, query));
+    if (!resolved) {
+      badPath(res);
+      return;
+    }
+    if (isPortalPath(resolved.path)) {
+      const search = query < 0 ? '' : raw.slice(query);
+      forward(req, res, new URL(resolved.encoded + search, authOrigin), trust);
+    } else serveFile(res, root, resolved.path);
   });
 }
 
 // As a command: node apps/admin/server/admin-server.mjs <webRoot> <authOrigin> <port>
+// (ADMIN_TRUST_PROXY from the environment).
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const [webRoot, authOrigin, port] = process.argv.slice(2);
   if (!webRoot || !authOrigin || !port) {
     console.error('usage: admin-server.mjs <webRoot> <authOrigin> <port>');
     process.exit(2);
   }
-  const server = createAdminServer({ webRoot, authOrigin });
+  let trustProxy;
+  try {
+    trustProxy = parseTrustProxy(
+      process.env.ADMIN_TRUST_PROXY,
+      'ADMIN_TRUST_PROXY',
+      (m) => console.warn(m),
+    );
+  } catch (err) {
+    console.error(err.message);
+    process.exit(1);
+  }
+  const server = createAdminServer({ webRoot, authOrigin, trustProxy });
   server.listen(Number(port), () =>
     console.warn(`admin portal on port ${port}, /portal → ${authOrigin}`),
   );

@@ -9,6 +9,7 @@ import { configureApp } from './app/configure';
 async function bootstrap() {
   const config = loadConfig();
   const logger = new Logger('auth');
+  for (const warning of config.warnings) logger.warn(warning);
   const prepared = await prepareDatabase(config);
   if (prepared.migrationsApplied.length)
     logger.log(`Migrations applied: ${prepared.migrationsApplied.join(', ')}`);

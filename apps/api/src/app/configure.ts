@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { PlatformConfig } from '@oneroster/config';
 import { serveSwagger } from '@oneroster/feature-health';
+import { answerClientErrorsAsOneRoster } from '@oneroster/util-http';
 import { applyWebHygiene } from '@oneroster/util-web-hygiene';
 import { buildOpenApi } from './openapi';
 
@@ -30,4 +31,6 @@ export function configureApp(
     upgradeInsecureRequests: config.apiPublicUrl.startsWith('https:'),
   });
   serveSwagger(app, 'OneRoster 1.1 API', buildOpenApi(app, config));
+  // Requests Node's parser refuses (431, 414, 400) answer with a status payload too.
+  answerClientErrorsAsOneRoster(app.getHttpServer());
 }

@@ -26,7 +26,7 @@ describe('OpenAPI document', () => {
     expect(doc).toEqual(readFileSync(FILE, 'utf8'));
   });
 
-  it('documents all 61 OneRoster 1.1 operations with the OAuth2 scheme and their errors', () => {
+  it('documents all 61 OneRoster 1.1 operations and the categories-of-a-class extension with the OAuth2 scheme and their errors', () => {
     const doc = JSON.parse(readFileSync(FILE, 'utf8')) as {
       paths: Record<
         string,
@@ -41,8 +41,14 @@ describe('OpenAPI document', () => {
       .flatMap(([path, methods]) =>
         Object.entries(methods).map(([method, op]) => ({ path, method, op })),
       );
-    // 41 rostering GETs, 16 gradebook operations, 4 resources GETs.
-    expect(ops.length).toBe(61);
+    // 41 rostering GETs, 16 gradebook operations, 4 resources GETs, and the one extension
+    // (OneRoster 1.2's getCategoriesForClass, which Google Classroom calls on 1.1 too).
+    expect(ops.length).toBe(62);
+    expect(
+      ops.filter((o) =>
+        o.path.endsWith('/classes/{classSourcedId}/categories'),
+      ),
+    ).toHaveLength(1);
     expect(ops.filter((o) => o.method === 'put')).toHaveLength(3);
     expect(ops.filter((o) => o.method === 'delete')).toHaveLength(3);
     for (const { path, method, op } of ops) {
@@ -58,5 +64,104 @@ describe('OpenAPI document', () => {
           has: true,
         });
     }
+  });
+});
+
+describe('OpenAPI error examples', () => {
+  type Media = {
+    examples?: Record<
+      string,
+      {
+        $ref: string;
+      }
+    >;
+  };
+  type Example = {
+    value: {
+      imsx_codeMajor: string;
+      imsx_CodeMinor: {
+        imsx_codeMinorField: { imsx_codeMinorFieldValue: string }[];
+      };
+    };
+  };
+  const doc = JSON.parse(readFileSync(FILE, 'utf8')) as {
+    paths: Record<
+      string,
+      Record<
+        string,
+        { responses: Record<string, { content?: Record<string, Media> }> }
+      >
+    >;
+    components: { examples?: Record<string, Example> };
+  };
+  const resolve = (ref: string): Example => {
+    const name = ref.replace('#/components/examples/', '');
+    const example = doc.components.examples?.[name];
+    if (!example) throw new Error(`${ref} does not resolve`);
+    return example;
+  };
+  // What the API answers with each status (errors.ts and the exception filter).
+  const REAL: Record<string, string[]> = {
+    '400': [
+      'invaliddata',
+      'invalid_filter_field',
+      'invalid_blank_selection_field',
+    ],
+    '401': ['unauthorisedrequest'],
+    '403': ['forbidden'],
+    '404': ['unknownobject'],
+    '413': ['invaliddata'],
+    '422': ['invaliddata'],
+    '429': ['server_busy'],
+    '503': ['server_busy'],
+  };
+
+  it('shows in every error response the codeMinor the API really answers with that status', () => {
+    let checked = 0;
+    for (const [path, methods] of Object.entries(doc.paths))
+      for (const [method, op] of Object.entries(methods))
+        for (const [status, response] of Object.entries(op.responses)) {
+          const media = response.content?.['application/json'];
+          if (!(status in REAL) || !media) continue;
+          const minors = Object.values(media.examples ?? {}).map(
+            (e) =>
+              resolve(e.$ref).value.imsx_CodeMinor.imsx_codeMinorField[0]
+                .imsx_codeMinorFieldValue,
+          );
+          expect({ path, method, status, ok: minors.length > 0 }).toEqual({
+            path,
+            method,
+            status,
+            ok: true,
+          });
+          for (const m of minors)
+            expect({
+              path,
+              method,
+              status,
+              m,
+              real: REAL[status].includes(m),
+            }).toEqual({
+              path,
+              method,
+              status,
+              m,
+              real: true,
+            });
+          checked++;
+        }
+    expect(checked).toBeGreaterThan(300);
+  });
+
+  it('shows the filter and fields codeMinors on the 400 of a collection', () => {
+    const media =
+      doc.paths['/ims/oneroster/v1p1/users']['get'].responses['400'].content?.[
+        'application/json'
+      ];
+    expect(Object.keys(media?.examples ?? {}).sort()).toEqual([
+      'invalid_blank_selection_field',
+      'invalid_filter_field',
+      'invaliddata',
+    ]);
   });
 });

@@ -5,7 +5,9 @@ import { setupSwagger } from '@oneroster/feature-health';
 import { mountOidc } from '@oneroster/feature-oidc';
 import { mountPortal } from '@oneroster/feature-portal';
 import {
+  applyClientAddress,
   applySecurityHeaders,
+  compileTrust,
   securityHeaders,
 } from '@oneroster/util-web-hygiene';
 import { AUTH_VERSION } from './version';
@@ -16,9 +18,13 @@ export function configureApp(
   config: PlatformConfig,
 ): void {
   app.enableShutdownHooks();
-  // Behind a TLS-terminating proxy, req.ip (the audit trail's address) and req.protocol
-  // come from X-Forwarded-*; otherwise those headers are ignored.
-  app.getHttpAdapter().getInstance().set('trust proxy', config.auth.trustProxy);
+  // The client's address (sign-in throttling, audit trail, logs) and req.protocol come from
+  // X-Forwarded-* only as far as AUTH_TRUST_PROXY trusts the hops; the provider, mounted
+  // ahead of Express, derives it the same way.
+  applyClientAddress(
+    app as NestExpressApplication,
+    compileTrust(config.auth.trustProxy),
+  );
   // Security headers for every response. OIDC form_post answers with a page that posts to
   // the client's redirect URI (another origin), so form-action is left to the pages
   // themselves: the sign-in pages and oidc-provider set their own Content-Security-Policy.

@@ -12,3 +12,4 @@ export * from './lib/traffic.interceptor';
 export * from './lib/http-drain';
 export * from './lib/json-stream';
 export * from './lib/write-idle';
+export * from './lib/client-errors';

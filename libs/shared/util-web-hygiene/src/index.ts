@@ -1,1 +1,2 @@
 export * from './lib/web-hygiene';
+export * from './lib/client-address';

@@ -102,6 +102,7 @@ describe('integrator routes', () => {
       description: null,
       requestedScopes: [ONEROSTER_SCOPES.roster],
       redirectUris: [],
+      booleanFormat: 'json',
     });
     post.flush(anApplication('app-7', 'Homework Hub').build());
     await new Promise((resolve) => setTimeout(resolve));

@@ -17,6 +17,12 @@ import { T, Quote, Sql, filterSql, joinAnd, orderSql } from './sql';
  */
 export interface TenantScope {
   readonly schoolIds: readonly string[];
+  /**
+   * How the objects read for this caller write booleans: JSON `true`/`false` (the default,
+   * as the 1.1 OpenAPI types them) or the strings `"true"`/`"false"` (an application's wire
+   * option, for clients that follow the OneRoster 1.2 convention).
+   */
+  readonly booleans?: 'json' | 'string';
 }
 
 export type OneRosterObject = Record<string, unknown>;
@@ -252,7 +258,7 @@ export class RosterReader {
     );
     const lists = await this.loadLists(fields, rows);
     const build = (row: Record<string, unknown>) =>
-      this.toObject(fields, lists, row);
+      this.toObject(fields, lists, row, scope);
     return {
       total,
       size: rows.length,
@@ -419,7 +425,7 @@ export class RosterReader {
       last = batch[batch.length - 1];
       const lists = firstLists ?? (await this.loadLists(fields, batch));
       firstLists = null;
-      return batch.map((row) => this.toObject(fields, lists, row));
+      return batch.map((row) => this.toObject(fields, lists, row, scope));
     };
     const remember = () => this.remember(pageKey, query, last, read, total);
     return {
@@ -467,7 +473,7 @@ export class RosterReader {
         `Unknown object: ${resource.name} ${sourcedId}`,
       );
     const lists = await this.loadLists(selected, rows.slice(0, 1));
-    return this.toObject(selected, lists, rows[0]);
+    return this.toObject(selected, lists, rows[0], scope);
   }
 
   /** Throws UnknownObjectError unless the object exists for the caller (with those conditions). */
@@ -580,8 +586,10 @@ export class RosterReader {
     fields: FieldDef[],
     lists: Map<string, Map<string, string[]>>,
     row: Record<string, unknown>,
+    scope: TenantScope,
   ): OneRosterObject {
     const out: OneRosterObject = {};
+    const stringBooleans = scope.booleans === 'string';
     for (const f of fields) {
       const raw = f.column ? row[f.column] : undefined;
       switch (f.kind) {
@@ -605,8 +613,10 @@ export class RosterReader {
           if (raw !== null && raw !== undefined) out[f.name] = dateOnly(raw);
           break;
         case 'boolean':
-          if (raw !== null && raw !== undefined)
-            out[f.name] = raw === true || raw === 1 || raw === '1';
+          if (raw !== null && raw !== undefined) {
+            const value = raw === true || raw === 1 || raw === '1';
+            out[f.name] = stringBooleans ? String(value) : value;
+          }
           break;
         case 'number':
           if (raw !== null && raw !== undefined) out[f.name] = Number(raw);

@@ -43,6 +43,7 @@ import {
   RESULT_RESOURCE,
   ResourceDef,
   USER_RESOURCE,
+  T,
   columnEquals,
   linkedThrough,
 } from '@oneroster/data-access-oneroster';
@@ -367,6 +368,34 @@ const ofClass = (classId: string): Condition =>
     { outerColumn: 'line_item_sourced_id', activeOnly: false },
   );
 
+/**
+ * The categories of a class (OneRoster 1.2's `getCategoriesForClass`, which 1.1 lacks:
+ * Google Classroom calls it against 1.1 providers too). A 1.1 category has no class, so:
+ * the categories the class's active line items use, plus the categories of the class's
+ * school that no active line item of any class uses (available to every class, e.g. one
+ * just created). A category another class's line items use is that class's, not this one's.
+ */
+const CATEGORIES_OF_CLASS_RULE =
+  "Extension (OneRoster 1.2's getCategoriesForClass, served on 1.1). A 1.1 category belongs to no class, so this answers the categories used by the class's active line items, plus the categories of the class's school that no active line item of any class uses. 404 for an unknown class.";
+
+const categoriesOfClass =
+  (classId: string): Condition =>
+  (q) => {
+    const usedHere = linkedThrough('line_items', 'category_sourced_id', {
+      class_sourced_id: classId,
+    })(q);
+    const usedAnywhere = linkedThrough(
+      'line_items',
+      'category_sourced_id',
+      {},
+    )(q);
+    const sameSchool = `EXISTS (SELECT 1 FROM ${q('classes')} c WHERE c.${q('school_id')} = ${T}.${q('school_id')} AND c.${q('sourced_id')} = ?)`;
+    return {
+      text: `(${usedHere.text} OR (${sameSchool} AND NOT ${usedAnywhere.text}))`,
+      params: [...usedHere.params, classId, ...usedAnywhere.params],
+    };
+  };
+
 @ApiTags('gradebook: classes')
 @Controller(`${ONEROSTER_BASE_PATH}/classes`)
 export class ClassGradebookController {
@@ -390,6 +419,32 @@ export class ClassGradebookController {
       LINE_ITEM_RESOURCE,
       'lineItems',
       [columnEquals('class_sourced_id', c)],
+      hidden,
+    );
+  }
+
+  @Get(':classSourcedId/categories')
+  @CollectionEndpoint(
+    'getCategoriesForClass',
+    READ,
+    CategoriesEnvelopeDto,
+    ['classSourcedId'],
+    CATEGORIES_OF_CLASS_RULE,
+  )
+  async categories(
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentPrincipal() p: Principal,
+    @Param('classSourcedId') c: string,
+  ) {
+    await this.svc.requireParent(p, CLASS_RESOURCE, c);
+    return this.svc.collection(
+      req,
+      res,
+      p,
+      CATEGORY_RESOURCE,
+      'categories',
+      [categoriesOfClass(c)],
       hidden,
     );
   }

@@ -29,13 +29,15 @@ function common(
   summary: string,
   scopes: string[],
   envelope: Type,
+  description?: string,
   unavailable = UNAVAILABLE,
 ) {
+  const scopeText = `Scopes (any one): ${scopes.map((s) => s.split('/').pop()).join(', ')}`;
   return [
     RequireScopes(...scopes),
     ApiOperation({
       summary,
-      description: `Scopes (any one): ${scopes.map((s) => s.split('/').pop()).join(', ')}`,
+      description: description ? `${description} ${scopeText}` : scopeText,
     }),
     ApiSecurity(OAUTH_SCHEME, scopes),
     ApiOkResponse({ type: envelope }),
@@ -63,9 +65,11 @@ export function CollectionEndpoint(
   scopes: string[],
   envelope: Type,
   params: string[] = [],
+  /** What the endpoint answers, where the name alone does not say (extensions). */
+  description?: string,
 ) {
   return applyDecorators(
-    ...common(summary, scopes, envelope, COLLECTION_UNAVAILABLE),
+    ...common(summary, scopes, envelope, description, COLLECTION_UNAVAILABLE),
     ...params.map((name) =>
       ApiParam({
         name,

@@ -88,6 +88,55 @@ const termsOfSchool =
     params: [schoolId],
   });
 
+/**
+ * The orgs a school's client may list or read: the school's own org, its ancestors (local,
+ * district, state, national: at most four levels above a school in 1.1), and the departments
+ * of the school (orgs of another type whose parent is the school). An import copies into the
+ * tenant every org its records reference (a teacher who also works at another school names
+ * that school in `orgs`); those copies stay behind the GUIDRefs that name them and are never
+ * listed: another school, or another school's district, is not this school's to publish.
+ */
+const ORG_ANCESTOR_LEVELS = 4;
+const visibleOrg: Condition = (q) => {
+  const sid = q('school_id');
+  const src = q('sourced_id');
+  const parent = q('parent_sourced_id');
+  const joins = Array.from(
+    { length: ORG_ANCESTOR_LEVELS },
+    (_, i) =>
+      `LEFT JOIN ${q('orgs')} o${i} ON o${i}.${sid} = s.${q('id')} AND o${i}.${src} = ${i === 0 ? `s.${q('org_sourced_id')}` : `o${i - 1}.${parent}`}`,
+  ).join(' ');
+  const chain = [
+    `s.${q('org_sourced_id')}`,
+    ...Array.from({ length: ORG_ANCESTOR_LEVELS }, (_, i) => `o${i}.${parent}`),
+  ].join(', ');
+  return {
+    text: `EXISTS (SELECT 1 FROM ${q('schools')} s ${joins} WHERE s.${q('id')} = ${T}.${sid} AND (${T}.${src} IN (${chain}) OR (${T}.${parent} = s.${q('org_sourced_id')} AND ${T}.${q('type')} <> 'school')))`,
+    params: [],
+  };
+};
+
+/**
+ * Courses of a school: those whose org is the school, plus those its active classes use. A
+ * district or trust often keeps one course catalogue on the district org; its schools'
+ * classes still point at those courses, and a consumer reading /schools/{id}/courses expects
+ * to find them.
+ */
+const coursesOfSchool =
+  (schoolId: string): Condition =>
+  (q) => {
+    const usedByItsClasses = linkedThrough('classes', 'course_sourced_id', {
+      school_sourced_id: schoolId,
+    })(q);
+    return {
+      text: `(${T}.${q('org_sourced_id')} = ? OR ${usedByItsClasses.text})`,
+      params: [schoolId, ...usedByItsClasses.params],
+    };
+  };
+
+const COURSES_OF_SCHOOL_RULE =
+  "The courses whose org is the school, plus the courses the school's active classes use (e.g. a district's catalogue courses).";
+
 @ApiTags('rostering: academic sessions')
 @Controller(`${ONEROSTER_BASE_PATH}/academicSessions`)
 export class AcademicSessionsController {
@@ -441,7 +490,7 @@ export class OrgsController {
     @Res({ passthrough: true }) res: Response,
     @CurrentPrincipal() p: Principal,
   ) {
-    return this.svc.collection(req, res, p, ORG_RESOURCE, 'orgs');
+    return this.svc.collection(req, res, p, ORG_RESOURCE, 'orgs', [visibleOrg]);
   }
 
   @Get(':sourcedId')
@@ -451,7 +500,7 @@ export class OrgsController {
     @CurrentPrincipal() p: Principal,
     @Param('sourcedId') id: string,
   ) {
-    return this.svc.single(req, p, ORG_RESOURCE, 'org', id);
+    return this.svc.single(req, p, ORG_RESOURCE, 'org', id, [visibleOrg]);
   }
 }
 
@@ -461,7 +510,13 @@ export class SchoolsController {
   constructor(private readonly svc: RosteringService) {}
 
   private school(p: Principal, id: string) {
-    return this.svc.requireParent(p, ORG_RESOURCE, id, [isSchool], 'school');
+    return this.svc.requireParent(
+      p,
+      ORG_RESOURCE,
+      id,
+      [isSchool, visibleOrg],
+      'school',
+    );
   }
 
   private async schoolClass(p: Principal, schoolId: string, classId: string) {
@@ -482,7 +537,10 @@ export class SchoolsController {
     @Res({ passthrough: true }) res: Response,
     @CurrentPrincipal() p: Principal,
   ) {
-    return this.svc.collection(req, res, p, ORG_RESOURCE, 'orgs', [isSchool]);
+    return this.svc.collection(req, res, p, ORG_RESOURCE, 'orgs', [
+      isSchool,
+      visibleOrg,
+    ]);
   }
 
   @Get(':sourcedId')
@@ -492,13 +550,20 @@ export class SchoolsController {
     @CurrentPrincipal() p: Principal,
     @Param('sourcedId') id: string,
   ) {
-    return this.svc.single(req, p, ORG_RESOURCE, 'org', id, [isSchool]);
+    return this.svc.single(req, p, ORG_RESOURCE, 'org', id, [
+      isSchool,
+      visibleOrg,
+    ]);
   }
 
   @Get(':schoolSourcedId/courses')
-  @CollectionEndpoint('getCoursesForSchool', ROSTER, CoursesEnvelopeDto, [
-    'schoolSourcedId',
-  ])
+  @CollectionEndpoint(
+    'getCoursesForSchool',
+    ROSTER,
+    CoursesEnvelopeDto,
+    ['schoolSourcedId'],
+    COURSES_OF_SCHOOL_RULE,
+  )
   async courses(
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
@@ -507,7 +572,7 @@ export class SchoolsController {
   ) {
     await this.school(p, id);
     return this.svc.collection(req, res, p, COURSE_RESOURCE, 'courses', [
-      columnEquals('org_sourced_id', id),
+      coursesOfSchool(id),
     ]);
   }
 

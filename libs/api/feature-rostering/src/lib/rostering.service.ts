@@ -155,7 +155,7 @@ export class RosteringService {
   }
 
   scope(principal: Principal): TenantScope {
-    return { schoolIds: principal.schoolIds };
+    return { schoolIds: principal.schoolIds, booleans: principal.booleans };
   }
 
   async collection(
@@ -186,14 +186,7 @@ export class RosteringService {
     const discard = () => void page.discard?.();
     if (res.closed) discard();
     else res.once('close', discard);
-    setPagingHeaders(
-      req,
-      res,
-      page.total,
-      query.limit,
-      query.offset,
-      this.options.publicUrl,
-    );
+    setPagingHeaders(req, res, page.total, query, this.options.publicUrl);
     const extra: Record<string, unknown> = {};
     if (query.warnings.length)
       extra['statusInfoSet'] = query.warnings.map(warningPayload);

@@ -7,4 +7,9 @@ export interface Principal {
   integratorId: string | null;
   /** Set for tokens issued to a signed-in user (OIDC hybrid flow). */
   userId: string | null;
+  /**
+   * How OneRoster booleans are written to this client: `json` (the default) or `string`
+   * (the token's `oneroster_booleans` claim, set by the application's wire option).
+   */
+  booleans?: 'json' | 'string';
 }

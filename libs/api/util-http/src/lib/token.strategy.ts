@@ -10,7 +10,8 @@ import type { Principal } from './principal';
  * - header `typ` must be `at+jwt` (an ID token or other JWT is refused);
  * - algorithm from an allow-list (never `none`, never HMAC with a public key);
  * - signature against the issuer's JWKS, fetched by URL and cached (keys rotate by `kid`);
- * - `iss`, `aud` and `exp` checked by the JWT library; 30 s clock tolerance.
+ * - `iss`, `aud` and `exp` checked by the JWT library; 30 s clock tolerance;
+ * - the claim `oneroster_booleans: "string"` asks for string booleans; anything else: JSON.
  */
 export const TOKEN_SETTINGS = Symbol('TOKEN_SETTINGS');
 
@@ -102,6 +103,7 @@ export class AccessTokenStrategy extends PassportStrategy(
         str('client_id') !== null && str('sub') !== str('client_id')
           ? str('sub')
           : null,
+      booleans: str('oneroster_booleans') === 'string' ? 'string' : 'json',
     };
   }
 }

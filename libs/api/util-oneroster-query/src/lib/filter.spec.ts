@@ -1,5 +1,5 @@
 import { InvalidDataError } from './errors';
-import { filterClauses, parseFilter } from './filter';
+import { filterClauses, formatFilter, parseFilter } from './filter';
 
 describe('parseFilter', () => {
   it('reads one clause with each predicate', () => {
@@ -62,6 +62,15 @@ describe('parseFilter', () => {
     ["a='1' XOR b='2'", /expected AND or OR/],
     ["a='1' AND", /expected a field name/],
     ["a='1'b='2'", /expected AND or OR/],
+    ["familyName=='x'", /unknown operator "=="/],
+    ["familyName=<'x'", /unknown operator "=<"/],
+    ["familyName=>'x'", /unknown operator "=>"/],
+    ["familyName==='x'", /unknown operator "==="/],
+    ["familyName~~'x'", /unknown operator "~~"/],
+    ["familyName<>'x'", /unknown operator "<>"/],
+    ["familyName!'x'", /unknown operator "!"/],
+    ["familyName= ='x'", /unknown operator after "familyName="/],
+    ["familyName=='x' AND givenName='y'", /unknown operator "=="/],
   ])('refuses %s', (input, message) => {
     expect(() => parseFilter(input)).toThrow(InvalidDataError);
     expect(() => parseFilter(input)).toThrow(message);
@@ -70,5 +79,28 @@ describe('parseFilter', () => {
   it('refuses absurdly long filters', () => {
     const many = Array.from({ length: 21 }, (_, i) => `a='${i}'`).join(' AND ');
     expect(() => parseFilter(many)).toThrow(/more than 20 clauses/);
+  });
+});
+
+describe('formatFilter', () => {
+  it.each([
+    "familyName='Jones'",
+    "status = 'active'  and  dateLastModified>'2026-09-01T00:00:00Z'",
+    "a='1' OR b!='2' AND c~'it''s' or d<=3",
+    'grades=07',
+  ])(
+    'writes a filter that parses back to the same expression (%s)',
+    (input) => {
+      const parsed = parseFilter(input);
+      const text = formatFilter(parsed);
+      expect(parseFilter(text)).toEqual(parsed);
+      expect(formatFilter(parseFilter(text))).toBe(text);
+    },
+  );
+
+  it('writes AND and OR in capitals with quoted values', () => {
+    expect(formatFilter(parseFilter("a=1 and b='x' or c~y"))).toBe(
+      "a='1' AND b='x' OR c~'y'",
+    );
   });
 });

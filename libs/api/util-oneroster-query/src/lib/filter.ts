@@ -9,7 +9,10 @@ import { InvalidDataError } from './errors';
  *   value   := "'" chars "'"   ('' inside a quoted value is one quote)
  *
  * Rules enforced, and leniencies chosen (be lenient on input, exact on output):
- * - predicates `=`, `!=`, `>`, `>=`, `<`, `<=`, `~`, longest match first;
+ * - predicates `=`, `!=`, `>`, `>=`, `<`, `<=`, `~`; the whole run of operator characters
+ *   after a field must be one of them, so a doubled or unknown operator (`==`, `=<`, `===`,
+ *   `~~`, `=>`) is refused rather than read as a predicate and a value starting with `=`;
+ * - an unquoted value may not start with an operator character (`a= =x` is refused too);
  * - any number of clauses (the 1.1 text shows at most two);
  * - `AND`/`OR` in any letter case, surrounded by one or more spaces;
  * - spaces around the predicate are ignored; a value without quotes runs to the next space;
@@ -34,6 +37,8 @@ export type FilterExpr = FilterClause | FilterLogical;
 
 const PREDICATES: Predicate[] = ['>=', '<=', '!=', '=', '>', '<', '~'];
 const MAX_CLAUSES = 20;
+/** The characters predicates are made of, as a run at the start of the rest of the text. */
+const OPERATOR_RUN = /^[=!<>~]+/;
 
 export function parseFilter(input: string): FilterExpr {
   let pos = 0;
@@ -54,11 +59,18 @@ export function parseFilter(input: string): FilterExpr {
     const field = text.slice(start, pos);
     if (!field) fail('expected a field name');
     skipSpaces();
-    const predicate = PREDICATES.find((p) => text.startsWith(p, pos));
+    const operator = OPERATOR_RUN.exec(text.slice(pos))?.[0] ?? '';
+    const predicate = PREDICATES.find((p) => p === operator);
     if (!predicate)
-      fail(`expected one of ${PREDICATES.join(' ')} after "${field}"`);
+      fail(
+        operator
+          ? `unknown operator "${operator}" after "${field}" (expected one of ${PREDICATES.join(' ')})`
+          : `expected one of ${PREDICATES.join(' ')} after "${field}"`,
+      );
     pos += predicate!.length;
     skipSpaces();
+    if (OPERATOR_RUN.test(text.slice(pos)))
+      fail(`unknown operator after "${field}${predicate}"`);
     let value = '';
     if (text[pos] === "'") {
       pos++;
@@ -117,4 +129,17 @@ export function parseFilter(input: string): FilterExpr {
 /** Every clause of an expression, left to right. */
 export function filterClauses(expr: FilterExpr): FilterClause[] {
   return expr.kind === 'clause' ? [expr] : expr.operands.flatMap(filterClauses);
+}
+
+/**
+ * The canonical text of a parsed filter: `field<predicate>'value'` clauses (quotes doubled
+ * inside values) joined by ` AND ` / ` OR `. Parsing it gives the same expression back, so
+ * it can stand for the request's filter in links the API writes.
+ */
+export function formatFilter(expr: FilterExpr): string {
+  if (expr.kind === 'clause')
+    return `${expr.field}${expr.predicate}'${expr.value.replace(/'/g, "''")}'`;
+  return expr.operands
+    .map(formatFilter)
+    .join(expr.kind === 'and' ? ' AND ' : ' OR ');
 }

@@ -18,6 +18,8 @@ export interface StoredClient {
   schoolId: string | null;
   /** The application's registered redirect URIs (used by its OpenID Connect client). */
   redirectUris: string[];
+  /** How the OneRoster API writes booleans to the application (`json` or `string`). */
+  booleanFormat: string;
   secretHash: string;
   previousSecretHash: string | null;
   previousSecretExpiresAt: Date | null;
@@ -33,7 +35,7 @@ SELECT c.client_id AS clientId, c.application_id AS applicationId,
        c.secret_hash AS secretHash, c.previous_secret_hash AS previousSecretHash,
        c.previous_secret_expires_at AS previousSecretExpiresAt,
        ap.status AS approvalStatus, ap.scopes AS approvedScopes,
-       a.redirect_uris AS redirectUris
+       a.redirect_uris AS redirectUris, a.boolean_format AS booleanFormat
 FROM oauth_clients c
 JOIN applications a ON a.id = c.application_id
 LEFT JOIN approvals ap ON ap.application_id = c.application_id AND ap.school_id = c.school_id
@@ -70,6 +72,7 @@ export async function findStoredClient(
     approvedScopes:
       approved && row.approvedScopes ? parseStrings(row.approvedScopes) : [],
     redirectUris: row.redirectUris ? parseStrings(row.redirectUris) : [],
+    booleanFormat: row.booleanFormat === 'string' ? 'string' : 'json',
     previousSecretHash: row.previousSecretHash ?? null,
     previousSecretExpiresAt:
       expires === null || expires === undefined

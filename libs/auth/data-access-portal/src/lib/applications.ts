@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { IsNull, type DataSource } from 'typeorm';
-import type { ApplicationView, SchoolSummary } from '@oneroster/contracts';
+import {
+  BOOLEAN_FORMATS,
+  type ApplicationView,
+  type BooleanFormat,
+  type SchoolSummary,
+} from '@oneroster/contracts';
 import {
   ApplicationEntity,
   ApprovalEntity,
@@ -18,7 +23,8 @@ import { integratorSummary, iso, schoolSummary, scopeView } from './views';
 
 /**
  * An integrator's applications as its developers manage them: name, description, requested
- * scopes and OIDC redirect URIs, with every school's decision about each.
+ * scopes, OIDC redirect URIs and the wire form of OneRoster booleans (`booleanFormat`, json
+ * unless set), with every school's decision about each.
  */
 export class PortalApplications {
   constructor(private readonly ds: DataSource) {}
@@ -59,6 +65,7 @@ export class PortalApplications {
       description: input.description ?? null,
       requestedScopes: input.requestedScopes ?? [],
       redirectUris: input.redirectUris ?? [],
+      booleanFormat: input.booleanFormat ?? 'json',
       createdAt: now,
       updatedAt: now,
     };
@@ -72,6 +79,7 @@ export class PortalApplications {
           name: app.name,
           requestedScopes: app.requestedScopes,
           redirectUris: app.redirectUris,
+          booleanFormat: app.booleanFormat,
         },
       });
     });
@@ -96,6 +104,8 @@ export class PortalApplications {
       change.requestedScopes = input.requestedScopes;
     if (input.redirectUris !== undefined)
       change.redirectUris = input.redirectUris;
+    if (input.booleanFormat !== undefined)
+      change.booleanFormat = input.booleanFormat;
     const updated = { ...app, ...change, updatedAt: new Date() };
     await inTransaction(this.ds, async (em) => {
       await em
@@ -119,6 +129,7 @@ export class PortalApplications {
     description?: string | null;
     requestedScopes?: ApplicationEntity['requestedScopes'];
     redirectUris?: string[];
+    booleanFormat?: BooleanFormat;
   } {
     const input = objectBody(body);
     if (!input) throw invalid({ body: 'must be a JSON object' });
@@ -132,7 +143,23 @@ export class PortalApplications {
       out.requestedScopes = errors.scopes(input, 'requestedScopes');
     if (has('redirectUris'))
       out.redirectUris = errors.redirectUris(input, 'redirectUris');
-    const known = ['name', 'description', 'requestedScopes', 'redirectUris'];
+    if (input['booleanFormat'] !== undefined) {
+      const format = input['booleanFormat'];
+      if (BOOLEAN_FORMATS.includes(format as BooleanFormat))
+        out.booleanFormat = format as BooleanFormat;
+      else
+        errors.add(
+          'booleanFormat',
+          `must be one of ${BOOLEAN_FORMATS.join(', ')}`,
+        );
+    }
+    const known = [
+      'name',
+      'description',
+      'requestedScopes',
+      'redirectUris',
+      'booleanFormat',
+    ];
     for (const k of Object.keys(input))
       if (!known.includes(k)) errors.add(k, 'is not a field of an application');
     if (!errors.empty) throw invalid(errors.fields);
@@ -179,6 +206,7 @@ export class PortalApplications {
           .map((v) => ({ ...v, schoolName: schoolName.get(v.schoolId) ?? '' })),
         oidcClientId:
           oidcClients.find((c) => c.applicationId === a.id)?.clientId ?? null,
+        booleanFormat: a.booleanFormat ?? 'json',
       };
     });
   }

@@ -17,6 +17,11 @@ import {
 } from '@oneroster/data-access-auth';
 import { hitOrAdmit, RateLimitStore } from '@oneroster/util-rate-limit';
 import { hashSecret, verifySecret } from '@oneroster/util-secrets';
+import {
+  compileTrust,
+  resolveClientAddress,
+  trustsPeer,
+} from '@oneroster/util-web-hygiene';
 import type { OidcSettings } from './oidc-settings';
 import { cookieKeyFrom, loadSigningKey } from './signing-key';
 import {
@@ -53,6 +58,9 @@ import { VerifiedSecrets } from './verified-secrets';
  *   each request only for the schools whose live approval includes the route's scope
  *   (`schoolsForRoute` of @oneroster/util-http), so one school's approval never extends to
  *   another's data;
+ * - an application that chose string booleans (`applications.boolean_format`) gets the
+ *   claim `oneroster_booleans: "string"` in its access tokens, and the API writes its
+ *   booleans as "true"/"false"; no claim: JSON booleans;
  * - the school's approval is the user's consent (loadExistingGrant): no consent screen;
  * - the portal client gets ID tokens only (no API token, no approval needed);
  * - refresh tokens with `offline_access`, rotated on every use; reusing a used one (or a
@@ -60,7 +68,8 @@ import { VerifiedSecrets } from './verified-secrets';
  * - RP-initiated logout with `id_token_hint` to a registered post-logout URI (for
  *   applications: the origins of their redirect URIs followed by `/`);
  * - token requests are rate limited per client and IP address (429 + Retry-After), checked
- *   before the secret is hashed; browsers may call the token endpoint only from the
+ *   before the secret is hashed; the address is the one `trustProxy` derives (an untrusted
+ *   X-Forwarded-For is ignored, a trusted one read only as far as the trusted hops go); browsers may call the token endpoint only from the
  *   configured origins (Swagger UI);
  * - every issued token and every refused grant is logged, without secrets or tokens.
  */
@@ -86,6 +95,13 @@ type ClientKind = 'school' | 'application' | 'portal';
  * A client's registration property by its metadata name. oidc-provider keeps metadata on the
  * client object under camelCase names (reading them is cheaper than `metadata()`).
  */
+/** The claim that tells the API to write this client's OneRoster booleans as strings. */
+function wireFormatClaims(client: unknown): Record<string, string> {
+  return prop(client, 'boolean_format') === 'string'
+    ? { oneroster_booleans: 'string' }
+    : {};
+}
+
 function prop(client: unknown, name: string): string | undefined {
   const c = client as Record<string, unknown> | undefined;
   let camel = camelNames.get(name);
@@ -232,6 +248,7 @@ export async function createOidcProvider({
         token_endpoint_auth_method: authMethod(),
         integrator_id: client.integratorId,
         application_id: client.applicationId,
+        boolean_format: client.booleanFormat,
         ...previousSecret(client),
       };
       if (client.schoolId === null) {
@@ -330,6 +347,7 @@ export async function createOidcProvider({
         'school_id',
         'integrator_id',
         'application_id',
+        'boolean_format',
         'approval_status',
         'approved_scopes',
         'previous_secret_hash',
@@ -485,6 +503,7 @@ export async function createOidcProvider({
         return {
           school_ids: [prop(token.client, 'school_id')],
           integrator_id: prop(token.client, 'integrator_id'),
+          ...wireFormatClaims(token.client),
         };
       if (
         token.kind !== 'AccessToken' ||
@@ -498,6 +517,7 @@ export async function createOidcProvider({
       return {
         school_ids: schoolIds,
         integrator_id: prop(token.client, 'integrator_id'),
+        ...wireFormatClaims(token.client),
       };
     },
     ttl: {
@@ -524,7 +544,19 @@ export async function createOidcProvider({
   };
 
   const provider = new ProviderClass(settings.issuer, configuration);
-  provider.proxy = settings.trustProxy;
+  // The client's address (token rate limit, logs) is derived as for the Express routes
+  // (@oneroster/util-web-hygiene); Koa's own reading would believe the first X-Forwarded-For
+  // entry, which the client writes. X-Forwarded-Proto/-Host count only from a trusted peer.
+  const trust = compileTrust(settings.trustProxy);
+  provider.proxy = settings.trustProxy !== false;
+  provider.use(async (ctx, next) => {
+    ctx.request.ip = resolveClientAddress(ctx.req, trust);
+    if (provider.proxy && !trustsPeer(ctx.req, trust)) {
+      delete ctx.req.headers['x-forwarded-proto'];
+      delete ctx.req.headers['x-forwarded-host'];
+    }
+    await next();
+  });
 
   const clientPrototype = provider.Client.prototype as unknown as {
     compareClientSecret(this: unknown, actual: string): Promise<boolean>;

@@ -1,4 +1,8 @@
-import type { PlatformConfig, SignInLimitsConfig } from '@oneroster/config';
+import type {
+  PlatformConfig,
+  SignInLimitsConfig,
+  TrustProxySetting,
+} from '@oneroster/config';
 import { generateSecret } from '@oneroster/util-secrets';
 
 export const OIDC_SETTINGS = Symbol('OIDC_SETTINGS');
@@ -23,7 +27,8 @@ export interface OidcSettings {
   audience: string;
   signingKey: string | null;
   signingKeyFile: string;
-  trustProxy: boolean;
+  /** Which peers' X-Forwarded-* headers are believed (see @oneroster/util-web-hygiene). */
+  trustProxy: TrustProxySetting;
   /** Redis shared by the instances for rate limits and sign-in throttling; null: per process. */
   redisUrl: string | null;
   /** Token requests per client and IP address per minute (0: no limit). */

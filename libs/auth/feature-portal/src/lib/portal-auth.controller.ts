@@ -23,6 +23,7 @@ import {
   recordAudit,
 } from '@oneroster/data-access-portal';
 import { OIDC_SETTINGS, type OidcSettings } from '@oneroster/feature-oidc';
+import { clientAddress } from '@oneroster/util-web-hygiene';
 import {
   clearCookie,
   LOGIN_COOKIE_PATH,
@@ -141,7 +142,9 @@ export class PortalAuthController {
       );
     }
     const sub = tokens.claims()?.sub;
-    const actor = sub ? await loadActor(this.ds, sub, req.ip ?? null) : null;
+    const actor = sub
+      ? await loadActor(this.ds, sub, clientAddress(req))
+      : null;
     if (!actor)
       throw new PortalProblem(
         'forbidden',
@@ -187,7 +190,11 @@ export class PortalAuthController {
       path: SESSION_COOKIE_PATH,
     });
     if (ended?.accountId) {
-      const actor = await loadActor(this.ds, ended.accountId, req.ip ?? null);
+      const actor = await loadActor(
+        this.ds,
+        ended.accountId,
+        clientAddress(req),
+      );
       if (actor)
         await recordAudit(this.ds, actor, {
           action: 'session.signed_out',

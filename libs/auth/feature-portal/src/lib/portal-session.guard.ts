@@ -16,6 +16,7 @@ import {
   type PortalActor,
 } from '@oneroster/data-access-portal';
 import type { PortalSessionEntity } from '@oneroster/entities';
+import { clientAddress } from '@oneroster/util-web-hygiene';
 import { PORTAL_SESSION_COOKIE, readCookie } from './cookies';
 import { PORTAL_SETTINGS, type PortalSettings } from './portal-settings';
 
@@ -56,7 +57,7 @@ export class PortalSessionGuard implements CanActivate {
     );
     const actor =
       session?.accountId &&
-      (await loadActor(this.ds, session.accountId, req.ip ?? null));
+      (await loadActor(this.ds, session.accountId, clientAddress(req)));
     if (!session || !actor)
       throw new PortalProblem('not_signed_in', 'sign in to use the portal');
     if (!SAFE_METHODS.has(req.method)) {

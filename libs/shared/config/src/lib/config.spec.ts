@@ -93,8 +93,8 @@ describe('loadConfig', () => {
         .portalClientSecret,
     ).toBe('portal-secret');
     expect(
-      loadConfig({ AUTH_TRUST_PROXY: 'true', AUTH_TOKEN_RATE_LIMIT: '0' }).auth,
-    ).toMatchObject({ trustProxy: true, tokenRateLimit: 0 });
+      loadConfig({ AUTH_TRUST_PROXY: '2', AUTH_TOKEN_RATE_LIMIT: '0' }).auth,
+    ).toMatchObject({ trustProxy: 2, tokenRateLimit: 0 });
     expect(loadConfig({ AUTH_CLIENT_CACHE_MS: '0' }).auth.clientCacheMs).toBe(
       0,
     );
@@ -192,6 +192,96 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ CSV_MAX_QUEUED_IMPORTS: '0' })).toThrow(
       /CSV_MAX_QUEUED_IMPORTS must be at least 1/,
     );
+  });
+
+  describe('AUTH_TRUST_PROXY and ADMIN_TRUST_PROXY (whose X-Forwarded-For is believed)', () => {
+    const read = (v: string) => ({
+      auth: loadConfig({ AUTH_TRUST_PROXY: v }).auth.trustProxy,
+      admin: loadConfig({ ADMIN_TRUST_PROXY: v }).admin.trustProxy,
+    });
+
+    it('trusts no proxy by default, nor for false, 0, no or off', () => {
+      expect(loadConfig({}).auth.trustProxy).toBe(false);
+      expect(loadConfig({}).admin.trustProxy).toBe(false);
+      for (const v of ['', 'false', 'FALSE', '0', 'no', 'off'])
+        expect(read(v)).toEqual({ auth: false, admin: false });
+      expect(loadConfig({}).warnings).toEqual([]);
+    });
+
+    it('reads a hop count', () => {
+      expect(read('1')).toEqual({ auth: 1, admin: 1 });
+      expect(read(' 3 ')).toEqual({ auth: 3, admin: 3 });
+    });
+
+    it('reads a list of proxy addresses and CIDR ranges', () => {
+      expect(read('10.0.0.0/8, 192.168.1.7,::1 ,fd00::/8,loopback')).toEqual({
+        auth: ['10.0.0.0/8', '192.168.1.7', '::1', 'fd00::/8', 'loopback'],
+        admin: ['10.0.0.0/8', '192.168.1.7', '::1', 'fd00::/8', 'loopback'],
+      });
+    });
+
+    it('reads true as one proxy, with a warning naming the variable', () => {
+      const config = loadConfig({
+        AUTH_TRUST_PROXY: 'true',
+        ADMIN_TRUST_PROXY: 'yes',
+      });
+      expect(config.auth.trustProxy).toBe(1);
+      expect(config.admin.trustProxy).toBe(1);
+      expect(config.warnings).toEqual([
+        expect.stringMatching(/^AUTH_TRUST_PROXY=true is read as 1/),
+        expect.stringMatching(/^ADMIN_TRUST_PROXY=yes is read as 1/),
+      ]);
+    });
+
+    it('refuses what is neither, naming the variable and the entry', () => {
+      for (const name of ['AUTH_TRUST_PROXY', 'ADMIN_TRUST_PROXY'])
+        for (const bad of [
+          'everything',
+          '10.0.0.0/33',
+          '10.0.0.1, proxy.internal',
+          '-1',
+          '1.5',
+          '300.1.1.1',
+        ])
+          expect(() => loadConfig({ [name]: bad })).toThrow(
+            new RegExp(
+              `^${name} must be false, a number of proxies, or a comma-separated list`,
+            ),
+          );
+    });
+  });
+
+  describe('AUTH_JWKS_URL', () => {
+    it('accepts https anywhere and http only on loopback', () => {
+      for (const ok of [
+        'https://auth.example.org/oidc/jwks',
+        'http://localhost:3333/oidc/jwks',
+        'http://127.0.0.1:3333/oidc/jwks',
+        'http://[::1]:3333/oidc/jwks',
+      ])
+        expect(loadConfig({ AUTH_JWKS_URL: ok }).tokens.jwksUrl).toBe(ok);
+      expect(loadConfig({}).tokens.jwksUrl).toBe(
+        'http://localhost:3333/oidc/jwks',
+      );
+    });
+
+    it('refuses http elsewhere (set or derived from the issuer), and other schemes, in one line', () => {
+      for (const env of [
+        { AUTH_JWKS_URL: 'http://auth.example.org/oidc/jwks' },
+        { AUTH_JWKS_URL: 'http://10.0.0.5:3333/oidc/jwks' },
+        { AUTH_JWKS_URL: 'http://localhost.example.org/jwks' },
+        { AUTH_JWKS_URL: 'ftp://127.0.0.1/jwks' },
+        { AUTH_PUBLIC_URL: 'http://auth.internal:3333' },
+        { AUTH_ISSUER: 'http://auth.example.org/oidc' },
+      ])
+        expect(() => loadConfig(env)).toThrow(
+          /^AUTH_JWKS_URL must be an https URL \(http only for localhost, 127\.0\.0\.1 or ::1\), got "[^"\n]+"$/,
+        );
+      expect(
+        loadConfig({ AUTH_ISSUER: 'https://auth.example.org/oidc' }).tokens
+          .jwksUrl,
+      ).toBe('https://auth.example.org/oidc/jwks');
+    });
   });
 
   it('names the variable in errors', () => {

@@ -1,3 +1,4 @@
+import { compile as compileProxyAddresses } from 'proxy-addr';
 import { ConfigError, DatabaseConfig, parseDatabaseUrl } from './database-url';
 
 /** Typed view of the environment. The only place in the code base that reads process.env. */
@@ -26,6 +27,10 @@ export interface PlatformConfig {
   api: ApiHttpConfig;
   /** CSV imports (uploads through the portal, the command line). */
   csv: CsvImportConfig;
+  /** The admin portal's web server. */
+  admin: AdminServerConfig;
+  /** Settings accepted but worth a warning at start (each a sentence). */
+  warnings: string[];
 }
 
 export interface CsvImportConfig {
@@ -56,8 +61,8 @@ export interface AuthServerConfig {
   signingKey: string | null;
   /** Where the generated key is kept when `signingKey` is unset (created on first start). */
   signingKeyFile: string;
-  /** Trust X-Forwarded-* headers (behind a TLS-terminating proxy). */
-  trustProxy: boolean;
+  /** Which peers' X-Forwarded-* headers are believed (AUTH_TRUST_PROXY). */
+  trustProxy: TrustProxySetting;
   /** Token requests allowed per client and IP address per minute (0: no limit). */
   tokenRateLimit: number;
   /**
@@ -162,7 +167,7 @@ function tokenConfig(
   );
   return {
     issuer,
-    jwksUrl: url(env, 'AUTH_JWKS_URL', `${issuer}/jwks`),
+    jwksUrl: secureJwksUrl(url(env, 'AUTH_JWKS_URL', `${issuer}/jwks`)),
     audience:
       env['API_AUDIENCE'] ||
       url(env, 'API_PUBLIC_URL', `http://localhost:${apiPort}`),
@@ -181,6 +186,7 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
       `LOG_LEVEL must be error, warn, log or debug, got "${logLevel}"`,
     );
   }
+  const warnings: string[] = [];
   return {
     database,
     seedDemoData: bool(env, 'SEED_DEMO_DATA', embedded),
@@ -201,7 +207,7 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
       signingKey: env['AUTH_SIGNING_KEY'] || null,
       signingKeyFile:
         env['AUTH_SIGNING_KEY_FILE'] || 'data/auth-signing-key.json',
-      trustProxy: bool(env, 'AUTH_TRUST_PROXY', false),
+      trustProxy: trustProxy(env, 'AUTH_TRUST_PROXY', warnings),
       tokenRateLimit: count(env, 'AUTH_TOKEN_RATE_LIMIT', 60),
       clientCacheMs: count(env, 'AUTH_CLIENT_CACHE_MS', 1000),
       portalClientSecret: env['PORTAL_CLIENT_SECRET'] || null,
@@ -235,7 +241,78 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
         positive(env, 'CSV_MAX_INFLATED_MB', 2048) * 1024 * 1024,
       maxQueuedImportsPerSchool: positive(env, 'CSV_MAX_QUEUED_IMPORTS', 3),
     },
+    admin: { trustProxy: trustProxy(env, 'ADMIN_TRUST_PROXY', warnings) },
+    warnings,
   };
+}
+
+// ---- Client addresses and token keys: which proxies are believed, where keys come from ----
+
+/**
+ * Which peers' `X-Forwarded-For` (and `-Proto`, `-Host`) an app believes:
+ * - `false`: none; the connection's peer is the client, whatever the headers say;
+ * - a hop count `n`: the `n` nearest hops are proxies (each appends the address it saw);
+ * - a list of addresses and CIDR ranges (or proxy-addr's `loopback`, `linklocal`,
+ *   `uniquelocal`): only those are proxies; the first address from the right that is not
+ *   one of them is the client.
+ * Never "every hop": that lets a client name its own address.
+ */
+export type TrustProxySetting = false | number | readonly string[];
+
+export interface AdminServerConfig {
+  /** Which peers' X-Forwarded-* headers the portal's server keeps (ADMIN_TRUST_PROXY). */
+  trustProxy: TrustProxySetting;
+}
+
+/**
+ * Reads a trust-proxy variable: `false` (default, also 0/no/off), a hop count, or a
+ * comma-separated list of addresses/CIDRs, each checked as proxy-addr (which Express uses)
+ * will read it. `true` is read as 1 with a warning: trusting every hop lets a client pick
+ * its own address, and one proxy is what `true` nearly always meant.
+ */
+export function trustProxy(
+  env: Env,
+  name: string,
+  warnings: string[],
+): TrustProxySetting {
+  const v = (env[name] ?? '').trim();
+  if (v === '' || /^(0|false|no|off)$/i.test(v)) return false;
+  if (/^(true|yes|on)$/i.test(v)) {
+    warnings.push(
+      `${name}=${v} is read as 1 (one proxy in front): set the number of proxies or their addresses`,
+    );
+    return 1;
+  }
+  if (/^\d+$/.test(v)) return Number(v);
+  const list = v
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  for (const entry of list) {
+    try {
+      compileProxyAddresses(entry);
+    } catch {
+      throw new ConfigError(
+        `${name} must be false, a number of proxies, or a comma-separated list of proxy addresses or CIDR ranges, got "${entry}"`,
+      );
+    }
+  }
+  return list;
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * The API fetches the keys that make a token valid from the JWKS URL: over plain http anyone
+ * on the path could hand it their own keys, so http is accepted only on this machine.
+ */
+function secureJwksUrl(jwksUrl: string): string {
+  const { protocol, hostname } = new URL(jwksUrl);
+  if (protocol === 'https:') return jwksUrl;
+  if (protocol === 'http:' && LOOPBACK_HOSTS.has(hostname)) return jwksUrl;
+  throw new ConfigError(
+    `AUTH_JWKS_URL must be an https URL (http only for localhost, 127.0.0.1 or ::1), got "${jwksUrl}"`,
+  );
 }
 
 function signInLimits(env: Env): SignInLimitsConfig {

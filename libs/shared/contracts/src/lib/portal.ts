@@ -164,7 +164,18 @@ export interface ApplicationInput {
   requestedScopes: GrantableScope[];
   /** https URIs (exact match) for the OIDC hybrid sign-in. */
   redirectUris: string[];
+  /**
+   * How the OneRoster API writes booleans (`enabledUser`, `primary`, the demographics flags) to
+   * this application: `json` (true/false, as the 1.1 OpenAPI types them; the default) or
+   * `string` ("true"/"false", the OneRoster 1.2 convention some 1.1 clients follow).
+   * Applies to access tokens issued after the change.
+   */
+  booleanFormat?: BooleanFormat;
 }
+
+/** The wire forms of OneRoster booleans an application may choose. */
+export const BOOLEAN_FORMATS = ['json', 'string'] as const;
+export type BooleanFormat = (typeof BOOLEAN_FORMATS)[number];
 
 export interface ApplicationView extends ApplicationSummary {
   createdAt: string;
@@ -173,6 +184,8 @@ export interface ApplicationView extends ApplicationSummary {
   approvals: (ApprovalView & { schoolName: string })[];
   /** Client id of the application's OIDC (hybrid sign-in) client, when it has one. */
   oidcClientId: string | null;
+  /** How the OneRoster API writes booleans to this application (see `ApplicationInput`). */
+  booleanFormat: BooleanFormat;
 }
 
 /** A client-credentials client of one application for one school. The secret is never shown again. */

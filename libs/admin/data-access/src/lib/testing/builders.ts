@@ -76,6 +76,7 @@ export function anApplication(id = 'app-1', name = 'Sandbox Explorer') {
     updatedAt: '2026-01-01T10:00:00.000Z',
     approvals: [],
     oidcClientId: null,
+    booleanFormat: 'json',
   };
   const builder = {
     requesting(...scopes: OneRosterScope[]) {

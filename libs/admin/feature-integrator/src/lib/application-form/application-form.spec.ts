@@ -72,8 +72,31 @@ describe('ApplicationForm', () => {
           ONEROSTER_SCOPES.resource,
         ],
         redirectUris: ['https://a.example.com/cb', 'https://b.example.com/cb'],
+        booleanFormat: 'json',
       },
     ]);
+  });
+
+  it("starts from the application's boolean format, and emits the one chosen", () => {
+    const fixture = TestBed.createComponent(ApplicationForm);
+    fixture.componentRef.setInput('initial', {
+      ...anApplication().build(),
+      booleanFormat: 'string',
+    });
+    fixture.detectChanges();
+    const root = fixture.nativeElement as HTMLElement;
+    const emitted: ApplicationInput[] = [];
+    fixture.componentInstance.submitted.subscribe((v) => emitted.push(v));
+    const radio = (value: string) =>
+      root.querySelector<HTMLInputElement>(
+        `input[name="app-boolean-format"][value="${value}"]`,
+      )!;
+    expect(radio('string').checked).toBe(true);
+    expect(radio('json').checked).toBe(false);
+    root.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+    radio('json').click();
+    root.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+    expect(emitted.map((e) => e.booleanFormat)).toEqual(['string', 'json']);
   });
 
   it('shows problems next to their fields and emits nothing', () => {

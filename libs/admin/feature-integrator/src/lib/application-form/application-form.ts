@@ -11,6 +11,7 @@ import {
   SCOPE_DESCRIPTIONS,
   type ApplicationInput,
   type ApplicationView,
+  type BooleanFormat,
   type GrantableScope,
 } from '@oneroster/contracts';
 
@@ -41,7 +42,8 @@ export function checkApplication(input: ApplicationInput): FieldErrors {
 
 /**
  * Registers or edits an application: name, description, the scopes it asks schools for
- * (in the words schools read), and its exact redirect URIs for the OIDC sign-in.
+ * (in the words schools read), its exact redirect URIs for the OIDC sign-in, and how the
+ * OneRoster API writes booleans to it (JSON booleans unless its client needs strings).
  */
 @Component({
   selector: 'lib-application-form',
@@ -65,6 +67,9 @@ export class ApplicationForm {
   );
   protected readonly redirectUris = linkedSignal(
     () => this.initial()?.redirectUris.join('\n') ?? '',
+  );
+  protected readonly booleanFormat = linkedSignal<BooleanFormat>(
+    () => this.initial()?.booleanFormat ?? 'json',
   );
   protected readonly localErrors = signal<FieldErrors>({});
   protected readonly errors = computed<Record<string, string>>(() => ({
@@ -103,6 +108,7 @@ export class ApplicationForm {
         .split(/\s+/)
         .map((uri) => uri.trim())
         .filter(Boolean),
+      booleanFormat: this.booleanFormat(),
     };
     const errors = checkApplication(value);
     this.localErrors.set(errors);

@@ -15,6 +15,7 @@ import { OIDC_PROVIDER, OIDC_SETTINGS, OidcSettings } from '../oidc-settings';
 import { FormTooLarge, readForm } from './form-body';
 import { PASSWORD_MIN_LENGTH } from '@oneroster/contracts';
 import { PortalProblem } from '@oneroster/data-access-portal';
+import { clientAddress } from '@oneroster/util-web-hygiene';
 import {
   messagePage,
   originOf,
@@ -38,8 +39,9 @@ import { SignInService } from './sign-in.service';
  * - sign-in throttling unavailable (Redis unreachable) or every password check slot taken:
  *   503 with `Retry-After` and a "try again" message, never a 500 and never an unthrottled
  *   attempt;
- * - the client's address is `req.ip` (Express's `trust proxy` decides whether
- *   `X-Forwarded-For` counts);
+ * - the client's address is the one derived on arrival (`clientAddress` of
+ *   @oneroster/util-web-hygiene: X-Forwarded-For counts only as far as AUTH_TRUST_PROXY
+ *   trusts the hops);
  * - a disabled account with the right password gets "This account is disabled" (403);
  * - an account holding a one-time password does not sign in yet: the interaction remembers
  *   the checked account (its result, without `login`) and shows the new-password form; `POST
@@ -364,9 +366,9 @@ export class InteractionController {
       );
   }
 
-  /** The client's address as Express derives it (`trust proxy` decides about proxies). */
+  /** The client's address, derived once on arrival under AUTH_TRUST_PROXY. */
   private ip(req: Request): string {
-    return req.ip ?? req.socket.remoteAddress ?? '';
+    return clientAddress(req);
   }
 
   private message(

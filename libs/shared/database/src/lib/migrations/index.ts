@@ -17,6 +17,8 @@ import { OidcTokenDigests1795739600000 as MysqlOidcTokenDigests } from './mysql/
 import { OidcTokenDigests1795739600000 as SqliteOidcTokenDigests } from './sqlite/1795739600000-OidcTokenDigests';
 import { AccountLifecycle1796234554471 as MysqlAccountLifecycle } from './mysql/1796234554471-AccountLifecycle';
 import { AccountLifecycle1796234554471 as SqliteAccountLifecycle } from './sqlite/1796234554471-AccountLifecycle';
+import { ApplicationBooleanFormat1796292189795 as MysqlApplicationBooleanFormat } from './mysql/1796292189795-ApplicationBooleanFormat';
+import { ApplicationBooleanFormat1796292189795 as SqliteApplicationBooleanFormat } from './sqlite/1796292189795-ApplicationBooleanFormat';
 
 /*
  * Explicit, ordered migration lists per dialect (no globs: the apps are bundled).
@@ -32,6 +34,7 @@ export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [
   SqliteApiUsageDaily,
   SqliteOidcTokenDigests,
   SqliteAccountLifecycle,
+  SqliteApplicationBooleanFormat,
 ];
 export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   MysqlInitial,
@@ -43,4 +46,5 @@ export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   MysqlApiUsageDaily,
   MysqlOidcTokenDigests,
   MysqlAccountLifecycle,
+  MysqlApplicationBooleanFormat,
 ];

@@ -1,5 +1,9 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { ApprovalStatus, GrantableScope } from '@oneroster/contracts';
+import type {
+  ApprovalStatus,
+  BooleanFormat,
+  GrantableScope,
+} from '@oneroster/contracts';
 import {
   Instant,
   Json,
@@ -51,6 +55,15 @@ export class ApplicationEntity {
   /** Where the OIDC hybrid flow may return users to. */
   @Json('redirect_uris', false)
   redirectUris!: string[];
+
+  /** How the OneRoster API writes booleans to this application's tokens: json or string. */
+  @Column({
+    name: 'boolean_format',
+    type: 'varchar',
+    length: 8,
+    default: 'json',
+  })
+  booleanFormat!: BooleanFormat;
 
   @Instant('created_at', false)
   createdAt!: Date;

@@ -17,6 +17,8 @@ export interface AppOptions {
   drainTimeoutMs?: number;
   /** How long the approval lookup keeps an answer (default 2 s; tests lengthen it). */
   approvalCacheTtlMs?: number;
+  /** Rows all collection responses in flight may hold together (default 30,000). */
+  maxRowsInFlight?: number;
 }
 
 @Module({})
@@ -44,7 +46,13 @@ export class AppModule {
           drainTimeoutMs: options.drainTimeoutMs,
         }),
         HealthModule.forService({ name: 'api', version: API_VERSION }),
-        RosteringModule.register({ publicUrl: config.apiPublicUrl }),
+        RosteringModule.register({
+          publicUrl: config.apiPublicUrl,
+          maxRowsInFlight: options.maxRowsInFlight,
+          queueTimeoutMs: config.api.queueTimeoutMs,
+          largePagesPerClient: config.api.largePagesPerClient,
+          writeIdleTimeoutMs: config.api.writeIdleTimeoutMs,
+        }),
         GradebookModule.register({ publicUrl: config.apiPublicUrl }),
       ],
     };

@@ -86,13 +86,14 @@ export const TEST_CLIENT_ID = 'test-client';
 
 /**
  * The API serves a token only the schools that approve its client now. The test issuer signs
- * for client `test-client`: register it as an application of the sandbox integrator that
+ * for client `test-client` (or another id given): register it as an application of the sandbox integrator that
  * every seeded school approves with every scope (the API checks each school's own scopes).
  */
-export async function approveTestClient(ds: DataSource): Promise<void> {
-  if (
-    await ds.getRepository(ApplicationEntity).existsBy({ id: TEST_CLIENT_ID })
-  )
+export async function approveTestClient(
+  ds: DataSource,
+  clientId = TEST_CLIENT_ID,
+): Promise<void> {
+  if (await ds.getRepository(ApplicationEntity).existsBy({ id: clientId }))
     return;
   const [integrator] = await ds
     .getRepository(IntegratorEntity)
@@ -102,9 +103,10 @@ export async function approveTestClient(ds: DataSource): Promise<void> {
   const scopes = [...ALL_ONEROSTER_SCOPES, ...Object.values(PLATFORM_SCOPES)];
   await ds.transaction(async (em) => {
     await em.insert(ApplicationEntity, {
-      id: TEST_CLIENT_ID,
+      id: clientId,
       integratorId: integrator.id,
-      name: 'API tests',
+      name:
+        clientId === TEST_CLIENT_ID ? 'API tests' : `API tests (${clientId})`,
       description: null,
       requestedScopes: scopes,
       redirectUris: [],
@@ -115,7 +117,7 @@ export async function approveTestClient(ds: DataSource): Promise<void> {
       await em.insert(ApprovalEntity, {
         id: randomUUID(),
         schoolId: school.id,
-        applicationId: TEST_CLIENT_ID,
+        applicationId: clientId,
         status: 'approved',
         scopes,
         requestedAt: now,

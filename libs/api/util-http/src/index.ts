@@ -11,4 +11,5 @@ export * from './lib/rate-limit';
 export * from './lib/traffic.interceptor';
 export * from './lib/http-drain';
 export * from './lib/json-stream';
+export * from './lib/write-idle';
 export * from './lib/client-errors';

@@ -20,11 +20,17 @@ export const OAUTH_SCHEME = 'OAuth2';
 
 type Type = abstract new (...args: never[]) => unknown;
 
+const UNAVAILABLE = 'The database is unavailable; retry shortly';
+/** Collections also wait for capacity (rows in flight, the client's large pages). */
+const COLLECTION_UNAVAILABLE =
+  'The database is unavailable, or the server is busy (the request waited longer than the queue timeout for capacity); retry after Retry-After seconds';
+
 function common(
   summary: string,
   scopes: string[],
   envelope: Type,
   description?: string,
+  unavailable = UNAVAILABLE,
 ) {
   const scopeText = `Scopes (any one): ${scopes.map((s) => s.split('/').pop()).join(', ')}`;
   return [
@@ -49,7 +55,7 @@ function common(
     }),
     ApiServiceUnavailableResponse({
       type: StatusInfoDto,
-      description: 'The database is unavailable; retry shortly',
+      description: unavailable,
     }),
   ];
 }
@@ -63,7 +69,7 @@ export function CollectionEndpoint(
   description?: string,
 ) {
   return applyDecorators(
-    ...common(summary, scopes, envelope, description),
+    ...common(summary, scopes, envelope, description, COLLECTION_UNAVAILABLE),
     ...params.map((name) =>
       ApiParam({
         name,
@@ -75,7 +81,7 @@ export function CollectionEndpoint(
       required: false,
       type: Number,
       description:
-        'Page size: 1 to 10,000 (larger values are clamped), default 100',
+        'Page size: 1 to 10,000 (larger values are clamped), default 100. Pages above 500 are large pages: each client has only a few in flight at once (the server is configured with the number), more wait their turn',
     }),
     ApiQuery({
       name: 'offset',

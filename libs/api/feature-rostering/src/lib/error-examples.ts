@@ -179,6 +179,7 @@ export function addErrorExamples(document: OpenAPIObject): OpenAPIObject {
 /** e.g. `400-invalid_filter_field`, `403-forbidden-roster-core.readonly-roster.readonly`. */
 function exampleName(status: string, e: Example, scopes: string[]): string {
   const parts = [status, e.error.codeMinor];
-  if (status === '403') parts.push(...scopes.map((s) => s.split('/').pop()));
+  if (status === '403')
+    parts.push(...scopes.map((s) => s.split('/').pop() ?? s));
   return parts.join('-');
 }

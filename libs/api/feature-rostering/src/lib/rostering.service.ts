@@ -12,6 +12,7 @@ import {
 } from '@oneroster/data-access-oneroster';
 import {
   BlankSelectionFieldError,
+  ServiceUnavailableError,
   FilterExpr,
   filterClauses,
   checkQuery,
@@ -20,10 +21,11 @@ import {
 import {
   Principal,
   jsonArrayEnvelope,
+  limitWriteIdle,
   setPagingHeaders,
   warningPayload,
 } from '@oneroster/util-http';
-import { RowBudget } from './row-budget';
+import { BudgetState, RowBudget } from './row-budget';
 
 export const ROSTERING_OPTIONS = Symbol('ROSTERING_OPTIONS');
 
@@ -50,6 +52,47 @@ export interface RosteringOptions {
   publicUrl: string;
   /** Rows all collection responses in flight may hold together (default 30,000). */
   maxRowsInFlight?: number;
+  /** Longest a collection request waits for capacity before 503 (default 10,000 ms). */
+  queueTimeoutMs?: number;
+  /** Large pages (`isLargePage`) one client may have in flight at once (default 4). */
+  largePagesPerClient?: number;
+  /**
+   * Large pages all clients may have in flight at once (default 9: one less than the
+   * database pool of 10 connections, libs/shared/database).
+   */
+  maxLargePages?: number;
+  /** Longest a response's written bytes wait for its client (default 30,000 ms; 0: off). */
+  writeIdleTimeoutMs?: number;
+}
+
+/**
+ * A large page asks for more than one batch (`limit` above PAGE_BATCH): it is the page that
+ * is written as it is built, and on MySQL/MariaDB it reads through a pooled connection of its
+ * own for as long as its response is being written.
+ */
+export const isLargePage = (limit: number): boolean => limit > PAGE_BATCH;
+
+/**
+ * Fires once when the response closes or its connection does (a response queued behind
+ * others pipelined on the connection may get no close of its own), also when either has
+ * closed already.
+ */
+function onClose(res: Response, listener: () => void): void {
+  const socket = res.req?.socket;
+  if (res.closed || res.destroyed || socket?.destroyed) {
+    queueMicrotask(listener);
+    return;
+  }
+  let fired = false;
+  const fire = () => {
+    if (fired) return;
+    fired = true;
+    res.off('close', fire);
+    socket?.off('close', fire);
+    listener();
+  };
+  res.once('close', fire);
+  socket?.once('close', fire);
 }
 
 /** Turns HTTP requests into tenant-scoped reads and OneRoster envelopes. */
@@ -61,7 +104,54 @@ export class RosteringService {
     private readonly reader: RosterReader,
     @Inject(ROSTERING_OPTIONS) private readonly options: RosteringOptions,
   ) {
-    this.budget = new RowBudget(options.maxRowsInFlight ?? 30_000);
+    this.budget = new RowBudget(
+      options.maxRowsInFlight ?? 30_000,
+      options.largePagesPerClient ?? 4,
+      options.maxLargePages ?? 9,
+    );
+  }
+
+  /** What collection responses hold now (rows, waiters, large pages per client). */
+  capacity(): BudgetState {
+    return this.budget.state();
+  }
+
+  /**
+   * Waits for the request's share of the capacity, for at most the queue timeout: a client
+   * that leaves meanwhile takes nothing; one that leaves later gives it back (exactly once).
+   */
+  private async admit(
+    res: Response,
+    principal: Principal,
+    limit: number,
+  ): Promise<void> {
+    const timeoutMs = this.options.queueTimeoutMs ?? 10_000;
+    const stop = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      stop.abort();
+    }, timeoutMs);
+    onClose(res, () => stop.abort());
+    let release: () => void;
+    try {
+      release = await this.budget.acquire(limit, {
+        client: principal.clientId ?? principal.userId ?? '',
+        large: isLargePage(limit),
+        signal: stop.signal,
+      });
+    } catch (err) {
+      // The client has gone: there is no one to answer.
+      if (!timedOut) throw err;
+      throw new ServiceUnavailableError(
+        'The server is busy; retry shortly',
+        Math.max(1, Math.ceil(timeoutMs / 1000)),
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+    // Held until the response is sent or the connection drops.
+    onClose(res, release);
   }
 
   scope(principal: Principal): TenantScope {
@@ -84,9 +174,8 @@ export class RosteringService {
     if (options.hideDeletedUnlessDelta && !isDeltaQuery(query.filter)) {
       conditions = [...conditions, columnEquals('status', 'active')];
     }
-    // Held until the response is sent (or the connection drops).
-    const release = await this.budget.acquire(query.limit);
-    res.once('close', release);
+    await this.admit(res, principal, query.limit);
+    limitWriteIdle(res, this.options.writeIdleTimeoutMs ?? 30_000);
     const page = await this.reader.listLazy(
       this.scope(principal),
       resource,

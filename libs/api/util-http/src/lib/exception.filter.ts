@@ -10,6 +10,7 @@ import {
   CodeMinor,
   OneRosterError,
   ServerBusyError,
+  ServiceUnavailableError,
 } from '@oneroster/util-oneroster-query';
 import { errorPayload } from './status-payload';
 
@@ -18,7 +19,9 @@ import { errorPayload } from './status-payload';
  * - a OneRosterError keeps its HTTP status and codeMinor;
  * - Nest/Express HTTP errors (unknown route, malformed JSON, body too large: 413) become
  *   the OneRoster payload with the nearest codeMinor and a description of our own;
- * - a lost database connection answers 503 server_busy;
+ * - a lost database connection answers 503 server_busy; so does a request that waited too
+ *   long for capacity (ServiceUnavailableError), both with Retry-After;
+ * - a response whose client has gone is left alone (there is no one to answer);
  * - anything else is a 500 internal_server_error with a generic description: no stack
  *   trace or internal message ever reaches the client (it is logged instead).
  */
@@ -99,9 +102,12 @@ export class OneRosterExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
-    if (res.headersSent) return;
+    if (res.headersSent || res.destroyed) return;
     if (exception instanceof OneRosterError) {
-      if (exception instanceof ServerBusyError)
+      if (
+        exception instanceof ServerBusyError ||
+        exception instanceof ServiceUnavailableError
+      )
         res.setHeader('Retry-After', String(exception.retryAfterSeconds));
       if (exception.httpStatus === 401)
         res.setHeader('WWW-Authenticate', 'Bearer');

@@ -79,10 +79,19 @@ export class ServerBusyError extends OneRosterError {
   }
 }
 
-/** 503: the database (or another dependency) is unavailable. */
+/**
+ * 503: the server cannot take the request now (the database is unavailable, or the request
+ * waited too long for capacity); the client may retry after `retryAfterSeconds`.
+ */
 export class ServiceUnavailableError extends OneRosterError {
   readonly httpStatus = 503;
   readonly codeMinor = 'server_busy';
+  constructor(
+    description: string,
+    readonly retryAfterSeconds = 5,
+  ) {
+    super(description);
+  }
 }
 
 /** A warning carried in a successful response's statusInfoSet (1.1 §3.2). */

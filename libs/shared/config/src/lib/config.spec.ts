@@ -114,7 +114,7 @@ describe('loadConfig', () => {
   });
 
   it('reads the API rate limit and CORS origins', () => {
-    expect(loadConfig({}).api).toEqual({
+    expect(loadConfig({}).api).toMatchObject({
       rateLimit: 1200,
       corsOrigins: ['http://localhost:4200'],
     });
@@ -127,7 +127,7 @@ describe('loadConfig', () => {
         API_RATE_LIMIT: '0',
         CORS_ORIGINS: 'https://a.example.org, http://localhost:8080',
       }).api,
-    ).toEqual({
+    ).toMatchObject({
       rateLimit: 0,
       corsOrigins: ['https://a.example.org', 'http://localhost:8080'],
     });
@@ -138,6 +138,39 @@ describe('loadConfig', () => {
     expect(() =>
       loadConfig({ CORS_ORIGINS: 'https://a.example.org/path' }),
     ).toThrow(/CORS_ORIGINS/);
+  });
+
+  it('reads the API capacity bounds and refuses values out of range', () => {
+    expect(loadConfig({}).api).toMatchObject({
+      queueTimeoutMs: 10_000,
+      largePagesPerClient: 4,
+      writeIdleTimeoutMs: 30_000,
+    });
+    expect(
+      loadConfig({
+        API_QUEUE_TIMEOUT_MS: '500',
+        API_LARGE_PAGES_PER_CLIENT: '9',
+        API_WRITE_IDLE_TIMEOUT_MS: '2000',
+      }).api,
+    ).toMatchObject({
+      queueTimeoutMs: 500,
+      largePagesPerClient: 9,
+      writeIdleTimeoutMs: 2000,
+    });
+    expect(
+      loadConfig({ API_LARGE_PAGES_PER_CLIENT: '1' }).api.largePagesPerClient,
+    ).toBe(1);
+    expect(() => loadConfig({ API_LARGE_PAGES_PER_CLIENT: '10' })).toThrow(
+      'API_LARGE_PAGES_PER_CLIENT must be a whole number from 1 to 9, got "10"',
+    );
+    // At or above the connection pool (10), large pages of one client could take it all.
+    for (const bad of ['0', '10', '1.5', 'four'])
+      expect(() => loadConfig({ API_LARGE_PAGES_PER_CLIENT: bad })).toThrow(
+        /API_LARGE_PAGES_PER_CLIENT must be a whole number/,
+      );
+    for (const name of ['API_QUEUE_TIMEOUT_MS', 'API_WRITE_IDLE_TIMEOUT_MS'])
+      for (const bad of ['0', '-1', '2.5', 'soon'])
+        expect(() => loadConfig({ [name]: bad })).toThrow(new RegExp(name));
   });
 
   it('reads the CSV import caps, refusing anything but a whole number of at least 1', () => {

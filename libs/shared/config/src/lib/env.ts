@@ -58,6 +58,15 @@ export interface ApiHttpConfig {
   rateLimit: number;
   /** Origins a browser may call the API from (CORS); default: the admin portal only. */
   corsOrigins: string[];
+  /** Longest a collection request waits for capacity before 503 server_busy, in ms. */
+  queueTimeoutMs: number;
+  /**
+   * Large pages (`limit` above 500) one client may have in flight at once, 1 to 9: below
+   * the database connection pool (10), which each large page may hold while it is written.
+   */
+  largePagesPerClient: number;
+  /** Longest a response's written bytes may wait for a slow client before it is cut, in ms. */
+  writeIdleTimeoutMs: number;
 }
 
 export interface AuthServerConfig {
@@ -235,6 +244,9 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
         'CORS_ORIGINS',
         url(env, 'ADMIN_PUBLIC_URL', `http://localhost:${adminPort}`),
       ),
+      queueTimeoutMs: positive(env, 'API_QUEUE_TIMEOUT_MS', 10_000),
+      largePagesPerClient: between(env, 'API_LARGE_PAGES_PER_CLIENT', 4, 1, 9),
+      writeIdleTimeoutMs: positive(env, 'API_WRITE_IDLE_TIMEOUT_MS', 30_000),
     },
     csv: {
       maxInflatedBytes:

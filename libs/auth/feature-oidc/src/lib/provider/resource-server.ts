@@ -1,0 +1,94 @@
+import type {
+  Configuration,
+  KoaContextWithOIDC,
+  ResourceServer,
+} from 'oidc-provider';
+import { ALL_ONEROSTER_SCOPES, PLATFORM_SCOPES } from '@oneroster/contracts';
+import { kindOf, prop } from './client-metadata';
+import { noApprovedSchool, UserApprovals } from './user-approvals';
+
+/**
+ * The API as resource server (RFC 8707 resource indicators): who may get an API access
+ * token, with which scopes. Rules enforced:
+ * - every API access token is an RFC 9068 JWT (`typ at+jwt`, ES256, 5 minutes, `aud` = the
+ *   API); no other resource exists (`invalid_target`);
+ * - the portal client gets ID tokens only (no resource, no API token, no approval needed);
+ * - a school client's scope = requested ∩ the school's approval as read with the client in
+ *   this request; a client-credentials request without `scope` gets all approved scopes;
+ *   not approved (or nothing approved): `access_denied`;
+ * - for a user of an application scope = requested ∩ the union of the approvals of the
+ *   user's schools that approve the application now (user-approvals.ts), evaluated again on
+ *   every refresh; no approved school: `access_denied` (at the redirect URI during sign-in,
+ *   at the token endpoint on refresh); before sign-in every grantable scope, which the
+ *   grant narrows once the user is known.
+ */
+
+export const ACCESS_TOKEN_TTL = 300;
+
+/** Every scope a school can approve: what a user token may carry before the user is known. */
+const GRANTABLE_SCOPES = [
+  ...ALL_ONEROSTER_SCOPES,
+  ...Object.values(PLATFORM_SCOPES),
+].join(' ');
+
+const accountIdOf = (ctx: KoaContextWithOIDC): string | undefined =>
+  ctx.oidc.account?.accountId ?? ctx.oidc.session?.accountId ?? undefined;
+
+export interface ResourceServerDeps {
+  errors: typeof import('oidc-provider').errors;
+  /** The API's audience: the one resource. */
+  audience: string;
+  approvals: UserApprovals;
+}
+
+type ResourceIndicators = NonNullable<
+  NonNullable<Configuration['features']>['resourceIndicators']
+>;
+
+export function resourceIndicators({
+  errors,
+  audience,
+  approvals,
+}: ResourceServerDeps): ResourceIndicators {
+  return {
+    enabled: true,
+    // The portal's tokens are not for the API: no resource, no API access token.
+    defaultResource: (_ctx, client) =>
+      kindOf(client) === 'portal' ? (undefined as unknown as string) : audience,
+    useGrantedResource: () => true,
+    getResourceServerInfo: async (
+      ctx: KoaContextWithOIDC,
+      resource: string,
+      client,
+    ): Promise<ResourceServer> => {
+      if (resource !== audience || kindOf(client) === 'portal')
+        throw new errors.InvalidTarget();
+      const server = (scope: string): ResourceServer => ({
+        audience,
+        scope,
+        accessTokenFormat: 'jwt',
+        accessTokenTTL: ACCESS_TOKEN_TTL,
+        jwt: { sign: { alg: 'ES256' } },
+      });
+      if (kindOf(client) === 'application') {
+        const accountId = accountIdOf(ctx);
+        // Before sign-in nothing is known yet; the grant narrows it once it is.
+        if (!accountId) return server(GRANTABLE_SCOPES);
+        const approval = await approvals(ctx, accountId, client);
+        if (!approval.schoolIds.length || !approval.scopes)
+          throw noApprovedSchool(errors);
+        return server(approval.scopes);
+      }
+      // Read with the client, in this request: the approval as it is now.
+      const scopes = prop(client, 'approved_scopes') ?? '';
+      if (prop(client, 'approval_status') !== 'approved' || !scopes)
+        throw new errors.AccessDenied(
+          'the school has not approved this application',
+        );
+      const params = ctx.oidc.params as Record<string, unknown>;
+      if (params['grant_type'] === 'client_credentials' && !params['scope'])
+        params['scope'] = scopes;
+      return server(scopes);
+    },
+  };
+}

@@ -1,6 +1,7 @@
 export * from './lib/resources';
 export * from './lib/sql';
 export * from './lib/reader';
+export * from './lib/serialiser';
 export * from './lib/cursor-cache';
 export * from './lib/keyed-mutex';
 export * from './lib/gradebook-writer';

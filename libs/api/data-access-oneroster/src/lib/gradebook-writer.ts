@@ -14,9 +14,16 @@ import {
   UnknownObjectError,
   UnprocessableDataError,
 } from '@oneroster/util-oneroster-query';
+import { encodeDate, sqlDialect } from '@oneroster/database';
 import { KeyedMutex } from './keyed-mutex';
 import type { TenantScope } from './reader';
-import { dateOnly, isoDateTime } from './values';
+import {
+  CATEGORY_RESOURCE,
+  LINE_ITEM_RESOURCE,
+  RESULT_RESOURCE,
+  type ResourceDef,
+} from './resources';
+import { OneRosterSerialiser } from './serialiser';
 
 /**
  * Gradebook writes (PUT creates or replaces, DELETE marks deleted) for the caller's schools.
@@ -88,16 +95,24 @@ const ENTITY = {
   result: ResultEntity,
 } as const;
 
+const RESOURCE: Record<GradebookKind, ResourceDef> = {
+  category: CATEGORY_RESOURCE,
+  lineItem: LINE_ITEM_RESOURCE,
+  result: RESULT_RESOURCE,
+};
+
 export class GradebookWriter {
   private readonly queue = new KeyedMutex();
   private readonly isMysql: boolean;
+  private readonly serialiser: OneRosterSerialiser;
 
   constructor(
     private readonly ds: DataSource,
     /** Absolute base URL of the OneRoster API, for GUIDRef hrefs in the change log. */
-    private readonly baseUrl: string,
+    baseUrl: string,
   ) {
-    this.isMysql = ds.options.type === 'mysql' || ds.options.type === 'mariadb';
+    this.isMysql = sqlDialect(ds) === 'mysql';
+    this.serialiser = new OneRosterSerialiser(baseUrl);
   }
 
   putCategory(
@@ -274,7 +289,7 @@ export class GradebookWriter {
           studentSourcedId: student.sourcedId,
           scoreStatus: input.scoreStatus,
           score,
-          scoreDate: input.scoreDate ?? new Date().toISOString().slice(0, 10),
+          scoreDate: input.scoreDate ?? encodeDate(new Date()),
           comment: input.comment,
           metadata: input.metadata,
         };
@@ -485,7 +500,7 @@ export class GradebookWriter {
       throw new UnprocessableDataError(
         'lineItem.gradingPeriod is required: the class has no terms to derive it from',
       );
-    const day = at.toISOString().slice(0, 10);
+    const day = encodeDate(at);
     for (const term of terms) {
       const periods = await em.find(AcademicSessionEntity, {
         where: {
@@ -532,56 +547,15 @@ export class GradebookWriter {
       .save(em.create(GradebookChangeEntity, change), { reload: false });
   }
 
-  private ref(collection: string, type: string, id: string) {
-    return {
-      href: `${this.baseUrl}/${collection}/${encodeURIComponent(id)}`,
-      sourcedId: id,
-      type,
-    };
-  }
-
-  /** The OneRoster JSON of a gradebook row (as the API serves it). */
+  /**
+   * The OneRoster JSON of a gradebook row (as the API serves it): the entity's columns by
+   * their SQL names, through the serialiser that reads use.
+   */
   json(kind: GradebookKind, row: AnyRow): Record<string, unknown> {
-    const base: Record<string, unknown> = {
-      sourcedId: row.sourcedId,
-      status: row.status,
-      dateLastModified: isoDateTime(row.dateLastModified),
-    };
-    if (row.metadata) base['metadata'] = row.metadata;
-    const omitNull = (o: Record<string, unknown>) =>
-      Object.fromEntries(
-        Object.entries(o).filter(([, v]) => v !== null && v !== undefined),
-      );
-    if (kind === 'category')
-      return { ...base, title: (row as CategoryEntity).title };
-    if (kind === 'lineItem') {
-      const li = row as LineItemEntity;
-      return omitNull({
-        ...base,
-        title: li.title,
-        description: li.description,
-        assignDate: isoDateTime(li.assignDate),
-        dueDate: isoDateTime(li.dueDate),
-        class: this.ref('classes', 'class', li.classSourcedId),
-        category: this.ref('categories', 'category', li.categorySourcedId),
-        gradingPeriod: this.ref(
-          'academicSessions',
-          'academicSession',
-          li.gradingPeriodSourcedId,
-        ),
-        resultValueMin: Number(li.resultValueMin),
-        resultValueMax: Number(li.resultValueMax),
-      });
-    }
-    const r = row as ResultEntity;
-    return omitNull({
-      ...base,
-      lineItem: this.ref('lineItems', 'lineItem', r.lineItemSourcedId),
-      student: this.ref('users', 'user', r.studentSourcedId),
-      scoreStatus: r.scoreStatus,
-      score: Number(r.score),
-      scoreDate: dateOnly(r.scoreDate),
-      comment: r.comment,
-    });
+    const columns: Record<string, unknown> = {};
+    for (const c of this.ds.getMetadata(ENTITY[kind]).columns)
+      columns[c.databaseName] = c.getEntityValue(row);
+    // Gradebook objects have no booleans, so the caller's wire option does not apply.
+    return this.serialiser.object(RESOURCE[kind].fields, columns);
   }
 }

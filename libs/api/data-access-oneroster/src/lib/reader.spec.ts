@@ -5,6 +5,8 @@ import {
   checkQuery,
   parseCollectionQuery,
 } from '@oneroster/util-oneroster-query';
+import { GradebookChangeEntity } from '@oneroster/entities';
+import { GradebookWriter } from './gradebook-writer';
 import { RosterReader } from './reader';
 import {
   ACADEMIC_SESSION_RESOURCE,
@@ -170,5 +172,73 @@ describe.each(testEngines('reader'))('RosterReader on $name', (engine) => {
       query({}),
     );
     expect(other.total).toBe(0);
+  });
+
+  it('answers a gradebook write, and logs it, exactly as a read serves the object', async () => {
+    const schoolId = scope.schoolIds[0];
+    const [term] = (await ds.query(
+      'SELECT class_sourced_id AS c FROM class_terms WHERE school_id = ? ORDER BY class_sourced_id LIMIT 1',
+      [schoolId],
+    )) as { c: string }[];
+    const [student] = (await ds.query(
+      "SELECT sourced_id AS s FROM users WHERE school_id = ? AND role = 'student' AND status = 'active' ORDER BY sourced_id LIMIT 1",
+      [schoolId],
+    )) as { s: string }[];
+    const writer = new GradebookWriter(
+      ds,
+      'https://api.example.org/ims/oneroster/v1p1',
+    );
+    const actor = { clientId: 'c', integratorId: null, userId: null };
+    // A sourcedId that must be encoded in hrefs, metadata, a description and dates.
+    const lineItem = await writer.putLineItem(scope, actor, 'li 1/ä', {
+      title: 'Essay',
+      description: 'First draft',
+      assignDate: new Date('2026-09-01T08:00:00.123Z'),
+      dueDate: null,
+      classSourcedId: term.c,
+      categorySourcedId: null,
+      gradingPeriodSourcedId: null,
+      resultValueMin: null,
+      resultValueMax: 20,
+      metadata: { 'ext.weight': 2 },
+    });
+    const result = await writer.putResult(scope, actor, 'result-1', {
+      lineItemSourcedId: 'li 1/ä',
+      studentSourcedId: student.s,
+      scoreStatus: 'fully graded',
+      score: 17.5,
+      scoreDate: '2026-09-02',
+      comment: null,
+      metadata: null,
+    });
+    expect(lineItem.object).toEqual(
+      await reader.get(scope, LINE_ITEM_RESOURCE, 'li 1/ä'),
+    );
+    expect(result.object).toEqual(
+      await reader.get(scope, RESULT_RESOURCE, 'result-1'),
+    );
+    expect(Object.keys(lineItem.object)).toEqual(
+      Object.keys(await reader.get(scope, LINE_ITEM_RESOURCE, 'li 1/ä')),
+    );
+    expect(
+      (lineItem.object['class'] as { href: string }).href.endsWith(
+        `/classes/${encodeURIComponent(term.c)}`,
+      ),
+    ).toBe(true);
+    const [category] = (
+      await reader.list(
+        scope,
+        CATEGORY_RESOURCE,
+        query({ filter: "sourcedId='uncategorised'" }, CATEGORY_RESOURCE),
+      )
+    ).records;
+    const changes = await ds.getRepository(GradebookChangeEntity).find({
+      where: { schoolId },
+      order: { id: 'ASC' },
+    });
+    expect(changes.map((c) => c.after)).toEqual(
+      expect.arrayContaining([lineItem.object, result.object]),
+    );
+    expect(category['title']).toBe('Uncategorised');
   });
 });

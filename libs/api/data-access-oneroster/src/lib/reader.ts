@@ -6,7 +6,8 @@ import {
 } from '@oneroster/util-oneroster-query';
 import type { FieldDef, ResourceDef } from './resources';
 import { CursorCache, PageCursor } from './cursor-cache';
-import { dateOnly, isoDateTime } from './values';
+import { sqlDialect } from '@oneroster/database';
+import { OneRosterSerialiser } from './serialiser';
 import { RowStream } from './row-stream';
 import { T, Quote, Sql, filterSql, joinAnd, orderSql } from './sql';
 
@@ -102,7 +103,6 @@ export const PAGE_BATCH = 500;
 
 const CHUNK = 900;
 const EMPTY_ROW: Record<string, unknown> = Object.freeze({});
-const SAFE_PATH_SEGMENT = /^[A-Za-z0-9._~-]+$/;
 
 export class RosterReader {
   private readonly q: Quote;
@@ -110,14 +110,16 @@ export class RosterReader {
   private readonly mysql: boolean;
   private readonly cursors = new CursorCache();
   private readonly countHints = new Map<string, string>();
+  private readonly serialiser: OneRosterSerialiser;
 
   constructor(
     private readonly ds: DataSource,
     /** Absolute base URL of the OneRoster API, for GUIDRef hrefs. */
-    private readonly baseUrl: string,
+    baseUrl: string,
   ) {
     this.q = (id: string) => ds.driver.escape(id);
-    this.mysql = ds.options.type === 'mysql' || ds.options.type === 'mariadb';
+    this.mysql = sqlDialect(ds) === 'mysql';
+    this.serialiser = new OneRosterSerialiser(baseUrl);
   }
 
   private where(
@@ -522,18 +524,6 @@ export class RosterReader {
       : resource.fields;
   }
 
-  private ref(target: NonNullable<FieldDef['ref']>, sourcedId: string) {
-    // Most sourcedIds are URL-safe already (GUIDs); encode only the others.
-    const path = SAFE_PATH_SEGMENT.test(sourcedId)
-      ? sourcedId
-      : encodeURIComponent(sourcedId);
-    return {
-      href: `${this.baseUrl}/${target.collection}/${path}`,
-      sourcedId,
-      type: target.type,
-    };
-  }
-
   /** Loads GUIDRef lists for a page: one query per list field per chunk of owners. */
   private async loadList(
     field: FieldDef,
@@ -588,50 +578,6 @@ export class RosterReader {
     row: Record<string, unknown>,
     scope: TenantScope,
   ): OneRosterObject {
-    const out: OneRosterObject = {};
-    const stringBooleans = scope.booleans === 'string';
-    for (const f of fields) {
-      const raw = f.column ? row[f.column] : undefined;
-      switch (f.kind) {
-        case 'refs': {
-          const ids =
-            lists
-              .get(f.name)
-              ?.get(`${row['school_id']}\u0000${row['sourced_id']}`) ?? [];
-          if (ids.length || f.alwaysEmit)
-            out[f.name] = ids.map((id) => this.ref(f.ref!, id));
-          break;
-        }
-        case 'ref':
-          if (raw !== null && raw !== undefined && raw !== '')
-            out[f.name] = this.ref(f.ref!, String(raw));
-          break;
-        case 'datetime':
-          if (raw !== null && raw !== undefined) out[f.name] = isoDateTime(raw);
-          break;
-        case 'date':
-          if (raw !== null && raw !== undefined) out[f.name] = dateOnly(raw);
-          break;
-        case 'boolean':
-          if (raw !== null && raw !== undefined) {
-            const value = raw === true || raw === 1 || raw === '1';
-            out[f.name] = stringBooleans ? String(value) : value;
-          }
-          break;
-        case 'number':
-          if (raw !== null && raw !== undefined) out[f.name] = Number(raw);
-          break;
-        case 'strings':
-        case 'userIds':
-        case 'metadata':
-          if (raw !== null && raw !== undefined && raw !== '')
-            out[f.name] = typeof raw === 'string' ? JSON.parse(raw) : raw;
-          break;
-        default:
-          if (raw !== null && raw !== undefined) out[f.name] = String(raw);
-          else if (f.alwaysEmit) out[f.name] = '';
-      }
-    }
-    return out;
+    return this.serialiser.object(fields, row, scope.booleans, lists);
   }
 }

@@ -6,6 +6,7 @@ import {
   InvalidDataError,
   Predicate,
 } from '@oneroster/util-oneroster-query';
+import { encodeBoolean, encodeInstant } from '@oneroster/database';
 import type { FieldDef, ResourceDef } from './resources';
 
 /**
@@ -72,11 +73,6 @@ export function findField(resource: ResourceDef, name: string): FieldDef {
   return field;
 }
 
-/** `YYYY-MM-DD HH:MM:SS.mmm` in UTC: how both engines store and compare DATETIME values. */
-export function toSqlDateTime(d: Date): string {
-  return d.toISOString().replace('T', ' ').replace('Z', '');
-}
-
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const DATETIME_RE =
   /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
@@ -134,14 +130,14 @@ function clauseSql(resource: ResourceDef, clause: FilterClause, q: Quote): Sql {
         : null;
       if (!d || Number.isNaN(d.getTime()))
         refuse('expected an ISO 8601 date-time such as 2026-09-01T00:00:00Z');
-      return compare(toSqlDateTime(d!));
+      return compare(encodeInstant(d!));
     }
     case 'boolean': {
       if (predicate !== '=' && predicate !== '!=')
         refuse('only = and != apply to true/false fields');
       if (value !== 'true' && value !== 'false')
         refuse('expected true or false');
-      return compare(value === 'true' ? 1 : 0);
+      return compare(encodeBoolean(value === 'true'));
     }
     case 'number': {
       if (predicate === '~') refuse('~ does not apply to numbers');

@@ -5,6 +5,7 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { encodeDate } from '@oneroster/database';
 import { ApiUsageSink } from '@oneroster/util-http';
 
 /**
@@ -49,7 +50,7 @@ export class ApiUsageRecorder
     route: string,
     at: Date = new Date(),
   ): void {
-    const day = at.toISOString().slice(0, 10);
+    const day = encodeDate(at);
     for (const schoolId of schoolIds)
       this.add({
         schoolId,

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { decodeBoolean, decodeStrings } from '@oneroster/database';
 
 /**
  * Accounts as the sign-in pages and the OpenID Connect provider need them. Rules enforced:
@@ -51,8 +52,8 @@ export async function findAccountByEmail(
   return row
     ? {
         ...row,
-        disabled: truthy(row.disabled),
-        mustChangePassword: truthy(row.mustChangePassword),
+        disabled: decodeBoolean(row.disabled),
+        mustChangePassword: decodeBoolean(row.mustChangePassword),
       }
     : null;
 }
@@ -67,7 +68,7 @@ export async function findActiveAccount(
     [id],
   )) as (ActiveAccount & { disabled: unknown })[];
   const row = rows[0];
-  if (!row || truthy(row.disabled)) return null;
+  if (!row || decodeBoolean(row.disabled)) return null;
   return { id: row.id, email: row.email, displayName: row.displayName };
 }
 
@@ -88,23 +89,6 @@ export async function approvedSchoolsOfAccount(
   )) as { schoolId: string; scopes: string | null }[];
   return rows.map((r) => ({
     schoolId: r.schoolId,
-    scopes: r.scopes ? parseStrings(r.scopes) : [],
+    scopes: decodeStrings(r.scopes),
   }));
-}
-
-// SQLite returns booleans as 0/1, MySQL as 0/1 or a Buffer for BIT columns.
-function truthy(v: unknown): boolean {
-  if (Buffer.isBuffer(v)) return v.length > 0 && v[0] !== 0;
-  return v === true || v === 1 || v === '1';
-}
-
-function parseStrings(raw: string): string[] {
-  try {
-    const parsed: unknown = JSON.parse(raw);
-    return Array.isArray(parsed)
-      ? parsed.filter((x): x is string => typeof x === 'string')
-      : [];
-  } catch {
-    return [];
-  }
 }

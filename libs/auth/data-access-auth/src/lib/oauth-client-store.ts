@@ -4,6 +4,7 @@ import type {
   EntitySubscriberInterface,
   QueryRunner,
 } from 'typeorm';
+import { decodeInstant, decodeStrings } from '@oneroster/database';
 import type { InvalidationBus } from '@oneroster/util-invalidation';
 
 /**
@@ -70,36 +71,13 @@ export async function findStoredClient(
     ...row,
     approvalStatus: row.approvalStatus ?? null,
     schoolId: row.schoolId ?? null,
-    approvedScopes:
-      approved && row.approvedScopes ? parseStrings(row.approvedScopes) : [],
-    redirectUris: row.redirectUris ? parseStrings(row.redirectUris) : [],
+    approvedScopes: approved ? decodeStrings(row.approvedScopes) : [],
+    redirectUris: decodeStrings(row.redirectUris),
     booleanFormat: row.booleanFormat === 'string' ? 'string' : 'json',
     previousSecretHash: row.previousSecretHash ?? null,
     previousSecretExpiresAt:
-      expires === null || expires === undefined
-        ? null
-        : expires instanceof Date
-          ? expires
-          : parseUtc(expires),
+      expires === null || expires === undefined ? null : decodeInstant(expires),
   };
-}
-
-/** SQLite hands raw datetimes back as `YYYY-MM-DD HH:MM:SS.mmm` text, in UTC. */
-function parseUtc(value: string): Date {
-  return new Date(
-    /[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value.replace(' ', 'T')}Z`,
-  );
-}
-
-function parseStrings(raw: string): string[] {
-  try {
-    const parsed: unknown = JSON.parse(raw);
-    return Array.isArray(parsed)
-      ? parsed.filter((x): x is string => typeof x === 'string')
-      : [];
-  } catch {
-    return [];
-  }
 }
 
 /** Tables whose rows make up a StoredClient. */

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { IntegratorUsageView } from '@oneroster/contracts';
+import { encodeDate } from '@oneroster/database';
 import { IntegratorEntity } from '@oneroster/entities';
 import { assertSchoolAdmin, type PortalActor } from './actor';
 import { invalid } from './errors';
@@ -35,7 +36,7 @@ export class PortalUsage {
       throw invalid({ days: 'must be a whole number from 1 to 366' });
     const since = new Date(Date.now() - (days - 1) * DAY_MS);
     since.setUTCHours(0, 0, 0, 0);
-    const sinceDay = since.toISOString().slice(0, 10);
+    const sinceDay = encodeDate(since);
 
     let requests: {
       integratorId: string;

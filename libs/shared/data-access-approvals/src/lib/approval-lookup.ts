@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ApprovalStatus } from '@oneroster/contracts';
+import { decodeStrings } from '@oneroster/database';
 import {
   ApplicationEntity,
   ApprovalEntity,
@@ -129,7 +130,7 @@ export class ApprovalLookup implements OnModuleDestroy {
       integratorId: row.integratorId,
       schoolId: row.schoolId,
       status: row.status ?? null,
-      scopes: approved && row.scopes ? parseScopes(row.scopes) : [],
+      scopes: approved ? decodeStrings(row.scopes) : [],
     };
   }
 
@@ -235,23 +236,8 @@ export class ApprovalLookup implements OnModuleDestroy {
     return {
       applicationId: clientId,
       schools: new Map(
-        rows.map((r) => [
-          r.schoolId,
-          new Set(r.scopes ? parseScopes(r.scopes) : []),
-        ]),
+        rows.map((r) => [r.schoolId, new Set(decodeStrings(r.scopes))]),
       ),
     };
-  }
-}
-
-// The column is JSON text; a driver that decodes JSON columns hands over the array itself.
-function parseScopes(raw: unknown): string[] {
-  try {
-    const parsed: unknown = typeof raw === 'string' ? JSON.parse(raw) : raw;
-    return Array.isArray(parsed)
-      ? parsed.filter((s): s is string => typeof s === 'string')
-      : [];
-  } catch {
-    return [];
   }
 }

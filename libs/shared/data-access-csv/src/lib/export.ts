@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
+import { decodeJson } from '@oneroster/database';
 import {
   CSV_FILES,
   CSV_HEADERS,
@@ -167,8 +168,7 @@ async function metadataKeys(
       [schoolId, after],
     )) as { sourced_id: string; metadata: unknown }[];
     for (const r of rows) {
-      const m =
-        typeof r.metadata === 'string' ? JSON.parse(r.metadata) : r.metadata;
+      const m = decodeJson(r.metadata);
       if (m && typeof m === 'object')
         for (const k of Object.keys(m)) keys.add(k);
     }

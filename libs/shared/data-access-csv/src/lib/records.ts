@@ -1,5 +1,6 @@
+import { decodeInstant, decodeJson, encodeInstant } from '@oneroster/database';
 import type { CsvValue } from '@oneroster/util-oneroster-csv';
-import { CsvRecordData, fromDb, readInstant, TableMap } from './tables';
+import { CsvRecordData, fromDb, TableMap } from './tables';
 
 export type Query = (sql: string, params?: unknown[]) => Promise<unknown[]>;
 type Row = Record<string, unknown>;
@@ -34,7 +35,7 @@ export async function* readRecords(
   const extra: unknown[] = [];
   if (options.since) {
     where.push('date_last_modified > ?');
-    extra.push(sqlSince(options.since));
+    extra.push(encodeInstant(options.since));
   }
   if (options.activeOnly) where.push("status = 'active'");
   let after = '';
@@ -60,14 +61,12 @@ export async function* readRecords(
       yield {
         sourcedId: id,
         status: r['status'] === 'tobedeleted' ? 'tobedeleted' : 'active',
-        dateLastModified: readInstant(r['date_last_modified']),
+        dateLastModified: decodeInstant(r['date_last_modified']),
         values,
         metadata:
           meta === null || meta === undefined
             ? null
-            : typeof meta === 'string'
-              ? (JSON.parse(meta) as Record<string, unknown>)
-              : (meta as Record<string, unknown>),
+            : decodeJson<Record<string, unknown>>(meta),
       };
     }
     after = String(rows[rows.length - 1]['sourced_id']);
@@ -98,8 +97,4 @@ async function readLinks(
     }
   }
   return out;
-}
-
-function sqlSince(d: Date): string {
-  return d.toISOString().replace('T', ' ').replace('Z', '');
 }

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { Query } from './records';
-import { CsvRecordData, sqlInstant, TableMap, toDb } from './tables';
+import { encodeInstant, encodeJson } from '@oneroster/database';
+import { CsvRecordData, TableMap, toDb } from './tables';
 
 /**
  * Appends rows to a table in bulk. `state` is `untried` until the first load, then
@@ -251,14 +252,14 @@ export class TableWriter {
   ): Promise<void> | undefined {
     if (rec.dateLastModified !== this.lastDate) {
       this.lastDate = rec.dateLastModified;
-      this.lastInstant = sqlInstant(rec.dateLastModified);
+      this.lastInstant = encodeInstant(rec.dateLastModified);
     }
     const row: unknown[] = [
       schoolId,
       rec.sourcedId,
       rec.status,
       this.lastInstant,
-      rec.metadata ? JSON.stringify(rec.metadata) : null,
+      rec.metadata ? encodeJson(rec.metadata) : null,
     ];
     for (const c of this.map.columns)
       row.push(toDb(c.storage, rec.values[c.csv]));
@@ -368,7 +369,7 @@ export class TableWriter {
       const chunk = ids.slice(i, i + 500);
       await this.query(
         `UPDATE ${this.map.table} SET status = 'tobedeleted', date_last_modified = ? WHERE school_id = ? AND sourced_id IN (${chunk.map(() => '?').join(',')})`,
-        [sqlInstant(at), schoolId, ...chunk],
+        [encodeInstant(at), schoolId, ...chunk],
       );
     }
   }

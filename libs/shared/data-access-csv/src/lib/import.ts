@@ -3,6 +3,12 @@ import { createReadStream, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import {
+  classOfCsvFile,
+  csvColumn,
+  csvFields,
+  refTarget,
+} from '@oneroster/oneroster-catalogue';
+import {
   CsvFile,
   CsvImportReport,
   CsvRecord,
@@ -94,6 +100,39 @@ interface RefSite {
   line: number;
   column: string;
 }
+
+/** A GUIDRef column of a CSV file and the file of the class it points to. */
+interface RefColumn {
+  column: string;
+  target: CsvFile;
+  list: boolean;
+}
+
+/**
+ * The references every row is checked for, straight from the catalogue: each GUIDRef field
+ * with a CSV column (single or list), pointing into the file of the field's `ref` class.
+ */
+const REF_COLUMNS = Object.fromEntries(
+  CSV_FILES.map((file) => [
+    file,
+    csvFields(classOfCsvFile(file))
+      .filter((f) => f.type === 'guidRef')
+      .map((f): RefColumn => {
+        const target = refTarget(f).csv?.file;
+        if (!target)
+          throw new Error(`${file}.${f.name} points to a class without a file`);
+        return { column: csvColumn(f).column, target, list: f.list === true };
+      }),
+  ]),
+) as unknown as Record<CsvFile, readonly RefColumn[]>;
+
+/**
+ * Files whose sourcedId is the sourcedId of a record of another file (demographics: the
+ * user's, §5.5); checked like a reference in the `sourcedId` column.
+ */
+const SAME_ID_AS: Partial<Record<CsvFile, CsvFile>> = {
+  demographics: 'users',
+};
 
 /**
  * Imports a OneRoster 1.1 CSV set (a folder or a zip) into the database.
@@ -532,7 +571,7 @@ class ImportRun {
     ].includes(file);
     if (this.manifest.modes[file] === 'delta' && !placedByRefs)
       this.deltaIds.set(file, delta);
-    const selfRefs: [string, number, number][] = [];
+    const selfRefs: [string, number, number, string][] = [];
     await this.readRows(file, this.issues, 'validate', (row) => {
       const id = row.sourcedId;
       const n = seen.add(id);
@@ -557,23 +596,49 @@ class ImportRun {
     // Nothing refers to rows of these files: their ids were needed for duplicates only.
     if (placedByRefs) this.ids.set(file, new IdIndex());
     // Self references (parent orgs and sessions, agents) may point forward in the file.
-    for (const [target, source, line] of selfRefs) {
-      const column = file === 'users' ? 'agentSourcedIds' : 'parentSourcedId';
+    for (const [target, source, line, column] of selfRefs) {
       this.ref(file, target, file, line, column);
       this.push(this.keyOf(file, target), source);
     }
   }
 
+  /**
+   * Checks the row's references (REF_COLUMNS): a reference into another file is looked up
+   * now (earlier files are complete), one into the same file is kept in `selfRefs` for
+   * the end of the file (a parent may come later). Every self reference also pushes the
+   * row's schools to its target.
+   */
+  private checkRefs(
+    file: CsvFile,
+    key: number,
+    row: ParsedRow,
+    selfRefs: [string, number, number, string][],
+  ) {
+    const line = row.line;
+    for (const c of REF_COLUMNS[file]) {
+      const v = row.values[c.column] as string | string[] | null;
+      // An empty optional reference refers to nothing; a list has no empty elements.
+      if (!v) continue;
+      for (const id of c.list ? (v as string[]) : [v as string])
+        if (c.target === file) selfRefs.push([own(id), key, line, c.column]);
+        else this.ref(c.target, id, file, line, c.column);
+    }
+    const same = SAME_ID_AS[file];
+    if (same) this.ref(same, row.sourcedId, file, line, 'sourcedId');
+  }
+
+  /** What routing needs of a row: the records it belongs to and those it pushes to. */
   private index(
     file: CsvFile,
     n: number,
     row: ParsedRow,
-    selfRefs: [string, number, number][],
+    selfRefs: [string, number, number, string][],
   ) {
     const v = row.values;
     const id = row.sourcedId;
     const key = kindOf(file) * KIND + n;
     const line = row.line;
+    this.checkRefs(file, key, row, selfRefs);
     const s = (name: string) => v[name] as string | null;
     /** A required value: present once the row has passed validation. */
     const r = (name: string): string => s(name) ?? '';
@@ -592,65 +657,37 @@ class ImportRun {
           o,
           identifier === null ? null : own(identifier),
         );
-        if (parent) selfRefs.push([own(parent), key, row.line]);
         break;
       }
-      case 'academicSessions':
-        if (s('parentSourcedId'))
-          selfRefs.push([own(r('parentSourcedId')), key, row.line]);
-        break;
       case 'courses':
         this.courseOrg.set(n, this.orgNo(r('orgSourcedId')));
-        this.ref('orgs', r('orgSourcedId'), file, line, 'orgSourcedId');
         this.push(this.keyOf('orgs', r('orgSourcedId')), key);
-        if (s('schoolYearSourcedId')) {
-          this.ref(
-            'academicSessions',
-            r('schoolYearSourcedId'),
-            file,
-            line,
-            'schoolYearSourcedId',
-          );
+        if (s('schoolYearSourcedId'))
           this.push(
             this.keyOf('academicSessions', r('schoolYearSourcedId')),
             key,
           );
-        }
         break;
       case 'classes': {
         const school = r('schoolSourcedId');
         this.schoolRef(school, file, line, 'schoolSourcedId');
         this.classSchool.set(n, this.orgNo(school));
-        this.ref('orgs', school, file, line, 'schoolSourcedId');
         this.push(this.keyOf('orgs', school), key);
-        this.ref(
-          'courses',
-          r('courseSourcedId'),
-          file,
-          line,
-          'courseSourcedId',
-        );
         this.push(this.keyOf('courses', r('courseSourcedId')), key);
-        for (const t of v['termSourcedIds'] as string[]) {
-          this.ref('academicSessions', t, file, line, 'termSourcedIds');
+        for (const t of v['termSourcedIds'] as string[])
           this.push(this.keyOf('academicSessions', t), key);
-        }
         break;
       }
       case 'users': {
         this.userOrgStart.set(n, this.userOrgs.length);
         for (const o of v['orgSourcedIds'] as string[]) {
           this.userOrgs.push(this.orgNo(o));
-          this.ref('orgs', o, file, line, 'orgSourcedIds');
           this.push(this.keyOf('orgs', o), key);
         }
         this.userOrgStart.set(n + 1, this.userOrgs.length);
-        for (const a of v['agentSourcedIds'] as string[])
-          selfRefs.push([own(a), key, row.line]);
         break;
       }
       case 'demographics':
-        this.ref('users', id, file, line, 'sourcedId');
         this.demographicUser.set(n, this.keyOf('users', id));
         break;
       case 'enrollments': {
@@ -658,9 +695,6 @@ class ImportRun {
         const cls = r('classSourcedId');
         const user = r('userSourcedId');
         this.schoolRef(school, file, line, 'schoolSourcedId');
-        this.ref('orgs', school, file, line, 'schoolSourcedId');
-        this.ref('classes', cls, file, line, 'classSourcedId');
-        this.ref('users', user, file, line, 'userSourcedId');
         const schoolKey = this.schoolKey(school);
         this.push(this.keyOf('users', user), schoolKey);
         const c = this.ids.get('classes')?.get(cls) ?? -1;
@@ -672,21 +706,6 @@ class ImportRun {
         const cls = r('classSourcedId');
         const classKey = this.keyOf('classes', cls);
         this.lineItemClass.set(n, classKey);
-        this.ref('classes', cls, file, line, 'classSourcedId');
-        this.ref(
-          'categories',
-          r('categorySourcedId'),
-          file,
-          line,
-          'categorySourcedId',
-        );
-        this.ref(
-          'academicSessions',
-          r('gradingPeriodSourcedId'),
-          file,
-          line,
-          'gradingPeriodSourcedId',
-        );
         this.push(this.keyOf('categories', r('categorySourcedId')), classKey);
         this.push(
           this.keyOf('academicSessions', r('gradingPeriodSourcedId')),
@@ -697,8 +716,6 @@ class ImportRun {
       case 'results': {
         const li = r('lineItemSourcedId');
         const student = r('studentSourcedId');
-        this.ref('lineItems', li, file, line, 'lineItemSourcedId');
-        this.ref('users', student, file, line, 'studentSourcedId');
         const l = this.ids.get('lineItems')?.get(li) ?? -1;
         this.push(
           this.keyOf('users', student),
@@ -711,14 +728,6 @@ class ImportRun {
         const owner = file === 'classResources' ? 'classes' : 'courses';
         const col =
           file === 'classResources' ? 'classSourcedId' : 'courseSourcedId';
-        this.ref(owner, r(col), file, line, col);
-        this.ref(
-          'resources',
-          r('resourceSourcedId'),
-          file,
-          line,
-          'resourceSourcedId',
-        );
         this.push(
           this.keyOf('resources', r('resourceSourcedId')),
           this.keyOf(owner, r(col)),

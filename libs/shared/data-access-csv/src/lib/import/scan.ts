@@ -115,16 +115,31 @@ export abstract class ScanStep extends ManifestStep {
     selfRefs: [string, number, number, string][],
   ) {
     const line = row.line;
-    for (const c of REF_COLUMNS[file]) {
+    const refs = REF_COLUMNS[file];
+    for (let i = 0; i < refs.length; i++) {
+      const c = refs[i];
       const v = row.values[c.column] as string | string[] | null;
       // An empty optional reference refers to nothing; a list has no empty elements.
       if (!v) continue;
-      for (const id of c.list ? (v as string[]) : [v as string])
-        if (c.target === file) selfRefs.push([own(id), key, line, c.column]);
-        else this.ref(c.target, id, file, line, c.column);
+      if (!c.list) this.refTo(c, v as string, file, key, line, selfRefs);
+      else
+        for (const id of v as string[])
+          this.refTo(c, id, file, key, line, selfRefs);
     }
     const same = SAME_ID_AS[file];
     if (same) this.ref(same, row.sourcedId, file, line, 'sourcedId');
+  }
+
+  private refTo(
+    c: RefColumn,
+    id: string,
+    file: CsvFile,
+    key: number,
+    line: number,
+    selfRefs: [string, number, number, string][],
+  ): void {
+    if (c.target === file) selfRefs.push([own(id), key, line, c.column]);
+    else this.ref(c.target, id, file, line, c.column);
   }
 
   /** What routing needs of a row: the records it belongs to and those it pushes to. */

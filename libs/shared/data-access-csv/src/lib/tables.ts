@@ -1,5 +1,11 @@
 import {
-  CSV_COLUMNS,
+  CSV_FILE_NAMES,
+  classOfCsvFile,
+  csvColumn,
+  csvFields,
+  type FieldDef,
+} from '@oneroster/oneroster-catalogue';
+import {
   CsvFile,
   CsvValue,
   ParsedRow,
@@ -7,10 +13,20 @@ import {
 } from '@oneroster/util-oneroster-csv';
 
 /**
- * How each CSV file maps onto the tables of @oneroster/entities: one column per CSV column
- * (camelCase → snake_case), GUIDRef lists in link tables ordered by `position`, and
- * `metadata.<name>` columns in the `metadata` JSON bag. The same mapping converts both
- * ways, so a record read from the database and one read from a CSV file compare exactly.
+ * How each CSV file maps onto the tables of @oneroster/entities, derived from the catalogue
+ * (@oneroster/oneroster-catalogue), never restated here:
+ * - the file's table is its class's `table`;
+ * - a field stored in the class's own table (`store.kind === 'column'`) is a column named
+ *   by its `store.column`, in CSV header order;
+ * - a GUIDRef list stored in a link table (`store.kind === 'link'`) is one row per element
+ *   in that table (owner and value columns as the catalogue names them), ordered by
+ *   `position`;
+ * - sourcedId, status and dateLastModified are the row's own columns (not listed), and
+ *   `metadata.<name>` columns go to the `metadata` JSON bag;
+ * - the storage conversion follows the field's type: lists and UserIds are JSON, booleans
+ *   bool, numbers float, DateTimes instants (a DATETIME(3)), everything else text.
+ * The same mapping converts both ways, so a record read from the database and one read
+ * from a CSV file compare exactly.
  */
 
 export type Storage = 'text' | 'json' | 'bool' | 'float' | 'instant';
@@ -35,78 +51,51 @@ export interface TableMap {
   links: LinkMap[];
 }
 
-const TABLES: Record<CsvFile, string> = {
-  academicSessions: 'academic_sessions',
-  categories: 'categories',
-  classes: 'classes',
-  classResources: 'class_resources',
-  courses: 'courses',
-  courseResources: 'course_resources',
-  demographics: 'demographics',
-  enrollments: 'enrollments',
-  lineItems: 'line_items',
-  orgs: 'orgs',
-  resources: 'resources',
-  results: 'results',
-  users: 'users',
-};
+/** The fields every record carries in its own row, outside `values`. */
+const ROW_FIELDS = new Set(['sourcedId', 'status', 'dateLastModified']);
 
-const LINKS: Record<string, LinkMap> = {
-  'classes.termSourcedIds': {
-    csv: 'termSourcedIds',
-    table: 'class_terms',
-    owner: 'class_sourced_id',
-    target: 'term_sourced_id',
-  },
-  'users.orgSourcedIds': {
-    csv: 'orgSourcedIds',
-    table: 'user_orgs',
-    owner: 'user_sourced_id',
-    target: 'org_sourced_id',
-  },
-  'users.agentSourcedIds': {
-    csv: 'agentSourcedIds',
-    table: 'user_agents',
-    owner: 'user_sourced_id',
-    target: 'agent_sourced_id',
-  },
-};
+/** How a catalogue field's value is kept in its column. */
+function storageOf(f: FieldDef): Storage {
+  if (f.list || f.type === 'userId') return 'json';
+  switch (f.type) {
+    case 'boolean':
+      return 'bool';
+    case 'number':
+      return 'float';
+    case 'dateTime':
+      return 'instant';
+    default:
+      return 'text';
+  }
+}
 
-const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+function tableMap(file: CsvFile): TableMap {
+  const cls = classOfCsvFile(file);
+  const columns: ColumnMap[] = [];
+  const links: LinkMap[] = [];
+  for (const f of csvFields(cls)) {
+    if (ROW_FIELDS.has(f.name)) continue;
+    const csv = csvColumn(f).column;
+    const store = f.store;
+    if (store.kind === 'column')
+      columns.push({ csv, db: store.column, storage: storageOf(f) });
+    else if (store.kind === 'link')
+      links.push({
+        csv,
+        table: store.table,
+        owner: store.owner,
+        target: store.value,
+      });
+    else
+      throw new Error(
+        `${cls.key}.${f.name}: a CSV column cannot be a reverse list`,
+      );
+  }
+  return { file, table: cls.table, columns, links };
+}
 
 export const TABLE_MAPS = Object.fromEntries(
-  (Object.keys(TABLES) as CsvFile[]).map((file) => {
-    const columns: ColumnMap[] = [];
-    const links: LinkMap[] = [];
-    for (const c of CSV_COLUMNS[file]) {
-      if (
-        c.kind === 'id' ||
-        c.kind === 'status' ||
-        c.kind === 'dateLastModified'
-      )
-        continue;
-      if (c.kind === 'refs') {
-        links.push(LINKS[`${file}.${c.name}`]);
-        continue;
-      }
-      const storage: Storage =
-        c.kind === 'list' || c.kind === 'userIds'
-          ? 'json'
-          : c.kind === 'boolean'
-            ? 'bool'
-            : c.kind === 'float'
-              ? 'float'
-              : c.kind === 'dateOrDateTime'
-                ? 'instant'
-                : 'text';
-      const db =
-        file === 'enrollments' && c.name === 'primary'
-          ? 'is_primary'
-          : snake(c.name);
-      columns.push({ csv: c.name, db, storage });
-    }
-    return [file, { file, table: TABLES[file], columns, links }];
-  }),
+  CSV_FILE_NAMES.map((file) => [file, tableMap(file)]),
 ) as Record<CsvFile, TableMap>;
 
 /** A OneRoster record in the form both directions share. */

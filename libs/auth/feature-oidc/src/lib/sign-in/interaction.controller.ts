@@ -87,14 +87,8 @@ export class InteractionController {
     if (!this.sameOrigin(req, res)) return;
     const details = await this.details(uid, req, res);
     if (!details) return;
-    let form: Record<string, string>;
-    try {
-      form = await readForm(req);
-    } catch (err) {
-      if (!(err instanceof FormTooLarge)) throw err;
-      this.message(res, 413, 'Sign-in failed', 'The form was too large.');
-      return;
-    }
+    const form = await this.form(req, res);
+    if (!form) return;
     const email = (form['email'] ?? '').trim().slice(0, 320);
     const password = (form['password'] ?? '').slice(0, 1024);
     const page = signInPageFor(uid, details.clientName);
@@ -182,14 +176,8 @@ export class InteractionController {
       );
       return;
     }
-    let form: Record<string, string>;
-    try {
-      form = await readForm(req);
-    } catch (err) {
-      if (!(err instanceof FormTooLarge)) throw err;
-      this.message(res, 413, 'Sign-in failed', 'The form was too large.');
-      return;
-    }
+    const form = await this.form(req, res);
+    if (!form) return;
     const newPassword = form['newPassword'] ?? '';
     if (newPassword !== (form['confirmPassword'] ?? '')) {
       this.renderPasswordChange(
@@ -364,6 +352,20 @@ export class InteractionController {
           error,
         }),
       );
+  }
+
+  /** The posted form, or null once a form over the size limit has been answered with 413. */
+  private async form(
+    req: Request,
+    res: Response,
+  ): Promise<Record<string, string> | null> {
+    try {
+      return await readForm(req);
+    } catch (err) {
+      if (!(err instanceof FormTooLarge)) throw err;
+      this.message(res, 413, 'Sign-in failed', 'The form was too large.');
+      return null;
+    }
   }
 
   /** The client's address, derived once on arrival under AUTH_TRUST_PROXY. */

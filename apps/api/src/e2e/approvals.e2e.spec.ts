@@ -8,7 +8,8 @@ import {
 import type { DataSource } from 'typeorm';
 import { ONEROSTER_SCOPES } from '@oneroster/contracts';
 import { DatabaseConfig } from '@oneroster/config';
-import { migrate, openDatabase, testEngines } from '@oneroster/database';
+import { migrate, openDatabase } from '@oneroster/database';
+import { testEngines } from '@oneroster/database/testing';
 import {
   DemoCredentials,
   planTrust,

@@ -7,7 +7,8 @@ import {
   PORTAL_SESSION_COOKIE,
 } from '@oneroster/contracts';
 import { DatabaseConfig } from '@oneroster/config';
-import { migrate, openDatabase, testEngines } from '@oneroster/database';
+import { migrate, openDatabase } from '@oneroster/database';
+import { testEngines } from '@oneroster/database/testing';
 // The portal's own session service opens a school administrator's and a developer's
 // sessions, as its sign-in callback does (these tests span the auth server and the API).
 // eslint-disable-next-line @nx/enforce-module-boundaries

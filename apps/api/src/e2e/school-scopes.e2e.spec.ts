@@ -10,7 +10,8 @@ import {
   ONEROSTER_SCOPES,
 } from '@oneroster/contracts';
 import { DatabaseConfig } from '@oneroster/config';
-import { migrate, openDatabase, testEngines } from '@oneroster/database';
+import { migrate, openDatabase } from '@oneroster/database';
+import { testEngines } from '@oneroster/database/testing';
 import {
   DemoCredentials,
   planTrust,

@@ -5,7 +5,8 @@ import type { DataSource } from 'typeorm';
 import { ALL_ONEROSTER_SCOPES, PLATFORM_SCOPES } from '@oneroster/contracts';
 import { DatabaseConfig, loadConfig } from '@oneroster/config';
 import { TestIssuer, startTestIssuer } from '@oneroster/api-testing';
-import { openDatabase, migrate, TestEngine } from '@oneroster/database';
+import { openDatabase, migrate } from '@oneroster/database';
+import { TestEngine } from '@oneroster/database/testing';
 import { planTrust, seedDemoIfEmpty, TrustPlan } from '@oneroster/demo-data';
 import {
   ApplicationEntity,

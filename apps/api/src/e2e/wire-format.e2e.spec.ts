@@ -1,7 +1,8 @@
 import { exportJWK, generateKeyPair } from 'jose';
 import type { DataSource } from 'typeorm';
 import { DatabaseConfig } from '@oneroster/config';
-import { migrate, openDatabase, testEngines } from '@oneroster/database';
+import { migrate, openDatabase } from '@oneroster/database';
+import { testEngines } from '@oneroster/database/testing';
 import {
   DemoCredentials,
   planTrust,

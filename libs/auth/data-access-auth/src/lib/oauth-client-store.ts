@@ -6,7 +6,10 @@ import type {
 } from 'typeorm';
 import { LRUCache } from 'lru-cache';
 import { decodeInstant, decodeStrings } from '@oneroster/database';
-import type { InvalidationBus } from '@oneroster/util-invalidation';
+import {
+  subscribeClientCache,
+  type InvalidationBus,
+} from '@oneroster/util-invalidation';
 
 /**
  * An OAuth client as the provider needs it (secret hashes included): a client-credentials
@@ -118,19 +121,8 @@ export class StoredClientCache {
           })
         : null;
     if (!this.entries) return;
-    const entries = this.entries;
     dataSource.subscribers.push(this.subscriber());
-    if (bus)
-      this.unsubscribe.push(
-        bus.subscribe('client', (clientId) =>
-          clientId === null ? this.clear() : entries.delete(clientId),
-        ),
-        bus.subscribe('application', (applicationId) =>
-          applicationId === null
-            ? this.clear()
-            : this.forgetApplication(applicationId),
-        ),
-      );
+    if (bus) this.unsubscribe.push(subscribeClientCache(bus, this.entries));
   }
 
   /** Stops listening to the bus. */
@@ -156,21 +148,6 @@ export class StoredClientCache {
       },
     );
     return entry.client;
-  }
-
-  private forgetApplication(applicationId: string): void {
-    const entries = this.entries;
-    if (!entries) return;
-    // Keys first: the cache is not changed while it is walked.
-    const stale = [...entries.entries()]
-      .filter(
-        ([id, entry]) =>
-          id === applicationId ||
-          entry.applicationId === undefined ||
-          entry.applicationId === applicationId,
-      )
-      .map(([id]) => id);
-    for (const id of stale) entries.delete(id);
   }
 
   /** Forgets every client: the next request reads the database. */

@@ -9,7 +9,9 @@ import {
   OAuthClientEntity,
 } from '@oneroster/entities';
 import {
+  forgetApplication,
   INVALIDATION_BUS,
+  subscribeClientCache,
   type InvalidationBus,
 } from '@oneroster/util-invalidation';
 
@@ -86,17 +88,8 @@ export class ApprovalLookup implements OnModuleDestroy {
             ttl: this.ttlMs,
           })
         : null;
-    if (bus)
-      this.unsubscribe.push(
-        bus.subscribe('client', (clientId) =>
-          this.invalidate(clientId ?? undefined),
-        ),
-        bus.subscribe('application', (applicationId) =>
-          applicationId === null
-            ? this.invalidate()
-            : this.invalidateApplication(applicationId),
-        ),
-      );
+    if (bus && this.cache)
+      this.unsubscribe.push(subscribeClientCache(bus, this.cache));
   }
 
   onModuleDestroy(): void {
@@ -177,18 +170,7 @@ export class ApprovalLookup implements OnModuleDestroy {
    * every answer still being read.
    */
   invalidateApplication(applicationId: string): void {
-    const cache = this.cache;
-    if (!cache) return;
-    // Keys first: the cache is not changed while it is walked.
-    const stale = [...cache.entries()]
-      .filter(
-        ([clientId, entry]) =>
-          clientId === applicationId ||
-          entry.applicationId === undefined ||
-          entry.applicationId === applicationId,
-      )
-      .map(([clientId]) => clientId);
-    for (const clientId of stale) cache.delete(clientId);
+    if (this.cache) forgetApplication(this.cache, applicationId);
   }
 
   private schoolsOf(clientId: string): Promise<SchoolScopes> {

@@ -1,3 +1,4 @@
+/* eslint-disable no-console -- a command-line report */
 /**
  * `npm run test:cluster`: the production topology on one machine's loopback ports, checked
  * end to end. Two auth servers and two API instances, built as `npm start` builds them, share
@@ -421,7 +422,7 @@ async function killMidWrites(
     while (next < writes.length) {
       const w = writes[next++];
       for (let attempt = 1; ; attempt++) {
-        let status = 0;
+        let status: number;
         try {
           const res = await call('PUT', `/results/${w.id}`, w.body);
           status = res.status;

@@ -105,6 +105,7 @@ export async function startApp(
     child.kill('SIGKILL');
     throw new Error(
       `${name} did not become healthy: ${(err as Error).message}\n${log.join('\n')}`,
+      { cause: err },
     );
   }
   return instance;

@@ -1,4 +1,5 @@
 export * from './lib/oneroster';
+export * from './lib/oneroster-v1p2';
 export * from './lib/scopes';
 export * from './lib/platform';
 export * from './lib/portal';

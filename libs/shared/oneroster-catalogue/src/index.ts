@@ -1,3 +1,4 @@
 export * from './lib/model';
 export * from './lib/catalogue';
 export * from './lib/derive';
+export * from './lib/catalogue-v1p2';

@@ -335,6 +335,25 @@ describe('OneRoster 1.2 → 1.1 mapping', () => {
     ).toThrow(/type: ext:trust has no OneRoster 1.1 counterpart/);
   });
 
+  it('drops an ext: element of an optional list with a note, and refuses one where 1.1 requires the field', () => {
+    const { value, lost } = fromV1p2(
+      'resource',
+      { ...base, vendorResourceId: 'v1', roles: ['student', 'ext:mentor'] },
+      ctx,
+    );
+    expect(value['roles']).toEqual(['student']);
+    expect(lost).toEqual([
+      'roles: ext:mentor has no OneRoster 1.1 counterpart',
+    ]);
+    expect(() =>
+      fromV1p2(
+        'class',
+        { ...base, title: 'Maths', classType: 'ext:club' },
+        ctx,
+      ),
+    ).toThrow(/classType/);
+  });
+
   it('reads a line item\u2019s academicSession as its grading period and notes a school that is not its class\u2019s', () => {
     const { value, lost } = fromV1p2(
       'lineItem',

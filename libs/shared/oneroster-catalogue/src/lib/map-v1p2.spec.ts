@@ -282,6 +282,41 @@ describe('OneRoster 1.2 → 1.1 mapping', () => {
     expect(lost.some((l) => l.startsWith('primaryOrg:'))).toBe(true);
   });
 
+  it('reports a secondary role even when it names the same role, and keeps a user whose roles agree intact', () => {
+    const org = (id: string) => ref12('rostering/v1p2/orgs', 'org', id);
+    const same = fromV1p2(
+      'user',
+      {
+        ...user12,
+        preferredFirstName: undefined,
+        primaryOrg: undefined,
+        roles: [
+          { roleType: 'primary', role: 'student', org: org('s1') },
+          { roleType: 'primary', role: 'student', org: org('s2') },
+        ],
+      },
+      ctx,
+    );
+    expect(same.value['role']).toBe('student');
+    expect(same.lost).toEqual([]);
+    const secondary = fromV1p2(
+      'user',
+      {
+        ...user12,
+        preferredFirstName: undefined,
+        primaryOrg: undefined,
+        roles: [
+          { roleType: 'primary', role: 'student', org: org('s1') },
+          { roleType: 'secondary', role: 'student', org: org('s2') },
+        ],
+      },
+      ctx,
+    );
+    expect(secondary.lost).toEqual([
+      'roles: secondary role student at org s2 (1.1 keeps one role, student, for every org)',
+    ]);
+  });
+
   it('falls back to the first primary role, and refuses a role 1.1 cannot hold', () => {
     const { value } = fromV1p2(
       'user',

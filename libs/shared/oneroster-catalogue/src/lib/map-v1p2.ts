@@ -260,14 +260,13 @@ export function v1p2RolesToV1p1(
     lost.push('roles: no primary role was given; the first role was used');
   for (const r of roles) {
     const at = idOf(r.org);
-    const as11 =
-      typeof r.role === 'string' ? v1p2RoleToV1p1(r.role) : undefined;
-    if (r !== chosen && (as11 !== role || r.role !== chosen.role))
+    if (r === chosen) {
+      if (r.role !== role)
+        lost.push(`roles: ${String(r.role)} is kept as the 1.1 role ${role}`);
+    } else if (r.roleType !== 'primary' || r.role !== chosen.role)
       lost.push(
-        `roles: ${r.roleType} role ${String(r.role)} at org ${at} (1.1 keeps one role, ${role}, for every org)`,
+        `roles: ${String(r.roleType)} role ${String(r.role)} at org ${at} (1.1 keeps one role, ${role}, for every org)`,
       );
-    else if (r.role !== role && r === chosen)
-      lost.push(`roles: ${String(r.role)} is kept as the 1.1 role ${role}`);
     if (present(r.userProfile) || present(r.beginDate) || present(r.endDate))
       lost.push(`roles: the user profile and dates of the role at org ${at}`);
   }

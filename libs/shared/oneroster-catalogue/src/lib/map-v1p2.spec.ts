@@ -13,8 +13,21 @@ import {
   v1p1RoleToV1p2,
   v1p2EnrollmentRoleToV1p1,
   v1p2RoleToV1p1,
+  v1p1Ref,
   type V1p2MapContext,
 } from './map-v1p2';
+import { CATALOGUE } from './catalogue';
+import { CATALOGUE_V1P2, V1P2_OBJECTS } from './catalogue-v1p2';
+import { restFields } from './derive';
+import {
+  V1P2_BASE_PATHS,
+  V1P2_CLASS_KEYS,
+  type ClassDef,
+  type ClassKey,
+  type V1p2ClassDef,
+  type V1p2ClassKey,
+  type V1p2FieldDef,
+} from './model';
 
 const ORIGIN = 'https://or.example.test';
 const ORG_TYPE: Record<string, string> = {
@@ -458,5 +471,132 @@ describe('OneRoster 1.2 → 1.1 mapping', () => {
     );
     expect(value).toEqual(e11);
     expect(lost).toEqual([]);
+  });
+});
+
+/*
+ * Every mapped class, with objects built from the 1.1 catalogue itself: every REST field
+ * filled, each vocabulary run through value by value.
+ */
+describe('OneRoster 1.1 ↔ 1.2 mapping of every class', () => {
+  const OLD: Record<ClassKey, ClassDef> = CATALOGUE;
+  const full: V1p2MapContext = {
+    origin: ORIGIN,
+    orgType: () => 'school',
+    schoolOfClass: () => 'school-of-class',
+    classOfLineItem: () => 'class-of-line-item',
+  };
+  const sample = (cls: ClassDef, i: number): Record<string, unknown> => {
+    const o: Record<string, unknown> = {};
+    for (const f of restFields(cls)) {
+      const one = (): unknown => {
+        switch (f.type) {
+          case 'string':
+            return `${f.name}-${i}`;
+          case 'year':
+            return '2026';
+          case 'date':
+            return '2026-01-02';
+          case 'dateTime':
+            return '2026-01-02T03:04:05.000Z';
+          case 'enum':
+            return (f.values ?? [])[i % (f.values ?? []).length];
+          case 'guidRef':
+            return v1p1Ref(full, f.ref as ClassKey, `${f.name}-${i}`);
+          case 'boolean':
+            return i % 2 === 0;
+          case 'number':
+            return 3.5 + i;
+          case 'userId':
+            return { type: 'MIS', identifier: `${i}` };
+          case 'metadata':
+            return { note: `n${i}` };
+        }
+      };
+      o[f.name] = f.list ? [one()] : one();
+    }
+    if (cls.key === 'lineItem')
+      o['class'] = v1p1Ref(full, 'class', 'class-of-line-item');
+    return o;
+  };
+  const mapped = V1P2_CLASS_KEYS.filter((k) => CATALOGUE_V1P2[k].from);
+  const runs = 12; // more than the longest vocabulary (8 roles)
+
+  it('serves only 1.2 fields, every required one, with valid vocabularies and 1.2 GUIDRefs', () => {
+    const problems: string[] = [];
+    for (const k of mapped) {
+      const c: V1p2ClassDef = CATALOGUE_V1P2[k];
+      for (let i = 0; i < runs; i++) {
+        const out = toV1p2(k, sample(OLD[c.from as ClassKey], i), full);
+        const check = (
+          owner: string,
+          fields: readonly V1p2FieldDef[],
+          obj: Record<string, unknown>,
+        ) => {
+          for (const key of Object.keys(obj))
+            if (!fields.some((f) => f.name === key && f.rest !== false))
+              problems.push(`${owner}.${key}: not a served 1.2 field`);
+          for (const f of fields) {
+            const v = obj[f.name];
+            if (v === undefined) {
+              if (f.required && f.from.kind !== 'new')
+                problems.push(`${owner}.${f.name}: missing`);
+              continue;
+            }
+            for (const x of f.list ? (v as unknown[]) : [v]) {
+              if (f.type === 'enum' || f.type === 'stringBoolean') {
+                const ok =
+                  (f.values ?? []).includes(x as string) ||
+                  (!!f.extensible && isV1p2ExtensionValue(String(x)));
+                if (!ok) problems.push(`${owner}.${f.name}: ${String(x)}`);
+              }
+              if (f.type === 'guidRef') {
+                const target = CATALOGUE_V1P2[f.ref as V1p2ClassKey];
+                const r = x as {
+                  href: string;
+                  type: string;
+                  sourcedId: string;
+                };
+                if (
+                  r.type !== f.ref ||
+                  r.href !==
+                    `${ORIGIN}${V1P2_BASE_PATHS[target.service]}/${target.collection}/${r.sourcedId}`
+                )
+                  problems.push(`${owner}.${f.name}: ${JSON.stringify(r)}`);
+              }
+              if (f.type === 'object' && f.of)
+                check(
+                  `${owner}.${f.name}`,
+                  V1P2_OBJECTS[f.of].fields,
+                  x as Record<string, unknown>,
+                );
+            }
+          }
+        };
+        check(k, c.fields, out);
+      }
+    }
+    expect([...new Set(problems)]).toEqual([]);
+  });
+
+  it('reads back exactly what 1.1 served, losing nothing, for every class', () => {
+    const problems: string[] = [];
+    for (const k of mapped) {
+      const old = OLD[CATALOGUE_V1P2[k].from as ClassKey];
+      for (let i = 0; i < runs; i++) {
+        const o = sample(old, i);
+        const back = fromV1p2(k, toV1p2(k, o, full), full);
+        if (
+          JSON.stringify(Object.entries(back.value).sort()) !==
+          JSON.stringify(Object.entries(o).sort())
+        )
+          problems.push(
+            `${k} #${i}: ${JSON.stringify(back.value)} vs ${JSON.stringify(o)}`,
+          );
+        if (back.lost.length)
+          problems.push(`${k} #${i}: lost ${back.lost.join('; ')}`);
+      }
+    }
+    expect(problems).toEqual([]);
   });
 });

@@ -226,6 +226,16 @@ interface RoleIn {
 }
 
 /**
+ * Whether a 1.2 role is what v1p1RoleToV1p2 makes of the 1.1 role (the administrator levels
+ * come back from the org's type), so that reading it as that 1.1 role loses nothing.
+ */
+const readsBackAs = (v1p2: unknown, v1p1: RoleType): boolean =>
+  v1p2 === v1p1 ||
+  v1p2 === `ext:${v1p1}` ||
+  (v1p1 === 'administrator' &&
+    (v1p2 === 'siteAdministrator' || v1p2 === 'districtAdministrator'));
+
+/**
  * The single 1.1 role of a 1.2 user: its primary role at its primary org if it has one
  * there, else its first primary role, else its first role; and its 1.1 orgs: every org of
  * its roles, in order, then the primary org if no role names it.
@@ -261,7 +271,7 @@ export function v1p2RolesToV1p1(
   for (const r of roles) {
     const at = idOf(r.org);
     if (r === chosen) {
-      if (r.role !== role)
+      if (!readsBackAs(r.role, role))
         lost.push(`roles: ${String(r.role)} is kept as the 1.1 role ${role}`);
     } else if (r.roleType !== 'primary' || r.role !== chosen.role)
       lost.push(

@@ -42,6 +42,7 @@ import {
   RESOURCE_RESOURCE,
   RESULT_RESOURCE,
   ResourceDef,
+  RosteringService,
   USER_RESOURCE,
   T,
   columnEquals,
@@ -58,10 +59,9 @@ import {
   ResourcesEnvelopeDto,
   ResultEnvelopeDto,
   ResultsEnvelopeDto,
-  RosteringService,
   SingleEndpoint,
   StatusInfoDto,
-} from '@oneroster/feature-rostering';
+} from '@oneroster/util-oneroster-openapi';
 import {
   CurrentPrincipal,
   Principal,

@@ -11,14 +11,16 @@ import {
   ENROLLMENT_RESOURCE,
   ORG_RESOURCE,
   T,
+  RosteringService,
   USER_RESOURCE,
   columnEquals,
   linkedThrough,
 } from '@oneroster/data-access-oneroster';
 import { CurrentPrincipal, Principal } from '@oneroster/util-http';
-import { CollectionEndpoint, SingleEndpoint } from './collection';
 import {
   AcademicSessionEnvelopeDto,
+  CollectionEndpoint,
+  SingleEndpoint,
   AcademicSessionsEnvelopeDto,
   ClassEnvelopeDto,
   ClassesEnvelopeDto,
@@ -32,8 +34,7 @@ import {
   OrgsEnvelopeDto,
   UserEnvelopeDto,
   UsersEnvelopeDto,
-} from './dto';
-import { RosteringService } from './rostering.service';
+} from '@oneroster/util-oneroster-openapi';
 
 /*
  * The 41 OneRoster 1.1 rostering endpoints (digest §2.1, §2.2). Scopes (§6.3): the base

@@ -4,12 +4,12 @@ import {
   Condition,
   OneRosterObject,
   PAGE_BATCH,
-  ResourceDef,
   RosterReader,
   TenantScope,
   columnEquals,
-  fieldCatalogue,
-} from '@oneroster/data-access-oneroster';
+} from './reader';
+import { ResourceDef } from './resources';
+import { fieldCatalogue } from './sql';
 import {
   BlankSelectionFieldError,
   ServiceUnavailableError,

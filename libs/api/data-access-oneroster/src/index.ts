@@ -7,3 +7,4 @@ export * from './lib/keyed-mutex';
 export * from './lib/gradebook-writer';
 export * from './lib/gradebook-changes';
 export * from './lib/rostering.service';
+export * from './lib/relationships';

@@ -146,7 +146,8 @@ describe.each(testEngines('relationships'))(
       ).toEqual(
         ids(
           sessions.filter(
-            (s) => s['type'] === 'term' && termsUsed.has(s['sourcedId'] as string),
+            (s) =>
+              s['type'] === 'term' && termsUsed.has(s['sourcedId'] as string),
           ),
         ),
       );

@@ -10,7 +10,7 @@ import {
 import { ResourceDef } from './resources';
 import { Intent } from './relationships';
 import {
-  CheckedQuery,
+  CheckedSingleQuery,
   ServiceUnavailableError,
   FilterExpr,
   filterClauses,
@@ -18,6 +18,7 @@ import {
 import {
   ClientLink,
   Principal,
+  RequestedQuery,
   jsonArrayEnvelope,
   warningPayload,
 } from '@oneroster/util-http';
@@ -88,15 +89,14 @@ interface ReadOf {
 }
 
 export interface CollectionRead extends ReadOf, CollectionOptions {
-  query: CheckedQuery;
+  query: RequestedQuery;
   /** The response the page is written to (capacity is held until it closes). */
   client: ClientLink;
 }
 
 export interface SingleRead extends ReadOf {
   sourcedId: string;
-  /** Fields to return, null for every field. */
-  fields: string[] | null;
+  query: CheckedSingleQuery;
 }
 
 /** Turns OneRoster reads into tenant-scoped reads and OneRoster envelopes, under a shared capacity. */
@@ -165,8 +165,9 @@ export class RosteringService {
   async collection(
     read: CollectionRead,
   ): Promise<Record<string, unknown> | StreamableFile> {
-    const { principal, resource, envelope, query, client } = read;
+    const { principal, resource, envelope, client } = read;
     await this.requireParents(principal, read.parents);
+    const query = read.query.checked();
     let conditions = read.where ?? [];
     if (read.hideDeletedUnlessDelta && !isDeltaQuery(query.filter)) {
       conditions = [...conditions, columnEquals('status', 'active')];
@@ -197,16 +198,21 @@ export class RosteringService {
     );
   }
 
-  async single(read: SingleRead): Promise<Record<string, OneRosterObject>> {
-    await this.requireParents(read.principal, read.parents);
+  async single(read: SingleRead): Promise<Record<string, unknown>> {
+    const { principal, query } = read;
+    await this.requireParents(principal, read.parents);
+    const object = await this.reader.get(
+      this.scope(principal),
+      read.resource,
+      read.sourcedId,
+      read.where ?? [],
+      query.fields,
+    );
     return {
-      [read.envelope]: await this.reader.get(
-        this.scope(read.principal),
-        read.resource,
-        read.sourcedId,
-        read.where ?? [],
-        read.fields,
-      ),
+      [read.envelope]: object,
+      ...(query.warnings.length
+        ? { statusInfoSet: query.warnings.map(warningPayload) }
+        : {}),
     };
   }
 

@@ -29,7 +29,7 @@ import {
 } from '@nestjs/swagger';
 import { applyDecorators } from '@nestjs/common';
 import type { Response } from 'express';
-import type { CheckedQuery } from '@oneroster/util-oneroster-query';
+import type { CheckedSingleQuery } from '@oneroster/util-oneroster-query';
 import { ONEROSTER_BASE_PATH, ONEROSTER_SCOPES } from '@oneroster/contracts';
 import {
   CATEGORY_RESOURCE,
@@ -75,9 +75,10 @@ import {
   Client,
   ClientLink,
   CurrentPrincipal,
-  OneRosterFields,
   OneRosterQuery,
+  OneRosterSingleQuery,
   Principal,
+  RequestedQuery,
   RequireScopes,
 } from '@oneroster/util-http';
 import { parseCategory, parseLineItem, parseResult } from './bodies';
@@ -96,7 +97,7 @@ const DELETE = [ONEROSTER_SCOPES.gradebookDelete];
 const RESOURCES = [ONEROSTER_SCOPES.resource];
 const hidden = { hideDeletedUnlessDelta: true };
 const Query = (r: ResourceDef) => OneRosterQuery(fieldCatalogue(r));
-const Fields = (r: ResourceDef) => OneRosterFields(fieldCatalogue(r));
+const Fields = (r: ResourceDef) => OneRosterSingleQuery(fieldCatalogue(r));
 const aClass = (id: string): ParentCheck => ({
   resource: CLASS_RESOURCE,
   sourcedId: id,
@@ -194,7 +195,7 @@ abstract class GradebookObjects {
 
   protected list(
     principal: Principal,
-    query: CheckedQuery,
+    query: RequestedQuery,
     client: ClientLink,
   ) {
     const { resource, plural: envelope } = this;
@@ -210,13 +211,13 @@ abstract class GradebookObjects {
 
   protected one(
     principal: Principal,
-    fields: string[] | null,
+    query: CheckedSingleQuery,
     sourcedId: string,
   ) {
     const { resource, kind: envelope } = this;
     return this.svc.single({
       principal,
-      fields,
+      query,
       sourcedId,
       resource,
       envelope,
@@ -254,7 +255,7 @@ export class CategoriesController extends GradebookObjects {
   @CollectionEndpoint('getAllCategories', READ, CategoriesEnvelopeDto)
   getAll(
     @CurrentPrincipal() p: Principal,
-    @Query(CATEGORY_RESOURCE) q: CheckedQuery,
+    @Query(CATEGORY_RESOURCE) q: RequestedQuery,
     @Client() c: ClientLink,
   ) {
     return this.list(p, q, c);
@@ -264,7 +265,7 @@ export class CategoriesController extends GradebookObjects {
   @SingleEndpoint('getCategory', READ, CategoryEnvelopeDto)
   get(
     @CurrentPrincipal() p: Principal,
-    @Fields(CATEGORY_RESOURCE) f: string[] | null,
+    @Fields(CATEGORY_RESOURCE) f: CheckedSingleQuery,
     @Param('sourcedId') id: string,
   ) {
     return this.one(p, f, id);
@@ -304,7 +305,7 @@ export class LineItemsController extends GradebookObjects {
   @CollectionEndpoint('getAllLineItems', READ, LineItemsEnvelopeDto)
   getAll(
     @CurrentPrincipal() p: Principal,
-    @Query(LINE_ITEM_RESOURCE) q: CheckedQuery,
+    @Query(LINE_ITEM_RESOURCE) q: RequestedQuery,
     @Client() c: ClientLink,
   ) {
     return this.list(p, q, c);
@@ -314,7 +315,7 @@ export class LineItemsController extends GradebookObjects {
   @SingleEndpoint('getLineItem', READ, LineItemEnvelopeDto)
   get(
     @CurrentPrincipal() p: Principal,
-    @Fields(LINE_ITEM_RESOURCE) f: string[] | null,
+    @Fields(LINE_ITEM_RESOURCE) f: CheckedSingleQuery,
     @Param('sourcedId') id: string,
   ) {
     return this.one(p, f, id);
@@ -354,7 +355,7 @@ export class ResultsController extends GradebookObjects {
   @CollectionEndpoint('getAllResults', READ, ResultsEnvelopeDto)
   getAll(
     @CurrentPrincipal() p: Principal,
-    @Query(RESULT_RESOURCE) q: CheckedQuery,
+    @Query(RESULT_RESOURCE) q: RequestedQuery,
     @Client() c: ClientLink,
   ) {
     return this.list(p, q, c);
@@ -364,7 +365,7 @@ export class ResultsController extends GradebookObjects {
   @SingleEndpoint('getResult', READ, ResultEnvelopeDto)
   get(
     @CurrentPrincipal() p: Principal,
-    @Fields(RESULT_RESOURCE) f: string[] | null,
+    @Fields(RESULT_RESOURCE) f: CheckedSingleQuery,
     @Param('sourcedId') id: string,
   ) {
     return this.one(p, f, id);
@@ -404,7 +405,7 @@ export class ClassGradebookController {
   ])
   lineItems(
     @CurrentPrincipal() principal: Principal,
-    @Query(LINE_ITEM_RESOURCE) query: CheckedQuery,
+    @Query(LINE_ITEM_RESOURCE) query: RequestedQuery,
     @Client() client: ClientLink,
     @Param('classSourcedId') c: string,
   ) {
@@ -430,7 +431,7 @@ export class ClassGradebookController {
   )
   categories(
     @CurrentPrincipal() principal: Principal,
-    @Query(CATEGORY_RESOURCE) query: CheckedQuery,
+    @Query(CATEGORY_RESOURCE) query: RequestedQuery,
     @Client() client: ClientLink,
     @Param('classSourcedId') c: string,
   ) {
@@ -452,7 +453,7 @@ export class ClassGradebookController {
   ])
   results(
     @CurrentPrincipal() principal: Principal,
-    @Query(RESULT_RESOURCE) query: CheckedQuery,
+    @Query(RESULT_RESOURCE) query: RequestedQuery,
     @Client() client: ClientLink,
     @Param('classSourcedId') c: string,
   ) {
@@ -477,7 +478,7 @@ export class ClassGradebookController {
   )
   lineItemResults(
     @CurrentPrincipal() principal: Principal,
-    @Query(RESULT_RESOURCE) query: CheckedQuery,
+    @Query(RESULT_RESOURCE) query: RequestedQuery,
     @Client() client: ClientLink,
     @Param('classSourcedId') c: string,
     @Param('lineItemSourcedId') l: string,
@@ -511,7 +512,7 @@ export class ClassGradebookController {
   )
   studentResults(
     @CurrentPrincipal() principal: Principal,
-    @Query(RESULT_RESOURCE) query: CheckedQuery,
+    @Query(RESULT_RESOURCE) query: RequestedQuery,
     @Client() client: ClientLink,
     @Param('classSourcedId') c: string,
     @Param('studentSourcedId') s: string,
@@ -542,7 +543,7 @@ export class ClassGradebookController {
   ])
   resources(
     @CurrentPrincipal() principal: Principal,
-    @Query(RESOURCE_RESOURCE) query: CheckedQuery,
+    @Query(RESOURCE_RESOURCE) query: RequestedQuery,
     @Client() client: ClientLink,
     @Param('classSourcedId') c: string,
   ) {
@@ -567,7 +568,7 @@ export class ResourcesController {
   @CollectionEndpoint('getAllResources', RESOURCES, ResourcesEnvelopeDto)
   list(
     @CurrentPrincipal() principal: Principal,
-    @Query(RESOURCE_RESOURCE) query: CheckedQuery,
+    @Query(RESOURCE_RESOURCE) query: RequestedQuery,
     @Client() client: ClientLink,
   ) {
     return this.svc.collection({
@@ -583,12 +584,12 @@ export class ResourcesController {
   @SingleEndpoint('getResource', RESOURCES, ResourceEnvelopeDto)
   get(
     @CurrentPrincipal() principal: Principal,
-    @Fields(RESOURCE_RESOURCE) fields: string[] | null,
+    @Fields(RESOURCE_RESOURCE) query: CheckedSingleQuery,
     @Param('sourcedId') sourcedId: string,
   ) {
     return this.svc.single({
       principal,
-      fields,
+      query,
       sourcedId,
       resource: RESOURCE_RESOURCE,
       envelope: 'resource',
@@ -604,7 +605,7 @@ export class ResourcesController {
   )
   forCourse(
     @CurrentPrincipal() principal: Principal,
-    @Query(RESOURCE_RESOURCE) query: CheckedQuery,
+    @Query(RESOURCE_RESOURCE) query: RequestedQuery,
     @Client() client: ClientLink,
     @Param('courseSourcedId') c: string,
   ) {

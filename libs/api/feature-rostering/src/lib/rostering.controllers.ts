@@ -36,11 +36,12 @@ import {
   Client,
   ClientLink,
   CurrentPrincipal,
-  OneRosterFields,
   OneRosterQuery,
+  OneRosterSingleQuery,
   Principal,
+  RequestedQuery,
 } from '@oneroster/util-http';
-import type { CheckedQuery } from '@oneroster/util-oneroster-query';
+import type { CheckedSingleQuery } from '@oneroster/util-oneroster-query';
 import {
   AcademicSessionEnvelopeDto,
   AcademicSessionsEnvelopeDto,
@@ -73,7 +74,7 @@ const DEMOGRAPHICS = [ONEROSTER_SCOPES.rosterDemographics];
 
 /** The checked collection query for a resource; the single read's fields. */
 const Query = (r: ResourceDef) => OneRosterQuery(fieldCatalogue(r));
-const Fields = (r: ResourceDef) => OneRosterFields(fieldCatalogue(r));
+const Fields = (r: ResourceDef) => OneRosterSingleQuery(fieldCatalogue(r));
 
 // Parents of the relationship routes (404 when the caller cannot see them).
 const term = (id: string): ParentCheck => ({
@@ -133,7 +134,7 @@ export class AcademicSessionsController {
   )
   list(
     @CurrentPrincipal() principal: Principal,
-    @Query(ACADEMIC_SESSION_RESOURCE) query: CheckedQuery,
+    @Query(ACADEMIC_SESSION_RESOURCE) query: RequestedQuery,
     @Client() client: ClientLink,
   ) {
     return this.svc.collection({
@@ -148,12 +149,12 @@ export class AcademicSessionsController {
   @SingleEndpoint('getAcademicSession', CORE, AcademicSessionEnvelopeDto)
   get(
     @CurrentPrincipal() principal: Principal,
-    @Fields(ACADEMIC_SESSION_RESOURCE) fields: string[] | null,
+    @Fields(ACADEMIC_SESSION_RESOURCE) query: CheckedSingleQuery,
     @Param('sourcedId') sourcedId: string,
   ) {
     return this.svc.single({
       principal,
-      fields,
+      query,
       sourcedId,
       ...ACADEMIC_SESSION,
     });
@@ -169,7 +170,7 @@ export class GradingPeriodsController {
   @CollectionEndpoint('getAllGradingPeriods', CORE, AcademicSessionsEnvelopeDto)
   list(
     @CurrentPrincipal() principal: Principal,
-    @Query(ACADEMIC_SESSION_RESOURCE) query: CheckedQuery,
+    @Query(ACADEMIC_SESSION_RESOURCE) query: RequestedQuery,
     @Client() client: ClientLink,
   ) {
     return this.svc.collection({
@@ -185,12 +186,12 @@ export class GradingPeriodsController {
   @SingleEndpoint('getGradingPeriod', CORE, AcademicSessionEnvelopeDto)
   get(
     @CurrentPrincipal() principal: Principal,
-    @Fields(ACADEMIC_SESSION_RESOURCE) fields: string[] | null,
+    @Fields(ACADEMIC_SESSION_RESOURCE) query: CheckedSingleQuery,
     @Param('sourcedId') sourcedId: string,
   ) {
     return this.svc.single({
       principal,
-      fields,
+      query,
       sourcedId,
       ...ACADEMIC_SESSION,
       where: gradingPeriods(),
@@ -207,7 +208,7 @@ export class TermsController {
   @CollectionEndpoint('getAllTerms', CORE, AcademicSessionsEnvelopeDto)
   list(
     @CurrentPrincipal() principal: Principal,
-    @Query(ACADEMIC_SESSION_RESOURCE) query: CheckedQuery,
+    @Query(ACADEMIC_SESSION_RESOURCE) query: RequestedQuery,
     @Client() client: ClientLink,
   ) {
     return this.svc.collection({
@@ -223,12 +224,12 @@ export class TermsController {
   @SingleEndpoint('getTerm', CORE, AcademicSessionEnvelopeDto)
   get(
     @CurrentPrincipal() principal: Principal,
-    @Fields(ACADEMIC_SESSION_RESOURCE) fields: string[] | null,
+    @Fields(ACADEMIC_SESSION_RESOURCE) query: CheckedSingleQuery,
     @Param('sourcedId') sourcedId: string,
   ) {
     return this.svc.single({
       principal,
-      fields,
+      query,
       sourcedId,
       ...ACADEMIC_SESSION,
       where: terms(),
@@ -241,7 +242,7 @@ export class TermsController {
   ])
   classes(
     @CurrentPrincipal() principal: Principal,
-    @Query(CLASS_RESOURCE) query: CheckedQuery,
+    @Query(CLASS_RESOURCE) query: RequestedQuery,
     @Client() client: ClientLink,
     @Param('termSourcedId') id: string,
   ) {
@@ -264,7 +265,7 @@ export class TermsController {
   )
   gradingPeriods(
     @CurrentPrincipal() principal: Principal,
-    @Query(ACADEMIC_SESSION_RESOURCE) query: CheckedQuery,
+    @Query(ACADEMIC_SESSION_RESOURCE) query: RequestedQuery,
     @Client() client: ClientLink,
     @Param('termSourcedId') id: string,
   ) {
@@ -288,7 +289,7 @@ export class ClassesController {
   @CollectionEndpoint('getAllClasses', CORE, ClassesEnvelopeDto)
   list(
     @CurrentPrincipal() principal: Principal,
-    @Query(CLASS_RESOURCE) query: CheckedQuery,
+    @Query(CLASS_RESOURCE) query: RequestedQuery,
     @Client() client: ClientLink,
   ) {
     return this.svc.collection({ principal, query, client, ...CLASSES });
@@ -298,12 +299,12 @@ export class ClassesController {
   @SingleEndpoint('getClass', CORE, ClassEnvelopeDto)
   get(
     @CurrentPrincipal() principal: Principal,
-    @Fields(CLASS_RESOURCE) fields: string[] | null,
+    @Fields(CLASS_RESOURCE) query: CheckedSingleQuery,
     @Param('sourcedId') sourcedId: string,
   ) {
     return this.svc.single({
       principal,
-      fields,
+      query,
       sourcedId,
       resource: CLASS_RESOURCE,
       envelope: 'class',
@@ -316,7 +317,7 @@ export class ClassesController {
   ])
   students(
     @CurrentPrincipal() principal: Principal,
-    @Query(USER_RESOURCE) query: CheckedQuery,
+    @Query(USER_RESOURCE) query: RequestedQuery,
     @Client() client: ClientLink,
     @Param('classSourcedId') id: string,
   ) {
@@ -336,7 +337,7 @@ export class ClassesController {
   ])
   teachers(
     @CurrentPrincipal() principal: Principal,
-    @Query(USER_RESOURCE) query: CheckedQuery,
+    @Query(USER_RESOURCE) query: RequestedQuery,
     @Client() client: ClientLink,
     @Param('classSourcedId') id: string,
   ) {
@@ -360,7 +361,7 @@ export class CoursesController {
   @CollectionEndpoint('getAllCourses', CORE, CoursesEnvelopeDto)
   list(
     @CurrentPrincipal() principal: Principal,
-    @Query(COURSE_RESOURCE) query: CheckedQuery,
+    @Query(COURSE_RESOURCE) query: RequestedQuery,
     @Client() client: ClientLink,
   ) {
     return this.svc.collection({ principal, query, client, ...COURSES });
@@ -370,12 +371,12 @@ export class CoursesController {
   @SingleEndpoint('getCourse', CORE, CourseEnvelopeDto)
   get(
     @CurrentPrincipal() principal: Principal,
-    @Fields(COURSE_RESOURCE) fields: string[] | null,
+    @Fields(COURSE_RESOURCE) query: CheckedSingleQuery,
     @Param('sourcedId') sourcedId: string,
   ) {
     return this.svc.single({
       principal,
-      fields,
+      query,
       sourcedId,
       resource: COURSE_RESOURCE,
       envelope: 'course',
@@ -388,7 +389,7 @@ export class CoursesController {
   ])
   classes(
     @CurrentPrincipal() principal: Principal,
-    @Query(CLASS_RESOURCE) query: CheckedQuery,
+    @Query(CLASS_RESOURCE) query: RequestedQuery,
     @Client() client: ClientLink,
     @Param('courseSourcedId') id: string,
   ) {
@@ -416,7 +417,7 @@ export class DemographicsController {
   )
   list(
     @CurrentPrincipal() principal: Principal,
-    @Query(DEMOGRAPHICS_RESOURCE) query: CheckedQuery,
+    @Query(DEMOGRAPHICS_RESOURCE) query: RequestedQuery,
     @Client() client: ClientLink,
   ) {
     return this.svc.collection({
@@ -431,12 +432,12 @@ export class DemographicsController {
   @SingleEndpoint('getDemographics', DEMOGRAPHICS, DemographicsEnvelopeDto)
   get(
     @CurrentPrincipal() principal: Principal,
-    @Fields(DEMOGRAPHICS_RESOURCE) fields: string[] | null,
+    @Fields(DEMOGRAPHICS_RESOURCE) query: CheckedSingleQuery,
     @Param('sourcedId') sourcedId: string,
   ) {
     return this.svc.single({
       principal,
-      fields,
+      query,
       sourcedId,
       ...DEMOGRAPHICS_OF,
     });
@@ -452,7 +453,7 @@ export class EnrollmentsController {
   @CollectionEndpoint('getAllEnrollments', CORE, EnrollmentsEnvelopeDto)
   list(
     @CurrentPrincipal() principal: Principal,
-    @Query(ENROLLMENT_RESOURCE) query: CheckedQuery,
+    @Query(ENROLLMENT_RESOURCE) query: RequestedQuery,
     @Client() client: ClientLink,
   ) {
     return this.svc.collection({ principal, query, client, ...ENROLLMENTS });
@@ -462,12 +463,12 @@ export class EnrollmentsController {
   @SingleEndpoint('getEnrollment', CORE, EnrollmentEnvelopeDto)
   get(
     @CurrentPrincipal() principal: Principal,
-    @Fields(ENROLLMENT_RESOURCE) fields: string[] | null,
+    @Fields(ENROLLMENT_RESOURCE) query: CheckedSingleQuery,
     @Param('sourcedId') sourcedId: string,
   ) {
     return this.svc.single({
       principal,
-      fields,
+      query,
       sourcedId,
       resource: ENROLLMENT_RESOURCE,
       envelope: 'enrollment',
@@ -484,7 +485,7 @@ export class OrgsController {
   @CollectionEndpoint('getAllOrgs', CORE, OrgsEnvelopeDto)
   list(
     @CurrentPrincipal() principal: Principal,
-    @Query(ORG_RESOURCE) query: CheckedQuery,
+    @Query(ORG_RESOURCE) query: RequestedQuery,
     @Client() client: ClientLink,
   ) {
     return this.svc.collection({
@@ -500,12 +501,12 @@ export class OrgsController {
   @SingleEndpoint('getOrg', CORE, OrgEnvelopeDto)
   get(
     @CurrentPrincipal() principal: Principal,
-    @Fields(ORG_RESOURCE) fields: string[] | null,
+    @Fields(ORG_RESOURCE) query: CheckedSingleQuery,
     @Param('sourcedId') sourcedId: string,
   ) {
     return this.svc.single({
       principal,
-      fields,
+      query,
       sourcedId,
       resource: ORG_RESOURCE,
       envelope: 'org',
@@ -523,7 +524,7 @@ export class SchoolsController {
   @CollectionEndpoint('getAllSchools', CORE, OrgsEnvelopeDto)
   list(
     @CurrentPrincipal() principal: Principal,
-    @Query(ORG_RESOURCE) query: CheckedQuery,
+    @Query(ORG_RESOURCE) query: RequestedQuery,
     @Client() client: ClientLink,
   ) {
     return this.svc.collection({
@@ -539,12 +540,12 @@ export class SchoolsController {
   @SingleEndpoint('getSchool', CORE, OrgEnvelopeDto)
   get(
     @CurrentPrincipal() principal: Principal,
-    @Fields(ORG_RESOURCE) fields: string[] | null,
+    @Fields(ORG_RESOURCE) query: CheckedSingleQuery,
     @Param('sourcedId') sourcedId: string,
   ) {
     return this.svc.single({
       principal,
-      fields,
+      query,
       sourcedId,
       resource: ORG_RESOURCE,
       envelope: 'org',
@@ -562,7 +563,7 @@ export class SchoolsController {
   )
   courses(
     @CurrentPrincipal() principal: Principal,
-    @Query(COURSE_RESOURCE) query: CheckedQuery,
+    @Query(COURSE_RESOURCE) query: RequestedQuery,
     @Client() client: ClientLink,
     @Param('schoolSourcedId') id: string,
   ) {
@@ -582,7 +583,7 @@ export class SchoolsController {
   ])
   classes(
     @CurrentPrincipal() principal: Principal,
-    @Query(CLASS_RESOURCE) query: CheckedQuery,
+    @Query(CLASS_RESOURCE) query: RequestedQuery,
     @Client() client: ClientLink,
     @Param('schoolSourcedId') id: string,
   ) {
@@ -605,7 +606,7 @@ export class SchoolsController {
   )
   classEnrollments(
     @CurrentPrincipal() principal: Principal,
-    @Query(ENROLLMENT_RESOURCE) query: CheckedQuery,
+    @Query(ENROLLMENT_RESOURCE) query: RequestedQuery,
     @Client() client: ClientLink,
     @Param('schoolSourcedId') schoolId: string,
     @Param('classSourcedId') classId: string,
@@ -627,7 +628,7 @@ export class SchoolsController {
   ])
   classStudents(
     @CurrentPrincipal() principal: Principal,
-    @Query(USER_RESOURCE) query: CheckedQuery,
+    @Query(USER_RESOURCE) query: RequestedQuery,
     @Client() client: ClientLink,
     @Param('schoolSourcedId') schoolId: string,
     @Param('classSourcedId') classId: string,
@@ -649,7 +650,7 @@ export class SchoolsController {
   ])
   classTeachers(
     @CurrentPrincipal() principal: Principal,
-    @Query(USER_RESOURCE) query: CheckedQuery,
+    @Query(USER_RESOURCE) query: RequestedQuery,
     @Client() client: ClientLink,
     @Param('schoolSourcedId') schoolId: string,
     @Param('classSourcedId') classId: string,
@@ -673,7 +674,7 @@ export class SchoolsController {
   )
   enrollments(
     @CurrentPrincipal() principal: Principal,
-    @Query(ENROLLMENT_RESOURCE) query: CheckedQuery,
+    @Query(ENROLLMENT_RESOURCE) query: RequestedQuery,
     @Client() client: ClientLink,
     @Param('schoolSourcedId') id: string,
   ) {
@@ -693,7 +694,7 @@ export class SchoolsController {
   ])
   students(
     @CurrentPrincipal() principal: Principal,
-    @Query(USER_RESOURCE) query: CheckedQuery,
+    @Query(USER_RESOURCE) query: RequestedQuery,
     @Client() client: ClientLink,
     @Param('schoolSourcedId') id: string,
   ) {
@@ -713,7 +714,7 @@ export class SchoolsController {
   ])
   teachers(
     @CurrentPrincipal() principal: Principal,
-    @Query(USER_RESOURCE) query: CheckedQuery,
+    @Query(USER_RESOURCE) query: RequestedQuery,
     @Client() client: ClientLink,
     @Param('schoolSourcedId') id: string,
   ) {
@@ -736,7 +737,7 @@ export class SchoolsController {
   )
   terms(
     @CurrentPrincipal() principal: Principal,
-    @Query(ACADEMIC_SESSION_RESOURCE) query: CheckedQuery,
+    @Query(ACADEMIC_SESSION_RESOURCE) query: RequestedQuery,
     @Client() client: ClientLink,
     @Param('schoolSourcedId') id: string,
   ) {
@@ -770,7 +771,7 @@ function usersController(role: 'student' | 'teacher') {
     @CollectionEndpoint(`getAll${Title}s`, CORE, UsersEnvelopeDto)
     list(
       @CurrentPrincipal() principal: Principal,
-      @Query(USER_RESOURCE) query: CheckedQuery,
+      @Query(USER_RESOURCE) query: RequestedQuery,
       @Client() client: ClientLink,
     ) {
       return this.svc.collection({
@@ -786,12 +787,12 @@ function usersController(role: 'student' | 'teacher') {
     @SingleEndpoint(`get${Title}`, CORE, UserEnvelopeDto)
     get(
       @CurrentPrincipal() principal: Principal,
-      @Fields(USER_RESOURCE) fields: string[] | null,
+      @Fields(USER_RESOURCE) query: CheckedSingleQuery,
       @Param('sourcedId') sourcedId: string,
     ) {
       return this.svc.single({
         principal,
-        fields,
+        query,
         sourcedId,
         resource: USER_RESOURCE,
         envelope: 'user',
@@ -805,7 +806,7 @@ function usersController(role: 'student' | 'teacher') {
     ])
     classes(
       @CurrentPrincipal() principal: Principal,
-      @Query(CLASS_RESOURCE) query: CheckedQuery,
+      @Query(CLASS_RESOURCE) query: RequestedQuery,
       @Client() client: ClientLink,
       @Param(`${role}SourcedId`) id: string,
     ) {
@@ -837,7 +838,7 @@ export class UsersController {
   @CollectionEndpoint('getAllUsers', CORE, UsersEnvelopeDto)
   list(
     @CurrentPrincipal() principal: Principal,
-    @Query(USER_RESOURCE) query: CheckedQuery,
+    @Query(USER_RESOURCE) query: RequestedQuery,
     @Client() client: ClientLink,
   ) {
     return this.svc.collection({ principal, query, client, ...USERS });
@@ -847,12 +848,12 @@ export class UsersController {
   @SingleEndpoint('getUser', CORE, UserEnvelopeDto)
   get(
     @CurrentPrincipal() principal: Principal,
-    @Fields(USER_RESOURCE) fields: string[] | null,
+    @Fields(USER_RESOURCE) query: CheckedSingleQuery,
     @Param('sourcedId') sourcedId: string,
   ) {
     return this.svc.single({
       principal,
-      fields,
+      query,
       sourcedId,
       resource: USER_RESOURCE,
       envelope: 'user',
@@ -865,7 +866,7 @@ export class UsersController {
   ])
   classes(
     @CurrentPrincipal() principal: Principal,
-    @Query(CLASS_RESOURCE) query: CheckedQuery,
+    @Query(CLASS_RESOURCE) query: RequestedQuery,
     @Client() client: ClientLink,
     @Param('userSourcedId') id: string,
   ) {

@@ -1,44 +1,68 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import {
-  BlankSelectionFieldError,
   CheckedQuery,
+  CheckedSingleQuery,
   FieldCatalogue,
+  RawQuery,
   checkQuery,
+  checkSingleQuery,
   parseCollectionQuery,
+  parseSingleQuery,
 } from '@oneroster/util-oneroster-query';
 import { PagingQuery, setPagingHeaders } from './paging';
 import { limitWriteIdle } from './write-idle';
 
 /**
- * The OneRoster collection query of the request (limit, offset, sort, orderBy, filter,
- * fields), parsed and checked against the resource's fields: a malformed parameter, an
- * unknown filter field or blank fields answer 400; unknown sort or fields become warnings.
+ * A collection's OneRoster query (limit, offset, sort, orderBy, filter, fields), parsed and
+ * checked against the resource's fields when the request arrives: unknown sort or fields
+ * become warnings; a malformed parameter, an unknown filter field or blank fields are a
+ * refusal (400). `checked()` gives the query or throws the refusal. A relationship route
+ * asks for it once its parent is known to exist, so that an unknown parent answers 404
+ * whatever the query.
  */
+export class RequestedQuery {
+  private constructor(
+    private readonly query: CheckedQuery | null,
+    private readonly refusal: unknown,
+  ) {}
+
+  static of(raw: RawQuery, catalogue: FieldCatalogue): RequestedQuery {
+    try {
+      return new RequestedQuery(
+        checkQuery(parseCollectionQuery(raw), catalogue),
+        null,
+      );
+    } catch (refusal) {
+      return new RequestedQuery(null, refusal);
+    }
+  }
+
+  checked(): CheckedQuery {
+    if (this.query === null) throw this.refusal;
+    return this.query;
+  }
+}
+
+/** The request's collection query for a resource's fields (`RequestedQuery`). */
 export const OneRosterQuery = createParamDecorator(
-  (catalogue: FieldCatalogue, ctx: ExecutionContext): CheckedQuery =>
-    checkQuery(
-      parseCollectionQuery(ctx.switchToHttp().getRequest<Request>().query),
+  (catalogue: FieldCatalogue, ctx: ExecutionContext): RequestedQuery =>
+    RequestedQuery.of(
+      ctx.switchToHttp().getRequest<Request>().query,
       catalogue,
     ),
 );
 
 /**
- * The `fields` of a single-object read: null for every field (also when one is unknown);
- * blank answers 400.
+ * The query of a single-object read (`fields`), parsed and checked as a collection's is:
+ * blank answers 400, unknown fields become a warning and every field is returned.
  */
-export const OneRosterFields = createParamDecorator(
-  (catalogue: FieldCatalogue, ctx: ExecutionContext): string[] | null => {
-    const raw = ctx.switchToHttp().getRequest<Request>().query['fields'];
-    if (typeof raw !== 'string') return null;
-    const fields = raw
-      .split(',')
-      .map((f) => f.trim())
-      .filter(Boolean);
-    if (fields.length === 0)
-      throw new BlankSelectionFieldError('The fields parameter is blank');
-    return fields.some((f) => !catalogue.selectable.has(f)) ? null : fields;
-  },
+export const OneRosterSingleQuery = createParamDecorator(
+  (catalogue: FieldCatalogue, ctx: ExecutionContext): CheckedSingleQuery =>
+    checkSingleQuery(
+      parseSingleQuery(ctx.switchToHttp().getRequest<Request>().query),
+      catalogue,
+    ),
 );
 
 /** What a collection read needs of the response it is written to, and nothing more. */

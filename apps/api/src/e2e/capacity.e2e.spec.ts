@@ -2,7 +2,7 @@ import { request as httpRequest, type ClientRequest } from 'node:http';
 import type { DataSource } from 'typeorm';
 import { openDatabase } from '@oneroster/database';
 import { testEngines, TestEngine } from '@oneroster/database/testing';
-import { RosteringService } from '@oneroster/feature-rostering';
+import { RosteringService } from '@oneroster/data-access-oneroster';
 import {
   approveTestClient,
   startTestApi,

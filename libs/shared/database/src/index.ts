@@ -5,7 +5,7 @@ export * from './lib/prepare';
 export * from './lib/codec';
 /**
  * @deprecated Test support: import it from `@oneroster/database/testing`. Kept here only
- * while the specs of libs/api/data-access-oneroster and libs/api/data-access-usage still
- * import it from the main entry point.
+ * while specs under libs/api (data-access-oneroster, data-access-usage) still import it
+ * from the main entry point.
  */
 export { openMigratedDatabase, testEngines } from './lib/test-database';

@@ -4,6 +4,7 @@ import { ALL_ENTITIES } from '@oneroster/entities';
 import { MYSQL_MIGRATIONS, SQLITE_MIGRATIONS } from './migrations';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { serverConnection } from './mysql-server';
 
 export type Dialect = DatabaseConfig['kind'];
 
@@ -91,10 +92,7 @@ async function detectMysqlFlavor(
 ): Promise<'mysql' | 'mariadb'> {
   const { createConnection } = await import('mysql2/promise');
   const conn = await createConnection({
-    host: config.host,
-    port: config.port,
-    user: config.user,
-    password: config.password,
+    ...serverConnection(config),
     connectTimeout: 10000,
   });
   try {

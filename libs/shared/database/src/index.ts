@@ -4,3 +4,4 @@ export * from './lib/database.module';
 export * from './lib/prepare';
 export * from './lib/test-database';
 export * from './lib/codec';
+export * from './lib/replicas';

@@ -71,7 +71,9 @@ describe('read replicas (DATABASE_REPLICA_*)', () => {
       error = err;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as Error).message).toMatch(/entry 2 names the primary itself/);
+    expect((error as Error).message).toMatch(
+      /entry 2 names the primary itself/,
+    );
     expect((error as Error).message).not.toContain('secret');
   });
 

@@ -10,8 +10,9 @@
  *   replica does not have it yet; another school's reads stay on the replica meanwhile;
  * - replication stopped (STOP SLAVE) or lagging past the bound: /health reports it
  *   (degraded, 200) and reads go to the primary;
- * - the replica server stopped: reads keep answering 200 (from the primary), /health says the
- *   replica is unreachable; started again, it rejoins the rotation.
+ * - the replica server stopped: reads keep answering 200 from the primary, also on an
+ *   instance whose last status check still says "in rotation" (its reads fall back on their
+ *   own); /health says the replica is unreachable; started again, it rejoins the rotation.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -21,7 +22,8 @@ import { promisify } from 'node:util';
 import { createConnection, type Connection } from 'mysql2/promise';
 import { ONEROSTER_SCOPES } from '@oneroster/contracts';
 import { parseDatabaseUrl } from '@oneroster/config';
-import type { TestEngine } from '@oneroster/database';
+import { readRouting, type TestEngine } from '@oneroster/database';
+import { DataSource } from 'typeorm';
 import { freePort } from '@oneroster/testing-browser';
 import { TestApi, startTestApi } from './support';
 
@@ -36,6 +38,8 @@ const enabled = process.env['TEST_REPLICATION'] === '1';
 
 (enabled ? describe : describe.skip)('read replicas (MariaDB)', () => {
   let env: Record<string, string>;
+  let apiEnv: Record<string, string>;
+  let engine: TestEngine;
   let api: TestApi;
   let primary: Connection;
   let replica: Connection;
@@ -115,18 +119,17 @@ const enabled = process.env['TEST_REPLICATION'] === '1';
     await primary.query(
       `CREATE DATABASE ${database} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`,
     );
-    const engine: TestEngine = {
+    engine = {
       name: 'mysql',
       config: async () => parseDatabaseUrl(primaryUrl),
     };
-    api = await startTestApi(engine, {
-      env: {
-        DATABASE_URL: primaryUrl,
-        DATABASE_REPLICA_URLS: `mariadb://root@127.0.0.1:${replicaPort}/${database}`,
-        DATABASE_REPLICA_MAX_LAG_S: String(MAX_LAG_S),
-        DATABASE_REPLICA_CHECK_INTERVAL_MS: '250',
-      },
-    });
+    apiEnv = {
+      DATABASE_URL: primaryUrl,
+      DATABASE_REPLICA_URLS: `mariadb://root@127.0.0.1:${replicaPort}/${database}`,
+      DATABASE_REPLICA_MAX_LAG_S: String(MAX_LAG_S),
+      DATABASE_REPLICA_CHECK_INTERVAL_MS: '250',
+    };
+    api = await startTestApi(engine, { env: apiEnv });
     replica = await createConnection(
       `mysql://root@127.0.0.1:${replicaPort}/${database}`,
     );
@@ -211,11 +214,14 @@ const enabled = process.env['TEST_REPLICATION'] === '1';
     const h = await health();
     expect(h.status).toBe(200);
     expect(h.body).toMatchObject({ status: 'ok', database: 'up' });
+    const [status] = h.body['replicas'] as Json[];
+    expect(Number(status!['lagSeconds'])).toBeLessThanOrEqual(MAX_LAG_S);
     expect(h.body['replicas']).toEqual([
       expect.objectContaining({
         reachable: true,
         replicating: true,
-        lagSeconds: 0,
+        // Right after the seeding's writes it may still read 1 s.
+        lagSeconds: expect.any(Number),
         inRotation: true,
         reason: null,
       }),
@@ -333,12 +339,44 @@ const enabled = process.env['TEST_REPLICATION'] === '1';
   }, 120_000);
 
   it('keeps reads working when the replica server stops, and takes it back when it starts', async () => {
-    await script('stop-replica');
-    // Straight after the stop (before or after a status check noticed): reads answer.
-    for (let i = 0; i < 5; i++) {
-      const r = await get(`/users/${userB}`, tokenB);
-      expect(r.status).toBe(200);
+    // A second instance that checks its replica once a minute: when the server stops, its
+    // status still says "in rotation", so its reads meet the dead replica and must fall
+    // back to the primary on their own.
+    const slowChecks = await startTestApi(engine, {
+      issuer: api.issuer,
+      env: { ...apiEnv, DATABASE_REPLICA_CHECK_INTERVAL_MS: '60000' },
+    });
+    try {
+      const routing = readRouting(slowChecks.app.get(DataSource))!;
+      const viaSlow = async () => {
+        const res = await fetch(`${slowChecks.url}${BASE}/users/${userB}`, {
+          headers: { authorization: `Bearer ${tokenB}` },
+        });
+        return {
+          status: res.status,
+          body: (await res.json()) as Json,
+        };
+      };
+      expect((await viaSlow()).body['user']).toMatchObject({
+        givenName: 'OnlyOnTheReplica',
+      });
+      await script('stop-replica');
+      expect(routing.statuses()[0]!.inRotation).toBe(true);
+      for (let i = 0; i < 5; i++) {
+        const r = await viaSlow();
+        expect(r.status).toBe(200);
+        expect((r.body['user'] as Json)['givenName']).toBe(givenNameB);
+      }
+      const collection = await fetch(
+        `${slowChecks.url}${BASE}/classes/${classA}/lineItems?limit=1000`,
+        { headers: { authorization: `Bearer ${tokenA}` } },
+      );
+      expect(collection.status).toBe(200);
+      expect(routing.fallbacks).toBeGreaterThanOrEqual(6);
+    } finally {
+      await slowChecks.close();
     }
+    // The instance checking every 250 ms has taken the replica out.
     const out = await until(
       'replica unreachable',
       replicaHealth,

@@ -67,6 +67,8 @@ export class ReadRouting {
   private timer: NodeJS.Timeout | null = null;
   private round: Promise<void> | null = null;
   private stopped = false;
+  /** Reads sent to the primary because no replica connection could be had (since start). */
+  fallbacks = 0;
 
   constructor(
     private readonly ds: DataSource,
@@ -301,6 +303,7 @@ export async function readQueryRunner(
     await runner.release();
     if (mode !== 'slave') throw err;
   }
+  routing!.fallbacks++;
   const primary = ds.createQueryRunner('master');
   try {
     await primary.connect();
@@ -330,6 +333,7 @@ export async function readQuery<T = Record<string, unknown>[]>(
   } finally {
     await runner.release();
   }
+  readRouting(ds)!.fallbacks++;
   return (await ds.query(sql, params)) as T;
 }
 

@@ -162,7 +162,8 @@ export class ReadRouting {
 
   private async checkOne(i: number): Promise<void> {
     if (this.stopped) return;
-    const state = this.states[i]!;
+    const state = this.states[i];
+    if (!state) return;
     let next: Omit<ReplicaStatus, 'address' | 'inRotation' | 'checkedAt'>;
     try {
       const row = await this.replicaStatus(i);
@@ -220,7 +221,8 @@ export class ReadRouting {
   ): Promise<Record<string, unknown> | null> {
     let conn = this.monitors[i];
     if (!conn) {
-      const s = this.servers[i]!;
+      const s = this.servers[i];
+      if (!s) throw new Error(`no replica ${i}`);
       const { createConnection } = await import('mysql2/promise');
       conn = (await createConnection({
         host: s.host,
@@ -303,7 +305,7 @@ export async function readQueryRunner(
     await runner.release();
     if (mode !== 'slave') throw err;
   }
-  routing!.fallbacks++;
+  if (routing) routing.fallbacks++;
   const primary = ds.createQueryRunner('master');
   try {
     await primary.connect();
@@ -333,7 +335,8 @@ export async function readQuery<T = Record<string, unknown>[]>(
   } finally {
     await runner.release();
   }
-  readRouting(ds)!.fallbacks++;
+  const routing = readRouting(ds);
+  if (routing) routing.fallbacks++;
   return (await ds.query(sql, params)) as T;
 }
 

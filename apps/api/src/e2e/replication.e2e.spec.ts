@@ -87,6 +87,11 @@ const enabled = process.env['TEST_REPLICATION'] === '1';
     return last;
   }
 
+  const measured = (what: string, since: number) =>
+    process.stdout.write(
+      `replication test: ${what}: ${Date.now() - since} ms\n`,
+    );
+
   const one = async (conn: Connection, sql: string, params: unknown[] = []) => {
     const [rows] = await conn.query(sql, params);
     const row = (rows as Json[])[0];
@@ -281,6 +286,7 @@ const enabled = process.env['TEST_REPLICATION'] === '1';
 
   it('takes a replica whose replication stopped out of rotation: degraded, reads from the primary', async () => {
     await replica.query('STOP SLAVE');
+    const stoppedAt = Date.now();
     const out = await until(
       'replica out of rotation',
       replicaHealth,
@@ -292,6 +298,7 @@ const enabled = process.env['TEST_REPLICATION'] === '1';
       lagSeconds: null,
     });
     expect(String(out['reason'])).toMatch(/replication stopped/);
+    measured('STOP SLAVE to out of rotation', stoppedAt);
     const h = await health();
     expect(h.status).toBe(200);
     expect(h.body).toMatchObject({ status: 'degraded', database: 'up' });
@@ -304,6 +311,7 @@ const enabled = process.env['TEST_REPLICATION'] === '1';
 
   it('takes a replica lagging past DATABASE_REPLICA_MAX_LAG_S out of rotation, and back once it caught up', async () => {
     await script('delay', String(MAX_LAG_S * 4));
+    const delayedAt = Date.now();
     // Writes for the replica to fall behind on.
     await primary.query(
       'CREATE TABLE IF NOT EXISTS replication_probe (id INT PRIMARY KEY, at DATETIME(3))',
@@ -322,6 +330,7 @@ const enabled = process.env['TEST_REPLICATION'] === '1';
       );
       expect(lagging).toMatchObject({ reachable: true, replicating: true });
       expect(Number(lagging['lagSeconds'])).toBeGreaterThan(MAX_LAG_S);
+      measured(`MASTER_DELAY=${MAX_LAG_S * 4} to out of rotation`, delayedAt);
       expect(String(lagging['reason'])).toMatch(/lagging \d+ s \(bound 5 s\)/);
       expect((await health()).body['status']).toBe('degraded');
       expect(await givenName()).toBe(givenNameB);
@@ -361,6 +370,7 @@ const enabled = process.env['TEST_REPLICATION'] === '1';
         givenName: 'OnlyOnTheReplica',
       });
       await script('stop-replica');
+      const serverStoppedAt = Date.now();
       expect(routing.statuses()[0]!.inRotation).toBe(true);
       for (let i = 0; i < 5; i++) {
         const r = await viaSlow();
@@ -373,6 +383,10 @@ const enabled = process.env['TEST_REPLICATION'] === '1';
       );
       expect(collection.status).toBe(200);
       expect(routing.fallbacks).toBeGreaterThanOrEqual(6);
+      measured(
+        '6 reads falling back to the primary after the stop',
+        serverStoppedAt,
+      );
     } finally {
       await slowChecks.close();
     }

@@ -7,7 +7,7 @@ type MysqlConfig = Extract<DatabaseConfig, { kind: 'mysql' }>;
 export interface ReplicaStatus {
   /** `host:port` (never the credentials). */
   address: string;
-  /** The replica answered its last status query. */
+  /** The replica took the status connection at the last check (it may still refuse the query). */
   reachable: boolean;
   /** Both replication threads run (IO and SQL). */
   replicating: boolean;
@@ -199,13 +199,23 @@ export class ReadRouting {
         };
       }
     } catch (err) {
-      await this.monitors[i]?.end().catch(() => undefined);
-      this.monitors[i] = null;
+      // A server that answers with an error (the account may not read the replication
+      // status) is reachable; only a lost or refused connection is not.
+      const answered =
+        this.monitors[i] !== null &&
+        typeof (err as { errno?: unknown }).errno === 'number' &&
+        !isFatal(err);
+      if (!answered) {
+        await this.monitors[i]?.end().catch(() => undefined);
+        this.monitors[i] = null;
+      }
       next = {
-        reachable: false,
+        reachable: answered,
         replicating: false,
         lagSeconds: null,
-        reason: `unreachable (${errorCode(err)})`,
+        reason: answered
+          ? `replication status unreadable (${errorCode(err)})`
+          : `unreachable (${errorCode(err)})`,
       };
     }
     if (this.stopped) return;

@@ -5,6 +5,7 @@
  * `npm run test:replication` (docs/scale.md). Checked:
  * - reads are served by the replica: a row changed on the replica alone (sql_log_bin=0) is
  *   what the API answers, for single objects and collections (count and rows);
+ * - collection reads put their SELECTs on the replica, none on the primary (Com_select);
  * - read-your-writes: with the replica delayed (MASTER_DELAY, still within the lag bound and
  *   in rotation), a gradebook PUT is followed at once by a GET that finds it, while the
  *   replica does not have it yet; another school's reads stay on the replica meanwhile;

@@ -3,3 +3,4 @@ export * from './lib/migration-source';
 export * from './lib/database.module';
 export * from './lib/prepare';
 export * from './lib/codec';
+export * from './lib/replicas';

@@ -1,7 +1,10 @@
 import {
+  DATA_CATEGORIES,
+  DATA_CATEGORY_KEYS,
   ONEROSTER_SCOPES,
   SCOPE_DESCRIPTIONS,
   type ApplicationView,
+  type DataCategoryView,
   type ApprovalView,
   type OneRosterScope,
   type PortalMe,
@@ -55,6 +58,30 @@ const scopeView = (scope: OneRosterScope) => ({
   description: SCOPE_DESCRIPTIONS[scope],
 });
 
+/** The categories of 1.1 scopes as the portal API describes them (1.2: the whole category). */
+export const categoryViewsOf = (
+  scopes: readonly OneRosterScope[],
+): DataCategoryView[] =>
+  DATA_CATEGORY_KEYS.map((key) => DATA_CATEGORIES[key])
+    .filter((c) => c.v1p1.some((s) => scopes.includes(s)))
+    .map((c) => {
+      const listed = c.v1p1.filter((s) => scopes.includes(s));
+      return {
+        key: c.key,
+        label: c.label,
+        description: c.description,
+        scopes: listed,
+        v1p1Scopes: listed,
+        v1p2Scopes: [...c.v1p2],
+      };
+    });
+
+const V12_OF: Record<string, readonly string[]> = Object.fromEntries(
+  DATA_CATEGORY_KEYS.flatMap((k) =>
+    DATA_CATEGORIES[k].v1p1.map((s) => [s, DATA_CATEGORIES[k].v1p2]),
+  ),
+);
+
 export function anApplication(id = 'app-1', name = 'Sandbox Explorer') {
   const app: ApplicationView = {
     id,
@@ -71,6 +98,11 @@ export function anApplication(id = 'app-1', name = 'Sandbox Explorer') {
       scopeView(ONEROSTER_SCOPES.rosterDemographics),
       scopeView(ONEROSTER_SCOPES.gradebookRead),
     ],
+    requestedCategories: categoryViewsOf([
+      ONEROSTER_SCOPES.rosterCore,
+      ONEROSTER_SCOPES.rosterDemographics,
+      ONEROSTER_SCOPES.gradebookRead,
+    ]),
     redirectUris: ['https://explorer.example.com/callback'],
     createdAt: '2026-01-01T10:00:00.000Z',
     updatedAt: '2026-01-01T10:00:00.000Z',
@@ -81,6 +113,7 @@ export function anApplication(id = 'app-1', name = 'Sandbox Explorer') {
   const builder = {
     requesting(...scopes: OneRosterScope[]) {
       app.requestedScopes = scopes.map(scopeView);
+      app.requestedCategories = categoryViewsOf(scopes);
       return builder;
     },
     withApproval(
@@ -106,6 +139,7 @@ export function anApplication(id = 'app-1', name = 'Sandbox Explorer') {
         description,
         integrator,
         requestedScopes,
+        requestedCategories,
         redirectUris,
       } = copy(app);
       const summary = {
@@ -114,6 +148,7 @@ export function anApplication(id = 'app-1', name = 'Sandbox Explorer') {
         description,
         integrator,
         requestedScopes,
+        requestedCategories,
         redirectUris,
       };
       return {
@@ -131,12 +166,16 @@ export function anApproval(
   status: ApprovalView['status'],
 ): ApprovalView {
   const decided = status !== 'pending';
+  const approved: OneRosterScope[] =
+    status === 'approved' ? [ONEROSTER_SCOPES.rosterCore] : [];
   return {
     id: `approval-${applicationId}-${schoolId}`,
     schoolId,
     applicationId,
     status,
-    scopes: status === 'approved' ? [ONEROSTER_SCOPES.rosterCore] : [],
+    scopes: approved,
+    categories: categoryViewsOf(approved),
+    grantedScopes: approved.flatMap((s) => [s, ...(V12_OF[s] ?? [])]),
     requestedAt: '2026-01-02T10:00:00.000Z',
     decidedAt: decided ? '2026-01-03T10:00:00.000Z' : null,
     decidedBy: decided

@@ -21,7 +21,10 @@ import { noApprovedSchool, UserApprovals } from './user-approvals';
  * - a school client's scope = requested ∩ what the school's approval grants, as read with the
  *   client in this request: its stored scopes and the 1.2 scopes of their data categories
  *   (`grantedScopes`, so a 1.1 or a 1.2 scope, or both, may be requested); a
- *   client-credentials request without `scope` gets the approved scopes as stored;
+ *   client-credentials request without `scope` gets the approved scopes as stored; one whose
+ *   requested scopes include none that is granted (unknown, unapproved, or of a category
+ *   the school did not approve) is `invalid_scope` (RFC 6749 §5.2) rather than a token
+ *   without a scope; otherwise the ungranted ones are dropped (§3.3);
  *   not approved (or nothing approved): `access_denied`;
  * - for a user of an application scope = requested ∩ the union of the approvals of the
  *   user's schools that approve the application now (user-approvals.ts), evaluated again on
@@ -93,11 +96,22 @@ export function resourceIndicators({
         throw new errors.AccessDenied(
           'the school has not approved this application',
         );
+      const granted = grantedScopes(scopes.split(' '));
       const params = ctx.oidc.params as Record<string, unknown>;
-      // Nothing requested: the approved scopes as stored (as before 1.2 existed).
-      if (params['grant_type'] === 'client_credentials' && !params['scope'])
-        params['scope'] = scopes;
-      return server(grantedScopes(scopes.split(' ')).join(' '));
+      if (params['grant_type'] === 'client_credentials') {
+        const requested = String(params['scope'] ?? '')
+          .split(' ')
+          .filter(Boolean);
+        // Nothing requested: the approved scopes as stored (as before 1.2 existed).
+        if (!requested.length) params['scope'] = scopes;
+        // Something requested, none of it grantable: no token without a scope.
+        else if (!requested.some((s) => granted.includes(s)))
+          throw new errors.InvalidScope(
+            'none of the requested scopes is approved for this application',
+            requested.join(' '),
+          );
+      }
+      return server(granted.join(' '));
     },
   };
 }

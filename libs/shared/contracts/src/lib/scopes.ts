@@ -57,4 +57,5 @@ export type PlatformScope =
  * Any scope an application may request and a school may approve: a OneRoster scope of either
  * version (a school approves its data category, `DATA_CATEGORIES`) or a platform scope.
  */
-export type GrantableScope = OneRosterScope | OneRosterV1p2Scope | PlatformScope;
+export type GrantableScope =
+  OneRosterScope | OneRosterV1p2Scope | PlatformScope;

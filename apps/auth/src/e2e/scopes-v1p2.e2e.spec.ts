@@ -274,5 +274,27 @@ describe.each(testEngines('auth_v1p2', { sqliteFile: true }))(
         view?.approvals.find((a) => a.schoolId === schoolA)?.categories,
       ).toEqual([rosters]);
     });
+
+    it('documents the data categories with both versions\u2019 scopes in the portal API\u2019s Swagger', async () => {
+      const doc = (await (
+        await fetch(`${auth.issuer.replace(/\/oidc$/, '')}/docs-json`)
+      ).json()) as {
+        paths: Record<string, Record<string, unknown>>;
+      };
+      const approve =
+        doc.paths[
+          '/portal/api/schools/{schoolId}/applications/{appId}/approve'
+        ];
+      const text = JSON.stringify(approve);
+      expect(text).toContain('requestBody');
+      for (const scope of [V12.gradebookCore, V11.gradebookRead, 'rosters'])
+        expect(text).toContain(scope);
+      for (const path of [
+        '/portal/api/schools/{schoolId}/applications',
+        '/portal/api/integrators/{integratorId}/applications',
+        '/portal/api/receipts/{receiptId}',
+      ])
+        expect(JSON.stringify(doc.paths[path])).toContain(V12.assessmentRead);
+    });
   },
 );

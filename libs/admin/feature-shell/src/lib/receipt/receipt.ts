@@ -1,6 +1,6 @@
 import { Component, computed, input } from '@angular/core';
 import { httpResource } from '@angular/common/http';
-import type { ApprovalReceipt } from '@oneroster/contracts';
+import type { ApprovalReceipt, GrantableScope } from '@oneroster/contracts';
 import { portalUrls, toPortalError } from '@oneroster/admin-data-access';
 import { CategoryScopes, formatDateTime, LoadState } from '@oneroster/admin-ui';
 import { scopeWords } from './scope-words';
@@ -28,7 +28,7 @@ export class Receipt {
   protected readonly scopeWords = scopeWords;
 
   /** Approved scopes of no data category (the platform's own). */
-  protected otherScopes(r: ApprovalReceipt): string[] {
+  protected otherScopes(r: ApprovalReceipt): GrantableScope[] {
     const inCategory = new Set<string>(
       (r.categories ?? []).flatMap((c) => c.scopes),
     );

@@ -1,7 +1,6 @@
 import {
   DATA_CATEGORIES,
   dataCategoryOf,
-  isOneRosterScope,
   isOneRosterV1p2Scope,
   SCOPE_DESCRIPTIONS,
   type DataCategoryView,
@@ -74,17 +73,17 @@ export const iso = (d: Date | string | null | undefined): string | null =>
 export function categoryViews(
   scopes: readonly GrantableScope[],
 ): DataCategoryView[] {
-  const granted = grantedScopes(scopes);
+  const granted = new Set(grantedScopes(scopes));
   return approvedCategories(scopes).map((key) => {
-    const { label, description } = DATA_CATEGORIES[key];
-    const inCategory = (s: string) => dataCategoryOf(s) === key;
+    const { label, description, v1p1, v1p2 } = DATA_CATEGORIES[key];
     return {
       key,
       label,
       description,
-      scopes: scopes.filter(inCategory),
-      v1p1Scopes: granted.filter(inCategory).filter(isOneRosterScope),
-      v1p2Scopes: granted.filter(inCategory).filter(isOneRosterV1p2Scope),
+      scopes: scopes.filter((s) => dataCategoryOf(s) === key),
+      // In the category's order.
+      v1p1Scopes: v1p1.filter((s) => granted.has(s)),
+      v1p2Scopes: v1p2.filter((s) => granted.has(s)),
     };
   });
 }

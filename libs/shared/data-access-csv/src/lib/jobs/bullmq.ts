@@ -269,7 +269,8 @@ export class BullMqCsvImportRunner implements CsvImportRunner {
       throw new CsvImportQueueFull(input.schoolId, this.o.maxActivePerSchool);
     }
     try {
-      mkdirSync(this.o.uploadDir, { recursive: true });
+      // Whole rosters: readable by this server's user only.
+      mkdirSync(this.o.uploadDir, { recursive: true, mode: 0o700 });
       moveFile(input.zipPath, join(this.o.uploadDir, zip));
       await job.promote();
     } catch (e) {

@@ -39,6 +39,8 @@ export class PortalImports {
       maxInflatedBytes?: number;
       maxQueuedPerSchool?: number;
       queue?: { redisUrl: string; prefix: string; uploadDir: string };
+      /** Told of the queue's Redis errors (with `queue`). */
+      onError?: (message: string) => void;
     } = {},
   ) {
     const common = {
@@ -48,7 +50,11 @@ export class PortalImports {
     };
     const importDs = options.importDataSource ?? ds;
     this.jobs = options.queue
-      ? new BullMqCsvImportRunner(importDs, { ...common, ...options.queue })
+      ? new BullMqCsvImportRunner(importDs, {
+          ...common,
+          ...options.queue,
+          onError: options.onError,
+        })
       : new InProcessCsvImportRunner(importDs, common);
   }
 

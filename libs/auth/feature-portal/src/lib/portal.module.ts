@@ -172,6 +172,7 @@ export class PortalModule implements OnModuleInit, OnModuleDestroy {
                   settings.uploadDir ??
                   join(tmpdir(), 'oneroster-portal-uploads'),
               },
+              onError: (message) => new Logger('portal').warn(message),
             }),
         },
         PortalSessionGuard,

@@ -47,8 +47,10 @@ export interface BullMqCsvImportRunnerOptions extends CsvImportJobsOptions {
   busyRetryMs?: number;
   /** How long a reserved place lasts if its upload never ends (default 1 hour). */
   reservationTtlMs?: number;
-  /** Where a worker polls for a job's end in `settled` (default 100 ms). */
+  /** How often `settled` looks at a job's state (default 100 ms). */
   pollMs?: number;
+  /** Told of Redis and worker errors (they are retried; nothing is thrown from here). */
+  onError?: (message: string) => void;
 }
 
 interface JobData {
@@ -127,7 +129,10 @@ return 0
  *   rolled back with the dead worker's connection.
  */
 export class BullMqCsvImportRunner implements CsvImportRunner {
+  /** Commands (the queue's and ours): they fail after a few retries while Redis is away. */
   private readonly connection: Redis;
+  /** The worker's: BullMQ requires its commands to wait for Redis. */
+  private readonly workerConnection?: Redis;
   private readonly queue: Queue<JobData, ImportJobView>;
   private readonly worker?: Worker<JobData, ImportJobView>;
   private readonly service: CsvImportService;
@@ -136,10 +141,13 @@ export class BullMqCsvImportRunner implements CsvImportRunner {
   private readonly o: Required<
     Omit<
       BullMqCsvImportRunnerOptions,
-      'onUpdate' | 'maxInflatedBytes' | 'workDir'
+      'onUpdate' | 'maxInflatedBytes' | 'workDir' | 'onError'
     >
   > &
-    Pick<BullMqCsvImportRunnerOptions, 'onUpdate' | 'maxInflatedBytes'> & {
+    Pick<
+      BullMqCsvImportRunnerOptions,
+      'onUpdate' | 'maxInflatedBytes' | 'onError'
+    > & {
       workDir: string;
     };
 
@@ -162,28 +170,36 @@ export class BullMqCsvImportRunner implements CsvImportRunner {
     this.o.keep = Math.max(1, this.o.keep);
     this.o.maxActivePerSchool = Math.max(1, this.o.maxActivePerSchool);
     this.service = new CsvImportService(dataSource);
-    // BullMQ's workers need commands that wait for Redis rather than fail.
-    this.connection = new Redis(options.redisUrl, {
-      maxRetriesPerRequest: null,
+    // A portal request fails soon rather than hanging while Redis is away.
+    this.connection = new Redis(options.redisUrl, { maxRetriesPerRequest: 2 });
+    this.queue = new Queue(CSV_IMPORT_QUEUE_NAME, {
+      connection: this.connection,
+      prefix: options.prefix,
     });
-    const base = { connection: this.connection, prefix: options.prefix };
-    this.queue = new Queue(CSV_IMPORT_QUEUE_NAME, base);
-    if (this.o.worker)
+    if (this.o.worker) {
+      this.workerConnection = new Redis(options.redisUrl, {
+        maxRetriesPerRequest: null,
+      });
       this.worker = new Worker(
         CSV_IMPORT_QUEUE_NAME,
         (job, token) => this.process(job, token),
         {
-          ...base,
+          connection: this.workerConnection,
+          prefix: options.prefix,
           concurrency: this.o.concurrency,
           lockDuration: this.o.lockDurationMs,
           stalledInterval: this.o.stalledIntervalMs,
           maxStalledCount: this.o.maxStalledCount,
         },
       );
-    // Errors of the connection are retried by ioredis; a listener keeps them from
-    // becoming unhandled 'error' events.
-    this.worker?.on('error', () => undefined);
-    this.queue.on('error', () => undefined);
+    }
+    // Connection errors are retried by ioredis; told, they are not unhandled 'error' events.
+    const told = (what: string) => (e: Error) =>
+      this.o.onError?.(`CSV import ${what}: ${e.message}`);
+    this.worker?.on('error', told('worker'));
+    this.queue.on('error', told('queue'));
+    this.connection.on('error', told('Redis connection'));
+    this.workerConnection?.on('error', told('worker Redis connection'));
   }
 
   private key(schoolId: string, name: string): string {
@@ -315,6 +331,7 @@ export class BullMqCsvImportRunner implements CsvImportRunner {
   async close(): Promise<void> {
     await this.worker?.close();
     await this.queue.close();
+    await this.workerConnection?.quit().catch(() => undefined);
     await this.connection.quit().catch(() => undefined);
   }
 
@@ -452,7 +469,10 @@ export class BullMqCsvImportRunner implements CsvImportRunner {
       await writes;
     } finally {
       clearInterval(renew);
-      await this.connection.zrem(this.key(schoolId, 'active'), id);
+      // Should Redis be away, the sweep drops the ended job and the lock expires.
+      await this.connection
+        .zrem(this.key(schoolId, 'active'), id)
+        .catch(() => undefined);
       await this.connection.eval(UNLOCK, 1, lock, id).catch(() => undefined);
       await this.prune(schoolId, id).catch(() => undefined);
     }

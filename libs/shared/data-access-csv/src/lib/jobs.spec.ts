@@ -319,9 +319,7 @@ describe.each(testEngines('csv_jobs'))('CSV import jobs on $name', (engine) => {
 });
 
 /** Several runners on one Redis: what instances of the auth server share. */
-(REDIS
-  ? describe.each(testEngines('csv_jobs_shared'))
-  : describe.skip.each([]))(
+(REDIS ? describe.each : describe.skip.each)(testEngines('csv_jobs_shared'))(
   'CSV import jobs shared through BullMQ on $name',
   (engine) => {
     let ds: DataSource;

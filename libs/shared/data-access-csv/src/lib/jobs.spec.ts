@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
@@ -540,3 +541,33 @@ describe.each(testEngines('csv_jobs'))('CSV import jobs on $name', (engine) => {
       });
   },
 );
+
+/** A loopback port with nothing listening on it. */
+async function closedPort(): Promise<number> {
+  const server: Server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+describe('BullMQ runner without its Redis', () => {
+  it('refuses a reservation instead of hanging, reports the errors, and closes at once', async () => {
+    const errors: string[] = [];
+    const ds = { options: {} } as unknown as DataSource;
+    const runner = new BullMqCsvImportRunner(ds, {
+      ...FAST,
+      redisUrl: `redis://127.0.0.1:${await closedPort()}`,
+      prefix: 'unreachable',
+      uploadDir: join(tmpdir(), 'unused'),
+      onError: (m) => errors.push(m),
+    });
+    const began = Date.now();
+    await expect(runner.reserve('a-school')).rejects.toThrow();
+    expect(Date.now() - began).toBeLessThan(15_000);
+    expect(errors.length).toBeGreaterThan(0);
+    const closing = Date.now();
+    await runner.close();
+    expect(Date.now() - closing).toBeLessThan(2_000);
+  });
+});

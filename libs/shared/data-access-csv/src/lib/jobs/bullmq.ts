@@ -329,10 +329,21 @@ export class BullMqCsvImportRunner implements CsvImportRunner {
   }
 
   async close(): Promise<void> {
-    await this.worker?.close();
+    // Redis away: nothing to hand back gracefully (a running job's lock lapses and the
+    // stalled check of another worker takes it up); waiting would hang the shutdown.
+    const reachable =
+      this.connection.status === 'ready' &&
+      (this.workerConnection?.status ?? 'ready') === 'ready';
+    if (!reachable) {
+      this.workerConnection?.disconnect();
+      this.connection.disconnect();
+    }
+    await this.worker?.close(!reachable);
     await this.queue.close();
-    await this.workerConnection?.quit().catch(() => undefined);
-    await this.connection.quit().catch(() => undefined);
+    if (reachable) {
+      await this.workerConnection?.quit().catch(() => undefined);
+      await this.connection.quit().catch(() => undefined);
+    }
   }
 
   /** The job's view as every instance sees it: its report once it ended, else its progress. */

@@ -247,7 +247,10 @@ export class BullMqCsvImportRunner implements CsvImportRunner {
       release: async () => {
         if (released) return;
         released = true;
-        await this.connection.zrem(this.key(schoolId, 'slots'), id);
+        // Should Redis be away, the place expires on its own (`reservationTtlMs`).
+        await this.connection
+          .zrem(this.key(schoolId, 'slots'), id)
+          .catch(() => undefined);
       },
     };
     this.slotIds.set(reservation, id);

@@ -76,6 +76,11 @@ export const depConstraints = [
     sourceTag: 'type:util',
     onlyDependOnLibsWithTags: ['type:util', 'type:entities', 'type:contracts'],
   },
+  // An API feature shares code with another through a lower library, never directly.
+  {
+    allSourceTags: ['scope:api', 'type:feature'],
+    notDependOnLibsWithTags: ['type:feature'],
+  },
   { sourceTag: 'type:entities', onlyDependOnLibsWithTags: ['type:contracts'] },
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
   // platform: browser code never pulls in server frameworks, and the reverse

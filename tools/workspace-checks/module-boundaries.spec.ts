@@ -57,6 +57,22 @@ describe('module boundaries', () => {
     expect(errors.length).toBeGreaterThan(0);
   });
 
+  it('forbids an API feature from importing another API feature', async () => {
+    const errors = await boundaryErrors(
+      'libs/api/feature-gradebook/src/lib/violation.ts',
+      "import { RosteringModule } from '@oneroster/feature-rostering';\nexport const x = RosteringModule;\n",
+    );
+    expect(errors.join('\n')).toMatch(/type:feature/);
+  });
+
+  it('lets an API feature import the shared OneRoster Swagger vocabulary', async () => {
+    const errors = await boundaryErrors(
+      'libs/api/feature-gradebook/src/lib/violation.ts',
+      "import { StatusInfoDto } from '@oneroster/util-oneroster-openapi';\nexport const x = StatusInfoDto;\n",
+    );
+    expect(errors).toEqual([]);
+  });
+
   it('forbids Node code from importing Angular', async () => {
     const errors = await boundaryErrors(
       'libs/shared/entities/src/lib/violation.ts',

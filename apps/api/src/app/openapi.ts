@@ -2,7 +2,10 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { PlatformConfig } from '@oneroster/config';
 import { ALL_ONEROSTER_SCOPES, SCOPE_DESCRIPTIONS } from '@oneroster/contracts';
-import { OAUTH_SCHEME, addErrorExamples } from '@oneroster/feature-rostering';
+import {
+  OAUTH_SCHEME,
+  addErrorExamples,
+} from '@oneroster/util-oneroster-openapi';
 import { API_VERSION } from './version';
 
 export const API_DESCRIPTION = `OneRoster 1.1 (1EdTech) REST API: rostering, gradebook and resources of the schools that

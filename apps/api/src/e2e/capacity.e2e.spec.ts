@@ -1,7 +1,8 @@
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import type { DataSource } from 'typeorm';
-import { openDatabase, testEngines, TestEngine } from '@oneroster/database';
-import { RosteringService } from '@oneroster/feature-rostering';
+import { openDatabase } from '@oneroster/database';
+import { testEngines, TestEngine } from '@oneroster/database/testing';
+import { RosteringService } from '@oneroster/data-access-oneroster';
 import {
   approveTestClient,
   startTestApi,

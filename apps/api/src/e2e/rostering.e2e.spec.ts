@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { ONEROSTER_SCOPES } from '@oneroster/contracts';
-import { openDatabase, testEngines } from '@oneroster/database';
+import { openDatabase } from '@oneroster/database';
+import { testEngines } from '@oneroster/database/testing';
 import { TestApi, startTestApi } from './support';
 
 const BASE = '/ims/oneroster/v1p1';
@@ -560,6 +561,13 @@ describe.each(testEngines('api_e2e', { sqliteFile: true }))(
           404,
         );
         expect((await get(`/courses/no-such-course/classes`)).status).toBe(404);
+        // An unknown parent answers 404 whatever the query; a known one checks the query.
+        expect(
+          (await get(`/courses/no-such-course/classes?limit=0&fields=`)).status,
+        ).toBe(404);
+        expect(
+          (await get(`/students/${ids['studentA']}/classes?limit=0`)).status,
+        ).toBe(400);
       });
     });
 
@@ -703,6 +711,37 @@ describe.each(testEngines('api_e2e', { sqliteFile: true }))(
           'invalid_selection_field',
         );
         const blank = await users('fields=');
+        expect(blank.status).toBe(400);
+        expect(minor(blank.body)).toBe('invalid_blank_selection_field');
+      });
+
+      it('reads fields on a single object as on a collection, with the same warning', async () => {
+        const path = `/users/${ids['studentA']}`;
+        const known = await get(`${path}?fields=sourcedId,givenName`);
+        expect(Object.keys(known.body['user'] as Obj).sort()).toEqual([
+          'givenName',
+          'sourcedId',
+        ]);
+        expect(known.body).not.toHaveProperty('statusInfoSet');
+        const unknown = await get(`${path}?fields=sourcedId,shoeSize`);
+        expect(unknown.status).toBe(200);
+        expect(unknown.body['user']).toHaveProperty('familyName');
+        // Each payload has its own message reference; the rest is the collection's.
+        const withoutRef = (set: unknown) =>
+          (set as Json[]).map((info) => {
+            const rest = { ...info };
+            delete rest['imsx_messageRefIdentifier'];
+            return rest;
+          });
+        expect(withoutRef(unknown.body['statusInfoSet'])).toEqual(
+          withoutRef(
+            (await users('fields=sourcedId,shoeSize')).body['statusInfoSet'],
+          ),
+        );
+        expect(JSON.stringify(unknown.body['statusInfoSet'])).toContain(
+          'invalid_selection_field',
+        );
+        const blank = await get(`${path}?fields=`);
         expect(blank.status).toBe(400);
         expect(minor(blank.body)).toBe('invalid_blank_selection_field');
       });

@@ -6,3 +6,5 @@ export * from './lib/cursor-cache';
 export * from './lib/keyed-mutex';
 export * from './lib/gradebook-writer';
 export * from './lib/gradebook-changes';
+export * from './lib/rostering.service';
+export * from './lib/relationships';

@@ -13,3 +13,4 @@ export * from './lib/http-drain';
 export * from './lib/json-stream';
 export * from './lib/write-idle';
 export * from './lib/client-errors';
+export * from './lib/collection-exchange';

@@ -17,7 +17,7 @@ import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
 import { PLATFORM_SCOPES } from '@oneroster/contracts';
 import { gradebookChangesAfter } from '@oneroster/data-access-oneroster';
-import { OAUTH_SCHEME, StatusInfoDto } from '@oneroster/feature-rostering';
+import { OAUTH_SCHEME, StatusInfoDto } from '@oneroster/util-oneroster-openapi';
 import {
   CurrentPrincipal,
   Principal,

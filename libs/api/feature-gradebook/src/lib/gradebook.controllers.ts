@@ -7,7 +7,6 @@ import {
   Injectable,
   Param,
   Put,
-  Req,
   Res,
 } from '@nestjs/common';
 import {
@@ -29,42 +28,59 @@ import {
   ApiPayloadTooLargeResponse,
 } from '@nestjs/swagger';
 import { applyDecorators } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
+import type { CheckedSingleQuery } from '@oneroster/util-oneroster-query';
 import { ONEROSTER_BASE_PATH, ONEROSTER_SCOPES } from '@oneroster/contracts';
 import {
   CATEGORY_RESOURCE,
   CLASS_RESOURCE,
   COURSE_RESOURCE,
-  Condition,
   GradebookKind,
   GradebookWriter,
   LINE_ITEM_RESOURCE,
   RESOURCE_RESOURCE,
   RESULT_RESOURCE,
   ResourceDef,
+  RosteringService,
   USER_RESOURCE,
-  T,
-  columnEquals,
-  linkedThrough,
+  CATEGORIES_OF_CLASS_RULE,
+  ParentCheck,
+  activeLineItemOfClass,
+  activeObjects,
+  categoriesOfClass,
+  fieldCatalogue,
+  lineItemsOfClass,
+  resourcesOfClass,
+  resourcesOfCourse,
+  resultsOfClass,
+  resultsOfLineItem,
+  resultsOfStudentInClass,
+  usersWithRole,
 } from '@oneroster/data-access-oneroster';
 import {
   CategoriesEnvelopeDto,
   CategoryEnvelopeDto,
   CollectionEndpoint,
   LineItemEnvelopeDto,
+  LineItemReadEnvelopeDto,
   LineItemsEnvelopeDto,
   OAUTH_SCHEME,
   ResourceEnvelopeDto,
   ResourcesEnvelopeDto,
   ResultEnvelopeDto,
+  ResultReadEnvelopeDto,
   ResultsEnvelopeDto,
-  RosteringService,
   SingleEndpoint,
   StatusInfoDto,
-} from '@oneroster/feature-rostering';
+} from '@oneroster/util-oneroster-openapi';
 import {
+  Client,
+  ClientLink,
   CurrentPrincipal,
+  OneRosterQuery,
+  OneRosterSingleQuery,
   Principal,
+  RequestedQuery,
   RequireScopes,
 } from '@oneroster/util-http';
 import { parseCategory, parseLineItem, parseResult } from './bodies';
@@ -81,8 +97,13 @@ const READ = [ONEROSTER_SCOPES.gradebookRead];
 const PUT = [ONEROSTER_SCOPES.gradebookCreatePut];
 const DELETE = [ONEROSTER_SCOPES.gradebookDelete];
 const RESOURCES = [ONEROSTER_SCOPES.resource];
-const active = columnEquals('status', 'active');
 const hidden = { hideDeletedUnlessDelta: true };
+const Query = (r: ResourceDef) => OneRosterQuery(fieldCatalogue(r));
+const Fields = (r: ResourceDef) => OneRosterSingleQuery(fieldCatalogue(r));
+const aClass = (id: string): ParentCheck => ({
+  resource: CLASS_RESOURCE,
+  sourcedId: id,
+});
 
 type Type = abstract new (...args: never[]) => unknown;
 
@@ -174,20 +195,36 @@ abstract class GradebookObjects {
     protected readonly writer: GradebookWriter,
   ) {}
 
-  protected list(req: Request, res: Response, p: Principal) {
-    return this.svc.collection(
-      req,
-      res,
-      p,
-      this.resource,
-      this.plural,
-      [],
-      hidden,
-    );
+  protected list(
+    principal: Principal,
+    query: RequestedQuery,
+    client: ClientLink,
+  ) {
+    const { resource, plural: envelope } = this;
+    return this.svc.collection({
+      principal,
+      query,
+      client,
+      resource,
+      envelope,
+      ...hidden,
+    });
   }
 
-  protected one(req: Request, p: Principal, id: string) {
-    return this.svc.single(req, p, this.resource, this.kind, id, [active]);
+  protected one(
+    principal: Principal,
+    query: CheckedSingleQuery,
+    sourcedId: string,
+  ) {
+    const { resource, kind: envelope } = this;
+    return this.svc.single({
+      principal,
+      query,
+      sourcedId,
+      resource,
+      envelope,
+      where: activeObjects(),
+    });
   }
 
   protected async put(
@@ -219,21 +256,21 @@ export class CategoriesController extends GradebookObjects {
   @Get()
   @CollectionEndpoint('getAllCategories', READ, CategoriesEnvelopeDto)
   getAll(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
     @CurrentPrincipal() p: Principal,
+    @Query(CATEGORY_RESOURCE) q: RequestedQuery,
+    @Client() c: ClientLink,
   ) {
-    return this.list(req, res, p);
+    return this.list(p, q, c);
   }
 
   @Get(':sourcedId')
   @SingleEndpoint('getCategory', READ, CategoryEnvelopeDto)
   get(
-    @Req() req: Request,
     @CurrentPrincipal() p: Principal,
+    @Fields(CATEGORY_RESOURCE) f: CheckedSingleQuery,
     @Param('sourcedId') id: string,
   ) {
-    return this.one(req, p, id);
+    return this.one(p, f, id);
   }
 
   @PutEndpoint('putCategory', CategoryEnvelopeDto)
@@ -269,21 +306,21 @@ export class LineItemsController extends GradebookObjects {
   @Get()
   @CollectionEndpoint('getAllLineItems', READ, LineItemsEnvelopeDto)
   getAll(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
     @CurrentPrincipal() p: Principal,
+    @Query(LINE_ITEM_RESOURCE) q: RequestedQuery,
+    @Client() c: ClientLink,
   ) {
-    return this.list(req, res, p);
+    return this.list(p, q, c);
   }
 
   @Get(':sourcedId')
-  @SingleEndpoint('getLineItem', READ, LineItemEnvelopeDto)
+  @SingleEndpoint('getLineItem', READ, LineItemReadEnvelopeDto)
   get(
-    @Req() req: Request,
     @CurrentPrincipal() p: Principal,
+    @Fields(LINE_ITEM_RESOURCE) f: CheckedSingleQuery,
     @Param('sourcedId') id: string,
   ) {
-    return this.one(req, p, id);
+    return this.one(p, f, id);
   }
 
   @PutEndpoint('putLineItem', LineItemEnvelopeDto)
@@ -319,21 +356,21 @@ export class ResultsController extends GradebookObjects {
   @Get()
   @CollectionEndpoint('getAllResults', READ, ResultsEnvelopeDto)
   getAll(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
     @CurrentPrincipal() p: Principal,
+    @Query(RESULT_RESOURCE) q: RequestedQuery,
+    @Client() c: ClientLink,
   ) {
-    return this.list(req, res, p);
+    return this.list(p, q, c);
   }
 
   @Get(':sourcedId')
-  @SingleEndpoint('getResult', READ, ResultEnvelopeDto)
+  @SingleEndpoint('getResult', READ, ResultReadEnvelopeDto)
   get(
-    @Req() req: Request,
     @CurrentPrincipal() p: Principal,
+    @Fields(RESULT_RESOURCE) f: CheckedSingleQuery,
     @Param('sourcedId') id: string,
   ) {
-    return this.one(req, p, id);
+    return this.one(p, f, id);
   }
 
   @PutEndpoint('putResult', ResultEnvelopeDto)
@@ -359,43 +396,6 @@ export class ResultsController extends GradebookObjects {
   }
 }
 
-/** Results whose line item belongs to the class. */
-const ofClass = (classId: string): Condition =>
-  linkedThrough(
-    'line_items',
-    'sourced_id',
-    { class_sourced_id: classId },
-    { outerColumn: 'line_item_sourced_id', activeOnly: false },
-  );
-
-/**
- * The categories of a class (OneRoster 1.2's `getCategoriesForClass`, which 1.1 lacks:
- * Google Classroom calls it against 1.1 providers too). A 1.1 category has no class, so:
- * the categories the class's active line items use, plus the categories of the class's
- * school that no active line item of any class uses (available to every class, e.g. one
- * just created). A category another class's line items use is that class's, not this one's.
- */
-const CATEGORIES_OF_CLASS_RULE =
-  "Extension (OneRoster 1.2's getCategoriesForClass, served on 1.1). A 1.1 category belongs to no class, so this answers the categories used by the class's active line items, plus the categories of the class's school that no active line item of any class uses. 404 for an unknown class.";
-
-const categoriesOfClass =
-  (classId: string): Condition =>
-  (q) => {
-    const usedHere = linkedThrough('line_items', 'category_sourced_id', {
-      class_sourced_id: classId,
-    })(q);
-    const usedAnywhere = linkedThrough(
-      'line_items',
-      'category_sourced_id',
-      {},
-    )(q);
-    const sameSchool = `EXISTS (SELECT 1 FROM ${q('classes')} c WHERE c.${q('school_id')} = ${T}.${q('school_id')} AND c.${q('sourced_id')} = ?)`;
-    return {
-      text: `(${usedHere.text} OR (${sameSchool} AND NOT ${usedAnywhere.text}))`,
-      params: [...usedHere.params, classId, ...usedAnywhere.params],
-    };
-  };
-
 @ApiTags('gradebook: classes')
 @Controller(`${ONEROSTER_BASE_PATH}/classes`)
 export class ClassGradebookController {
@@ -405,22 +405,22 @@ export class ClassGradebookController {
   @CollectionEndpoint('getLineItemsForClass', READ, LineItemsEnvelopeDto, [
     'classSourcedId',
   ])
-  async lineItems(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-    @CurrentPrincipal() p: Principal,
+  lineItems(
+    @CurrentPrincipal() principal: Principal,
+    @Query(LINE_ITEM_RESOURCE) query: RequestedQuery,
+    @Client() client: ClientLink,
     @Param('classSourcedId') c: string,
   ) {
-    await this.svc.requireParent(p, CLASS_RESOURCE, c);
-    return this.svc.collection(
-      req,
-      res,
-      p,
-      LINE_ITEM_RESOURCE,
-      'lineItems',
-      [columnEquals('class_sourced_id', c)],
-      hidden,
-    );
+    return this.svc.collection({
+      principal,
+      query,
+      client,
+      resource: LINE_ITEM_RESOURCE,
+      envelope: 'lineItems',
+      where: lineItemsOfClass(c),
+      parents: [aClass(c)],
+      ...hidden,
+    });
   }
 
   @Get(':classSourcedId/categories')
@@ -431,44 +431,44 @@ export class ClassGradebookController {
     ['classSourcedId'],
     CATEGORIES_OF_CLASS_RULE,
   )
-  async categories(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-    @CurrentPrincipal() p: Principal,
+  categories(
+    @CurrentPrincipal() principal: Principal,
+    @Query(CATEGORY_RESOURCE) query: RequestedQuery,
+    @Client() client: ClientLink,
     @Param('classSourcedId') c: string,
   ) {
-    await this.svc.requireParent(p, CLASS_RESOURCE, c);
-    return this.svc.collection(
-      req,
-      res,
-      p,
-      CATEGORY_RESOURCE,
-      'categories',
-      [categoriesOfClass(c)],
-      hidden,
-    );
+    return this.svc.collection({
+      principal,
+      query,
+      client,
+      resource: CATEGORY_RESOURCE,
+      envelope: 'categories',
+      where: categoriesOfClass(c),
+      parents: [aClass(c)],
+      ...hidden,
+    });
   }
 
   @Get(':classSourcedId/results')
   @CollectionEndpoint('getResultsForClass', READ, ResultsEnvelopeDto, [
     'classSourcedId',
   ])
-  async results(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-    @CurrentPrincipal() p: Principal,
+  results(
+    @CurrentPrincipal() principal: Principal,
+    @Query(RESULT_RESOURCE) query: RequestedQuery,
+    @Client() client: ClientLink,
     @Param('classSourcedId') c: string,
   ) {
-    await this.svc.requireParent(p, CLASS_RESOURCE, c);
-    return this.svc.collection(
-      req,
-      res,
-      p,
-      RESULT_RESOURCE,
-      'results',
-      [ofClass(c)],
-      hidden,
-    );
+    return this.svc.collection({
+      principal,
+      query,
+      client,
+      resource: RESULT_RESOURCE,
+      envelope: 'results',
+      where: resultsOfClass(c),
+      parents: [aClass(c)],
+      ...hidden,
+    });
   }
 
   @Get(':classSourcedId/lineItems/:lineItemSourcedId/results')
@@ -478,30 +478,31 @@ export class ClassGradebookController {
     ResultsEnvelopeDto,
     ['classSourcedId', 'lineItemSourcedId'],
   )
-  async lineItemResults(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-    @CurrentPrincipal() p: Principal,
+  lineItemResults(
+    @CurrentPrincipal() principal: Principal,
+    @Query(RESULT_RESOURCE) query: RequestedQuery,
+    @Client() client: ClientLink,
     @Param('classSourcedId') c: string,
     @Param('lineItemSourcedId') l: string,
   ) {
-    await this.svc.requireParent(p, CLASS_RESOURCE, c);
-    await this.svc.requireParent(
-      p,
-      LINE_ITEM_RESOURCE,
-      l,
-      [active, columnEquals('class_sourced_id', c)],
-      'lineItem',
-    );
-    return this.svc.collection(
-      req,
-      res,
-      p,
-      RESULT_RESOURCE,
-      'results',
-      [columnEquals('line_item_sourced_id', l)],
-      hidden,
-    );
+    return this.svc.collection({
+      principal,
+      query,
+      client,
+      resource: RESULT_RESOURCE,
+      envelope: 'results',
+      where: resultsOfLineItem(l),
+      parents: [
+        aClass(c),
+        {
+          resource: LINE_ITEM_RESOURCE,
+          sourcedId: l,
+          where: activeLineItemOfClass(c),
+          label: 'lineItem',
+        },
+      ],
+      ...hidden,
+    });
   }
 
   @Get(':classSourcedId/students/:studentSourcedId/results')
@@ -511,48 +512,52 @@ export class ClassGradebookController {
     ResultsEnvelopeDto,
     ['classSourcedId', 'studentSourcedId'],
   )
-  async studentResults(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-    @CurrentPrincipal() p: Principal,
+  studentResults(
+    @CurrentPrincipal() principal: Principal,
+    @Query(RESULT_RESOURCE) query: RequestedQuery,
+    @Client() client: ClientLink,
     @Param('classSourcedId') c: string,
     @Param('studentSourcedId') s: string,
   ) {
-    await this.svc.requireParent(p, CLASS_RESOURCE, c);
-    await this.svc.requireParent(
-      p,
-      USER_RESOURCE,
-      s,
-      [columnEquals('role', 'student')],
-      'student',
-    );
-    return this.svc.collection(
-      req,
-      res,
-      p,
-      RESULT_RESOURCE,
-      'results',
-      [columnEquals('student_sourced_id', s), ofClass(c)],
-      hidden,
-    );
+    return this.svc.collection({
+      principal,
+      query,
+      client,
+      resource: RESULT_RESOURCE,
+      envelope: 'results',
+      where: resultsOfStudentInClass(s, c),
+      parents: [
+        aClass(c),
+        {
+          resource: USER_RESOURCE,
+          sourcedId: s,
+          where: usersWithRole('student'),
+          label: 'student',
+        },
+      ],
+      ...hidden,
+    });
   }
 
   @Get(':classSourcedId/resources')
   @CollectionEndpoint('getResourcesForClass', RESOURCES, ResourcesEnvelopeDto, [
     'classSourcedId',
   ])
-  async resources(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-    @CurrentPrincipal() p: Principal,
+  resources(
+    @CurrentPrincipal() principal: Principal,
+    @Query(RESOURCE_RESOURCE) query: RequestedQuery,
+    @Client() client: ClientLink,
     @Param('classSourcedId') c: string,
   ) {
-    await this.svc.requireParent(p, CLASS_RESOURCE, c);
-    return this.svc.collection(req, res, p, RESOURCE_RESOURCE, 'resources', [
-      linkedThrough('class_resources', 'resource_sourced_id', {
-        class_sourced_id: c,
-      }),
-    ]);
+    return this.svc.collection({
+      principal,
+      query,
+      client,
+      resource: RESOURCE_RESOURCE,
+      envelope: 'resources',
+      where: resourcesOfClass(c),
+      parents: [aClass(c)],
+    });
   }
 }
 
@@ -564,21 +569,33 @@ export class ResourcesController {
   @Get('resources')
   @CollectionEndpoint('getAllResources', RESOURCES, ResourcesEnvelopeDto)
   list(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-    @CurrentPrincipal() p: Principal,
+    @CurrentPrincipal() principal: Principal,
+    @Query(RESOURCE_RESOURCE) query: RequestedQuery,
+    @Client() client: ClientLink,
   ) {
-    return this.svc.collection(req, res, p, RESOURCE_RESOURCE, 'resources');
+    return this.svc.collection({
+      principal,
+      query,
+      client,
+      resource: RESOURCE_RESOURCE,
+      envelope: 'resources',
+    });
   }
 
   @Get('resources/:sourcedId')
   @SingleEndpoint('getResource', RESOURCES, ResourceEnvelopeDto)
   get(
-    @Req() req: Request,
-    @CurrentPrincipal() p: Principal,
-    @Param('sourcedId') id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Fields(RESOURCE_RESOURCE) query: CheckedSingleQuery,
+    @Param('sourcedId') sourcedId: string,
   ) {
-    return this.svc.single(req, p, RESOURCE_RESOURCE, 'resource', id);
+    return this.svc.single({
+      principal,
+      query,
+      sourcedId,
+      resource: RESOURCE_RESOURCE,
+      envelope: 'resource',
+    });
   }
 
   @Get('courses/:courseSourcedId/resources')
@@ -588,17 +605,20 @@ export class ResourcesController {
     ResourcesEnvelopeDto,
     ['courseSourcedId'],
   )
-  async forCourse(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-    @CurrentPrincipal() p: Principal,
+  forCourse(
+    @CurrentPrincipal() principal: Principal,
+    @Query(RESOURCE_RESOURCE) query: RequestedQuery,
+    @Client() client: ClientLink,
     @Param('courseSourcedId') c: string,
   ) {
-    await this.svc.requireParent(p, COURSE_RESOURCE, c);
-    return this.svc.collection(req, res, p, RESOURCE_RESOURCE, 'resources', [
-      linkedThrough('course_resources', 'resource_sourced_id', {
-        course_sourced_id: c,
-      }),
-    ]);
+    return this.svc.collection({
+      principal,
+      query,
+      client,
+      resource: RESOURCE_RESOURCE,
+      envelope: 'resources',
+      where: resourcesOfCourse(c),
+      parents: [{ resource: COURSE_RESOURCE, sourcedId: c }],
+    });
   }
 }

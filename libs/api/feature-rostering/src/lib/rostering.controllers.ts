@@ -1,27 +1,53 @@
-import { Controller, Get, Param, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
 import { ONEROSTER_BASE_PATH, ONEROSTER_SCOPES } from '@oneroster/contracts';
 import {
   ACADEMIC_SESSION_RESOURCE,
   CLASS_RESOURCE,
   COURSE_RESOURCE,
-  Condition,
+  COURSES_OF_SCHOOL_RULE,
   DEMOGRAPHICS_RESOURCE,
   ENROLLMENT_RESOURCE,
   ORG_RESOURCE,
-  T,
+  ParentCheck,
+  ResourceDef,
+  RosteringService,
   USER_RESOURCE,
-  columnEquals,
-  linkedThrough,
+  classesOfCourse,
+  classesOfSchool,
+  classesOfTerm,
+  classesOfUser,
+  coursesOfSchool,
+  enrollmentsOfClassInSchool,
+  enrollmentsOfSchool,
+  fieldCatalogue,
+  gradingPeriods,
+  gradingPeriodsOfTerm,
+  studentsOfClass,
+  teachersOfClass,
+  terms,
+  termsOfSchool,
+  usersOfSchool,
+  usersWithRole,
+  visibleOrgs,
+  visibleSchools,
 } from '@oneroster/data-access-oneroster';
-import { CurrentPrincipal, Principal } from '@oneroster/util-http';
-import { CollectionEndpoint, SingleEndpoint } from './collection';
+import {
+  Client,
+  ClientLink,
+  CurrentPrincipal,
+  OneRosterQuery,
+  OneRosterSingleQuery,
+  Principal,
+  RequestedQuery,
+} from '@oneroster/util-http';
+import type { CheckedSingleQuery } from '@oneroster/util-oneroster-query';
 import {
   AcademicSessionEnvelopeDto,
   AcademicSessionsEnvelopeDto,
   ClassEnvelopeDto,
   ClassesEnvelopeDto,
+  CollectionEndpoint,
   CourseEnvelopeDto,
   CoursesEnvelopeDto,
   DemographicsCollectionEnvelopeDto,
@@ -30,10 +56,10 @@ import {
   EnrollmentsEnvelopeDto,
   OrgEnvelopeDto,
   OrgsEnvelopeDto,
+  SingleEndpoint,
   UserEnvelopeDto,
   UsersEnvelopeDto,
-} from './dto';
-import { RosteringService } from './rostering.service';
+} from '@oneroster/util-oneroster-openapi';
 
 /*
  * The 41 OneRoster 1.1 rostering endpoints (digest §2.1, §2.2). Scopes (§6.3): the base
@@ -46,96 +72,54 @@ const CORE = [ONEROSTER_SCOPES.rosterCore, ONEROSTER_SCOPES.roster];
 const ROSTER = [ONEROSTER_SCOPES.roster];
 const DEMOGRAPHICS = [ONEROSTER_SCOPES.rosterDemographics];
 
-const isSchool = columnEquals('type', 'school');
-const isTerm = columnEquals('type', 'term');
-const isGradingPeriod = columnEquals('type', 'gradingPeriod');
-const isStudent = columnEquals('role', 'student');
-const isTeacher = columnEquals('role', 'teacher');
+/** The checked collection query for a resource; the single read's fields. */
+const Query = (r: ResourceDef) => OneRosterQuery(fieldCatalogue(r));
+const Fields = (r: ResourceDef) => OneRosterSingleQuery(fieldCatalogue(r));
 
-/** Users enrolled in a class with a role (optionally only through enrolments at one school). */
-const enrolledIn = (
-  classId: string,
-  role: 'student' | 'teacher',
-  schoolId?: string,
-): Condition =>
-  linkedThrough('enrollments', 'user_sourced_id', {
-    class_sourced_id: classId,
-    role,
-    ...(schoolId ? { school_sourced_id: schoolId } : {}),
-  });
+// Parents of the relationship routes (404 when the caller cannot see them).
+const term = (id: string): ParentCheck => ({
+  resource: ACADEMIC_SESSION_RESOURCE,
+  sourcedId: id,
+  where: terms(),
+  label: 'term',
+});
+const school = (id: string): ParentCheck => ({
+  resource: ORG_RESOURCE,
+  sourcedId: id,
+  where: visibleSchools(),
+  label: 'school',
+});
+const classOfSchool = (schoolId: string, classId: string): ParentCheck[] => [
+  school(schoolId),
+  {
+    resource: CLASS_RESOURCE,
+    sourcedId: classId,
+    where: classesOfSchool(schoolId),
+    label: 'class',
+  },
+];
+const anyOf = (resource: ResourceDef, id: string): ParentCheck => ({
+  resource,
+  sourcedId: id,
+});
 
-/** Classes the user is enrolled in (with that role, if given). */
-const classesOf = (userId: string, role?: 'student' | 'teacher'): Condition =>
-  linkedThrough('enrollments', 'class_sourced_id', {
-    user_sourced_id: userId,
-    ...(role ? { role } : {}),
-  });
-
-/** Users belonging to an org (user.orgs). */
-const memberOf = (orgId: string): Condition =>
-  linkedThrough(
-    'user_orgs',
-    'user_sourced_id',
-    { org_sourced_id: orgId },
-    { activeOnly: false },
-  );
-
-/** Terms used by the active classes of a school (AcademicSession has no org link in 1.1). */
-const termsOfSchool =
-  (schoolId: string): Condition =>
-  (q) => ({
-    text: `EXISTS (SELECT 1 FROM ${q('class_terms')} ct JOIN ${q('classes')} c ON c.${q('school_id')} = ct.${q('school_id')} AND c.${q('sourced_id')} = ct.${q('class_sourced_id')} WHERE ct.${q('school_id')} = ${T}.${q('school_id')} AND ct.${q('term_sourced_id')} = ${T}.${q('sourced_id')} AND c.${q('school_sourced_id')} = ? AND c.${q('status')} = 'active')`,
-    params: [schoolId],
-  });
-
-/**
- * The orgs a school's client may list or read: the school's own org, its ancestors (local,
- * district, state, national: at most four levels above a school in 1.1), and the departments
- * of the school (orgs of another type whose parent is the school). An import copies into the
- * tenant every org its records reference (a teacher who also works at another school names
- * that school in `orgs`); those copies stay behind the GUIDRefs that name them and are never
- * listed: another school, or another school's district, is not this school's to publish.
- */
-const ORG_ANCESTOR_LEVELS = 4;
-const visibleOrg: Condition = (q) => {
-  const sid = q('school_id');
-  const src = q('sourced_id');
-  const parent = q('parent_sourced_id');
-  const joins = Array.from(
-    { length: ORG_ANCESTOR_LEVELS },
-    (_, i) =>
-      `LEFT JOIN ${q('orgs')} o${i} ON o${i}.${sid} = s.${q('id')} AND o${i}.${src} = ${i === 0 ? `s.${q('org_sourced_id')}` : `o${i - 1}.${parent}`}`,
-  ).join(' ');
-  const chain = [
-    `s.${q('org_sourced_id')}`,
-    ...Array.from({ length: ORG_ANCESTOR_LEVELS }, (_, i) => `o${i}.${parent}`),
-  ].join(', ');
-  return {
-    text: `EXISTS (SELECT 1 FROM ${q('schools')} s ${joins} WHERE s.${q('id')} = ${T}.${sid} AND (${T}.${src} IN (${chain}) OR (${T}.${parent} = s.${q('org_sourced_id')} AND ${T}.${q('type')} <> 'school')))`,
-    params: [],
-  };
+const ACADEMIC_SESSIONS = {
+  resource: ACADEMIC_SESSION_RESOURCE,
+  envelope: 'academicSessions',
 };
-
-/**
- * Courses of a school: those whose org is the school, plus those its active classes use. A
- * district or trust often keeps one course catalogue on the district org; its schools'
- * classes still point at those courses, and a consumer reading /schools/{id}/courses expects
- * to find them.
- */
-const coursesOfSchool =
-  (schoolId: string): Condition =>
-  (q) => {
-    const usedByItsClasses = linkedThrough('classes', 'course_sourced_id', {
-      school_sourced_id: schoolId,
-    })(q);
-    return {
-      text: `(${T}.${q('org_sourced_id')} = ? OR ${usedByItsClasses.text})`,
-      params: [schoolId, ...usedByItsClasses.params],
-    };
-  };
-
-const COURSES_OF_SCHOOL_RULE =
-  "The courses whose org is the school, plus the courses the school's active classes use (e.g. a district's catalogue courses).";
+const ACADEMIC_SESSION = {
+  resource: ACADEMIC_SESSION_RESOURCE,
+  envelope: 'academicSession',
+};
+const CLASSES = { resource: CLASS_RESOURCE, envelope: 'classes' };
+const COURSES = { resource: COURSE_RESOURCE, envelope: 'courses' };
+const ENROLLMENTS = { resource: ENROLLMENT_RESOURCE, envelope: 'enrollments' };
+const ORGS = { resource: ORG_RESOURCE, envelope: 'orgs' };
+const USERS = { resource: USER_RESOURCE, envelope: 'users' };
+const DEMOGRAPHICS_OF = {
+  resource: DEMOGRAPHICS_RESOURCE,
+  envelope: 'demographics',
+};
 
 @ApiTags('rostering: academic sessions')
 @Controller(`${ONEROSTER_BASE_PATH}/academicSessions`)
@@ -149,33 +133,31 @@ export class AcademicSessionsController {
     AcademicSessionsEnvelopeDto,
   )
   list(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-    @CurrentPrincipal() p: Principal,
+    @CurrentPrincipal() principal: Principal,
+    @Query(ACADEMIC_SESSION_RESOURCE) query: RequestedQuery,
+    @Client() client: ClientLink,
   ) {
-    return this.svc.collection(
-      req,
-      res,
-      p,
-      ACADEMIC_SESSION_RESOURCE,
-      'academicSessions',
-    );
+    return this.svc.collection({
+      principal,
+      query,
+      client,
+      ...ACADEMIC_SESSIONS,
+    });
   }
 
   @Get(':sourcedId')
   @SingleEndpoint('getAcademicSession', CORE, AcademicSessionEnvelopeDto)
   get(
-    @Req() req: Request,
-    @CurrentPrincipal() p: Principal,
-    @Param('sourcedId') id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Fields(ACADEMIC_SESSION_RESOURCE) query: CheckedSingleQuery,
+    @Param('sourcedId') sourcedId: string,
   ) {
-    return this.svc.single(
-      req,
-      p,
-      ACADEMIC_SESSION_RESOURCE,
-      'academicSession',
-      id,
-    );
+    return this.svc.single({
+      principal,
+      query,
+      sourcedId,
+      ...ACADEMIC_SESSION,
+    });
   }
 }
 
@@ -187,35 +169,33 @@ export class GradingPeriodsController {
   @Get()
   @CollectionEndpoint('getAllGradingPeriods', CORE, AcademicSessionsEnvelopeDto)
   list(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-    @CurrentPrincipal() p: Principal,
+    @CurrentPrincipal() principal: Principal,
+    @Query(ACADEMIC_SESSION_RESOURCE) query: RequestedQuery,
+    @Client() client: ClientLink,
   ) {
-    return this.svc.collection(
-      req,
-      res,
-      p,
-      ACADEMIC_SESSION_RESOURCE,
-      'academicSessions',
-      [isGradingPeriod],
-    );
+    return this.svc.collection({
+      principal,
+      query,
+      client,
+      ...ACADEMIC_SESSIONS,
+      where: gradingPeriods(),
+    });
   }
 
   @Get(':sourcedId')
   @SingleEndpoint('getGradingPeriod', CORE, AcademicSessionEnvelopeDto)
   get(
-    @Req() req: Request,
-    @CurrentPrincipal() p: Principal,
-    @Param('sourcedId') id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Fields(ACADEMIC_SESSION_RESOURCE) query: CheckedSingleQuery,
+    @Param('sourcedId') sourcedId: string,
   ) {
-    return this.svc.single(
-      req,
-      p,
-      ACADEMIC_SESSION_RESOURCE,
-      'academicSession',
-      id,
-      [isGradingPeriod],
-    );
+    return this.svc.single({
+      principal,
+      query,
+      sourcedId,
+      ...ACADEMIC_SESSION,
+      where: gradingPeriods(),
+    });
   }
 }
 
@@ -227,62 +207,53 @@ export class TermsController {
   @Get()
   @CollectionEndpoint('getAllTerms', CORE, AcademicSessionsEnvelopeDto)
   list(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-    @CurrentPrincipal() p: Principal,
+    @CurrentPrincipal() principal: Principal,
+    @Query(ACADEMIC_SESSION_RESOURCE) query: RequestedQuery,
+    @Client() client: ClientLink,
   ) {
-    return this.svc.collection(
-      req,
-      res,
-      p,
-      ACADEMIC_SESSION_RESOURCE,
-      'academicSessions',
-      [isTerm],
-    );
+    return this.svc.collection({
+      principal,
+      query,
+      client,
+      ...ACADEMIC_SESSIONS,
+      where: terms(),
+    });
   }
 
   @Get(':sourcedId')
   @SingleEndpoint('getTerm', CORE, AcademicSessionEnvelopeDto)
   get(
-    @Req() req: Request,
-    @CurrentPrincipal() p: Principal,
-    @Param('sourcedId') id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Fields(ACADEMIC_SESSION_RESOURCE) query: CheckedSingleQuery,
+    @Param('sourcedId') sourcedId: string,
   ) {
-    return this.svc.single(
-      req,
-      p,
-      ACADEMIC_SESSION_RESOURCE,
-      'academicSession',
-      id,
-      [isTerm],
-    );
+    return this.svc.single({
+      principal,
+      query,
+      sourcedId,
+      ...ACADEMIC_SESSION,
+      where: terms(),
+    });
   }
 
   @Get(':termSourcedId/classes')
   @CollectionEndpoint('getClassesForTerm', ROSTER, ClassesEnvelopeDto, [
     'termSourcedId',
   ])
-  async classes(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-    @CurrentPrincipal() p: Principal,
+  classes(
+    @CurrentPrincipal() principal: Principal,
+    @Query(CLASS_RESOURCE) query: RequestedQuery,
+    @Client() client: ClientLink,
     @Param('termSourcedId') id: string,
   ) {
-    await this.svc.requireParent(
-      p,
-      ACADEMIC_SESSION_RESOURCE,
-      id,
-      [isTerm],
-      'term',
-    );
-    return this.svc.collection(req, res, p, CLASS_RESOURCE, 'classes', [
-      linkedThrough(
-        'class_terms',
-        'class_sourced_id',
-        { term_sourced_id: id },
-        { activeOnly: false },
-      ),
-    ]);
+    return this.svc.collection({
+      principal,
+      query,
+      client,
+      ...CLASSES,
+      where: classesOfTerm(id),
+      parents: [term(id)],
+    });
   }
 
   @Get(':termSourcedId/gradingPeriods')
@@ -292,27 +263,20 @@ export class TermsController {
     AcademicSessionsEnvelopeDto,
     ['termSourcedId'],
   )
-  async gradingPeriods(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-    @CurrentPrincipal() p: Principal,
+  gradingPeriods(
+    @CurrentPrincipal() principal: Principal,
+    @Query(ACADEMIC_SESSION_RESOURCE) query: RequestedQuery,
+    @Client() client: ClientLink,
     @Param('termSourcedId') id: string,
   ) {
-    await this.svc.requireParent(
-      p,
-      ACADEMIC_SESSION_RESOURCE,
-      id,
-      [isTerm],
-      'term',
-    );
-    return this.svc.collection(
-      req,
-      res,
-      p,
-      ACADEMIC_SESSION_RESOURCE,
-      'academicSessions',
-      [isGradingPeriod, columnEquals('parent_sourced_id', id)],
-    );
+    return this.svc.collection({
+      principal,
+      query,
+      client,
+      ...ACADEMIC_SESSIONS,
+      where: gradingPeriodsOfTerm(id),
+      parents: [term(id)],
+    });
   }
 }
 
@@ -324,53 +288,67 @@ export class ClassesController {
   @Get()
   @CollectionEndpoint('getAllClasses', CORE, ClassesEnvelopeDto)
   list(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-    @CurrentPrincipal() p: Principal,
+    @CurrentPrincipal() principal: Principal,
+    @Query(CLASS_RESOURCE) query: RequestedQuery,
+    @Client() client: ClientLink,
   ) {
-    return this.svc.collection(req, res, p, CLASS_RESOURCE, 'classes');
+    return this.svc.collection({ principal, query, client, ...CLASSES });
   }
 
   @Get(':sourcedId')
   @SingleEndpoint('getClass', CORE, ClassEnvelopeDto)
   get(
-    @Req() req: Request,
-    @CurrentPrincipal() p: Principal,
-    @Param('sourcedId') id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Fields(CLASS_RESOURCE) query: CheckedSingleQuery,
+    @Param('sourcedId') sourcedId: string,
   ) {
-    return this.svc.single(req, p, CLASS_RESOURCE, 'class', id);
+    return this.svc.single({
+      principal,
+      query,
+      sourcedId,
+      resource: CLASS_RESOURCE,
+      envelope: 'class',
+    });
   }
 
   @Get(':classSourcedId/students')
   @CollectionEndpoint('getStudentsForClass', ROSTER, UsersEnvelopeDto, [
     'classSourcedId',
   ])
-  async students(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-    @CurrentPrincipal() p: Principal,
+  students(
+    @CurrentPrincipal() principal: Principal,
+    @Query(USER_RESOURCE) query: RequestedQuery,
+    @Client() client: ClientLink,
     @Param('classSourcedId') id: string,
   ) {
-    await this.svc.requireParent(p, CLASS_RESOURCE, id);
-    return this.svc.collection(req, res, p, USER_RESOURCE, 'users', [
-      enrolledIn(id, 'student'),
-    ]);
+    return this.svc.collection({
+      principal,
+      query,
+      client,
+      ...USERS,
+      where: studentsOfClass(id),
+      parents: [anyOf(CLASS_RESOURCE, id)],
+    });
   }
 
   @Get(':classSourcedId/teachers')
   @CollectionEndpoint('getTeachersForClass', ROSTER, UsersEnvelopeDto, [
     'classSourcedId',
   ])
-  async teachers(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-    @CurrentPrincipal() p: Principal,
+  teachers(
+    @CurrentPrincipal() principal: Principal,
+    @Query(USER_RESOURCE) query: RequestedQuery,
+    @Client() client: ClientLink,
     @Param('classSourcedId') id: string,
   ) {
-    await this.svc.requireParent(p, CLASS_RESOURCE, id);
-    return this.svc.collection(req, res, p, USER_RESOURCE, 'users', [
-      enrolledIn(id, 'teacher'),
-    ]);
+    return this.svc.collection({
+      principal,
+      query,
+      client,
+      ...USERS,
+      where: teachersOfClass(id),
+      parents: [anyOf(CLASS_RESOURCE, id)],
+    });
   }
 }
 
@@ -382,37 +360,47 @@ export class CoursesController {
   @Get()
   @CollectionEndpoint('getAllCourses', CORE, CoursesEnvelopeDto)
   list(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-    @CurrentPrincipal() p: Principal,
+    @CurrentPrincipal() principal: Principal,
+    @Query(COURSE_RESOURCE) query: RequestedQuery,
+    @Client() client: ClientLink,
   ) {
-    return this.svc.collection(req, res, p, COURSE_RESOURCE, 'courses');
+    return this.svc.collection({ principal, query, client, ...COURSES });
   }
 
   @Get(':sourcedId')
   @SingleEndpoint('getCourse', CORE, CourseEnvelopeDto)
   get(
-    @Req() req: Request,
-    @CurrentPrincipal() p: Principal,
-    @Param('sourcedId') id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Fields(COURSE_RESOURCE) query: CheckedSingleQuery,
+    @Param('sourcedId') sourcedId: string,
   ) {
-    return this.svc.single(req, p, COURSE_RESOURCE, 'course', id);
+    return this.svc.single({
+      principal,
+      query,
+      sourcedId,
+      resource: COURSE_RESOURCE,
+      envelope: 'course',
+    });
   }
 
   @Get(':courseSourcedId/classes')
   @CollectionEndpoint('getClassesForCourse', ROSTER, ClassesEnvelopeDto, [
     'courseSourcedId',
   ])
-  async classes(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-    @CurrentPrincipal() p: Principal,
+  classes(
+    @CurrentPrincipal() principal: Principal,
+    @Query(CLASS_RESOURCE) query: RequestedQuery,
+    @Client() client: ClientLink,
     @Param('courseSourcedId') id: string,
   ) {
-    await this.svc.requireParent(p, COURSE_RESOURCE, id);
-    return this.svc.collection(req, res, p, CLASS_RESOURCE, 'classes', [
-      columnEquals('course_sourced_id', id),
-    ]);
+    return this.svc.collection({
+      principal,
+      query,
+      client,
+      ...CLASSES,
+      where: classesOfCourse(id),
+      parents: [anyOf(COURSE_RESOURCE, id)],
+    });
   }
 }
 
@@ -428,27 +416,31 @@ export class DemographicsController {
     DemographicsCollectionEnvelopeDto,
   )
   list(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-    @CurrentPrincipal() p: Principal,
+    @CurrentPrincipal() principal: Principal,
+    @Query(DEMOGRAPHICS_RESOURCE) query: RequestedQuery,
+    @Client() client: ClientLink,
   ) {
-    return this.svc.collection(
-      req,
-      res,
-      p,
-      DEMOGRAPHICS_RESOURCE,
-      'demographics',
-    );
+    return this.svc.collection({
+      principal,
+      query,
+      client,
+      ...DEMOGRAPHICS_OF,
+    });
   }
 
   @Get(':sourcedId')
   @SingleEndpoint('getDemographics', DEMOGRAPHICS, DemographicsEnvelopeDto)
   get(
-    @Req() req: Request,
-    @CurrentPrincipal() p: Principal,
-    @Param('sourcedId') id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Fields(DEMOGRAPHICS_RESOURCE) query: CheckedSingleQuery,
+    @Param('sourcedId') sourcedId: string,
   ) {
-    return this.svc.single(req, p, DEMOGRAPHICS_RESOURCE, 'demographics', id);
+    return this.svc.single({
+      principal,
+      query,
+      sourcedId,
+      ...DEMOGRAPHICS_OF,
+    });
   }
 }
 
@@ -460,21 +452,27 @@ export class EnrollmentsController {
   @Get()
   @CollectionEndpoint('getAllEnrollments', CORE, EnrollmentsEnvelopeDto)
   list(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-    @CurrentPrincipal() p: Principal,
+    @CurrentPrincipal() principal: Principal,
+    @Query(ENROLLMENT_RESOURCE) query: RequestedQuery,
+    @Client() client: ClientLink,
   ) {
-    return this.svc.collection(req, res, p, ENROLLMENT_RESOURCE, 'enrollments');
+    return this.svc.collection({ principal, query, client, ...ENROLLMENTS });
   }
 
   @Get(':sourcedId')
   @SingleEndpoint('getEnrollment', CORE, EnrollmentEnvelopeDto)
   get(
-    @Req() req: Request,
-    @CurrentPrincipal() p: Principal,
-    @Param('sourcedId') id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Fields(ENROLLMENT_RESOURCE) query: CheckedSingleQuery,
+    @Param('sourcedId') sourcedId: string,
   ) {
-    return this.svc.single(req, p, ENROLLMENT_RESOURCE, 'enrollment', id);
+    return this.svc.single({
+      principal,
+      query,
+      sourcedId,
+      resource: ENROLLMENT_RESOURCE,
+      envelope: 'enrollment',
+    });
   }
 }
 
@@ -486,21 +484,34 @@ export class OrgsController {
   @Get()
   @CollectionEndpoint('getAllOrgs', CORE, OrgsEnvelopeDto)
   list(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-    @CurrentPrincipal() p: Principal,
+    @CurrentPrincipal() principal: Principal,
+    @Query(ORG_RESOURCE) query: RequestedQuery,
+    @Client() client: ClientLink,
   ) {
-    return this.svc.collection(req, res, p, ORG_RESOURCE, 'orgs', [visibleOrg]);
+    return this.svc.collection({
+      principal,
+      query,
+      client,
+      ...ORGS,
+      where: visibleOrgs(),
+    });
   }
 
   @Get(':sourcedId')
   @SingleEndpoint('getOrg', CORE, OrgEnvelopeDto)
   get(
-    @Req() req: Request,
-    @CurrentPrincipal() p: Principal,
-    @Param('sourcedId') id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Fields(ORG_RESOURCE) query: CheckedSingleQuery,
+    @Param('sourcedId') sourcedId: string,
   ) {
-    return this.svc.single(req, p, ORG_RESOURCE, 'org', id, [visibleOrg]);
+    return this.svc.single({
+      principal,
+      query,
+      sourcedId,
+      resource: ORG_RESOURCE,
+      envelope: 'org',
+      where: visibleOrgs(),
+    });
   }
 }
 
@@ -509,51 +520,37 @@ export class OrgsController {
 export class SchoolsController {
   constructor(private readonly svc: RosteringService) {}
 
-  private school(p: Principal, id: string) {
-    return this.svc.requireParent(
-      p,
-      ORG_RESOURCE,
-      id,
-      [isSchool, visibleOrg],
-      'school',
-    );
-  }
-
-  private async schoolClass(p: Principal, schoolId: string, classId: string) {
-    await this.school(p, schoolId);
-    await this.svc.requireParent(
-      p,
-      CLASS_RESOURCE,
-      classId,
-      [columnEquals('school_sourced_id', schoolId)],
-      'class',
-    );
-  }
-
   @Get()
   @CollectionEndpoint('getAllSchools', CORE, OrgsEnvelopeDto)
   list(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-    @CurrentPrincipal() p: Principal,
+    @CurrentPrincipal() principal: Principal,
+    @Query(ORG_RESOURCE) query: RequestedQuery,
+    @Client() client: ClientLink,
   ) {
-    return this.svc.collection(req, res, p, ORG_RESOURCE, 'orgs', [
-      isSchool,
-      visibleOrg,
-    ]);
+    return this.svc.collection({
+      principal,
+      query,
+      client,
+      ...ORGS,
+      where: visibleSchools(),
+    });
   }
 
   @Get(':sourcedId')
   @SingleEndpoint('getSchool', CORE, OrgEnvelopeDto)
   get(
-    @Req() req: Request,
-    @CurrentPrincipal() p: Principal,
-    @Param('sourcedId') id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Fields(ORG_RESOURCE) query: CheckedSingleQuery,
+    @Param('sourcedId') sourcedId: string,
   ) {
-    return this.svc.single(req, p, ORG_RESOURCE, 'org', id, [
-      isSchool,
-      visibleOrg,
-    ]);
+    return this.svc.single({
+      principal,
+      query,
+      sourcedId,
+      resource: ORG_RESOURCE,
+      envelope: 'org',
+      where: visibleSchools(),
+    });
   }
 
   @Get(':schoolSourcedId/courses')
@@ -564,32 +561,40 @@ export class SchoolsController {
     ['schoolSourcedId'],
     COURSES_OF_SCHOOL_RULE,
   )
-  async courses(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-    @CurrentPrincipal() p: Principal,
+  courses(
+    @CurrentPrincipal() principal: Principal,
+    @Query(COURSE_RESOURCE) query: RequestedQuery,
+    @Client() client: ClientLink,
     @Param('schoolSourcedId') id: string,
   ) {
-    await this.school(p, id);
-    return this.svc.collection(req, res, p, COURSE_RESOURCE, 'courses', [
-      coursesOfSchool(id),
-    ]);
+    return this.svc.collection({
+      principal,
+      query,
+      client,
+      ...COURSES,
+      where: coursesOfSchool(id),
+      parents: [school(id)],
+    });
   }
 
   @Get(':schoolSourcedId/classes')
   @CollectionEndpoint('getClassesForSchool', ROSTER, ClassesEnvelopeDto, [
     'schoolSourcedId',
   ])
-  async classes(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-    @CurrentPrincipal() p: Principal,
+  classes(
+    @CurrentPrincipal() principal: Principal,
+    @Query(CLASS_RESOURCE) query: RequestedQuery,
+    @Client() client: ClientLink,
     @Param('schoolSourcedId') id: string,
   ) {
-    await this.school(p, id);
-    return this.svc.collection(req, res, p, CLASS_RESOURCE, 'classes', [
-      columnEquals('school_sourced_id', id),
-    ]);
+    return this.svc.collection({
+      principal,
+      query,
+      client,
+      ...CLASSES,
+      where: classesOfSchool(id),
+      parents: [school(id)],
+    });
   }
 
   @Get(':schoolSourcedId/classes/:classSourcedId/enrollments')
@@ -599,25 +604,21 @@ export class SchoolsController {
     EnrollmentsEnvelopeDto,
     ['schoolSourcedId', 'classSourcedId'],
   )
-  async classEnrollments(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-    @CurrentPrincipal() p: Principal,
+  classEnrollments(
+    @CurrentPrincipal() principal: Principal,
+    @Query(ENROLLMENT_RESOURCE) query: RequestedQuery,
+    @Client() client: ClientLink,
     @Param('schoolSourcedId') schoolId: string,
     @Param('classSourcedId') classId: string,
   ) {
-    await this.schoolClass(p, schoolId, classId);
-    return this.svc.collection(
-      req,
-      res,
-      p,
-      ENROLLMENT_RESOURCE,
-      'enrollments',
-      [
-        columnEquals('class_sourced_id', classId),
-        columnEquals('school_sourced_id', schoolId),
-      ],
-    );
+    return this.svc.collection({
+      principal,
+      query,
+      client,
+      ...ENROLLMENTS,
+      where: enrollmentsOfClassInSchool(classId, schoolId),
+      parents: classOfSchool(schoolId, classId),
+    });
   }
 
   @Get(':schoolSourcedId/classes/:classSourcedId/students')
@@ -625,17 +626,21 @@ export class SchoolsController {
     'schoolSourcedId',
     'classSourcedId',
   ])
-  async classStudents(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-    @CurrentPrincipal() p: Principal,
+  classStudents(
+    @CurrentPrincipal() principal: Principal,
+    @Query(USER_RESOURCE) query: RequestedQuery,
+    @Client() client: ClientLink,
     @Param('schoolSourcedId') schoolId: string,
     @Param('classSourcedId') classId: string,
   ) {
-    await this.schoolClass(p, schoolId, classId);
-    return this.svc.collection(req, res, p, USER_RESOURCE, 'users', [
-      enrolledIn(classId, 'student', schoolId),
-    ]);
+    return this.svc.collection({
+      principal,
+      query,
+      client,
+      ...USERS,
+      where: studentsOfClass(classId, schoolId),
+      parents: classOfSchool(schoolId, classId),
+    });
   }
 
   @Get(':schoolSourcedId/classes/:classSourcedId/teachers')
@@ -643,17 +648,21 @@ export class SchoolsController {
     'schoolSourcedId',
     'classSourcedId',
   ])
-  async classTeachers(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-    @CurrentPrincipal() p: Principal,
+  classTeachers(
+    @CurrentPrincipal() principal: Principal,
+    @Query(USER_RESOURCE) query: RequestedQuery,
+    @Client() client: ClientLink,
     @Param('schoolSourcedId') schoolId: string,
     @Param('classSourcedId') classId: string,
   ) {
-    await this.schoolClass(p, schoolId, classId);
-    return this.svc.collection(req, res, p, USER_RESOURCE, 'users', [
-      enrolledIn(classId, 'teacher', schoolId),
-    ]);
+    return this.svc.collection({
+      principal,
+      query,
+      client,
+      ...USERS,
+      where: teachersOfClass(classId, schoolId),
+      parents: classOfSchool(schoolId, classId),
+    });
   }
 
   @Get(':schoolSourcedId/enrollments')
@@ -663,55 +672,60 @@ export class SchoolsController {
     EnrollmentsEnvelopeDto,
     ['schoolSourcedId'],
   )
-  async enrollments(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-    @CurrentPrincipal() p: Principal,
+  enrollments(
+    @CurrentPrincipal() principal: Principal,
+    @Query(ENROLLMENT_RESOURCE) query: RequestedQuery,
+    @Client() client: ClientLink,
     @Param('schoolSourcedId') id: string,
   ) {
-    await this.school(p, id);
-    return this.svc.collection(
-      req,
-      res,
-      p,
-      ENROLLMENT_RESOURCE,
-      'enrollments',
-      [columnEquals('school_sourced_id', id)],
-    );
+    return this.svc.collection({
+      principal,
+      query,
+      client,
+      ...ENROLLMENTS,
+      where: enrollmentsOfSchool(id),
+      parents: [school(id)],
+    });
   }
 
   @Get(':schoolSourcedId/students')
   @CollectionEndpoint('getStudentsForSchool', ROSTER, UsersEnvelopeDto, [
     'schoolSourcedId',
   ])
-  async students(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-    @CurrentPrincipal() p: Principal,
+  students(
+    @CurrentPrincipal() principal: Principal,
+    @Query(USER_RESOURCE) query: RequestedQuery,
+    @Client() client: ClientLink,
     @Param('schoolSourcedId') id: string,
   ) {
-    await this.school(p, id);
-    return this.svc.collection(req, res, p, USER_RESOURCE, 'users', [
-      isStudent,
-      memberOf(id),
-    ]);
+    return this.svc.collection({
+      principal,
+      query,
+      client,
+      ...USERS,
+      where: usersOfSchool(id, 'student'),
+      parents: [school(id)],
+    });
   }
 
   @Get(':schoolSourcedId/teachers')
   @CollectionEndpoint('getTeachersForSchool', ROSTER, UsersEnvelopeDto, [
     'schoolSourcedId',
   ])
-  async teachers(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-    @CurrentPrincipal() p: Principal,
+  teachers(
+    @CurrentPrincipal() principal: Principal,
+    @Query(USER_RESOURCE) query: RequestedQuery,
+    @Client() client: ClientLink,
     @Param('schoolSourcedId') id: string,
   ) {
-    await this.school(p, id);
-    return this.svc.collection(req, res, p, USER_RESOURCE, 'users', [
-      isTeacher,
-      memberOf(id),
-    ]);
+    return this.svc.collection({
+      principal,
+      query,
+      client,
+      ...USERS,
+      where: usersOfSchool(id, 'teacher'),
+      parents: [school(id)],
+    });
   }
 
   @Get(':schoolSourcedId/terms')
@@ -721,28 +735,32 @@ export class SchoolsController {
     AcademicSessionsEnvelopeDto,
     ['schoolSourcedId'],
   )
-  async terms(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-    @CurrentPrincipal() p: Principal,
+  terms(
+    @CurrentPrincipal() principal: Principal,
+    @Query(ACADEMIC_SESSION_RESOURCE) query: RequestedQuery,
+    @Client() client: ClientLink,
     @Param('schoolSourcedId') id: string,
   ) {
-    await this.school(p, id);
-    return this.svc.collection(
-      req,
-      res,
-      p,
-      ACADEMIC_SESSION_RESOURCE,
-      'academicSessions',
-      [isTerm, termsOfSchool(id)],
-    );
+    return this.svc.collection({
+      principal,
+      query,
+      client,
+      ...ACADEMIC_SESSIONS,
+      where: termsOfSchool(id),
+      parents: [school(id)],
+    });
   }
 }
 
 function usersController(role: 'student' | 'teacher') {
-  const isRole = role === 'student' ? isStudent : isTeacher;
   const plural = `${role}s`;
   const Title = role === 'student' ? 'Student' : 'Teacher';
+  const ofRole = (id: string): ParentCheck => ({
+    resource: USER_RESOURCE,
+    sourcedId: id,
+    where: usersWithRole(role),
+    label: role,
+  });
 
   @ApiTags(`rostering: ${plural}`)
   @Controller(`${ONEROSTER_BASE_PATH}/${plural}`)
@@ -752,37 +770,54 @@ function usersController(role: 'student' | 'teacher') {
     @Get()
     @CollectionEndpoint(`getAll${Title}s`, CORE, UsersEnvelopeDto)
     list(
-      @Req() req: Request,
-      @Res({ passthrough: true }) res: Response,
-      @CurrentPrincipal() p: Principal,
+      @CurrentPrincipal() principal: Principal,
+      @Query(USER_RESOURCE) query: RequestedQuery,
+      @Client() client: ClientLink,
     ) {
-      return this.svc.collection(req, res, p, USER_RESOURCE, 'users', [isRole]);
+      return this.svc.collection({
+        principal,
+        query,
+        client,
+        ...USERS,
+        where: usersWithRole(role),
+      });
     }
 
     @Get(':sourcedId')
     @SingleEndpoint(`get${Title}`, CORE, UserEnvelopeDto)
     get(
-      @Req() req: Request,
-      @CurrentPrincipal() p: Principal,
-      @Param('sourcedId') id: string,
+      @CurrentPrincipal() principal: Principal,
+      @Fields(USER_RESOURCE) query: CheckedSingleQuery,
+      @Param('sourcedId') sourcedId: string,
     ) {
-      return this.svc.single(req, p, USER_RESOURCE, 'user', id, [isRole]);
+      return this.svc.single({
+        principal,
+        query,
+        sourcedId,
+        resource: USER_RESOURCE,
+        envelope: 'user',
+        where: usersWithRole(role),
+      });
     }
 
     @Get(`:${role}SourcedId/classes`)
     @CollectionEndpoint(`getClassesFor${Title}`, ROSTER, ClassesEnvelopeDto, [
       `${role}SourcedId`,
     ])
-    async classes(
-      @Req() req: Request,
-      @Res({ passthrough: true }) res: Response,
-      @CurrentPrincipal() p: Principal,
+    classes(
+      @CurrentPrincipal() principal: Principal,
+      @Query(CLASS_RESOURCE) query: RequestedQuery,
+      @Client() client: ClientLink,
       @Param(`${role}SourcedId`) id: string,
     ) {
-      await this.svc.requireParent(p, USER_RESOURCE, id, [isRole], role);
-      return this.svc.collection(req, res, p, CLASS_RESOURCE, 'classes', [
-        classesOf(id, role),
-      ]);
+      return this.svc.collection({
+        principal,
+        query,
+        client,
+        ...CLASSES,
+        where: classesOfUser(id, role),
+        parents: [ofRole(id)],
+      });
     }
   }
   Object.defineProperty(RoleUsersController, 'name', {
@@ -802,37 +837,47 @@ export class UsersController {
   @Get()
   @CollectionEndpoint('getAllUsers', CORE, UsersEnvelopeDto)
   list(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-    @CurrentPrincipal() p: Principal,
+    @CurrentPrincipal() principal: Principal,
+    @Query(USER_RESOURCE) query: RequestedQuery,
+    @Client() client: ClientLink,
   ) {
-    return this.svc.collection(req, res, p, USER_RESOURCE, 'users');
+    return this.svc.collection({ principal, query, client, ...USERS });
   }
 
   @Get(':sourcedId')
   @SingleEndpoint('getUser', CORE, UserEnvelopeDto)
   get(
-    @Req() req: Request,
-    @CurrentPrincipal() p: Principal,
-    @Param('sourcedId') id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Fields(USER_RESOURCE) query: CheckedSingleQuery,
+    @Param('sourcedId') sourcedId: string,
   ) {
-    return this.svc.single(req, p, USER_RESOURCE, 'user', id);
+    return this.svc.single({
+      principal,
+      query,
+      sourcedId,
+      resource: USER_RESOURCE,
+      envelope: 'user',
+    });
   }
 
   @Get(':userSourcedId/classes')
   @CollectionEndpoint('getClassesForUser', ROSTER, ClassesEnvelopeDto, [
     'userSourcedId',
   ])
-  async classes(
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
-    @CurrentPrincipal() p: Principal,
+  classes(
+    @CurrentPrincipal() principal: Principal,
+    @Query(CLASS_RESOURCE) query: RequestedQuery,
+    @Client() client: ClientLink,
     @Param('userSourcedId') id: string,
   ) {
-    await this.svc.requireParent(p, USER_RESOURCE, id);
-    return this.svc.collection(req, res, p, CLASS_RESOURCE, 'classes', [
-      classesOf(id),
-    ]);
+    return this.svc.collection({
+      principal,
+      query,
+      client,
+      ...CLASSES,
+      where: classesOfUser(id),
+      parents: [anyOf(USER_RESOURCE, id)],
+    });
   }
 }
 

@@ -1,13 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { RosterReader } from '@oneroster/data-access-oneroster';
-import { ONEROSTER_BASE_PATH } from '@oneroster/contracts';
-import { ROSTERING_CONTROLLERS } from './rostering.controllers';
 import {
   ROSTERING_OPTIONS,
+  RosterReader,
   RosteringOptions,
   RosteringService,
-} from './rostering.service';
+} from '@oneroster/data-access-oneroster';
+import { ONEROSTER_BASE_PATH } from '@oneroster/contracts';
+import { ROSTERING_CONTROLLERS } from './rostering.controllers';
 
 /** The OneRoster 1.1 rostering endpoints. Needs a DataSource provider and OneRosterHttpModule. */
 @Module({})

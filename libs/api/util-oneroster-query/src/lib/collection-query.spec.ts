@@ -1,4 +1,9 @@
-import { checkQuery, parseCollectionQuery } from './collection-query';
+import {
+  checkQuery,
+  checkSingleQuery,
+  parseCollectionQuery,
+  parseSingleQuery,
+} from './collection-query';
 import {
   BlankSelectionFieldError,
   InvalidDataError,
@@ -97,6 +102,42 @@ describe('checkQuery', () => {
     expect(q).toMatchObject({
       sort: 'familyName',
       fields: ['sourcedId', 'givenName'],
+      warnings: [],
+    });
+  });
+});
+
+describe('single-object query', () => {
+  it('reads fields as a collection does, and nothing else', () => {
+    expect(
+      parseSingleQuery({ fields: ' sourcedId , givenName ', limit: 'x' }),
+    ).toEqual({ fields: ['sourcedId', 'givenName'] });
+    expect(parseSingleQuery({})).toEqual({ fields: null });
+    expect(() => parseSingleQuery({ fields: ' , ' })).toThrow(
+      BlankSelectionFieldError,
+    );
+    expect(() => parseSingleQuery({ fields: ['a', 'b'] })).toThrow(
+      InvalidDataError,
+    );
+  });
+
+  it('gives the collection warning for unknown fields, and every field', () => {
+    const raw = { fields: 'familyName,shoeSize' };
+    const single = checkSingleQuery(parseSingleQuery(raw), catalogue);
+    expect(single).toEqual({
+      fields: null,
+      warnings: [
+        {
+          codeMinor: 'invalid_selection_field',
+          description: 'Invalid selection field: shoeSize',
+        },
+      ],
+    });
+    expect(single.warnings).toEqual(
+      checkQuery(parseCollectionQuery(raw), catalogue).warnings,
+    );
+    expect(checkSingleQuery({ fields: ['sourcedId'] }, catalogue)).toEqual({
+      fields: ['sourcedId'],
       warnings: [],
     });
   });

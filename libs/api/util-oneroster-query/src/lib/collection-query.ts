@@ -80,21 +80,32 @@ export function parseCollectionQuery(
   }
   const sortRaw = single(raw, 'sort');
   const sort = sortRaw && sortRaw.trim() ? sortRaw.split(',')[0].trim() : null;
-  const fieldsRaw = single(raw, 'fields');
-  let fields: string[] | null = null;
-  if (fieldsRaw !== undefined) {
-    fields = fieldsRaw
-      .split(',')
-      .map((f) => f.trim())
-      .filter(Boolean);
-    if (fields.length === 0)
-      throw new BlankSelectionFieldError('The fields parameter is blank');
-  }
+  const { fields } = parseSingleQuery(raw);
   const filterRaw = single(raw, 'filter');
   let filter: FilterExpr | null = null;
   if (filterRaw !== undefined && filterRaw.trim() !== '')
     filter = parseFilter(filterRaw);
   return { limit, offset, sort, orderBy, fields, filter };
+}
+
+/**
+ * The one parameter a single-object read takes (digest §3.2): `fields`, read as a
+ * collection reads it (blank → 400 invalid_blank_selection_field, twice → 400 invaliddata).
+ */
+export interface SingleQuery {
+  fields: string[] | null;
+}
+
+export function parseSingleQuery(raw: RawQuery): SingleQuery {
+  const fieldsRaw = single(raw, 'fields');
+  if (fieldsRaw === undefined) return { fields: null };
+  const fields = fieldsRaw
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
+  if (fields.length === 0)
+    throw new BlankSelectionFieldError('The fields parameter is blank');
+  return { fields };
 }
 
 /** Which JSON field names a resource accepts where. */
@@ -134,16 +145,35 @@ export function checkQuery(
     });
     sort = null;
   }
-  let fields = query.fields;
-  if (fields) {
-    const unknown = fields.filter((f) => !catalogue.selectable.has(f));
-    if (unknown.length) {
-      warnings.push({
+  const selection = checkSingleQuery(query, catalogue);
+  return {
+    ...query,
+    sort,
+    fields: selection.fields,
+    warnings: [...warnings, ...selection.warnings],
+  };
+}
+
+export interface CheckedSingleQuery extends SingleQuery {
+  warnings: StatusWarning[];
+}
+
+/** Unknown selection fields are a warning, and every field is returned (1.1 §3.2). */
+export function checkSingleQuery(
+  query: SingleQuery,
+  catalogue: Pick<FieldCatalogue, 'selectable'>,
+): CheckedSingleQuery {
+  const fields = query.fields;
+  if (!fields) return { fields, warnings: [] };
+  const unknown = fields.filter((f) => !catalogue.selectable.has(f));
+  if (!unknown.length) return { fields, warnings: [] };
+  return {
+    fields: null,
+    warnings: [
+      {
         codeMinor: 'invalid_selection_field',
         description: `Invalid selection field: ${unknown.join(', ')}`,
-      });
-      fields = null;
-    }
-  }
-  return { ...query, sort, fields, warnings };
+      },
+    ],
+  };
 }

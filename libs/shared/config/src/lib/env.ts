@@ -6,6 +6,7 @@ import {
   platformMode,
   type PlatformMode,
 } from './production';
+import { replicaConfig, type ReplicaConfig } from './replicas';
 
 /** Typed view of the environment. The only place in the code base that reads process.env. */
 export interface PlatformConfig {
@@ -44,6 +45,8 @@ export interface PlatformConfig {
   warnings: string[];
   /** Cache invalidation across instances (through Redis when `redisUrl` is set). */
   invalidation: InvalidationConfig;
+  /** Read replicas of a MySQL/MariaDB primary (none by default): replicas.ts. */
+  replicas: ReplicaConfig;
 }
 
 export interface InvalidationConfig {
@@ -270,6 +273,7 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     admin: { trustProxy: trustProxy(env, 'ADMIN_TRUST_PROXY', warnings) },
     warnings,
     invalidation: invalidationConfig(env),
+    replicas: replicaConfig(env, database),
   };
 }
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { ImportJobView } from '@oneroster/contracts';
-import { openMigratedDatabase, testEngines } from '@oneroster/database';
+import { openMigratedDatabase, testEngines } from '@oneroster/database/testing';
 import { writeZip } from '@oneroster/util-oneroster-csv';
 import { schoolIdForOrg } from './import';
 import { CsvImportQueueFull, type CsvImportJobsOptions } from './jobs';

@@ -171,3 +171,148 @@ export interface ClassDef {
   /** Every field, in the order of the information model (and of the JSON the API serves). */
   readonly fields: readonly FieldDef[];
 }
+
+/*
+ * OneRoster 1.2: a second projection of the same classes. Its definitions live in
+ * catalogue-v1p2.ts; each 1.2 field says which 1.1 catalogue field (or fields) it is read
+ * from, or that it is new (nothing stores it yet).
+ */
+
+/** The three services of the 1.2 REST binding, each with its own base path. */
+export const V1P2_SERVICES = ['rostering', 'gradebook', 'resources'] as const;
+export type V1p2Service = (typeof V1P2_SERVICES)[number];
+
+/** Base path of each 1.2 service (the `basePath` enum of each OpenAPI document's server). */
+export const V1P2_BASE_PATHS: Readonly<Record<V1p2Service, string>> = {
+  rostering: '/ims/oneroster/rostering/v1p2',
+  gradebook: '/ims/oneroster/gradebook/v1p2',
+  resources: '/ims/oneroster/resources/v1p2',
+};
+
+/** Keys of the 1.2 classes; each is also the `type` of a GUIDRef to it (…GUIDRefDType). */
+export const V1P2_CLASS_KEYS = [
+  'org',
+  'academicSession',
+  'course',
+  'class',
+  'user',
+  'enrollment',
+  'demographics',
+  'category',
+  'lineItem',
+  'result',
+  'scoreScale',
+  'assessmentLineItem',
+  'assessmentResult',
+  'resource',
+] as const;
+export type V1p2ClassKey = (typeof V1P2_CLASS_KEYS)[number];
+
+/**
+ * Objects that 1.2 nests inside a class without a sourcedId of their own (RoleDType,
+ * UserProfileDType, CredentialDType, UserIdDType, ScoreScaleValueDType, the learning
+ * objective sets). Fields of type `object` name one of these.
+ */
+export const V1P2_OBJECT_KEYS = [
+  'role',
+  'userProfile',
+  'credential',
+  'userId',
+  'scoreScaleValue',
+  'learningObjectiveSet',
+  'learningObjectiveScoreSet',
+  'learningObjectiveResult',
+] as const;
+export type V1p2ObjectKey = (typeof V1P2_OBJECT_KEYS)[number];
+
+/**
+ * Value types of the 1.2 JSON binding. Unlike 1.1, booleans travel as the strings
+ * "true"/"false" (`stringBoolean`, the OpenAPI's `enum: [true, false]` on a string), and a
+ * nested object is described by an object definition (`object` with `of`).
+ */
+export type V1p2FieldType =
+  | 'string'
+  /** `YYYY-MM-DD`. */
+  | 'date'
+  /** ISO 8601 date-time. */
+  | 'dateTime'
+  /** One value of `values`; with `extensible`, or a string matching V1P2_EXTENSION_VALUE (contracts). */
+  | 'enum'
+  /** The string "true" or "false". */
+  | 'stringBoolean'
+  /** A GUIDRef `{href, sourcedId, type}` to the class named by `ref`. */
+  | 'guidRef'
+  /** Float. */
+  | 'number'
+  /** A URI (userProfile's profileId, role.userProfile). */
+  | 'uri'
+  /** A nested object, described by `of`. */
+  | 'object'
+  /** The free-form extension bag (MetadataDType). */
+  | 'metadata';
+
+/**
+ * Where a 1.2 field's value comes from in the 1.1 catalogue (and where 1.2 input goes).
+ * - `same`: the 1.1 field of the mapped class, value carried as is (GUIDRefs re-pointed at the
+ *   1.2 base path; booleans and vocabularies converted by the mapping functions);
+ * - `derived`: computed from the named 1.1 fields (of this class or, `via` a GUIDRef, of the
+ *   class it points to); `note` says how and what is lost on the way back;
+ * - `new`: 1.2 only, nothing stores it yet; absent from what is served, dropped on input.
+ */
+export type V1p2Source =
+  | { readonly kind: 'same'; readonly field: string }
+  | {
+      readonly kind: 'derived';
+      readonly fields: readonly string[];
+      readonly via?: string;
+      readonly note: string;
+    }
+  | { readonly kind: 'new'; readonly note?: string };
+
+export interface V1p2FieldDef {
+  /** The JSON property name of the 1.2 binding. */
+  readonly name: string;
+  readonly type: V1p2FieldType;
+  readonly list?: true;
+  /** A list with `minItems: 1` (class.terms, user.roles, scoreScale.scoreScaleValue). */
+  readonly nonEmpty?: true;
+  readonly values?: readonly string[];
+  /** The vocabulary also accepts `ext:` values (V1P2_EXTENSION_VALUE in contracts). */
+  readonly extensible?: true;
+  readonly ref?: V1p2ClassKey;
+  /** The nested object of an `object` field. */
+  readonly of?: V1p2ObjectKey;
+  /** In the OpenAPI document's `required` list for the class. */
+  readonly required: boolean;
+  /** `false`: in the 1.2 schema but never served by this platform (the reason is in `from`). */
+  readonly rest?: false;
+  readonly from: V1p2Source;
+}
+
+export interface V1p2ObjectDef {
+  readonly key: V1p2ObjectKey;
+  /** Its schema in the 1.2 OpenAPI document. */
+  readonly schema: string;
+  readonly fields: readonly V1p2FieldDef[];
+}
+
+export interface V1p2ClassDef {
+  readonly key: V1p2ClassKey;
+  /** Where the 1.2 documents define it (OpenAPI schema, information model). */
+  readonly spec: string;
+  readonly service: V1p2Service;
+  /** Collection path under the service's base path, also the envelope key of a collection. */
+  readonly collection: string;
+  /** Envelope key of a single object. */
+  readonly single: string;
+  /** Its schema in the service's OpenAPI document. */
+  readonly schema: string;
+  /** The 1.1 catalogue class it is a projection of; `null`: new in 1.2, no storage yet. */
+  readonly from: ClassKey | null;
+  /**
+   * 1.1 fields the 1.2 class does not carry, each with the reason (so that every 1.1 REST
+   * field of the mapped class is accounted for).
+   */
+  readonly dropped?: Readonly<Record<string, string>>;
+  readonly fields: readonly V1p2FieldDef[];
+}

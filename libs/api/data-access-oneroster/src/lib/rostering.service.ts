@@ -1,28 +1,25 @@
 import { Inject, Injectable, StreamableFile } from '@nestjs/common';
-import type { Request, Response } from 'express';
 import {
   Condition,
   OneRosterObject,
   PAGE_BATCH,
-  ResourceDef,
   RosterReader,
   TenantScope,
   columnEquals,
-  fieldCatalogue,
-} from '@oneroster/data-access-oneroster';
+} from './reader';
+import { ResourceDef } from './resources';
+import { Intent } from './relationships';
 import {
-  BlankSelectionFieldError,
+  CheckedSingleQuery,
   ServiceUnavailableError,
   FilterExpr,
   filterClauses,
-  checkQuery,
-  parseCollectionQuery,
 } from '@oneroster/util-oneroster-query';
 import {
+  ClientLink,
   Principal,
+  RequestedQuery,
   jsonArrayEnvelope,
-  limitWriteIdle,
-  setPagingHeaders,
   warningPayload,
 } from '@oneroster/util-http';
 import { BudgetState, RowBudget } from './row-budget';
@@ -72,30 +69,37 @@ export interface RosteringOptions {
  */
 export const isLargePage = (limit: number): boolean => limit > PAGE_BATCH;
 
-/**
- * Fires once when the response closes or its connection does (a response queued behind
- * others pipelined on the connection may get no close of its own), also when either has
- * closed already.
- */
-function onClose(res: Response, listener: () => void): void {
-  const socket = res.req?.socket;
-  if (res.closed || res.destroyed || socket?.destroyed) {
-    queueMicrotask(listener);
-    return;
-  }
-  let fired = false;
-  const fire = () => {
-    if (fired) return;
-    fired = true;
-    res.off('close', fire);
-    socket?.off('close', fire);
-    listener();
-  };
-  res.once('close', fire);
-  socket?.once('close', fire);
+/** A parent a relationship route answers 404 for when the caller cannot see it. */
+export interface ParentCheck {
+  resource: ResourceDef;
+  sourcedId: string;
+  where?: Intent;
+  /** The object's kind in the 404 message (default: the resource's). */
+  label?: string;
 }
 
-/** Turns HTTP requests into tenant-scoped reads and OneRoster envelopes. */
+interface ReadOf {
+  principal: Principal;
+  resource: ResourceDef;
+  /** The envelope's key, e.g. `classes` or `class`. */
+  envelope: string;
+  where?: Intent;
+  /** Checked in order before the read. */
+  parents?: ParentCheck[];
+}
+
+export interface CollectionRead extends ReadOf, CollectionOptions {
+  query: RequestedQuery;
+  /** The response the page is written to (capacity is held until it closes). */
+  client: ClientLink;
+}
+
+export interface SingleRead extends ReadOf {
+  sourcedId: string;
+  query: CheckedSingleQuery;
+}
+
+/** Turns OneRoster reads into tenant-scoped reads and OneRoster envelopes, under a shared capacity. */
 @Injectable()
 export class RosteringService {
   private readonly budget: RowBudget;
@@ -121,7 +125,7 @@ export class RosteringService {
    * that leaves meanwhile takes nothing; one that leaves later gives it back (exactly once).
    */
   private async admit(
-    res: Response,
+    client: ClientLink,
     principal: Principal,
     limit: number,
   ): Promise<void> {
@@ -132,7 +136,7 @@ export class RosteringService {
       timedOut = true;
       stop.abort();
     }, timeoutMs);
-    onClose(res, () => stop.abort());
+    client.onClose(() => stop.abort());
     let release: () => void;
     try {
       release = await this.budget.acquire(limit, {
@@ -151,7 +155,7 @@ export class RosteringService {
       clearTimeout(timer);
     }
     // Held until the response is sent or the connection drops.
-    onClose(res, release);
+    client.onClose(release);
   }
 
   scope(principal: Principal): TenantScope {
@@ -159,23 +163,17 @@ export class RosteringService {
   }
 
   async collection(
-    req: Request,
-    res: Response,
-    principal: Principal,
-    resource: ResourceDef,
-    envelope: string,
-    conditions: Condition[] = [],
-    options: CollectionOptions = {},
+    read: CollectionRead,
   ): Promise<Record<string, unknown> | StreamableFile> {
-    const query = checkQuery(
-      parseCollectionQuery(req.query),
-      fieldCatalogue(resource),
-    );
-    if (options.hideDeletedUnlessDelta && !isDeltaQuery(query.filter)) {
+    const { principal, resource, envelope, client } = read;
+    await this.requireParents(principal, read.parents);
+    const query = read.query.checked();
+    let conditions = read.where ?? [];
+    if (read.hideDeletedUnlessDelta && !isDeltaQuery(query.filter)) {
       conditions = [...conditions, columnEquals('status', 'active')];
     }
-    await this.admit(res, principal, query.limit);
-    limitWriteIdle(res, this.options.writeIdleTimeoutMs ?? 30_000);
+    await this.admit(client, principal, query.limit);
+    client.limitWriteIdle(this.options.writeIdleTimeoutMs ?? 30_000);
     const page = await this.reader.listLazy(
       this.scope(principal),
       resource,
@@ -183,10 +181,8 @@ export class RosteringService {
       conditions,
     );
     // A client that left before the page is written frees what the page holds.
-    const discard = () => void page.discard?.();
-    if (res.closed) discard();
-    else res.once('close', discard);
-    setPagingHeaders(req, res, page.total, query, this.options.publicUrl);
+    client.onResponseClose(() => void page.discard?.());
+    client.setPagingHeaders(page.total, query, this.options.publicUrl);
     const extra: Record<string, unknown> = {};
     if (query.warnings.length)
       extra['statusInfoSet'] = query.warnings.map(warningPayload);
@@ -202,35 +198,36 @@ export class RosteringService {
     );
   }
 
-  async single(
-    req: Request,
-    principal: Principal,
-    resource: ResourceDef,
-    envelope: string,
-    sourcedId: string,
-    conditions: Condition[] = [],
-  ): Promise<Record<string, OneRosterObject>> {
-    const raw = req.query['fields'];
-    let fields: string[] | null = null;
-    if (typeof raw === 'string') {
-      fields = raw
-        .split(',')
-        .map((f) => f.trim())
-        .filter(Boolean);
-      if (fields.length === 0)
-        throw new BlankSelectionFieldError('The fields parameter is blank');
-      const known = fieldCatalogue(resource).selectable;
-      if (fields.some((f) => !known.has(f))) fields = null;
-    }
+  async single(read: SingleRead): Promise<Record<string, unknown>> {
+    const { principal, query } = read;
+    await this.requireParents(principal, read.parents);
+    const object = await this.reader.get(
+      this.scope(principal),
+      read.resource,
+      read.sourcedId,
+      read.where ?? [],
+      query.fields,
+    );
     return {
-      [envelope]: await this.reader.get(
-        this.scope(principal),
-        resource,
-        sourcedId,
-        conditions,
-        fields,
-      ),
+      [read.envelope]: object,
+      ...(query.warnings.length
+        ? { statusInfoSet: query.warnings.map(warningPayload) }
+        : {}),
     };
+  }
+
+  private async requireParents(
+    principal: Principal,
+    parents: ParentCheck[] = [],
+  ): Promise<void> {
+    for (const p of parents)
+      await this.requireParent(
+        principal,
+        p.resource,
+        p.sourcedId,
+        p.where,
+        p.label,
+      );
   }
 
   /** 404 unless the parent of a relationship route exists for the caller. */

@@ -1,0 +1,3 @@
+export * from './lib/dto';
+export * from './lib/endpoints';
+export * from './lib/error-examples';

@@ -1,0 +1,517 @@
+import {
+  ROLE_TYPES,
+  V1P2_ENROLLMENT_ROLES,
+  type OrgType,
+  type RoleType,
+  type V1p2RoleType,
+} from '@oneroster/contracts';
+import { CATALOGUE } from './catalogue';
+import { CATALOGUE_V1P2 } from './catalogue-v1p2';
+import {
+  V1P2_BASE_PATHS,
+  type ClassDef,
+  type ClassKey,
+  type V1p2ClassDef,
+  type V1p2ClassKey,
+  type V1p2FieldDef,
+} from './model';
+
+/*
+ * The mapping between the 1.1 and 1.2 JSON of one object, defined once, both ways, driven by
+ * the two catalogues. Pure functions: whatever they need beyond the object (an org's type, a
+ * class's school, a line item's class) the caller passes in the context.
+ *
+ * 1.1 → 1.2 (`toV1p2`) never invents data: new 1.2 fields are left out, derived ones are
+ * computed from 1.1 facts only. 1.2 → 1.1 (`fromV1p2`) keeps what 1.1 can hold and lists
+ * the rest in `lost`, one plain sentence per field; a value 1.1 cannot represent in a field
+ * it requires (an `ext:` org type, a role with no 1.1 counterpart) is a V1p2MappingError.
+ * docs/oneroster-1p2.md explains each decision.
+ */
+
+/** A JSON object of either version. */
+export type OneRosterObject = Record<string, unknown>;
+
+export interface V1p2MapContext {
+  /** Scheme and host of the API, without a trailing slash (hrefs are `${origin}${basePath}/…`). */
+  readonly origin: string;
+  /** The type of an org (users' roles: 1.1 administrator is translated by the org's type). */
+  readonly orgType?: (orgSourcedId: string) => string | undefined;
+  /** The school of a class (lineItem.school, required in 1.2). */
+  readonly schoolOfClass?: (classSourcedId: string) => string | undefined;
+  /** The class of a line item (result.class). */
+  readonly classOfLineItem?: (lineItemSourcedId: string) => string | undefined;
+}
+
+/** A 1.2 value with no 1.1 counterpart in a field that 1.1 requires. */
+export class V1p2MappingError extends Error {
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`${field}: ${reason}`);
+    this.name = 'V1p2MappingError';
+  }
+}
+
+export interface FromV1p2 {
+  readonly value: OneRosterObject;
+  /** What the 1.2 object carried that the 1.1 object does not, one sentence per field. */
+  readonly lost: readonly string[];
+}
+
+const OLD: Record<ClassKey, ClassDef> = CATALOGUE;
+const NEW: Record<V1p2ClassKey, V1p2ClassDef> = CATALOGUE_V1P2;
+const V1P1_BASE_PATH = '/ims/oneroster/v1p1';
+
+const present = (v: unknown) => v !== undefined && v !== null && v !== '';
+
+// ---------------------------------------------------------------------------------------
+// Scalars
+// ---------------------------------------------------------------------------------------
+
+/** 1.1 boolean (JSON, or the string form some 1.1 consumers ask for) → 1.2 "true"/"false". */
+export function toStringBoolean(v: unknown): 'true' | 'false' | undefined {
+  if (v === true || v === 'true') return 'true';
+  if (v === false || v === 'false') return 'false';
+  return undefined;
+}
+
+/** 1.2 "true"/"false" → 1.1 boolean; anything else is not a 1.2 boolean. */
+export function fromStringBoolean(field: string, v: unknown): boolean {
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  throw new V1p2MappingError(field, `must be "true" or "false"`);
+}
+
+/**
+ * A 1.1 user role at one org, as a 1.2 role. 1.2 splits 1.1's `administrator` by level: at a
+ * district `districtAdministrator`, at a school or department `siteAdministrator`, at a
+ * local, state or national org (above district) `districtAdministrator` too, the nearest
+ * 1.2 term; `systemAdministrator` (an IT role) is never inferred. Where the org's type is
+ * unknown the 1.1 value is kept as the extension `ext:administrator`. Every other 1.1 role
+ * exists in 1.2 under the same name.
+ */
+export function v1p1RoleToV1p2(
+  role: RoleType,
+  orgType: string | undefined,
+): V1p2RoleType | `ext:${string}` {
+  if (role !== 'administrator') return role;
+  switch (orgType as OrgType | undefined) {
+    case 'school':
+    case 'department':
+      return 'siteAdministrator';
+    case 'district':
+    case 'local':
+    case 'state':
+    case 'national':
+      return 'districtAdministrator';
+    default:
+      return 'ext:administrator';
+  }
+}
+
+/**
+ * A 1.2 role as a 1.1 role. The three administrator roles and `principal` become
+ * `administrator`; `counselor` becomes `aide`, the least privileged 1.1 staff role (1.1 has
+ * no counsellor, and making one an administrator could widen what consuming applications let
+ * them do); `ext:administrator` (see v1p1RoleToV1p2) and any `ext:<1.1 role>` read back as
+ * that role. Any other extension has no 1.1 counterpart: undefined.
+ */
+export function v1p2RoleToV1p1(role: string): RoleType | undefined {
+  switch (role) {
+    case 'districtAdministrator':
+    case 'siteAdministrator':
+    case 'systemAdministrator':
+    case 'principal':
+      return 'administrator';
+    case 'counselor':
+      return 'aide';
+  }
+  const bare = role.startsWith('ext:') ? role.slice(4) : role;
+  return (ROLE_TYPES as readonly string[]).includes(bare)
+    ? (bare as RoleType)
+    : undefined;
+}
+
+/**
+ * A 1.1 enrolment role as 1.2. 1.2 enrolments take administrator, proctor, student and
+ * teacher; the other four 1.1 values (aide, guardian, parent, relative) are carried as the
+ * extensions `ext:aide` … so that nothing is lost and the way back is exact.
+ */
+export function v1p1EnrollmentRoleToV1p2(role: RoleType): string {
+  return (V1P2_ENROLLMENT_ROLES as readonly string[]).includes(role)
+    ? role
+    : `ext:${role}`;
+}
+
+/** A 1.2 enrolment role as 1.1: the four values as they are, `ext:<1.1 role>` unwrapped. */
+export function v1p2EnrollmentRoleToV1p1(role: string): RoleType | undefined {
+  if ((V1P2_ENROLLMENT_ROLES as readonly string[]).includes(role))
+    return role as RoleType;
+  const bare = role.startsWith('ext:') ? role.slice(4) : undefined;
+  return bare && (ROLE_TYPES as readonly string[]).includes(bare)
+    ? (bare as RoleType)
+    : undefined;
+}
+
+// ---------------------------------------------------------------------------------------
+// GUIDRefs
+// ---------------------------------------------------------------------------------------
+
+const idOf = (ref: unknown): string | undefined => {
+  if (typeof ref === 'string') return ref || undefined;
+  if (ref && typeof ref === 'object' && 'sourcedId' in ref) {
+    const id = (ref as { sourcedId: unknown }).sourcedId;
+    return typeof id === 'string' && id ? id : undefined;
+  }
+  return undefined;
+};
+
+/** A 1.2 GUIDRef to an object of `target` (the type is the class key, 1.2 has no subtypes). */
+export function v1p2Ref(
+  ctx: V1p2MapContext,
+  target: V1p2ClassKey,
+  sourcedId: string,
+) {
+  const c = NEW[target];
+  return {
+    href: `${ctx.origin}${V1P2_BASE_PATHS[c.service]}/${c.collection}/${encodeURIComponent(sourcedId)}`,
+    sourcedId,
+    type: target,
+  };
+}
+
+/** A 1.1 GUIDRef to an object of `target`, as the 1.1 serialiser writes it. */
+export function v1p1Ref(
+  ctx: V1p2MapContext,
+  target: ClassKey,
+  sourcedId: string,
+) {
+  const rest = OLD[target].rest;
+  if (!rest) throw new Error(`${target} has no 1.1 collection`);
+  return {
+    href: `${ctx.origin}${V1P1_BASE_PATH}/${rest.collection}/${encodeURIComponent(sourcedId)}`,
+    sourcedId,
+    type: rest.guidType,
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Users' roles
+// ---------------------------------------------------------------------------------------
+
+/**
+ * A 1.1 user's role and orgs as 1.2 roles: one primary role at each org, in the order of
+ * `orgs` (1.2: "one, and only one, primary role for each org").
+ */
+export function v1p1RolesToV1p2(
+  ctx: V1p2MapContext,
+  role: RoleType,
+  orgIds: readonly string[],
+): OneRosterObject[] {
+  return [...new Set(orgIds)].map((org) => ({
+    roleType: 'primary',
+    role: v1p1RoleToV1p2(role, ctx.orgType?.(org)),
+    org: v1p2Ref(ctx, 'org', org),
+  }));
+}
+
+interface RoleIn {
+  readonly roleType?: unknown;
+  readonly role?: unknown;
+  readonly org?: unknown;
+  readonly userProfile?: unknown;
+  readonly beginDate?: unknown;
+  readonly endDate?: unknown;
+}
+
+/**
+ * Whether a 1.2 role is what v1p1RoleToV1p2 makes of the 1.1 role (the administrator levels
+ * come back from the org's type), so that reading it as that 1.1 role loses nothing.
+ */
+const readsBackAs = (v1p2: unknown, v1p1: RoleType): boolean =>
+  v1p2 === v1p1 ||
+  v1p2 === `ext:${v1p1}` ||
+  (v1p1 === 'administrator' &&
+    (v1p2 === 'siteAdministrator' || v1p2 === 'districtAdministrator'));
+
+/**
+ * The single 1.1 role of a 1.2 user: its primary role at its primary org if it has one
+ * there, else its first primary role, else its first role; and its 1.1 orgs: every org of
+ * its roles, in order, then the primary org if no role names it.
+ */
+export function v1p2RolesToV1p1(
+  roles: readonly RoleIn[],
+  primaryOrg: string | undefined,
+): { role: RoleType; orgs: string[]; lost: string[] } {
+  if (!roles.length)
+    throw new V1p2MappingError('roles', 'at least one role is required');
+  const primaries = roles.filter((r) => r.roleType === 'primary');
+  const chosen =
+    primaries.find((r) => primaryOrg && idOf(r.org) === primaryOrg) ??
+    primaries[0] ??
+    roles[0];
+  const role =
+    typeof chosen.role === 'string' ? v1p2RoleToV1p1(chosen.role) : undefined;
+  if (!role)
+    throw new V1p2MappingError(
+      'roles',
+      `the role ${String(chosen.role)} has no OneRoster 1.1 counterpart`,
+    );
+  const orgs = [
+    ...new Set(
+      [...roles.map((r) => idOf(r.org)), primaryOrg].filter(
+        (x): x is string => !!x,
+      ),
+    ),
+  ];
+  const lost: string[] = [];
+  if (!primaries.length)
+    lost.push('roles: no primary role was given; the first role was used');
+  for (const r of roles) {
+    const at = idOf(r.org);
+    if (r === chosen) {
+      if (!readsBackAs(r.role, role))
+        lost.push(`roles: ${String(r.role)} is kept as the 1.1 role ${role}`);
+    } else if (r.roleType !== 'primary' || r.role !== chosen.role)
+      lost.push(
+        `roles: ${String(r.roleType)} role ${String(r.role)} at org ${at} (1.1 keeps one role, ${role}, for every org)`,
+      );
+    if (present(r.userProfile) || present(r.beginDate) || present(r.endDate))
+      lost.push(`roles: the user profile and dates of the role at org ${at}`);
+  }
+  return { role, orgs, lost };
+}
+
+// ---------------------------------------------------------------------------------------
+// Whole objects
+// ---------------------------------------------------------------------------------------
+
+type Converter = (v: unknown) => unknown;
+
+function need<T>(v: T | undefined, what: string): T {
+  if (v === undefined) throw new Error(`catalogue inconsistency: ${what}`);
+  return v;
+}
+
+function toV1p2Value(
+  ctx: V1p2MapContext,
+  key: V1p2ClassKey,
+  f: V1p2FieldDef,
+  v: unknown,
+): unknown {
+  if (f.type === 'guidRef') {
+    const one = (r: unknown) => {
+      const id = idOf(r);
+      return id
+        ? v1p2Ref(ctx, need(f.ref, `${key}.${f.name} ref`), id)
+        : undefined;
+    };
+    if (!f.list) return one(v);
+    return Array.isArray(v) ? v.map(one).filter(Boolean) : undefined;
+  }
+  if (f.type === 'stringBoolean') return toStringBoolean(v);
+  if (f.type === 'enum' && !present(v)) return undefined;
+  if (key === 'enrollment' && f.name === 'role')
+    return v1p1EnrollmentRoleToV1p2(v as RoleType);
+  return v;
+}
+
+const DERIVED_TO_V1P2: Record<
+  string,
+  (ctx: V1p2MapContext, o: OneRosterObject) => unknown
+> = {
+  'user.roles': (ctx, o) =>
+    v1p1RolesToV1p2(
+      ctx,
+      o['role'] as RoleType,
+      (Array.isArray(o['orgs']) ? o['orgs'] : [])
+        .map(idOf)
+        .filter((x): x is string => !!x),
+    ),
+  'user.primaryOrg': (ctx, o) => {
+    const orgs = new Set(
+      (Array.isArray(o['orgs']) ? o['orgs'] : [])
+        .map(idOf)
+        .filter((x): x is string => !!x),
+    );
+    const [only] = orgs;
+    return orgs.size === 1 ? v1p2Ref(ctx, 'org', only) : undefined;
+  },
+  'lineItem.school': (ctx, o) => {
+    const cls = idOf(o['class']);
+    const school = cls ? ctx.schoolOfClass?.(cls) : undefined;
+    if (!school)
+      throw new V1p2MappingError(
+        'school',
+        'the school of the line item\u2019s class is needed (schoolOfClass)',
+      );
+    return v1p2Ref(ctx, 'org', school);
+  },
+  'lineItem.academicSession': (ctx, o) => {
+    const id = idOf(o['gradingPeriod']);
+    return id ? v1p2Ref(ctx, 'academicSession', id) : undefined;
+  },
+  'result.class': (ctx, o) => {
+    const li = idOf(o['lineItem']);
+    const cls = li ? ctx.classOfLineItem?.(li) : undefined;
+    return cls ? v1p2Ref(ctx, 'class', cls) : undefined;
+  },
+};
+
+/**
+ * A 1.1 object (as the 1.1 REST API serves it) read as the 1.2 object of the same class, in
+ * the 1.2 field order. New 1.2 fields are left out; fields the platform never serves too.
+ */
+export function toV1p2(
+  key: V1p2ClassKey,
+  o: OneRosterObject,
+  ctx: V1p2MapContext,
+): OneRosterObject {
+  const c = NEW[key];
+  if (!c.from)
+    throw new Error(
+      `${key} is new in OneRoster 1.2: there is no 1.1 object to read`,
+    );
+  const out: OneRosterObject = {};
+  for (const f of c.fields) {
+    if (f.rest === false || f.from.kind === 'new') continue;
+    const v =
+      f.from.kind === 'same'
+        ? toV1p2Value(ctx, key, f, o[f.from.field])
+        : need(
+            DERIVED_TO_V1P2[`${key}.${f.name}`],
+            `no rule for ${key}.${f.name}`,
+          )(ctx, o);
+    if (v !== undefined) out[f.name] = v;
+  }
+  return out;
+}
+
+function fromV1p2Value(
+  ctx: V1p2MapContext,
+  key: V1p2ClassKey,
+  f: V1p2FieldDef,
+  old: ClassDef,
+  v: unknown,
+  lost: string[],
+): unknown {
+  const oldField = need(
+    old.fields.find((x) => f.from.kind === 'same' && x.name === f.from.field),
+    `${key}.${f.name} source`,
+  );
+  if (f.type === 'guidRef') {
+    const one = (r: unknown) => {
+      const id = idOf(r);
+      return id
+        ? v1p1Ref(ctx, need(oldField.ref, `${key}.${f.name} 1.1 ref`), id)
+        : undefined;
+    };
+    if (!f.list) return one(v);
+    return Array.isArray(v) ? v.map(one).filter(Boolean) : undefined;
+  }
+  if (f.type === 'stringBoolean') return fromStringBoolean(f.name, v);
+  if (f.type !== 'enum') return v;
+  const values = oldField.values ?? [];
+  const convert: Converter =
+    key === 'enrollment' && f.name === 'role'
+      ? (x) => v1p2EnrollmentRoleToV1p1(String(x))
+      : (x) => ((values as readonly unknown[]).includes(x) ? x : undefined);
+  const one = (x: unknown) => {
+    const r = convert(x);
+    if (r !== undefined) return r;
+    if (oldField.required)
+      throw new V1p2MappingError(
+        f.name,
+        `${String(x)} has no OneRoster 1.1 counterpart`,
+      );
+    lost.push(`${f.name}: ${String(x)} has no OneRoster 1.1 counterpart`);
+    return undefined;
+  };
+  if (!f.list) return one(v);
+  return Array.isArray(v)
+    ? v.map(one).filter((x) => x !== undefined)
+    : undefined;
+}
+
+/**
+ * A 1.2 object read as the 1.1 object of the same class. Assumes the object passed the 1.2
+ * schema (the routes validate it first); fields outside the 1.2 schema are reported as lost.
+ */
+export function fromV1p2(
+  key: V1p2ClassKey,
+  o: OneRosterObject,
+  ctx: V1p2MapContext,
+): FromV1p2 {
+  const c = NEW[key];
+  if (!c.from)
+    throw new Error(
+      `${key} is new in OneRoster 1.2: there is no 1.1 object to write`,
+    );
+  const old = OLD[c.from];
+  const value: OneRosterObject = {};
+  const lost: string[] = [];
+  const known = new Set(c.fields.map((f) => f.name));
+  for (const k of Object.keys(o))
+    if (!known.has(k))
+      lost.push(`${k}: not a field of the OneRoster 1.2 ${key}`);
+  for (const f of c.fields) {
+    const v = o[f.name];
+    if (!present(v) || (Array.isArray(v) && !v.length && f.from.kind === 'new'))
+      continue;
+    if (f.from.kind === 'new') {
+      lost.push(`${f.name}: new in OneRoster 1.2, not stored yet`);
+      continue;
+    }
+    if (f.from.kind === 'same') {
+      const r = fromV1p2Value(ctx, key, f, old, v, lost);
+      if (r !== undefined) value[f.from.field] = r;
+    }
+  }
+  // The derived fields, in one place each.
+  switch (key) {
+    case 'user': {
+      const primaryOrg = idOf(o['primaryOrg']);
+      const r = v1p2RolesToV1p1(
+        Array.isArray(o['roles']) ? (o['roles'] as RoleIn[]) : [],
+        primaryOrg,
+      );
+      value['role'] = r.role;
+      value['orgs'] = r.orgs.map((id) => v1p1Ref(ctx, 'org', id));
+      lost.push(...r.lost);
+      if (primaryOrg && r.orgs.length > 1)
+        lost.push(
+          `primaryOrg: 1.1 names no primary org (${primaryOrg} is kept as one of the orgs)`,
+        );
+      break;
+    }
+    case 'lineItem': {
+      const session = idOf(o['academicSession']);
+      const period = idOf(o['gradingPeriod']);
+      if (session && !period)
+        value['gradingPeriod'] = v1p1Ref(ctx, 'academicSession', session);
+      else if (session && session !== period)
+        lost.push(
+          `academicSession: ${session} (1.1 keeps the gradingPeriod, ${period})`,
+        );
+      const school = idOf(o['school']);
+      const cls = idOf(o['class']);
+      const expected = cls ? ctx.schoolOfClass?.(cls) : undefined;
+      if (school && school !== expected)
+        lost.push(
+          `school: ${school} (1.1 takes the school of the line item\u2019s class)`,
+        );
+      break;
+    }
+    case 'result': {
+      const cls = idOf(o['class']);
+      const li = idOf(o['lineItem']);
+      if (cls && cls !== (li ? ctx.classOfLineItem?.(li) : undefined))
+        lost.push(
+          `class: ${cls} (1.1 takes the class of the result\u2019s line item)`,
+        );
+      break;
+    }
+  }
+  return { value, lost };
+}

@@ -7,7 +7,8 @@ import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { ImportJobView } from '@oneroster/contracts';
 import { exportCsv } from '@oneroster/data-access-csv';
-import { openDatabase, testEngines } from '@oneroster/database';
+import { openDatabase } from '@oneroster/database';
+import { testEngines } from '@oneroster/database/testing';
 import {
   emailWithRole,
   portalClient,

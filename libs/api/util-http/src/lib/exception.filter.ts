@@ -12,7 +12,7 @@ import {
   ServerBusyError,
   ServiceUnavailableError,
 } from '@oneroster/util-oneroster-query';
-import { errorPayload } from './status-payload';
+import { errorPayload, errorPayloadV1p2 } from './status-payload';
 
 /**
  * The one place errors become responses. Rules enforced:
@@ -100,6 +100,11 @@ function bodyParserError(
 export class OneRosterExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('OneRosterExceptionFilter');
 
+  /** The body of an error response (another version of the standard shapes its own). */
+  protected payload(minor: CodeMinor, description: string): object {
+    return errorPayload(minor, description);
+  }
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     if (res.headersSent || res.destroyed) return;
@@ -113,7 +118,7 @@ export class OneRosterExceptionFilter implements ExceptionFilter {
         res.setHeader('WWW-Authenticate', 'Bearer');
       res
         .status(exception.httpStatus)
-        .json(errorPayload(exception.codeMinor, exception.description));
+        .json(this.payload(exception.codeMinor, exception.description));
       return;
     }
     if (exception instanceof HttpException) {
@@ -127,12 +132,12 @@ export class OneRosterExceptionFilter implements ExceptionFilter {
           : status >= 500
             ? 'Internal server error'
             : exception.message;
-      res.status(status).json(errorPayload(minor, description));
+      res.status(status).json(this.payload(minor, description));
       return;
     }
     const parser = bodyParserError(exception);
     if (parser) {
-      res.status(parser.status).json(errorPayload('invaliddata', parser.text));
+      res.status(parser.status).json(this.payload('invaliddata', parser.text));
       return;
     }
     if (isConnectionError(exception)) {
@@ -141,7 +146,7 @@ export class OneRosterExceptionFilter implements ExceptionFilter {
       res
         .status(503)
         .json(
-          errorPayload(
+          this.payload(
             'server_busy',
             'The service is temporarily unavailable; retry shortly',
           ),
@@ -153,6 +158,14 @@ export class OneRosterExceptionFilter implements ExceptionFilter {
     );
     res
       .status(500)
-      .json(errorPayload('internal_server_error', 'Internal server error'));
+      .json(this.payload('internal_server_error', 'Internal server error'));
+  }
+}
+
+/** The same rules, answered with the OneRoster 1.2 status payload (bound on the 1.2 routes). */
+@Catch()
+export class OneRosterV1p2ExceptionFilter extends OneRosterExceptionFilter {
+  protected override payload(minor: CodeMinor, description: string): object {
+    return errorPayloadV1p2(minor, description);
   }
 }

@@ -54,7 +54,7 @@ function fieldSchema(f: V1p2FieldDef, objects: Set<V1p2ObjectKey>): SchemaObject
     case 'guidRef':
       one = {
         allOf: [{ $ref: `#/components/schemas/${GUID_REF}` }],
-        description: `A reference to a ${f.ref}`,
+        description: `GUIDRef to the ${f.ref}`,
       };
       break;
     case 'number':

@@ -162,6 +162,7 @@ function controllerFor(route: V1p2Route): Type {
     ...params.map((name) =>
       ApiParam({
         name,
+        type: String,
         description:
           name === 'sourcedId'
             ? 'sourcedId of the object'
@@ -205,7 +206,7 @@ function controllerFor(route: V1p2Route): Type {
     ),
   ];
   const descriptor = Object.getOwnPropertyDescriptor(proto, 'handle')!;
-  for (const d of decorators.reverse()) d(proto, 'handle', descriptor);
+  for (const d of decorators) d(proto, 'handle', descriptor);
   return V1p2RouteController;
 }
 

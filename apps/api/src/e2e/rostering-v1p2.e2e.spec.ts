@@ -32,7 +32,7 @@ function parseJson(text: string): Json {
   }
 }
 
-describe.each(testEngines('api_e2e', { sqliteFile: true }))(
+describe.each(testEngines('api_e2e_v1p2', { sqliteFile: true }))(
   'OneRoster 1.2 rostering API on $name',
   (engine) => {
     let api: TestApi;

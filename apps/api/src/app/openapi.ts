@@ -77,7 +77,8 @@ export function buildRosteringV1p2OpenApi(
   app: INestApplication,
   config: PlatformConfig,
 ): OpenAPIObject {
-  const rostering = (s: string) => dataCategoryOf(s) === 'rosters' || dataCategoryOf(s) === 'demographics';
+  const rostering = (s: string) =>
+    dataCategoryOf(s) === 'rosters' || dataCategoryOf(s) === 'demographics';
   const scopes = [
     ...ALL_ONEROSTER_V1P2_SCOPES.filter(rostering).map((s) => [
       s,

@@ -1,8 +1,5 @@
 import type { DataSource } from 'typeorm';
-import {
-  ONEROSTER_SCOPES,
-  ONEROSTER_V1P2_SCOPES,
-} from '@oneroster/contracts';
+import { ONEROSTER_SCOPES, ONEROSTER_V1P2_SCOPES } from '@oneroster/contracts';
 import { openDatabase, testEngines } from '@oneroster/database';
 import {
   V1P2_ROUTES,
@@ -181,8 +178,7 @@ describe.each(testEngines('api_e2e_v1p2', { sqliteFile: true }))(
             origin: 'http://api.test',
             orgType: (id: string) =>
               orgs.find((o) => o.sourcedId === id)?.['type'] as
-                | string
-                | undefined,
+                string | undefined,
           };
           if (route.response === 'collection') {
             const old = list(v11.body, cls.collection);
@@ -220,7 +216,11 @@ describe.each(testEngines('api_e2e_v1p2', { sqliteFile: true }))(
           ONEROSTER_V1P2_SCOPES.rosterCore,
         ]) {
           expect((await get('/classes', await token(scope))).status).toBe(200);
-          expectError(await get(classStudents, await token(scope)), 403, 'forbidden');
+          expectError(
+            await get(classStudents, await token(scope)),
+            403,
+            'forbidden',
+          );
         }
         for (const scope of [
           ONEROSTER_SCOPES.roster,
@@ -355,7 +355,9 @@ describe.each(testEngines('api_e2e_v1p2', { sqliteFile: true }))(
             expect(u['primaryOrg']).toMatchObject({ sourcedId: orgs[0] });
           else expect(u).not.toHaveProperty('primaryOrg');
         }
-        const student = users.find((u) => u.sourcedId === ids['studentSourcedId']);
+        const student = users.find(
+          (u) => u.sourcedId === ids['studentSourcedId'],
+        );
         expect(
           (student?.['roles'] as { role: string }[]).map((x) => x.role),
         ).toContain('student');
@@ -374,8 +376,16 @@ describe.each(testEngines('api_e2e_v1p2', { sqliteFile: true }))(
 
     describe('query rules', () => {
       it('refuses unknown or blank fields with 400 invalid_selection_field, on collections and single reads', async () => {
-        expectError(await get('/users?fields=sourcedId,role'), 400, 'invalid_selection_field');
-        expectError(await get('/users?fields='), 400, 'invalid_selection_field');
+        expectError(
+          await get('/users?fields=sourcedId,role'),
+          400,
+          'invalid_selection_field',
+        );
+        expectError(
+          await get('/users?fields='),
+          400,
+          'invalid_selection_field',
+        );
         expectError(
           await get(`/users/${ids['studentSourcedId']}?fields=nope`),
           400,
@@ -402,7 +412,11 @@ describe.each(testEngines('api_e2e_v1p2', { sqliteFile: true }))(
       });
 
       it('refuses unknown filter fields (1.1 names included) with 400 invalid_filter_field', async () => {
-        for (const filter of ["role='teacher'", "nope='x'", "orgs.sourcedId='x'"])
+        for (const filter of [
+          "role='teacher'",
+          "nope='x'",
+          "orgs.sourcedId='x'",
+        ])
           expectError(
             await get(`/users?filter=${encodeURIComponent(filter)}`),
             400,
@@ -459,9 +473,17 @@ describe.each(testEngines('api_e2e_v1p2', { sqliteFile: true }))(
         expect(total).toBeGreaterThan(14);
         const link = r.headers.get('link') ?? '';
         const rels = Object.fromEntries(
-          [...link.matchAll(/<([^>]+)>; rel="(\w+)"/g)].map((m) => [m[2], m[1]]),
+          [...link.matchAll(/<([^>]+)>; rel="(\w+)"/g)].map((m) => [
+            m[2],
+            m[1],
+          ]),
         );
-        expect(Object.keys(rels).sort()).toEqual(['first', 'last', 'next', 'prev']);
+        expect(Object.keys(rels).sort()).toEqual([
+          'first',
+          'last',
+          'next',
+          'prev',
+        ]);
         for (const url of Object.values(rels)) {
           const u = new URL(url);
           expect(u.pathname).toBe(`${V1P2}/users`);
@@ -527,7 +549,9 @@ describe.each(testEngines('api_e2e_v1p2', { sqliteFile: true }))(
       });
 
       it('classes/{id}/students lists the enrolled students with their emails', async () => {
-        const r = await get(`/classes/${ids['classSourcedId']}/students?limit=10000`);
+        const r = await get(
+          `/classes/${ids['classSourcedId']}/students?limit=10000`,
+        );
         const students = list(r.body, 'users');
         const enrolled = (
           (await db.query(
@@ -546,7 +570,9 @@ describe.each(testEngines('api_e2e_v1p2', { sqliteFile: true }))(
         ).filter((x) => x.email);
         expect(emails.length).toBeGreaterThan(0);
         for (const { id, email } of emails)
-          expect(students.find((s) => s.sourcedId === id)?.['email']).toBe(email);
+          expect(students.find((s) => s.sourcedId === id)?.['email']).toBe(
+            email,
+          );
       });
 
       it('terms/{id}/gradingPeriods lists only grading periods of the term', async () => {
@@ -556,7 +582,10 @@ describe.each(testEngines('api_e2e_v1p2', { sqliteFile: true }))(
         for (const p of periods)
           expect(p).toMatchObject({
             type: 'gradingPeriod',
-            parent: { sourcedId: ids['termSourcedId'], type: 'academicSession' },
+            parent: {
+              sourcedId: ids['termSourcedId'],
+              type: 'academicSession',
+            },
           });
       });
     });

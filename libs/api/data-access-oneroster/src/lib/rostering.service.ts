@@ -209,10 +209,9 @@ export class RosteringService {
       return { [envelope]: records, ...extra };
     }
     // A large page is written as it is built, a batch at a time (same JSON, chunked).
-    return new StreamableFile(
-      jsonArrayEnvelope(envelope, batches, extra),
-      { type: 'application/json; charset=utf-8' },
-    );
+    return new StreamableFile(jsonArrayEnvelope(envelope, batches, extra), {
+      type: 'application/json; charset=utf-8',
+    });
   }
 
   async single(read: SingleRead): Promise<Record<string, unknown>> {

@@ -26,12 +26,14 @@ const base = (cls: V1p2ClassDef) => cls.schema.replace(/DType$/, '');
 export const envelopeSchemaName = (
   cls: V1p2ClassDef,
   collection: boolean,
-): string =>
-  collection ? `${base(cls)}SetDType` : `Single${base(cls)}DType`;
+): string => (collection ? `${base(cls)}SetDType` : `Single${base(cls)}DType`);
 
 const served = (f: V1p2FieldDef) => f.rest !== false && f.from.kind !== 'new';
 
-function fieldSchema(f: V1p2FieldDef, objects: Set<V1p2ObjectKey>): SchemaObject {
+function fieldSchema(
+  f: V1p2FieldDef,
+  objects: Set<V1p2ObjectKey>,
+): SchemaObject {
   let one: SchemaObject;
   switch (f.type) {
     case 'date':
@@ -121,10 +123,17 @@ export function v1p2RosteringSchemas(): Record<string, SchemaObject> {
   }
   // Nested objects, and the nested objects they use in turn.
   const done = new Set<V1p2ObjectKey>();
-  for (let more = [...objects]; more.length; more = [...objects].filter((k) => !done.has(k)))
+  for (
+    let more = [...objects];
+    more.length;
+    more = [...objects].filter((k) => !done.has(k))
+  )
     for (const key of more) {
       done.add(key);
-      out[V1P2_OBJECTS[key].schema] = objectSchema(V1P2_OBJECTS[key].fields, objects);
+      out[V1P2_OBJECTS[key].schema] = objectSchema(
+        V1P2_OBJECTS[key].fields,
+        objects,
+      );
     }
   out[GUID_REF] = {
     type: 'object',

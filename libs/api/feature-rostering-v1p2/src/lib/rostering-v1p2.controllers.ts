@@ -31,10 +31,7 @@ import {
 } from '@oneroster/util-http';
 import { OAUTH_SCHEME } from '@oneroster/util-oneroster-openapi';
 import { V1p2RosteringReads } from './v1p2-reads';
-import {
-  V1P2_STATUS_SCHEMA,
-  envelopeSchemaName,
-} from './openapi-v1p2';
+import { V1P2_STATUS_SCHEMA, envelopeSchemaName } from './openapi-v1p2';
 
 /*
  * The 41 OneRoster 1.2 rostering endpoints, one controller per line of the catalogue's
@@ -62,8 +59,7 @@ export function acceptedScopes(route: V1p2Route): string[] {
 }
 
 const PARAM = /\{(\w+)\}/g;
-const paramsOf = (path: string) =>
-  [...path.matchAll(PARAM)].map((m) => m[1]);
+const paramsOf = (path: string) => [...path.matchAll(PARAM)].map((m) => m[1]);
 
 const QUERY_DOCS: Record<string, Parameters<typeof ApiQuery>[0]> = {
   limit: {

@@ -161,10 +161,15 @@ export function checkV1p2Query(
     const unknown = clauseFields(parsed.filter).filter(
       (f) => !rules.filters.has(f),
     );
-    if (unknown.length)
-      throw new InvalidFilterFieldError(
-        `Invalid filter field: ${[...new Set(unknown)].join(', ')}`,
+    if (unknown.length) {
+      const names = [...new Set(unknown)];
+      const unstored = names.filter((f) =>
+        rules.selectable.has(f.split('.')[0]),
       );
+      throw new InvalidFilterFieldError(
+        `Invalid filter field: ${names.join(', ')}${unstored.length ? ` (${unstored.join(', ')}: a OneRoster 1.2 field this server cannot filter by yet)` : ''}`,
+      );
+    }
   }
   if (parsed.sort && !rules.sortable.has(parsed.sort))
     throw new InvalidDataError(`Invalid sort field: ${parsed.sort}`);

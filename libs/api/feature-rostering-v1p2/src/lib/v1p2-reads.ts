@@ -1,9 +1,6 @@
 import { Inject, Injectable, StreamableFile } from '@nestjs/common';
 import type { Request } from 'express';
-import {
-  MAX_LIMIT,
-  type RawQuery,
-} from '@oneroster/util-oneroster-query';
+import { MAX_LIMIT, type RawQuery } from '@oneroster/util-oneroster-query';
 import {
   ORG_RESOURCE,
   ROSTERING_OPTIONS,
@@ -65,15 +62,19 @@ export class V1p2RosteringReads {
   ): Promise<V1p2MapContext> {
     const origin = this.options.publicUrl;
     if (key !== 'user') return { origin };
-    const orgs = await this.reader.list(this.svc.scope(principal), ORG_RESOURCE, {
-      limit: MAX_LIMIT,
-      offset: 0,
-      sort: null,
-      orderBy: 'asc',
-      fields: ['sourcedId', 'type'],
-      filter: null,
-      warnings: [],
-    });
+    const orgs = await this.reader.list(
+      this.svc.scope(principal),
+      ORG_RESOURCE,
+      {
+        limit: MAX_LIMIT,
+        offset: 0,
+        sort: null,
+        orderBy: 'asc',
+        fields: ['sourcedId', 'type'],
+        filter: null,
+        warnings: [],
+      },
+    );
     const types = new Map(
       orgs.records.map((o) => [String(o['sourcedId']), String(o['type'])]),
     );
@@ -113,7 +114,8 @@ export class V1p2RosteringReads {
       envelope: v1p2ClassDef(key).collection,
       where: binding.where?.(params),
       parents: binding.parents?.(params),
-      project: (o: OneRosterObject) => selectFields(toV1p2(key, o, ctx), fields),
+      project: (o: OneRosterObject) =>
+        selectFields(toV1p2(key, o, ctx), fields),
     });
   }
 
@@ -133,7 +135,8 @@ export class V1p2RosteringReads {
       envelope: v1p2ClassDef(key).single,
       where: binding.where?.(params),
       parents: binding.parents?.(params),
-      project: (o: OneRosterObject) => selectFields(toV1p2(key, o, ctx), fields),
+      project: (o: OneRosterObject) =>
+        selectFields(toV1p2(key, o, ctx), fields),
     });
   }
 }

@@ -66,8 +66,10 @@ function fieldSchema(
       one = { type: 'string', format: 'uri' };
       break;
     case 'object':
-      objects.add(f.of!);
-      one = { $ref: `#/components/schemas/${V1P2_OBJECTS[f.of!].schema}` };
+      if (!f.of)
+        throw new Error(`${f.name}: an object field without its object`);
+      objects.add(f.of);
+      one = { $ref: `#/components/schemas/${V1P2_OBJECTS[f.of].schema}` };
       break;
     case 'metadata':
       one = { type: 'object', additionalProperties: true };

@@ -145,7 +145,8 @@ function controllerFor(route: V1p2Route): Type {
   Req()(proto, 'handle', 0);
   Client()(proto, 'handle', 1);
   const scopes = acceptedScopes(route);
-  const cls = v1p2ClassDef(route.returns!);
+  if (!route.returns) throw new Error(`${route.operationId} returns nothing`);
+  const cls = v1p2ClassDef(route.returns);
   const decorators: MethodDecorator[] = [
     Get(route.path.replace(PARAM, ':$1').slice(1)),
     RequireScopes(...scopes),
@@ -201,8 +202,8 @@ function controllerFor(route: V1p2Route): Type {
       'The database is unavailable, or the server is busy; retry after Retry-After seconds',
     ),
   ];
-  const descriptor = Object.getOwnPropertyDescriptor(proto, 'handle')!;
-  for (const d of decorators) d(proto, 'handle', descriptor);
+  const descriptor = Object.getOwnPropertyDescriptor(proto, 'handle');
+  if (descriptor) for (const d of decorators) d(proto, 'handle', descriptor);
   return V1p2RouteController;
 }
 

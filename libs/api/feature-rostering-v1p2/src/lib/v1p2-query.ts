@@ -102,7 +102,10 @@ function translateFilter(expr: FilterExpr, rules: V1p2QueryRules): FilterExpr {
       kind: expr.kind,
       operands: expr.operands.map((o) => translateFilter(o, rules)),
     };
-  const target = rules.filters.get(expr.field)!;
+  const target = rules.filters.get(expr.field);
+  // Every clause's field was checked against the rules first.
+  if (!target)
+    throw new InvalidFilterFieldError(`Invalid filter field: ${expr.field}`);
   return {
     ...expr,
     field: target.field,

@@ -6,6 +6,7 @@ import {
   ALL_ONEROSTER_SCOPES,
   ALL_ONEROSTER_V1P2_SCOPES,
   DATA_CATEGORIES,
+  type DataCategoryKey,
   SCOPE_DESCRIPTIONS,
   dataCategoryOf,
 } from '@oneroster/contracts';
@@ -79,14 +80,16 @@ export function buildRosteringV1p2OpenApi(
 ): OpenAPIObject {
   const rostering = (s: string) =>
     dataCategoryOf(s) === 'rosters' || dataCategoryOf(s) === 'demographics';
+  // The authorization server issues the 1.1 scopes a school approved (approvals are still
+  // given in 1.1 scopes); each 1.2 route accepts them as its own.
   const scopes = [
-    ...ALL_ONEROSTER_V1P2_SCOPES.filter(rostering).map((s) => [
-      s,
-      `OneRoster 1.2: ${DATA_CATEGORIES[dataCategoryOf(s)!].label}`,
-    ]),
     ...ALL_ONEROSTER_SCOPES.filter(rostering).map((s) => [
       s,
-      `${SCOPE_DESCRIPTIONS[s]} (OneRoster 1.1; accepted by the 1.2 routes)`,
+      `${SCOPE_DESCRIPTIONS[s]} (OneRoster 1.1 scope, issued today; accepted by the 1.2 routes)`,
+    ]),
+    ...ALL_ONEROSTER_V1P2_SCOPES.filter(rostering).map((s) => [
+      s,
+      `OneRoster 1.2 scope (${DATA_CATEGORIES[dataCategoryOf(s) as DataCategoryKey].label}); accepted by the routes, not issued by this authorization server yet`,
     ]),
   ];
   const builder = new DocumentBuilder()
@@ -98,7 +101,7 @@ export function buildRosteringV1p2OpenApi(
       {
         type: 'oauth2',
         description:
-          'OAuth 2.0 client credentials; request the scopes your school approved (1.1 or 1.2).',
+          'OAuth 2.0 client credentials; request the OneRoster 1.1 scopes your school approved (or none, for all of them): the 1.2 routes accept them.',
         flows: {
           clientCredentials: {
             tokenUrl: `${config.tokens.issuer}/token`,

@@ -363,6 +363,46 @@ describe.each(testEngines('api_e2e_v1p2', { sqliteFile: true }))(
         ).toContain('student');
       });
 
+      it('serves a 1.1 administrator at a school as a siteAdministrator there', async () => {
+        const admin = await one(
+          "SELECT sourced_id FROM users WHERE school_id = ? AND role = 'administrator' ORDER BY sourced_id LIMIT 1",
+          [schoolA.id],
+        );
+        if (!admin) throw new Error('The demo data has no administrator');
+        const r = await get(`/users/${encodeURIComponent(admin)}`);
+        const roles = (r.body['user'] as Obj)['roles'] as {
+          role: string;
+          org: { sourcedId: string };
+        }[];
+        expect(roles).toContainEqual(
+          expect.objectContaining({
+            role: 'siteAdministrator',
+            org: expect.objectContaining({ sourcedId: schoolA.org }),
+          }),
+        );
+        const filtered = await get(
+          `/users?filter=${encodeURIComponent("roles.role='siteAdministrator'")}&fields=sourcedId&limit=10000`,
+        );
+        expect(list(filtered.body, 'users').map((u) => u.sourcedId)).toContain(
+          admin,
+        );
+      });
+
+      it('sees nothing with a token naming no school it holds', async () => {
+        const token = await api.issuer.token({
+          school_ids: ['no-such-school'],
+        });
+        const r = await get('/users', token);
+        expect(r.status).toBe(200);
+        expect(r.body).toEqual({ users: [] });
+        expect(r.headers.get('x-total-count')).toBe('0');
+        expectError(
+          await get(`/users/${ids['studentSourcedId']}`, token),
+          404,
+          'unknownobject',
+        );
+      });
+
       it('writes enrolment booleans as strings', async () => {
         const r = await get('/enrollments?limit=200');
         const e = list(r.body, 'enrollments');

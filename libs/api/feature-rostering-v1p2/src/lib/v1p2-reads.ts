@@ -1,8 +1,9 @@
 import { Inject, Injectable, StreamableFile } from '@nestjs/common';
 import type { Request } from 'express';
-import { MAX_LIMIT, type RawQuery } from '@oneroster/util-oneroster-query';
+import type { RawQuery } from '@oneroster/util-oneroster-query';
 import {
   ORG_RESOURCE,
+  PAGE_BATCH,
   ROSTERING_OPTIONS,
   RosterReader,
   RosteringService,
@@ -62,22 +63,26 @@ export class V1p2RosteringReads {
   ): Promise<V1p2MapContext> {
     const origin = this.options.publicUrl;
     if (key !== 'user') return { origin };
-    const orgs = await this.reader.list(
-      this.svc.scope(principal),
-      ORG_RESOURCE,
-      {
-        limit: MAX_LIMIT,
-        offset: 0,
-        sort: null,
-        orderBy: 'asc',
-        fields: ['sourcedId', 'type'],
-        filter: null,
-        warnings: [],
-      },
-    );
-    const types = new Map(
-      orgs.records.map((o) => [String(o['sourcedId']), String(o['type'])]),
-    );
+    // Pages of one batch: read whole, never as a streamed large page.
+    const types = new Map<string, string>();
+    for (let offset = 0; ; offset += PAGE_BATCH) {
+      const page = await this.reader.list(
+        this.svc.scope(principal),
+        ORG_RESOURCE,
+        {
+          limit: PAGE_BATCH,
+          offset,
+          sort: null,
+          orderBy: 'asc',
+          fields: ['sourcedId', 'type'],
+          filter: null,
+          warnings: [],
+        },
+      );
+      for (const o of page.records)
+        types.set(String(o['sourcedId']), String(o['type']));
+      if (page.records.length < PAGE_BATCH) break;
+    }
     return { origin, orgType: (id) => types.get(id) };
   }
 

@@ -117,9 +117,9 @@ describe('OneRoster 1.2 rostering OpenAPI document', () => {
       doc.components.securitySchemes['OAuth2'].flows.clientCredentials.scopes,
     );
     for (const { path, op } of ops) {
-      const route = V1P2_ROUTES.find((r) => r.operationId === op.operationId)!;
+      const route = V1P2_ROUTES.find((r) => r.operationId === op.operationId);
       const scopes = op.security?.[0]?.['OAuth2'] ?? [];
-      for (const s of route.scopes)
+      for (const s of route?.scopes ?? ['a route of the checklist'])
         expect({ path, s, listed: scopes.includes(s) }).toEqual({
           path,
           s,

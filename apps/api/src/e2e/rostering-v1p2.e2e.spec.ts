@@ -269,9 +269,16 @@ describe.each(testEngines('api_e2e_v1p2', { sqliteFile: true }))(
         }
       });
 
-      it('answers an unknown route under the 1.2 path with a 404', async () => {
-        const r = await get('/nothing-here');
-        expect(r.status).toBe(404);
+      it('answers an unknown route under the 1.2 path with the 1.2 payload, and keeps 1.1 errors as they were', async () => {
+        expectError(await get('/nothing-here'), 404, 'unknownobject');
+        expectError(
+          await get('/ims/oneroster/gradebook/v1p2/lineItems'),
+          404,
+          'unknownobject',
+        );
+        const v11 = await get(`${V1P1}/nothing-here`);
+        expect(v11.status).toBe(404);
+        expect(v11.body).toHaveProperty('imsx_messageRefIdentifier');
       });
     });
 

@@ -1,11 +1,4 @@
-import {
-  Controller,
-  Get,
-  Inject,
-  Req,
-  UseFilters,
-  type Type,
-} from '@nestjs/common';
+import { Controller, Get, Inject, Req, type Type } from '@nestjs/common';
 import {
   ApiOperation,
   ApiParam,
@@ -24,7 +17,6 @@ import {
 } from '@oneroster/oneroster-catalogue';
 import {
   Client,
-  OneRosterV1p2ExceptionFilter,
   RequireScopes,
   type ClientLink,
   type Principal,
@@ -41,7 +33,7 @@ import { V1P2_STATUS_SCHEMA, envelopeSchemaName } from './openapi-v1p2';
  * Access: any 1.2 scope the checklist lists for the route, or its 1.1 counterpart
  * (`counterpartScopes`: the same data category and name), so tokens issued with 1.1 scopes
  * after a school's approval read 1.2 too, with the same core/full distinction. Errors are
- * the 1.2 status payload (OneRosterV1p2ExceptionFilter).
+ * the 1.2 status payload (the exception filter answers it under the 1.2 base paths).
  */
 
 export const V1P2_ROSTERING_ROUTES: readonly V1p2Route[] = V1P2_ROUTES.filter(
@@ -139,7 +131,6 @@ function controllerFor(route: V1p2Route): Type {
   });
   Controller(V1P2_BASE_PATHS.rostering)(V1p2RouteController);
   ApiTags(tagOf(route))(V1p2RouteController);
-  UseFilters(OneRosterV1p2ExceptionFilter)(V1p2RouteController);
 
   const proto = V1p2RouteController.prototype;
   Req()(proto, 'handle', 0);

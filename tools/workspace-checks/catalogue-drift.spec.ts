@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DataSource, type EntityMetadata } from 'typeorm';
 import * as reader from '@oneroster/data-access-oneroster';
 import type { FieldKind, ResourceDef } from '@oneroster/data-access-oneroster';
-import { TABLE_MAPS, type Storage } from '@oneroster/data-access-csv';
+import { TABLE_MAPS, type Storage } from '@oneroster/data-access-csv/testing';
 import { ONEROSTER_ENTITIES } from '@oneroster/entities';
 import {
   CLASSES,

@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DatabaseConfig } from '@oneroster/config';
-import { testEngines } from '@oneroster/database';
+import { testEngines } from '@oneroster/database/testing';
 import {
   Browser,
   follow,

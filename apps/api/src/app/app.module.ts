@@ -31,7 +31,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        DatabaseModule.forRoot(config.database),
+        DatabaseModule.forRoot(config.database, { replicas: config.replicas }),
         ApiInvalidationModule.register({
           redisUrl: config.redisUrl,
           channel: config.invalidation.channel,

@@ -1,21 +1,17 @@
-import {
-  SignJWT,
-  exportJWK,
-  exportSPKI,
-  generateKeyPair,
-  importJWK,
-} from 'jose';
+import { SignJWT, exportSPKI, generateKeyPair, importJWK } from 'jose';
 import type { DataSource } from 'typeorm';
 import { ONEROSTER_SCOPES } from '@oneroster/contracts';
 import { DatabaseConfig } from '@oneroster/config';
-import { migrate, openDatabase, testEngines } from '@oneroster/database';
-import {
-  DemoCredentials,
-  planTrust,
-  seedDemoIfEmpty,
-} from '@oneroster/demo-data';
+import { testEngines } from '@oneroster/database/testing';
+import { DemoCredentials, planTrust } from '@oneroster/demo-data';
 import { ApprovalEntity, OAuthClientEntity } from '@oneroster/entities';
 import { AUDIENCE, AuthAndApi, startAuthAndApi } from './auth-and-api';
+import {
+  clientToken,
+  newSigningJwk,
+  sandboxClientOf,
+  seedDemoDatabase,
+} from './support';
 
 const SECRET = 'approvals-secret';
 const BASE = '/ims/oneroster/v1p1';
@@ -35,20 +31,8 @@ describe.each(testEngines('api_approvals', { sqliteFile: true }))(
     const [schoolA, schoolB] = plan.schools;
 
     beforeAll(async () => {
-      database = await engine.config();
-      ds = await openDatabase(database);
-      await migrate(ds);
-      const seeded = await seedDemoIfEmpty(ds, {
-        size: 'demo',
-        password: 'pw',
-        sandboxClientSecret: SECRET,
-      });
-      if (!seeded) throw new Error('expected an empty database');
-      demo = seeded;
-      const { privateKey } = await generateKeyPair('ES256', {
-        extractable: true,
-      });
-      signingJwk = { ...(await exportJWK(privateKey)), kid: 'auth-test-key' };
+      ({ database, ds, demo } = await seedDemoDatabase(engine, SECRET));
+      signingJwk = await newSigningJwk('auth-test-key');
       stack = await startAuthAndApi(database, {
         AUTH_SIGNING_KEY: JSON.stringify(signingJwk),
       });
@@ -60,26 +44,10 @@ describe.each(testEngines('api_approvals', { sqliteFile: true }))(
       await ds?.destroy();
     });
 
-    const clientOf = (schoolId: string) =>
-      demo.clients.find((c) => c.schoolId === schoolId)?.clientId ?? '';
+    const clientOf = (schoolId: string) => sandboxClientOf(demo, schoolId);
 
-    async function tokenFor(
-      schoolId: string,
-      clientId = clientOf(schoolId),
-    ): Promise<string> {
-      const res = await fetch(`${issuer}/token`, {
-        method: 'POST',
-        headers: {
-          authorization: `Basic ${Buffer.from(`${clientId}:${SECRET}`).toString('base64')}`,
-          'content-type': 'application/x-www-form-urlencoded',
-        },
-        body: 'grant_type=client_credentials',
-      });
-      expect(res.status).toBe(200);
-      return String(
-        ((await res.json()) as Record<string, unknown>)['access_token'],
-      );
-    }
+    const tokenFor = (schoolId: string, clientId = clientOf(schoolId)) =>
+      clientToken(`${issuer}/token`, clientId, SECRET);
 
     const get = async (path: string, token: string) => {
       const res = await fetch(`${apiUrl}${BASE}${path}`, {

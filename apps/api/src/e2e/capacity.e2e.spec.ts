@@ -1,6 +1,7 @@
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import type { DataSource } from 'typeorm';
-import { openDatabase, testEngines, TestEngine } from '@oneroster/database';
+import { openDatabase } from '@oneroster/database';
+import { testEngines, TestEngine } from '@oneroster/database/testing';
 import { RosteringService } from '@oneroster/data-access-oneroster';
 import {
   approveTestClient,

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import type { DataSource } from 'typeorm';
 import { ALL_ONEROSTER_SCOPES } from '@oneroster/contracts';
-import { openDatabase, testEngines } from '@oneroster/database';
+import { openDatabase } from '@oneroster/database';
+import { testEngines } from '@oneroster/database/testing';
 import { filterArbitrary, queryValueArbitrary } from '@oneroster/api-testing';
 import { TestApi, startTestApi } from './support';
 

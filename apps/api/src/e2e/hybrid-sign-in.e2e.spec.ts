@@ -1,24 +1,23 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as oidc from 'openid-client';
 import type { DataSource } from 'typeorm';
 import { ONEROSTER_SCOPES } from '@oneroster/contracts';
 import { DatabaseConfig } from '@oneroster/config';
-import { migrate, openDatabase, testEngines } from '@oneroster/database';
-import { DemoCredentials, seedDemoIfEmpty } from '@oneroster/demo-data';
-import {
-  AccountEntity,
-  AccountSchoolRoleEntity,
-  ApprovalEntity,
-  OAuthClientEntity,
-} from '@oneroster/entities';
+import { testEngines } from '@oneroster/database/testing';
+import { DemoCredentials } from '@oneroster/demo-data';
+import { ApprovalEntity } from '@oneroster/entities';
 import { Browser, signIn } from '@oneroster/testing-browser';
-import { hashSecret } from '@oneroster/util-secrets';
 // The real authorization server with its real sign-in pages, so the API is tested with a
 // user token a teacher really gets.
 import { AuthAndApi, startAuthAndApi } from './auth-and-api';
+import {
+  accessTokenOf,
+  addOidcClient,
+  addTeacher,
+  applicationOfClient,
+  requestClientToken,
+  seedDemoDatabase,
+  tempSigningKeyFile,
+} from './support';
 
 const SECRET = 'hybrid-secret';
 const PASSWORD = 'pw';
@@ -54,60 +53,20 @@ describe.each(testEngines('api_hybrid', { sqliteFile: true }))(
     const multiEmail = 'two-schools@api-hybrid.example.org';
 
     beforeAll(async () => {
-      database = await engine.config();
-      ds = await openDatabase(database);
-      await migrate(ds);
-      const seeded = await seedDemoIfEmpty(ds, {
-        size: 'demo',
-        password: PASSWORD,
-        sandboxClientSecret: SECRET,
-      });
-      if (!seeded) throw new Error('expected an empty database');
-      demo = seeded;
+      ({ database, ds, demo } = await seedDemoDatabase(
+        engine,
+        SECRET,
+        PASSWORD,
+      ));
       [schoolA, schoolB] = demo.clients.map((c) => c.schoolId);
-      applicationId = (
-        await ds
-          .getRepository(OAuthClientEntity)
-          .findOneByOrFail({ clientId: demo.clients[0].clientId })
-      ).applicationId;
-      // The application's OpenID Connect client, as the portal creates it.
+      applicationId = await applicationOfClient(ds, demo.clients[0].clientId);
       clientSecret = 'hybrid-oidc-client-secret';
-      await ds.getRepository(OAuthClientEntity).insert({
-        clientId: applicationId,
-        applicationId,
-        schoolId: null,
-        secretHash: await hashSecret(clientSecret),
-        previousSecretHash: null,
-        previousSecretExpiresAt: null,
-        createdAt: new Date(),
-        revokedAt: null,
-      });
-      const multi = randomUUID();
-      await ds.getRepository(AccountEntity).insert({
-        id: multi,
-        email: multiEmail,
-        displayName: 'Teacher of two schools',
-        passwordHash: await hashSecret(PASSWORD),
-        platformRole: null,
-        integratorId: null,
-        disabled: false,
-        createdAt: new Date(),
-      });
-      await ds.getRepository(AccountSchoolRoleEntity).insert(
-        [schoolA, schoolB].map((schoolId) => ({
-          accountId: multi,
-          schoolId,
-          role: 'teacher' as const,
-          userSourcedId: null,
-        })),
-      );
+      await addOidcClient(ds, applicationId, clientSecret);
+      await addTeacher(ds, multiEmail, PASSWORD, [schoolA, schoolB]);
 
       stack = await startAuthAndApi(database, {}, (settings) => ({
         ...settings,
-        signingKeyFile: join(
-          mkdtempSync(join(tmpdir(), 'oneroster-api-hybrid-')),
-          'key.json',
-        ),
+        signingKeyFile: tempSigningKeyFile('oneroster-api-hybrid-'),
       }));
       ({ issuer, apiUrl } = stack);
     }, 120_000);
@@ -148,16 +107,8 @@ describe.each(testEngines('api_hybrid', { sqliteFile: true }))(
       const clientId = demo.clients.find(
         (c) => c.schoolId === schoolId,
       )?.clientId;
-      const res = await fetch(`${issuer}/token`, {
-        method: 'POST',
-        headers: {
-          authorization: `Basic ${Buffer.from(`${clientId}:${SECRET}`).toString('base64')}`,
-          'content-type': 'application/x-www-form-urlencoded',
-        },
-        body: 'grant_type=client_credentials',
-      });
-      return String(
-        ((await res.json()) as Record<string, unknown>)['access_token'],
+      return accessTokenOf(
+        await requestClientToken(`${issuer}/token`, String(clientId), SECRET),
       );
     }
 

@@ -1,7 +1,8 @@
 import { connect } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { ONEROSTER_SCOPES } from '@oneroster/contracts';
-import { openDatabase, testEngines } from '@oneroster/database';
+import { openDatabase } from '@oneroster/database';
+import { testEngines } from '@oneroster/database/testing';
 import { TestApi, startTestApi } from './support';
 
 /*

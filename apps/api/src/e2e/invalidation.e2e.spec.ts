@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { exportJWK, generateKeyPair } from 'jose';
 import type { DataSource } from 'typeorm';
 import {
   ONEROSTER_SCOPES,
@@ -7,18 +6,21 @@ import {
   PORTAL_SESSION_COOKIE,
 } from '@oneroster/contracts';
 import { DatabaseConfig } from '@oneroster/config';
-import { migrate, openDatabase, testEngines } from '@oneroster/database';
+import { testEngines } from '@oneroster/database/testing';
 // The portal's own session service opens a school administrator's and a developer's
 // sessions, as its sign-in callback does (these tests span the auth server and the API).
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { PortalSessions } from '@oneroster/data-access-portal';
-import {
-  DemoCredentials,
-  planTrust,
-  seedDemoIfEmpty,
-} from '@oneroster/demo-data';
+import { DemoCredentials, planTrust } from '@oneroster/demo-data';
 import { AccountEntity, OAuthClientEntity } from '@oneroster/entities';
 import { AuthAndApi, startAuthAndApi } from './auth-and-api';
+import {
+  clientToken,
+  newSigningJwk,
+  requestClientToken,
+  sandboxClientOf,
+  seedDemoDatabase,
+} from './support';
 
 /*
  * Cache invalidation between the auth server's portal and the API, two processes' worth of
@@ -46,31 +48,15 @@ describe.each(testEngines('api_invalidation', { sqliteFile: true }))(
     const [schoolA, schoolB] = plan.schools;
 
     beforeAll(async () => {
-      database = await engine.config();
-      ds = await openDatabase(database);
-      await migrate(ds);
-      const seeded = await seedDemoIfEmpty(ds, {
-        size: 'demo',
-        password: 'pw',
-        sandboxClientSecret: SECRET,
-      });
-      if (!seeded) throw new Error('expected an empty database');
-      demo = seeded;
-      const { privateKey } = await generateKeyPair('ES256', {
-        extractable: true,
-      });
-      signingKey = JSON.stringify({
-        ...(await exportJWK(privateKey)),
-        kid: 'invalidation-key',
-      });
+      ({ database, ds, demo } = await seedDemoDatabase(engine, SECRET));
+      signingKey = JSON.stringify(await newSigningJwk('invalidation-key'));
     }, 120_000);
 
     afterAll(async () => {
       await ds?.destroy();
     });
 
-    const clientOf = (schoolId: string) =>
-      demo.clients.find((c) => c.schoolId === schoolId)?.clientId ?? '';
+    const clientOf = (schoolId: string) => sandboxClientOf(demo, schoolId);
 
     async function applicationOf(clientId: string): Promise<string> {
       return (
@@ -102,23 +88,10 @@ describe.each(testEngines('api_invalidation', { sqliteFile: true }))(
     }
 
     function harness(stack: () => AuthAndApi) {
-      async function tokenRequest(clientId: string) {
-        return fetch(`${stack().authUrl}/oidc/token`, {
-          method: 'POST',
-          headers: {
-            authorization: `Basic ${Buffer.from(`${clientId}:${SECRET}`).toString('base64')}`,
-            'content-type': 'application/x-www-form-urlencoded',
-          },
-          body: 'grant_type=client_credentials',
-        });
-      }
-      async function tokenFor(clientId: string): Promise<string> {
-        const res = await tokenRequest(clientId);
-        expect(res.status).toBe(200);
-        return String(
-          ((await res.json()) as Record<string, unknown>)['access_token'],
-        );
-      }
+      const tokenRequest = (clientId: string) =>
+        requestClientToken(`${stack().authUrl}/oidc/token`, clientId, SECRET);
+      const tokenFor = (clientId: string) =>
+        clientToken(`${stack().authUrl}/oidc/token`, clientId, SECRET);
       const get = async (path: string, token: string) =>
         (
           await fetch(`${stack().apiUrl}${BASE}${path}`, {

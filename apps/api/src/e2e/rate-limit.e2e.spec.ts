@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { openDatabase, testEngines, TestEngine } from '@oneroster/database';
+import { openDatabase } from '@oneroster/database';
+import { testEngines, TestEngine } from '@oneroster/database/testing';
 import { ApiUsageDailyEntity } from '@oneroster/entities';
 import { TestApi, startTestApi } from './support';
 

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { ONEROSTER_SCOPES } from '@oneroster/contracts';
-import { openDatabase, testEngines } from '@oneroster/database';
+import { openDatabase } from '@oneroster/database';
+import { testEngines } from '@oneroster/database/testing';
 import { TestApi, startTestApi } from './support';
 
 const BASE = '/ims/oneroster/v1p1';

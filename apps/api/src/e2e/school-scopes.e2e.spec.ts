@@ -1,7 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as oidc from 'openid-client';
 import type { DataSource } from 'typeorm';
 import {
@@ -10,23 +6,20 @@ import {
   ONEROSTER_SCOPES,
 } from '@oneroster/contracts';
 import { DatabaseConfig } from '@oneroster/config';
-import { migrate, openDatabase, testEngines } from '@oneroster/database';
-import {
-  DemoCredentials,
-  planTrust,
-  seedDemoIfEmpty,
-} from '@oneroster/demo-data';
-import {
-  AccountEntity,
-  AccountSchoolRoleEntity,
-  ApprovalEntity,
-  OAuthClientEntity,
-} from '@oneroster/entities';
+import { testEngines } from '@oneroster/database/testing';
+import { DemoCredentials, planTrust } from '@oneroster/demo-data';
+import { ApprovalEntity } from '@oneroster/entities';
 import { Browser, signIn } from '@oneroster/testing-browser';
-import { hashSecret } from '@oneroster/util-secrets';
 // The real authorization server with its real sign-in pages: the tokens are the ones a
 // teacher of two schools really gets (scope = the union of both schools' approvals).
 import { AuthAndApi, startAuthAndApi } from './auth-and-api';
+import {
+  addOidcClient,
+  addTeacher,
+  applicationOfClient,
+  seedDemoDatabase,
+  tempSigningKeyFile,
+} from './support';
 
 const SECRET = 'school-scopes-secret';
 const PASSWORD = 'pw';
@@ -118,60 +111,20 @@ describe.each(testEngines('api_school_scopes', { sqliteFile: true }))(
     };
 
     beforeAll(async () => {
-      database = await engine.config();
-      ds = await openDatabase(database);
-      await migrate(ds);
-      const seeded = await seedDemoIfEmpty(ds, {
-        size: 'demo',
-        password: PASSWORD,
-        sandboxClientSecret: SECRET,
-      });
-      if (!seeded) throw new Error('expected an empty database');
-      demo = seeded;
+      ({ database, ds, demo } = await seedDemoDatabase(
+        engine,
+        SECRET,
+        PASSWORD,
+      ));
       [schoolA, schoolB] = demo.clients.map((c) => c.schoolId);
-      applicationId = (
-        await ds
-          .getRepository(OAuthClientEntity)
-          .findOneByOrFail({ clientId: demo.clients[0].clientId })
-      ).applicationId;
-      // The application's OpenID Connect client, as the portal creates it.
-      await ds.getRepository(OAuthClientEntity).insert({
-        clientId: applicationId,
-        applicationId,
-        schoolId: null,
-        secretHash: await hashSecret(clientSecret),
-        previousSecretHash: null,
-        previousSecretExpiresAt: null,
-        createdAt: new Date(),
-        revokedAt: null,
-      });
-      const teacher = randomUUID();
-      await ds.getRepository(AccountEntity).insert({
-        id: teacher,
-        email: twoSchoolsEmail,
-        displayName: 'Teacher of two schools',
-        passwordHash: await hashSecret(PASSWORD),
-        platformRole: null,
-        integratorId: null,
-        disabled: false,
-        createdAt: new Date(),
-      });
-      await ds.getRepository(AccountSchoolRoleEntity).insert(
-        [schoolA, schoolB].map((schoolId) => ({
-          accountId: teacher,
-          schoolId,
-          role: 'teacher' as const,
-          userSourcedId: null,
-        })),
-      );
+      applicationId = await applicationOfClient(ds, demo.clients[0].clientId);
+      await addOidcClient(ds, applicationId, clientSecret);
+      await addTeacher(ds, twoSchoolsEmail, PASSWORD, [schoolA, schoolB]);
       a = await idsOf(schoolA, schoolB);
       b = await idsOf(schoolB, schoolA);
       stack = await startAuthAndApi(database, {}, (settings) => ({
         ...settings,
-        signingKeyFile: join(
-          mkdtempSync(join(tmpdir(), 'oneroster-api-school-scopes-')),
-          'key.json',
-        ),
+        signingKeyFile: tempSigningKeyFile('oneroster-api-school-scopes-'),
       }));
       ({ issuer, apiUrl } = stack);
     }, 120_000);

@@ -1,18 +1,32 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportJWK, generateKeyPair } from 'jose';
 import type { DataSource } from 'typeorm';
 import { ALL_ONEROSTER_SCOPES, PLATFORM_SCOPES } from '@oneroster/contracts';
 import { DatabaseConfig, loadConfig } from '@oneroster/config';
 import { TestIssuer, startTestIssuer } from '@oneroster/api-testing';
-import { openDatabase, migrate, TestEngine } from '@oneroster/database';
-import { planTrust, seedDemoIfEmpty, TrustPlan } from '@oneroster/demo-data';
+import { openDatabase, migrate } from '@oneroster/database';
+import { TestEngine } from '@oneroster/database/testing';
 import {
+  DemoCredentials,
+  planTrust,
+  seedDemoIfEmpty,
+  TrustPlan,
+} from '@oneroster/demo-data';
+import {
+  AccountEntity,
+  AccountSchoolRoleEntity,
   ApplicationEntity,
   ApprovalEntity,
   IntegratorEntity,
+  OAuthClientEntity,
   SchoolEntity,
 } from '@oneroster/entities';
+import { hashSecret } from '@oneroster/util-secrets';
 import { AppModule, AppOptions } from '../app/app.module';
 import { configureApp } from '../app/configure';
 
@@ -125,4 +139,140 @@ export async function approveTestClient(
         decidedByAccountId: null,
       });
   });
+}
+
+/** A database of the engine, migrated and seeded with the demo trust, and its credentials. */
+export interface DemoDatabase {
+  database: DatabaseConfig;
+  ds: DataSource;
+  demo: DemoCredentials;
+}
+
+/**
+ * Opens a fresh database of the engine, migrates it and seeds the demo trust, every sandbox
+ * client with `sandboxClientSecret`, every account with `password`. Fails when the database
+ * was not empty (the seed would not run, so the credentials would be unknown).
+ */
+export async function seedDemoDatabase(
+  engine: TestEngine,
+  sandboxClientSecret: string,
+  password = 'pw',
+): Promise<DemoDatabase> {
+  const database = await engine.config();
+  const ds = await openDatabase(database);
+  await migrate(ds);
+  const demo = await seedDemoIfEmpty(ds, {
+    size: 'demo',
+    password,
+    sandboxClientSecret,
+  });
+  if (!demo) throw new Error('expected an empty database');
+  return { database, ds, demo };
+}
+
+/** A fresh ES256 private key as a JWK with that `kid` (`AUTH_SIGNING_KEY` takes its JSON). */
+export async function newSigningJwk(
+  kid: string,
+): Promise<Record<string, unknown>> {
+  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+  return { ...(await exportJWK(privateKey)), kid };
+}
+
+/** The sandbox client of a school in the seeded demo trust ('' when it has none). */
+export const sandboxClientOf = (demo: DemoCredentials, schoolId: string) =>
+  demo.clients.find((c) => c.schoolId === schoolId)?.clientId ?? '';
+
+/** A client-credentials token request to `tokenUrl`, the client authenticating by HTTP Basic. */
+export function requestClientToken(
+  tokenUrl: string,
+  clientId: string,
+  secret: string,
+): Promise<Response> {
+  return fetch(tokenUrl, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: 'grant_type=client_credentials',
+  });
+}
+
+/** The `access_token` of a token response. */
+export async function accessTokenOf(res: Response): Promise<string> {
+  return String(
+    ((await res.json()) as Record<string, unknown>)['access_token'],
+  );
+}
+
+/** A client-credentials access token; the token endpoint must answer 200. */
+export async function clientToken(
+  tokenUrl: string,
+  clientId: string,
+  secret: string,
+): Promise<string> {
+  const res = await requestClientToken(tokenUrl, clientId, secret);
+  expect(res.status).toBe(200);
+  return accessTokenOf(res);
+}
+
+/** A signing key file in a fresh temporary folder (the auth server writes its key there). */
+export const tempSigningKeyFile = (prefix: string) =>
+  join(mkdtempSync(join(tmpdir(), prefix)), 'key.json');
+
+/** The application a client belongs to. */
+export async function applicationOfClient(
+  ds: DataSource,
+  clientId: string,
+): Promise<string> {
+  return (
+    await ds.getRepository(OAuthClientEntity).findOneByOrFail({ clientId })
+  ).applicationId;
+}
+
+/** The application's OpenID Connect client (client id = application id), as the portal creates it. */
+export async function addOidcClient(
+  ds: DataSource,
+  applicationId: string,
+  secret: string,
+): Promise<void> {
+  await ds.getRepository(OAuthClientEntity).insert({
+    clientId: applicationId,
+    applicationId,
+    schoolId: null,
+    secretHash: await hashSecret(secret),
+    previousSecretHash: null,
+    previousSecretExpiresAt: null,
+    createdAt: new Date(),
+    revokedAt: null,
+  });
+}
+
+/** A teacher account in each of `schoolIds` (no roster user linked); returns its id. */
+export async function addTeacher(
+  ds: DataSource,
+  email: string,
+  password: string,
+  schoolIds: string[],
+): Promise<string> {
+  const id = randomUUID();
+  await ds.getRepository(AccountEntity).insert({
+    id,
+    email,
+    displayName: 'Teacher of two schools',
+    passwordHash: await hashSecret(password),
+    platformRole: null,
+    integratorId: null,
+    disabled: false,
+    createdAt: new Date(),
+  });
+  await ds.getRepository(AccountSchoolRoleEntity).insert(
+    schoolIds.map((schoolId) => ({
+      accountId: id,
+      schoolId,
+      role: 'teacher' as const,
+      userSourcedId: null,
+    })),
+  );
+  return id;
 }

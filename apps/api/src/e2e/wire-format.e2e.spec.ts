@@ -1,17 +1,18 @@
-import { exportJWK, generateKeyPair } from 'jose';
 import type { DataSource } from 'typeorm';
 import { DatabaseConfig } from '@oneroster/config';
-import { migrate, openDatabase, testEngines } from '@oneroster/database';
-import {
-  DemoCredentials,
-  planTrust,
-  seedDemoIfEmpty,
-} from '@oneroster/demo-data';
+import { testEngines } from '@oneroster/database/testing';
+import { DemoCredentials, planTrust } from '@oneroster/demo-data';
 import { AccountEntity, OAuthClientEntity } from '@oneroster/entities';
 // The portal's own code changes the application, as the portal API does.
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { PortalApplications, loadActor } from '@oneroster/data-access-portal';
 import { AuthAndApi, startAuthAndApi } from './auth-and-api';
+import {
+  clientToken,
+  newSigningJwk,
+  sandboxClientOf,
+  seedDemoDatabase,
+} from './support';
 
 const SECRET = 'wire-format-secret';
 const BASE = '/ims/oneroster/v1p1';
@@ -32,26 +33,13 @@ describe.each(testEngines('api_wire_format', { sqliteFile: true }))(
     const [school] = plan.schools;
 
     beforeAll(async () => {
-      database = await engine.config();
-      ds = await openDatabase(database);
-      await migrate(ds);
-      const seeded = await seedDemoIfEmpty(ds, {
-        size: 'demo',
-        password: 'pw',
-        sandboxClientSecret: SECRET,
-      });
-      if (!seeded) throw new Error('expected an empty database');
-      demo = seeded;
-      const { privateKey } = await generateKeyPair('ES256', {
-        extractable: true,
-      });
+      ({ database, ds, demo } = await seedDemoDatabase(engine, SECRET));
       stack = await startAuthAndApi(
         database,
         {
-          AUTH_SIGNING_KEY: JSON.stringify({
-            ...(await exportJWK(privateKey)),
-            kid: 'wire-format-key',
-          }),
+          AUTH_SIGNING_KEY: JSON.stringify(
+            await newSigningJwk('wire-format-key'),
+          ),
         },
         // The application is changed through another connection here: read clients afresh.
         (s) => ({ ...s, clientCacheMs: 0 }),
@@ -63,23 +51,10 @@ describe.each(testEngines('api_wire_format', { sqliteFile: true }))(
       await ds?.destroy();
     });
 
-    const clientId = () =>
-      demo.clients.find((c) => c.schoolId === school.schoolId)?.clientId ?? '';
+    const clientId = () => sandboxClientOf(demo, school.schoolId);
 
-    async function token(): Promise<string> {
-      const res = await fetch(`${stack.issuer}/token`, {
-        method: 'POST',
-        headers: {
-          authorization: `Basic ${Buffer.from(`${clientId()}:${SECRET}`).toString('base64')}`,
-          'content-type': 'application/x-www-form-urlencoded',
-        },
-        body: 'grant_type=client_credentials',
-      });
-      expect(res.status).toBe(200);
-      return String(
-        ((await res.json()) as Record<string, unknown>)['access_token'],
-      );
-    }
+    const token = () =>
+      clientToken(`${stack.issuer}/token`, clientId(), SECRET);
 
     async function get(
       path: string,

@@ -12,7 +12,8 @@ import {
   issueClientSecret,
   oidcRecordsOfAccount,
 } from '@oneroster/data-access-auth';
-import { openDatabase, testEngines } from '@oneroster/database';
+import { openDatabase } from '@oneroster/database';
+import { testEngines } from '@oneroster/database/testing';
 import type { DemoCredentials } from '@oneroster/demo-data';
 import {
   AccountEntity,

@@ -6,7 +6,8 @@ import {
   PORTAL_CSRF_HEADER,
   PORTAL_SESSION_COOKIE,
 } from '@oneroster/contracts';
-import { openDatabase, testEngines } from '@oneroster/database';
+import { openDatabase } from '@oneroster/database';
+import { testEngines } from '@oneroster/database/testing';
 import type { DemoCredentials } from '@oneroster/demo-data';
 import { AccountEntity, AuditEventEntity } from '@oneroster/entities';
 import { Browser, follow } from '@oneroster/testing-browser';

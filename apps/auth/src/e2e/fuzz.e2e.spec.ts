@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { ALL_ONEROSTER_SCOPES } from '@oneroster/contracts';
-import { testEngines } from '@oneroster/database';
+import { testEngines } from '@oneroster/database/testing';
 import type { DemoCredentials } from '@oneroster/demo-data';
 import {
   basic,

@@ -8,7 +8,8 @@ import {
 import * as oidc from 'openid-client';
 import type { DataSource } from 'typeorm';
 import { ONEROSTER_SCOPES } from '@oneroster/contracts';
-import { openDatabase, testEngines } from '@oneroster/database';
+import { openDatabase } from '@oneroster/database';
+import { testEngines } from '@oneroster/database/testing';
 import type { DemoCredentials } from '@oneroster/demo-data';
 import { issueClientSecret } from '@oneroster/data-access-auth';
 import {

@@ -4,7 +4,8 @@ import {
   type PortalError,
   type PortalMe,
 } from '@oneroster/contracts';
-import { openDatabase, testEngines } from '@oneroster/database';
+import { openDatabase } from '@oneroster/database';
+import { testEngines } from '@oneroster/database/testing';
 import type { DemoCredentials } from '@oneroster/demo-data';
 import { AuditEventEntity } from '@oneroster/entities';
 import { Browser, signIn } from '@oneroster/testing-browser';

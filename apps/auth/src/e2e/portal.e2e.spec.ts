@@ -21,13 +21,14 @@ import {
   type SchoolApplicationView,
   type SchoolSummary,
 } from '@oneroster/contracts';
+import { setFirstPassword } from '@oneroster/data-access-portal';
 import {
   canonicalJson,
-  setFirstPassword,
   sha256Hex,
-} from '@oneroster/data-access-portal';
+} from '@oneroster/data-access-portal/testing';
 import { exportCsv } from '@oneroster/data-access-csv';
-import { openDatabase, testEngines } from '@oneroster/database';
+import { openDatabase } from '@oneroster/database';
+import { testEngines } from '@oneroster/database/testing';
 import type { DemoCredentials } from '@oneroster/demo-data';
 import { AccountEntity, GradebookChangeEntity } from '@oneroster/entities';
 import {

@@ -1,4 +1,4 @@
-import { testEngines } from '@oneroster/database';
+import { testEngines } from '@oneroster/database/testing';
 import { seededDatabase, startTestAuth, TestAuth } from './support';
 
 /*

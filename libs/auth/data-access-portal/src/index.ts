@@ -1,5 +1,4 @@
 export * from './lib/errors';
-export * from './lib/canonical';
 export * from './lib/actor';
 export * from './lib/views';
 export * from './lib/validation';

@@ -1,2 +1,3 @@
 export * from './lib/invalidation-bus';
 export * from './lib/redis-invalidation-bus';
+export * from './lib/client-cache';

@@ -14,7 +14,7 @@ import {
   UnknownObjectError,
   UnprocessableDataError,
 } from '@oneroster/util-oneroster-query';
-import { encodeDate, sqlDialect } from '@oneroster/database';
+import { encodeDate, noteWrite, sqlDialect } from '@oneroster/database';
 import { KeyedMutex } from './keyed-mutex';
 import type { TenantScope } from './reader';
 import {
@@ -411,15 +411,17 @@ export class GradebookWriter {
     work: (em: EntityManager) => Promise<void>,
   ): Promise<void> {
     // SQLite has one writer for the whole file: one queue for all schools.
-    return this.queue.run(this.isMysql ? schoolId : '*', () =>
-      this.ds.transaction(async (em) => {
+    return this.queue.run(this.isMysql ? schoolId : '*', async () => {
+      await this.ds.transaction(async (em) => {
         if (this.isMysql)
           await em.query('SELECT id FROM schools WHERE id = ? FOR UPDATE', [
             schoolId,
           ]);
         await work(em);
-      }),
-    );
+      });
+      // Read-your-writes: the school's next reads go to the primary until replicas caught up.
+      noteWrite(this.ds, [schoolId]);
+    });
   }
 
   private async find(

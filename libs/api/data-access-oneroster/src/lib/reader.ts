@@ -6,7 +6,7 @@ import {
 } from '@oneroster/util-oneroster-query';
 import type { FieldDef, ResourceDef } from './resources';
 import { CursorCache, PageCursor } from './cursor-cache';
-import { sqlDialect } from '@oneroster/database';
+import { readQuery, readQueryRunner, sqlDialect } from '@oneroster/database';
 import { OneRosterSerialiser } from './serialiser';
 import { RowStream } from './row-stream';
 import { T, Quote, Sql, filterSql, joinAnd, orderSql } from './sql';
@@ -168,10 +168,15 @@ export class RosterReader {
    * A query on a pooled MySQL/MariaDB connection of its own, with date-times read as text
    * (`YYYY-MM-DD HH:MM:SS.mmm`, UTC as stored), which the JSON needs anyway: decoding them
    * into Date objects and formatting those again is a large share of a big page's CPU.
-   * `release` gives the connection back (once).
+   * `release` gives the connection back (once). The connection is a replica's or the
+   * primary's, as `readQueryRunner` chooses for the schools read.
    */
-  private async mysqlQuery(sql: string, params: unknown[]) {
-    const runner = this.ds.createQueryRunner('slave');
+  private async mysqlQuery(
+    sql: string,
+    params: unknown[],
+    schoolIds: readonly string[],
+  ) {
+    const runner = await readQueryRunner(this.ds, schoolIds);
     let released = false;
     const release = async () => {
       if (released) return;
@@ -195,10 +200,15 @@ export class RosterReader {
   private async pageRows(
     sql: string,
     params: unknown[],
+    schoolIds: readonly string[],
   ): Promise<Record<string, unknown>[]> {
     if (!this.mysql)
       return (await this.ds.query(sql, params)) as Record<string, unknown>[];
-    const { connection, options, release } = await this.mysqlQuery(sql, params);
+    const { connection, options, release } = await this.mysqlQuery(
+      sql,
+      params,
+      schoolIds,
+    );
     try {
       return await new Promise((resolve, reject) =>
         connection.query(options, (err, rows) =>
@@ -211,8 +221,16 @@ export class RosterReader {
   }
 
   /** The rows of a page as they arrive, a batch at a time (MySQL/MariaDB). */
-  private async openRows(sql: string, params: unknown[]): Promise<RowStream> {
-    const { connection, options, release } = await this.mysqlQuery(sql, params);
+  private async openRows(
+    sql: string,
+    params: unknown[],
+    schoolIds: readonly string[],
+  ): Promise<RowStream> {
+    const { connection, options, release } = await this.mysqlQuery(
+      sql,
+      params,
+      schoolIds,
+    );
     try {
       const source = connection
         .query(options)
@@ -317,7 +335,9 @@ export class RosterReader {
       count: async () =>
         Number(
           (
-            (await this.ds.query(
+            (await readQuery(
+              this.ds,
+              scope.schoolIds,
               `SELECT COUNT(*) AS n FROM ${q(resource.table)} ${T}${countHint} WHERE ${where.text}`,
               where.params,
             )) as { n: number | string }[]
@@ -374,12 +394,12 @@ export class RosterReader {
     let total: number;
     if (cursor) {
       const seek = plan.seek(cursor);
-      rows = await this.pageRows(seek.sql, seek.params);
+      rows = await this.pageRows(seek.sql, seek.params, scope.schoolIds);
       total = cursor.total;
     } else {
       [total, rows] = await Promise.all([
         plan.count(),
-        this.pageRows(plan.first.sql, plan.first.params),
+        this.pageRows(plan.first.sql, plan.first.params, scope.schoolIds),
       ]);
     }
     this.remember(pageKey, query, rows[rows.length - 1], rows.length, total);
@@ -403,7 +423,7 @@ export class RosterReader {
     const { sql, params } = cursor ? plan.seek(cursor) : plan.first;
     const [counted, opened] = await Promise.allSettled([
       cursor ? cursor.total : plan.count(),
-      this.openRows(sql, params),
+      this.openRows(sql, params, scope.schoolIds),
     ]);
     if (opened.status === 'rejected') throw opened.reason;
     const rows = opened.value;
@@ -509,7 +529,9 @@ export class RosterReader {
       ...conditions,
       columnEquals('sourced_id', sourcedId),
     ]);
-    return (await this.ds.query(
+    return (await readQuery(
+      this.ds,
+      scope.schoolIds,
       `SELECT ${select} FROM ${this.q(resource.table)} ${T} WHERE ${where.text} ORDER BY ${T}.${this.q('school_id')} LIMIT 1`,
       where.params,
     )) as Record<string, unknown>[];
@@ -544,7 +566,9 @@ export class RosterReader {
         const chunk = owners.slice(i, i + CHUNK);
         const active = l.activeOnly ? ` AND ${q('status')} = 'active'` : '';
         const order = l.orderColumn ? `${q(l.orderColumn)}, ` : '';
-        const links = (await this.ds.query(
+        const links = (await readQuery(
+          this.ds,
+          [school],
           `SELECT ${q(l.ownerColumn)} AS o, ${q(l.valueColumn)} AS v FROM ${q(l.table)}
            WHERE ${q('school_id')} = ? AND ${q(l.ownerColumn)} IN (${chunk.map(() => '?').join(', ')})${active}
            ORDER BY ${q(l.ownerColumn)}, ${order}${q(l.valueColumn)}`,

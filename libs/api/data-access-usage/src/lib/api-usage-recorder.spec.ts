@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { openMigratedDatabase, testEngines } from '@oneroster/database';
+import { openMigratedDatabase, testEngines } from '@oneroster/database/testing';
 import { ApiUsageDailyEntity } from '@oneroster/entities';
 import { ApiUsageRecorder } from './api-usage-recorder';
 

@@ -62,11 +62,13 @@ import {
   CategoryEnvelopeDto,
   CollectionEndpoint,
   LineItemEnvelopeDto,
+  LineItemReadEnvelopeDto,
   LineItemsEnvelopeDto,
   OAUTH_SCHEME,
   ResourceEnvelopeDto,
   ResourcesEnvelopeDto,
   ResultEnvelopeDto,
+  ResultReadEnvelopeDto,
   ResultsEnvelopeDto,
   SingleEndpoint,
   StatusInfoDto,
@@ -312,7 +314,7 @@ export class LineItemsController extends GradebookObjects {
   }
 
   @Get(':sourcedId')
-  @SingleEndpoint('getLineItem', READ, LineItemEnvelopeDto)
+  @SingleEndpoint('getLineItem', READ, LineItemReadEnvelopeDto)
   get(
     @CurrentPrincipal() p: Principal,
     @Fields(LINE_ITEM_RESOURCE) f: CheckedSingleQuery,
@@ -362,7 +364,7 @@ export class ResultsController extends GradebookObjects {
   }
 
   @Get(':sourcedId')
-  @SingleEndpoint('getResult', READ, ResultEnvelopeDto)
+  @SingleEndpoint('getResult', READ, ResultReadEnvelopeDto)
   get(
     @CurrentPrincipal() p: Principal,
     @Fields(RESULT_RESOURCE) f: CheckedSingleQuery,

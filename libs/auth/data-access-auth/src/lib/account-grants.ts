@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { decodeJson } from '@oneroster/database';
 import { OidcModelEntity } from '@oneroster/entities';
 
 /**
@@ -29,7 +30,7 @@ export async function oidcRecordsOfAccount(
   const records: AccountOidcRecords = { sessionIds: [], grantIds: [] };
   for (const row of rows) {
     // The LIKE narrows; the parsed payload decides (a display name could contain the text).
-    const payload = JSON.parse(row.payload) as { accountId?: unknown };
+    const payload = decodeJson<{ accountId?: unknown }>(row.payload);
     if (payload.accountId !== accountId) continue;
     (row.model === 'Session' ? records.sessionIds : records.grantIds).push(
       row.id,

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { openMigratedDatabase, testEngines } from '@oneroster/database';
+import { openMigratedDatabase, testEngines } from '@oneroster/database/testing';
 import { planTrust, seedPlatform } from '@oneroster/demo-data';
 import { ApprovalEntity, OAuthClientEntity } from '@oneroster/entities';
 import { InProcessInvalidationBus } from '@oneroster/util-invalidation';

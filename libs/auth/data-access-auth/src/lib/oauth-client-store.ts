@@ -4,8 +4,12 @@ import type {
   EntitySubscriberInterface,
   QueryRunner,
 } from 'typeorm';
+import { LRUCache } from 'lru-cache';
 import { decodeInstant, decodeStrings } from '@oneroster/database';
-import type { InvalidationBus } from '@oneroster/util-invalidation';
+import {
+  subscribeClientCache,
+  type InvalidationBus,
+} from '@oneroster/util-invalidation';
 
 /**
  * An OAuth client as the provider needs it (secret hashes included): a client-credentials
@@ -96,39 +100,29 @@ const CLIENT_TABLES = new Set(['oauth_clients', 'applications', 'approvals']);
  *   application and every client still being read (its row may predate the change), `null`
  *   (the bus may have missed messages) everything;
  * - concurrent calls for one client share one query; a failed query is not remembered;
- * - at most `maxEntries` clients are held (expired ones are dropped first, then all).
+ * - at most `maxEntries` clients are held (the least recently used go first).
  */
 export class StoredClientCache {
-  private readonly entries = new Map<
-    string,
-    {
-      until: number;
-      client: Promise<StoredClient | null>;
-      /** The client's application once read (null: no such client; undefined: reading). */
-      applicationId?: string | null;
-    }
-  >();
+  // lru-cache reads a ttl of 0 as "never expires": with no lifetime there is no cache.
+  private readonly entries: LRUCache<string, StoredClientEntry> | null;
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly ttlMs: number,
-    private readonly maxEntries = 10_000,
+    ttlMs: number,
+    maxEntries = 10_000,
     bus: InvalidationBus | null = null,
   ) {
-    if (ttlMs <= 0) return;
+    this.entries =
+      ttlMs > 0
+        ? new LRUCache<string, StoredClientEntry>({
+            max: maxEntries,
+            ttl: ttlMs,
+          })
+        : null;
+    if (!this.entries) return;
     dataSource.subscribers.push(this.subscriber());
-    if (bus)
-      this.unsubscribe.push(
-        bus.subscribe('client', (clientId) =>
-          clientId === null ? this.clear() : this.entries.delete(clientId),
-        ),
-        bus.subscribe('application', (applicationId) =>
-          applicationId === null
-            ? this.clear()
-            : this.forgetApplication(applicationId),
-        ),
-      );
+    if (bus) this.unsubscribe.push(subscribeClientCache(bus, this.entries));
   }
 
   /** Stops listening to the bus. */
@@ -137,50 +131,28 @@ export class StoredClientCache {
   }
 
   find(clientId: string): Promise<StoredClient | null> {
-    if (this.ttlMs <= 0) return findStoredClient(this.dataSource, clientId);
-    const now = Date.now();
-    const hit = this.entries.get(clientId);
-    if (hit && hit.until > now) return hit.client;
-    if (this.entries.size >= this.maxEntries) this.prune(now);
-    const entry: {
-      until: number;
-      client: Promise<StoredClient | null>;
-      applicationId?: string | null;
-    } = {
-      until: now + this.ttlMs,
+    const entries = this.entries;
+    if (!entries) return findStoredClient(this.dataSource, clientId);
+    const hit = entries.get(clientId);
+    if (hit) return hit.client;
+    const entry: StoredClientEntry = {
       client: findStoredClient(this.dataSource, clientId),
     };
-    this.entries.set(clientId, entry);
+    entries.set(clientId, entry);
     entry.client.then(
       (client) => {
         entry.applicationId = client?.applicationId ?? null;
       },
       () => {
-        if (this.entries.get(clientId) === entry) this.entries.delete(clientId);
+        if (entries.peek(clientId) === entry) entries.delete(clientId);
       },
     );
     return entry.client;
   }
 
-  private forgetApplication(applicationId: string): void {
-    for (const [id, entry] of this.entries)
-      if (
-        id === applicationId ||
-        entry.applicationId === undefined ||
-        entry.applicationId === applicationId
-      )
-        this.entries.delete(id);
-  }
-
   /** Forgets every client: the next request reads the database. */
   clear(): void {
-    this.entries.clear();
-  }
-
-  private prune(now: number): void {
-    for (const [id, entry] of this.entries)
-      if (entry.until <= now) this.entries.delete(id);
-    if (this.entries.size >= this.maxEntries) this.entries.clear();
+    this.entries?.clear();
   }
 
   private subscriber(): EntitySubscriberInterface {
@@ -211,3 +183,9 @@ export class StoredClientCache {
 }
 
 const PENDING = Symbol('storedClientChanged');
+
+interface StoredClientEntry {
+  client: Promise<StoredClient | null>;
+  /** The client's application once read (null: no such client; undefined: reading). */
+  applicationId?: string | null;
+}

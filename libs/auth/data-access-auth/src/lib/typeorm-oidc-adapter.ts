@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { decodeJson, encodeJson } from '@oneroster/database';
 import { DataSource, IsNull, LessThan } from 'typeorm';
 import { OidcModelEntity } from '@oneroster/entities';
 
@@ -75,7 +76,7 @@ export class TypeOrmOidcAdapter implements OidcAdapter {
       {
         model: this.model,
         id: this.storedId(id),
-        payload: JSON.stringify(stored),
+        payload: encodeJson(stored),
         grantId: str(payload.grantId),
         uid: str(payload.uid),
         userCode: str(payload.userCode),
@@ -141,7 +142,7 @@ export class TypeOrmOidcAdapter implements OidcAdapter {
     if (!row) return undefined;
     if (row.expiresAt && row.expiresAt.getTime() <= Date.now())
       return undefined;
-    const payload = JSON.parse(row.payload) as OidcPayload;
+    const payload = decodeJson<OidcPayload>(row.payload);
     return row.consumedAt
       ? { ...payload, consumed: Math.floor(row.consumedAt.getTime() / 1000) }
       : payload;

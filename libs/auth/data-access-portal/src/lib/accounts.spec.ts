@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { openMigratedDatabase, testEngines } from '@oneroster/database';
+import { openMigratedDatabase, testEngines } from '@oneroster/database/testing';
 import {
   AccountEntity,
   AccountSchoolRoleEntity,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { decodeJson, encodeJson } from '@oneroster/database';
 import type { DataSource, EntityManager } from 'typeorm';
 import type {
   ApprovalReceipt,
@@ -269,7 +270,7 @@ export class PortalApprovals {
     )
       throw notFound('receipt');
     return {
-      ...(JSON.parse(row.body) as Omit<ApprovalReceipt, 'digest'>),
+      ...decodeJson<Omit<ApprovalReceipt, 'digest'>>(row.body),
       digest: row.digest,
     };
   }
@@ -343,7 +344,7 @@ export class PortalApprovals {
               .where('id = :id AND status = :status AND scopes = :scopes', {
                 id: current.id,
                 status: current.status,
-                scopes: JSON.stringify(current.scopes),
+                scopes: encodeJson(current.scopes),
               })
               .execute();
             if (!res.affected)

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { ONEROSTER_SCOPES } from '@oneroster/contracts';
-import { openMigratedDatabase, testEngines } from '@oneroster/database';
+import { openMigratedDatabase, testEngines } from '@oneroster/database/testing';
 import {
   AccountEntity,
   AccountSchoolRoleEntity,

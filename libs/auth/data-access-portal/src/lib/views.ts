@@ -6,6 +6,7 @@ import {
   type SchoolSummary,
   type ScopeView,
 } from '@oneroster/contracts';
+import { instantText } from '@oneroster/database';
 import type {
   AccountEntity,
   IntegratorEntity,
@@ -48,4 +49,4 @@ export const scopeView = (scope: GrantableScope): ScopeView => ({
 });
 
 export const iso = (d: Date | string | null | undefined): string | null =>
-  d === null || d === undefined ? null : new Date(d).toISOString();
+  d === null || d === undefined ? null : instantText(d);

@@ -16,4 +16,21 @@ describe('VerifiedSecrets', () => {
     await new Promise((r) => setTimeout(r, 30));
     expect(cache.has('c', 's', 'h')).toBe(false);
   });
+
+  it('holds at most maxEntries, forgetting the least recently used first', () => {
+    const cache = new VerifiedSecrets(60_000, 2);
+    cache.remember('a', 's', 'h');
+    cache.remember('b', 's', 'h');
+    expect(cache.has('a', 's', 'h')).toBe(true);
+    cache.remember('c', 's', 'h');
+    expect(cache.has('a', 's', 'h')).toBe(true);
+    expect(cache.has('b', 's', 'h')).toBe(false);
+    expect(cache.has('c', 's', 'h')).toBe(true);
+  });
+
+  it('remembers nothing with no lifetime', () => {
+    const cache = new VerifiedSecrets(0);
+    cache.remember('c', 's', 'h');
+    expect(cache.has('c', 's', 'h')).toBe(false);
+  });
 });

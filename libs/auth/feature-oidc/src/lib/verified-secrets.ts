@@ -1,4 +1,5 @@
 import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 
 /**
  * Remembers, for a short time, which (client, secret, stored hash) triples were verified, so a
@@ -7,7 +8,8 @@ import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
  *   random salt, the client id, the presented secret and the stored hash (never the secret
  *   itself): changing or rotating the secret changes the digest, so a replaced secret is
  *   never accepted from memory;
- * - entries expire after `ttlMs`; the map is bounded (cleared when full);
+ * - entries expire after `ttlMs` (0: nothing is remembered); at most `maxEntries` are held
+ *   (the least recently used go first);
  * - client secrets carry 256 random bits, so a salted hash is as strong as the slow hash for
  *   them (the slow hash protects the database copy, not this in-memory one).
  */
@@ -16,15 +18,13 @@ export class VerifiedSecrets {
   // object costs several times more. The digest is only ever compared with another made
   // here, so the salt (unknown outside the process) is all the keying it needs.
   private readonly salt = randomBytes(32).toString('base64');
-  private readonly entries = new Map<
-    string,
-    { digest: Buffer; expires: number }
-  >();
+  // lru-cache reads a ttl of 0 as "never expires": with no lifetime there is no memory.
+  private readonly entries: LRUCache<string, Buffer> | null;
 
-  constructor(
-    private readonly ttlMs = 60_000,
-    private readonly maxEntries = 10_000,
-  ) {}
+  constructor(ttlMs = 60_000, maxEntries = 10_000) {
+    this.entries =
+      ttlMs > 0 ? new LRUCache({ max: maxEntries, ttl: ttlMs }) : null;
+  }
 
   private digest(clientId: string, secret: string, stored: string): Buffer {
     return hash(
@@ -35,17 +35,15 @@ export class VerifiedSecrets {
   }
 
   has(clientId: string, secret: string, stored: string): boolean {
-    const entry = this.entries.get(`${clientId}\0${stored}`);
-    if (!entry || entry.expires <= Date.now()) return false;
-    return timingSafeEqual(entry.digest, this.digest(clientId, secret, stored));
+    const digest = this.entries?.get(`${clientId}\0${stored}`);
+    if (!digest) return false;
+    return timingSafeEqual(digest, this.digest(clientId, secret, stored));
   }
 
   remember(clientId: string, secret: string, stored: string): void {
-    if (this.ttlMs <= 0) return;
-    if (this.entries.size >= this.maxEntries) this.entries.clear();
-    this.entries.set(`${clientId}\0${stored}`, {
-      digest: this.digest(clientId, secret, stored),
-      expires: Date.now() + this.ttlMs,
-    });
+    this.entries?.set(
+      `${clientId}\0${stored}`,
+      this.digest(clientId, secret, stored),
+    );
   }
 }

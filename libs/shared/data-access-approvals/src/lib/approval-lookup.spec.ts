@@ -4,7 +4,7 @@ import {
   GrantableScope,
   ONEROSTER_SCOPES,
 } from '@oneroster/contracts';
-import { openMigratedDatabase, testEngines } from '@oneroster/database';
+import { openMigratedDatabase, testEngines } from '@oneroster/database/testing';
 import { planTrust, seedPlatform } from '@oneroster/demo-data';
 import { ApprovalEntity, OAuthClientEntity } from '@oneroster/entities';
 import { InProcessInvalidationBus } from '@oneroster/util-invalidation';

@@ -1,4 +1,5 @@
 import { Inject, Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
 import type { ApprovalStatus } from '@oneroster/contracts';
 import { decodeStrings } from '@oneroster/database';
@@ -8,7 +9,9 @@ import {
   OAuthClientEntity,
 } from '@oneroster/entities';
 import {
+  forgetApplication,
   INVALIDATION_BUS,
+  subscribeClientCache,
   type InvalidationBus,
 } from '@oneroster/util-invalidation';
 
@@ -25,8 +28,9 @@ import {
  *   `oauth_clients` row, if any, has no school) and reaches every school that approved the
  *   application, none once that OIDC client row is revoked;
  * - an unknown client reaches no school;
- * - answers are cached for `ttlMs` (default 2 s, at most 60 s) so a revocation stops access
- *   within that time even for tokens already issued; `invalidate` drops the cache at once;
+ * - answers are cached for `ttlMs` (default 2 s, at most 60 s; 0: not cached) so a revocation
+ *   stops access within that time even for tokens already issued; `invalidate` drops the
+ *   cache at once; at most 10,000 clients are held (the least recently used go first);
  * - with an invalidation bus, a `client` message drops that client's answer and an
  *   `application` message (an application id) drops every answer about that application, and
  *   every answer still being read (it may predate the change); `null` drops everything. So
@@ -56,7 +60,6 @@ export interface ClientApproval {
 export type SchoolScopes = ReadonlyMap<string, ReadonlySet<string>>;
 
 interface CacheEntry {
-  expires: number;
   schools: Promise<SchoolScopes>;
   /** The client's application, once read (unknown while the read runs). */
   applicationId?: string;
@@ -65,7 +68,7 @@ interface CacheEntry {
 @Injectable()
 export class ApprovalLookup implements OnModuleDestroy {
   private readonly ttlMs: number;
-  private readonly cache = new Map<string, CacheEntry>();
+  private readonly cache: LRUCache<string, CacheEntry> | null;
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(
@@ -77,17 +80,16 @@ export class ApprovalLookup implements OnModuleDestroy {
       Math.max(ttlMs ?? DEFAULT_APPROVAL_CACHE_TTL_MS, 0),
       MAX_TTL_MS,
     );
-    if (bus)
-      this.unsubscribe.push(
-        bus.subscribe('client', (clientId) =>
-          this.invalidate(clientId ?? undefined),
-        ),
-        bus.subscribe('application', (applicationId) =>
-          applicationId === null
-            ? this.invalidate()
-            : this.invalidateApplication(applicationId),
-        ),
-      );
+    // lru-cache reads a ttl of 0 as "never expires": no lifetime means no cache here.
+    this.cache =
+      this.ttlMs > 0
+        ? new LRUCache<string, CacheEntry>({
+            max: MAX_ENTRIES,
+            ttl: this.ttlMs,
+          })
+        : null;
+    if (bus && this.cache)
+      this.unsubscribe.push(subscribeClientCache(bus, this.cache));
   }
 
   onModuleDestroy(): void {
@@ -159,8 +161,8 @@ export class ApprovalLookup implements OnModuleDestroy {
 
   /** Forget cached answers (for one client, or all): the next request reads the database. */
   invalidate(clientId?: string): void {
-    if (clientId === undefined) this.cache.clear();
-    else this.cache.delete(clientId);
+    if (clientId === undefined) this.cache?.clear();
+    else this.cache?.delete(clientId);
   }
 
   /**
@@ -168,33 +170,24 @@ export class ApprovalLookup implements OnModuleDestroy {
    * every answer still being read.
    */
   invalidateApplication(applicationId: string): void {
-    for (const [clientId, entry] of this.cache)
-      if (
-        clientId === applicationId ||
-        entry.applicationId === undefined ||
-        entry.applicationId === applicationId
-      )
-        this.cache.delete(clientId);
+    if (this.cache) forgetApplication(this.cache, applicationId);
   }
 
   private schoolsOf(clientId: string): Promise<SchoolScopes> {
-    const now = Date.now();
-    const hit = this.cache.get(clientId);
-    if (hit && hit.expires > now) return hit.schools;
-    if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
+    const cache = this.cache;
+    if (!cache) return this.readSchools(clientId).then((r) => r.schools);
+    const hit = cache.get(clientId);
+    if (hit) return hit.schools;
     const read = this.readSchools(clientId);
-    const entry: CacheEntry = {
-      expires: now + this.ttlMs,
-      schools: read.then((r) => r.schools),
-    };
-    this.cache.set(clientId, entry);
+    const entry: CacheEntry = { schools: read.then((r) => r.schools) };
+    cache.set(clientId, entry);
     read.then(
       (r) => {
         entry.applicationId = r.applicationId;
       },
       // A failed read (database down) is not cached: the next request tries again.
       () => {
-        if (this.cache.get(clientId) === entry) this.cache.delete(clientId);
+        if (cache.peek(clientId) === entry) cache.delete(clientId);
       },
     );
     return entry.schools;

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import type { DataSource } from 'typeorm';
-import { openMigratedDatabase, testEngines } from '@oneroster/database';
+import { openMigratedDatabase, testEngines } from '@oneroster/database/testing';
 import {
   CLASSES,
   csvColumn,

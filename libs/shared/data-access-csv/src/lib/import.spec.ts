@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { openMigratedDatabase, testEngines } from '@oneroster/database';
+import { openMigratedDatabase, testEngines } from '@oneroster/database/testing';
 import { planTrust, writeTrustCsv } from '@oneroster/demo-data';
 import { CSV_FILES } from '@oneroster/util-oneroster-csv';
 import { CsvImportService, schoolIdForOrg } from './import';

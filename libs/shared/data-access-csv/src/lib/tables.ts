@@ -11,6 +11,17 @@ import {
   ParsedRow,
   UserIdValue,
 } from '@oneroster/util-oneroster-csv';
+import {
+  decodeBoolean,
+  decodeList,
+  decodeNumber,
+  decodeText,
+  encodeBoolean,
+  encodeInstant,
+  encodeJson,
+  instantDay,
+  instantOf,
+} from '@oneroster/database';
 
 /**
  * How each CSV file maps onto the tables of @oneroster/entities, derived from the catalogue
@@ -107,37 +118,19 @@ export interface CsvRecordData {
   metadata: Record<string, unknown> | null;
 }
 
-const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-
-/** `YYYY-MM-DD HH:MM:SS.mmm` in UTC: what both engines store in a DATETIME(3). */
-export function sqlInstant(d: Date): string {
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}`;
-}
-
-export function readInstant(v: unknown): Date {
-  if (v instanceof Date) return v;
-  const s = String(v);
-  return new Date(
-    /[zZ]|[+-]\d\d:?\d\d$/.test(s) ? s : `${s.replace(' ', 'T')}Z`,
-  );
-}
-
-/** The database value of one CSV value. */
+/** The database value of one CSV value (the codec of @oneroster/database converts). */
 export function toDb(storage: Storage, v: CsvValue): unknown {
   if (v === null || v === undefined) return null;
   switch (storage) {
     case 'json':
-      return Array.isArray(v) && v.length > 0 ? JSON.stringify(v) : null;
+      // An empty list is stored as NULL, so that it compares equal to a missing one.
+      return Array.isArray(v) && v.length > 0 ? encodeJson(v) : null;
     case 'bool':
-      return v ? 1 : 0;
+      return encodeBoolean(Boolean(v));
     case 'float':
       return v;
     case 'instant':
-      return sqlInstant(
-        new Date(
-          /T/.test(String(v)) ? String(v) : `${String(v)}T00:00:00.000Z`,
-        ),
-      );
+      return encodeInstant(instantOf(String(v)));
     default:
       return v;
   }
@@ -147,20 +140,17 @@ export function toDb(storage: Storage, v: CsvValue): unknown {
 export function fromDb(storage: Storage, v: unknown): CsvValue {
   if (v === null || v === undefined) return null;
   switch (storage) {
-    case 'json': {
-      const parsed = typeof v === 'string' ? JSON.parse(v) : v;
-      return Array.isArray(parsed)
-        ? (parsed as string[] | UserIdValue[])
-        : null;
-    }
+    case 'json':
+      return decodeList<string | UserIdValue>(v) as
+        string[] | UserIdValue[] | null;
     case 'bool':
-      return v === true || v === 1 || v === '1';
+      return decodeBoolean(v);
     case 'float':
-      return Number(v);
+      return decodeNumber(v);
     case 'instant':
-      return readInstant(v).toISOString().slice(0, 10);
+      return instantDay(v);
     default:
-      return v instanceof Date ? v.toISOString().slice(0, 10) : String(v);
+      return decodeText(v);
   }
 }
 

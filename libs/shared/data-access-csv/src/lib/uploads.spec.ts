@@ -14,7 +14,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { DataSource } from 'typeorm';
 import { ZipFile as ZipWriter } from 'yazl';
-import { openMigratedDatabase, testEngines } from '@oneroster/database';
+import { openMigratedDatabase, testEngines } from '@oneroster/database/testing';
 import {
   CSV_FILES,
   CSV_HEADERS,

@@ -3,7 +3,7 @@ import {
   openMigratedDatabase,
   TestEngine,
   testEngines,
-} from '@oneroster/database';
+} from '@oneroster/database/testing';
 import type { Query } from './records';
 import { readRecords } from './records';
 import { TABLE_MAPS } from './tables';

@@ -4,11 +4,16 @@ import {
   decodeBoolean,
   decodeInstant,
   decodeJson,
+  decodeList,
+  decodeNumber,
   decodeStrings,
+  decodeText,
   encodeBoolean,
   encodeDate,
   encodeInstant,
   encodeJson,
+  instantDay,
+  instantOf,
   instantText,
   sqlDialect,
 } from './codec';
@@ -167,5 +172,41 @@ describe('database codec, values of every driver', () => {
     expect(decodeStrings('["a",1,null,"b"]')).toEqual(['a', 'b']);
     expect(decodeStrings(['x', 2])).toEqual(['x']);
     expect(decodeStrings('')).toEqual([]);
+  });
+
+  it('reads ISO text from outside: a date-time as written, a calendar date as its UTC midnight', () => {
+    expect(instantOf('2026-09-01').toISOString()).toBe(
+      '2026-09-01T00:00:00.000Z',
+    );
+    expect(instantOf('2026-09-01T10:00:00+02:00').toISOString()).toBe(
+      '2026-09-01T08:00:00.000Z',
+    );
+    expect(encodeInstant(instantOf('2026-09-01T08:05:03.042Z'))).toBe(
+      '2026-09-01 08:05:03.042',
+    );
+  });
+
+  it('reads the UTC day of an instant, stored as text or handed over as a Date', () => {
+    expect(instantDay('2026-09-01 23:30:00.000')).toBe('2026-09-01');
+    expect(instantDay(new Date('2026-09-01T23:30:00Z'))).toBe('2026-09-01');
+    expect(instantDay('2026-09-02T00:30:00+01:00')).toBe('2026-09-01');
+  });
+
+  it('reads text and numeric columns', () => {
+    expect(decodeText('Room 1')).toBe('Room 1');
+    expect(decodeText(new Date('2026-09-01T00:00:00Z'))).toBe('2026-09-01');
+    expect(decodeText(12)).toBe('12');
+    expect(decodeNumber('12.50')).toBe(12.5);
+    expect(decodeNumber(3)).toBe(3);
+  });
+
+  it('reads a list column strictly: a list, null for another JSON value, an error for text that is not JSON', () => {
+    expect(decodeList('["a",{"type":"x","identifier":"y"}]')).toEqual([
+      'a',
+      { type: 'x', identifier: 'y' },
+    ]);
+    expect(decodeList(['a'])).toEqual(['a']);
+    expect(decodeList('{"a":1}')).toBeNull();
+    expect(() => decodeList('not json')).toThrow(SyntaxError);
   });
 });

@@ -9,7 +9,11 @@ import type { DataSource } from 'typeorm';
  *   `dateStrings`) or as a Date (mysql2), and either decodes to the same instant;
  *   text with a zone (`Z`, `+01:00`) or a `T` is taken as ISO 8601 as it is;
  * - a calendar date (DATE) is `YYYY-MM-DD` in and out; a Date stands for its UTC day;
+ * - ISO 8601 text from outside (a CSV cell) becomes an instant as it is when it has a time,
+ *   and as its UTC midnight when it is a calendar date;
  * - a boolean is written 1/0 and reads back as 0/1, `'1'`, true, or (a BIT column) a Buffer;
+ * - a number (DOUBLE, FLOAT, or DECIMAL, which mysql2 hands over as text) reads as a number;
+ *   a text column reads as text, a DATE a driver hands over as a Date as its `YYYY-MM-DD`;
  * - a list column (`simple-json`) is JSON text; a driver that decodes JSON hands over the
  *   value itself, which is taken as it is. A list of strings that is not valid JSON, or not
  *   an array, reads as empty, and its non-string elements are dropped.
@@ -39,6 +43,14 @@ export function decodeInstant(v: unknown): Date {
 }
 
 /**
+ * The instant of ISO 8601 text: a date-time as written (its zone, `Z` as a rule), a calendar
+ * date (`YYYY-MM-DD`) as the start of its UTC day.
+ */
+export function instantOf(text: string): Date {
+  return new Date(text.includes('T') ? text : `${text}T00:00:00.000Z`);
+}
+
+/**
  * A DATETIME value as ISO 8601 UTC with milliseconds (`2026-09-01T08:00:00.000Z`), straight
  * from the stored text where it is text: the hot read path formats many of these.
  */
@@ -60,6 +72,21 @@ export function dateText(v: unknown): string {
   return v instanceof Date ? encodeDate(v) : String(v).slice(0, 10);
 }
 
+/** The UTC day (`YYYY-MM-DD`) of a DATETIME value. */
+export function instantDay(v: unknown): string {
+  return encodeDate(decodeInstant(v));
+}
+
+/** A text column's value; a DATE handed over as a Date reads as its `YYYY-MM-DD`. */
+export function decodeText(v: unknown): string {
+  return v instanceof Date ? encodeDate(v) : String(v);
+}
+
+/** A numeric column's value (a DECIMAL may arrive as text). */
+export function decodeNumber(v: unknown): number {
+  return Number(v);
+}
+
 /** The stored value of a boolean. */
 export function encodeBoolean(b: boolean): 0 | 1 {
   return b ? 1 : 0;
@@ -79,6 +106,15 @@ export function encodeJson(v: unknown): string {
 /** A JSON column's value: parsed when it is text, as it is when the driver decoded it. */
 export function decodeJson<T = unknown>(v: unknown): T {
   return (typeof v === 'string' ? JSON.parse(v) : v) as T;
+}
+
+/**
+ * A JSON list column's value as a list, or null when it holds something else. Unlike
+ * `decodeStrings`, text that is not JSON is an error: the column was written by the codec.
+ */
+export function decodeList<T = unknown>(v: unknown): T[] | null {
+  const parsed = decodeJson(v);
+  return Array.isArray(parsed) ? (parsed as T[]) : null;
 }
 
 /** A JSON list of strings (scopes, redirect URIs); anything else reads as empty. */

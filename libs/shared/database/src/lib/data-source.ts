@@ -1,9 +1,11 @@
 import { DataSource, DataSourceOptions, MigrationInterface } from 'typeorm';
-import type { DatabaseConfig } from '@oneroster/config';
+import type { DatabaseConfig, ReplicaConfig } from '@oneroster/config';
 import { ALL_ENTITIES } from '@oneroster/entities';
 import { MYSQL_MIGRATIONS, SQLITE_MIGRATIONS } from './migrations';
+import { attachReadRouting, ReadRouting } from './replicas';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { serverConnection } from './mysql-server';
 
 export type Dialect = DatabaseConfig['kind'];
 
@@ -17,8 +19,13 @@ export function migrationsFor(
 
 export interface DataSourceExtras {
   logging?: boolean;
-  /** Connection pool size (MySQL). */
+  /** Connection pool size (MySQL; per server with replicas). */
   poolSize?: number;
+  /**
+   * Read replicas (MySQL/MariaDB): reads asked for through `readQuery`/`readQueryRunner` may
+   * go to them; everything else stays on the primary (replicas.ts).
+   */
+  replicas?: ReplicaConfig;
 }
 
 /**
@@ -51,16 +58,44 @@ export function dataSourceOptions(
       },
     };
   }
-  return {
-    ...common,
-    // TypeORM reads column defaults differently on MariaDB; the wrong driver type makes
-    // every nullable column look changed.
-    type: config.flavor === 'mariadb' ? 'mariadb' : 'mysql',
+  const server = {
     host: config.host,
     port: config.port,
     username: config.user,
     password: config.password,
     database: config.database,
+  };
+  const replicas = extras.replicas?.servers ?? [];
+  return {
+    ...common,
+    // TypeORM reads column defaults differently on MariaDB; the wrong driver type makes
+    // every nullable column look changed.
+    type: config.flavor === 'mariadb' ? 'mariadb' : 'mysql',
+    ...(replicas.length === 0
+      ? server
+      : {
+          replication: {
+            master: server,
+            slaves: replicas.map((r) => ({
+              host: r.host,
+              port: r.port,
+              username: r.user,
+              password: r.password,
+              database: r.database,
+            })),
+            // Only reads asked for as replica reads leave the primary: TypeORM's own
+            // default sends every query builder SELECT (entity finds, checks before a
+            // write) to a replica, where it could read an older state.
+            defaultMode: 'master',
+            // mysql2's pool cluster: a replica that refuses a connection is dropped at the
+            // first error (the read then falls back to the primary) and added back by the
+            // status checks of ReadRouting once it is healthy again.
+            canRetry: true,
+            removeNodeErrorCount: 1,
+            restoreNodeTimeout: 0,
+            selector: 'RR',
+          },
+        }),
     charset: 'utf8mb4_bin',
     timezone: 'Z',
     // DATE columns stay `YYYY-MM-DD` strings; no time zone can shift them.
@@ -81,9 +116,28 @@ export async function openDatabase(
     mkdirSync(dirname(config.file), { recursive: true });
   if (config.kind === 'mysql' && !config.flavor)
     config = { ...config, flavor: await detectMysqlFlavor(config) };
-  const ds = new DataSource(dataSourceOptions(config, extras));
+  const replicas = extras.replicas;
+  if (config.kind !== 'mysql' || !replicas?.servers.length) {
+    const ds = new DataSource(dataSourceOptions(config, extras));
+    await ds.initialize();
+    return ds;
+  }
+  const ds = new ReplicatedDataSource(dataSourceOptions(config, extras));
   await ds.initialize();
+  ds.routing = new ReadRouting(ds, replicas.servers, replicas);
+  attachReadRouting(ds, ds.routing);
+  await ds.routing.start();
   return ds;
+}
+
+/** A DataSource with read replicas: its status checks stop when it is destroyed. */
+class ReplicatedDataSource extends DataSource {
+  routing: ReadRouting | null = null;
+
+  override async destroy(): Promise<void> {
+    await this.routing?.stop();
+    await super.destroy();
+  }
 }
 
 async function detectMysqlFlavor(
@@ -91,10 +145,7 @@ async function detectMysqlFlavor(
 ): Promise<'mysql' | 'mariadb'> {
   const { createConnection } = await import('mysql2/promise');
   const conn = await createConnection({
-    host: config.host,
-    port: config.port,
-    user: config.user,
-    password: config.password,
+    ...serverConnection(config),
     connectTimeout: 10000,
   });
   try {

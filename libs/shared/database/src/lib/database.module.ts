@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { DatabaseConfig } from '@oneroster/config';
-import { openDatabase } from './data-source';
+import { type DataSourceExtras, openDatabase } from './data-source';
 
 /**
  * Provides TypeORM's DataSource (and repositories) to a Nest app. The connection is opened
@@ -10,14 +10,17 @@ import { openDatabase } from './data-source';
  */
 @Module({})
 export class DatabaseModule {
-  static forRoot(config: DatabaseConfig): DynamicModule {
+  static forRoot(
+    config: DatabaseConfig,
+    extras: Pick<DataSourceExtras, 'replicas'> = {},
+  ): DynamicModule {
     return {
       module: DatabaseModule,
       global: true,
       imports: [
         TypeOrmModule.forRootAsync({
           useFactory: () => ({}),
-          dataSourceFactory: async () => openDatabase(config),
+          dataSourceFactory: async () => openDatabase(config, extras),
         }),
       ],
       exports: [TypeOrmModule],

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { DatabaseConfig, parseDatabaseUrl } from '@oneroster/config';
 import { migrate, openDatabase } from './data-source';
+import { serverConnection } from './mysql-server';
 
 /**
  * Databases for data-layer tests. SQLite (in memory) always; MariaDB/MySQL too when
@@ -48,12 +49,7 @@ async function freshMysqlDatabase(
     .replace(/[^A-Za-z0-9_]/g, '_')
     .slice(0, 64);
   const { createConnection } = await import('mysql2/promise');
-  const conn = await createConnection({
-    host: base.host,
-    port: base.port,
-    user: base.user,
-    password: base.password,
-  });
+  const conn = await createConnection(serverConnection(base));
   try {
     await conn.query(`DROP DATABASE IF EXISTS \`${database}\``);
     await conn.query(

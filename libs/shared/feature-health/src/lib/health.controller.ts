@@ -15,6 +15,7 @@ import {
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { PUBLIC_ROUTE_METADATA, type HealthStatus } from '@oneroster/contracts';
+import { readRouting } from '@oneroster/database';
 import { HealthStatusDto } from './health-status.dto';
 import { SERVICE_INFO, ServiceInfo } from './service-info';
 
@@ -28,10 +29,13 @@ export class HealthController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Liveness and database reachability' })
+  @ApiOperation({
+    summary: 'Liveness, database reachability and read replicas',
+  })
   @ApiOkResponse({
     type: HealthStatusDto,
-    description: 'The service and its database are up',
+    description:
+      'The service and its database are up (degraded: a read replica is out of rotation)',
   })
   @ApiServiceUnavailableResponse({
     type: HealthStatusDto,
@@ -47,11 +51,16 @@ export class HealthController {
       database = 'down';
     }
     if (database === 'down') res.status(HttpStatus.SERVICE_UNAVAILABLE);
+    // Replicas are read from the status checks' last round, never queried here: a stopped
+    // replica must not slow the health check down.
+    const replicas = readRouting(this.dataSource)?.statuses();
+    const replicaOut = replicas?.some((r) => !r.inRotation) ?? false;
     return {
-      status: database === 'up' ? 'ok' : 'degraded',
+      status: database === 'up' && !replicaOut ? 'ok' : 'degraded',
       service: this.service.name,
       version: this.service.version,
       database,
+      ...(replicas ? { replicas } : {}),
     };
   }
 }

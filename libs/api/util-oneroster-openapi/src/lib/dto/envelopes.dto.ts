@@ -15,7 +15,8 @@ import { StatusInfoDto } from './status.dto';
 /*
  * Top-level JSON bodies of the 200 responses (§2, §4.1). A collection is
  * `{"<plural>": [...]}` (an empty array when nothing matches) plus an optional
- * `statusInfoSet` of warnings; a single object is `{"<singular>": {...}}`.
+ * `statusInfoSet` of warnings; a single object is `{"<singular>": {...}}`, with the same
+ * optional `statusInfoSet` (a `fields` selection naming unknown fields).
  */
 
 const StatusInfoSetProperty = (): PropertyDecorator =>
@@ -122,31 +123,49 @@ export class ResourcesEnvelopeDto {
 export class OrgEnvelopeDto {
   @ApiProperty({ type: () => OrgDto })
   org!: OrgDto;
+
+  @StatusInfoSetProperty()
+  statusInfoSet?: StatusInfoDto[];
 }
 
 export class AcademicSessionEnvelopeDto {
   @ApiProperty({ type: () => AcademicSessionDto })
   academicSession!: AcademicSessionDto;
+
+  @StatusInfoSetProperty()
+  statusInfoSet?: StatusInfoDto[];
 }
 
 export class CourseEnvelopeDto {
   @ApiProperty({ type: () => CourseDto })
   course!: CourseDto;
+
+  @StatusInfoSetProperty()
+  statusInfoSet?: StatusInfoDto[];
 }
 
 export class ClassEnvelopeDto {
   @ApiProperty({ type: () => ClassDto })
   class!: ClassDto;
+
+  @StatusInfoSetProperty()
+  statusInfoSet?: StatusInfoDto[];
 }
 
 export class UserEnvelopeDto {
   @ApiProperty({ type: () => UserDto })
   user!: UserDto;
+
+  @StatusInfoSetProperty()
+  statusInfoSet?: StatusInfoDto[];
 }
 
 export class EnrollmentEnvelopeDto {
   @ApiProperty({ type: () => EnrollmentDto })
   enrollment!: EnrollmentDto;
+
+  @StatusInfoSetProperty()
+  statusInfoSet?: StatusInfoDto[];
 }
 
 /** Single demographics record: note the singular object sits under the plural key `demographics` (§2.1). */
@@ -157,11 +176,17 @@ export class DemographicsEnvelopeDto {
       'The demographics record (a single object under the plural key, as in the 1.1 binding).',
   })
   demographics!: DemographicsDto;
+
+  @StatusInfoSetProperty()
+  statusInfoSet?: StatusInfoDto[];
 }
 
 export class CategoryEnvelopeDto {
   @ApiProperty({ type: () => CategoryDto })
   category!: CategoryDto;
+
+  @StatusInfoSetProperty()
+  statusInfoSet?: StatusInfoDto[];
 }
 
 export class LineItemEnvelopeDto {
@@ -177,4 +202,21 @@ export class ResultEnvelopeDto {
 export class ResourceEnvelopeDto {
   @ApiProperty({ type: () => ResourceDto })
   resource!: ResourceDto;
+
+  @StatusInfoSetProperty()
+  statusInfoSet?: StatusInfoDto[];
+}
+
+/*
+ * A line item or a result as a GET answers it: the PUT bodies share the envelope above, and
+ * a read's `fields` warnings are no part of what a client sends.
+ */
+export class LineItemReadEnvelopeDto extends LineItemEnvelopeDto {
+  @StatusInfoSetProperty()
+  statusInfoSet?: StatusInfoDto[];
+}
+
+export class ResultReadEnvelopeDto extends ResultEnvelopeDto {
+  @StatusInfoSetProperty()
+  statusInfoSet?: StatusInfoDto[];
 }

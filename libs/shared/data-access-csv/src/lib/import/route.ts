@@ -143,10 +143,8 @@ export abstract class RouteStep extends ReferenceStep {
         );
   }
 
-  /** Schools an org places records into: its nearest school ancestor-or-self, else the schools below it. */
-  protected orgSchools(org: string): Owners {
-    const direct = this.schoolOrgToId.get(org);
-    if (direct) return new Set([direct]);
+  /** The parents of an org, nearest first, each once (a cycle in the file ends the walk). */
+  private *ancestors(org: string): Generator<string> {
     const seen = new Set<string>();
     for (
       let o: string | null | undefined = this.orgs.get(org)?.parent;
@@ -154,21 +152,22 @@ export abstract class RouteStep extends ReferenceStep {
       o = this.orgs.get(o)?.parent
     ) {
       seen.add(o);
+      yield o;
+    }
+  }
+
+  /** Schools an org places records into: its nearest school ancestor-or-self, else the schools below it. */
+  protected orgSchools(org: string): Owners {
+    const direct = this.schoolOrgToId.get(org);
+    if (direct) return new Set([direct]);
+    for (const o of this.ancestors(org)) {
       const s = this.schoolOrgToId.get(o);
       if (s) return new Set([s]);
     }
     const below = new Set<string>();
-    for (const [schoolOrg, schoolId] of this.schoolOrgToId) {
-      const chain = new Set<string>();
-      for (
-        let o: string | null | undefined = this.orgs.get(schoolOrg)?.parent;
-        o && !chain.has(o);
-        o = this.orgs.get(o)?.parent
-      ) {
-        chain.add(o);
+    for (const [schoolOrg, schoolId] of this.schoolOrgToId)
+      for (const o of this.ancestors(schoolOrg))
         if (o === org) below.add(schoolId);
-      }
-    }
     if (below.size) return below;
     const key = this.knownKey('orgs', org);
     return new Set(key < 0 ? [] : (this.dbOwners.get(key) ?? []));
@@ -239,15 +238,8 @@ export abstract class RouteStep extends ReferenceStep {
   }
 
   protected orgHasSchoolAncestor(org: string): boolean {
-    const seen = new Set<string>();
-    for (
-      let o: string | null | undefined = this.orgs.get(org)?.parent;
-      o && !seen.has(o);
-      o = this.orgs.get(o)?.parent
-    ) {
-      seen.add(o);
+    for (const o of this.ancestors(org))
       if (this.schoolOrgToId.has(o)) return true;
-    }
     return false;
   }
 

@@ -4,6 +4,7 @@ import {
   IssueCollector,
   SchoolSummary,
 } from '@oneroster/util-oneroster-csv';
+import { encodeBoolean, encodeInstant } from '@oneroster/database';
 import type { Query } from '../records';
 import { readRecords } from '../records';
 import { fingerprint, TABLE_MAPS } from '../tables';
@@ -43,8 +44,8 @@ export abstract class WriteStep extends RouteStep {
           s.orgSourcedId,
           (this.orgIdentifiers.get(s.orgSourcedId) ?? null)?.slice(0, 64) ??
             null,
-          0,
-          this.now.toISOString().replace('T', ' ').replace('Z', ''),
+          encodeBoolean(false),
+          encodeInstant(this.now),
         ],
       );
     }

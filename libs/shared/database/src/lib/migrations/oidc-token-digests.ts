@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { decodeJson, encodeJson } from '../codec';
 import type { QueryRunner } from 'typeorm';
 
 /**
@@ -15,14 +16,14 @@ export async function digestStoredOidcTokens(
     "SELECT model, id, payload FROM oidc_models WHERE model IN ('RefreshToken', 'AuthorizationCode')",
   )) as { model: string; id: string; payload: string }[];
   for (const row of rows) {
-    const payload = JSON.parse(row.payload) as Record<string, unknown>;
+    const payload = decodeJson<Record<string, unknown>>(row.payload);
     if (/^[0-9a-f]{64}$/.test(row.id) && payload['jti'] === undefined) continue;
     delete payload['jti'];
     await queryRunner.query(
       'UPDATE oidc_models SET id = ?, payload = ? WHERE model = ? AND id = ?',
       [
         createHash('sha256').update(row.id, 'utf8').digest('hex'),
-        JSON.stringify(payload),
+        encodeJson(payload),
         row.model,
         row.id,
       ],

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { ONEROSTER_SCOPES, ONEROSTER_V1P2_SCOPES } from '@oneroster/contracts';
-import { openDatabase, testEngines } from '@oneroster/database';
+import { openDatabase } from '@oneroster/database';
+import { testEngines } from '@oneroster/database/testing';
 import {
   V1P2_ROUTES,
   toV1p2,

@@ -246,16 +246,17 @@ describeWithBrowser('admin portal in a browser', () => {
     const issued = await token(client);
     expect(issued.status).toBe(200);
     expect(issued.body.scope?.split(' ').sort()).toEqual([...chosen].sort());
-    // The same approval covers OneRoster 1.2: its categories' 1.2 scopes, and nothing else.
+    // The same approval covers OneRoster 1.2: the 1.2 counterparts of what was approved
+    // (roster-core, not roster; both resource scopes), and nothing else.
     const v1p2 = await token(
       client,
-      `${SCOPE_V1P2}roster.readonly ${SCOPE_V1P2}resource-core.readonly ${SCOPE_V1P2}roster-demographics.readonly`,
+      `${SCOPE_V1P2}roster-core.readonly ${SCOPE_V1P2}roster.readonly ${SCOPE_V1P2}resource-core.readonly ${SCOPE_V1P2}roster-demographics.readonly`,
     );
     expect(v1p2.status).toBe(200);
     expect(v1p2.body.scope?.split(' ').sort()).toEqual(
       [
         `${SCOPE_V1P2}resource-core.readonly`,
-        `${SCOPE_V1P2}roster.readonly`,
+        `${SCOPE_V1P2}roster-core.readonly`,
       ].sort(),
     );
     const accessToken = issued.body.access_token as string;
@@ -307,7 +308,7 @@ describeWithBrowser('admin portal in a browser', () => {
     // The revocation stops both versions at the token endpoint.
     for (const scope of [
       `${SCOPE}roster-core.readonly`,
-      `${SCOPE_V1P2}roster.readonly`,
+      `${SCOPE_V1P2}roster-core.readonly`,
     ]) {
       const refused = await token(client, scope);
       expect({

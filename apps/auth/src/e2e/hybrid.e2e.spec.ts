@@ -572,8 +572,8 @@ describe.each(testEngines('auth_hybrid', { sqliteFile: true }))(
     });
 
     it('grants 1.2 scopes of the categories each school approved, and names only those schools', async () => {
-      // School A approved 1.1 roster-core (the rosters category), school B 1.1 gradebook
-      // reads: their 1.2 counterparts are granted by category, an unapproved one is dropped.
+      // School A approved 1.1 roster-core, school B 1.1 gradebook reads: their 1.2
+      // counterparts are granted; 1.2 roster (not roster-core) and unapproved ones are dropped.
       const approvals = ds.getRepository(ApprovalEntity);
       const saved = await approvals.findBy({ applicationId: sandboxApp });
       await approvals.update(
@@ -606,14 +606,14 @@ describe.each(testEngines('auth_hybrid', { sqliteFile: true }))(
           scope: ONEROSTER_V1P2_SCOPES.gradebookRead,
         });
         const both = await tokenFor(
-          `${ONEROSTER_V1P2_SCOPES.roster} ${ONEROSTER_V1P2_SCOPES.gradebookCore} ${ONEROSTER_V1P2_SCOPES.rosterDemographics}`,
+          `${ONEROSTER_V1P2_SCOPES.rosterCore} ${ONEROSTER_V1P2_SCOPES.roster} ${ONEROSTER_V1P2_SCOPES.gradebookCore} ${ONEROSTER_V1P2_SCOPES.rosterDemographics}`,
         );
         expect([...(both['school_ids'] as string[])].sort()).toEqual(
           [schoolA, schoolB].sort(),
         );
         expect(String(both['scope']).split(' ').sort()).toEqual(
           [
-            ONEROSTER_V1P2_SCOPES.roster,
+            ONEROSTER_V1P2_SCOPES.rosterCore,
             ONEROSTER_V1P2_SCOPES.gradebookCore,
           ].sort(),
         );

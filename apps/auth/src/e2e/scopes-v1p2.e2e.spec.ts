@@ -144,10 +144,12 @@ describe.each(testEngines('auth_v1p2', { sqliteFile: true }))(
         [V11.rosterCore, V11.gradebookRead],
         [V11.rosterCore],
       );
-      const narrowed = await token(`${V12.roster} ${V12.gradebookRead}`);
+      const narrowed = await token(`${V12.rosterCore} ${V12.gradebookRead}`);
       expect(narrowed.status).toBe(200);
-      expect(narrowed.body['scope']).toBe(V12.roster);
+      expect(narrowed.body['scope']).toBe(V12.rosterCore);
       for (const scope of [
+        // The same category, but not the counterpart of what was approved (core ≠ full).
+        V12.roster,
         V12.gradebookRead,
         V12.rosterDemographics,
         V11.gradebookRead,

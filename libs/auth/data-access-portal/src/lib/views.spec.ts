@@ -21,7 +21,7 @@ describe('categoryViews (what the portal shows of requested or approved scopes)'
         description: DATA_CATEGORIES.rosters.description,
         scopes: [V11.rosterCore],
         v1p1Scopes: [V11.rosterCore],
-        v1p2Scopes: [V12.rosterCore, V12.roster],
+        v1p2Scopes: [V12.rosterCore],
       },
       {
         key: 'gradebookRead',
@@ -34,7 +34,7 @@ describe('categoryViews (what the portal shows of requested or approved scopes)'
     ]);
   });
 
-  it('shows a category listed in 1.2 terms with all its 1.1 scopes, and none for assessments', () => {
+  it('shows a category listed in 1.2 terms with its 1.1 counterparts, and none for assessments', () => {
     expect(categoryViews([V12.resource, V12.assessmentDelete])).toEqual([
       expect.objectContaining({
         key: 'assessmentsDelete',
@@ -46,7 +46,7 @@ describe('categoryViews (what the portal shows of requested or approved scopes)'
         key: 'resources',
         scopes: [V12.resource],
         v1p1Scopes: [V11.resource],
-        v1p2Scopes: [V12.resourceCore, V12.resource],
+        v1p2Scopes: [V12.resource],
       }),
     ]);
     expect(categoryViews([])).toEqual([]);

@@ -62,10 +62,13 @@ const DATA_CATEGORY_SCHEMA = {
       items: { type: 'string' },
       description: 'The listed (requested or approved) scopes of the category',
     },
-    v1p1Scopes: SCOPE_LIST(ALL_ONEROSTER_SCOPES, 'OneRoster 1.1 scope URIs'),
+    v1p1Scopes: SCOPE_LIST(
+      ALL_ONEROSTER_SCOPES,
+      'OneRoster 1.1 scope URIs granted (listed, or counterparts of listed 1.2 scopes)',
+    ),
     v1p2Scopes: SCOPE_LIST(
       ALL_ONEROSTER_V1P2_SCOPES,
-      'OneRoster 1.2 scope URIs (every one of the category)',
+      'OneRoster 1.2 scope URIs granted (listed, or counterparts of listed 1.1 scopes)',
     ),
   },
 };
@@ -129,7 +132,7 @@ export const ApiCategories = {
   approve: () =>
     ApiBody({
       description:
-        'The approved subset of the requested scopes: the admin portal sends those of the ticked data categories. An approval of a category grants its OneRoster 1.2 scopes too; its 1.1 scopes as listed.',
+        'The approved subset of the requested scopes: the admin portal sends those of the ticked data categories. An approved scope grants its counterpart in the other OneRoster version too (the same data category and name).',
       schema: {
         type: 'object',
         required: ['scopes'],

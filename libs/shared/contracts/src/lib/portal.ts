@@ -108,8 +108,8 @@ export interface ScopeView {
 /**
  * A data category (`DATA_CATEGORIES`) in the words a school reads, with the scopes it stands
  * for in each OneRoster version: the listed scopes of that category (what the application
- * requested, or the approval lists), the 1.1 ones among them, and every 1.2 scope of the
- * category (a category listed only in 1.2 terms stands for all its 1.1 scopes too).
+ * requested, or the approval lists), and the 1.1 and 1.2 scopes of the category they grant
+ * (the listed ones and their counterparts in the other version, `counterpartScopes`).
  */
 export interface DataCategoryView {
   key: DataCategoryKey;

@@ -3,23 +3,12 @@ import {
   ALL_ONEROSTER_SCOPES,
   GrantableScope,
   ONEROSTER_SCOPES,
-  ONEROSTER_V1P2_SCOPES as V12,
 } from '@oneroster/contracts';
 import { openMigratedDatabase, testEngines } from '@oneroster/database/testing';
 import { planTrust, seedPlatform } from '@oneroster/demo-data';
 import { ApprovalEntity, OAuthClientEntity } from '@oneroster/entities';
 import { InProcessInvalidationBus } from '@oneroster/util-invalidation';
 import { ApprovalLookup } from './approval-lookup';
-import { grantedScopes } from './category-scopes';
-
-/** What an approval of every 1.1 scope grants: those and the 1.2 scopes of their categories. */
-const ALL_GRANTED = grantedScopes(ALL_ONEROSTER_SCOPES).sort();
-/** An approval of 1.1 roster-core grants that and the 1.2 scopes of the rosters category. */
-const ROSTER_CORE_GRANTED = [
-  ONEROSTER_SCOPES.rosterCore,
-  V12.rosterCore,
-  V12.roster,
-].sort();
 
 describe.each(testEngines('approvals'))('ApprovalLookup on $name', (engine) => {
   let ds: DataSource;
@@ -60,7 +49,9 @@ describe.each(testEngines('approvals'))('ApprovalLookup on $name', (engine) => {
       status: 'approved',
     });
     expect(approval?.integratorId).toMatch(/^[0-9a-f-]{36}$/);
-    expect([...(approval?.scopes ?? [])].sort()).toEqual(ALL_GRANTED);
+    expect([...(approval?.scopes ?? [])].sort()).toEqual(
+      [...ALL_ONEROSTER_SCOPES].sort(),
+    );
     await expect(lookup.clientApproval('nobody')).resolves.toBeNull();
   });
 
@@ -181,22 +172,19 @@ describe.each(testEngines('approvals'))('ApprovalLookup on $name', (engine) => {
     try {
       const lookup = new ApprovalLookup(ds, 0);
       expect(plain(await lookup.approvedScopesOf(applicationId))).toEqual({
-        [schoolA.schoolId]: ROSTER_CORE_GRANTED,
+        [schoolA.schoolId]: [ONEROSTER_SCOPES.rosterCore],
         [schoolB.schoolId]: [
           ONEROSTER_SCOPES.gradebookCreatePut,
           ONEROSTER_SCOPES.rosterDemographics,
-          V12.gradebookCreatePut,
-          V12.gradebookCreatePost,
-          V12.rosterDemographics,
         ].sort(),
       });
       // A client-credentials client: its own school with that school's scopes only.
       expect(plain(await lookup.approvedScopesOf(schoolA.clientId))).toEqual({
-        [schoolA.schoolId]: ROSTER_CORE_GRANTED,
+        [schoolA.schoolId]: [ONEROSTER_SCOPES.rosterCore],
       });
       await setStatus(schoolB.schoolId, 'revoked');
       expect(plain(await lookup.approvedScopesOf(applicationId))).toEqual({
-        [schoolA.schoolId]: ROSTER_CORE_GRANTED,
+        [schoolA.schoolId]: [ONEROSTER_SCOPES.rosterCore],
       });
       expect(plain(await lookup.approvedScopesOf(schoolB.clientId))).toEqual(
         {},
@@ -213,12 +201,16 @@ describe.each(testEngines('approvals'))('ApprovalLookup on $name', (engine) => {
     const lookup = new ApprovalLookup(ds, 200);
     const scopesOfA = async () =>
       plain(await lookup.approvedScopesOf(applicationId))[schoolA.schoolId];
-    await expect(scopesOfA()).resolves.toEqual(ALL_GRANTED);
+    await expect(scopesOfA()).resolves.toEqual(
+      [...ALL_ONEROSTER_SCOPES].sort(),
+    );
     await setScopes(schoolA.schoolId, [ONEROSTER_SCOPES.rosterCore]);
     try {
-      await expect(scopesOfA()).resolves.toHaveLength(ALL_GRANTED.length);
+      await expect(scopesOfA()).resolves.toHaveLength(
+        ALL_ONEROSTER_SCOPES.length,
+      );
       await new Promise((r) => setTimeout(r, 250));
-      await expect(scopesOfA()).resolves.toEqual(ROSTER_CORE_GRANTED);
+      await expect(scopesOfA()).resolves.toEqual([ONEROSTER_SCOPES.rosterCore]);
     } finally {
       await setScopes(schoolA.schoolId, [...ALL_ONEROSTER_SCOPES]);
     }

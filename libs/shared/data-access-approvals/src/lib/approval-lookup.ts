@@ -14,14 +14,11 @@ import {
   subscribeClientCache,
   type InvalidationBus,
 } from '@oneroster/util-invalidation';
-import { grantedScopes } from './category-scopes';
 
 /**
  * The live answer to "which schools have approved this caller's application, and for which
  * scopes?", for the API (every request) and the auth server (every token). Rules enforced:
  * - only approvals with status `approved` count; pending, declined and revoked ones do not;
- * - the scopes are what each approval grants in both OneRoster versions (`grantedScopes`:
- *   the stored scopes, and the 1.2 scopes of every data category they belong to);
  * - scopes are per school: each school maps to the scopes its own approval lists, never to
  *   the union over schools (a school that re-approves with fewer scopes loses the others at
  *   once, whatever scopes the token carries);
@@ -55,7 +52,7 @@ export interface ClientApproval {
   schoolId: string;
   /** Null when the school has no approval record for the application. */
   status: ApprovalStatus | null;
-  /** Granted scopes of both versions (`grantedScopes`); empty unless `status` is `approved`. */
+  /** Approved scopes; empty unless `status` is `approved`. */
   scopes: string[];
 }
 
@@ -135,7 +132,7 @@ export class ApprovalLookup implements OnModuleDestroy {
       integratorId: row.integratorId,
       schoolId: row.schoolId,
       status: row.status ?? null,
-      scopes: approved ? grantedScopes(decodeStrings(row.scopes)) : [],
+      scopes: approved ? decodeStrings(row.scopes) : [],
     };
   }
 
@@ -232,10 +229,7 @@ export class ApprovalLookup implements OnModuleDestroy {
     return {
       applicationId: clientId,
       schools: new Map(
-        rows.map((r) => [
-          r.schoolId,
-          new Set(grantedScopes(decodeStrings(r.scopes))),
-        ]),
+        rows.map((r) => [r.schoolId, new Set(decodeStrings(r.scopes))]),
       ),
     };
   }

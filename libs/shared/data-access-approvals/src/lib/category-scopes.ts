@@ -1,23 +1,44 @@
 import {
-  DATA_CATEGORIES,
+  ALL_ONEROSTER_SCOPES,
+  ALL_ONEROSTER_V1P2_SCOPES,
+  counterpartScopes,
   DATA_CATEGORY_KEYS,
   dataCategoryOf,
   type DataCategoryKey,
 } from '@oneroster/contracts';
 
+const ALL_SCOPES: readonly string[] = [
+  ...ALL_ONEROSTER_SCOPES,
+  ...ALL_ONEROSTER_V1P2_SCOPES,
+];
+
 /**
- * What an approval grants, in both OneRoster versions. Approvals are stored as the scopes the
- * school approved (1.1 URIs, platform scopes, and 1.2 URIs for what 1.1 lacks); a school
- * approves data categories (`DATA_CATEGORIES`), so a stored scope stands for its category.
+ * What an approval grants, in both OneRoster versions. A school approves data categories
+ * (`DATA_CATEGORIES`); an approval is stored, as before, as the scopes it approved (1.1 URIs,
+ * 1.2 URIs for what 1.1 lacks or an application asked in 1.2 terms, platform scopes).
  * Rules enforced:
- * - a category is approved when the approval lists any scope of it (of either version);
- * - an approved category grants every 1.2 scope of it;
- * - 1.1 scopes are granted exactly as listed (so every existing approval grants the same
- *   1.1 scopes as before); a category approved in 1.2 terms only (no 1.1 scope of it
- *   listed) grants its 1.1 scopes too;
- * - any other listed scope (the platform's) is granted as listed; nothing else is added.
- * A revoked or declined approval lists nothing, so it grants nothing in either version.
+ * - a scope of either version is granted when the approval lists it or one of its
+ *   counterparts in the other version (`counterpartScopes`: the same category and name, or,
+ *   for a scope no scope of the other version is named like, every scope of its category
+ *   there), the rule the API applies to every request (`schoolsForRoute`), so the token
+ *   endpoint and the API agree;
+ * - so an existing approval of 1.1 scopes grants exactly the same 1.1 scopes as before, and
+ *   their 1.2 counterparts (1.1 roster-core: 1.2 roster-core, never roster.readonly of
+ *   either version); 1.2 gradebook-core, resource-core and gradebook.createpost come with
+ *   1.1 gradebook.readonly, resource.readonly and gradebook.createput;
+ * - any other listed scope (the platform's) is granted as listed; nothing else is added;
+ * - a revoked, declined or pending approval lists nothing, so grants nothing in either
+ *   version.
  */
+export function grantedScopes(stored: Iterable<string>): string[] {
+  const listed = new Set(stored);
+  const added = ALL_SCOPES.filter(
+    (s) => !listed.has(s) && counterpartScopes(s).some((c) => listed.has(c)),
+  );
+  return [...listed, ...added];
+}
+
+/** The data categories an approval (as stored) grants any scope of, in their order. */
 export function approvedCategories(
   stored: Iterable<string>,
 ): DataCategoryKey[] {
@@ -27,17 +48,4 @@ export function approvedCategories(
     if (key) keys.add(key);
   }
   return DATA_CATEGORY_KEYS.filter((k) => keys.has(k));
-}
-
-/** Every scope (both versions, in the categories' order after the stored ones) an approval grants. */
-export function grantedScopes(stored: Iterable<string>): string[] {
-  const listed = [...stored];
-  const granted = new Set<string>(listed);
-  for (const key of approvedCategories(listed)) {
-    const { v1p1, v1p2 } = DATA_CATEGORIES[key];
-    const listsV1p1 = v1p1.some((s) => granted.has(s));
-    if (!listsV1p1) for (const s of v1p1) granted.add(s);
-    for (const s of v1p2) granted.add(s);
-  }
-  return [...granted];
 }

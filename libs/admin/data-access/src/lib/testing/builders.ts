@@ -1,4 +1,7 @@
 import {
+  ALL_ONEROSTER_SCOPES,
+  ALL_ONEROSTER_V1P2_SCOPES,
+  counterpartScopes,
   DATA_CATEGORIES,
   DATA_CATEGORY_KEYS,
   ONEROSTER_SCOPES,
@@ -58,11 +61,22 @@ const scopeView = (scope: OneRosterScope) => ({
   description: SCOPE_DESCRIPTIONS[scope],
 });
 
-/** The categories of 1.1 scopes as the portal API describes them (1.2: the whole category). */
+/** What a stored approval grants in both versions (as the portal API computes it). */
+const grantedOf = (scopes: readonly string[]): string[] => [
+  ...scopes,
+  ...[...ALL_ONEROSTER_SCOPES, ...ALL_ONEROSTER_V1P2_SCOPES].filter(
+    (s) =>
+      !scopes.includes(s) &&
+      counterpartScopes(s).some((c) => scopes.includes(c)),
+  ),
+];
+
+/** The categories of 1.1 scopes as the portal API describes them. */
 export const categoryViewsOf = (
   scopes: readonly OneRosterScope[],
-): DataCategoryView[] =>
-  DATA_CATEGORY_KEYS.map((key) => DATA_CATEGORIES[key])
+): DataCategoryView[] => {
+  const granted = grantedOf(scopes);
+  return DATA_CATEGORY_KEYS.map((key) => DATA_CATEGORIES[key])
     .filter((c) => c.v1p1.some((s) => scopes.includes(s)))
     .map((c) => {
       const listed = c.v1p1.filter((s) => scopes.includes(s));
@@ -72,15 +86,10 @@ export const categoryViewsOf = (
         description: c.description,
         scopes: listed,
         v1p1Scopes: listed,
-        v1p2Scopes: [...c.v1p2],
+        v1p2Scopes: c.v1p2.filter((s) => granted.includes(s)),
       };
     });
-
-const V12_OF: Record<string, readonly string[]> = Object.fromEntries(
-  DATA_CATEGORY_KEYS.flatMap((k) =>
-    DATA_CATEGORIES[k].v1p1.map((s) => [s, DATA_CATEGORIES[k].v1p2]),
-  ),
-);
+};
 
 export function anApplication(id = 'app-1', name = 'Sandbox Explorer') {
   const app: ApplicationView = {
@@ -175,7 +184,7 @@ export function anApproval(
     status,
     scopes: approved,
     categories: categoryViewsOf(approved),
-    grantedScopes: approved.flatMap((s) => [s, ...(V12_OF[s] ?? [])]),
+    grantedScopes: grantedOf(approved),
     requestedAt: '2026-01-02T10:00:00.000Z',
     decidedAt: decided ? '2026-01-03T10:00:00.000Z' : null,
     decidedBy: decided

@@ -19,8 +19,8 @@ import { noApprovedSchool, UserApprovals } from './user-approvals';
  *   API); no other resource exists (`invalid_target`);
  * - the portal client gets ID tokens only (no resource, no API token, no approval needed);
  * - a school client's scope = requested ∩ what the school's approval grants, as read with the
- *   client in this request: its stored scopes and the 1.2 scopes of their data categories
- *   (`grantedScopes`, so a 1.1 or a 1.2 scope, or both, may be requested); a
+ *   client in this request: its stored scopes and their counterparts in the other OneRoster
+ *   version (`grantedScopes`, so a 1.1 or a 1.2 scope, or both, may be requested); a
  *   client-credentials request without `scope` gets the approved scopes as stored; one whose
  *   requested scopes include none that is granted (unknown, unapproved, or of a category
  *   the school did not approve) is `invalid_scope` (RFC 6749 §5.2) rather than a token

@@ -13,7 +13,7 @@ import { prop } from './client-metadata';
  *   from the database once per request (the resource server and the token claims of one
  *   request see the same approval), so every sign-in and every refresh reads it again;
  * - each school's scopes are what its approval grants in both OneRoster versions
- *   (`grantedScopes`: the stored scopes, and the 1.2 scopes of their data categories);
+ *   (`grantedScopes`: the stored scopes and their counterparts in the other version);
  * - the scopes are the union of those schools' granted scopes: all a token of this user
  *   may carry (scopes are per school: the API serves each request only for the schools
  *   whose live approval includes the route's scope).
@@ -41,7 +41,7 @@ export function userApprovals(dataSource: DataSource): UserApprovals {
       accountId,
       prop(client, 'application_id') ?? '',
     ).then((stored) => {
-      // What each school's approval grants in both versions (1.1 as stored, 1.2 by category).
+      // What each school's approval grants in both versions (`grantedScopes`).
       const schools = stored.map((s) => ({
         ...s,
         scopes: grantedScopes(s.scopes),

@@ -168,6 +168,7 @@ export const ORG = defineClass({
     field('identifier', {
       type: 'string',
       required: true,
+      emitEmpty: true,
       csv: O('identifier'),
       store: col('identifier'),
     }),
@@ -307,6 +308,7 @@ export const COURSE = defineClass({
     field('courseCode', {
       type: 'string',
       required: true,
+      emitEmpty: true,
       csv: O('courseCode'),
       store: col('courseCode'),
     }),
@@ -441,6 +443,7 @@ export const CLASS = defineClass({
       nonEmpty: true,
       ref: 'academicSession',
       required: true,
+      emitEmpty: true,
       csv: Y('termSourcedIds'),
       store: link(
         'class_terms',
@@ -599,6 +602,7 @@ export const USER = defineClass({
       nonEmpty: true,
       ref: 'org',
       required: true,
+      emitEmpty: true,
       csv: Y('orgSourcedIds'),
       store: link(
         'user_orgs',

@@ -123,6 +123,11 @@ export interface FieldDef {
   readonly ref?: ClassKey;
   /** Required in the REST JSON as this API publishes it (the OpenAPI `required` list). */
   readonly required: boolean;
+  /**
+   * Required in the REST JSON although the store may hold nothing for it (a nullable column,
+   * an empty list): the API emits it anyway, as '' or [] (§5).
+   */
+  readonly emitEmpty?: true;
   /** `false`: never published by the REST API (kept for CSV round trips only). */
   readonly rest?: false;
   /** Absent: the CSV file has no column for it. */

@@ -110,9 +110,21 @@ export interface ReverseStore {
 
 export type Store = ColumnStore | LinkStore | ReverseStore;
 
+/** An example value of a field, as the API documentation shows it. */
+export type FieldExample =
+  | string
+  | number
+  | boolean
+  | readonly string[]
+  | { readonly [key: string]: string };
+
 export interface FieldDef {
   /** The wire name in JSON (and the information model's name for CSV-only fields). */
   readonly name: string;
+  /** What the API documentation says of the field (its OpenAPI description). */
+  readonly doc?: string;
+  /** An example value for the API documentation (none for GUIDRefs and UserIds). */
+  readonly example?: FieldExample;
   readonly type: FieldType;
   readonly list?: true;
   /** A list that must hold at least one element (class.terms, user.orgs). */

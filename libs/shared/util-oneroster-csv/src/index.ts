@@ -1,4 +1,5 @@
 export * from './lib/binding';
+export * from './lib/binding-v1p2';
 export * from './lib/writer';
 export * from './lib/parser';
 export * from './lib/report';

@@ -6,3 +6,4 @@ export * from './lib/report';
 export * from './lib/manifest';
 export * from './lib/rows';
 export * from './lib/zip';
+export * from './lib/convert-v1p2';

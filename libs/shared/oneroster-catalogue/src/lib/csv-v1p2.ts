@@ -364,7 +364,7 @@ export const V1P2_CSV: Readonly<Record<V1p2CsvFileName, V1p2CsvFileDef>> = {
       ...BASE,
       req('title'),
       req('type'),
-      opt('orgSourcedId', undefined, { type: 'guidRef', target: 'orgs' }),
+      col('orgSourcedId', undefined, false, { type: 'guidRef', target: 'orgs' }),
       opt('courseSourcedId', 'course', { target: 'courses' }),
       req('classSourcedId', 'class', { target: 'classes' }),
       req('scoreScaleValue', 'scoreScaleValue', { type: 'string' }),

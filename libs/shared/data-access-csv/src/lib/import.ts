@@ -118,14 +118,7 @@ export class CsvImportService {
         files = set.files;
         runIssues = new MappedIssues(issues, (i) => toV1p2Issue(i, set.lines));
       }
-      const run = new ImportRun(
-        this.ds,
-        dir,
-        runIssues,
-        report,
-        now,
-        options,
-      );
+      const run = new ImportRun(this.ds, dir, runIssues, report, now, options);
       await run.execute(files);
     } finally {
       source.close();

@@ -364,7 +364,10 @@ export const V1P2_CSV: Readonly<Record<V1p2CsvFileName, V1p2CsvFileDef>> = {
       ...BASE,
       req('title'),
       req('type'),
-      col('orgSourcedId', undefined, false, { type: 'guidRef', target: 'orgs' }),
+      col('orgSourcedId', undefined, false, {
+        type: 'guidRef',
+        target: 'orgs',
+      }),
       opt('courseSourcedId', 'course', { target: 'courses' }),
       req('classSourcedId', 'class', { target: 'classes' }),
       req('scoreScaleValue', 'scoreScaleValue', { type: 'string' }),
@@ -436,9 +439,12 @@ export function v1p2CsvField(
   const fields: readonly V1p2FieldDef[] =
     'class' in file.of
       ? CATALOGUE_V1P2[file.of.class].fields
-      : (V1P2_OBJECTS as Record<V1p2ObjectKey, { fields: readonly V1p2FieldDef[] }>)[
-          file.of.object
-        ].fields;
+      : (
+          V1P2_OBJECTS as Record<
+            V1p2ObjectKey,
+            { fields: readonly V1p2FieldDef[] }
+          >
+        )[file.of.object].fields;
   const f = fields.find((x) => x.name === column.field);
   if (!f)
     throw new Error(

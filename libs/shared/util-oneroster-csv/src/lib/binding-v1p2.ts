@@ -66,8 +66,7 @@ function columnSpec(file: V1p2CsvFileDef, c: V1p2CsvColumnDef): ColumnSpec {
   const type = c.type ?? field?.type;
   const list = !!(c.list ?? field?.list);
   const kind = kindOf(c.column, type, list);
-  const values =
-    kind === 'enum' || kind === 'list' ? field?.values : undefined;
+  const values = kind === 'enum' || kind === 'list' ? field?.values : undefined;
   return {
     name: c.column,
     kind,

@@ -108,8 +108,7 @@ export async function manifestVersion(
 ): Promise<string | undefined> {
   if (!files.includes(MANIFEST_FILE)) return undefined;
   for await (const r of parseCsv(createReadStream(join(dir, MANIFEST_FILE))))
-    if (r.fields[0]?.trim() === 'oneroster.version')
-      return r.fields[1]?.trim();
+    if (r.fields[0]?.trim() === 'oneroster.version') return r.fields[1]?.trim();
   return undefined;
 }
 
@@ -281,7 +280,10 @@ export async function v1p2SetToV1p1(
   for (const name of files) {
     if (name === MANIFEST_FILE) continue;
     const file = name.replace(/\.csv$/, '');
-    if (!name.endsWith('.csv') || !(V1P2_CSV_FILES as readonly string[]).includes(file))
+    if (
+      !name.endsWith('.csv') ||
+      !(V1P2_CSV_FILES as readonly string[]).includes(file)
+    )
       issues.warning(name, 'unknown_file', 'not a OneRoster 1.2 file; ignored');
     else if (modes[file as V1p2CsvFile] === 'absent')
       issues.warning(
@@ -305,8 +307,9 @@ export async function v1p2SetToV1p1(
       header && headerVersionMismatch(file, header.fields, '1.2');
     if (mismatch)
       issues.error(MANIFEST_FILE, 'version_mismatch', mismatch, {
-        line: manifestRows.find((r) => r.fields[0]?.trim() === 'oneroster.version')
-          ?.line,
+        line: manifestRows.find(
+          (r) => r.fields[0]?.trim() === 'oneroster.version',
+        )?.line,
         column: 'value',
         value: manifest.properties['oneroster.version'],
       });
@@ -316,7 +319,9 @@ export async function v1p2SetToV1p1(
   for (const file of V1P2_NOT_STORED_FILES)
     if (present.has(file)) {
       let rows = -1;
-      for await (const r of parseCsv(createReadStream(join(dir, `${file}.csv`))))
+      for await (const r of parseCsv(
+        createReadStream(join(dir, `${file}.csv`)),
+      ))
         if (r) rows++;
       issues.warning(
         `${file}.csv`,
@@ -388,7 +393,8 @@ export async function v1p2SetToV1p1(
         role: String(v['role']),
         org: String(v['orgSourcedId']),
       };
-      if (v['userProfileSourcedId']) r.userProfile = String(v['userProfileSourcedId']);
+      if (v['userProfileSourcedId'])
+        r.userProfile = String(v['userProfileSourcedId']);
       if (v['beginDate']) r.beginDate = String(v['beginDate']);
       if (v['endDate']) r.endDate = String(v['endDate']);
       const list = roles.get(user);
@@ -409,7 +415,9 @@ export async function v1p2SetToV1p1(
     const def = V1P2_CSV[file];
     const key = classOf(def);
     const columnOf = new Map(
-      def.columns.filter((c) => c.field).map((c) => [c.field as string, c.column]),
+      def.columns
+        .filter((c) => c.field)
+        .map((c) => [c.field as string, c.column]),
     );
     const map = new Map<number, number>();
     lines.set(`${file}.csv`, map);
@@ -446,7 +454,14 @@ export async function v1p2SetToV1p1(
                 );
                 return;
               }
-              o['roles'] = rs.map(({ line: _line, ...r }) => r);
+              o['roles'] = rs.map((r) => ({
+                roleType: r.roleType,
+                role: r.role,
+                org: r.org,
+                ...(r.userProfile ? { userProfile: r.userProfile } : {}),
+                ...(r.beginDate ? { beginDate: r.beginDate } : {}),
+                ...(r.endDate ? { endDate: r.endDate } : {}),
+              }));
             }
             if (key === 'class' && o['school'])
               classSchool.set(row.sourcedId, String(o['school']));
@@ -464,13 +479,20 @@ export async function v1p2SetToV1p1(
             } catch (e) {
               if (!(e instanceof V1p2MappingError)) throw e;
               issues.error(
-                key === 'user' && e.field === 'roles' ? 'roles.csv' : `${file}.csv`,
+                key === 'user' && e.field === 'roles'
+                  ? 'roles.csv'
+                  : `${file}.csv`,
                 'not_representable',
                 `${e.reason} (OneRoster 1.1 storage)` +
-                  (key === 'user' ? ` (user ${row.sourcedId}, users.csv line ${row.line})` : ''),
+                  (key === 'user'
+                    ? ` (user ${row.sourcedId}, users.csv line ${row.line})`
+                    : ''),
                 key === 'user' && e.field === 'roles'
                   ? { column: 'role' }
-                  : { line: row.line, column: columnOf.get(e.field) ?? e.field },
+                  : {
+                      line: row.line,
+                      column: columnOf.get(e.field) ?? e.field,
+                    },
               );
               return;
             }
@@ -555,9 +577,7 @@ function v1p1Cells(
     if (v === undefined || v === null) cells.push('');
     else if (f.type === 'guidRef')
       cells.push(
-        f.list
-          ? (v as unknown[]).map((r) => idOf(r) ?? '')
-          : (idOf(v) ?? ''),
+        f.list ? (v as unknown[]).map((r) => idOf(r) ?? '') : (idOf(v) ?? ''),
       );
     else if (f.type === 'userId') cells.push(userIdsText(v));
     else if (Array.isArray(v)) cells.push(v as string[]);
@@ -613,8 +633,7 @@ export async function v1p1SetToV1p2(
     origin: '',
     orgType: (id) => orgType.get(id) ?? ext.orgType?.(id),
     schoolOfClass: (id) => classSchool.get(id) ?? ext.schoolOfClass?.(id),
-    classOfLineItem: (id) =>
-      lineItemClass.get(id) ?? ext.classOfLineItem?.(id),
+    classOfLineItem: (id) => lineItemClass.get(id) ?? ext.classOfLineItem?.(id),
   };
   const result: V1p1ToV1p2Result = { files: {}, rows: 0 };
   for (const file of DEPENDENCY_ORDER) {
@@ -675,7 +694,8 @@ export async function v1p1SetToV1p2(
           continue;
         }
         const o1 = v1p1Object(file, row);
-        if (key === 'org' && o1['type']) orgType.set(row.sourcedId, String(o1['type']));
+        if (key === 'org' && o1['type'])
+          orgType.set(row.sourcedId, String(o1['type']));
         if (key === 'class' && o1['school'])
           classSchool.set(row.sourcedId, String(o1['school']));
         if (key === 'lineItem' && o1['class'])
@@ -741,7 +761,13 @@ export async function v1p1SetToV1p2(
         ? manifest.modes.users
         : manifest.modes[f as CsvFile]
       : 'absent';
-  await writeManifest(outDir, '1.2', V1P2_CSV_FILES, modes, manifest.properties);
+  await writeManifest(
+    outDir,
+    '1.2',
+    V1P2_CSV_FILES,
+    modes,
+    manifest.properties,
+  );
   return result;
 }
 

@@ -537,7 +537,9 @@ describe('readManifest of a OneRoster 1.2 set', () => {
       issues,
     );
     expect(issues.errors.map((e) => e.message).sort()).toEqual(
-      V1P2_CSV_FILES.filter((f) => !(CSV_FILES as readonly string[]).includes(f))
+      V1P2_CSV_FILES.filter(
+        (f) => !(CSV_FILES as readonly string[]).includes(f),
+      )
         .map((f) => `file.${f} is required (absent, bulk or delta)`)
         .sort(),
     );

@@ -79,7 +79,11 @@ export function readManifest(
   const written = properties['oneroster.version'];
   const trimmed = written?.trim() ?? '';
   const version: CsvVersion | undefined =
-    trimmed === '1.1' ? '1.1' : /^1\.2(\.\d+)?$/.test(trimmed) ? '1.2' : undefined;
+    trimmed === '1.1'
+      ? '1.1'
+      : /^1\.2(\.\d+)?$/.test(trimmed)
+        ? '1.2'
+        : undefined;
   if (version === '1.2') modes = fileModes(V1P2_CSV_FILES);
   const files: readonly string[] =
     version === '1.2' ? V1P2_CSV_FILES : CSV_FILES;

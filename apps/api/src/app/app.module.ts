@@ -6,6 +6,7 @@ import { DatabaseModule } from '@oneroster/database';
 import { GradebookModule } from '@oneroster/feature-gradebook';
 import { HealthModule } from '@oneroster/feature-health';
 import { RosteringModule } from '@oneroster/feature-rostering';
+import { RosteringV1p2Module } from '@oneroster/feature-rostering-v1p2';
 import { OneRosterHttpModule } from '@oneroster/util-http';
 import { ApiInvalidationModule } from './invalidation.module';
 import { API_VERSION } from './version';
@@ -54,6 +55,7 @@ export class AppModule {
           writeIdleTimeoutMs: config.api.writeIdleTimeoutMs,
         }),
         GradebookModule.register({ publicUrl: config.apiPublicUrl }),
+        RosteringV1p2Module,
       ],
     };
   }

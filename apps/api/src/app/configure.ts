@@ -4,7 +4,7 @@ import type { PlatformConfig } from '@oneroster/config';
 import { serveSwagger } from '@oneroster/feature-health';
 import { answerClientErrorsAsOneRoster } from '@oneroster/util-http';
 import { applyWebHygiene } from '@oneroster/util-web-hygiene';
-import { buildOpenApi } from './openapi';
+import { buildOpenApi, buildRosteringV1p2OpenApi } from './openapi';
 
 /** Everything main.ts does to the app besides listening, shared with the tests. */
 export function configureApp(
@@ -31,6 +31,12 @@ export function configureApp(
     upgradeInsecureRequests: config.apiPublicUrl.startsWith('https:'),
   });
   serveSwagger(app, 'OneRoster 1.1 API', buildOpenApi(app, config));
+  serveSwagger(
+    app,
+    'OneRoster 1.2 rostering API',
+    buildRosteringV1p2OpenApi(app, config),
+    'docs-v1p2',
+  );
   // Requests Node's parser refuses (431, 414, 400) answer with a status payload too.
   answerClientErrorsAsOneRoster(app.getHttpServer());
 }

@@ -3,7 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '@oneroster/config';
 import { AppModule } from './app.module';
-import { buildOpenApi } from './openapi';
+import { V1P2_ROUTES } from '@oneroster/oneroster-catalogue';
+import { buildOpenApi, buildRosteringV1p2OpenApi } from './openapi';
 
 /*
  * apps/api/openapi.json is the committed contract of the API. This test fails when the code
@@ -11,6 +12,7 @@ import { buildOpenApi } from './openapi';
  *   UPDATE_OPENAPI=1 npx nx test api --testPathPatterns=openapi --skip-nx-cache
  */
 const FILE = join(__dirname, '../../openapi.json');
+const FILE_V1P2 = join(__dirname, '../../openapi-rostering-v1p2.json');
 
 describe('OpenAPI document', () => {
   it('matches the committed apps/api/openapi.json', async () => {
@@ -21,9 +23,15 @@ describe('OpenAPI document', () => {
     const app = moduleRef.createNestApplication({ logger: false });
     await app.init();
     const doc = `${JSON.stringify(buildOpenApi(app, config), null, 2)}\n`;
+    const v1p2 = `${JSON.stringify(buildRosteringV1p2OpenApi(app, config), null, 2)}\n`;
     await app.close();
-    if (process.env['UPDATE_OPENAPI'] === '1') writeFileSync(FILE, doc);
+    if (process.env['UPDATE_OPENAPI'] === '1') {
+      writeFileSync(FILE, doc);
+      writeFileSync(FILE_V1P2, v1p2);
+    }
     expect(doc).toEqual(readFileSync(FILE, 'utf8'));
+    // The 1.2 rostering service's document (apps/api/openapi-rostering-v1p2.json).
+    expect(v1p2).toEqual(readFileSync(FILE_V1P2, 'utf8'));
   });
 
   it('documents all 61 OneRoster 1.1 operations and the categories-of-a-class extension with the OAuth2 scheme and their errors', () => {
@@ -64,6 +72,81 @@ describe('OpenAPI document', () => {
           has: true,
         });
     }
+  });
+});
+
+describe('OneRoster 1.2 rostering OpenAPI document', () => {
+  type Op = {
+    operationId: string;
+    security?: Record<string, string[]>[];
+    responses: Record<string, unknown>;
+  };
+  type Doc = {
+    paths: Record<string, Record<string, Op>>;
+    components: {
+      schemas: Record<string, unknown>;
+      securitySchemes: Record<
+        string,
+        { flows: { clientCredentials: { scopes: Record<string, string> } } }
+      >;
+    };
+  };
+  const BASE = '/ims/oneroster/rostering/v1p2';
+  // Read when the tests run (after the drift test, which may write it).
+  let doc: Doc;
+  let ops: { path: string; method: string; op: Op }[];
+  beforeAll(() => {
+    doc = JSON.parse(readFileSync(FILE_V1P2, 'utf8')) as Doc;
+    ops = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({ path, method, op })),
+    );
+  });
+
+  it('documents exactly the 41 rostering endpoints of the checklist, and nothing of 1.1', () => {
+    const expected = V1P2_ROUTES.filter((r) => r.service === 'rostering').map(
+      (r) => `get ${BASE}${r.path} ${r.operationId}`,
+    );
+    expect(expected).toHaveLength(41);
+    expect(
+      ops.map((o) => `${o.method} ${o.path} ${o.op.operationId}`).sort(),
+    ).toEqual(expected.sort());
+  });
+
+  it('gives every operation the OAuth2 scheme with its 1.2 scopes and their 1.1 counterparts, and its errors', () => {
+    const known = Object.keys(
+      doc.components.securitySchemes['OAuth2'].flows.clientCredentials.scopes,
+    );
+    for (const { path, op } of ops) {
+      const route = V1P2_ROUTES.find((r) => r.operationId === op.operationId);
+      const scopes = op.security?.[0]?.['OAuth2'] ?? [];
+      for (const s of route?.scopes ?? ['a route of the checklist'])
+        expect({ path, s, listed: scopes.includes(s) }).toEqual({
+          path,
+          s,
+          listed: true,
+        });
+      expect({
+        path,
+        v1p1: scopes.some((s) => s.includes('/v1p1/')),
+        unknown: scopes.filter((s) => !known.includes(s)),
+      }).toEqual({ path, v1p1: true, unknown: [] });
+      for (const code of ['200', '400', '401', '403'])
+        expect({ path, code, has: code in op.responses }).toEqual({
+          path,
+          code,
+          has: true,
+        });
+    }
+  });
+
+  it('resolves every schema reference', () => {
+    const refs = [
+      ...JSON.stringify(doc).matchAll(/"#\/components\/schemas\/([^"]+)"/g),
+    ].map((m) => m[1]);
+    expect(refs.length).toBeGreaterThan(100);
+    expect(
+      [...new Set(refs)].filter((r) => !(r in doc.components.schemas)),
+    ).toEqual([]);
   });
 });
 

@@ -15,6 +15,7 @@ import {
 
 const SECRET = 'approvals-secret';
 const BASE = '/ims/oneroster/v1p1';
+const BASE_V1P2 = '/ims/oneroster/rostering/v1p2';
 
 describe.each(testEngines('api_approvals', { sqliteFile: true }))(
   'API with tokens of the auth server, on $name',
@@ -89,6 +90,112 @@ describe.each(testEngines('api_approvals', { sqliteFile: true }))(
       expect(
         (await get(`/schools/${schoolA.orgSourcedId}`, token)).status,
       ).toBe(200);
+    });
+
+    it('gives the 1.2 rostering document’s Authorize a token of the auth server that reads 1.2', async () => {
+      type Doc = {
+        components: {
+          securitySchemes: Record<
+            string,
+            {
+              flows: {
+                clientCredentials: {
+                  tokenUrl: string;
+                  scopes: Record<string, string>;
+                };
+              };
+            }
+          >;
+        };
+      };
+      const doc = (await (
+        await fetch(`${apiUrl}/docs-v1p2-json`)
+      ).json()) as Doc;
+      const flow =
+        doc.components.securitySchemes['OAuth2'].flows.clientCredentials;
+      expect(flow.tokenUrl).toBe(`${issuer}/token`);
+      // The scopes the school approved are the 1.1 ones the document lists for the 1.2 routes.
+      const scope = Object.keys(flow.scopes)
+        .filter((s) => s.includes('/v1p1/'))
+        .join(' ');
+      expect(scope).toContain(ONEROSTER_SCOPES.roster);
+      const res = await fetch(flow.tokenUrl, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${clientOf(schoolA.schoolId)}:${SECRET}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          scope,
+        }).toString(),
+      });
+      expect(res.status).toBe(200);
+      const token = String(
+        ((await res.json()) as Record<string, unknown>)['access_token'],
+      );
+      const schools = await fetch(`${apiUrl}${BASE_V1P2}/schools`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(schools.status).toBe(200);
+      expect(await schools.json()).toEqual({
+        orgs: [
+          expect.objectContaining({
+            sourcedId: schoolA.orgSourcedId,
+            type: 'school',
+          }),
+        ],
+      });
+      const students = await fetch(
+        `${apiUrl}${BASE_V1P2}/schools/${schoolA.orgSourcedId}/students?limit=1`,
+        { headers: { authorization: `Bearer ${token}` } },
+      );
+      expect(students.status).toBe(200);
+      const [student] = (
+        (await students.json()) as { users: Record<string, unknown>[] }
+      ).users;
+      expect(student['roles']).toEqual([
+        expect.objectContaining({ roleType: 'primary', role: 'student' }),
+      ]);
+    });
+
+    it('stops 1.1 and 1.2 alike when the school revokes its approval', async () => {
+      const token = await tokenFor(schoolB.schoolId);
+      const v12 = async () =>
+        (
+          await fetch(`${apiUrl}${BASE_V1P2}/schools`, {
+            headers: { authorization: `Bearer ${token}` },
+          })
+        ).status;
+      expect((await get('/schools', token)).status).toBe(200);
+      expect(await v12()).toBe(200);
+      const { applicationId } = await ds
+        .getRepository(OAuthClientEntity)
+        .findOneByOrFail({ clientId: clientOf(schoolB.schoolId) });
+      const approvals = ds.getRepository(ApprovalEntity);
+      await approvals.update(
+        { schoolId: schoolB.schoolId, applicationId },
+        { status: 'revoked' },
+      );
+      try {
+        const revokedAt = Date.now();
+        let status = 200;
+        while (status === 200 && Date.now() - revokedAt < 6_000) {
+          status = await v12();
+          if (status === 200) await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(status).toBe(403);
+        expect((await get('/schools', token)).status).toBe(403);
+      } finally {
+        await approvals.update(
+          { schoolId: schoolB.schoolId, applicationId },
+          { status: 'approved' },
+        );
+        // The tests after this one start from the approval restored.
+        const restoredAt = Date.now();
+        while ((await v12()) !== 200 && Date.now() - restoredAt < 6_000)
+          await new Promise((r) => setTimeout(r, 100));
+      }
     });
 
     it('refuses a token already issued within 5 seconds of the revocation', async () => {

@@ -194,4 +194,37 @@ describe('API web hygiene', () => {
     },
     60_000,
   );
+
+  (CHROMIUM ? it : it.skip)(
+    'runs the 1.2 rostering Swagger UI at /docs-v1p2 under the Content-Security-Policy',
+    async () => {
+      const { chromium } = await import('playwright-core');
+      const browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--no-sandbox'],
+      });
+      try {
+        const page = await browser.newPage();
+        const violations: string[] = [];
+        page.on('console', (m) => {
+          if (/Content Security Policy|Refused to/i.test(m.text()))
+            violations.push(m.text());
+        });
+        await page.goto(`${api.url}/docs-v1p2`);
+        await page.waitForSelector('.swagger-ui .info .title', {
+          timeout: 20_000,
+        });
+        expect(await page.textContent('.swagger-ui .info .title')).toContain(
+          'OneRoster 1.2 rostering API',
+        );
+        // The 41 operations are rendered from /docs-v1p2-json.
+        await page.waitForSelector('.opblock', { timeout: 20_000 });
+        expect(await page.locator('.opblock').count()).toBe(41);
+        expect(violations).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    },
+    60_000,
+  );
 });

@@ -23,6 +23,8 @@ import { TEST_CLIENT_ID, TestApi, startTestApi } from './support';
  * `ISOLATION_SEED` to replay, `ISOLATION_ENGINE=mysql` to skip SQLite.
  */
 const BASE = '/ims/oneroster/v1p1';
+/** The OneRoster 1.2 rostering service reads the same data: probed the same way. */
+const BASE_V1P2 = '/ims/oneroster/rostering/v1p2';
 const PROBES = Number(process.env['ISOLATION_PROBES'] || 400);
 const SEED = Number(process.env['ISOLATION_SEED'] || 20261127);
 const CONCURRENCY = 4;
@@ -95,10 +97,14 @@ describe.each(engines)('cross-school isolation on $name', (engine) => {
     api = await startTestApi(engine);
     db = await openDatabase(api.database);
     worlds = await loadSchoolWorlds(query);
-    routes = routesFromOpenApi(
-      SwaggerModule.createDocument(api.app, new DocumentBuilder().build()),
-      BASE,
+    const doc = SwaggerModule.createDocument(
+      api.app,
+      new DocumentBuilder().build(),
     );
+    routes = [
+      ...routesFromOpenApi(doc, BASE),
+      ...routesFromOpenApi(doc, BASE_V1P2),
+    ];
     const scope = ALL_ONEROSTER_SCOPES.join(' ');
     callers = [];
     for (const w of worlds) {
@@ -148,6 +154,10 @@ describe.each(engines)('cross-school isolation on $name', (engine) => {
     expect(
       routes.filter((r) => r.method !== 'GET').length,
     ).toBeGreaterThanOrEqual(6);
+    // The 41 reads of the 1.2 rostering service.
+    expect(
+      routes.filter((r) => r.method === 'GET' && r.path.startsWith(BASE_V1P2)),
+    ).toHaveLength(41);
   });
 
   it('detects a leak: a school’s own users, judged as another school’s caller, are leaks', async () => {

@@ -28,6 +28,10 @@ export class AppModule {
           maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
           maxInflatedBytes: config.csv.maxInflatedBytes,
           maxQueuedImportsPerSchool: config.csv.maxQueuedImportsPerSchool,
+          uploadDir: config.csv.uploadDir ?? undefined,
+          importQueue: config.redisUrl
+            ? { redisUrl: config.redisUrl, prefix: config.csv.queuePrefix }
+            : undefined,
           sessionMaxHours: config.auth.portalSessionMaxHours,
           database: config.database,
         }),

@@ -86,6 +86,11 @@ interface ReadOf {
   where?: Intent;
   /** Checked in order before the read. */
   parents?: ParentCheck[];
+  /**
+   * How each object read is written (default: as read, the 1.1 JSON). Another version of the
+   * standard projects the 1.1 object here, after the read and before the envelope.
+   */
+  project?: (object: OneRosterObject) => OneRosterObject;
 }
 
 export interface CollectionRead extends ReadOf, CollectionOptions {
@@ -97,6 +102,14 @@ export interface CollectionRead extends ReadOf, CollectionOptions {
 export interface SingleRead extends ReadOf {
   sourcedId: string;
   query: CheckedSingleQuery;
+}
+
+/** The batches of a page, each object projected as it is built. */
+async function* projectBatches(
+  batches: AsyncIterable<OneRosterObject[]> | Iterable<OneRosterObject[]>,
+  project: (object: OneRosterObject) => OneRosterObject,
+): AsyncGenerator<OneRosterObject[]> {
+  for await (const batch of batches) yield batch.map(project);
 }
 
 /** Turns OneRoster reads into tenant-scoped reads and OneRoster envelopes, under a shared capacity. */
@@ -186,16 +199,19 @@ export class RosteringService {
     const extra: Record<string, unknown> = {};
     if (query.warnings.length)
       extra['statusInfoSet'] = query.warnings.map(warningPayload);
+    const project = read.project;
+    const batches = project
+      ? projectBatches(page.batches(), project)
+      : page.batches();
     if (page.size !== undefined && page.size <= PAGE_BATCH) {
       const records: OneRosterObject[] = [];
-      for await (const batch of page.batches()) records.push(...batch);
+      for await (const batch of batches) records.push(...batch);
       return { [envelope]: records, ...extra };
     }
     // A large page is written as it is built, a batch at a time (same JSON, chunked).
-    return new StreamableFile(
-      jsonArrayEnvelope(envelope, page.batches(), extra),
-      { type: 'application/json; charset=utf-8' },
-    );
+    return new StreamableFile(jsonArrayEnvelope(envelope, batches, extra), {
+      type: 'application/json; charset=utf-8',
+    });
   }
 
   async single(read: SingleRead): Promise<Record<string, unknown>> {
@@ -209,7 +225,7 @@ export class RosteringService {
       query.fields,
     );
     return {
-      [read.envelope]: object,
+      [read.envelope]: read.project ? read.project(object) : object,
       ...(query.warnings.length
         ? { statusInfoSet: query.warnings.map(warningPayload) }
         : {}),

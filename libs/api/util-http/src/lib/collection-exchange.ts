@@ -38,6 +38,15 @@ export class RequestedQuery {
     }
   }
 
+  /** The query `check` gives, or its refusal (for query rules other than 1.1's). */
+  static checking(check: () => CheckedQuery): RequestedQuery {
+    try {
+      return new RequestedQuery(check(), null);
+    } catch (refusal) {
+      return new RequestedQuery(null, refusal);
+    }
+  }
+
   checked(): CheckedQuery {
     if (this.query === null) throw this.refusal;
     return this.query;

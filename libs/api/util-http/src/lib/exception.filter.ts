@@ -5,14 +5,14 @@ import {
   HttpException,
   Logger,
 } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import {
   CodeMinor,
   OneRosterError,
   ServerBusyError,
   ServiceUnavailableError,
 } from '@oneroster/util-oneroster-query';
-import { errorPayload } from './status-payload';
+import { errorPayload, errorPayloadV1p2 } from './status-payload';
 
 /**
  * The one place errors become responses. Rules enforced:
@@ -23,8 +23,11 @@ import { errorPayload } from './status-payload';
  *   long for capacity (ServiceUnavailableError), both with Retry-After;
  * - a response whose client has gone is left alone (there is no one to answer);
  * - anything else is a 500 internal_server_error with a generic description: no stack
- *   trace or internal message ever reaches the client (it is logged instead).
+ *   trace or internal message ever reaches the client (it is logged instead);
+ * - under a OneRoster 1.2 base path (`/ims/oneroster/{service}/v1p2`) the payload is the 1.2
+ *   one (`errorPayloadV1p2`), unknown routes there included; everywhere else the 1.1 one.
  */
+const V1P2_PATH = /^\/ims\/oneroster\/[A-Za-z]+\/v1p2(\/|$)/;
 const BY_STATUS: Record<number, CodeMinor> = {
   400: 'invaliddata',
   401: 'unauthorisedrequest',
@@ -103,6 +106,16 @@ export class OneRosterExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     if (res.headersSent || res.destroyed) return;
+    const path = host.switchToHttp().getRequest<Request>().path ?? '';
+    const payload = V1P2_PATH.test(path) ? errorPayloadV1p2 : errorPayload;
+    this.answer(exception, res, payload);
+  }
+
+  private answer(
+    exception: unknown,
+    res: Response,
+    payload: (minor: CodeMinor, description: string) => object,
+  ): void {
     if (exception instanceof OneRosterError) {
       if (
         exception instanceof ServerBusyError ||
@@ -113,7 +126,7 @@ export class OneRosterExceptionFilter implements ExceptionFilter {
         res.setHeader('WWW-Authenticate', 'Bearer');
       res
         .status(exception.httpStatus)
-        .json(errorPayload(exception.codeMinor, exception.description));
+        .json(payload(exception.codeMinor, exception.description));
       return;
     }
     if (exception instanceof HttpException) {
@@ -127,12 +140,12 @@ export class OneRosterExceptionFilter implements ExceptionFilter {
           : status >= 500
             ? 'Internal server error'
             : exception.message;
-      res.status(status).json(errorPayload(minor, description));
+      res.status(status).json(payload(minor, description));
       return;
     }
     const parser = bodyParserError(exception);
     if (parser) {
-      res.status(parser.status).json(errorPayload('invaliddata', parser.text));
+      res.status(parser.status).json(payload('invaliddata', parser.text));
       return;
     }
     if (isConnectionError(exception)) {
@@ -141,7 +154,7 @@ export class OneRosterExceptionFilter implements ExceptionFilter {
       res
         .status(503)
         .json(
-          errorPayload(
+          payload(
             'server_busy',
             'The service is temporarily unavailable; retry shortly',
           ),
@@ -153,6 +166,6 @@ export class OneRosterExceptionFilter implements ExceptionFilter {
     );
     res
       .status(500)
-      .json(errorPayload('internal_server_error', 'Internal server error'));
+      .json(payload('internal_server_error', 'Internal server error'));
   }
 }

@@ -1,4 +1,4 @@
-import { ONEROSTER_SCOPES } from '@oneroster/contracts';
+import { ONEROSTER_SCOPES, ONEROSTER_V1P2_SCOPES } from '@oneroster/contracts';
 import { schoolsForRoute } from './school-scopes';
 
 const { rosterCore, roster, rosterDemographics, gradebookRead } =
@@ -64,5 +64,19 @@ describe('schoolsForRoute', () => {
   it('ignores schools the token does not name, whatever they approve', () => {
     const live = approvals({ a: [rosterCore], c: [rosterCore] });
     expect(schoolsForRoute(token, CORE, live)).toEqual({ served: ['a'] });
+  });
+
+  it("reads a school's approval of a scope as approving its counterpart in the other version", () => {
+    const v12 = {
+      schoolIds: ['a', 'b'],
+      scopes: [ONEROSTER_V1P2_SCOPES.roster],
+    };
+    const live = approvals({ a: [roster], b: [rosterCore] });
+    const route = [ONEROSTER_V1P2_SCOPES.roster, roster];
+    expect(schoolsForRoute(v12, route, live)).toEqual({ served: ['a'] });
+    // A core approval does not approve the full scope, in either version.
+    expect(schoolsForRoute(v12, route, approvals({ b: [rosterCore] }))).toEqual(
+      { refused: 'school-scope' },
+    );
   });
 });

@@ -1,3 +1,5 @@
+import { counterpartScopes } from '@oneroster/contracts';
+
 /**
  * Which of a token's schools a request is served for: scopes are per school. Rules enforced:
  * - the token must carry one of the route's scopes (else 403, as before any school is read);
@@ -11,7 +13,10 @@
  * - when schools the token names approve the client but none of them for this route, the
  *   token lacks the scope for every school it may read: 403, as a token without the scope;
  * - when none of the token's schools approves the client any more (another school still
- *   does), it reads nothing (empty lists, 404s), as before per-school scopes.
+ *   does), it reads nothing (empty lists, 404s), as before per-school scopes;
+ * - an approval covers both versions of the standard: a school's approval of a scope also
+ *   approves its counterpart in the other version (`counterpartScopes`: the same data
+ *   category, the same name), so a revocation stops both.
  */
 export type SchoolsForRoute =
   | { served: string[] }
@@ -26,9 +31,13 @@ export function schoolsForRoute(
   if (usable.length === 0) return { refused: 'token-scope' };
   if (approvals.size === 0) return { refused: 'no-approval' };
   const approved = token.schoolIds.filter((id) => approvals.has(id));
-  const served = approved.filter((id) =>
-    usable.some((s) => approvals.get(id)?.has(s)),
-  );
+  const served = approved.filter((id) => {
+    const granted = approvals.get(id);
+    return usable.some(
+      (s) =>
+        granted?.has(s) || counterpartScopes(s).some((c) => granted?.has(c)),
+    );
+  });
   if (approved.length > 0 && served.length === 0)
     return { refused: 'school-scope' };
   return { served };

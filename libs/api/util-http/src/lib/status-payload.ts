@@ -48,3 +48,46 @@ export const errorPayload = (
 
 export const warningPayload = (w: StatusWarning): StatusInfo =>
   statusInfo('success', 'warning', w.codeMinor, w.description);
+
+/**
+ * The OneRoster 1.2 status payload (`imsx_StatusInfoDType` of the 1.2 OpenAPI documents,
+ * additionalProperties false): codeMajor, severity, description and codeMinor, without 1.1's
+ * message reference. 1.2's codeMinor vocabulary has no blank-selection or sort-field value:
+ * a blank `fields` is `invalid_selection_field`, an unknown sort field `invaliddata`.
+ */
+export interface StatusInfoV1p2 {
+  imsx_codeMajor: 'success' | 'processing' | 'failure' | 'unsupported';
+  imsx_severity: 'status' | 'warning' | 'error';
+  imsx_description: string;
+  imsx_CodeMinor: {
+    imsx_codeMinorField: {
+      imsx_codeMinorFieldName: string;
+      imsx_codeMinorFieldValue: string;
+    }[];
+  };
+}
+
+const V1P2_CODE_MINOR: Partial<Record<CodeMinor, string>> = {
+  invalid_blank_selection_field: 'invalid_selection_field',
+  invalid_sort_field: 'invaliddata',
+  deletefailure: 'invaliddata',
+};
+
+export function errorPayloadV1p2(
+  minor: CodeMinor,
+  description: string,
+): StatusInfoV1p2 {
+  return {
+    imsx_codeMajor: 'failure',
+    imsx_severity: 'error',
+    imsx_description: description,
+    imsx_CodeMinor: {
+      imsx_codeMinorField: [
+        {
+          imsx_codeMinorFieldName: 'TargetEndSystem',
+          imsx_codeMinorFieldValue: V1P2_CODE_MINOR[minor] ?? minor,
+        },
+      ],
+    },
+  };
+}

@@ -1,15 +1,19 @@
 import type { DataSource } from 'typeorm';
 import type { ImportJobView } from '@oneroster/contracts';
 import {
-  CsvImportJobs,
+  BullMqCsvImportRunner,
   CsvImportQueueFull,
-  type CsvImportSlot,
+  InProcessCsvImportRunner,
+  type CsvImportReservation,
+  type CsvImportRunner,
 } from '@oneroster/data-access-csv';
 import { assertSchoolAdmin, type PortalActor } from './actor';
 import { recordAudit } from './audit';
 import { invalid, notFound, PortalProblem } from './errors';
 
-export type { CsvImportSlot } from '@oneroster/data-access-csv';
+export type { CsvImportReservation as CsvImportSlot } from '@oneroster/data-access-csv';
+
+type CsvImportSlot = CsvImportReservation;
 
 /**
  * A school's CSV imports, run as background jobs (one at a time per school). The upload is
@@ -18,9 +22,13 @@ export type { CsvImportSlot } from '@oneroster/data-access-csv';
  * A school holds at most `maxQueuedPerSchool` imports queued, running or still arriving:
  * `reserve` takes a place before the upload is read, and one more is refused with 429
  * `too_many_imports`, so a school cannot pile uploads onto the disk or the queue.
+ *
+ * With `queue` (REDIS_URL set) the jobs go to the BullMQ queue in Redis, shared by every
+ * instance and kept across restarts, and uploads are moved to `queue.uploadDir`, a folder
+ * every instance reads; otherwise they run in this process.
  */
 export class PortalImports {
-  private readonly jobs: CsvImportJobs;
+  private readonly jobs: CsvImportRunner;
 
   /** `importDataSource`: where the jobs write (default `ds`; see feature-portal's settings). */
   constructor(
@@ -30,23 +38,39 @@ export class PortalImports {
       importDataSource?: DataSource;
       maxInflatedBytes?: number;
       maxQueuedPerSchool?: number;
+      queue?: { redisUrl: string; prefix: string; uploadDir: string };
+      /** Told of the queue's Redis errors (with `queue`). */
+      onError?: (message: string) => void;
     } = {},
   ) {
-    this.jobs = new CsvImportJobs(options.importDataSource ?? ds, {
+    const common = {
       workDir: options.workDir,
       maxInflatedBytes: options.maxInflatedBytes,
       maxActivePerSchool: options.maxQueuedPerSchool,
-    });
+    };
+    const importDs = options.importDataSource ?? ds;
+    this.jobs = options.queue
+      ? new BullMqCsvImportRunner(importDs, {
+          ...common,
+          ...options.queue,
+          onError: options.onError,
+        })
+      : new InProcessCsvImportRunner(importDs, common);
+  }
+
+  /** Stops this instance's worker (a running import finishes first). */
+  close(): Promise<void> {
+    return this.jobs.close();
   }
 
   /**
    * A place in the school's queue for an upload about to be read (release it when the
    * upload fails); 429 `too_many_imports` when the school has no place left.
    */
-  reserve(actor: PortalActor, schoolId: string): CsvImportSlot {
+  async reserve(actor: PortalActor, schoolId: string): Promise<CsvImportSlot> {
     assertSchoolAdmin(actor, schoolId);
     try {
-      return this.jobs.reserve(schoolId);
+      return await this.jobs.reserve(schoolId);
     } catch (e) {
       throw queueFull(e);
     }
@@ -76,7 +100,7 @@ export class PortalImports {
     assertSchoolAdmin(actor, schoolId);
     let view: ImportJobView;
     try {
-      view = this.jobs.start(
+      view = await this.jobs.start(
         { schoolId, zipPath, mode, actorAccountId: actor.account.id },
         slot,
       );
@@ -93,14 +117,18 @@ export class PortalImports {
     return view;
   }
 
-  list(actor: PortalActor, schoolId: string): ImportJobView[] {
+  async list(actor: PortalActor, schoolId: string): Promise<ImportJobView[]> {
     assertSchoolAdmin(actor, schoolId);
     return this.jobs.list(schoolId);
   }
 
-  get(actor: PortalActor, schoolId: string, jobId: string): ImportJobView {
+  async get(
+    actor: PortalActor,
+    schoolId: string,
+    jobId: string,
+  ): Promise<ImportJobView> {
     assertSchoolAdmin(actor, schoolId);
-    const job = this.jobs.get(jobId);
+    const job = await this.jobs.get(jobId);
     if (!job || job.schoolId !== schoolId) throw notFound('import job');
     return job;
   }

@@ -99,7 +99,7 @@ export class PortalImportsController {
     // refused (429) without its upload reaching the disk.
     let slot: CsvImportSlot;
     try {
-      slot = this.imports.reserve(actor, schoolId);
+      slot = await this.imports.reserve(actor, schoolId);
     } catch (err) {
       req.resume();
       throw err;
@@ -122,7 +122,7 @@ export class PortalImportsController {
         throw err;
       }
     } finally {
-      slot.release();
+      await slot.release();
     }
   }
 
@@ -162,7 +162,7 @@ export class PortalImportsController {
   list(
     @Actor() actor: PortalActor,
     @Param('schoolId') schoolId: string,
-  ): ImportJobView[] {
+  ): Promise<ImportJobView[]> {
     return this.imports.list(actor, schoolId);
   }
 
@@ -171,7 +171,7 @@ export class PortalImportsController {
     @Actor() actor: PortalActor,
     @Param('schoolId') schoolId: string,
     @Param('jobId') jobId: string,
-  ): ImportJobView {
+  ): Promise<ImportJobView> {
     return this.imports.get(actor, schoolId, jobId);
   }
 }

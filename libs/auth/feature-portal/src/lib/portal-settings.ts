@@ -20,8 +20,13 @@ export interface PortalSettings {
   maxInflatedBytes?: number;
   /** Imports a school may have queued, running or arriving at once (default 3; CSV_MAX_QUEUED_IMPORTS). */
   maxQueuedImportsPerSchool?: number;
-  /** Where uploads are kept until their import job takes them (default: the temp folder). */
+  /**
+   * Where uploads are kept until their import job takes them (default: the temp folder);
+   * with `importQueue`, a folder every instance reads (CSV_UPLOAD_DIR).
+   */
   uploadDir?: string;
+  /** Imports go to the BullMQ queue in this Redis (REDIS_URL), shared by every instance. */
+  importQueue?: { redisUrl: string; prefix: string };
   /**
    * The database, for imports to get a connection of their own on an SQLite file: SQLite has
    * one connection per DataSource, and an import's long transaction on the app's connection

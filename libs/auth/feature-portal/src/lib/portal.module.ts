@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   DynamicModule,
   Inject,
@@ -70,6 +72,7 @@ export class PortalModule implements OnModuleInit, OnModuleDestroy {
     @Inject(PortalSessions) private readonly sessions: PortalSessions,
     @Inject(DataSource) private readonly ds: DataSource,
     @Inject(IMPORT_DATA_SOURCE) private readonly importDs: DataSource,
+    @Inject(PortalImports) private readonly imports: PortalImports,
   ) {}
 
   static register(settings: PortalSettings): DynamicModule {
@@ -159,10 +162,17 @@ export class PortalModule implements OnModuleInit, OnModuleDestroy {
           inject: [DataSource, IMPORT_DATA_SOURCE],
           useFactory: (ds: DataSource, importDs: DataSource) =>
             new PortalImports(ds, {
-              workDir: settings.uploadDir,
+              workDir: settings.importQueue ? undefined : settings.uploadDir,
               importDataSource: importDs,
               maxInflatedBytes: settings.maxInflatedBytes,
               maxQueuedPerSchool: settings.maxQueuedImportsPerSchool,
+              queue: settings.importQueue && {
+                ...settings.importQueue,
+                uploadDir:
+                  settings.uploadDir ??
+                  join(tmpdir(), 'oneroster-portal-uploads'),
+              },
+              onError: (message) => new Logger('portal').warn(message),
             }),
         },
         PortalSessionGuard,
@@ -186,6 +196,7 @@ export class PortalModule implements OnModuleInit, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    await this.imports.close();
     if (this.importDs !== this.ds && this.importDs.isInitialized)
       await this.importDs.destroy();
   }

@@ -177,11 +177,13 @@ describe('loadConfig', () => {
     expect(loadConfig({}).csv).toEqual({
       maxInflatedBytes: 2048 * 1024 * 1024,
       maxQueuedImportsPerSchool: 3,
+      uploadDir: null,
+      queuePrefix: 'oneroster',
     });
     expect(
       loadConfig({ CSV_MAX_INFLATED_MB: '64', CSV_MAX_QUEUED_IMPORTS: '1' })
         .csv,
-    ).toEqual({
+    ).toMatchObject({
       maxInflatedBytes: 64 * 1024 * 1024,
       maxQueuedImportsPerSchool: 1,
     });
@@ -192,6 +194,31 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ CSV_MAX_QUEUED_IMPORTS: '0' })).toThrow(
       /CSV_MAX_QUEUED_IMPORTS must be at least 1/,
     );
+  });
+
+  it('reads the import queue: a shared upload folder with Redis, a checked key prefix', () => {
+    const redis = { REDIS_URL: 'redis://127.0.0.1:6379' };
+    expect(loadConfig(redis).csv).toMatchObject({
+      uploadDir: 'data/csv-uploads',
+      queuePrefix: 'oneroster',
+    });
+    expect(
+      loadConfig({
+        ...redis,
+        CSV_UPLOAD_DIR: ' /srv/shared/uploads ',
+        CSV_IMPORT_QUEUE_PREFIX: 'trust-a',
+      }).csv,
+    ).toMatchObject({
+      uploadDir: '/srv/shared/uploads',
+      queuePrefix: 'trust-a',
+    });
+    expect(loadConfig({ CSV_UPLOAD_DIR: '/tmp/u' }).csv.uploadDir).toBe(
+      '/tmp/u',
+    );
+    for (const bad of ['a b', 'trust"a', ':a', 'a:', 'x'.repeat(101)])
+      expect(() => loadConfig({ CSV_IMPORT_QUEUE_PREFIX: bad })).toThrow(
+        /CSV_IMPORT_QUEUE_PREFIX must be/,
+      );
   });
 
   describe('AUTH_TRUST_PROXY and ADMIN_TRUST_PROXY (whose X-Forwarded-For is believed)', () => {

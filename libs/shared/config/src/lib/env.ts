@@ -1,6 +1,11 @@
 import { compile as compileProxyAddresses } from 'proxy-addr';
 import { ConfigError, DatabaseConfig, parseDatabaseUrl } from './database-url';
-import { demoSettings, platformMode, type PlatformMode } from './production';
+import {
+  DEFAULT_CSV_UPLOAD_DIR,
+  demoSettings,
+  platformMode,
+  type PlatformMode,
+} from './production';
 import { replicaConfig, type ReplicaConfig } from './replicas';
 
 /** Typed view of the environment. The only place in the code base that reads process.env. */
@@ -54,6 +59,14 @@ export interface CsvImportConfig {
   maxInflatedBytes: number;
   /** Imports one school may have queued or running at once (CSV_MAX_QUEUED_IMPORTS). */
   maxQueuedImportsPerSchool: number;
+  /**
+   * Where portal uploads wait for their import job (CSV_UPLOAD_DIR); null: the system's
+   * temporary folder. With REDIS_URL set a job may run on another instance, so this must
+   * be a folder every instance of the auth server reads (default data/csv-uploads).
+   */
+  uploadDir: string | null;
+  /** Prefix of the import queue's Redis keys (CSV_IMPORT_QUEUE_PREFIX; with REDIS_URL only). */
+  queuePrefix: string;
 }
 
 export interface ApiHttpConfig {
@@ -255,6 +268,7 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
       maxInflatedBytes:
         positive(env, 'CSV_MAX_INFLATED_MB', 2048) * 1024 * 1024,
       maxQueuedImportsPerSchool: positive(env, 'CSV_MAX_QUEUED_IMPORTS', 3),
+      ...csvQueueConfig(env),
     },
     admin: { trustProxy: trustProxy(env, 'ADMIN_TRUST_PROXY', warnings) },
     warnings,
@@ -345,6 +359,33 @@ function invalidationConfig(env: Env): InvalidationConfig {
       `INVALIDATION_CHANNEL must be 1 to 200 printable characters without spaces or quotes, got "${v}"`,
     );
   return { channel };
+}
+
+/**
+ * CSV_UPLOAD_DIR and CSV_IMPORT_QUEUE_PREFIX. With REDIS_URL set, imports go to a queue
+ * any instance's worker may take, so the upload folder defaults to one under data/ rather
+ * than the machine's temporary folder (production requires it set: production.ts). The
+ * prefix is a BullMQ key prefix: printable, no spaces, quotes or colons at its ends, at
+ * most 100 characters.
+ */
+function csvQueueConfig(
+  env: Env,
+): Pick<CsvImportConfig, 'uploadDir' | 'queuePrefix'> {
+  const dir = (env['CSV_UPLOAD_DIR'] ?? '').trim();
+  const v = env['CSV_IMPORT_QUEUE_PREFIX'];
+  const queuePrefix = v === undefined || v === '' ? 'oneroster' : v;
+  if (
+    !/^[\x21-\x7e]{1,100}$/.test(queuePrefix) ||
+    /["'`]/.test(queuePrefix) ||
+    /^:|:$/.test(queuePrefix)
+  )
+    throw new ConfigError(
+      `CSV_IMPORT_QUEUE_PREFIX must be 1 to 100 printable characters without spaces or quotes, not starting or ending with ":", got "${v}"`,
+    );
+  return {
+    uploadDir: dir || (env['REDIS_URL'] ? DEFAULT_CSV_UPLOAD_DIR : null),
+    queuePrefix,
+  };
 }
 
 function signInLimits(env: Env): SignInLimitsConfig {

@@ -17,6 +17,7 @@ const SAFE = {
   AUTH_PUBLIC_URL: 'https://auth.example.org',
   ADMIN_PUBLIC_URL: 'https://portal.example.org',
   REDIS_URL: 'redis://redis.internal:6379',
+  CSV_UPLOAD_DIR: '/srv/oneroster/csv-uploads',
 };
 
 const problemsOf = (env: Record<string, string | undefined>) =>
@@ -109,6 +110,22 @@ describe('productionProblems', () => {
     expect(productionProblems(config)).toEqual(
       productionProblems(config, 'auth'),
     );
+  });
+
+  it('asks the auth server for a shared upload folder when imports are queued in Redis', () => {
+    expect(problemsOf({ CSV_UPLOAD_DIR: undefined })).toEqual([
+      expect.stringMatching(/^CSV_UPLOAD_DIR is unset while REDIS_URL is set/),
+    ]);
+    expect(
+      productionProblems(
+        loadConfig({ ...SAFE, CSV_UPLOAD_DIR: undefined }),
+        'api',
+      ),
+    ).toEqual([]);
+    // Without Redis the imports run in the process that received them.
+    expect(
+      problemsOf({ CSV_UPLOAD_DIR: undefined, REDIS_URL: undefined }),
+    ).toEqual([]);
   });
 
   it('refuses an unset signing key', () => {

@@ -11,7 +11,9 @@ import type { PlatformConfig } from './env';
  *   line of its own, when: demo seeding is on; a known demo value is set as
  *   `DEMO_PASSWORD`, `SANDBOX_CLIENT_SECRET` or (auth) `PORTAL_CLIENT_SECRET`; (auth)
  *   `AUTH_SIGNING_KEY` is unset (a key generated at start is the demo's); (auth)
- *   `PORTAL_CLIENT_SECRET` is unset or shorter than 32 characters; `DATABASE_URL` is unset
+ *   `PORTAL_CLIENT_SECRET` is unset or shorter than 32 characters; (auth) `REDIS_URL` is set
+ *   without `CSV_UPLOAD_DIR` (queued uploads must be in a folder every instance reads);
+ *   `DATABASE_URL` is unset
  *   (the embedded SQLite file); a public
  *   URL (`API_PUBLIC_URL`, `AUTH_PUBLIC_URL`, `ADMIN_PUBLIC_URL`, and `AUTH_ISSUER` where it
  *   leaves the auth server's origin) is plain http on anything but a loopback address
@@ -33,6 +35,9 @@ export const KNOWN_DEMO_SECRETS: readonly string[] = [
   'demo-password',
   'sandbox-secret',
 ];
+
+/** The upload folder with REDIS_URL and no CSV_UPLOAD_DIR (one machine's: not production's). */
+export const DEFAULT_CSV_UPLOAD_DIR = 'data/csv-uploads';
 
 /** Shortest PORTAL_CLIENT_SECRET production accepts (a random 32 characters or more). */
 export const MIN_PORTAL_CLIENT_SECRET_LENGTH = 32;
@@ -98,6 +103,15 @@ export function productionProblems(
       );
   // The API neither signs tokens nor serves the portal: these are the auth server's.
   if (app !== 'api') problems.push(...authServerProblems(config.auth));
+  // Queued imports may run on any instance: their uploads must be where all can read them.
+  if (
+    app !== 'api' &&
+    config.redisUrl &&
+    config.csv.uploadDir === DEFAULT_CSV_UPLOAD_DIR
+  )
+    problems.push(
+      `CSV_UPLOAD_DIR is unset while REDIS_URL is set: imports run on any instance, so set CSV_UPLOAD_DIR to a folder every auth server instance shares (e.g. a mounted volume)`,
+    );
   if (
     config.database.kind === 'sqlite' &&
     config.database.file === DEFAULT_SQLITE_FILE

@@ -1,8 +1,10 @@
-import { ALL_ONEROSTER_SCOPES } from './scopes';
+import { ALL_ONEROSTER_SCOPES, ONEROSTER_SCOPES } from './scopes';
 import {
   ALL_ONEROSTER_V1P2_SCOPES,
   DATA_CATEGORIES,
   DATA_CATEGORY_KEYS,
+  ONEROSTER_V1P2_SCOPES,
+  counterpartScopes,
   dataCategoryOf,
   isOneRosterV1p2Scope,
   scopesOfCategories,
@@ -74,5 +76,32 @@ describe('OneRoster 1.2 scopes and data categories', () => {
       'https://purl.imsglobal.org/spec/or/v1p1/scope/roster-demographics.readonly',
       'https://purl.imsglobal.org/spec/or/v1p2/scope/roster-demographics.readonly',
     ]);
+  });
+
+  it('gives each scope its counterpart of the same category and name in the other version', () => {
+    const V11 = ONEROSTER_SCOPES;
+    const V12 = ONEROSTER_V1P2_SCOPES;
+    expect(counterpartScopes(V12.roster)).toEqual([V11.roster]);
+    expect(counterpartScopes(V12.rosterCore)).toEqual([V11.rosterCore]);
+    expect(counterpartScopes(V11.roster)).toEqual([V12.roster]);
+    expect(counterpartScopes(V12.rosterDemographics)).toEqual([
+      V11.rosterDemographics,
+    ]);
+    // No 1.1 scope of that name: every 1.1 scope of the category.
+    expect(counterpartScopes(V12.gradebookCore)).toEqual([V11.gradebookRead]);
+    expect(counterpartScopes(V12.gradebookCreatePost)).toEqual([
+      V11.gradebookCreatePut,
+    ]);
+    expect(counterpartScopes(V12.assessmentRead)).toEqual([]);
+    expect(counterpartScopes('openid')).toEqual([]);
+    // Always in the same category, never in the same version.
+    for (const s of [...ALL_ONEROSTER_SCOPES, ...ALL_ONEROSTER_V1P2_SCOPES])
+      for (const c of counterpartScopes(s)) {
+        expect([s, dataCategoryOf(c)]).toEqual([s, dataCategoryOf(s)]);
+        expect([s, isOneRosterV1p2Scope(c)]).toEqual([
+          s,
+          !isOneRosterV1p2Scope(s),
+        ]);
+      }
   });
 });

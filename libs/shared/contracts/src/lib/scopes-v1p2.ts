@@ -169,3 +169,26 @@ export function scopesOfCategories(
     ...DATA_CATEGORIES[k].v1p2,
   ]);
 }
+
+const scopeName = (s: string) => s.slice(s.lastIndexOf('/') + 1);
+
+/**
+ * The scopes of the other version that stand for a scope: in the same category, the one of
+ * the same name (roster.readonly of 1.1 for roster.readonly of 1.2, roster-core for
+ * roster-core), or every scope of that category in the other version when none has its name
+ * (1.2 gradebook-core.readonly: 1.1 gradebook.readonly). So a route keeps its core/full
+ * distinction across versions: a 1.1 roster-core token reads what a 1.2 roster-core token
+ * reads, never the relationship routes. Empty for a string that is no OneRoster scope.
+ */
+export function counterpartScopes(scope: string): AnyOneRosterScope[] {
+  const key = dataCategoryOf(scope);
+  if (!key) return [];
+  const c = DATA_CATEGORIES[key];
+  const other: readonly AnyOneRosterScope[] = (
+    c.v1p1 as readonly string[]
+  ).includes(scope)
+    ? c.v1p2
+    : c.v1p1;
+  const named = other.filter((s) => scopeName(s) === scopeName(scope));
+  return named.length ? named : [...other];
+}

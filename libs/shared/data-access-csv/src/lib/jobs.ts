@@ -169,18 +169,7 @@ export class CsvImportJobs {
     if (held) slot.release();
     else if (this.active(input.schoolId) >= this.maxActive)
       throw new CsvImportQueueFull(input.schoolId, this.maxActive);
-    const view: ImportJobView = {
-      id: randomUUID(),
-      schoolId: input.schoolId,
-      mode: input.mode,
-      status: 'queued',
-      percent: 0,
-      phase: 'queued',
-      rowsRead: 0,
-      createdAt: new Date().toISOString(),
-      finishedAt: null,
-      report: null,
-    };
+    const view = queuedView(randomUUID(), input);
     const previous = this.tails.get(input.schoolId) ?? Promise.resolve();
     const job: Job = {
       view,
@@ -226,104 +215,24 @@ export class CsvImportJobs {
   }
 
   private async run(job: Job): Promise<void> {
-    const { view, input } = job;
-    const changed = () => {
-      try {
-        this.onUpdate?.(copy(view));
-      } catch {
-        // An observer's failure is not the import's.
-      }
-    };
-    const progress = new Progress(view, changed);
-    let report: CsvImportReport | undefined;
-    try {
-      view.status = 'validating';
-      view.phase = 'reading the archive';
-      changed();
-      mkdirSync(this.workDir, { recursive: true });
-      let total = 0;
-      try {
-        for (const e of await listZip(input.zipPath))
-          if (ONEROSTER_FILE_NAMES.has(posix.basename(e.name))) total += e.size;
-      } catch {
-        // Not a readable zip: the import reports it as `bad_archive`.
-      }
-      progress.total = total;
-      report = await this.service.importSet(input.zipPath, {
-        schoolId: input.schoolId,
-        strictSchool: true,
-        validateOnly: input.mode === 'validate',
+    await runCsvImport(
+      this.service,
+      job.input,
+      job.view,
+      {
         workDir: this.workDir,
+        maxIssues: this.maxIssues,
         maxInflatedBytes: this.maxInflatedBytes,
-        onProgress: (p) => progress.update(p),
-      });
-      view.report = this.reportView(report);
-      view.status = report.ok ? 'succeeded' : 'failed';
-      view.phase = !report.ok
-        ? 'refused: the set has errors, nothing was written'
-        : input.mode === 'validate'
-          ? 'validated: nothing was written'
-          : 'imported';
-    } catch (e) {
-      view.status = 'failed';
-      view.phase = 'failed: nothing was written';
-      const issue: ImportIssueView = {
-        severity: 'error',
-        file: '(import)',
-        line: null,
-        column: null,
-        value: null,
-        message: `the import stopped unexpectedly and was rolled back: ${
-          (e as Error)?.message ?? String(e)
-        }`,
-      };
-      view.report = view.report ?? {
-        errors: 0,
-        warnings: 0,
-        issues: [],
-        counts: {},
-      };
-      view.report.errors++;
-      view.report.issues.unshift(issue);
-    } finally {
-      try {
-        rmSync(input.zipPath, { force: true });
-      } catch {
-        // A path that is not a file: nothing of ours to remove.
-      }
-      view.percent = 100;
-      view.finishedAt = new Date().toISOString();
-      this.prune(input.schoolId);
-      changed();
-    }
-  }
-
-  private reportView(report: CsvImportReport): ImportJobView['report'] {
-    const issue = (i: CsvIssue): ImportIssueView => ({
-      severity: i.severity,
-      file: i.file,
-      line: i.line ?? null,
-      column: i.column ?? null,
-      value: i.value ?? null,
-      message: `${i.message} (${i.code})`,
-    });
-    const counts: Record<string, number> = {};
-    for (const [file, s] of Object.entries(report.files))
-      if (s)
-        counts[`${file}.csv`] =
-          s.inserted +
-          s.updated +
-          s.unchanged +
-          (s.mode === 'delta' ? s.deleted : 0);
-    return {
-      errors: report.errorCount,
-      warnings: report.warningCount,
-      issues: [
-        ...report.errors.slice(0, this.maxIssues),
-        ...report.warnings.slice(0, this.maxIssues),
-      ].map(issue),
-      counts,
-    };
+      },
+      () => {
+        if (job.view.finishedAt !== null) this.prune(job.input.schoolId);
+        try {
+          this.onUpdate?.(copy(job.view));
+        } catch {
+          // An observer's failure is not the import's.
+        }
+      },
+    );
   }
 
   /** Forgets the oldest finished jobs of a school beyond `keep`. */
@@ -338,6 +247,148 @@ export class CsvImportJobs {
       } else i++;
     }
   }
+}
+
+/** What `runCsvImport` needs besides the job: where to extract, what to keep. */
+export interface CsvImportRunOptions {
+  workDir: string;
+  maxIssues: number;
+  maxInflatedBytes?: number;
+}
+
+/**
+ * Runs one import job to its end, for every runner (in-process or queued): moves `view`
+ * through its phases and percentages, calling `changed` after each change (the last call
+ * has `finishedAt` set), and never rejects: an unexpected error becomes the first issue of
+ * the report. The zip is deleted at the end, whatever the outcome.
+ */
+export async function runCsvImport(
+  service: CsvImportService,
+  input: Pick<CsvImportJobInput, 'schoolId' | 'zipPath' | 'mode'>,
+  view: ImportJobView,
+  options: CsvImportRunOptions,
+  changed: () => void,
+): Promise<void> {
+  const progress = new Progress(view, changed);
+  try {
+    view.status = 'validating';
+    view.phase = 'reading the archive';
+    changed();
+    mkdirSync(options.workDir, { recursive: true });
+    let total = 0;
+    try {
+      for (const e of await listZip(input.zipPath))
+        if (ONEROSTER_FILE_NAMES.has(posix.basename(e.name))) total += e.size;
+    } catch {
+      // Not a readable zip: the import reports it as `bad_archive`.
+    }
+    progress.total = total;
+    const report = await service.importSet(input.zipPath, {
+      schoolId: input.schoolId,
+      strictSchool: true,
+      validateOnly: input.mode === 'validate',
+      workDir: options.workDir,
+      maxInflatedBytes: options.maxInflatedBytes,
+      onProgress: (p) => progress.update(p),
+    });
+    view.report = reportView(report, options.maxIssues);
+    view.status = report.ok ? 'succeeded' : 'failed';
+    view.phase = !report.ok
+      ? 'refused: the set has errors, nothing was written'
+      : input.mode === 'validate'
+        ? 'validated: nothing was written'
+        : 'imported';
+  } catch (e) {
+    failView(
+      view,
+      `the import stopped unexpectedly and was rolled back: ${
+        (e as Error)?.message ?? String(e)
+      }`,
+    );
+  } finally {
+    try {
+      rmSync(input.zipPath, { force: true });
+    } catch {
+      // A path that is not a file: nothing of ours to remove.
+    }
+    view.percent = 100;
+    view.finishedAt = new Date().toISOString();
+    changed();
+  }
+}
+
+/** Ends `view` failed, with `message` as the first error of its report. */
+export function failView(view: ImportJobView, message: string): void {
+  view.status = 'failed';
+  view.phase = 'failed: nothing was written';
+  view.percent = 100;
+  view.finishedAt = view.finishedAt ?? new Date().toISOString();
+  const issue: ImportIssueView = {
+    severity: 'error',
+    file: '(import)',
+    line: null,
+    column: null,
+    value: null,
+    message,
+  };
+  view.report = view.report ?? {
+    errors: 0,
+    warnings: 0,
+    issues: [],
+    counts: {},
+  };
+  view.report.errors++;
+  view.report.issues.unshift(issue);
+}
+
+/** A new job's view: queued, nothing read yet. */
+export function queuedView(
+  id: string,
+  input: Pick<CsvImportJobInput, 'schoolId' | 'mode'>,
+): ImportJobView {
+  return {
+    id,
+    schoolId: input.schoolId,
+    mode: input.mode,
+    status: 'queued',
+    percent: 0,
+    phase: 'queued',
+    rowsRead: 0,
+    createdAt: new Date().toISOString(),
+    finishedAt: null,
+    report: null,
+  };
+}
+
+function reportView(
+  report: CsvImportReport,
+  maxIssues: number,
+): ImportJobView['report'] {
+  const issue = (i: CsvIssue): ImportIssueView => ({
+    severity: i.severity,
+    file: i.file,
+    line: i.line ?? null,
+    column: i.column ?? null,
+    value: i.value ?? null,
+    message: `${i.message} (${i.code})`,
+  });
+  const counts: Record<string, number> = {};
+  for (const [file, s] of Object.entries(report.files))
+    if (s)
+      counts[`${file}.csv`] =
+        s.inserted +
+        s.updated +
+        s.unchanged +
+        (s.mode === 'delta' ? s.deleted : 0);
+  return {
+    errors: report.errorCount,
+    warnings: report.warningCount,
+    issues: [
+      ...report.errors.slice(0, maxIssues),
+      ...report.warnings.slice(0, maxIssues),
+    ].map(issue),
+    counts,
+  };
 }
 
 /** Turns the import's per-file progress into one monotonic percentage. */

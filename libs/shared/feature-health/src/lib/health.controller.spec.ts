@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import type { DatabaseConfig } from '@oneroster/config';
-import { openDatabase, testEngines } from '@oneroster/database';
+import { openDatabase } from '@oneroster/database';
+import { testEngines } from '@oneroster/database/testing';
 import { HealthController } from './health.controller';
 
 type Mysql = Extract<DatabaseConfig, { kind: 'mysql' }>;

@@ -27,14 +27,18 @@ export function setupSwagger(
   });
 }
 
-/** Serves an already built OpenAPI document: Swagger UI at /docs, the JSON at /docs-json. */
+/**
+ * Serves an already built OpenAPI document: Swagger UI at /docs, the JSON at /docs-json (or
+ * at /{path} and /{path}-json, for a second document).
+ */
 export function serveSwagger(
   app: INestApplication,
   title: string,
   document: OpenAPIObject,
+  path = 'docs',
 ): void {
-  SwaggerModule.setup('docs', app, document, {
-    jsonDocumentUrl: 'docs-json',
+  SwaggerModule.setup(path, app, document, {
+    jsonDocumentUrl: `${path}-json`,
     customSiteTitle: title,
     swaggerOptions: { persistAuthorization: true },
   });

@@ -4,7 +4,7 @@ import type { FileMode, IssueCollector } from './report';
 import type { CsvRecord } from './parser';
 
 /**
- * manifest.csv (§8.3; 1.2 CSV binding §2.1): header `propertyName,value`;
+ * manifest.csv (§8.3, and the 1.2 CSV binding's manifest): header `propertyName,value`;
  * `manifest.version` 1.0, `oneroster.version` and one `file.<name>` of `absent|bulk|delta`
  * per data file of that version are required; `source.*` is optional; row order does not
  * matter.

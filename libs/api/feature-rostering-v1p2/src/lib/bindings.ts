@@ -1,0 +1,189 @@
+import {
+  ACADEMIC_SESSION_RESOURCE,
+  CLASS_RESOURCE,
+  COURSE_RESOURCE,
+  DEMOGRAPHICS_RESOURCE,
+  ENROLLMENT_RESOURCE,
+  ORG_RESOURCE,
+  USER_RESOURCE,
+  classesOfCourse,
+  classesOfSchool,
+  classesOfTerm,
+  classesOfUser,
+  coursesOfSchool,
+  enrollmentsOfClassInSchool,
+  enrollmentsOfSchool,
+  gradingPeriods,
+  gradingPeriodsOfTerm,
+  studentsOfClass,
+  teachersOfClass,
+  terms,
+  termsOfSchool,
+  usersOfSchool,
+  usersWithRole,
+  visibleOrgs,
+  visibleSchools,
+  type EnrolledRole,
+  type Intent,
+  type ParentCheck,
+  type ResourceDef,
+} from '@oneroster/data-access-oneroster';
+import type { V1p2ClassKey } from '@oneroster/oneroster-catalogue';
+
+/*
+ * What each 1.2 rostering operation reads, by operationId: the same 1.1 tables and the same
+ * named intents as the 1.1 routes of the same name (libs/api/feature-rostering), so the two
+ * versions answer from one set of rules. Subtypes (schools, terms, gradingPeriods, students,
+ * teachers) answer 404 for an object of another kind; relationship routes 404 for a parent
+ * the caller cannot see. The route list itself is the catalogue's checklist (V1P2_ROUTES).
+ */
+
+export type PathParams = Readonly<Record<string, string>>;
+
+export interface Binding {
+  where?: (p: PathParams) => Intent;
+  parents?: (p: PathParams) => ParentCheck[];
+}
+
+/** The 1.1 rows each 1.2 class is read from. */
+export const RESOURCE_OF: Partial<Record<V1p2ClassKey, ResourceDef>> = {
+  academicSession: ACADEMIC_SESSION_RESOURCE,
+  class: CLASS_RESOURCE,
+  course: COURSE_RESOURCE,
+  demographics: DEMOGRAPHICS_RESOURCE,
+  enrollment: ENROLLMENT_RESOURCE,
+  org: ORG_RESOURCE,
+  user: USER_RESOURCE,
+};
+
+// Parents of the relationship routes.
+const term = (id: string): ParentCheck => ({
+  resource: ACADEMIC_SESSION_RESOURCE,
+  sourcedId: id,
+  where: terms(),
+  label: 'term',
+});
+const school = (id: string): ParentCheck => ({
+  resource: ORG_RESOURCE,
+  sourcedId: id,
+  where: visibleSchools(),
+  label: 'school',
+});
+const classOfSchool = (schoolId: string, classId: string): ParentCheck[] => [
+  school(schoolId),
+  {
+    resource: CLASS_RESOURCE,
+    sourcedId: classId,
+    where: classesOfSchool(schoolId),
+    label: 'class',
+  },
+];
+const anyOf = (resource: ResourceDef, id: string): ParentCheck => ({
+  resource,
+  sourcedId: id,
+});
+const withRole = (role: EnrolledRole, id: string): ParentCheck => ({
+  resource: USER_RESOURCE,
+  sourcedId: id,
+  where: usersWithRole(role),
+  label: role,
+});
+
+const all: Binding = {};
+const only = (where: () => Intent): Binding => ({ where: () => where() });
+
+export const ROSTERING_BINDINGS: Readonly<Record<string, Binding>> = {
+  getAllAcademicSessions: all,
+  getAcademicSession: all,
+  getAllClasses: all,
+  getClass: all,
+  getStudentsForClass: {
+    where: (p) => studentsOfClass(p['classSourcedId']),
+    parents: (p) => [anyOf(CLASS_RESOURCE, p['classSourcedId'])],
+  },
+  getTeachersForClass: {
+    where: (p) => teachersOfClass(p['classSourcedId']),
+    parents: (p) => [anyOf(CLASS_RESOURCE, p['classSourcedId'])],
+  },
+  getAllCourses: all,
+  getCourse: all,
+  getClassesForCourse: {
+    where: (p) => classesOfCourse(p['courseSourcedId']),
+    parents: (p) => [anyOf(COURSE_RESOURCE, p['courseSourcedId'])],
+  },
+  getAllDemographics: all,
+  getDemographics: all,
+  getAllEnrollments: all,
+  getEnrollment: all,
+  getAllGradingPeriods: only(gradingPeriods),
+  getGradingPeriod: only(gradingPeriods),
+  getAllOrgs: only(visibleOrgs),
+  getOrg: only(visibleOrgs),
+  getAllSchools: only(visibleSchools),
+  getSchool: only(visibleSchools),
+  getClassesForSchool: {
+    where: (p) => classesOfSchool(p['schoolSourcedId']),
+    parents: (p) => [school(p['schoolSourcedId'])],
+  },
+  getEnrollmentsForClassInSchool: {
+    where: (p) =>
+      enrollmentsOfClassInSchool(p['classSourcedId'], p['schoolSourcedId']),
+    parents: (p) => classOfSchool(p['schoolSourcedId'], p['classSourcedId']),
+  },
+  getStudentsForClassInSchool: {
+    where: (p) => studentsOfClass(p['classSourcedId'], p['schoolSourcedId']),
+    parents: (p) => classOfSchool(p['schoolSourcedId'], p['classSourcedId']),
+  },
+  getTeachersForClassInSchool: {
+    where: (p) => teachersOfClass(p['classSourcedId'], p['schoolSourcedId']),
+    parents: (p) => classOfSchool(p['schoolSourcedId'], p['classSourcedId']),
+  },
+  getCoursesForSchool: {
+    where: (p) => coursesOfSchool(p['schoolSourcedId']),
+    parents: (p) => [school(p['schoolSourcedId'])],
+  },
+  getEnrollmentsForSchool: {
+    where: (p) => enrollmentsOfSchool(p['schoolSourcedId']),
+    parents: (p) => [school(p['schoolSourcedId'])],
+  },
+  getStudentsForSchool: {
+    where: (p) => usersOfSchool(p['schoolSourcedId'], 'student'),
+    parents: (p) => [school(p['schoolSourcedId'])],
+  },
+  getTeachersForSchool: {
+    where: (p) => usersOfSchool(p['schoolSourcedId'], 'teacher'),
+    parents: (p) => [school(p['schoolSourcedId'])],
+  },
+  getTermsForSchool: {
+    where: (p) => termsOfSchool(p['schoolSourcedId']),
+    parents: (p) => [school(p['schoolSourcedId'])],
+  },
+  getAllStudents: { where: () => usersWithRole('student') },
+  getStudent: { where: () => usersWithRole('student') },
+  getClassesForStudent: {
+    where: (p) => classesOfUser(p['studentSourcedId'], 'student'),
+    parents: (p) => [withRole('student', p['studentSourcedId'])],
+  },
+  getAllTeachers: { where: () => usersWithRole('teacher') },
+  getTeacher: { where: () => usersWithRole('teacher') },
+  getClassesForTeacher: {
+    where: (p) => classesOfUser(p['teacherSourcedId'], 'teacher'),
+    parents: (p) => [withRole('teacher', p['teacherSourcedId'])],
+  },
+  getAllTerms: only(terms),
+  getTerm: only(terms),
+  getClassesForTerm: {
+    where: (p) => classesOfTerm(p['termSourcedId']),
+    parents: (p) => [term(p['termSourcedId'])],
+  },
+  getGradingPeriodsForTerm: {
+    where: (p) => gradingPeriodsOfTerm(p['termSourcedId']),
+    parents: (p) => [term(p['termSourcedId'])],
+  },
+  getAllUsers: all,
+  getUser: all,
+  getClassesForUser: {
+    where: (p) => classesOfUser(p['userSourcedId']),
+    parents: (p) => [anyOf(USER_RESOURCE, p['userSourcedId'])],
+  },
+};

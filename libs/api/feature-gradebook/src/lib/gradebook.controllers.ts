@@ -87,7 +87,6 @@ import {
   RequireScopes,
 } from '@oneroster/util-http';
 
-
 /*
  * The 16 OneRoster 1.1 gradebook endpoints and the 4 resources endpoints (digest §2.3,
  * §2.4). Scopes: gradebook.readonly for GET, gradebook.createput for PUT, gradebook.delete

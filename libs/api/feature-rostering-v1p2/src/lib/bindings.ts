@@ -246,8 +246,7 @@ export const GRADEBOOK_BINDINGS: Readonly<Record<string, Binding>> = {
     ],
   ),
   getResultsForStudentForClass: inClass(
-    (p) =>
-      resultsOfStudentInClass(p['studentSourcedId'], p['classSourcedId']),
+    (p) => resultsOfStudentInClass(p['studentSourcedId'], p['classSourcedId']),
     (p) => [withRole('student', p['studentSourcedId'])],
   ),
 };

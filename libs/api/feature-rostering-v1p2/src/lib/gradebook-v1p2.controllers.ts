@@ -84,7 +84,6 @@ export function isServedV1p2(route: V1p2Route): boolean {
   return false;
 }
 
-
 function controllerFor(route: V1p2Route): Type {
   const service = route.service as Service;
   const params = paramsOf(route.path);
@@ -124,11 +123,7 @@ function controllerFor(route: V1p2Route): Type {
           return undefined;
         }
         default:
-          return this.writes.delete(
-            kind,
-            req.user,
-            req.params['sourcedId'],
-          );
+          return this.writes.delete(kind, req.user, req.params['sourcedId']);
       }
     }
   }
@@ -144,9 +139,7 @@ function controllerFor(route: V1p2Route): Type {
   Res({ passthrough: true })(proto, 'handle', 2);
   Body()(proto, 'handle', 3);
   const scopes = acceptedScopes(route);
-  const verb = { GET: Get, PUT: Put, POST: Post, DELETE: Delete }[
-    route.method
-  ];
+  const verb = { GET: Get, PUT: Put, POST: Post, DELETE: Delete }[route.method];
   const decorators: MethodDecorator[] = [
     verb(path),
     ...(route.method === 'DELETE' ? [HttpCode(204)] : []),

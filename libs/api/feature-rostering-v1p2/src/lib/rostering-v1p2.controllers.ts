@@ -51,7 +51,8 @@ export function acceptedScopes(route: V1p2Route): string[] {
 }
 
 export const PARAM = /\{(\w+)\}/g;
-export const paramsOf = (path: string) => [...path.matchAll(PARAM)].map((m) => m[1]);
+export const paramsOf = (path: string) =>
+  [...path.matchAll(PARAM)].map((m) => m[1]);
 
 export const QUERY_DOCS: Record<string, Parameters<typeof ApiQuery>[0]> = {
   limit: {

@@ -245,7 +245,7 @@ describe.each(testEngines('api_e2e_gb_v1p2', { sqliteFile: true }))(
       ).not.toContain(li);
     });
 
-    it('refuses a 1.2 body 1.1 cannot hold with a 422 naming the field, and a wrong type with a 422', async () => {
+    it('refuses a 1.2 value 1.1 cannot hold (an ext: scoreStatus) with a 422 naming the field', async () => {
       const bad = await call('PUT', `${GB}/results/res-v1p2-bad`, {
         result: {
           lineItem: { sourcedId: 'nope' },
@@ -256,6 +256,69 @@ describe.each(testEngines('api_e2e_gb_v1p2', { sqliteFile: true }))(
       expect(bad.status).toBe(422);
       expect(minor(bad.body)).toBe('invaliddata');
       expect(String(bad.body['imsx_description'])).toContain('scoreStatus');
+    });
+
+    it('answers malformed 1.2 bodies with a 4xx 1.2 payload, never a 500', async () => {
+      const bodies: [string, unknown][] = [
+        ['lineItems', null],
+        ['lineItems', []],
+        ['lineItems', 'text'],
+        ['lineItems', { lineItem: [] }],
+        ['lineItems', { lineItem: { title: 5, class: 'x' } }],
+        ['lineItems', { lineItem: { title: 'T', class: 5, school: [] } }],
+        ['lineItems', { lineItem: { title: 'T', class: { sourcedId: 7 } } }],
+        [
+          'lineItems',
+          {
+            lineItem: {
+              title: 'T',
+              class: { sourcedId: ids['class'] },
+              resultValueMax: 'x',
+              assignDate: 'soon',
+            },
+          },
+        ],
+        [
+          'lineItems',
+          {
+            lineItem: {
+              sourcedId: 'other',
+              title: 'T',
+              class: { sourcedId: ids['class'] },
+            },
+          },
+        ],
+        [
+          'results',
+          {
+            result: {
+              lineItem: 'x',
+              student: {},
+              scoreStatus: 'fully graded',
+              score: 'abc',
+              textScore: 5,
+            },
+          },
+        ],
+        [
+          'results',
+          { result: { status: 'nope', scoreStatus: 7, inProgress: 'maybe' } },
+        ],
+        ['categories', { category: { title: ['x'], weight: 'heavy' } }],
+      ];
+      for (const [collection, body] of bodies) {
+        const r = await call('PUT', `${GB}/${collection}/bad-v1p2`, body);
+        expect([collection, body, r.status >= 400 && r.status < 500]).toEqual([
+          collection,
+          body,
+          true,
+        ]);
+        expect(r.body).toMatchObject({
+          imsx_codeMajor: 'failure',
+          imsx_severity: 'error',
+        });
+        expect(r.body).not.toHaveProperty('imsx_messageRefIdentifier');
+      }
     });
 
     it('accepts the 1.2 scopes and their 1.1 counterparts, and refuses others', async () => {

@@ -6,7 +6,10 @@ import { DatabaseModule } from '@oneroster/database';
 import { GradebookModule } from '@oneroster/feature-gradebook';
 import { HealthModule } from '@oneroster/feature-health';
 import { RosteringModule } from '@oneroster/feature-rostering';
-import { RosteringV1p2Module } from '@oneroster/feature-rostering-v1p2';
+import {
+  GradebookV1p2Module,
+  RosteringV1p2Module,
+} from '@oneroster/feature-rostering-v1p2';
 import { OneRosterHttpModule } from '@oneroster/util-http';
 import { ApiInvalidationModule } from './invalidation.module';
 import { API_VERSION } from './version';
@@ -56,6 +59,7 @@ export class AppModule {
         }),
         GradebookModule.register({ publicUrl: config.apiPublicUrl }),
         RosteringV1p2Module,
+        GradebookV1p2Module,
       ],
     };
   }

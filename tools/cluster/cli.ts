@@ -737,14 +737,18 @@ async function readYourWritesAcrossInstances(
   const rounds = 6;
   const problems: string[] = [];
   let crossed = 0;
+  const writers = new Set<string>();
   let notYetOnReplica = 0;
   let maxLag = 0;
   for (let i = 0; i < rounds; i++) {
     const id = `cluster-ryw-${run}-${i}`;
+    // Every other round, one more request first: the PUTs go to both instances in turn.
+    if (i % 2) await (await call('GET', '/schools')).body?.cancel();
     const put = await call('PUT', `/lineItems/${id}`, {
       lineItem: { title: id, class: { sourcedId: world.classA } },
     });
     const writer = put.headers.get('x-served-by');
+    writers.add(String(writer));
     if (put.status !== 201) {
       problems.push(`PUT ${id}: ${put.status}`);
       continue;
@@ -785,8 +789,9 @@ async function readYourWritesAcrossInstances(
       rotatingAfter &&
       problems.length === 0 &&
       crossed === rounds &&
+      writers.size === 2 &&
       notYetOnReplica === rounds,
-    `${rounds} line item PUTs through the proxy (MASTER_DELAY=${delay}, replica in rotation throughout, lag seen up to ${maxLag} s), each followed by a GET the other instance served (${crossed}/${rounds}): found ${rounds - problems.length}/${rounds} while the replica did not hold it yet (${notYetOnReplica}/${rounds})${problems.length ? `; ${problems.join(', ')}` : ''}`,
+    `${rounds} line item PUTs through the proxy (MASTER_DELAY=${delay}, replica in rotation throughout, lag seen up to ${maxLag} s), written by ${[...writers].sort().join(' and ')}, each followed by a GET the other instance served (${crossed}/${rounds}): found ${rounds - problems.length}/${rounds} while the replica did not hold it yet (${notYetOnReplica}/${rounds})${problems.length ? `; ${problems.join(', ')}` : ''}`,
   );
 }
 

@@ -845,16 +845,12 @@ async function importOnce(
     connection,
     prefix: queuePrefix,
   });
-  let started = -1;
-  let stalled = -1;
-  try {
-    const queued = await Job.fromId(queue, job.id);
-    started = queued?.attemptsStarted ?? -1;
-    stalled = queued?.stalledCounter ?? -1;
-  } finally {
+  const queued = await Job.fromId(queue, job.id).finally(async () => {
     await queue.close();
     connection.disconnect();
-  }
+  });
+  const started = queued?.attemptsStarted ?? -1;
+  const stalled = queued?.stalledCounter ?? -1;
   const audits: { action: string }[] = await ds.query(
     'SELECT action FROM audit_events WHERE target_type = ? AND target_id = ?',
     ['import', job.id],

@@ -34,7 +34,16 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        DatabaseModule.forRoot(config.database, { replicas: config.replicas }),
+        DatabaseModule.forRoot(config.database, {
+          replicas: config.replicas,
+          // Read-your-writes across instances: the window is shared through Redis.
+          sharedWrites: config.redisUrl
+            ? {
+                redisUrl: config.redisUrl,
+                keyPrefix: config.invalidation.channel,
+              }
+            : null,
+        }),
         ApiInvalidationModule.register({
           redisUrl: config.redisUrl,
           channel: config.invalidation.channel,

@@ -3,7 +3,7 @@
  * started as `npm start` starts them, and HAProxy (Debian's package) in front of them.
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const root = join(__dirname, '../..');
@@ -219,4 +219,53 @@ ${sections.join('')}`,
   };
   await waitForHealth(url, exited);
   return instance;
+}
+
+/** A MariaDB primary and replica of tools/scale/replication.sh, in a folder of their own. */
+export interface ReplicationPair {
+  primaryPort: number;
+  replicaPort: number;
+  /** Runs `replication.sh <args>` on this pair. */
+  script(...args: string[]): string;
+}
+
+export function replicationPair(
+  dir: string,
+  primaryPort: number,
+  replicaPort: number,
+): ReplicationPair {
+  const env = {
+    ...process.env,
+    REPLICATION_DIR: dir,
+    REPLICATION_PRIMARY_PORT: String(primaryPort),
+    REPLICATION_REPLICA_PORT: String(replicaPort),
+  };
+  return {
+    primaryPort,
+    replicaPort,
+    script(...args: string[]) {
+      const r = spawnSync(
+        'bash',
+        [join(root, 'tools/scale/replication.sh'), ...args],
+        { cwd: root, env, encoding: 'utf8' },
+      );
+      if (r.status !== 0)
+        throw new Error(
+          `replication.sh ${args.join(' ')} failed: ${r.stderr || r.stdout}`,
+        );
+      return r.stdout;
+    },
+  };
+}
+
+/** Resident memory of a process (VmRSS, MiB), or null when it is gone. */
+export function rssMiB(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1];
+    return kb ? Number(kb) / 1024 : null;
+  } catch {
+    return null;
+  }
 }

@@ -1,11 +1,12 @@
 /**
- * OneRoster 1.1 CSV: `npm run csv -- <command> [options]` against DATABASE_URL.
+ * OneRoster 1.1 and 1.2 CSV: `npm run csv -- <command> [options]` against DATABASE_URL.
  *
  *   import <zip|dir> [--school <id>] [--validate-only] [--report out.json]
- *       validate and import a CSV set (split per school unless --school); prints the
- *       report (or writes it as JSON); exit 1 when the set has errors
- *   export --school <id> --out <dir|file.zip> [--since <ISO date-time>]
- *       write the school's data as a bulk set, or a delta set of changes since a time
+ *       validate and import a CSV set, 1.1 or 1.2 as its manifest says (split per school
+ *       unless --school); prints the report (or writes it as JSON); exit 1 on errors
+ *   export --school <id> --out <dir|file.zip> [--since <ISO date-time>] [--version 1.1|1.2]
+ *       write the school's data as a bulk set, or a delta set of changes since a time,
+ *       as OneRoster 1.1 CSV (default) or 1.2 CSV (1.2.1 binding)
  *
  * Progress goes to stderr.
  */
@@ -39,7 +40,7 @@ async function main(): Promise<number> {
   if (command !== 'import' && command !== 'export') {
     process.stderr.write(
       'usage: npm run csv -- import <zip|dir> [--school <id>] [--validate-only] [--report out.json]\n' +
-        '       npm run csv -- export --school <id> --out <dir|zip> [--since <ISO>]\n',
+        '       npm run csv -- export --school <id> --out <dir|zip> [--since <ISO>] [--version 1.1|1.2]\n',
     );
     return 2;
   }
@@ -90,6 +91,9 @@ async function main(): Promise<number> {
     const schoolId = option(args, 'school');
     const outPath = option(args, 'out');
     const since = option(args, 'since');
+    const version = option(args, 'version') ?? '1.1';
+    if (version !== '1.1' && version !== '1.2')
+      throw new Error('--version must be 1.1 or 1.2');
     if (!schoolId || !outPath)
       throw new Error('export needs --school <id> and --out <dir|zip>');
     const sinceDate = since ? new Date(since) : undefined;
@@ -98,6 +102,7 @@ async function main(): Promise<number> {
     const res = await exportCsv(ds, {
       schoolId,
       out: outPath,
+      version,
       ...(sinceDate ? { since: sinceDate } : {}),
       onProgress: (p) => {
         const text = `${p.file}.csv: ${p.rows.toLocaleString('en')} rows (${seconds()} s, ${mem()} RSS)`;
@@ -106,7 +111,7 @@ async function main(): Promise<number> {
       },
     });
     process.stdout.write(
-      `Exported ${res.rows} rows of school ${schoolId} to ${outPath} (${seconds()} s)\n`,
+      `Exported ${res.rows} rows of school ${schoolId} to ${outPath} as OneRoster ${version} CSV (${seconds()} s)\n`,
     );
     return 0;
   } finally {

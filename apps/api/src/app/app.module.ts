@@ -6,7 +6,10 @@ import { DatabaseModule } from '@oneroster/database';
 import { GradebookModule } from '@oneroster/feature-gradebook';
 import { HealthModule } from '@oneroster/feature-health';
 import { RosteringModule } from '@oneroster/feature-rostering';
-import { RosteringV1p2Module } from '@oneroster/feature-rostering-v1p2';
+import {
+  GradebookV1p2Module,
+  RosteringV1p2Module,
+} from '@oneroster/feature-rostering-v1p2';
 import { OneRosterHttpModule } from '@oneroster/util-http';
 import { ApiInvalidationModule } from './invalidation.module';
 import { API_VERSION } from './version';
@@ -31,7 +34,16 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        DatabaseModule.forRoot(config.database, { replicas: config.replicas }),
+        DatabaseModule.forRoot(config.database, {
+          replicas: config.replicas,
+          // Read-your-writes across instances: the window is shared through Redis.
+          sharedWrites: config.redisUrl
+            ? {
+                redisUrl: config.redisUrl,
+                keyPrefix: config.invalidation.channel,
+              }
+            : null,
+        }),
         ApiInvalidationModule.register({
           redisUrl: config.redisUrl,
           channel: config.invalidation.channel,
@@ -56,6 +68,7 @@ export class AppModule {
         }),
         GradebookModule.register({ publicUrl: config.apiPublicUrl }),
         RosteringV1p2Module,
+        GradebookV1p2Module,
       ],
     };
   }

@@ -11,6 +11,7 @@ import {
   dataCategoryOf,
 } from '@oneroster/contracts';
 import {
+  GradebookV1p2Module,
   RosteringV1p2Module,
   v1p2RosteringSchemas,
 } from '@oneroster/feature-rostering-v1p2';
@@ -55,7 +56,7 @@ export function buildOpenApi(
   // The 1.2 routes have a document of their own.
   const include = [...app.get(ModulesContainer).values()]
     .map((m) => m.metatype)
-    .filter((m) => m !== RosteringV1p2Module);
+    .filter((m) => m !== RosteringV1p2Module && m !== GradebookV1p2Module);
   return addErrorExamples(
     SwaggerModule.createDocument(app, builder.build(), { include }),
   );

@@ -352,10 +352,12 @@ const enabled = process.env['TEST_REPLICATION'] === '1';
         .catch(() => undefined);
     }, 500);
     try {
+      // Changing MASTER_DELAY restarts replication: a check in that moment sees it stopped
+      // (out of rotation for that reason); wait for the out-of-rotation the lag brings.
       const lagging = await until(
         'replica lagging past the bound',
         replicaHealth,
-        (r) => r['inRotation'] === false,
+        (r) => r['inRotation'] === false && r['replicating'] === true,
         MAX_LAG_S * 4 * 1000,
       );
       expect(lagging).toMatchObject({ reachable: true, replicating: true });

@@ -273,7 +273,7 @@ describe.each(testEngines('api_e2e_v1p2', { sqliteFile: true }))(
       it('answers an unknown route under the 1.2 path with the 1.2 payload, and keeps 1.1 errors as they were', async () => {
         expectError(await get('/nothing-here'), 404, 'unknownobject');
         expectError(
-          await get('/ims/oneroster/gradebook/v1p2/lineItems'),
+          await get('/ims/oneroster/gradebook/v1p2/nothing-here'),
           404,
           'unknownobject',
         );

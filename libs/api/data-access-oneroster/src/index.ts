@@ -8,3 +8,4 @@ export * from './lib/gradebook-writer';
 export * from './lib/gradebook-changes';
 export * from './lib/rostering.service';
 export * from './lib/relationships';
+export * from './lib/gradebook-bodies';

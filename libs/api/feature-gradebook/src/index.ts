@@ -1,4 +1,3 @@
-export * from './lib/bodies';
 export * from './lib/gradebook.controllers';
 export * from './lib/changes.controller';
 export * from './lib/gradebook.module';

@@ -46,6 +46,9 @@ import {
   CATEGORIES_OF_CLASS_RULE,
   ParentCheck,
   activeLineItemOfClass,
+  parseCategory,
+  parseLineItem,
+  parseResult,
   activeObjects,
   categoriesOfClass,
   fieldCatalogue,
@@ -83,7 +86,6 @@ import {
   RequestedQuery,
   RequireScopes,
 } from '@oneroster/util-http';
-import { parseCategory, parseLineItem, parseResult } from './bodies';
 
 /*
  * The 16 OneRoster 1.1 gradebook endpoints and the 4 resources endpoints (digest §2.3,

@@ -13,13 +13,16 @@ import {
 
 /**
  * Gradebook (read and write-back), resources, and the change feed. Needs RosteringModule
- * (its service and reader), a DataSource and OneRosterHttpModule.
+ * (its service and reader), a DataSource and OneRosterHttpModule. Its one GradebookWriter is
+ * exported globally: the OneRoster 1.2 gradebook writes through the same instance, so writes
+ * of both versions share its per-school queue.
  */
 @Module({})
 export class GradebookModule {
   static register(options: { publicUrl: string }): DynamicModule {
     return {
       module: GradebookModule,
+      global: true,
       controllers: [
         CategoriesController,
         LineItemsController,
@@ -39,6 +42,7 @@ export class GradebookModule {
             ),
         },
       ],
+      exports: [GradebookWriter],
     };
   }
 }

@@ -1,6 +1,19 @@
 import {
   ACADEMIC_SESSION_RESOURCE,
+  CATEGORY_RESOURCE,
   CLASS_RESOURCE,
+  LINE_ITEM_RESOURCE,
+  RESOURCE_RESOURCE,
+  RESULT_RESOURCE,
+  activeLineItemOfClass,
+  activeObjects,
+  categoriesOfClass,
+  lineItemsOfClass,
+  resourcesOfClass,
+  resourcesOfCourse,
+  resultsOfClass,
+  resultsOfLineItem,
+  resultsOfStudentInClass,
   COURSE_RESOURCE,
   DEMOGRAPHICS_RESOURCE,
   ENROLLMENT_RESOURCE,
@@ -43,6 +56,8 @@ export type PathParams = Readonly<Record<string, string>>;
 export interface Binding {
   where?: (p: PathParams) => Intent;
   parents?: (p: PathParams) => ParentCheck[];
+  /** Gradebook objects: deleted ones are left out of collections except delta queries. */
+  hideDeleted?: boolean;
 }
 
 /** The 1.1 rows each 1.2 class is read from. */
@@ -54,6 +69,10 @@ export const RESOURCE_OF: Partial<Record<V1p2ClassKey, ResourceDef>> = {
   enrollment: ENROLLMENT_RESOURCE,
   org: ORG_RESOURCE,
   user: USER_RESOURCE,
+  category: CATEGORY_RESOURCE,
+  lineItem: LINE_ITEM_RESOURCE,
+  result: RESULT_RESOURCE,
+  resource: RESOURCE_RESOURCE,
 };
 
 // Parents of the relationship routes.
@@ -186,4 +205,68 @@ export const ROSTERING_BINDINGS: Readonly<Record<string, Binding>> = {
     where: (p) => classesOfUser(p['userSourcedId']),
     parents: (p) => [anyOf(USER_RESOURCE, p['userSourcedId'])],
   },
+};
+
+/*
+ * The 1.2 gradebook and resources reads, as the 1.1 gradebook routes of the same name
+ * (libs/api/feature-gradebook): a deleted category, line item or result answers 404 and is
+ * left out of collections (delta queries see it as tobedeleted); relationship routes 404 for
+ * an unknown class, a line item of another class, or a student unknown as a student.
+ */
+const gradebookAll: Binding = { hideDeleted: true };
+const gradebookOne: Binding = { where: () => activeObjects() };
+const inClass = (
+  where: (p: PathParams) => Intent,
+  more: (p: PathParams) => ParentCheck[] = () => [],
+): Binding => ({
+  where,
+  parents: (p) => [anyOf(CLASS_RESOURCE, p['classSourcedId']), ...more(p)],
+  hideDeleted: true,
+});
+
+export const GRADEBOOK_BINDINGS: Readonly<Record<string, Binding>> = {
+  getAllCategories: gradebookAll,
+  getCategory: gradebookOne,
+  getCategoriesForClass: inClass((p) => categoriesOfClass(p['classSourcedId'])),
+  getAllLineItems: gradebookAll,
+  getLineItem: gradebookOne,
+  getLineItemsForClass: inClass((p) => lineItemsOfClass(p['classSourcedId'])),
+  getAllResults: gradebookAll,
+  getResult: gradebookOne,
+  getResultsForClass: inClass((p) => resultsOfClass(p['classSourcedId'])),
+  getResultsForLineItemForClass: inClass(
+    (p) => resultsOfLineItem(p['lineItemSourcedId']),
+    (p) => [
+      {
+        resource: LINE_ITEM_RESOURCE,
+        sourcedId: p['lineItemSourcedId'],
+        where: activeLineItemOfClass(p['classSourcedId']),
+        label: 'lineItem',
+      },
+    ],
+  ),
+  getResultsForStudentForClass: inClass(
+    (p) => resultsOfStudentInClass(p['studentSourcedId'], p['classSourcedId']),
+    (p) => [withRole('student', p['studentSourcedId'])],
+  ),
+};
+
+export const RESOURCES_BINDINGS: Readonly<Record<string, Binding>> = {
+  getAllResources: all,
+  getResource: all,
+  getResourcesForClass: {
+    where: (p) => resourcesOfClass(p['classSourcedId']),
+    parents: (p) => [anyOf(CLASS_RESOURCE, p['classSourcedId'])],
+  },
+  getResourcesForCourse: {
+    where: (p) => resourcesOfCourse(p['courseSourcedId']),
+    parents: (p) => [anyOf(COURSE_RESOURCE, p['courseSourcedId'])],
+  },
+};
+
+/** Every 1.2 read the platform serves, by operationId. */
+export const V1P2_BINDINGS: Readonly<Record<string, Binding>> = {
+  ...ROSTERING_BINDINGS,
+  ...GRADEBOOK_BINDINGS,
+  ...RESOURCES_BINDINGS,
 };

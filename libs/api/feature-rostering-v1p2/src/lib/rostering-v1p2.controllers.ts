@@ -50,10 +50,11 @@ export function acceptedScopes(route: V1p2Route): string[] {
   ];
 }
 
-const PARAM = /\{(\w+)\}/g;
-const paramsOf = (path: string) => [...path.matchAll(PARAM)].map((m) => m[1]);
+export const PARAM = /\{(\w+)\}/g;
+export const paramsOf = (path: string) =>
+  [...path.matchAll(PARAM)].map((m) => m[1]);
 
-const QUERY_DOCS: Record<string, Parameters<typeof ApiQuery>[0]> = {
+export const QUERY_DOCS: Record<string, Parameters<typeof ApiQuery>[0]> = {
   limit: {
     name: 'limit',
     required: false,
@@ -96,7 +97,7 @@ const QUERY_DOCS: Record<string, Parameters<typeof ApiQuery>[0]> = {
   },
 };
 
-const status = (code: number, description: string) =>
+export const status = (code: number, description: string) =>
   ApiResponse({
     status: code,
     description,

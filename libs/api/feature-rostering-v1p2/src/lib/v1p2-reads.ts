@@ -2,12 +2,15 @@ import { Inject, Injectable, StreamableFile } from '@nestjs/common';
 import type { Request } from 'express';
 import type { RawQuery } from '@oneroster/util-oneroster-query';
 import {
+  CLASS_RESOURCE,
+  LINE_ITEM_RESOURCE,
   ORG_RESOURCE,
   PAGE_BATCH,
   ROSTERING_OPTIONS,
   RosterReader,
   RosteringService,
   type OneRosterObject,
+  type ResourceDef,
   type RosteringOptions,
 } from '@oneroster/data-access-oneroster';
 import {
@@ -22,7 +25,7 @@ import {
   type ClientLink,
   type Principal,
 } from '@oneroster/util-http';
-import { RESOURCE_OF, ROSTERING_BINDINGS, type PathParams } from './bindings';
+import { RESOURCE_OF, V1P2_BINDINGS, type PathParams } from './bindings';
 import {
   checkV1p2Fields,
   checkV1p2Query,
@@ -31,7 +34,7 @@ import {
 } from './v1p2-query';
 
 /**
- * The reads of the 1.2 rostering routes: the 1.1 rows through `RosteringService` (tenancy,
+ * The reads of the 1.2 rostering, gradebook and resources routes: the 1.1 rows through `RosteringService` (tenancy,
  * capacity, paging, large-page streaming, parent checks: all as on 1.1), each object then
  * projected with the catalogue's `toV1p2` and cut to the requested 1.2 fields.
  */
@@ -46,44 +49,75 @@ export class V1p2RosteringReads {
   private parts(route: V1p2Route) {
     const key = route.returns as V1p2ClassKey;
     const resource = RESOURCE_OF[key];
-    const binding = ROSTERING_BINDINGS[route.operationId];
+    const binding = V1P2_BINDINGS[route.operationId];
     if (!resource || !binding)
-      throw new Error(`${route.operationId} is not a rostering read`);
+      throw new Error(`${route.operationId} is not a 1.2 read`);
     return { key, resource, binding, rules: v1p2QueryRules(key, resource) };
   }
 
   /**
-   * What `toV1p2` needs beyond the object: the API's origin and, for users (a 1.1
-   * administrator's 1.2 role depends on its org's type), the type of each org the caller's
-   * schools hold, read once per request.
+   * What `toV1p2` needs beyond the object: the API's origin and, read once per request over
+   * the caller's schools, for users the type of each org (a 1.1 administrator's 1.2 role
+   * depends on it), for line items the school of each class (1.2 requires
+   * `lineItem.school`), for results the class of each line item (`result.class`).
    */
-  private async context(
+  async context(
     key: V1p2ClassKey,
     principal: Principal,
   ): Promise<V1p2MapContext> {
     const origin = this.options.publicUrl;
-    if (key !== 'user') return { origin };
+    switch (key) {
+      case 'user': {
+        const types = await this.lookup(principal, ORG_RESOURCE, 'type');
+        return { origin, orgType: (id) => types.get(id) };
+      }
+      case 'lineItem': {
+        const schools = await this.lookup(principal, CLASS_RESOURCE, 'school');
+        return { origin, schoolOfClass: (id) => schools.get(id) };
+      }
+      case 'result': {
+        const classes = await this.lookup(
+          principal,
+          LINE_ITEM_RESOURCE,
+          'class',
+        );
+        return { origin, classOfLineItem: (id) => classes.get(id) };
+      }
+      default:
+        return { origin };
+    }
+  }
+
+  /** sourcedId → one field (a GUIDRef's sourcedId) of every object of the caller's schools. */
+  private async lookup(
+    principal: Principal,
+    resource: ResourceDef,
+    field: string,
+  ): Promise<Map<string, string>> {
     // Pages of one batch: read whole, never as a streamed large page.
-    const types = new Map<string, string>();
+    const out = new Map<string, string>();
     for (let offset = 0; ; offset += PAGE_BATCH) {
-      const page = await this.reader.list(
-        this.svc.scope(principal),
-        ORG_RESOURCE,
-        {
-          limit: PAGE_BATCH,
-          offset,
-          sort: null,
-          orderBy: 'asc',
-          fields: ['sourcedId', 'type'],
-          filter: null,
-          warnings: [],
-        },
-      );
-      for (const o of page.records)
-        types.set(String(o['sourcedId']), String(o['type']));
+      const page = await this.reader.list(this.svc.scope(principal), resource, {
+        limit: PAGE_BATCH,
+        offset,
+        sort: null,
+        orderBy: 'asc',
+        fields: ['sourcedId', field],
+        filter: null,
+        warnings: [],
+      });
+      for (const o of page.records) {
+        const v = o[field];
+        const id =
+          v && typeof v === 'object'
+            ? (v as { sourcedId?: unknown }).sourcedId
+            : v;
+        if (id !== undefined && id !== null)
+          out.set(String(o['sourcedId']), String(id));
+      }
       if (page.records.length < PAGE_BATCH) break;
     }
-    return { origin, orgType: (id) => types.get(id) };
+    return out;
   }
 
   async collection(
@@ -119,6 +153,7 @@ export class V1p2RosteringReads {
       envelope: v1p2ClassDef(key).collection,
       where: binding.where?.(params),
       parents: binding.parents?.(params),
+      hideDeletedUnlessDelta: binding.hideDeleted,
       project: (o: OneRosterObject) =>
         selectFields(toV1p2(key, o, ctx), fields),
     });

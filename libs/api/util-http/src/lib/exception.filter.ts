@@ -11,6 +11,7 @@ import {
   OneRosterError,
   ServerBusyError,
   ServiceUnavailableError,
+  UnsupportedOperationError,
 } from '@oneroster/util-oneroster-query';
 import { errorPayload, errorPayloadV1p2 } from './status-payload';
 
@@ -124,9 +125,14 @@ export class OneRosterExceptionFilter implements ExceptionFilter {
         res.setHeader('Retry-After', String(exception.retryAfterSeconds));
       if (exception.httpStatus === 401)
         res.setHeader('WWW-Authenticate', 'Bearer');
-      res
-        .status(exception.httpStatus)
-        .json(payload(exception.codeMinor, exception.description));
+      const body = payload(exception.codeMinor, exception.description);
+      // 1.2 has a codeMajor for it; the 1.1 payload stays a failure.
+      if (
+        exception instanceof UnsupportedOperationError &&
+        payload === errorPayloadV1p2
+      )
+        Object.assign(body, { imsx_codeMajor: 'unsupported' });
+      res.status(exception.httpStatus).json(body);
       return;
     }
     if (exception instanceof HttpException) {

@@ -67,6 +67,17 @@ export class UnprocessableDataError extends OneRosterError {
   readonly codeMinor = 'invaliddata';
 }
 
+/**
+ * 501: an operation of the specification that this platform has nothing to serve or store
+ * for (OneRoster 1.2 score scales, assessment line items and results). The 1.2 payload says
+ * `imsx_codeMajor: unsupported`; the codeMinor is `invaliddata`, 1.2's vocabulary having no
+ * closer value.
+ */
+export class UnsupportedOperationError extends OneRosterError {
+  readonly httpStatus = 501;
+  readonly codeMinor = 'invaliddata';
+}
+
 /** 429: too many requests. */
 export class ServerBusyError extends OneRosterError {
   readonly httpStatus = 429;

@@ -16,8 +16,13 @@ import {
   CsvCell,
   CsvFile,
   csvLine,
+  formatIssue,
+  IssueCollector,
   METADATA_PREFIX,
+  v1p1SetToV1p2,
+  V1P2_CSV_FILES,
   writeZip,
+  type V1p2CsvFile,
 } from '@oneroster/util-oneroster-csv';
 import { Query, readRecords } from './records';
 import { cellText, CsvRecordData, TABLE_MAPS } from './tables';
@@ -28,11 +33,14 @@ export interface CsvExportOptions {
   out: string;
   /** Delta export: only records changed after this instant, with status and dateLastModified. */
   since?: Date;
+  /** The OneRoster CSV version written (default 1.1). */
+  version?: '1.1' | '1.2';
   onProgress?: (p: { file: CsvFile; rows: number; done: boolean }) => void;
 }
 
 export interface CsvExportResult {
-  files: Partial<Record<CsvFile, number>>;
+  /** Rows per file written (1.2 sets: roles.csv too). */
+  files: Partial<Record<CsvFile | V1p2CsvFile, number>>;
   rows: number;
 }
 
@@ -47,6 +55,91 @@ export interface CsvExportResult {
  * lost, and no partial .zip is left).
  */
 export async function exportCsv(
+  ds: DataSource,
+  options: CsvExportOptions,
+): Promise<CsvExportResult> {
+  return options.version === '1.2'
+    ? exportV1p2(ds, options)
+    : exportV1p1(ds, options);
+}
+
+/**
+ * The 1.2 set (1.2.1 CSV binding): the 1.1 set of the same data, written to a temporary
+ * folder, read row by row through `toV1p2` (util-oneroster-csv convert-v1p2.ts). users.csv
+ * goes with roles.csv (one primary role per org); the files of data the platform does not
+ * store (userProfiles, scoreScales, learning-objective and score-scale links, userResources)
+ * are not written and declared absent. The mapping's lookups beyond the set (an org's type,
+ * a class's school, a line item's class: a delta set names only what changed) are read from
+ * the school's tables.
+ */
+async function exportV1p2(
+  ds: DataSource,
+  options: CsvExportOptions,
+): Promise<CsvExportResult> {
+  const q: Query = (sql, params) => ds.query(sql, params) as Promise<unknown[]>;
+  const zip = options.out.toLowerCase().endsWith('.zip');
+  const v1p1 = mkdtempSync(join(tmpdir(), 'oneroster-export-v1p1-'));
+  const dir = zip
+    ? mkdtempSync(join(tmpdir(), 'oneroster-export-'))
+    : options.out;
+  try {
+    await exportV1p1(ds, { ...options, out: v1p1, version: '1.1' });
+    mkdirSync(dir, { recursive: true });
+    const lookup = async (file: CsvFile, column: string) => {
+      const map = TABLE_MAPS[file];
+      const db = map.columns.find((c) => c.csv === column)?.db;
+      const out = new Map<string, string>();
+      if (!db) throw new Error(`no column ${column} in ${map.table}`);
+      let after = '';
+      for (;;) {
+        const rows = (await q(
+          `SELECT sourced_id, ${db} AS v FROM ${map.table} WHERE school_id = ? AND sourced_id > ? ORDER BY sourced_id LIMIT 5000`,
+          [options.schoolId, after],
+        )) as { sourced_id: string; v: unknown }[];
+        for (const r of rows) if (r.v) out.set(r.sourced_id, String(r.v));
+        if (rows.length < 5000) break;
+        after = rows[rows.length - 1].sourced_id;
+      }
+      return out;
+    };
+    const delta = options.since !== undefined;
+    const [orgType, classSchool, lineItemClass] = delta
+      ? await Promise.all([
+          lookup('orgs', 'type'),
+          lookup('classes', 'schoolSourcedId'),
+          lookup('lineItems', 'classSourcedId'),
+        ])
+      : [new Map<string, string>(), new Map(), new Map()];
+    const issues = new IssueCollector();
+    const result = await v1p1SetToV1p2(v1p1, dir, issues, {
+      context: {
+        orgType: (id) => orgType.get(id),
+        schoolOfClass: (id) => classSchool.get(id),
+        classOfLineItem: (id) => lineItemClass.get(id),
+      },
+    });
+    if (issues.hasErrors)
+      throw new Error(
+        `the 1.1 export could not be read back: ${issues.errors.map(formatIssue).join('; ')}`,
+      );
+    if (zip) {
+      const names = [
+        'manifest.csv',
+        ...V1P2_CSV_FILES.filter((f) => result.files[f]).map((f) => `${f}.csv`),
+      ];
+      await writeZip(
+        options.out,
+        names.map((name) => ({ name, path: join(dir, name) })),
+      );
+    }
+    return result;
+  } finally {
+    rmSync(v1p1, { recursive: true, force: true });
+    if (zip) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function exportV1p1(
   ds: DataSource,
   options: CsvExportOptions,
 ): Promise<CsvExportResult> {

@@ -1,9 +1,18 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import {
   CsvImportReport,
+  CsvIssue,
   DEPENDENCY_ORDER,
+  isV1p2Version,
   IssueCollector,
+  manifestVersion,
+  V1P1_COLUMN_OF_V1P2,
+  v1p2SetToV1p1,
   ZipFormatError,
+  type CsvFile,
 } from '@oneroster/util-oneroster-csv';
 import type { Query } from './records';
 import { openCsvSource } from './source';
@@ -18,7 +27,10 @@ export * from './import/options';
 class Aborted extends Error {}
 
 /**
- * Imports a OneRoster 1.1 CSV set (a folder or a zip) into the database.
+ * Imports a OneRoster 1.1 or 1.2 CSV set (a folder or a zip) into the database. A 1.2 set
+ * (manifest `oneroster.version` 1.2) is first read with the 1.2 binding and written as the
+ * 1.1 set it maps to (util-oneroster-csv convert-v1p2.ts), in a temporary folder; that set
+ * is then imported as below, its issues pointed back at the 1.2 files and lines.
  *
  * Pass 1 reads every declared file row by row: manifest, headers, values, duplicate
  * sourcedIds, references (to the set or to records already in the database), and the
@@ -84,23 +96,75 @@ export class CsvImportService {
       issues.warning(
         name,
         'unknown_file',
-        'not a OneRoster 1.1 file; not extracted, ignored',
+        'not a OneRoster file; not extracted, ignored',
       );
+    let converted: string | undefined;
     try {
-      const run = new ImportRun(
-        this.ds,
-        source.dir,
-        issues,
-        report,
-        now,
-        options,
-      );
-      await run.execute(source.files);
+      let dir = source.dir;
+      let files = source.files;
+      let runIssues = issues;
+      if (isV1p2Version(await manifestVersion(source.dir, source.files))) {
+        converted = mkdtempSync(
+          join(options.workDir ?? tmpdir(), 'oneroster-v1p2-'),
+        );
+        const set = await v1p2SetToV1p1(
+          source.dir,
+          source.files,
+          converted,
+          issues,
+        );
+        if (!set) return finish();
+        dir = converted;
+        files = set.files;
+        runIssues = new MappedIssues(issues, (i) => toV1p2Issue(i, set.lines));
+      }
+      const run = new ImportRun(this.ds, dir, runIssues, report, now, options);
+      await run.execute(files);
     } finally {
       source.close();
+      if (converted) rmSync(converted, { recursive: true, force: true });
     }
     return finish();
   }
+}
+
+/** Issues of the 1.1 set written from a 1.2 one, added to the 1.2 import's collector. */
+class MappedIssues extends IssueCollector {
+  constructor(
+    private readonly target: IssueCollector,
+    private readonly map: (i: CsvIssue) => CsvIssue,
+  ) {
+    super(target.limit);
+  }
+
+  override add(issue: CsvIssue): void {
+    if (issue.severity === 'error') this.errorCount++;
+    else this.warningCount++;
+    this.target.add(this.map(issue));
+  }
+}
+
+/** An issue of the 1.1 set written from a 1.2 set, at its file, line and column there. */
+function toV1p2Issue(
+  i: CsvIssue,
+  lines: Map<string, Map<number, number>>,
+): CsvIssue {
+  const line = i.line && (lines.get(i.file)?.get(i.line) ?? i.line);
+  const file = i.file.replace(/\.csv$/, '') as CsvFile;
+  const moved = i.column ? V1P1_COLUMN_OF_V1P2[file]?.[i.column] : undefined;
+  if (moved && moved.file !== i.file)
+    return {
+      ...i,
+      file: moved.file,
+      column: moved.column,
+      line: undefined,
+      message: `${i.message} (the roles of the user at ${i.file} line ${line})`,
+    };
+  return {
+    ...i,
+    ...(line ? { line } : {}),
+    ...(moved ? { column: moved.column } : {}),
+  };
 }
 
 /**

@@ -21,6 +21,8 @@ import {
   CsvFile,
   CsvImportReport,
   csvLine,
+  V1P2_CSV_FILES,
+  V1P2_CSV_HEADERS,
 } from '@oneroster/util-oneroster-csv';
 import { exportCsv } from './export';
 import { CsvImportService } from './import';
@@ -309,6 +311,68 @@ describe.each(testEngines('csv_uploads'))('CSV uploads on $name', (engine) => {
       ).toEqual(['readme.txt', 'pupils.csv', 'tools/run.sh']);
       expect(report.committed).toBe(true);
       expect(await count('users', SCHOOL_A)).toBe(1);
+    });
+
+    it('a job imports a OneRoster 1.2 zip through the same path, leaving nothing in the work folder', async () => {
+      const v1p2: Record<string, string[][]> = {
+        orgs: [['org-a', '', '', 'School org-a', 'school', '', '']],
+        users: [
+          ['pupil-1p2', '', '', 'true', 'pupil-1p2', '', 'Ada', 'Lovelace'],
+        ],
+        roles: [
+          [
+            'r1',
+            '',
+            '',
+            'pupil-1p2',
+            'primary',
+            'student',
+            '',
+            '',
+            'org-a',
+            '',
+          ],
+        ],
+      };
+      const rows = (file: string) =>
+        [
+          V1P2_CSV_HEADERS[file as 'orgs'],
+          ...v1p2[file].map((r) =>
+            V1P2_CSV_HEADERS[file as 'orgs'].map((_, i) => r[i] ?? ''),
+          ),
+        ]
+          .map((r) => csvLine(r))
+          .join('');
+      const manifest = [
+        ['propertyName', 'value'],
+        ['manifest.version', '1.0'],
+        ['oneroster.version', '1.2'],
+        ...V1P2_CSV_FILES.map((f) => [
+          `file.${f}`,
+          v1p2[f] ? 'bulk' : 'absent',
+        ]),
+      ]
+        .map((r) => csvLine(r))
+        .join('');
+      const zip = await zipOf(join(tmp, 'v1p2.zip'), [
+        ['manifest.csv', manifest],
+        ...Object.keys(v1p2).map((f): [string, string] => [
+          `${f}.csv`,
+          rows(f),
+        ]),
+      ]);
+      mkdirSync(work(), { recursive: true });
+      const jobs = new CsvImportJobs(ds, { workDir: work() });
+      const view = jobs.start({
+        schoolId: SCHOOL_A,
+        zipPath: zip,
+        mode: 'apply',
+      });
+      const done = await jobs.settled(view.id);
+      expect(done?.report?.errors).toBe(0);
+      expect(done?.status).not.toBe('failed');
+      expect(await count('users', SCHOOL_A)).toBe(1);
+      expect(readdirSync(work())).toEqual([]);
     });
 
     it('a job of a refused archive fails with the reason, deletes the upload and writes nothing', async () => {

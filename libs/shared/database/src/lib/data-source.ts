@@ -2,7 +2,11 @@ import { DataSource, DataSourceOptions, MigrationInterface } from 'typeorm';
 import type { DatabaseConfig, ReplicaConfig } from '@oneroster/config';
 import { ALL_ENTITIES } from '@oneroster/entities';
 import { MYSQL_MIGRATIONS, SQLITE_MIGRATIONS } from './migrations';
-import { attachReadRouting, ReadRouting } from './replicas';
+import {
+  attachReadRouting,
+  ReadRouting,
+  type SharedWritesConfig,
+} from './replicas';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { serverConnection } from './mysql-server';
@@ -26,6 +30,11 @@ export interface DataSourceExtras {
    * go to them; everything else stays on the primary (replicas.ts).
    */
   replicas?: ReplicaConfig;
+  /**
+   * With replicas: share the read-your-writes window between instances through Redis
+   * (REDIS_URL set); null or absent: each instance keeps its own.
+   */
+  sharedWrites?: SharedWritesConfig | null;
 }
 
 /**
@@ -124,7 +133,12 @@ export async function openDatabase(
   }
   const ds = new ReplicatedDataSource(dataSourceOptions(config, extras));
   await ds.initialize();
-  ds.routing = new ReadRouting(ds, replicas.servers, replicas);
+  ds.routing = new ReadRouting(
+    ds,
+    replicas.servers,
+    replicas,
+    extras.sharedWrites ?? null,
+  );
   attachReadRouting(ds, ds.routing);
   await ds.routing.start();
   return ds;

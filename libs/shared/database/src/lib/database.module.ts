@@ -12,7 +12,7 @@ import { type DataSourceExtras, openDatabase } from './data-source';
 export class DatabaseModule {
   static forRoot(
     config: DatabaseConfig,
-    extras: Pick<DataSourceExtras, 'replicas'> = {},
+    extras: Pick<DataSourceExtras, 'replicas' | 'sharedWrites'> = {},
   ): DynamicModule {
     return {
       module: DatabaseModule,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { DatabaseConfig } from '@oneroster/config';
 import { openDatabase } from './data-source';
@@ -85,7 +86,7 @@ const mysql = testEngines('replicas_mysql').filter((e) => e.name === 'mysql');
             checkedAt: expect.any(String),
           },
         ]);
-        expect(routing.modeFor(['school-1'])).toBe('master');
+        expect(await routing.modeFor(['school-1'])).toBe('master');
         const runner = await readQueryRunner(ds, ['school-1']);
         expect(runner.getReplicationMode()).toBe('master');
         await runner.release();
@@ -134,3 +135,83 @@ const mysql = testEngines('replicas_mysql').filter((e) => e.name === 'mysql');
     });
   },
 );
+
+/**
+ * The read-your-writes window shared through Redis (TEST_REDIS_URL, e.g.
+ * redis://127.0.0.1:6379; every test uses a key prefix of its own under TEST_REDIS_PREFIX).
+ * Two routings stand for two instances; they need no replica for the window itself.
+ */
+const REDIS = process.env['TEST_REDIS_URL'];
+const redisPrefix = () =>
+  `${process.env['TEST_REDIS_PREFIX'] || 'oneroster:test'}:ryw-${randomUUID()}`;
+
+(REDIS ? describe : describe.skip)('the shared read-your-writes window', () => {
+  const quick = { maxLagSeconds: 0, checkIntervalMs: 100 };
+  let ds: DataSource;
+  const started: ReadRouting[] = [];
+  const instance = async (
+    keyPrefix: string,
+    redisUrl = REDIS as string,
+  ): Promise<ReadRouting> => {
+    const r = new ReadRouting(ds, [], quick, { redisUrl, keyPrefix });
+    await r.start();
+    started.push(r);
+    return r;
+  };
+
+  beforeAll(async () => {
+    ds = await openDatabase(await testEngines('ryw')[0].config());
+  });
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((r) => r.stop()));
+  });
+  afterAll(async () => {
+    await ds.destroy();
+  });
+
+  it("shows one instance's write to another for the window, for that school only", async () => {
+    const prefix = redisPrefix();
+    const [a, b] = [await instance(prefix), await instance(prefix)];
+    expect(await b.wroteLately(['school-1'])).toBe(false);
+    const t0 = Date.now();
+    await a.noteWrite(['school-1']);
+    expect(await b.wroteLately(['school-1'])).toBe(true);
+    expect(await b.wroteLately(['school-2', 'school-1'])).toBe(true);
+    expect(await b.wroteLately(['school-2'])).toBe(false);
+    // The key lives exactly the window (1 s + one check of 100 ms here).
+    const { Redis } = await import('ioredis');
+    const redis = new Redis(REDIS as string);
+    try {
+      const ttl = await redis.pttl(`${prefix}:ryw:school-1`);
+      expect(ttl).toBeGreaterThan(a.readYourWritesMs - 500);
+      expect(ttl).toBeLessThanOrEqual(a.readYourWritesMs);
+    } finally {
+      redis.disconnect();
+    }
+    while (Date.now() - t0 <= a.readYourWritesMs + 50)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(await b.wroteLately(['school-1'])).toBe(false);
+    expect(a.sharedErrors + b.sharedErrors).toBe(0);
+  });
+
+  it('keeps platforms with other prefixes apart, and an unshared window to its instance', async () => {
+    const [a, other] = [
+      await instance(redisPrefix()),
+      await instance(redisPrefix()),
+    ];
+    const unshared = new ReadRouting(ds, [], quick);
+    await unshared.noteWrite(['school-1']);
+    expect(await unshared.wroteLately(['school-1'])).toBe(true);
+    await a.noteWrite(['school-1']);
+    expect(await other.wroteLately(['school-1'])).toBe(false);
+  });
+
+  it('sends reads to the primary while Redis is unreachable (counted), writes still noted locally', async () => {
+    const port = await closedPort();
+    const r = await instance(redisPrefix(), `redis://127.0.0.1:${port}`);
+    expect(await r.wroteLately(['school-1'])).toBe(true);
+    await r.noteWrite(['school-2']);
+    expect(await r.wroteLately(['school-2'])).toBe(true);
+    expect(r.sharedErrors).toBeGreaterThanOrEqual(2);
+  });
+});

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { DatabaseConfig, ReplicaConfig } from '@oneroster/config';
 
@@ -19,6 +20,18 @@ export interface ReplicaStatus {
   reason: string | null;
   /** When it was last checked (ISO 8601), null before the first check. */
   checkedAt: string | null;
+}
+
+/**
+ * Where the read-your-writes window is shared between instances: Redis, one key per school
+ * written to, `<keyPrefix>:ryw:<schoolId>`, set by `noteWrite` with the window as its TTL.
+ */
+export interface SharedWritesConfig {
+  redisUrl: string;
+  /** Namespace of the keys; the platform's invalidation channel (one per platform). */
+  keyPrefix: string;
+  /** A Redis answer slower than this counts as an error (the read goes to the primary). */
+  commandTimeoutMs?: number;
 }
 
 /** The part of TypeORM's MysqlDriver the rotation uses (public members of the driver). */
@@ -58,7 +71,11 @@ const isFatal = (err: unknown) => {
  * - read-your-writes: after a write for a school through this process, that school's reads
  *   go to the primary for `(maxLagSeconds + 1) s + checkIntervalMs`, the longest a replica
  *   in rotation can be behind (lag is reported in whole seconds, and may grow between two
- *   checks), so the writer never reads an older state than it wrote.
+ *   checks), so the writer never reads an older state than it wrote;
+ * - with `shared` (REDIS_URL set), the window is also kept in Redis, so every instance sees
+ *   every instance's writes: a read that could go to a replica first asks Redis (one MGET)
+ *   whether its schools wrote lately; Redis unreachable, slow or in error: the read goes to
+ *   the primary (never a possibly stale replica).
  */
 export class ReadRouting {
   private readonly states: ReplicaStatus[];
@@ -69,6 +86,9 @@ export class ReadRouting {
   private stopped = false;
   /** Reads sent to the primary because no replica connection could be had (since start). */
   fallbacks = 0;
+  /** Redis commands of the shared window that failed (since start). */
+  sharedErrors = 0;
+  private redis: Redis | null = null;
 
   constructor(
     private readonly ds: DataSource,
@@ -77,6 +97,7 @@ export class ReadRouting {
       ReplicaConfig,
       'maxLagSeconds' | 'checkIntervalMs'
     >,
+    private readonly shared: SharedWritesConfig | null = null,
   ) {
     this.states = servers.map((s) => ({
       address: `${s.host}:${s.port}`,
@@ -100,6 +121,19 @@ export class ReadRouting {
 
   /** Checks every replica now, then every `checkIntervalMs`. */
   async start(): Promise<void> {
+    if (this.shared) {
+      const { Redis } = await import('ioredis');
+      this.redis = new Redis(this.shared.redisUrl, {
+        // Fail at once while disconnected instead of queueing: the read goes to the primary.
+        enableOfflineQueue: false,
+        commandTimeout: this.shared.commandTimeoutMs ?? 250,
+        maxRetriesPerRequest: 0,
+        lazyConnect: true,
+      });
+      // Reconnects by itself; errors show as failed commands (sharedErrors).
+      this.redis.on('error', () => undefined);
+      await this.redis.connect().catch(() => undefined);
+    }
     await this.check();
     this.schedule();
   }
@@ -120,29 +154,82 @@ export class ReadRouting {
       this.monitors.map((m) => m?.end().catch(() => undefined)),
     );
     this.monitors.fill(null);
+    if (this.redis) {
+      const redis = this.redis;
+      this.redis = null;
+      if (redis.status === 'ready') await redis.quit().catch(() => undefined);
+      redis.disconnect();
+    }
   }
 
   statuses(): ReplicaStatus[] {
     return this.states.map((s) => ({ ...s }));
   }
 
-  /** Records a committed write for these schools (read-your-writes). */
-  noteWrite(schoolIds: readonly string[]): void {
-    const until = Date.now() + this.readYourWritesMs;
-    for (const id of schoolIds) this.writes.set(id, until);
+  private sharedKey(schoolId: string): string {
+    return `${this.shared?.keyPrefix}:ryw:${schoolId}`;
   }
 
-  /** Where a read for these schools goes now. */
-  modeFor(schoolIds: readonly string[]): 'slave' | 'master' {
-    if (!this.states.some((s) => s.inRotation)) return 'master';
+  /**
+   * Records a committed write for these schools (read-your-writes): in this instance's memory
+   * at once and, shared, in Redis (resolves once Redis has it; never rejects).
+   */
+  async noteWrite(schoolIds: readonly string[]): Promise<void> {
+    const ms = this.readYourWritesMs;
+    const until = Date.now() + ms;
+    for (const id of schoolIds) this.writes.set(id, until);
+    const redis = this.redis;
+    if (!redis || schoolIds.length === 0) return;
+    // Sent before this returns (the command is written to the connection synchronously),
+    // so before the writer's answer leaves for its client.
+    const multi = redis.multi();
+    for (const id of schoolIds) multi.set(this.sharedKey(id), '1', 'PX', ms);
+    try {
+      await multi.exec();
+    } catch {
+      this.sharedErrors++;
+    }
+  }
+
+  /** Whether this instance wrote for one of these schools within the window. */
+  private wroteLocally(schoolIds: readonly string[]): boolean {
     const now = Date.now();
     for (const id of schoolIds) {
       const until = this.writes.get(id);
       if (until === undefined) continue;
-      if (until > now) return 'master';
+      if (until > now) return true;
       this.writes.delete(id);
     }
-    return 'slave';
+    return false;
+  }
+
+  /**
+   * Whether one of these schools wrote within the window: through this instance, or (shared)
+   * through any instance. Redis unreachable, slow or in error counts as yes.
+   */
+  async wroteLately(schoolIds: readonly string[]): Promise<boolean> {
+    if (this.wroteLocally(schoolIds)) return true;
+    if (!this.shared || schoolIds.length === 0) return false;
+    const redis = this.redis;
+    if (!redis || redis.status !== 'ready') {
+      this.sharedErrors++;
+      return true;
+    }
+    try {
+      const found = await redis.mget(
+        ...schoolIds.map((id) => this.sharedKey(id)),
+      );
+      return found.some((v) => v !== null);
+    } catch {
+      this.sharedErrors++;
+      return true;
+    }
+  }
+
+  /** Where a read for these schools goes now. */
+  async modeFor(schoolIds: readonly string[]): Promise<'slave' | 'master'> {
+    if (!this.states.some((s) => s.inRotation)) return 'master';
+    return (await this.wroteLately(schoolIds)) ? 'master' : 'slave';
   }
 
   /** One status round over every replica (rounds never overlap). */
@@ -306,7 +393,7 @@ export async function readQueryRunner(
   schoolIds: readonly string[],
 ): Promise<QueryRunner> {
   const routing = readRouting(ds);
-  const mode = routing ? routing.modeFor(schoolIds) : 'master';
+  const mode = routing ? await routing.modeFor(schoolIds) : 'master';
   const runner = ds.createQueryRunner(mode);
   try {
     await runner.connect();
@@ -350,7 +437,14 @@ export async function readQuery<T = Record<string, unknown>[]>(
   return (await ds.query(sql, params)) as T;
 }
 
-/** Records a committed write for these schools, so their next reads see it (no-op without replicas). */
-export function noteWrite(ds: DataSource, schoolIds: readonly string[]): void {
-  readRouting(ds)?.noteWrite(schoolIds);
+/**
+ * Records a committed write for these schools, so their next reads see it (no-op without
+ * replicas). Effective in this instance at once; with a shared window, the promise resolves
+ * once Redis holds it (awaiting it is optional: the command leaves before this returns).
+ */
+export function noteWrite(
+  ds: DataSource,
+  schoolIds: readonly string[],
+): Promise<void> {
+  return readRouting(ds)?.noteWrite(schoolIds) ?? Promise.resolve();
 }

@@ -64,6 +64,8 @@ describe('OneRoster 1.1 catalogue', () => {
           problems.push(`${at}: only GUIDRef lists live outside the table`);
         if (f.store.kind === 'reverse' && f.csv)
           problems.push(`${at}: a derived list has no CSV column`);
+        if (f.emitEmpty && !f.required)
+          problems.push(`${at}: only a required field is emitted when empty`);
       }
     }
     expect(problems).toEqual([]);
@@ -74,6 +76,27 @@ describe('OneRoster 1.1 catalogue', () => {
       expect(GUID_TYPES).toContain(c.rest?.guidType);
       expect(c.rest?.collection).toMatch(/^[a-z][A-Za-z]+$/);
     }
+  });
+
+  it('documents every REST field (the OpenAPI description), examples only where they fit', () => {
+    const problems: string[] = [];
+    for (const c of CLASSES)
+      for (const f of restFields(c)) {
+        const at = `${c.key}.${f.name}`;
+        if (!f.doc?.trim()) problems.push(`${at}: no documentation`);
+        if (f.example !== undefined) {
+          if (f.type === 'guidRef' || f.type === 'userId')
+            problems.push(`${at}: an example of a nested object`);
+          if (Array.isArray(f.example) !== Boolean(f.list))
+            problems.push(`${at}: the example is not of the field's shape`);
+          if (
+            f.values &&
+            ![f.example].flat().every((v) => f.values?.includes(String(v)))
+          )
+            problems.push(`${at}: the example is not in the vocabulary`);
+        }
+      }
+    expect(problems).toEqual([]);
   });
 
   it('derives the 1.1 header of a file in order, and REST fields without CSV-only ones', () => {

@@ -83,12 +83,16 @@ const defineClass = <const C extends ClassDef>(c: C): C => c;
 /** The fields every OneRoster 1.1 object carries (§5.0). */
 const BASE = [
   field('sourcedId', {
+    doc: 'Globally unique identifier of the object ("All objects MUST be identified by a Source Identifier").',
+    example: 'org-1',
     type: 'string',
     required: true,
     csv: Y('sourcedId'),
     store: col('sourcedId'),
   }),
   field('status', {
+    doc: "Record status. 'tobedeleted' means the record is safe to delete (it replaces 1.0's 'inactive').",
+    example: 'active',
     type: 'enum',
     values: STATUS_TYPES,
     required: true,
@@ -96,6 +100,8 @@ const BASE = [
     store: col('status'),
   }),
   field('dateLastModified', {
+    doc: 'When the object was last modified (ISO 8601, always in UTC).',
+    example: '2026-09-01T08:00:00.000Z',
     type: 'dateTime',
     required: true,
     csv: O('dateLastModified'),
@@ -103,11 +109,16 @@ const BASE = [
   }),
   // In CSV the bag is the `metadata.<name>` columns to the right of the defined ones (§8.1).
   field('metadata', {
+    doc: 'Free-form extension data (vendor-specific properties).',
+    example: { 'ext:source': 'sis' },
     type: 'metadata',
     required: false,
     store: col('metadata'),
   }),
 ] as const;
+
+/** The base fields, shared by every class (their documentation included). */
+export const BASE_FIELDS: readonly FieldDef[] = BASE;
 
 /*
  * Scopes (§6.3) as the routes of feature-rostering and feature-gradebook enforce them:
@@ -152,12 +163,16 @@ export const ORG = defineClass({
   fields: [
     ...BASE,
     field('name', {
+      doc: 'Name of the organisation.',
+      example: 'Lincoln High School',
       type: 'string',
       required: true,
       csv: Y('name'),
       store: col('name'),
     }),
     field('type', {
+      doc: 'Kind of organisation.',
+      example: 'school',
       type: 'enum',
       values: ORG_TYPES,
       required: true,
@@ -166,12 +181,16 @@ export const ORG = defineClass({
     }),
     // Optional in CSV, required in the 1.1 OpenAPI: always emitted, '' when empty (§5.7).
     field('identifier', {
+      doc: 'Human-readable identifier of the org, e.g. its NCES ID. May be an empty string.',
+      example: '3604830',
       type: 'string',
       required: true,
+      emitEmpty: true,
       csv: O('identifier'),
       store: col('identifier'),
     }),
     field('parent', {
+      doc: 'Parent org in the hierarchy.',
       type: 'guidRef',
       ref: 'org',
       required: false,
@@ -179,6 +198,7 @@ export const ORG = defineClass({
       store: col('parentSourcedId'),
     }),
     field('children', {
+      doc: 'Child orgs in the hierarchy.',
       type: 'guidRef',
       list: true,
       ref: 'org',
@@ -217,12 +237,16 @@ export const ACADEMIC_SESSION = defineClass({
   fields: [
     ...BASE,
     field('title', {
+      doc: 'Title of the session.',
+      example: 'Fall Semester 2026',
       type: 'string',
       required: true,
       csv: Y('title'),
       store: col('title'),
     }),
     field('startDate', {
+      doc: 'First day of the session (inclusive).',
+      example: '2026-09-01',
       type: 'date',
       required: true,
       csv: Y('startDate'),
@@ -230,12 +254,16 @@ export const ACADEMIC_SESSION = defineClass({
     }),
     // Exclusive (§5.2).
     field('endDate', {
+      doc: 'End of the session (exclusive).',
+      example: '2027-01-31',
       type: 'date',
       required: true,
       csv: Y('endDate'),
       store: col('endDate'),
     }),
     field('type', {
+      doc: 'Kind of academic session.',
+      example: 'semester',
       type: 'enum',
       values: SESSION_TYPES,
       required: true,
@@ -243,6 +271,7 @@ export const ACADEMIC_SESSION = defineClass({
       store: col('type'),
     }),
     field('parent', {
+      doc: 'Enclosing academic session.',
       type: 'guidRef',
       ref: 'academicSession',
       required: false,
@@ -250,6 +279,7 @@ export const ACADEMIC_SESSION = defineClass({
       store: col('parentSourcedId'),
     }),
     field('children', {
+      doc: 'Academic sessions nested inside.',
       type: 'guidRef',
       list: true,
       ref: 'academicSession',
@@ -257,6 +287,8 @@ export const ACADEMIC_SESSION = defineClass({
       store: reverse('academic_sessions', 'parent_sourced_id', 'sourced_id'),
     }),
     field('schoolYear', {
+      doc: 'School year (YYYY) the session belongs to, given as the year in which it ends.',
+      example: '2027',
       type: 'year',
       required: true,
       csv: Y('schoolYear'),
@@ -291,12 +323,15 @@ export const COURSE = defineClass({
   fields: [
     ...BASE,
     field('title', {
+      doc: 'Title of the course.',
+      example: 'Algebra I',
       type: 'string',
       required: true,
       csv: Y('title'),
       store: col('title'),
     }),
     field('schoolYear', {
+      doc: 'Academic session (school year) of the course.',
       type: 'guidRef',
       ref: 'academicSession',
       required: false,
@@ -305,12 +340,17 @@ export const COURSE = defineClass({
     }),
     // Optional in CSV, required in the 1.1 OpenAPI: always emitted (§5.4).
     field('courseCode', {
+      doc: 'Course code. May be an empty string.',
+      example: 'MATH-101',
       type: 'string',
       required: true,
+      emitEmpty: true,
       csv: O('courseCode'),
       store: col('courseCode'),
     }),
     field('grades', {
+      doc: 'Grade levels (CEDS Entry Grade Level codes).',
+      example: ['09', '10'],
       type: 'string',
       list: true,
       required: false,
@@ -318,6 +358,8 @@ export const COURSE = defineClass({
       store: col('grades'),
     }),
     field('subjects', {
+      doc: 'Subject names.',
+      example: ['Mathematics'],
       type: 'string',
       list: true,
       required: false,
@@ -325,6 +367,7 @@ export const COURSE = defineClass({
       store: col('subjects'),
     }),
     field('org', {
+      doc: 'Org that offers the course.',
       type: 'guidRef',
       ref: 'org',
       required: true,
@@ -332,6 +375,8 @@ export const COURSE = defineClass({
       store: col('orgSourcedId'),
     }),
     field('subjectCodes', {
+      doc: 'SCED subject codes, in the same order as subjects.',
+      example: ['02052'],
       type: 'string',
       list: true,
       required: false,
@@ -339,6 +384,7 @@ export const COURSE = defineClass({
       store: col('subjectCodes'),
     }),
     field('resources', {
+      doc: 'Resources used by the course.',
       type: 'guidRef',
       list: true,
       ref: 'resource',
@@ -382,18 +428,24 @@ export const CLASS = defineClass({
   fields: [
     ...BASE,
     field('title', {
+      doc: 'Title of the class.',
+      example: 'Algebra I - Period 1',
       type: 'string',
       required: true,
       csv: Y('title'),
       store: col('title'),
     }),
     field('classCode', {
+      doc: 'Class code.',
+      example: 'MATH-101-01',
       type: 'string',
       required: false,
       csv: O('classCode'),
       store: col('classCode'),
     }),
     field('classType', {
+      doc: "'homeroom' (the homeroom/form) or 'scheduled' (as assigned in the timetable).",
+      example: 'scheduled',
       type: 'enum',
       values: CLASS_TYPES,
       required: true,
@@ -401,12 +453,16 @@ export const CLASS = defineClass({
       store: col('classType'),
     }),
     field('location', {
+      doc: 'Where the class meets, e.g. a room.',
+      example: 'Room 204',
       type: 'string',
       required: false,
       csv: O('location'),
       store: col('location'),
     }),
     field('grades', {
+      doc: 'Grade levels (CEDS Entry Grade Level codes).',
+      example: ['09'],
       type: 'string',
       list: true,
       required: false,
@@ -414,6 +470,8 @@ export const CLASS = defineClass({
       store: col('grades'),
     }),
     field('subjects', {
+      doc: 'Subject names.',
+      example: ['Mathematics'],
       type: 'string',
       list: true,
       required: false,
@@ -421,6 +479,7 @@ export const CLASS = defineClass({
       store: col('subjects'),
     }),
     field('course', {
+      doc: 'Course the class is an instance of.',
       type: 'guidRef',
       ref: 'course',
       required: true,
@@ -428,6 +487,7 @@ export const CLASS = defineClass({
       store: col('courseSourcedId'),
     }),
     field('school', {
+      doc: 'School (org) that runs the class.',
       type: 'guidRef',
       ref: 'org',
       required: true,
@@ -436,11 +496,13 @@ export const CLASS = defineClass({
     }),
     // At least one (§5.3).
     field('terms', {
+      doc: 'Academic sessions (terms) in which the class is taught; at least one.',
       type: 'guidRef',
       list: true,
       nonEmpty: true,
       ref: 'academicSession',
       required: true,
+      emitEmpty: true,
       csv: Y('termSourcedIds'),
       store: link(
         'class_terms',
@@ -451,6 +513,8 @@ export const CLASS = defineClass({
     }),
     // Same length and order as subjects (§5.3).
     field('subjectCodes', {
+      doc: 'SCED subject codes, in the same order as subjects.',
+      example: ['02052'],
       type: 'string',
       list: true,
       required: false,
@@ -458,6 +522,8 @@ export const CLASS = defineClass({
       store: col('subjectCodes'),
     }),
     field('periods', {
+      doc: 'Periods in which the class meets.',
+      example: ['1'],
       type: 'string',
       list: true,
       required: false,
@@ -465,6 +531,7 @@ export const CLASS = defineClass({
       store: col('periods'),
     }),
     field('resources', {
+      doc: 'Resources used by the class.',
       type: 'guidRef',
       list: true,
       ref: 'resource',
@@ -512,12 +579,15 @@ export const USER = defineClass({
   fields: [
     ...BASE,
     field('username', {
+      doc: 'Login name of the user.',
+      example: 'jdoe',
       type: 'string',
       required: true,
       csv: Y('username'),
       store: col('username'),
     }),
     field('userIds', {
+      doc: 'Identifiers of the user in other systems.',
       type: 'userId',
       list: true,
       required: false,
@@ -525,30 +595,40 @@ export const USER = defineClass({
       store: col('userIds'),
     }),
     field('enabledUser', {
+      doc: "Whether system access is enabled. 'false' means the record is active but access is curtailed.",
+      example: true,
       type: 'boolean',
       required: true,
       csv: Y('enabledUser'),
       store: col('enabledUser'),
     }),
     field('givenName', {
+      doc: 'Given (first) name.',
+      example: 'Jane',
       type: 'string',
       required: true,
       csv: Y('givenName'),
       store: col('givenName'),
     }),
     field('familyName', {
+      doc: 'Family (last) name.',
+      example: 'Doe',
       type: 'string',
       required: true,
       csv: Y('familyName'),
       store: col('familyName'),
     }),
     field('middleName', {
+      doc: 'Middle name(s), space-separated if several.',
+      example: 'Marie',
       type: 'string',
       required: false,
       csv: O('middleName'),
       store: col('middleName'),
     }),
     field('role', {
+      doc: 'Role of the user.',
+      example: 'student',
       type: 'enum',
       values: ROLE_TYPES,
       required: true,
@@ -556,30 +636,39 @@ export const USER = defineClass({
       store: col('role'),
     }),
     field('identifier', {
+      doc: 'Human-readable identifier, e.g. a student number.',
+      example: 'S-1042',
       type: 'string',
       required: false,
       csv: O('identifier'),
       store: col('identifier'),
     }),
     field('email', {
+      doc: 'Email address.',
+      example: 'jane.doe@example.org',
       type: 'string',
       required: false,
       csv: O('email'),
       store: col('email'),
     }),
     field('sms', {
+      doc: 'SMS number.',
+      example: '+15555550100',
       type: 'string',
       required: false,
       csv: O('sms'),
       store: col('sms'),
     }),
     field('phone', {
+      doc: 'Phone number.',
+      example: '+15555550100',
       type: 'string',
       required: false,
       csv: O('phone'),
       store: col('phone'),
     }),
     field('agents', {
+      doc: 'Related users, e.g. parents or guardians.',
       type: 'guidRef',
       list: true,
       ref: 'user',
@@ -594,11 +683,13 @@ export const USER = defineClass({
     }),
     // At least one (§5.8).
     field('orgs', {
+      doc: 'Orgs the user belongs to; at least one.',
       type: 'guidRef',
       list: true,
       nonEmpty: true,
       ref: 'org',
       required: true,
+      emitEmpty: true,
       csv: Y('orgSourcedIds'),
       store: link(
         'user_orgs',
@@ -608,6 +699,8 @@ export const USER = defineClass({
       ),
     }),
     field('grades', {
+      doc: 'Grade levels of a student (CEDS Entry Grade Level codes).',
+      example: ['09'],
       type: 'string',
       list: true,
       required: false,
@@ -656,6 +749,7 @@ export const ENROLLMENT = defineClass({
   fields: [
     ...BASE,
     field('user', {
+      doc: 'The enrolled user.',
       type: 'guidRef',
       ref: 'user',
       required: true,
@@ -663,6 +757,7 @@ export const ENROLLMENT = defineClass({
       store: col('userSourcedId'),
     }),
     field('class', {
+      doc: 'The class enrolled into.',
       type: 'guidRef',
       ref: 'class',
       required: true,
@@ -670,6 +765,7 @@ export const ENROLLMENT = defineClass({
       store: col('classSourcedId'),
     }),
     field('school', {
+      doc: 'School (org) of the class.',
       type: 'guidRef',
       ref: 'org',
       required: true,
@@ -679,6 +775,8 @@ export const ENROLLMENT = defineClass({
     // The full 8-value RoleType: the 1.1 JSON allows it, and CSV files are read the same
     // way (digest §8.4 "accept both").
     field('role', {
+      doc: 'Role of the user in the class.',
+      example: 'student',
       type: 'enum',
       values: ROLE_TYPES,
       required: true,
@@ -687,18 +785,24 @@ export const ENROLLMENT = defineClass({
     }),
     // Teachers only (§5.6). `primary` is a reserved word in SQL, hence the column name.
     field('primary', {
+      doc: 'Teachers only: whether this is the primary teacher of the class for the enrollment period.',
+      example: true,
       type: 'boolean',
       required: false,
       csv: O('primary'),
       store: col('primary', 'is_primary'),
     }),
     field('beginDate', {
+      doc: 'First day of the enrollment (inclusive).',
+      example: '2026-09-01',
       type: 'date',
       required: false,
       csv: O('beginDate'),
       store: col('beginDate'),
     }),
     field('endDate', {
+      doc: 'End of the enrollment (exclusive).',
+      example: '2027-06-30',
       type: 'date',
       required: false,
       csv: O('endDate'),
@@ -746,12 +850,16 @@ export const DEMOGRAPHICS = defineClass({
   fields: [
     ...BASE,
     field('birthDate', {
+      doc: 'Date of birth.',
+      example: '2011-04-23',
       type: 'date',
       required: false,
       csv: O('birthDate'),
       store: col('birthDate'),
     }),
     field('sex', {
+      doc: 'Sex of the user.',
+      example: 'female',
       type: 'enum',
       values: GENDERS,
       required: false,
@@ -760,66 +868,87 @@ export const DEMOGRAPHICS = defineClass({
     }),
     // The correct spelling, not the 1.1 OpenAPI copy's `americanIndianOrAlsakaNative` (§5.5).
     field('americanIndianOrAlaskaNative', {
+      doc: 'American Indian or Alaska Native.',
+      example: false,
       type: 'boolean',
       required: false,
       csv: O('americanIndianOrAlaskaNative'),
       store: col('americanIndianOrAlaskaNative'),
     }),
     field('asian', {
+      doc: 'Asian.',
+      example: false,
       type: 'boolean',
       required: false,
       csv: O('asian'),
       store: col('asian'),
     }),
     field('blackOrAfricanAmerican', {
+      doc: 'Black or African American.',
+      example: false,
       type: 'boolean',
       required: false,
       csv: O('blackOrAfricanAmerican'),
       store: col('blackOrAfricanAmerican'),
     }),
     field('nativeHawaiianOrOtherPacificIslander', {
+      doc: 'Native Hawaiian or Other Pacific Islander.',
+      example: false,
       type: 'boolean',
       required: false,
       csv: O('nativeHawaiianOrOtherPacificIslander'),
       store: col('nativeHawaiianOrOtherPacificIslander'),
     }),
     field('white', {
+      doc: 'White.',
+      example: true,
       type: 'boolean',
       required: false,
       csv: O('white'),
       store: col('white'),
     }),
     field('demographicRaceTwoOrMoreRaces', {
+      doc: 'Two or more races.',
+      example: false,
       type: 'boolean',
       required: false,
       csv: O('demographicRaceTwoOrMoreRaces'),
       store: col('demographicRaceTwoOrMoreRaces'),
     }),
     field('hispanicOrLatinoEthnicity', {
+      doc: 'Hispanic or Latino ethnicity.',
+      example: false,
       type: 'boolean',
       required: false,
       csv: O('hispanicOrLatinoEthnicity'),
       store: col('hispanicOrLatinoEthnicity'),
     }),
     field('countryOfBirthCode', {
+      doc: 'Country of birth (CEDS code).',
+      example: 'US',
       type: 'string',
       required: false,
       csv: O('countryOfBirthCode'),
       store: col('countryOfBirthCode'),
     }),
     field('stateOfBirthAbbreviation', {
+      doc: 'State of birth (CEDS abbreviation).',
+      example: 'NY',
       type: 'string',
       required: false,
       csv: O('stateOfBirthAbbreviation'),
       store: col('stateOfBirthAbbreviation'),
     }),
     field('cityOfBirth', {
+      doc: 'City of birth.',
+      example: 'Albany',
       type: 'string',
       required: false,
       csv: O('cityOfBirth'),
       store: col('cityOfBirth'),
     }),
     field('publicSchoolResidenceStatus', {
+      doc: 'Public school residence status (CEDS code).',
       type: 'string',
       required: false,
       csv: O('publicSchoolResidenceStatus'),
@@ -847,6 +976,8 @@ export const CATEGORY = defineClass({
   fields: [
     ...BASE,
     field('title', {
+      doc: 'Title of the category.',
+      example: 'Homework',
       type: 'string',
       required: true,
       csv: Y('title'),
@@ -887,12 +1018,16 @@ export const LINE_ITEM = defineClass({
   fields: [
     ...BASE,
     field('title', {
+      doc: 'Title of the line item.',
+      example: 'Chapter 3 quiz',
       type: 'string',
       required: true,
       csv: Y('title'),
       store: col('title'),
     }),
     field('description', {
+      doc: 'Description of the line item.',
+      example: 'Linear equations',
       type: 'string',
       required: false,
       csv: O('description'),
@@ -900,18 +1035,23 @@ export const LINE_ITEM = defineClass({
     }),
     // DateTime in JSON, Date in CSV (a DateTime accepted too) (§5.9).
     field('assignDate', {
+      doc: 'When the line item was assigned (UTC).',
+      example: '2026-10-05T08:00:00.000Z',
       type: 'dateTime',
       required: true,
       csv: Y('assignDate'),
       store: col('assignDate'),
     }),
     field('dueDate', {
+      doc: 'When the line item is due (UTC).',
+      example: '2026-10-12T08:00:00.000Z',
       type: 'dateTime',
       required: true,
       csv: Y('dueDate'),
       store: col('dueDate'),
     }),
     field('class', {
+      doc: 'Class the line item belongs to.',
       type: 'guidRef',
       ref: 'class',
       required: true,
@@ -919,6 +1059,7 @@ export const LINE_ITEM = defineClass({
       store: col('classSourcedId'),
     }),
     field('category', {
+      doc: 'Category of the line item.',
       type: 'guidRef',
       ref: 'category',
       required: true,
@@ -926,6 +1067,7 @@ export const LINE_ITEM = defineClass({
       store: col('categorySourcedId'),
     }),
     field('gradingPeriod', {
+      doc: 'Grading period (academic session) of the line item.',
       type: 'guidRef',
       ref: 'academicSession',
       required: true,
@@ -933,12 +1075,16 @@ export const LINE_ITEM = defineClass({
       store: col('gradingPeriodSourcedId'),
     }),
     field('resultValueMin', {
+      doc: 'Minimum score value.',
+      example: 0,
       type: 'number',
       required: true,
       csv: Y('resultValueMin'),
       store: col('resultValueMin'),
     }),
     field('resultValueMax', {
+      doc: 'Maximum score value.',
+      example: 100,
       type: 'number',
       required: true,
       csv: Y('resultValueMax'),
@@ -972,6 +1118,7 @@ export const RESULT = defineClass({
   fields: [
     ...BASE,
     field('lineItem', {
+      doc: 'Line item the result is for.',
       type: 'guidRef',
       ref: 'lineItem',
       required: true,
@@ -979,6 +1126,7 @@ export const RESULT = defineClass({
       store: col('lineItemSourcedId'),
     }),
     field('student', {
+      doc: 'Student (user) the result is for.',
       type: 'guidRef',
       ref: 'user',
       required: true,
@@ -986,6 +1134,8 @@ export const RESULT = defineClass({
       store: col('studentSourcedId'),
     }),
     field('scoreStatus', {
+      doc: 'Grading status of the score.',
+      example: 'fully graded',
       type: 'enum',
       values: SCORE_STATUSES,
       required: true,
@@ -994,18 +1144,24 @@ export const RESULT = defineClass({
     }),
     // May exceed the line item's resultValueMax (extra credit).
     field('score', {
+      doc: 'The score.',
+      example: 87.5,
       type: 'number',
       required: true,
       csv: Y('score'),
       store: col('score'),
     }),
     field('scoreDate', {
+      doc: 'Date the score was recorded.',
+      example: '2026-10-14',
       type: 'date',
       required: true,
       csv: Y('scoreDate'),
       store: col('scoreDate'),
     }),
     field('comment', {
+      doc: 'Comment on the result.',
+      example: 'Good work',
       type: 'string',
       required: false,
       csv: O('comment'),
@@ -1043,6 +1199,8 @@ export const RESOURCE_CLASS = defineClass({
   fields: [
     ...BASE,
     field('title', {
+      doc: 'Title of the resource.',
+      example: 'Algebra I e-textbook',
       type: 'string',
       required: false,
       csv: O('title'),
@@ -1050,6 +1208,8 @@ export const RESOURCE_CLASS = defineClass({
     }),
     // `roles`, a RoleType list, as the spec and CSV have it (not the OpenAPI copy's `role`, §5.11).
     field('roles', {
+      doc: 'Roles the resource is intended for.',
+      example: ['student', 'teacher'],
       type: 'enum',
       list: true,
       values: ROLE_TYPES,
@@ -1058,6 +1218,8 @@ export const RESOURCE_CLASS = defineClass({
       store: col('roles'),
     }),
     field('importance', {
+      doc: 'Importance of the resource.',
+      example: 'primary',
       type: 'enum',
       values: IMPORTANCES,
       required: false,
@@ -1065,18 +1227,24 @@ export const RESOURCE_CLASS = defineClass({
       store: col('importance'),
     }),
     field('vendorResourceId', {
+      doc: "The vendor's identifier of the resource.",
+      example: 'ALG1-TXT',
       type: 'string',
       required: true,
       csv: Y('vendorResourceId'),
       store: col('vendorResourceId'),
     }),
     field('vendorId', {
+      doc: 'Identifier of the vendor, assigned by IMS as part of conformance certification.',
+      example: 'vendor-42',
       type: 'string',
       required: false,
       csv: O('vendorId'),
       store: col('vendorId'),
     }),
     field('applicationId', {
+      doc: 'Identifier of the application that delivers the resource.',
+      example: 'app-7',
       type: 'string',
       required: false,
       csv: O('applicationId'),

@@ -110,9 +110,21 @@ export interface ReverseStore {
 
 export type Store = ColumnStore | LinkStore | ReverseStore;
 
+/** An example value of a field, as the API documentation shows it. */
+export type FieldExample =
+  | string
+  | number
+  | boolean
+  | readonly string[]
+  | { readonly [key: string]: string };
+
 export interface FieldDef {
   /** The wire name in JSON (and the information model's name for CSV-only fields). */
   readonly name: string;
+  /** What the API documentation says of the field (its OpenAPI description). */
+  readonly doc?: string;
+  /** An example value for the API documentation (none for GUIDRefs and UserIds). */
+  readonly example?: FieldExample;
   readonly type: FieldType;
   readonly list?: true;
   /** A list that must hold at least one element (class.terms, user.orgs). */
@@ -123,6 +135,11 @@ export interface FieldDef {
   readonly ref?: ClassKey;
   /** Required in the REST JSON as this API publishes it (the OpenAPI `required` list). */
   readonly required: boolean;
+  /**
+   * Required in the REST JSON although the store may hold nothing for it (a nullable column,
+   * an empty list): the API emits it anyway, as '' or [] (§5).
+   */
+  readonly emitEmpty?: true;
   /** `false`: never published by the REST API (kept for CSV round trips only). */
   readonly rest?: false;
   /** Absent: the CSV file has no column for it. */

@@ -60,8 +60,10 @@ export interface ColumnSpec {
   required?: boolean;
   /** Allowed values of an `enum` column, or of every element of a `list` column. */
   values?: readonly string[];
+  /** A 1.2 extensible vocabulary: `ext:<name>` values are accepted too. */
+  extensible?: boolean;
   /** The file a `ref`/`refs` column points into. */
-  target?: CsvFile;
+  target?: string;
 }
 
 /** How the binding reads the column of a catalogue field. */

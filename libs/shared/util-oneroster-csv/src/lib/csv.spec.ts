@@ -9,6 +9,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CSV_FILES, CSV_HEADERS, CsvFile } from './binding';
+import { V1P2_CSV_FILES } from './binding-v1p2';
 import { readManifest } from './manifest';
 import { CsvRecord, parseCsv } from './parser';
 import { IssueCollector } from './report';
@@ -511,23 +512,47 @@ describe('readManifest', () => {
 });
 
 describe('readManifest of a OneRoster 1.2 set', () => {
-  it('refuses it, saying to export the set as OneRoster 1.1 CSV', async () => {
+  it('reads oneroster.version 1.2 with the 21 files of the 1.2 binding', async () => {
+    const issues = new IssueCollector();
+    const m = readManifest(
+      await parse(
+        `propertyName,value\nmanifest.version,1.0\noneroster.version,1.2\n${V1P2_CSV_FILES.map((f) => `file.${f},${f === 'roles' || f === 'users' ? 'bulk' : 'absent'}`).join('\n')}\n`,
+      ),
+      issues,
+    );
+    expect(issues.errors).toEqual([]);
+    expect(issues.warnings).toEqual([]);
+    expect(m.version).toBe('1.2');
+    expect(m.modes.roles).toBe('bulk');
+    expect(m.modes.users).toBe('bulk');
+    expect(m.modes.orgs).toBe('absent');
+  });
+
+  it('requires every 1.2 file property, and refuses a set without a version it reads', async () => {
+    const issues = new IssueCollector();
+    readManifest(
+      await parse(
+        `propertyName,value\nmanifest.version,1.0\noneroster.version,1.2\n${CSV_FILES.map((f) => `file.${f},absent`).join('\n')}\n`,
+      ),
+      issues,
+    );
+    expect(issues.errors.map((e) => e.message).sort()).toEqual(
+      V1P2_CSV_FILES.filter(
+        (f) => !(CSV_FILES as readonly string[]).includes(f),
+      )
+        .map((f) => `file.${f} is required (absent, bulk or delta)`)
+        .sort(),
+    );
     for (const versions of [
-      'manifest.version,1.0\noneroster.version,1.2\n',
-      'manifest.version,1.2\noneroster.version,1.2\n',
       'manifest.version,1.2\n',
+      'manifest.version,1.0\noneroster.version,1.3\n',
     ]) {
-      const issues = new IssueCollector();
+      const none = new IssueCollector();
       readManifest(
         await parse(`propertyName,value\n${versions}file.users,bulk\n`),
-        issues,
+        none,
       );
-      expect(issues.errors.map((e) => [e.code, e.line, e.value])).toEqual([
-        ['unsupported_version', expect.any(Number), '1.2'],
-      ]);
-      expect(issues.errors[0].message).toBe(
-        'this is a OneRoster 1.2 CSV set, which is not supported yet: export the data as OneRoster 1.1 CSV (most MIS offer both) and import that',
-      );
+      expect(none.errors.map((e) => e.code)).toContain('unsupported_version');
     }
   });
 

@@ -1,18 +1,25 @@
 import { CSV_FILES, CsvFile } from './binding';
+import { V1P2_CSV_FILES, V1p2CsvFile } from './binding-v1p2';
 import type { FileMode, IssueCollector } from './report';
 import type { CsvRecord } from './parser';
 
 /**
- * manifest.csv (§8.3): header `propertyName,value`; `manifest.version` 1.0,
- * `oneroster.version` 1.1 and one `file.<name>` of `absent|bulk|delta` per data file are
- * required; `source.*` is optional; row order does not matter.
- * - A OneRoster 1.2 set is refused with what to do instead (export as 1.1 CSV): its files
- *   have other columns and vocabularies, so reading it as 1.1 would misread data.
+ * manifest.csv (§8.3, and the 1.2 CSV binding's manifest): header `propertyName,value`;
+ * `manifest.version` 1.0, `oneroster.version` and one `file.<name>` of `absent|bulk|delta`
+ * per data file of that version are required; `source.*` is optional; row order does not
+ * matter.
+ * - `oneroster.version` chooses the binding: 1.1 (13 files) or 1.2 (the 21 files of the
+ *   1.2.1 CSV binding). Without it (or with another value) the set is refused, as before:
+ *   reading a set under the wrong binding would misread its data.
  * - Liberal where there is one reading only, with a warning: the header in another case
  *   or with spaces, and modes in another case (`Bulk`).
  */
+export type CsvVersion = '1.1' | '1.2';
+
 export interface Manifest {
-  modes: Record<CsvFile, FileMode>;
+  version: CsvVersion;
+  /** The mode of every data file of the version (1.2 sets: all 21 files). */
+  modes: Record<CsvFile, FileMode> & Partial<Record<V1p2CsvFile, FileMode>>;
   properties: Record<string, string>;
 }
 
@@ -24,9 +31,9 @@ export function readManifest(
 ): Manifest {
   const f = MANIFEST_FILE;
   const properties: Record<string, string> = {};
-  const modes = Object.fromEntries(
-    CSV_FILES.map((x) => [x, 'absent']),
-  ) as Record<CsvFile, FileMode>;
+  const fileModes = (files: readonly string[]) =>
+    Object.fromEntries(files.map((x) => [x, 'absent'])) as Manifest['modes'];
+  let modes = fileModes(CSV_FILES);
   const [header, ...rows] = records;
   const lines: Record<string, number> = {};
   const loose = (i: number) => header?.fields[i]?.trim().toLowerCase();
@@ -52,7 +59,7 @@ export function readManifest(
       line: 1,
       value: header?.fields.join(','),
     });
-    return { modes, properties };
+    return { version: '1.1', modes, properties };
   }
   for (const r of rows) {
     const [name = '', value = ''] = r.fields;
@@ -68,14 +75,30 @@ export function readManifest(
       });
     properties[name] = value;
     lines[name] = r.line;
+  }
+  const written = properties['oneroster.version'];
+  const trimmed = written?.trim() ?? '';
+  const version: CsvVersion | undefined =
+    trimmed === '1.1'
+      ? '1.1'
+      : /^1\.2(\.\d+)?$/.test(trimmed)
+        ? '1.2'
+        : undefined;
+  if (version === '1.2') modes = fileModes(V1P2_CSV_FILES);
+  const files: readonly string[] =
+    version === '1.2' ? V1P2_CSV_FILES : CSV_FILES;
+  const label = version ?? '1.1';
+  for (const r of rows) {
+    const [name = '', value = ''] = r.fields;
     if (name.startsWith('file.')) {
-      const file = name.slice(5) as CsvFile;
-      if (!CSV_FILES.includes(file))
-        issues.warning(f, 'unknown_property', `no OneRoster 1.1 file ${file}`, {
-          line: r.line,
-          column: 'propertyName',
-          value: name,
-        });
+      const file = name.slice(5) as V1p2CsvFile;
+      if (!files.includes(file))
+        issues.warning(
+          f,
+          'unknown_property',
+          `no OneRoster ${label} file ${file}`,
+          { line: r.line, column: 'propertyName', value: name },
+        );
       else if (value === 'absent' || value === 'bulk' || value === 'delta')
         modes[file] = value;
       else {
@@ -100,46 +123,35 @@ export function readManifest(
       name !== 'oneroster.version' &&
       !name.startsWith('source.')
     )
-      issues.warning(f, 'unknown_property', 'not a OneRoster 1.1 property', {
-        line: r.line,
-        column: 'propertyName',
-        value: name,
-      });
+      issues.warning(
+        f,
+        'unknown_property',
+        `not a OneRoster ${label} property`,
+        { line: r.line, column: 'propertyName', value: name },
+      );
   }
-  const version = properties['oneroster.version']?.trim() ?? '';
-  const manifestVersion = properties['manifest.version']?.trim() ?? '';
-  if (/^1\.2(\.|$)/.test(version) || /^1\.2(\.|$)/.test(manifestVersion)) {
-    issues.error(
+  if (version && trimmed !== written)
+    issues.warning(
       f,
-      'unsupported_version',
-      'this is a OneRoster 1.2 CSV set, which is not supported yet: export the data as OneRoster 1.1 CSV (most MIS offer both) and import that',
+      'normalised_value',
+      `read as ${trimmed} (without spaces)`,
       {
-        line: lines[
-          /^1\.2/.test(version) ? 'oneroster.version' : 'manifest.version'
-        ],
+        line: lines['oneroster.version'],
         column: 'value',
-        value: /^1\.2/.test(version) ? version : manifestVersion,
+        value: written,
       },
     );
-    return { modes, properties };
-  }
-  if (version === '1.1' && properties['oneroster.version'] !== '1.1')
-    issues.warning(f, 'normalised_value', 'read as 1.1 (without spaces)', {
-      line: lines['oneroster.version'],
-      column: 'value',
-      value: properties['oneroster.version'],
-    });
-  else if (version !== '1.1')
+  else if (!version)
     issues.error(
       f,
       'unsupported_version',
-      'oneroster.version must be 1.1 (OneRoster 1.1 CSV is what this platform reads)',
+      'oneroster.version must be 1.1 or 1.2 (the OneRoster CSV versions this platform reads)',
       {
         ...(lines['oneroster.version']
           ? { line: lines['oneroster.version'] }
           : {}),
         column: 'value',
-        value: properties['oneroster.version'] ?? '',
+        value: written ?? '',
       },
     );
   if (properties['manifest.version'] !== '1.0')
@@ -147,12 +159,12 @@ export function readManifest(
       column: 'value',
       value: properties['manifest.version'] ?? '',
     });
-  for (const file of CSV_FILES)
+  for (const file of files)
     if (!(`file.${file}` in properties))
       issues.error(
         f,
         'missing_property',
         `file.${file} is required (absent, bulk or delta)`,
       );
-  return { modes, properties };
+  return { version: version ?? '1.1', modes, properties };
 }

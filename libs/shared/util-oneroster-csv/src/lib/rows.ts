@@ -6,6 +6,8 @@ import {
   CsvFile,
   METADATA_PREFIX,
 } from './binding';
+import { V1P2_EXTENSION_VALUE } from '@oneroster/contracts';
+import type { V1p2CsvFile } from './binding-v1p2';
 import type { CsvRecord } from './parser';
 import type { FileMode, IssueCollector } from './report';
 
@@ -49,8 +51,17 @@ export interface ParsedRow {
   metadata: Record<string, string> | null;
 }
 
+/** A data file of either binding (the 1.1 names are 1.2 names too). */
+export type AnyCsvFile = CsvFile | V1p2CsvFile;
+
+/** Which binding's columns a file is read with (1.1 unless said otherwise). */
+export interface HeaderBinding {
+  version: '1.1' | '1.2';
+  columns: readonly ColumnSpec[];
+}
+
 export interface FileHeader {
-  file: CsvFile;
+  file: AnyCsvFile;
   /** Index of each defined column in the file, -1 when missing. */
   index: Record<string, number>;
   /** The defined columns in CSV_COLUMNS order, with where each is in the file. */
@@ -73,6 +84,7 @@ export interface HeaderColumn {
   kind: ColumnKind;
   required: boolean;
   values: readonly string[] | undefined;
+  extensible: boolean;
   position: number;
 }
 
@@ -81,21 +93,25 @@ const headerColumn = (c: ColumnSpec, position: number): HeaderColumn => ({
   kind: c.kind,
   required: c.required ?? false,
   values: c.values,
+  extensible: c.extensible ?? false,
   position,
 });
 
 const FILE_NAMES = Object.fromEntries(
   CSV_FILES.map((f) => [f, `${f}.csv`]),
 ) as Record<CsvFile, string>;
-const fileName = (file: CsvFile) => FILE_NAMES[file];
+const fileName = (file: AnyCsvFile) =>
+  FILE_NAMES[file as CsvFile] ?? `${file}.csv`;
 
 export function readHeader(
-  file: CsvFile,
+  file: AnyCsvFile,
   record: CsvRecord | undefined,
   issues: IssueCollector,
+  binding?: HeaderBinding,
 ): FileHeader {
   const f = fileName(file);
-  const columns = CSV_COLUMNS[file];
+  const columns = binding?.columns ?? CSV_COLUMNS[file as CsvFile];
+  const version = binding?.version ?? '1.1';
   const index: Record<string, number> = {};
   const metadata: [string, number][] = [];
   let ok = true;
@@ -124,13 +140,13 @@ export function readHeader(
   record.fields.slice(0, width).forEach((written, i) => {
     let name = written;
     if (!columns.some((c) => c.name === name) && !isMetadataName(name)) {
-      const loose = looseHeader(file, written);
+      const loose = looseHeader(columns, written);
       if (loose !== undefined) {
         name = loose;
         issues.warning(
           f,
           'header_normalised',
-          `read as ${loose} (1.1 headers are written exactly, in this case, without spaces)`,
+          `read as ${loose} (${version} headers are written exactly, in this case, without spaces)`,
           { line: record.line, column: loose, value: written },
         );
       }
@@ -150,7 +166,7 @@ export function readHeader(
       issues.error(
         f,
         'unknown_header',
-        `not a OneRoster 1.1 column of ${f}; extensions must be named metadata.<name>`,
+        `not a OneRoster ${version} column of ${f}; extensions must be named metadata.<name>`,
         { line: record.line, column: name },
       );
       ok = false;
@@ -185,7 +201,7 @@ export function readHeader(
     issues.warning(
       f,
       'header_order',
-      `columns are not in the 1.1 order (${columns.map((c) => c.name).join(',')}); read by name`,
+      `columns are not in the ${version} order (${columns.map((c) => c.name).join(',')}); read by name`,
       { line: record.line },
     );
   return {
@@ -203,13 +219,16 @@ const isMetadataName = (name: string) =>
   name.startsWith(METADATA_PREFIX) && name.length > METADATA_PREFIX.length;
 
 /** Each file's column names by their lower-case form, for headers written in another case. */
-const LOOSE_HEADERS = new Map<CsvFile, Map<string, string>>();
+const LOOSE_HEADERS = new WeakMap<readonly ColumnSpec[], Map<string, string>>();
 
 /**
  * The header a loosely written one stands for: trimmed, and the 1.1 column of that name in
  * another case (`Role`, ` givenName `, `METADATA.x` → `metadata.x`); undefined when none.
  */
-function looseHeader(file: CsvFile, written: string): string | undefined {
+function looseHeader(
+  columns: readonly ColumnSpec[],
+  written: string,
+): string | undefined {
   const trimmed = written.trim();
   const lower = trimmed.toLowerCase();
   if (
@@ -217,12 +236,10 @@ function looseHeader(file: CsvFile, written: string): string | undefined {
     lower.length > METADATA_PREFIX.length
   )
     return METADATA_PREFIX + trimmed.slice(METADATA_PREFIX.length);
-  let names = LOOSE_HEADERS.get(file);
+  let names = LOOSE_HEADERS.get(columns);
   if (!names) {
-    names = new Map(
-      CSV_COLUMNS[file].map((c) => [c.name.toLowerCase(), c.name]),
-    );
-    LOOSE_HEADERS.set(file, names);
+    names = new Map(columns.map((c) => [c.name.toLowerCase(), c.name]));
+    LOOSE_HEADERS.set(columns, names);
   }
   return names.get(lower);
 }
@@ -301,7 +318,7 @@ export function splitList(text: string): string[] {
 }
 
 export interface RowContext {
-  file: CsvFile;
+  file: AnyCsvFile;
   mode: Exclude<FileMode, 'absent'>;
   header: FileHeader;
   issues: IssueCollector;
@@ -692,17 +709,25 @@ function looseStatus(text: string, at: RowSite): CsvValue {
 }
 
 function looseEnum(col: HeaderColumn, text: string, at: RowSite): CsvValue {
+  if (col.extensible && V1P2_EXTENSION_VALUE.test(text)) return text;
   const values = col.values ?? [];
   const v = looseValue(values, text);
   if (v) {
     normalised(at, 'normalised_value', col.name, text, v);
     return v;
   }
-  fail(at, 'bad_enum', `must be one of: ${values.join(', ')}`, col.name, text);
+  fail(
+    at,
+    'bad_enum',
+    `must be one of: ${values.join(', ')}${col.extensible ? ' (or ext:<name>)' : ''}`,
+    col.name,
+    text,
+  );
   return text;
 }
 
 function looseListItem(col: HeaderColumn, item: string, at: RowSite): string {
+  if (col.extensible && V1P2_EXTENSION_VALUE.test(item)) return item;
   const values = col.values ?? [];
   const v = looseValue(values, item);
   if (v) {

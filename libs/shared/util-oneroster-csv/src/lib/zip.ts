@@ -13,6 +13,7 @@ import {
 } from 'yauzl';
 import { ZipFile as ZipWriter } from 'yazl';
 import { CSV_FILES } from './binding';
+import { V1P2_CSV_FILES } from './binding-v1p2';
 import { MANIFEST_FILE } from './manifest';
 
 /**
@@ -20,7 +21,7 @@ import { MANIFEST_FILE } from './manifest';
  * with yauzl and written with yazl, streamed both ways (never a whole file in memory).
  *
  * Reading an upload is where a hostile archive meets the disk, so `extractZip` enforces:
- * - only the OneRoster 1.1 names are extracted (manifest.csv and the 13 data files, by
+ * - only the OneRoster names are extracted (manifest.csv and the data files of 1.1 and 1.2, by
  *   their base name, so a set may sit in one enclosing folder); any other entry is skipped
  *   and named in `skipped` (the importer reports it as a warning); directory entries,
  *   `__MACOSX/` resource forks and dot files are skipped silently;
@@ -61,13 +62,14 @@ export interface ZipEntry {
 /** Default cap of the inflated bytes of one set (2 GiB); the platform's is CSV_MAX_INFLATED_MB. */
 export const DEFAULT_MAX_INFLATED_BYTES = 2048 * 1024 * 1024;
 
-/** A OneRoster set has 14 files; an archive with far more entries is not one. */
+/** A OneRoster set has at most 22 files; an archive with far more entries is not one. */
 export const MAX_ENTRIES = 1000;
 
-/** The names extracted from an archive: manifest.csv and the 1.1 data files. */
+/** The names extracted from an archive: manifest.csv and the 1.1 and 1.2 data files. */
 export const ONEROSTER_FILE_NAMES: ReadonlySet<string> = new Set([
   MANIFEST_FILE,
   ...CSV_FILES.map((f) => `${f}.csv`),
+  ...V1P2_CSV_FILES.map((f) => `${f}.csv`),
 ]);
 
 export interface ExtractZipOptions {
@@ -78,7 +80,7 @@ export interface ExtractZipOptions {
 export interface ExtractedZip {
   /** The OneRoster files written into the folder, in archive order. */
   files: string[];
-  /** Paths of the entries left out because they are not OneRoster 1.1 files. */
+  /** Paths of the entries left out because they are not OneRoster files. */
   skipped: string[];
 }
 
@@ -112,7 +114,7 @@ async function readEntries(
   if (zip.entryCount > MAX_ENTRIES)
     throw new ZipFormatError(
       'bad_archive',
-      `the archive has ${zip.entryCount} entries; a OneRoster 1.1 set has at most ${ONEROSTER_FILE_NAMES.size} files`,
+      `the archive has ${zip.entryCount} entries; a OneRoster set has at most ${ONEROSTER_FILE_NAMES.size} files`,
     );
   const out: { entry: Entry; name: string }[] = [];
   try {
@@ -171,7 +173,7 @@ export async function listZip(path: string): Promise<ZipEntry[]> {
 }
 
 /**
- * Extracts the OneRoster 1.1 files of a zip into `dir` by their base names (nothing can
+ * Extracts the OneRoster files of a zip into `dir` by their base names (nothing can
  * be written outside `dir`, nor under any other name), within the inflated-size cap.
  */
 export async function extractZip(

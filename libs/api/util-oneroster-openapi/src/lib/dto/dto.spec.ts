@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Module, type INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
+import { CLASSES, restFields } from '@oneroster/oneroster-catalogue';
 import * as dto from './index';
 
 /** The subset of an OpenAPI schema object these tests look at. */
@@ -86,6 +87,25 @@ describe('OneRoster response schemas', () => {
       'type',
     ]);
     expect(props('GuidRefDto')['href'].format).toBe('uri');
+  });
+
+  it('has a property for every REST field of the catalogue, in its order, and only those', () => {
+    for (const c of CLASSES) {
+      if (!c.rest) continue;
+      const fields = restFields(c);
+      expect([c.key, Object.keys(props(c.rest.schema))]).toEqual([
+        c.key,
+        fields.map((f) => f.name),
+      ]);
+      expect([c.key, schemas[c.rest.schema].required]).toEqual([
+        c.key,
+        fields.filter((f) => f.required).map((f) => f.name),
+      ]);
+      for (const f of fields)
+        expect(props(c.rest.schema)[f.name]).toMatchObject({
+          description: f.doc,
+        });
+    }
   });
 
   it('describes users without a password and with at least one org', () => {

@@ -3,7 +3,7 @@ import type {
   CategoryInput,
   LineItemInput,
   ResultInput,
-} from '@oneroster/data-access-oneroster';
+} from './gradebook-writer';
 import {
   InvalidDataError,
   UnprocessableDataError,

@@ -1,0 +1,173 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Post,
+  Put,
+  Req,
+  Res,
+  type Type,
+} from '@nestjs/common';
+import {
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiResponse,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { GradebookKind } from '@oneroster/data-access-oneroster';
+import {
+  V1P2_BASE_PATHS,
+  V1P2_ROUTES,
+  type V1p2Route,
+} from '@oneroster/oneroster-catalogue';
+import {
+  Client,
+  RequireScopes,
+  type ClientLink,
+  type Principal,
+} from '@oneroster/util-http';
+import { UnsupportedOperationError } from '@oneroster/util-oneroster-query';
+import { OAUTH_SCHEME } from '@oneroster/util-oneroster-openapi';
+import { V1p2RosteringReads } from './v1p2-reads';
+import { V1p2GradebookWrites } from './v1p2-writes';
+import { V1P2_BINDINGS } from './bindings';
+import {
+  PARAM,
+  QUERY_DOCS,
+  acceptedScopes,
+  paramsOf,
+  status,
+} from './rostering-v1p2.controllers';
+
+/*
+ * The OneRoster 1.2 gradebook (35 endpoints) and resources (5) services, one controller per
+ * line of the catalogue's checklist, as for rostering: path, operationId, scopes (1.2 or
+ * their 1.1 counterparts) from the checklist.
+ *
+ * - Served: the GETs of categories, line items, results and resources that 1.1 storage
+ *   holds (V1P2_BINDINGS), and PUT and DELETE of categories, line items and results
+ *   (V1p2GradebookWrites).
+ * - Not served, 501 with `imsx_codeMajor: unsupported`: score scales, assessment line items
+ *   and results (nothing stores them), the POSTs of line items and results (server-allocated
+ *   sourcedIds), and a user's resources (1.1 has no link from a user to a resource). The
+ *   route still checks the token's scopes first, so a 501 says only that the operation is
+ *   unsupported.
+ */
+
+type Service = 'gradebook' | 'resources';
+
+export const V1P2_GRADEBOOK_ROUTES: readonly V1p2Route[] = V1P2_ROUTES.filter(
+  (r) => r.service === 'gradebook' || r.service === 'resources',
+);
+
+/** The 1.1 writer's objects, by the first segment of a PUT or DELETE path. */
+const WRITABLE: Readonly<Record<string, GradebookKind>> = {
+  categories: 'category',
+  lineItems: 'lineItem',
+  results: 'result',
+};
+
+const kindOf = (route: V1p2Route): GradebookKind | undefined =>
+  WRITABLE[route.path.split('/')[1]];
+
+/** Whether the platform serves a 1.2 gradebook or resources route. */
+export function isServedV1p2(route: V1p2Route): boolean {
+  if (route.method === 'GET') return route.operationId in V1P2_BINDINGS;
+  if (route.method === 'PUT' || route.method === 'DELETE')
+    return kindOf(route) !== undefined;
+  return false;
+}
+
+function controllerFor(route: V1p2Route): Type {
+  const service = route.service as Service;
+  const params = paramsOf(route.path);
+  const served = isServedV1p2(route);
+  const kind = kindOf(route) as GradebookKind;
+  const path = route.path.replace(PARAM, ':$1').slice(1);
+
+  class V1p2RouteController {
+    constructor(
+      @Inject(V1p2RosteringReads) readonly reads: V1p2RosteringReads,
+      @Inject(V1p2GradebookWrites) readonly writes: V1p2GradebookWrites,
+    ) {}
+
+    async handle(
+      req: Request & { user: Principal },
+      client: ClientLink,
+      res: Response,
+      body: unknown,
+    ) {
+      if (!served)
+        throw new UnsupportedOperationError(
+          `${route.method} ${V1P2_BASE_PATHS[service]}${route.path} (${route.operationId}) is not supported by this service: nothing is stored for it`,
+        );
+      switch (route.method) {
+        case 'GET':
+          return route.response === 'collection'
+            ? this.reads.collection(route, req, client)
+            : this.reads.single(route, req);
+        case 'PUT': {
+          const outcome = await this.writes.put(
+            kind,
+            req.user,
+            req.params['sourcedId'],
+            body,
+          );
+          res.status(outcome.created ? 201 : 200);
+          return undefined;
+        }
+        default:
+          return this.writes.delete(kind, req.user, req.params['sourcedId']);
+      }
+    }
+  }
+  Object.defineProperty(V1p2RouteController, 'name', {
+    value: `${route.operationId[0].toUpperCase()}${route.operationId.slice(1)}V1p2Controller`,
+  });
+  Controller(V1P2_BASE_PATHS[service])(V1p2RouteController);
+  ApiTags(`${service} 1.2: ${route.path.split('/')[1]}`)(V1p2RouteController);
+
+  const proto = V1p2RouteController.prototype;
+  Req()(proto, 'handle', 0);
+  Client()(proto, 'handle', 1);
+  Res({ passthrough: true })(proto, 'handle', 2);
+  Body()(proto, 'handle', 3);
+  const scopes = acceptedScopes(route);
+  const verb = { GET: Get, PUT: Put, POST: Post, DELETE: Delete }[route.method];
+  const decorators: MethodDecorator[] = [
+    verb(path),
+    ...(route.method === 'DELETE' ? [HttpCode(204)] : []),
+    RequireScopes(...scopes),
+    ApiOperation({
+      operationId: route.operationId,
+      summary: route.operationId,
+      description: `${served ? '' : 'Not supported: answers 501. '}Scopes (any one): ${scopes.map((s) => `${s.split('/').pop()} (${s.includes('/v1p2/') ? '1.2' : '1.1'})`).join(', ')}`,
+    }),
+    ApiSecurity(OAUTH_SCHEME, scopes),
+    ...params.map((name) => ApiParam({ name, type: String })),
+    ...route.query.map((q) => ApiQuery(QUERY_DOCS[q])),
+    ApiResponse({
+      status:
+        route.method === 'DELETE' ? 204 : route.method === 'GET' ? 200 : 201,
+      description: served ? 'Success' : 'Never: not supported',
+    }),
+    status(400, 'Malformed parameter or body'),
+    status(401, 'Missing, expired or invalid access token'),
+    status(403, 'The token lacks the scope this endpoint needs'),
+    status(404, 'Unknown object or parent (also: another school\u2019s)'),
+    status(501, 'Not supported by this service'),
+  ];
+  const descriptor = Object.getOwnPropertyDescriptor(proto, 'handle');
+  if (descriptor) for (const d of decorators) d(proto, 'handle', descriptor);
+  return V1p2RouteController;
+}
+
+/** One controller per 1.2 gradebook and resources endpoint, in the checklist's order. */
+export const GRADEBOOK_V1P2_CONTROLLERS: Type[] =
+  V1P2_GRADEBOOK_ROUTES.map(controllerFor);

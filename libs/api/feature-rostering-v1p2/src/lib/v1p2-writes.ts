@@ -1,0 +1,115 @@
+import { Injectable } from '@nestjs/common';
+import {
+  GradebookWriter,
+  parseCategory,
+  parseLineItem,
+  parseResult,
+  type GradebookKind,
+  type OneRosterObject,
+  type WriteOutcome,
+} from '@oneroster/data-access-oneroster';
+import {
+  V1p2MappingError,
+  fromV1p2,
+  type V1p2ClassKey,
+} from '@oneroster/oneroster-catalogue';
+import {
+  InvalidDataError,
+  UnprocessableDataError,
+} from '@oneroster/util-oneroster-query';
+import type { Principal } from '@oneroster/util-http';
+import { V1p2RosteringReads } from './v1p2-reads';
+
+/*
+ * The 1.2 gradebook writes (PUT and DELETE of categories, line items and results), through
+ * the 1.1 GradebookWriter: the body is read as 1.2 (`{"lineItem": {...}}`, or the bare
+ * object), turned into 1.1 JSON by the catalogue's `fromV1p2`, then checked by the same body
+ * rules as a 1.1 PUT (422 listing every problem; a body naming another sourcedId is a 400).
+ * Rules beyond 1.1's:
+ * - a 1.2 value 1.1 cannot hold where it requires one (a V1p2MappingError) is 422
+ *   invaliddata naming the field; what 1.1 cannot store at all (a category's weight, a
+ *   result's textScore, …) is dropped, as the mapping's `lost` list says;
+ * - PUT answers 201 without a body when it creates and 200 without a body when it replaces;
+ *   DELETE 204 (the 1.1 writer: deleting a line item deletes its results).
+ */
+type Json = Record<string, unknown>;
+
+const actorOf = (p: Principal) => ({
+  clientId: p.clientId,
+  integratorId: p.integratorId,
+  userId: p.userId,
+});
+
+function unwrap(body: unknown, envelope: string): Json {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new InvalidDataError(
+      `The request body must be a JSON object {"${envelope}": {...}}`,
+    );
+  const inner = (body as Json)[envelope];
+  const obj = inner !== undefined ? inner : body;
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
+    throw new InvalidDataError(`"${envelope}" must be a JSON object`);
+  return obj as Json;
+}
+
+@Injectable()
+export class V1p2GradebookWrites {
+  constructor(
+    private readonly writer: GradebookWriter,
+    private readonly reads: V1p2RosteringReads,
+  ) {}
+
+  async put(
+    kind: GradebookKind,
+    principal: Principal,
+    sourcedId: string,
+    body: unknown,
+  ): Promise<WriteOutcome> {
+    const obj = unwrap(body, kind);
+    const ctx = await this.reads.context(kind as V1p2ClassKey, principal);
+    let v1p1: OneRosterObject;
+    try {
+      v1p1 = fromV1p2(kind, obj as OneRosterObject, ctx).value;
+    } catch (e) {
+      if (e instanceof V1p2MappingError)
+        throw new UnprocessableDataError(
+          `Invalid ${kind}: ${e.field}: ${e.reason}`,
+        );
+      throw e;
+    }
+    const scope = { schoolIds: principal.schoolIds };
+    const actor = actorOf(principal);
+    switch (kind) {
+      case 'category':
+        return this.writer.putCategory(
+          scope,
+          actor,
+          sourcedId,
+          parseCategory(v1p1, sourcedId),
+        );
+      case 'lineItem':
+        return this.writer.putLineItem(
+          scope,
+          actor,
+          sourcedId,
+          parseLineItem(v1p1, sourcedId),
+        );
+      case 'result':
+        return this.writer.putResult(
+          scope,
+          actor,
+          sourcedId,
+          parseResult(v1p1, sourcedId),
+        );
+    }
+  }
+
+  delete(kind: GradebookKind, principal: Principal, sourcedId: string) {
+    return this.writer.delete(
+      { schoolIds: principal.schoolIds },
+      actorOf(principal),
+      kind,
+      sourcedId,
+    );
+  }
+}

@@ -1,0 +1,399 @@
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { openMigratedDatabase, testEngines } from '@oneroster/database/testing';
+import {
+  CSV_HEADERS,
+  V1P2_CSV_HEADERS,
+  V1P2_NOT_STORED_FILES,
+} from '@oneroster/util-oneroster-csv';
+import { CsvImportService } from './import';
+import { exportCsv } from './export';
+import {
+  countRows,
+  copyFixture,
+  dumpSchool,
+  editCsv,
+  editLines,
+  fixtureDir,
+  splitCsv,
+} from './testing/csv-sets';
+import { fixturePlan } from './testing/fixture-sets';
+
+const T0 = new Date('2026-09-02T10:00:00.000Z');
+const T1 = new Date('2026-09-03T10:00:00.000Z');
+const TRUST = fixturePlan('trust');
+
+jest.setTimeout(180_000);
+
+type School = { id: string; name: string; org: string };
+
+async function schoolsOf(ds: DataSource): Promise<School[]> {
+  return (await ds.query(
+    'SELECT id, name, org_sourced_id AS org FROM schools ORDER BY id',
+  )) as School[];
+}
+
+async function addSchool(ds: DataSource, s: School): Promise<void> {
+  await ds.query(
+    'INSERT INTO schools (id, name, org_sourced_id, identifier, sandbox, created_at) VALUES (?, ?, ?, NULL, 0, ?)',
+    [s.id, s.name, s.org, '2026-01-01 00:00:00.000'],
+  );
+}
+
+/** Every file of a folder, by name, as text. */
+function readSet(dir: string): Record<string, string> {
+  return Object.fromEntries(
+    readdirSync(dir)
+      .sort()
+      .map((f) => [f, readFileSync(join(dir, f), 'utf8')]),
+  );
+}
+
+describe.each(testEngines('csv_v1p2'))(
+  'OneRoster 1.2 CSV on $name',
+  (engine) => {
+    // The database a set is imported into again (on MySQL another database than `ds`'s).
+    const copyEngine = testEngines('csv_v1p2_copy').find(
+      (e) => e.name === engine.name,
+    ) as typeof engine;
+    let ds: DataSource;
+    let service: CsvImportService;
+    let work: string;
+    beforeEach(async () => {
+      ds = await openMigratedDatabase(engine);
+      service = new CsvImportService(ds);
+      work = mkdtempSync(join(tmpdir(), 'or-csv-v1p2-'));
+    });
+    afterEach(async () => {
+      await ds.destroy();
+      rmSync(work, { recursive: true, force: true });
+    });
+
+    it('exports a 1.2 set with the 1.2 headers, roles.csv and manifest version 1.2', async () => {
+      expect(
+        (await service.importSet(fixtureDir('trust'), { now: T0 })).errors,
+      ).toEqual([]);
+      const [school] = await schoolsOf(ds);
+      const out = join(work, 'v1p2');
+      const res = await exportCsv(ds, {
+        schoolId: school.id,
+        out,
+        version: '1.2',
+      });
+      const set = readSet(out);
+      const manifest = splitCsv(set['manifest.csv']);
+      expect(manifest).toContainEqual(['oneroster.version', '1.2']);
+      expect(manifest).toContainEqual(['file.roles', 'bulk']);
+      for (const f of V1P2_NOT_STORED_FILES) {
+        expect(manifest).toContainEqual([`file.${f}`, 'absent']);
+        expect(set[`${f}.csv`]).toBeUndefined();
+      }
+      expect(splitCsv(set['users.csv'])[0]).toEqual([
+        ...V1P2_CSV_HEADERS.users,
+      ]);
+      expect(splitCsv(set['lineItems.csv'])[0]).toEqual([
+        ...V1P2_CSV_HEADERS.lineItems,
+      ]);
+      const roles = splitCsv(set['roles.csv']);
+      expect(roles[0]).toEqual([...V1P2_CSV_HEADERS.roles]);
+      // One primary role per org of each user.
+      const users = splitCsv(set['users.csv']).slice(1);
+      expect(res.files.users).toBe(users.length);
+      expect(roles.length - 1).toBe(res.files.roles);
+      expect(roles.length - 1).toBeGreaterThanOrEqual(users.length);
+      const roleTypes = new Set(roles.slice(1).map((r) => r[4]));
+      expect(roleTypes).toEqual(new Set(['primary']));
+      // Enrolment roles outside 1.2's four are extensions; none is a bare 1.1-only value.
+      const enr = splitCsv(set['enrollments.csv']);
+      const role = enr[0].indexOf('role');
+      for (const r of enr.slice(1))
+        expect(r[role]).toMatch(
+          /^(administrator|proctor|student|teacher|ext:\w+)$/,
+        );
+    });
+
+    it('round trip: a 1.1 set imported, exported as 1.2 and imported again gives the same tables (bulk and delta)', async () => {
+      expect(
+        (await service.importSet(fixtureDir('trust'), { now: T0 })).errors,
+      ).toEqual([]);
+      const schools = await schoolsOf(ds);
+      expect(schools).toHaveLength(TRUST.schools.length);
+      const target = await openMigratedDatabase(copyEngine);
+      try {
+        const copy = new CsvImportService(target);
+        for (const s of schools) {
+          await addSchool(target, s);
+          const original = await dumpSchool(ds, s.id);
+          const zip = join(work, `${s.id}.zip`);
+          await exportCsv(ds, { schoolId: s.id, out: zip, version: '1.2' });
+          const bulk = await copy.importSet(zip, { schoolId: s.id, now: T0 });
+          expect(bulk.errors).toEqual([]);
+          expect(bulk.warnings).toEqual([]);
+          expect(bulk.committed).toBe(true);
+          expect(await dumpSchool(target, s.id)).toEqual(original);
+          const deltaDir = join(work, `${s.id}-delta`);
+          await exportCsv(ds, {
+            schoolId: s.id,
+            out: deltaDir,
+            since: new Date(0),
+            version: '1.2',
+          });
+          expect(
+            splitCsv(readFileSync(join(deltaDir, 'manifest.csv'), 'utf8')),
+          ).toContainEqual(['file.roles', 'delta']);
+          const delta = await copy.importSet(deltaDir, {
+            schoolId: s.id,
+            now: T1,
+          });
+          expect(delta.errors).toEqual([]);
+          expect(await dumpSchool(target, s.id)).toEqual(original);
+        }
+      } finally {
+        await target.destroy();
+      }
+    });
+
+    it('round trip: a 1.2 set from the demo data, imported and exported as 1.1, equals the 1.1 export of the same data', async () => {
+      expect(
+        (await service.importSet(fixtureDir('trust'), { now: T0 })).errors,
+      ).toEqual([]);
+      const schools = await schoolsOf(ds);
+      const target = await openMigratedDatabase(copyEngine);
+      try {
+        const copy = new CsvImportService(target);
+        // The whole trust as one 1.2 set per school, imported split per school as 1.1 is.
+        for (const s of schools) {
+          const v1p2 = join(work, `${s.id}-v1p2`);
+          await exportCsv(ds, { schoolId: s.id, out: v1p2, version: '1.2' });
+          const report = await copy.importSet(v1p2, { now: T0 });
+          expect(report.errors).toEqual([]);
+          expect(report.schools.map((x) => x.orgSourcedId)).toContain(s.org);
+        }
+        for (const s of schools) {
+          const a = join(work, `${s.id}-a`);
+          const b = join(work, `${s.id}-b`);
+          await exportCsv(ds, { schoolId: s.id, out: a });
+          const id = (await schoolsOf(target)).find((x) => x.org === s.org)?.id;
+          expect(id).toBeDefined();
+          await exportCsv(target, { schoolId: id as string, out: b });
+          const left = readSet(a);
+          const right = readSet(b);
+          // The manifest names the school (source.systemCode): the same id on both sides.
+          expect(right).toEqual(left);
+        }
+      } finally {
+        await target.destroy();
+      }
+    });
+
+    it('accepts what 1.1 cannot store with not_stored warnings naming the file and column, and stores the rest', async () => {
+      expect(
+        (await service.importSet(fixtureDir('school'), { now: T0 })).errors,
+      ).toEqual([]);
+      const [school] = await schoolsOf(ds);
+      const set = join(work, 'set');
+      await exportCsv(ds, { schoolId: school.id, out: set, version: '1.2' });
+      let firstUser = '';
+      let firstOrg = '';
+      editCsv(set, 'users.csv', (rows, col) => {
+        firstUser = rows[1][col('sourcedId')];
+        rows[1][col('userMasterIdentifier')] = 'UMI-1';
+        rows[1][col('pronouns')] = 'they/them';
+        return rows;
+      });
+      editCsv(set, 'roles.csv', (rows, col) => {
+        const r = rows.find((x) => x[col('userSourcedId')] === firstUser);
+        firstOrg = (r as string[])[col('orgSourcedId')];
+        return [
+          ...rows,
+          [
+            'extra-role',
+            '',
+            '',
+            firstUser,
+            'secondary',
+            'proctor',
+            '',
+            '',
+            firstOrg,
+            '',
+          ],
+        ];
+      });
+      writeFileSync(
+        join(set, 'userProfiles.csv'),
+        V1P2_CSV_HEADERS.userProfiles.join(',') +
+          `\np1,,,${firstUser},app,vendor-1,,,,portal,user1,\n`,
+      );
+      editLines(set, 'manifest.csv', (l) =>
+        l.map((x) =>
+          x === 'file.userProfiles,absent' ? 'file.userProfiles,bulk' : x,
+        ),
+      );
+      const target = await openMigratedDatabase(copyEngine);
+      try {
+        await addSchool(target, school);
+        const report = await new CsvImportService(target).importSet(set, {
+          schoolId: school.id,
+          now: T0,
+        });
+        expect(report.errors).toEqual([]);
+        expect(report.committed).toBe(true);
+        const notStored = report.warnings
+          .filter((w) => w.code === 'not_stored')
+          .map((w) => [w.file, w.column ?? null]);
+        expect(notStored).toEqual(
+          expect.arrayContaining([
+            ['userProfiles.csv', null],
+            ['users.csv', 'userMasterIdentifier'],
+            ['users.csv', 'pronouns'],
+            ['roles.csv', 'role'],
+          ]),
+        );
+        expect(
+          report.warnings.find((w) => w.file === 'userProfiles.csv')?.message,
+        ).toContain('1 row(s) not imported');
+        expect(await dumpSchool(target, school.id)).toEqual(
+          await dumpSchool(ds, school.id),
+        );
+      } finally {
+        await target.destroy();
+      }
+    });
+
+    it('reports a bad 1.2 value at its file, line and column, and writes nothing', async () => {
+      expect(
+        (await service.importSet(fixtureDir('school'), { now: T0 })).errors,
+      ).toEqual([]);
+      const [school] = await schoolsOf(ds);
+      const set = join(work, 'set');
+      await exportCsv(ds, { schoolId: school.id, out: set, version: '1.2' });
+      editCsv(set, 'roles.csv', (rows, col) => {
+        rows[3][col('role')] = 'headteacher';
+        return rows;
+      });
+      editCsv(set, 'enrollments.csv', (rows, col) => {
+        rows[2][col('role')] = 'ext:mentor';
+        return rows;
+      });
+      editCsv(set, 'lineItems.csv', (rows, col) => {
+        rows[2][col('academicSessionSourcedId')] = 'no-such-session';
+        return rows;
+      });
+      const target = await openMigratedDatabase(copyEngine);
+      try {
+        const first = await new CsvImportService(target).importSet(set, {
+          now: T0,
+        });
+        expect(first.ok).toBe(false);
+        expect(
+          first.errors.map((e) => [e.file, e.line, e.column, e.code]),
+        ).toEqual(
+          expect.arrayContaining([
+            ['roles.csv', 4, 'role', 'bad_enum'],
+            ['enrollments.csv', 3, 'role', 'not_representable'],
+          ]),
+        );
+        // The user of the refused role row has no role left: said too.
+        expect(
+          first.errors.filter((e) => e.code === 'missing_role'),
+        ).toHaveLength(1);
+        expect(await countRows(target, 'schools')).toBe(0);
+        editCsv(set, 'roles.csv', (rows, col) => {
+          rows[3][col('role')] = 'student';
+          return rows;
+        });
+        editCsv(set, 'enrollments.csv', (rows, col) => {
+          rows[2][col('role')] = 'ext:aide';
+          return rows;
+        });
+        // The 1.1 importer's reference check, reported at the 1.2 column.
+        const third = await new CsvImportService(target).importSet(set, {
+          now: T0,
+        });
+        expect(third.errors.map((e) => [e.file, e.line, e.column])).toEqual([
+          ['lineItems.csv', 3, 'academicSessionSourcedId'],
+        ]);
+        expect(await countRows(target, 'schools')).toBe(0);
+        expect(await countRows(target, 'users')).toBe(0);
+      } finally {
+        await target.destroy();
+      }
+    });
+
+    it('refuses a set whose manifest version and headers disagree, at the manifest', async () => {
+      // 1.1 files under a 1.2 manifest.
+      const v1p1 = copyFixture('school');
+      try {
+        editLines(v1p1, 'manifest.csv', (l) =>
+          l.map((x) =>
+            x.replace(/^oneroster\.version,1\.1$/, 'oneroster.version,1.2'),
+          ),
+        );
+        const report = await service.importSet(v1p1, { now: T0 });
+        expect(report.ok).toBe(false);
+        expect(
+          report.errors
+            .filter((e) => e.code !== 'missing_property')
+            .map((e) => [e.file, e.column, e.value, e.code]),
+        ).toEqual(
+          expect.arrayContaining([
+            ['manifest.csv', 'value', '1.2', 'version_mismatch'],
+          ]),
+        );
+        expect(
+          report.errors
+            .filter((e) => e.code === 'version_mismatch')
+            .map((e) => e.message)
+            .join('\n'),
+        ).toContain(
+          'users.csv has the OneRoster 1.1 column(s) orgSourcedIds, role',
+        );
+        expect(await countRows(ds, 'schools')).toBe(0);
+      } finally {
+        rmSync(v1p1, { recursive: true, force: true });
+      }
+      // 1.2 files under a 1.1 manifest.
+      expect(
+        (await service.importSet(fixtureDir('school'), { now: T0 })).errors,
+      ).toEqual([]);
+      const [school] = await schoolsOf(ds);
+      const set = join(work, 'set');
+      await exportCsv(ds, { schoolId: school.id, out: set, version: '1.2' });
+      editLines(set, 'manifest.csv', (l) =>
+        l.map((x) =>
+          x.replace(/^oneroster\.version,1\.2$/, 'oneroster.version,1.1'),
+        ),
+      );
+      const target = await openMigratedDatabase(copyEngine);
+      try {
+        const report = await new CsvImportService(target).importSet(set, {
+          now: T0,
+        });
+        expect(report.ok).toBe(false);
+        const mismatch = report.errors.filter(
+          (e) => e.code === 'version_mismatch',
+        );
+        expect(mismatch.map((e) => [e.file, e.value])).toContainEqual([
+          'manifest.csv',
+          '1.1',
+        ]);
+        expect(mismatch.map((e) => e.message).join('\n')).toContain(
+          'roles.csv',
+        );
+        expect(await countRows(target, 'schools')).toBe(0);
+      } finally {
+        await target.destroy();
+      }
+      expect(CSV_HEADERS.users).toContain('orgSourcedIds');
+    });
+  },
+);

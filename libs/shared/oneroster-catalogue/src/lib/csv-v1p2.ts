@@ -1,0 +1,458 @@
+import { CATALOGUE_V1P2, V1P2_OBJECTS } from './catalogue-v1p2';
+import type {
+  V1p2ClassKey,
+  V1p2FieldDef,
+  V1p2FieldType,
+  V1p2ObjectKey,
+} from './model';
+
+/*
+ * The OneRoster 1.2 CSV binding (1EdTech "OneRoster 1.2 CSV Binding", 1.2.1 corrections) as a
+ * projection of the 1.2 catalogue: its 21 data files, each header in order, and which field of
+ * the 1.2 class (or nested object) each column carries. A column's type, vocabulary and GUIDRef
+ * target are the field's; its requiredness is the CSV binding's (a superset of the JSON
+ * `required` list: users.csv also requires `username`). Files whose data nothing stores yet
+ * (`stored: false`) are described by their headers only.
+ */
+
+/** The 21 data files of a 1.2 CSV set, in manifest (alphabetical) order. */
+export const V1P2_CSV_FILE_NAMES = [
+  'academicSessions',
+  'categories',
+  'classes',
+  'classResources',
+  'courseResources',
+  'courses',
+  'demographics',
+  'enrollments',
+  'lineItemLearningObjectiveIds',
+  'lineItems',
+  'lineItemScoreScales',
+  'orgs',
+  'resources',
+  'resultLearningObjectiveIds',
+  'results',
+  'resultScoreScales',
+  'roles',
+  'scoreScales',
+  'userProfiles',
+  'userResources',
+  'users',
+] as const;
+export type V1p2CsvFileName = (typeof V1P2_CSV_FILE_NAMES)[number];
+
+/** A CSV-only format where the column is not read as its JSON field's type. */
+export type V1p2CsvColumnType = V1p2FieldType | 'year' | 'userIds';
+
+export interface V1p2CsvColumnDef {
+  readonly column: string;
+  /** The field of the file's class (or nested object) the column carries; absent: CSV only. */
+  readonly field?: string;
+  /** Required in the CSV binding (`sourcedId` always; status/dateLastModified in delta only). */
+  readonly required: boolean;
+  /** The column's type where the field does not give it (or CSV writes it otherwise). */
+  readonly type?: V1p2CsvColumnType;
+  readonly list?: true;
+  /** The file a `…SourcedId(s)` column points into. */
+  readonly target?: V1p2CsvFileName;
+}
+
+export interface V1p2CsvFileDef {
+  readonly file: V1p2CsvFileName;
+  /** The 1.2 class or nested object one row describes (null: a link file with no class). */
+  readonly of:
+    | { readonly class: V1p2ClassKey }
+    | { readonly object: V1p2ObjectKey; readonly owner: V1p2ClassKey }
+    | null;
+  /**
+   * Whether the platform stores the file's data: `true` for the files of the 1.1 tables (read
+   * into them through the 1.1 mapping), false for data new in 1.2 (accepted, not stored).
+   */
+  readonly stored: boolean;
+  readonly columns: readonly V1p2CsvColumnDef[];
+}
+
+const col = (
+  column: string,
+  field: string | undefined,
+  required: boolean,
+  extra: Omit<V1p2CsvColumnDef, 'column' | 'field' | 'required'> = {},
+): V1p2CsvColumnDef =>
+  field === undefined
+    ? { column, required, ...extra }
+    : { column, field, required, ...extra };
+const req = (column: string, field?: string, extra = {}) =>
+  col(column, field ?? column, true, extra);
+const opt = (column: string, field?: string, extra = {}) =>
+  col(column, field ?? column, false, extra);
+/** A column of a file whose data is not stored: type only. */
+const raw = (
+  column: string,
+  required: boolean,
+  type: V1p2CsvColumnType = 'string',
+  target?: V1p2CsvFileName,
+): V1p2CsvColumnDef => ({
+  column,
+  required,
+  type,
+  ...(target ? { target } : {}),
+});
+
+const BASE = [
+  req('sourcedId'),
+  opt('status'),
+  opt('dateLastModified'),
+] as const;
+const RAW_BASE = [
+  raw('sourcedId', true),
+  raw('status', false, 'enum'),
+  raw('dateLastModified', false, 'dateTime'),
+] as const;
+
+const def = (d: V1p2CsvFileDef) => d;
+
+export const V1P2_CSV: Readonly<Record<V1p2CsvFileName, V1p2CsvFileDef>> = {
+  academicSessions: def({
+    file: 'academicSessions',
+    of: { class: 'academicSession' },
+    stored: true,
+    columns: [
+      ...BASE,
+      req('title'),
+      req('type'),
+      req('startDate'),
+      req('endDate'),
+      opt('parentSourcedId', 'parent', { target: 'academicSessions' }),
+      req('schoolYear', 'schoolYear', { type: 'year' }),
+    ],
+  }),
+  categories: def({
+    file: 'categories',
+    of: { class: 'category' },
+    stored: true,
+    columns: [...BASE, req('title'), opt('weight')],
+  }),
+  classes: def({
+    file: 'classes',
+    of: { class: 'class' },
+    stored: true,
+    columns: [
+      ...BASE,
+      req('title'),
+      opt('grades'),
+      req('courseSourcedId', 'course', { target: 'courses' }),
+      opt('classCode'),
+      req('classType'),
+      opt('location'),
+      req('schoolSourcedId', 'school', { target: 'orgs' }),
+      req('termSourcedIds', 'terms', { target: 'academicSessions' }),
+      opt('subjects'),
+      opt('subjectCodes'),
+      opt('periods'),
+    ],
+  }),
+  classResources: def({
+    file: 'classResources',
+    of: null,
+    stored: true,
+    columns: [
+      ...RAW_BASE,
+      raw('title', false),
+      raw('classSourcedId', true, 'guidRef', 'classes'),
+      raw('resourceSourcedId', true, 'guidRef', 'resources'),
+    ],
+  }),
+  courseResources: def({
+    file: 'courseResources',
+    of: null,
+    stored: true,
+    columns: [
+      ...RAW_BASE,
+      raw('title', false),
+      raw('courseSourcedId', true, 'guidRef', 'courses'),
+      raw('resourceSourcedId', true, 'guidRef', 'resources'),
+    ],
+  }),
+  courses: def({
+    file: 'courses',
+    of: { class: 'course' },
+    stored: true,
+    columns: [
+      ...BASE,
+      opt('schoolYearSourcedId', 'schoolYear', { target: 'academicSessions' }),
+      req('title'),
+      opt('courseCode'),
+      opt('grades'),
+      req('orgSourcedId', 'org', { target: 'orgs' }),
+      opt('subjects'),
+      opt('subjectCodes'),
+    ],
+  }),
+  demographics: def({
+    file: 'demographics',
+    of: { class: 'demographics' },
+    stored: true,
+    columns: [
+      ...BASE,
+      opt('birthDate'),
+      opt('sex'),
+      opt('americanIndianOrAlaskaNative'),
+      opt('asian'),
+      opt('blackOrAfricanAmerican'),
+      opt('nativeHawaiianOrOtherPacificIslander'),
+      opt('white'),
+      opt('demographicRaceTwoOrMoreRaces'),
+      opt('hispanicOrLatinoEthnicity'),
+      opt('countryOfBirthCode'),
+      opt('stateOfBirthAbbreviation'),
+      opt('cityOfBirth'),
+      opt('publicSchoolResidenceStatus'),
+    ],
+  }),
+  enrollments: def({
+    file: 'enrollments',
+    of: { class: 'enrollment' },
+    stored: true,
+    columns: [
+      ...BASE,
+      req('classSourcedId', 'class', { target: 'classes' }),
+      req('schoolSourcedId', 'school', { target: 'orgs' }),
+      req('userSourcedId', 'user', { target: 'users' }),
+      req('role'),
+      opt('primary'),
+      opt('beginDate'),
+      opt('endDate'),
+    ],
+  }),
+  lineItemLearningObjectiveIds: def({
+    file: 'lineItemLearningObjectiveIds',
+    of: null,
+    stored: false,
+    columns: [
+      ...RAW_BASE,
+      raw('lineItemSourcedId', true, 'guidRef', 'lineItems'),
+      raw('source', true, 'enum'),
+      raw('learningObjectiveId', true),
+    ],
+  }),
+  lineItems: def({
+    file: 'lineItems',
+    of: { class: 'lineItem' },
+    stored: true,
+    columns: [
+      ...BASE,
+      req('title'),
+      opt('description'),
+      req('assignDate'),
+      req('dueDate'),
+      req('classSourcedId', 'class', { target: 'classes' }),
+      req('categorySourcedId', 'category', { target: 'categories' }),
+      opt('academicSessionSourcedId', 'academicSession', {
+        target: 'academicSessions',
+      }),
+      opt('resultValueMin'),
+      opt('resultValueMax'),
+      req('schoolSourcedId', 'school', { target: 'orgs' }),
+    ],
+  }),
+  lineItemScoreScales: def({
+    file: 'lineItemScoreScales',
+    of: null,
+    stored: false,
+    columns: [
+      ...RAW_BASE,
+      raw('title', false),
+      raw('lineItemSourcedId', true, 'guidRef', 'lineItems'),
+      raw('scoreScaleSourcedId', true, 'guidRef', 'scoreScales'),
+    ],
+  }),
+  orgs: def({
+    file: 'orgs',
+    of: { class: 'org' },
+    stored: true,
+    columns: [
+      ...BASE,
+      req('name'),
+      req('type'),
+      opt('identifier'),
+      opt('parentSourcedId', 'parent', { target: 'orgs' }),
+    ],
+  }),
+  resources: def({
+    file: 'resources',
+    of: { class: 'resource' },
+    stored: true,
+    columns: [
+      ...BASE,
+      req('vendorResourceId'),
+      opt('title'),
+      opt('roles'),
+      opt('importance'),
+      opt('vendorId'),
+      opt('applicationId'),
+    ],
+  }),
+  resultLearningObjectiveIds: def({
+    file: 'resultLearningObjectiveIds',
+    of: null,
+    stored: false,
+    columns: [
+      ...RAW_BASE,
+      raw('resultSourcedId', true, 'guidRef', 'results'),
+      raw('source', true, 'enum'),
+      raw('learningObjectiveId', true),
+      raw('score', false, 'number'),
+      raw('textScore', false),
+    ],
+  }),
+  results: def({
+    file: 'results',
+    of: { class: 'result' },
+    stored: true,
+    columns: [
+      ...BASE,
+      req('lineItemSourcedId', 'lineItem', { target: 'lineItems' }),
+      req('studentSourcedId', 'student', { target: 'users' }),
+      req('scoreStatus'),
+      opt('score'),
+      req('scoreDate'),
+      opt('comment'),
+      opt('textScore'),
+      opt('classSourcedId', 'class', { target: 'classes' }),
+      opt('inProgress'),
+      opt('incomplete'),
+      opt('late'),
+      opt('missing'),
+    ],
+  }),
+  resultScoreScales: def({
+    file: 'resultScoreScales',
+    of: null,
+    stored: false,
+    columns: [
+      ...RAW_BASE,
+      raw('title', false),
+      raw('resultSourcedId', true, 'guidRef', 'results'),
+      raw('scoreScaleSourcedId', true, 'guidRef', 'scoreScales'),
+    ],
+  }),
+  roles: def({
+    file: 'roles',
+    of: { object: 'role', owner: 'user' },
+    stored: true,
+    columns: [
+      raw('sourcedId', true),
+      raw('status', false, 'enum'),
+      raw('dateLastModified', false, 'dateTime'),
+      raw('userSourcedId', true, 'guidRef', 'users'),
+      req('roleType'),
+      req('role'),
+      opt('beginDate'),
+      opt('endDate'),
+      req('orgSourcedId', 'org', { target: 'orgs' }),
+      opt('userProfileSourcedId', 'userProfile', {
+        type: 'guidRef',
+        target: 'userProfiles',
+      }),
+    ],
+  }),
+  scoreScales: def({
+    file: 'scoreScales',
+    of: { class: 'scoreScale' },
+    stored: false,
+    columns: [
+      ...BASE,
+      req('title'),
+      req('type'),
+      col('orgSourcedId', undefined, false, {
+        type: 'guidRef',
+        target: 'orgs',
+      }),
+      opt('courseSourcedId', 'course', { target: 'courses' }),
+      req('classSourcedId', 'class', { target: 'classes' }),
+      req('scoreScaleValue', 'scoreScaleValue', { type: 'string' }),
+    ],
+  }),
+  userProfiles: def({
+    file: 'userProfiles',
+    of: { object: 'userProfile', owner: 'user' },
+    stored: false,
+    columns: [
+      ...RAW_BASE,
+      raw('userSourcedId', true, 'guidRef', 'users'),
+      req('profileType'),
+      req('vendorId'),
+      opt('applicationId'),
+      opt('description'),
+      raw('credentialType', true),
+      raw('username', true),
+      raw('password', false),
+    ],
+  }),
+  userResources: def({
+    file: 'userResources',
+    of: null,
+    stored: false,
+    columns: [
+      ...RAW_BASE,
+      raw('userSourcedId', true, 'guidRef', 'users'),
+      raw('orgSourcedId', false, 'guidRef', 'orgs'),
+      raw('classSourcedId', false, 'guidRef', 'classes'),
+      raw('resourceSourcedId', true, 'guidRef', 'resources'),
+    ],
+  }),
+  users: def({
+    file: 'users',
+    of: { class: 'user' },
+    stored: true,
+    columns: [
+      ...BASE,
+      req('enabledUser'),
+      req('username'),
+      opt('userIds', 'userIds', { type: 'userIds' }),
+      req('givenName'),
+      req('familyName'),
+      opt('middleName'),
+      opt('identifier'),
+      opt('email'),
+      opt('sms'),
+      opt('phone'),
+      opt('agentSourcedIds', 'agents', { target: 'users' }),
+      opt('grades'),
+      opt('password'),
+      opt('userMasterIdentifier'),
+      opt('preferredGivenName', 'preferredFirstName'),
+      opt('preferredMiddleName'),
+      opt('preferredFamilyName', 'preferredLastName'),
+      opt('primaryOrgSourcedId', 'primaryOrg', { target: 'orgs' }),
+      opt('pronouns'),
+    ],
+  }),
+};
+
+/** The field of the file's class or nested object that a column carries (undefined: CSV only). */
+export function v1p2CsvField(
+  file: V1p2CsvFileDef,
+  column: V1p2CsvColumnDef,
+): V1p2FieldDef | undefined {
+  if (!column.field || !file.of) return undefined;
+  const fields: readonly V1p2FieldDef[] =
+    'class' in file.of
+      ? CATALOGUE_V1P2[file.of.class].fields
+      : (
+          V1P2_OBJECTS as Record<
+            V1p2ObjectKey,
+            { fields: readonly V1p2FieldDef[] }
+          >
+        )[file.of.object].fields;
+  const f = fields.find((x) => x.name === column.field);
+  if (!f)
+    throw new Error(
+      `catalogue inconsistency: ${file.file}.csv ${column.column} names no field ${column.field}`,
+    );
+  return f;
+}
+
+/** The exact 1.2 header row of a CSV file, in order. */
+export const v1p2CsvHeader = (file: V1p2CsvFileName): readonly string[] =>
+  V1P2_CSV[file].columns.map((c) => c.column);

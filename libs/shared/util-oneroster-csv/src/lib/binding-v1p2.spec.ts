@@ -1,0 +1,360 @@
+import {
+  CATALOGUE_V1P2,
+  V1P2_CSV,
+  v1p2CsvField,
+} from '@oneroster/oneroster-catalogue';
+import { CSV_FILES, CSV_HEADERS } from './binding';
+import {
+  V1P2_CSV_COLUMNS,
+  V1P2_CSV_FILES,
+  V1P2_CSV_HEADERS,
+  V1P2_DEPENDENCY_ORDER,
+  V1P2_NOT_STORED_FILES,
+  V1P2_STORED_FILES,
+} from './binding-v1p2';
+import { headerVersionMismatch } from './convert-v1p2';
+import { IssueCollector } from './report';
+import { readHeader, readRow, RowContext } from './rows';
+
+const B = ['sourcedId', 'status', 'dateLastModified'];
+
+/**
+ * The headers of the OneRoster 1.2 CSV binding, 1.2.1 corrections (1EdTech, "OneRoster 1.2
+ * CSV Binding", §3 data files), written out here as the specification gives them, so that a
+ * change of the catalogue that disagrees with the binding fails.
+ */
+const SPEC_HEADERS: Record<string, string[]> = {
+  academicSessions: [
+    ...B,
+    'title',
+    'type',
+    'startDate',
+    'endDate',
+    'parentSourcedId',
+    'schoolYear',
+  ],
+  categories: [...B, 'title', 'weight'],
+  classes: [
+    ...B,
+    'title',
+    'grades',
+    'courseSourcedId',
+    'classCode',
+    'classType',
+    'location',
+    'schoolSourcedId',
+    'termSourcedIds',
+    'subjects',
+    'subjectCodes',
+    'periods',
+  ],
+  classResources: [...B, 'title', 'classSourcedId', 'resourceSourcedId'],
+  courseResources: [...B, 'title', 'courseSourcedId', 'resourceSourcedId'],
+  courses: [
+    ...B,
+    'schoolYearSourcedId',
+    'title',
+    'courseCode',
+    'grades',
+    'orgSourcedId',
+    'subjects',
+    'subjectCodes',
+  ],
+  demographics: [
+    ...B,
+    'birthDate',
+    'sex',
+    'americanIndianOrAlaskaNative',
+    'asian',
+    'blackOrAfricanAmerican',
+    'nativeHawaiianOrOtherPacificIslander',
+    'white',
+    'demographicRaceTwoOrMoreRaces',
+    'hispanicOrLatinoEthnicity',
+    'countryOfBirthCode',
+    'stateOfBirthAbbreviation',
+    'cityOfBirth',
+    'publicSchoolResidenceStatus',
+  ],
+  enrollments: [
+    ...B,
+    'classSourcedId',
+    'schoolSourcedId',
+    'userSourcedId',
+    'role',
+    'primary',
+    'beginDate',
+    'endDate',
+  ],
+  lineItemLearningObjectiveIds: [
+    ...B,
+    'lineItemSourcedId',
+    'source',
+    'learningObjectiveId',
+  ],
+  lineItems: [
+    ...B,
+    'title',
+    'description',
+    'assignDate',
+    'dueDate',
+    'classSourcedId',
+    'categorySourcedId',
+    'academicSessionSourcedId',
+    'resultValueMin',
+    'resultValueMax',
+    'schoolSourcedId',
+  ],
+  lineItemScoreScales: [
+    ...B,
+    'title',
+    'lineItemSourcedId',
+    'scoreScaleSourcedId',
+  ],
+  orgs: [...B, 'name', 'type', 'identifier', 'parentSourcedId'],
+  resources: [
+    ...B,
+    'vendorResourceId',
+    'title',
+    'roles',
+    'importance',
+    'vendorId',
+    'applicationId',
+  ],
+  resultLearningObjectiveIds: [
+    ...B,
+    'resultSourcedId',
+    'source',
+    'learningObjectiveId',
+    'score',
+    'textScore',
+  ],
+  results: [
+    ...B,
+    'lineItemSourcedId',
+    'studentSourcedId',
+    'scoreStatus',
+    'score',
+    'scoreDate',
+    'comment',
+    'textScore',
+    'classSourcedId',
+    'inProgress',
+    'incomplete',
+    'late',
+    'missing',
+  ],
+  resultScoreScales: [...B, 'title', 'resultSourcedId', 'scoreScaleSourcedId'],
+  roles: [
+    ...B,
+    'userSourcedId',
+    'roleType',
+    'role',
+    'beginDate',
+    'endDate',
+    'orgSourcedId',
+    'userProfileSourcedId',
+  ],
+  scoreScales: [
+    ...B,
+    'title',
+    'type',
+    'orgSourcedId',
+    'courseSourcedId',
+    'classSourcedId',
+    'scoreScaleValue',
+  ],
+  userProfiles: [
+    ...B,
+    'userSourcedId',
+    'profileType',
+    'vendorId',
+    'applicationId',
+    'description',
+    'credentialType',
+    'username',
+    'password',
+  ],
+  userResources: [
+    ...B,
+    'userSourcedId',
+    'orgSourcedId',
+    'classSourcedId',
+    'resourceSourcedId',
+  ],
+  users: [
+    ...B,
+    'enabledUser',
+    'username',
+    'userIds',
+    'givenName',
+    'familyName',
+    'middleName',
+    'identifier',
+    'email',
+    'sms',
+    'phone',
+    'agentSourcedIds',
+    'grades',
+    'password',
+    'userMasterIdentifier',
+    'preferredGivenName',
+    'preferredMiddleName',
+    'preferredFamilyName',
+    'primaryOrgSourcedId',
+    'pronouns',
+  ],
+};
+
+describe('the OneRoster 1.2 CSV binding', () => {
+  it('has the 21 files of the 1.2.1 binding, each header in order, derived from the 1.2 catalogue', () => {
+    expect([...V1P2_CSV_FILES].sort()).toEqual(
+      Object.keys(SPEC_HEADERS).sort(),
+    );
+    for (const f of V1P2_CSV_FILES)
+      expect([f, V1P2_CSV_HEADERS[f]]).toEqual([f, SPEC_HEADERS[f]]);
+    // Every 1.1 file is a 1.2 file too; the 1.1 binding is unchanged.
+    for (const f of CSV_FILES) expect(V1P2_CSV_FILES).toContain(f);
+    expect(CSV_HEADERS.users).toContain('orgSourcedIds');
+  });
+
+  it('names existing catalogue fields, and requires every column whose field 1.2 requires', () => {
+    const optional: string[] = [];
+    for (const f of V1P2_CSV_FILES) {
+      const def = V1P2_CSV[f];
+      def.columns.forEach((c, i) => {
+        const field = v1p2CsvField(def, c);
+        if (c.field)
+          expect([f, c.column, !!field]).toEqual([f, c.column, true]);
+        if (
+          field?.required &&
+          c.column !== 'status' &&
+          c.column !== 'dateLastModified' &&
+          !V1P2_CSV_COLUMNS[f][i].required
+        )
+          optional.push(`${f}.${c.column}`);
+      });
+    }
+    // Where the CSV binding leaves optional what the JSON schema requires.
+    expect(optional).toEqual(['courses.courseCode', 'orgs.identifier']);
+    // Vocabularies and formats come from the fields.
+    const role = V1P2_CSV_COLUMNS.enrollments.find((c) => c.name === 'role');
+    expect(role?.kind).toBe('enum');
+    expect(role?.extensible).toBe(true);
+    expect(
+      V1P2_CSV_COLUMNS.users.find((c) => c.name === 'enabledUser')?.kind,
+    ).toBe('boolean');
+    expect(
+      V1P2_CSV_COLUMNS.classes.find((c) => c.name === 'termSourcedIds')?.kind,
+    ).toBe('refs');
+    expect(
+      V1P2_CSV_COLUMNS.academicSessions.find((c) => c.name === 'schoolYear')
+        ?.kind,
+    ).toBe('year');
+  });
+
+  it('stores the files of the 1.1 tables plus roles.csv, and every served field of their classes', () => {
+    expect([...V1P2_STORED_FILES].sort()).toEqual(
+      [...CSV_FILES, 'roles'].sort(),
+    );
+    expect([...V1P2_DEPENDENCY_ORDER].sort()).toEqual(
+      [...V1P2_STORED_FILES].sort(),
+    );
+    expect(V1P2_NOT_STORED_FILES).toEqual(
+      expect.arrayContaining([
+        'userProfiles',
+        'scoreScales',
+        'userResources',
+        'lineItemLearningObjectiveIds',
+      ]),
+    );
+    for (const f of V1P2_STORED_FILES) {
+      const of = V1P2_CSV[f].of;
+      if (!of || !('class' in of)) continue;
+      const carried = new Set(V1P2_CSV[f].columns.map((c) => c.field));
+      for (const field of CATALOGUE_V1P2[of.class].fields) {
+        if (field.from.kind === 'new' || field.name === 'metadata') continue;
+        // Lists derived from other files (children, resources) and users' roles (roles.csv);
+        // a line item's gradingPeriod is its academicSession in CSV.
+        if (
+          ['children', 'resources', 'roles', 'gradingPeriod'].includes(
+            field.name,
+          )
+        )
+          continue;
+        expect([f, field.name, carried.has(field.name)]).toEqual([
+          f,
+          field.name,
+          true,
+        ]);
+      }
+    }
+  });
+
+  it('reads a 1.2 header and values, ext: values in extensible vocabularies only', () => {
+    const issues = new IssueCollector();
+    const header = readHeader(
+      'enrollments',
+      { line: 1, fields: [...V1P2_CSV_HEADERS.enrollments] },
+      issues,
+      { version: '1.2', columns: V1P2_CSV_COLUMNS.enrollments },
+    );
+    expect(header.ok).toBe(true);
+    const ctx: RowContext = {
+      file: 'enrollments',
+      mode: 'bulk',
+      header,
+      issues,
+      bulkFilled: { count: 0, firstLine: 0 },
+    };
+    const row = readRow(ctx, {
+      line: 2,
+      fields: ['e1', '', '', 'c1', 's1', 'u1', 'ext:aide', 'true', '', ''],
+    });
+    expect(row?.values['role']).toBe('ext:aide');
+    expect(row?.values['primary']).toBe(true);
+    expect(
+      readRow(ctx, {
+        line: 3,
+        fields: ['e2', '', '', 'c1', 's1', 'u1', 'aide', 'true', '', ''],
+      }),
+    ).toBeNull();
+    expect(issues.errors.map((e) => [e.line, e.column, e.code])).toEqual([
+      [3, 'role', 'bad_enum'],
+    ]);
+    // A 1.1-only column in a 1.2 file is unknown there.
+    const other = new IssueCollector();
+    readHeader('users', { line: 1, fields: [...CSV_HEADERS.users] }, other, {
+      version: '1.2',
+      columns: V1P2_CSV_COLUMNS.users,
+    });
+    expect(other.errors.map((e) => [e.column, e.code])).toEqual(
+      expect.arrayContaining([
+        ['orgSourcedIds', 'unknown_header'],
+        ['role', 'unknown_header'],
+      ]),
+    );
+    expect(other.errors[0].message).toContain('not a OneRoster 1.2 column');
+  });
+
+  it('tells a header of the other version from the manifest version', () => {
+    expect(
+      headerVersionMismatch('users', CSV_HEADERS.users, '1.1'),
+    ).toBeUndefined();
+    expect(
+      headerVersionMismatch('users', V1P2_CSV_HEADERS.users, '1.2'),
+    ).toBeUndefined();
+    expect(
+      headerVersionMismatch('users', V1P2_CSV_HEADERS.users, '1.1'),
+    ).toContain('primaryOrgSourcedId');
+    expect(headerVersionMismatch('users', CSV_HEADERS.users, '1.2')).toContain(
+      'orgSourcedIds, role',
+    );
+    expect(
+      headerVersionMismatch('roles', V1P2_CSV_HEADERS.roles, '1.1'),
+    ).toContain('roles.csv, a OneRoster 1.2 file');
+    expect(
+      headerVersionMismatch('orgs', V1P2_CSV_HEADERS.orgs, '1.1'),
+    ).toBeUndefined();
+  });
+});

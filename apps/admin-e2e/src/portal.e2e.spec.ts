@@ -38,6 +38,7 @@ const CHROMIUM_ARGS = [
 ];
 
 const SCOPE = 'https://purl.imsglobal.org/spec/or/v1p1/scope/';
+const SCOPE_V1P2 = 'https://purl.imsglobal.org/spec/or/v1p2/scope/';
 // Every run takes the screenshots; UPDATE_SCREENSHOTS=1 writes them over the committed ones.
 const SCREENSHOTS = process.env['UPDATE_SCREENSHOTS']
   ? join(ROOT, 'docs/screenshots')
@@ -136,14 +137,19 @@ describeWithBrowser('admin portal in a browser', () => {
     await locator.filter({ hasText: text }).first().waitFor();
   }
 
-  async function token(client: { clientId: string; secret: string }) {
+  async function token(
+    client: { clientId: string; secret: string },
+    scope?: string,
+  ) {
+    const form = new URLSearchParams({ grant_type: 'client_credentials' });
+    if (scope) form.set('scope', scope);
     const res = await fetch(`${stack.authUrl}/oidc/token`, {
       method: 'POST',
       headers: {
         authorization: `Basic ${Buffer.from(`${client.clientId}:${client.secret}`).toString('base64')}`,
         'content-type': 'application/x-www-form-urlencoded',
       },
-      body: 'grant_type=client_credentials',
+      body: form.toString(),
     });
     return {
       status: res.status,
@@ -199,6 +205,29 @@ describeWithBrowser('admin portal in a browser', () => {
     const boxes = dialog.getByRole('checkbox');
     await boxes.first().waitFor();
     expect(await boxes.count()).toBe(7);
+    // The requested data is shown by category in plain words, each with the scope URIs of
+    // both OneRoster versions it grants.
+    const rosters = dialog.locator('fieldset[data-category="rosters"]');
+    await expectText(
+      rosters.locator('legend'),
+      'Rosters: schools, terms, courses, classes, pupils, staff and enrolments',
+    );
+    for (const uri of [
+      `${SCOPE}roster-core.readonly`,
+      `${SCOPE}roster.readonly`,
+      `${SCOPE_V1P2}roster-core.readonly`,
+      `${SCOPE_V1P2}roster.readonly`,
+    ])
+      expect(
+        await rosters.locator('code', { hasText: uri }).count(),
+      ).toBeGreaterThan(0);
+    const gradebook = dialog.locator('fieldset[data-category="gradebookRead"]');
+    await expectText(gradebook.locator('legend'), 'Gradebook: read');
+    expect(
+      await gradebook
+        .locator('code', { hasText: `${SCOPE_V1P2}gradebook-core.readonly` })
+        .count(),
+    ).toBe(1);
     const chosen = [
       `${SCOPE}roster-core.readonly`,
       `${SCOPE}resource.readonly`,
@@ -217,6 +246,19 @@ describeWithBrowser('admin portal in a browser', () => {
     const issued = await token(client);
     expect(issued.status).toBe(200);
     expect(issued.body.scope?.split(' ').sort()).toEqual([...chosen].sort());
+    // The same approval covers OneRoster 1.2: the 1.2 counterparts of what was approved
+    // (roster-core, not roster; both resource scopes), and nothing else.
+    const v1p2 = await token(
+      client,
+      `${SCOPE_V1P2}roster-core.readonly ${SCOPE_V1P2}roster.readonly ${SCOPE_V1P2}resource-core.readonly ${SCOPE_V1P2}roster-demographics.readonly`,
+    );
+    expect(v1p2.status).toBe(200);
+    expect(v1p2.body.scope?.split(' ').sort()).toEqual(
+      [
+        `${SCOPE_V1P2}resource-core.readonly`,
+        `${SCOPE_V1P2}roster-core.readonly`,
+      ].sort(),
+    );
     const accessToken = issued.body.access_token as string;
     const classes = await readClasses(accessToken);
     expect(classes.status).toBe(200);
@@ -232,6 +274,14 @@ describeWithBrowser('admin portal in a browser', () => {
     await page.getByRole('link', { name: 'View the receipt' }).click();
     await page.getByRole('heading', { name: 'Decision receipt' }).waitFor();
     await expectText(page.locator('dl'), 'approved');
+    await expectText(
+      page.locator('dl li[data-category="resources"]'),
+      `${SCOPE_V1P2}resource-core.readonly`,
+    );
+    await expectText(
+      page.locator('dl li[data-category="resources"]'),
+      `${SCOPE}resource.readonly`,
+    );
     await shoot('05-receipt');
     await page.goBack();
 
@@ -255,6 +305,18 @@ describeWithBrowser('admin portal in a browser', () => {
     }
     expect(refusedAfter).toBeGreaterThanOrEqual(0);
     expect(refusedAfter).toBeLessThan(5000);
+    // The revocation stops both versions at the token endpoint.
+    for (const scope of [
+      `${SCOPE}roster-core.readonly`,
+      `${SCOPE_V1P2}roster-core.readonly`,
+    ]) {
+      const refused = await token(client, scope);
+      expect({
+        scope,
+        status: refused.status,
+        error: refused.body.error,
+      }).toEqual({ scope, status: 400, error: 'access_denied' });
+    }
 
     await page.getByRole('link', { name: 'Audit trail' }).click();
     await page.getByRole('heading', { name: 'Audit trail' }).waitFor();

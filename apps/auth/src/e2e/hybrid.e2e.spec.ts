@@ -7,7 +7,7 @@ import {
 } from 'jose';
 import * as oidc from 'openid-client';
 import type { DataSource } from 'typeorm';
-import { ONEROSTER_SCOPES } from '@oneroster/contracts';
+import { ONEROSTER_SCOPES, ONEROSTER_V1P2_SCOPES } from '@oneroster/contracts';
 import { openDatabase } from '@oneroster/database';
 import { testEngines } from '@oneroster/database/testing';
 import type { DemoCredentials } from '@oneroster/demo-data';
@@ -561,6 +561,61 @@ describe.each(testEngines('auth_hybrid', { sqliteFile: true }))(
         );
         expect(String(both['scope']).split(' ').sort()).toEqual(
           [ROSTER_CORE, GRADEBOOK_READ].sort(),
+        );
+      } finally {
+        for (const approval of saved)
+          await approvals.update(
+            { id: approval.id },
+            { scopes: approval.scopes },
+          );
+      }
+    });
+
+    it('grants 1.2 scopes of the categories each school approved, and names only those schools', async () => {
+      // School A approved 1.1 roster-core, school B 1.1 gradebook reads: their 1.2
+      // counterparts are granted; 1.2 roster (not roster-core) and unapproved ones are dropped.
+      const approvals = ds.getRepository(ApprovalEntity);
+      const saved = await approvals.findBy({ applicationId: sandboxApp });
+      await approvals.update(
+        { schoolId: schoolA, applicationId: sandboxApp },
+        { scopes: [ROSTER_CORE] },
+      );
+      await approvals.update(
+        { schoolId: schoolB, applicationId: sandboxApp },
+        { scopes: [GRADEBOOK_READ] },
+      );
+      try {
+        const config = await relyingParty(sandboxApp, sandboxSecret);
+        const tokenFor = async (scope: string) => {
+          const attempt = await authorization(config, {
+            scope: `openid ${scope}`,
+          });
+          const tokens = await exchange(
+            config,
+            attempt,
+            await callback(new Browser(), attempt, emails.multi),
+          );
+          return verifyAccessToken(tokens.access_token);
+        };
+        await expect(
+          tokenFor(
+            `${ONEROSTER_V1P2_SCOPES.gradebookRead} ${ONEROSTER_V1P2_SCOPES.assessmentRead}`,
+          ),
+        ).resolves.toMatchObject({
+          school_ids: [schoolB],
+          scope: ONEROSTER_V1P2_SCOPES.gradebookRead,
+        });
+        const both = await tokenFor(
+          `${ONEROSTER_V1P2_SCOPES.rosterCore} ${ONEROSTER_V1P2_SCOPES.roster} ${ONEROSTER_V1P2_SCOPES.gradebookCore} ${ONEROSTER_V1P2_SCOPES.rosterDemographics}`,
+        );
+        expect([...(both['school_ids'] as string[])].sort()).toEqual(
+          [schoolA, schoolB].sort(),
+        );
+        expect(String(both['scope']).split(' ').sort()).toEqual(
+          [
+            ONEROSTER_V1P2_SCOPES.rosterCore,
+            ONEROSTER_V1P2_SCOPES.gradebookCore,
+          ].sort(),
         );
       } finally {
         for (const approval of saved)

@@ -2,3 +2,4 @@ export { ConfirmDialog } from './lib/confirm-dialog/confirm-dialog';
 export { CopyButton } from './lib/copy-button/copy-button';
 export { LoadState } from './lib/load-state/load-state';
 export { formatDateTime } from './lib/format';
+export { CategoryScopes } from './lib/category-scopes/category-scopes';

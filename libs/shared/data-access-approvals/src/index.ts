@@ -1,1 +1,2 @@
 export * from './lib/approval-lookup';
+export * from './lib/category-scopes';

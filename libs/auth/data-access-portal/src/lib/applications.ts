@@ -20,7 +20,13 @@ import type { InvalidationBus } from '@oneroster/util-invalidation';
 import { inTransaction, inTransactionThenPublish } from './transaction';
 import { forbidden, invalid, notFound } from './errors';
 import { FieldErrors, objectBody } from './validation';
-import { integratorSummary, iso, schoolSummary, scopeView } from './views';
+import {
+  categoryViews,
+  integratorSummary,
+  iso,
+  schoolSummary,
+  scopeView,
+} from './views';
 
 /**
  * An integrator's applications as its developers manage them: name, description, requested
@@ -206,6 +212,7 @@ export class PortalApplications {
           ? integratorSummary(integrator)
           : { id: a.integratorId, name: '', website: null, contactEmail: null },
         requestedScopes: a.requestedScopes.map(scopeView),
+        requestedCategories: categoryViews(a.requestedScopes),
         redirectUris: [...a.redirectUris],
         createdAt: iso(a.createdAt) as string,
         updatedAt: iso(a.updatedAt) as string,

@@ -35,8 +35,10 @@ import {
   PortalProblem,
 } from './errors';
 import { FieldErrors, objectBody } from './validation';
+import { grantedScopes } from '@oneroster/data-access-approvals';
 import {
   accountSummary,
+  categoryViews,
   integratorSummary,
   iso,
   schoolSummary,
@@ -77,6 +79,8 @@ export async function approvalViews(
     applicationId: a.applicationId,
     status: a.status,
     scopes: a.status === 'approved' ? [...a.scopes] : [],
+    categories: a.status === 'approved' ? categoryViews(a.scopes) : [],
+    grantedScopes: a.status === 'approved' ? grantedScopes(a.scopes) : [],
     requestedAt: iso(a.requestedAt) as string,
     decidedAt: iso(a.decidedAt),
     decidedBy: a.decidedByAccountId
@@ -130,6 +134,7 @@ export class PortalApprovals {
             integratorById.get(a.integratorId) as IntegratorEntity,
           ),
           requestedScopes: a.requestedScopes.map(scopeView),
+          requestedCategories: categoryViews(a.requestedScopes),
           redirectUris: [...a.redirectUris],
         },
         approval: viewByApp.get(a.id) ?? null,
@@ -421,6 +426,8 @@ export class PortalApprovals {
       application: { id: app.id, name: app.name },
       integrator: integratorSummary(integrator),
       scopes: [...approval.scopes],
+      categories: categoryViews(approval.scopes),
+      grantedScopes: grantedScopes(approval.scopes),
       decidedAt: iso(approval.decidedAt) as string,
       decidedBy: actor.account,
       reason,

@@ -1,5 +1,6 @@
 import {
   ALL_ONEROSTER_SCOPES,
+  ALL_ONEROSTER_V1P2_SCOPES,
   PLATFORM_SCOPES,
   type GrantableScope,
 } from '@oneroster/contracts';
@@ -10,6 +11,7 @@ import {
  */
 export const GRANTABLE_SCOPES: readonly string[] = [
   ...ALL_ONEROSTER_SCOPES,
+  ...ALL_ONEROSTER_V1P2_SCOPES,
   ...Object.values(PLATFORM_SCOPES),
 ];
 

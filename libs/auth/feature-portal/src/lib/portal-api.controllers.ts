@@ -43,7 +43,7 @@ import {
   type PortalActor,
 } from '@oneroster/data-access-portal';
 import { PortalExceptionFilter } from './portal-exception.filter';
-import { PortalApi } from './portal-swagger';
+import { ApiCategories, PortalApi } from './portal-swagger';
 import {
   Actor,
   PortalSessionGuard,
@@ -106,6 +106,7 @@ export class PortalSchoolController {
     @Inject(PortalUsage) private readonly usage: PortalUsage,
   ) {}
 
+  @ApiCategories.schoolApplications()
   @Get('applications')
   applications(
     @Actor() actor: PortalActor,
@@ -114,6 +115,8 @@ export class PortalSchoolController {
     return this.approvals.listForSchool(actor, schoolId);
   }
 
+  @ApiCategories.approve()
+  @ApiCategories.approval()
   @Post('applications/:appId/approve')
   @HttpCode(200)
   approve(
@@ -125,6 +128,7 @@ export class PortalSchoolController {
     return this.approvals.approve(actor, schoolId, appId, body);
   }
 
+  @ApiCategories.approval()
   @Post('applications/:appId/decline')
   @HttpCode(200)
   decline(
@@ -136,6 +140,7 @@ export class PortalSchoolController {
     return this.approvals.decline(actor, schoolId, appId, body);
   }
 
+  @ApiCategories.approval()
   @Post('applications/:appId/revoke')
   @HttpCode(200)
   revoke(
@@ -185,6 +190,7 @@ export class PortalDeveloperController {
     return this.applications.directory(actor);
   }
 
+  @ApiCategories.applications()
   @Get('integrators/:integratorId/applications')
   list(
     @Actor() actor: PortalActor,
@@ -262,6 +268,7 @@ export class PortalDeveloperController {
   }
 
   /** Both sides of a decision read its receipt. */
+  @ApiCategories.receipt()
   @Get('receipts/:receiptId')
   receipt(
     @Actor() actor: PortalActor,

@@ -51,7 +51,8 @@
  * - `GET      /portal/api/audit?limit=&before=`                            `AuditEventView[]`
  */
 import type { ApprovalStatus, PlatformRole, SchoolRole } from './platform';
-import type { GrantableScope } from './scopes';
+import type { GrantableScope, OneRosterScope } from './scopes';
+import type { DataCategoryKey, OneRosterV1p2Scope } from './scopes-v1p2';
 
 export const PORTAL_CSRF_HEADER = 'X-CSRF-Token';
 export const PORTAL_SESSION_COOKIE = 'portal_session';
@@ -104,12 +105,30 @@ export interface ScopeView {
   description: string;
 }
 
+/**
+ * A data category (`DATA_CATEGORIES`) in the words a school reads, with the scopes it stands
+ * for in each OneRoster version: the listed scopes of that category (what the application
+ * requested, or the approval lists), and the 1.1 and 1.2 scopes of the category they grant
+ * (the listed ones and their counterparts in the other version, `counterpartScopes`).
+ */
+export interface DataCategoryView {
+  key: DataCategoryKey;
+  label: string;
+  description: string;
+  /** The listed scopes of this category, as stored. */
+  scopes: GrantableScope[];
+  v1p1Scopes: OneRosterScope[];
+  v1p2Scopes: OneRosterV1p2Scope[];
+}
+
 export interface ApplicationSummary {
   id: string;
   name: string;
   description: string | null;
   integrator: IntegratorSummary;
   requestedScopes: ScopeView[];
+  /** The data categories of the requested scopes, with the scopes of both versions. */
+  requestedCategories: DataCategoryView[];
   redirectUris: string[];
 }
 
@@ -120,6 +139,10 @@ export interface ApprovalView {
   status: ApprovalStatus;
   /** The approved subset of the requested scopes (empty unless approved). */
   scopes: GrantableScope[];
+  /** The approved data categories, each with its scopes of both versions (empty unless approved). */
+  categories: DataCategoryView[];
+  /** Every scope, of either version, a token may carry under this approval (empty unless approved). */
+  grantedScopes: string[];
   requestedAt: string;
   decidedAt: string | null;
   decidedBy: AccountSummary | null;
@@ -150,7 +173,12 @@ export interface ApprovalReceipt {
   school: SchoolSummary;
   application: { id: string; name: string };
   integrator: IntegratorSummary;
+  /** The approved scopes as stored (empty for a decline or revocation). */
   scopes: GrantableScope[];
+  /** The approved data categories with their 1.1 and 1.2 scopes (absent from older receipts). */
+  categories?: DataCategoryView[];
+  /** Every scope of either version the approval grants (absent from older receipts). */
+  grantedScopes?: string[];
   decidedAt: string;
   decidedBy: AccountSummary;
   reason: string | null;

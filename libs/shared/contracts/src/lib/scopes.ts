@@ -1,3 +1,5 @@
+import type { OneRosterV1p2Scope } from './scopes-v1p2';
+
 /**
  * OAuth 2.0 scopes of the OneRoster 1.1 API (digest §6.3) and how a school sees them
  * described in the admin portal.
@@ -51,5 +53,9 @@ export const PLATFORM_SCOPES = {
 export type PlatformScope =
   (typeof PLATFORM_SCOPES)[keyof typeof PLATFORM_SCOPES];
 
-/** Any scope an application may request and a school may approve. */
-export type GrantableScope = OneRosterScope | PlatformScope;
+/**
+ * Any scope an application may request and a school may approve: a OneRoster scope of either
+ * version (a school approves its data category, `DATA_CATEGORIES`) or a platform scope.
+ */
+export type GrantableScope =
+  OneRosterScope | OneRosterV1p2Scope | PlatformScope;

@@ -1,7 +1,13 @@
 import {
+  ALL_ONEROSTER_SCOPES,
+  ALL_ONEROSTER_V1P2_SCOPES,
+  counterpartScopes,
+  DATA_CATEGORIES,
+  DATA_CATEGORY_KEYS,
   ONEROSTER_SCOPES,
   SCOPE_DESCRIPTIONS,
   type ApplicationView,
+  type DataCategoryView,
   type ApprovalView,
   type OneRosterScope,
   type PortalMe,
@@ -55,6 +61,36 @@ const scopeView = (scope: OneRosterScope) => ({
   description: SCOPE_DESCRIPTIONS[scope],
 });
 
+/** What a stored approval grants in both versions (as the portal API computes it). */
+const grantedOf = (scopes: readonly string[]): string[] => [
+  ...scopes,
+  ...[...ALL_ONEROSTER_SCOPES, ...ALL_ONEROSTER_V1P2_SCOPES].filter(
+    (s) =>
+      !scopes.includes(s) &&
+      counterpartScopes(s).some((c) => scopes.includes(c)),
+  ),
+];
+
+/** The categories of 1.1 scopes as the portal API describes them. */
+export const categoryViewsOf = (
+  scopes: readonly OneRosterScope[],
+): DataCategoryView[] => {
+  const granted = grantedOf(scopes);
+  return DATA_CATEGORY_KEYS.map((key) => DATA_CATEGORIES[key])
+    .filter((c) => c.v1p1.some((s) => scopes.includes(s)))
+    .map((c) => {
+      const listed = c.v1p1.filter((s) => scopes.includes(s));
+      return {
+        key: c.key,
+        label: c.label,
+        description: c.description,
+        scopes: listed,
+        v1p1Scopes: listed,
+        v1p2Scopes: c.v1p2.filter((s) => granted.includes(s)),
+      };
+    });
+};
+
 export function anApplication(id = 'app-1', name = 'Sandbox Explorer') {
   const app: ApplicationView = {
     id,
@@ -71,6 +107,11 @@ export function anApplication(id = 'app-1', name = 'Sandbox Explorer') {
       scopeView(ONEROSTER_SCOPES.rosterDemographics),
       scopeView(ONEROSTER_SCOPES.gradebookRead),
     ],
+    requestedCategories: categoryViewsOf([
+      ONEROSTER_SCOPES.rosterCore,
+      ONEROSTER_SCOPES.rosterDemographics,
+      ONEROSTER_SCOPES.gradebookRead,
+    ]),
     redirectUris: ['https://explorer.example.com/callback'],
     createdAt: '2026-01-01T10:00:00.000Z',
     updatedAt: '2026-01-01T10:00:00.000Z',
@@ -81,6 +122,7 @@ export function anApplication(id = 'app-1', name = 'Sandbox Explorer') {
   const builder = {
     requesting(...scopes: OneRosterScope[]) {
       app.requestedScopes = scopes.map(scopeView);
+      app.requestedCategories = categoryViewsOf(scopes);
       return builder;
     },
     withApproval(
@@ -106,6 +148,7 @@ export function anApplication(id = 'app-1', name = 'Sandbox Explorer') {
         description,
         integrator,
         requestedScopes,
+        requestedCategories,
         redirectUris,
       } = copy(app);
       const summary = {
@@ -114,6 +157,7 @@ export function anApplication(id = 'app-1', name = 'Sandbox Explorer') {
         description,
         integrator,
         requestedScopes,
+        requestedCategories,
         redirectUris,
       };
       return {
@@ -131,12 +175,16 @@ export function anApproval(
   status: ApprovalView['status'],
 ): ApprovalView {
   const decided = status !== 'pending';
+  const approved: OneRosterScope[] =
+    status === 'approved' ? [ONEROSTER_SCOPES.rosterCore] : [];
   return {
     id: `approval-${applicationId}-${schoolId}`,
     schoolId,
     applicationId,
     status,
-    scopes: status === 'approved' ? [ONEROSTER_SCOPES.rosterCore] : [],
+    scopes: approved,
+    categories: categoryViewsOf(approved),
+    grantedScopes: grantedOf(approved),
     requestedAt: '2026-01-02T10:00:00.000Z',
     decidedAt: decided ? '2026-01-03T10:00:00.000Z' : null,
     decidedBy: decided

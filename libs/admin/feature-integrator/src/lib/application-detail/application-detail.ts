@@ -12,7 +12,7 @@ import {
   toPortalError,
   valueOr,
 } from '@oneroster/admin-data-access';
-import { formatDateTime, LoadState } from '@oneroster/admin-ui';
+import { CategoryScopes, formatDateTime, LoadState } from '@oneroster/admin-ui';
 import { ApplicationForm } from '../application-form/application-form';
 import { Credentials } from '../credentials/credentials';
 import { developerApplications } from '../developer-applications';
@@ -23,7 +23,13 @@ import { developerApplications } from '../developer-applications';
  */
 @Component({
   selector: 'lib-application-detail',
-  imports: [ApplicationForm, Credentials, LoadState, RouterLink],
+  imports: [
+    ApplicationForm,
+    CategoryScopes,
+    Credentials,
+    LoadState,
+    RouterLink,
+  ],
   templateUrl: './application-detail.html',
 })
 export class ApplicationDetail {

@@ -5,7 +5,11 @@ import {
   provideHttpClientTesting,
 } from '@angular/common/http/testing';
 import { provideRouter } from '@angular/router';
-import { ONEROSTER_SCOPES } from '@oneroster/contracts';
+import {
+  DATA_CATEGORIES,
+  ONEROSTER_SCOPES,
+  ONEROSTER_V1P2_SCOPES,
+} from '@oneroster/contracts';
 import {
   anApplication,
   anApproval,
@@ -109,8 +113,30 @@ describe('Applications (school administrator)', () => {
     expect(sections[0].textContent).toContain('Waiting App');
     expect(sections[0].textContent).toContain('by Sandbox Learning Ltd');
     expect(sections[0].textContent).toContain(
-      'Demographics: date of birth, sex, ethnicity and place of birth',
+      `${DATA_CATEGORIES.demographics.label}: ${DATA_CATEGORIES.demographics.description}`,
     );
+    // Each category with its scope URIs of both versions, in small print.
+    const gradebook = sections[0].querySelector(
+      'li[data-category="gradebookRead"] small',
+    );
+    expect(
+      [...(gradebook?.querySelectorAll('code[data-version="v1p1"]') ?? [])].map(
+        (c) => c.textContent,
+      ),
+    ).toEqual([ONEROSTER_SCOPES.gradebookRead]);
+    expect(
+      [...(gradebook?.querySelectorAll('code[data-version="v1p2"]') ?? [])].map(
+        (c) => c.textContent,
+      ),
+    ).toEqual([
+      ONEROSTER_V1P2_SCOPES.gradebookCore,
+      ONEROSTER_V1P2_SCOPES.gradebookRead,
+    ]);
+    // The approved one granted rosters only: the other categories say so.
+    const approved = (key: string) =>
+      sections[1].querySelector(`li[data-category="${key}"]`)?.textContent;
+    expect(approved('rosters')).not.toContain('not granted');
+    expect(approved('demographics')).toContain('not granted');
     expect(sections[1].textContent).toContain('Approved App');
     expect(sections[2].textContent).toContain('Revoked App');
   });
@@ -125,6 +151,21 @@ describe('Applications (school administrator)', () => {
       dialog()!.querySelectorAll<HTMLInputElement>('input[type="checkbox"]'),
     );
     expect(boxes.map((b) => b.checked)).toEqual([true, true, true]);
+    // Grouped by data category, in plain words, each with both versions' scope URIs.
+    expect(
+      [...dialog()!.querySelectorAll('fieldset.category > legend')].map((l) =>
+        l.textContent?.trim(),
+      ),
+    ).toEqual([
+      DATA_CATEGORIES.rosters.label,
+      DATA_CATEGORIES.demographics.label,
+      DATA_CATEGORIES.gradebookRead.label,
+    ]);
+    expect(
+      dialog()!.querySelector(
+        'fieldset[data-category="rosters"] code[data-version="v1p2"]',
+      )?.textContent,
+    ).toBe(ONEROSTER_V1P2_SCOPES.rosterCore);
     const confirm = () => buttons('Approve')[0];
 
     for (const box of boxes) {

@@ -2,17 +2,24 @@ import { Component, computed, inject, input, signal } from '@angular/core';
 import { httpResource } from '@angular/common/http';
 import { RouterLink } from '@angular/router';
 import type {
+  ApplicationSummary,
   ApprovalView,
   GrantableScope,
   PortalError,
   SchoolApplicationView,
+  ScopeView,
 } from '@oneroster/contracts';
 import {
   PortalApi,
   portalUrls,
   toPortalError,
 } from '@oneroster/admin-data-access';
-import { ConfirmDialog, formatDateTime, LoadState } from '@oneroster/admin-ui';
+import {
+  CategoryScopes,
+  ConfirmDialog,
+  formatDateTime,
+  LoadState,
+} from '@oneroster/admin-ui';
 
 type Decision = 'approve' | 'decline' | 'revoke';
 
@@ -30,13 +37,16 @@ interface Group {
 
 /**
  * A school's applications, in three groups: waiting for a decision, approved, and declined
- * or revoked. Approving opens a dialog with every requested scope ticked; the administrator
- * may untick some (at least one stays) and exactly the ticked ones are sent. Declining
+ * or revoked. What an application asks for is shown by data category, in plain words, with
+ * the OneRoster 1.1 and 1.2 scope URIs each category grants in small print (one approval
+ * covers both versions). Approving opens a dialog with every requested scope ticked, grouped
+ * by category; the administrator may untick some (at least one stays) and exactly the
+ * ticked ones are sent. Declining
  * takes an optional reason; revoking asks first.
  */
 @Component({
   selector: 'lib-applications',
-  imports: [ConfirmDialog, LoadState, RouterLink],
+  imports: [CategoryScopes, ConfirmDialog, LoadState, RouterLink],
   templateUrl: './applications.html',
 })
 export class Applications {
@@ -103,6 +113,32 @@ export class Applications {
         return `Revoke ${name}'s access?`;
     }
   });
+
+  /** Requested scopes of no data category (the platform's own). */
+  protected otherScopes(app: ApplicationSummary): ScopeView[] {
+    const inCategory = new Set<string>(
+      app.requestedCategories.flatMap((c) => c.scopes),
+    );
+    return app.requestedScopes.filter((s) => !inCategory.has(s.scope));
+  }
+
+  /** The requested scopes among `scopes`, with their words, in the requested order. */
+  protected scopeViews(
+    item: SchoolApplicationView,
+    scopes: readonly GrantableScope[],
+  ): ScopeView[] {
+    return item.application.requestedScopes.filter((s) =>
+      scopes.includes(s.scope),
+    );
+  }
+
+  /** Whether the approval grants any of `scopes` (a category is granted as a whole). */
+  protected granted(
+    item: SchoolApplicationView,
+    scopes: readonly GrantableScope[],
+  ): boolean {
+    return scopes.some((s) => item.approval?.scopes.includes(s));
+  }
 
   protected open(kind: Decision, item: SchoolApplicationView): void {
     this.actionError.set(null);

@@ -1,14 +1,18 @@
 import { Component, computed, input } from '@angular/core';
 import { httpResource } from '@angular/common/http';
-import type { ApprovalReceipt } from '@oneroster/contracts';
+import type { ApprovalReceipt, GrantableScope } from '@oneroster/contracts';
 import { portalUrls, toPortalError } from '@oneroster/admin-data-access';
-import { formatDateTime, LoadState } from '@oneroster/admin-ui';
+import { CategoryScopes, formatDateTime, LoadState } from '@oneroster/admin-ui';
 import { scopeWords } from './scope-words';
 
-/** One decision's receipt, as both the school and the integrator see it. */
+/**
+ * One decision's receipt, as both the school and the integrator see it: the approved data
+ * categories in plain words with their 1.1 and 1.2 scope URIs (receipts written before
+ * categories existed list their scopes only).
+ */
 @Component({
   selector: 'lib-receipt',
-  imports: [LoadState],
+  imports: [CategoryScopes, LoadState],
   templateUrl: './receipt.html',
 })
 export class Receipt {
@@ -22,4 +26,12 @@ export class Receipt {
   );
   protected readonly formatDateTime = formatDateTime;
   protected readonly scopeWords = scopeWords;
+
+  /** Approved scopes of no data category (the platform's own). */
+  protected otherScopes(r: ApprovalReceipt): GrantableScope[] {
+    const inCategory = new Set<string>(
+      (r.categories ?? []).flatMap((c) => c.scopes),
+    );
+    return r.scopes.filter((s) => !inCategory.has(s));
+  }
 }

@@ -3,7 +3,12 @@ import type {
   KoaContextWithOIDC,
   ResourceServer,
 } from 'oidc-provider';
-import { ALL_ONEROSTER_SCOPES, PLATFORM_SCOPES } from '@oneroster/contracts';
+import {
+  ALL_ONEROSTER_SCOPES,
+  ALL_ONEROSTER_V1P2_SCOPES,
+  PLATFORM_SCOPES,
+} from '@oneroster/contracts';
+import { grantedScopes } from '@oneroster/data-access-approvals';
 import { kindOf, prop } from './client-metadata';
 import { noApprovedSchool, UserApprovals } from './user-approvals';
 
@@ -13,8 +18,13 @@ import { noApprovedSchool, UserApprovals } from './user-approvals';
  * - every API access token is an RFC 9068 JWT (`typ at+jwt`, ES256, 5 minutes, `aud` = the
  *   API); no other resource exists (`invalid_target`);
  * - the portal client gets ID tokens only (no resource, no API token, no approval needed);
- * - a school client's scope = requested ∩ the school's approval as read with the client in
- *   this request; a client-credentials request without `scope` gets all approved scopes;
+ * - a school client's scope = requested ∩ what the school's approval grants, as read with the
+ *   client in this request: its stored scopes and their counterparts in the other OneRoster
+ *   version (`grantedScopes`, so a 1.1 or a 1.2 scope, or both, may be requested); a
+ *   client-credentials request without `scope` gets the approved scopes as stored; one whose
+ *   requested scopes include none that is granted (unknown, unapproved, or of a category
+ *   the school did not approve) is `invalid_scope` (RFC 6749 §5.2) rather than a token
+ *   without a scope; otherwise the ungranted ones are dropped (§3.3);
  *   not approved (or nothing approved): `access_denied`;
  * - for a user of an application scope = requested ∩ the union of the approvals of the
  *   user's schools that approve the application now (user-approvals.ts), evaluated again on
@@ -28,6 +38,7 @@ export const ACCESS_TOKEN_TTL = 300;
 /** Every scope a school can approve: what a user token may carry before the user is known. */
 const GRANTABLE_SCOPES = [
   ...ALL_ONEROSTER_SCOPES,
+  ...ALL_ONEROSTER_V1P2_SCOPES,
   ...Object.values(PLATFORM_SCOPES),
 ].join(' ');
 
@@ -85,10 +96,22 @@ export function resourceIndicators({
         throw new errors.AccessDenied(
           'the school has not approved this application',
         );
+      const granted = grantedScopes(scopes.split(' '));
       const params = ctx.oidc.params as Record<string, unknown>;
-      if (params['grant_type'] === 'client_credentials' && !params['scope'])
-        params['scope'] = scopes;
-      return server(scopes);
+      if (params['grant_type'] === 'client_credentials') {
+        const requested = String(params['scope'] ?? '')
+          .split(' ')
+          .filter(Boolean);
+        // Nothing requested: the approved scopes as stored (as before 1.2 existed).
+        if (!requested.length) params['scope'] = scopes;
+        // Something requested, none of it grantable: no token without a scope.
+        else if (!requested.some((s) => granted.includes(s)))
+          throw new errors.InvalidScope(
+            'none of the requested scopes is approved for this application',
+            requested.join(' '),
+          );
+      }
+      return server(granted.join(' '));
     },
   };
 }

@@ -4,6 +4,7 @@ import {
   ApprovedSchool,
   approvedSchoolsOfAccount,
 } from '@oneroster/data-access-auth';
+import { grantedScopes } from '@oneroster/data-access-approvals';
 import { prop } from './client-metadata';
 
 /**
@@ -11,7 +12,9 @@ import { prop } from './client-metadata';
  * - the schools are the user's schools ∩ the schools approving the application now, read
  *   from the database once per request (the resource server and the token claims of one
  *   request see the same approval), so every sign-in and every refresh reads it again;
- * - the scopes are the union of those schools' approved scopes: all a token of this user
+ * - each school's scopes are what its approval grants in both OneRoster versions
+ *   (`grantedScopes`: the stored scopes and their counterparts in the other version);
+ * - the scopes are the union of those schools' granted scopes: all a token of this user
  *   may carry (scopes are per school: the API serves each request only for the schools
  *   whose live approval includes the route's scope).
  */
@@ -37,11 +40,18 @@ export function userApprovals(dataSource: DataSource): UserApprovals {
       dataSource,
       accountId,
       prop(client, 'application_id') ?? '',
-    ).then((schools) => ({
-      schools,
-      schoolIds: schools.map((s) => s.schoolId),
-      scopes: [...new Set(schools.flatMap((s) => s.scopes))].join(' '),
-    }));
+    ).then((stored) => {
+      // What each school's approval grants in both versions (`grantedScopes`).
+      const schools = stored.map((s) => ({
+        ...s,
+        scopes: grantedScopes(s.scopes),
+      }));
+      return {
+        schools,
+        schoolIds: schools.map((s) => s.schoolId),
+        scopes: [...new Set(schools.flatMap((s) => s.scopes))].join(' '),
+      };
+    });
     perRequest.set(ctx, read);
     return read;
   };

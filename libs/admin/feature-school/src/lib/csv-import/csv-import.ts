@@ -21,7 +21,7 @@ import { formatDateTime, LoadState } from '@oneroster/admin-ui';
 export const IMPORT_POLL_MS = 1000;
 
 /**
- * Uploads a OneRoster 1.1 CSV zip for the school (check only, or check and apply), shows the
+ * Uploads a OneRoster 1.1 or 1.2 CSV zip for the school (check only, or check and apply), shows the
  * upload's progress, then follows the import job until it finishes and shows its report.
  */
 @Component({

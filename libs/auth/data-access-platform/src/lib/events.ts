@@ -64,3 +64,15 @@ export async function emitPlatformEvent(
   if (rows.length) await em.getRepository(WebhookDeliveryEntity).insert(rows);
   return id;
 }
+
+/** The event a school's decision makes: a first grant, a change of scopes, or the decision. */
+export function approvalEventType(
+  previousStatus: string | null,
+  decision: 'approved' | 'declined' | 'revoked',
+): PlatformEventType {
+  if (decision === 'approved')
+    return previousStatus === 'approved'
+      ? 'approval.changed'
+      : 'approval.granted';
+  return decision === 'declined' ? 'approval.declined' : 'approval.revoked';
+}

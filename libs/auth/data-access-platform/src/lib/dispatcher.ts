@@ -101,10 +101,7 @@ export class WebhookDispatcher {
     await Promise.all(due.map((d) => this.attempt(d, now)));
   }
 
-  private async attempt(
-    d: WebhookDeliveryEntity,
-    now: string,
-  ): Promise<void> {
+  private async attempt(d: WebhookDeliveryEntity, now: string): Promise<void> {
     const repo = this.ds.getRepository(WebhookDeliveryEntity);
     const attempt = d.attempts + 1;
     const lease = new Date(Date.now() + this.settings.timeoutMs + 30_000);
@@ -163,16 +160,17 @@ export class WebhookDispatcher {
     const ok = error === null;
     const gone = error === 'endpoint deleted';
     const exhausted = attempt >= this.settings.maxAttempts;
-    const next = ok || gone || exhausted
-      ? null
-      : new Date(
-          Date.now() +
-            backoffMs(
-              attempt,
-              this.settings.retryBaseMs,
-              this.settings.retryMaxMs,
-            ),
-        );
+    const next =
+      ok || gone || exhausted
+        ? null
+        : new Date(
+            Date.now() +
+              backoffMs(
+                attempt,
+                this.settings.retryBaseMs,
+                this.settings.retryMaxMs,
+              ),
+          );
     const written = await repo
       .createQueryBuilder()
       .update(WebhookDeliveryEntity)

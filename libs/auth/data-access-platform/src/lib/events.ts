@@ -47,20 +47,18 @@ export async function emitPlatformEvent(
     .getMany();
   const rows = endpoints
     .filter((e) => e.events.includes(type))
-    .map(
-      (e): WebhookDeliveryEntity => ({
-        id: randomUUID(),
-        eventId: id,
-        endpointId: e.id,
-        integratorId,
-        status: 'pending',
-        attempts: 0,
-        responseCode: null,
-        nextAttemptAt: now,
-        createdAt: now,
-        deliveredAt: null,
-      }),
-    );
+    .map((e): WebhookDeliveryEntity => ({
+      id: randomUUID(),
+      eventId: id,
+      endpointId: e.id,
+      integratorId,
+      status: 'pending',
+      attempts: 0,
+      responseCode: null,
+      nextAttemptAt: now,
+      createdAt: now,
+      deliveredAt: null,
+    }));
   if (rows.length) await em.getRepository(WebhookDeliveryEntity).insert(rows);
   return id;
 }

@@ -52,7 +52,10 @@ export interface PlatformCaller {
 
 type CredentialAction = 'client.created' | 'client.secret_rotated';
 
-const EVENT_OF: Record<CredentialAction, 'credential.issued' | 'credential.rotated'> = {
+const EVENT_OF: Record<
+  CredentialAction,
+  'credential.issued' | 'credential.rotated'
+> = {
   'client.created': 'credential.issued',
   'client.secret_rotated': 'credential.rotated',
 };
@@ -175,7 +178,13 @@ export class PortalCredentials {
         'the application already has a client for this school; rotate its secret instead',
       );
     const clientId = `cc-${randomBytes(12).toString('base64url')}`;
-    return this.issue(platformAudit(caller), app, clientId, schoolId, 'client.created');
+    return this.issue(
+      platformAudit(caller),
+      app,
+      clientId,
+      schoolId,
+      'client.created',
+    );
   }
 
   /** Rotates the secret of the application's live client for an approving school. */

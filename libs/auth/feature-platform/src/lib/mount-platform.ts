@@ -7,7 +7,10 @@ import {
   WEBHOOK_HEADERS,
 } from '@oneroster/contracts';
 import { PlatformProblem } from '@oneroster/data-access-platform';
-import { sendPlatformError, toPlatformError } from './platform-exception.filter';
+import {
+  sendPlatformError,
+  toPlatformError,
+} from './platform-exception.filter';
 import { PlatformModule } from './platform.module';
 import { PLATFORM_BEARER } from './platform-swagger';
 
@@ -42,7 +45,9 @@ export function mountPlatform(
     const fail = (problem: PlatformProblem) =>
       sendPlatformError(res, toPlatformError(problem));
     if (Number(req.headers['content-length'] ?? 0) > MAX_JSON_BYTES)
-      return fail(new PlatformProblem('invalid_request', 'the JSON body is too large'));
+      return fail(
+        new PlatformProblem('invalid_request', 'the JSON body is too large'),
+      );
     const chunks: Buffer[] = [];
     let size = 0;
     let failed = false;
@@ -51,7 +56,9 @@ export function mountPlatform(
       size += chunk.length;
       if (size > MAX_JSON_BYTES) {
         failed = true;
-        fail(new PlatformProblem('invalid_request', 'the JSON body is too large'));
+        fail(
+          new PlatformProblem('invalid_request', 'the JSON body is too large'),
+        );
         return;
       }
       chunks.push(chunk);

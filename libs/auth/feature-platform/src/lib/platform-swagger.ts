@@ -25,8 +25,11 @@ const ERROR_SCHEMA = {
 
 const ERRORS: [number, string][] = [
   [400, 'invalid_request: a bad body or query (`fields` says what is wrong)'],
-  [401, 'invalid_token: no token, an invalid or expired one, one for another audience, or a revoked credential'],
-  [403, 'insufficient_scope: the token lacks the route\'s platform scope'],
+  [
+    401,
+    'invalid_token: no token, an invalid or expired one, one for another audience, or a revoked credential',
+  ],
+  [403, "insufficient_scope: the token lacks the route's platform scope"],
   [404, 'not_found: unknown, or of another integrator (the same answer)'],
 ];
 
@@ -38,7 +41,8 @@ export const PlatformApi = (tag: string, scope: string) =>
     ...ERRORS.map(([status, description]) =>
       ApiResponse({
         status,
-        description: status === 403 ? `${description} (\`${scope}\`)` : description,
+        description:
+          status === 403 ? `${description} (\`${scope}\`)` : description,
         schema: ERROR_SCHEMA,
       }),
     ),

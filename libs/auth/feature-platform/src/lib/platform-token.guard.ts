@@ -12,7 +12,11 @@ import { DataSource } from 'typeorm';
 import type { IntegratorApiScope } from '@oneroster/contracts';
 import { findIntegratorClient } from '@oneroster/data-access-auth';
 import { PlatformProblem } from '@oneroster/data-access-platform';
-import { loadSigningKey, OIDC_SETTINGS, type OidcSettings } from '@oneroster/feature-oidc';
+import {
+  loadSigningKey,
+  OIDC_SETTINGS,
+  type OidcSettings,
+} from '@oneroster/feature-oidc';
 import { PLATFORM_SETTINGS, type PlatformSettings } from './platform-settings';
 
 const SCOPE_METADATA = 'platform:scope';
@@ -27,7 +31,9 @@ export interface PlatformCallerContext {
   scopes: string[];
 }
 
-export type PlatformRequest = Request & { platformCaller?: PlatformCallerContext };
+export type PlatformRequest = Request & {
+  platformCaller?: PlatformCallerContext;
+};
 
 /** The verified caller of a platform route. */
 export const Caller = createParamDecorator(
@@ -106,7 +112,11 @@ export class PlatformTokenGuard implements CanActivate {
         'insufficient_scope',
         `the token lacks the scope ${needed}`,
       );
-    req.platformCaller = { integratorId: client.integratorId, clientId: client.clientId, scopes };
+    req.platformCaller = {
+      integratorId: client.integratorId,
+      clientId: client.clientId,
+      scopes,
+    };
     return true;
   }
 

@@ -12,7 +12,13 @@ import {
   UseFilters,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBody, ApiExcludeController, ApiOperation, ApiQuery, ApiResponse } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiExcludeController,
+  ApiOperation,
+  ApiQuery,
+  ApiResponse,
+} from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import {
   INTEGRATOR_API_SCOPES,
@@ -60,11 +66,26 @@ export class PlatformApprovalsController {
     description:
       'Scope `approvals.read`. For delta polling pass the largest `updatedAt` seen as `updatedSince` (inclusive). Ordered by updatedAt, then approval id.',
   })
-  @ApiQuery({ name: 'status', required: false, enum: ['pending', 'approved', 'declined', 'revoked'] })
-  @ApiQuery({ name: 'updatedSince', required: false, description: 'ISO 8601 date-time' })
-  @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 100' })
+  @ApiQuery({
+    name: 'status',
+    required: false,
+    enum: ['pending', 'approved', 'declined', 'revoked'],
+  })
+  @ApiQuery({
+    name: 'updatedSince',
+    required: false,
+    description: 'ISO 8601 date-time',
+  })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    description: '1–1000, default 100',
+  })
   @ApiQuery({ name: 'offset', required: false, description: 'default 0' })
-  @ApiResponse({ status: 200, description: '`{ data: PlatformApprovalView[], total, limit, offset }`' })
+  @ApiResponse({
+    status: 200,
+    description: '`{ data: PlatformApprovalView[], total, limit, offset }`',
+  })
   approvals(
     @Caller() caller: PlatformCallerContext,
     @Query() query: Record<string, unknown>,
@@ -85,7 +106,8 @@ export class PlatformCredentialsController {
   @Post()
   @RequirePlatformScope(INTEGRATOR_API_SCOPES.credentialsManage)
   @ApiOperation({
-    summary: "Issue the application's client-credentials client for an approving school",
+    summary:
+      "Issue the application's client-credentials client for an approving school",
     description:
       'Scope `credentials.manage`. The secret is in this answer only. 404 for a school without a decision, 409 for one that has not approved or a client that exists (rotate it).',
   })
@@ -153,7 +175,10 @@ export class PlatformWebhooksController {
       required: ['url'],
       properties: {
         url: { type: 'string', format: 'uri' },
-        events: { type: 'array', items: { type: 'string', enum: [...PLATFORM_EVENT_TYPES] } },
+        events: {
+          type: 'array',
+          items: { type: 'string', enum: [...PLATFORM_EVENT_TYPES] },
+        },
       },
     },
   })
@@ -187,10 +212,15 @@ export class PlatformWebhooksController {
 
   @Get(':id/deliveries')
   @RequirePlatformScope(INTEGRATOR_API_SCOPES.webhooksManage)
-  @ApiOperation({ summary: 'The delivery log, newest first, with every attempt' })
+  @ApiOperation({
+    summary: 'The delivery log, newest first, with every attempt',
+  })
   @ApiQuery({ name: 'limit', required: false })
   @ApiQuery({ name: 'offset', required: false })
-  @ApiResponse({ status: 200, description: '`{ data: WebhookDeliveryView[], total, limit, offset }`' })
+  @ApiResponse({
+    status: 200,
+    description: '`{ data: WebhookDeliveryView[], total, limit, offset }`',
+  })
   deliveries(
     @Caller() caller: PlatformCallerContext,
     @Param('id') id: string,
@@ -202,7 +232,9 @@ export class PlatformWebhooksController {
   @Post(':id/deliveries/:deliveryId/replay')
   @HttpCode(202)
   @RequirePlatformScope(INTEGRATOR_API_SCOPES.webhooksManage)
-  @ApiOperation({ summary: 'Deliver the same event again (a new delivery, due at once)' })
+  @ApiOperation({
+    summary: 'Deliver the same event again (a new delivery, due at once)',
+  })
   @ApiResponse({ status: 202, description: '`WebhookDeliveryView`' })
   replay(
     @Caller() caller: PlatformCallerContext,

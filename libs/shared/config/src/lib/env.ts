@@ -302,7 +302,13 @@ function platformApiConfig(
   mode: PlatformMode,
   authPort: number,
 ): PlatformApiConfig {
-  const retryBase = between(env, 'WEBHOOK_RETRY_BASE_MS', 30_000, 10, 3_600_000);
+  const retryBase = between(
+    env,
+    'WEBHOOK_RETRY_BASE_MS',
+    30_000,
+    10,
+    3_600_000,
+  );
   const retryMax = between(
     env,
     'WEBHOOK_RETRY_MAX_MS',

@@ -93,8 +93,7 @@ export interface PlatformSchoolCredential {
   revokedAt: string | null;
 }
 
-export interface IssuedPlatformSchoolCredential
-  extends PlatformSchoolCredential {
+export interface IssuedPlatformSchoolCredential extends PlatformSchoolCredential {
   clientSecret: string;
   tokenEndpoint: string;
 }

@@ -172,6 +172,11 @@ describe.each(
     return res.body['access_token'] as string;
   };
 
+  let shared: IssuedIntegratorCredential | null = null;
+  /** A token with every platform scope, of one credential the tests share. */
+  const fullToken = async () =>
+    tokenOf((shared ??= await platformCredential()));
+
   const api = async <T = unknown>(
     token: string | null,
     method: string,
@@ -429,7 +434,7 @@ describe.each(
           )
         ).status,
       ).toBe(200);
-      const token = await tokenOf(await platformCredential());
+      const token = await fullToken();
       const mine = async (query: string) => {
         const res = await api<PlatformPage<PlatformApprovalView>>(
           token,
@@ -518,7 +523,7 @@ describe.each(
     it('issues, rotates and revokes only for schools that approved, and only for own applications', async () => {
       const app = await newApplication();
       await approve(adminA, schoolA, app.id);
-      const token = await tokenOf(await platformCredential());
+      const token = await fullToken();
       const path = (school: string, appId = app.id) =>
         `/applications/${appId}/schools/${school}/credentials`;
       const issued = await api<IssuedCredential>(token, 'POST', path(schoolA));
@@ -603,7 +608,7 @@ describe.each(
 
   describe('webhooks', () => {
     it('registers https endpoints (http only on loopback), shows the secret once, isolated per integrator', async () => {
-      const token = await tokenOf(await platformCredential());
+      const token = await fullToken();
       const bad = await api<PlatformError>(token, 'POST', '/webhooks', {
         url: 'http://hooks.example.com/x',
         events: ['approval.granted', 'nope'],
@@ -643,7 +648,7 @@ describe.each(
     });
 
     it('delivers signed events, retrying with exponential backoff, logs every attempt and replays', async () => {
-      const token = await tokenOf(await platformCredential());
+      const token = await fullToken();
       const hook = await api<CreatedWebhook>(token, 'POST', '/webhooks', {
         url: receiver.url('/retry'),
       });
@@ -745,7 +750,7 @@ describe.each(
     });
 
     it('loses and repeats no event across a restart of the auth server with deliveries pending', async () => {
-      const token = await tokenOf(await platformCredential());
+      const token = await fullToken();
       const hook = await api<CreatedWebhook>(token, 'POST', '/webhooks', {
         url: receiver.url('/restart'),
       });

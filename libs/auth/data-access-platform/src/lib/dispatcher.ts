@@ -171,7 +171,17 @@ export class WebhookDispatcher {
                 this.settings.retryMaxMs,
               ),
           );
-    const written = await repo
+    // The attempt was this instance's (claimed): it is logged, then its result written.
+    await this.ds.getRepository(WebhookAttemptEntity).insert({
+      id: randomUUID(),
+      deliveryId: d.id,
+      attempt,
+      at: new Date(started),
+      responseCode,
+      error,
+      durationMs: Date.now() - started,
+    });
+    await repo
       .createQueryBuilder()
       .update(WebhookDeliveryEntity)
       .set({
@@ -185,15 +195,5 @@ export class WebhookDispatcher {
         attempt,
       })
       .execute();
-    if (written.affected !== 1) return;
-    await this.ds.getRepository(WebhookAttemptEntity).insert({
-      id: randomUUID(),
-      deliveryId: d.id,
-      attempt,
-      at: new Date(started),
-      responseCode,
-      error,
-      durationMs: Date.now() - started,
-    });
   }
 }

@@ -19,7 +19,7 @@ import { objectBody } from './validation';
 import { iso } from './views';
 
 /** Live platform credentials an integrator may hold at once. */
-export const MAX_LIVE_INTEGRATOR_CREDENTIALS = 5;
+export const MAX_LIVE_INTEGRATOR_CREDENTIALS = 10;
 
 /**
  * An integrator's platform credentials (client credentials of the integrator, for the

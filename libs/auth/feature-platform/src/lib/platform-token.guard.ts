@@ -37,7 +37,7 @@ export type PlatformRequest = Request & {
 
 /** The verified caller of a platform route. */
 export const Caller = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): PlatformCallerContext =>
+  (_data: unknown, ctx: ExecutionContext): PlatformCallerContext =>
     ctx.switchToHttp().getRequest<PlatformRequest>()
       .platformCaller as PlatformCallerContext,
 );
@@ -123,8 +123,8 @@ export class PlatformTokenGuard implements CanActivate {
   private publicKey() {
     return (this.key ??= (async () => {
       const jose = await import('jose');
-      const { d: _d, ...pub } = await loadSigningKey(this.oidc);
-      return jose.importJWK(pub, 'ES256');
+      const { kty, crv, x, y } = await loadSigningKey(this.oidc);
+      return jose.importJWK({ kty, crv, x, y }, 'ES256');
     })());
   }
 }

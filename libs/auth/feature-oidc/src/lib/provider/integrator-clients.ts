@@ -85,12 +85,15 @@ export function withPlatformResource(
   errors: Errors,
   platformAudience: string,
 ): ResourceIndicators {
+  const { defaultResource, getResourceServerInfo } = inner;
+  if (!defaultResource || !getResourceServerInfo)
+    throw new Error('the resource indicators to extend are incomplete');
   return {
     ...inner,
     defaultResource: (ctx, client, oneOf) =>
       isIntegratorClient(client)
         ? platformAudience
-        : inner.defaultResource!(ctx, client, oneOf),
+        : defaultResource(ctx, client, oneOf),
     getResourceServerInfo: async (
       ctx: KoaContextWithOIDC,
       resource: string,
@@ -98,7 +101,7 @@ export function withPlatformResource(
     ) => {
       if (!isIntegratorClient(client)) {
         if (resource === platformAudience) throw new errors.InvalidTarget();
-        return inner.getResourceServerInfo!(ctx, resource, client);
+        return getResourceServerInfo(ctx, resource, client);
       }
       if (resource !== platformAudience) throw new errors.InvalidTarget();
       const held = (prop(client, 'approved_scopes') ?? '')

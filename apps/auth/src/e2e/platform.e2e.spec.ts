@@ -420,6 +420,28 @@ describe.each(
     });
   });
 
+  it('has a Swagger document of its own, listing only the platform routes', async () => {
+    const res = await fetch(`${base}/platform/v1/docs-json`);
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as {
+      paths: Record<string, unknown>;
+      components: { securitySchemes: Record<string, unknown> };
+    };
+    const paths = Object.keys(doc.paths).sort();
+    expect(paths).toEqual([
+      '/platform/v1/applications/{appId}/schools/{schoolId}/credentials',
+      '/platform/v1/applications/{appId}/schools/{schoolId}/credentials/rotate',
+      '/platform/v1/approvals',
+      '/platform/v1/webhooks',
+      '/platform/v1/webhooks/{id}',
+      '/platform/v1/webhooks/{id}/deliveries',
+      '/platform/v1/webhooks/{id}/deliveries/{deliveryId}/replay',
+    ]);
+    expect(Object.keys(doc.components.securitySchemes)).toEqual([
+      'platform-token',
+    ]);
+  });
+
   describe('GET /platform/v1/approvals', () => {
     it("lists only the integrator's own applications, filtered by status and updatedSince, paged", async () => {
       const app = await newApplication();

@@ -7,6 +7,7 @@ import {
   DEFAULT_MAX_UPLOAD_BYTES,
   PortalModule,
 } from '@oneroster/feature-portal';
+import { PlatformModule } from '@oneroster/feature-platform';
 import { AUTH_VERSION } from './version';
 
 @Module({})
@@ -34,6 +35,20 @@ export class AppModule {
             : undefined,
           sessionMaxHours: config.auth.portalSessionMaxHours,
           database: config.database,
+          platformAudience: config.platform.audience,
+        }),
+        PlatformModule.register({
+          issuer: config.tokens.issuer,
+          audience: config.platform.audience,
+          tokenEndpoint: `${config.tokens.issuer}/token`,
+          allowLoopbackHttp: config.platform.webhookAllowLoopbackHttp,
+          dispatcher: {
+            pollMs: config.platform.webhookPollMs,
+            maxAttempts: config.platform.webhookMaxAttempts,
+            retryBaseMs: config.platform.webhookRetryBaseMs,
+            retryMaxMs: config.platform.webhookRetryMaxMs,
+            timeoutMs: config.platform.webhookTimeoutMs,
+          },
         }),
       ],
     };

@@ -4,6 +4,7 @@ import type { PlatformConfig } from '@oneroster/config';
 import { setupSwagger } from '@oneroster/feature-health';
 import { mountOidc } from '@oneroster/feature-oidc';
 import { mountPortal } from '@oneroster/feature-portal';
+import { mountPlatform } from '@oneroster/feature-platform';
 import {
   applyClientAddress,
   applySecurityHeaders,
@@ -37,6 +38,8 @@ export function configureApp(
   // headers; its own middleware then sets its Content-Security-Policy.
   mountOidc(app, { headers: securityHeaders(headers) });
   mountPortal(app);
+  // The integrator platform API has a Swagger document of its own (/platform/v1/docs).
+  mountPlatform(app, { version: AUTH_VERSION });
   app.enableCors({ origin: config.adminPublicUrl });
   setupSwagger(app, {
     title: 'OneRoster Exchange authorization server',

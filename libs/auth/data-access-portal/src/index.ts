@@ -6,6 +6,7 @@ export * from './lib/audit';
 export * from './lib/approvals';
 export * from './lib/applications';
 export * from './lib/credentials';
+export * from './lib/integrator-credentials';
 export * from './lib/onboarding';
 export * from './lib/accounts';
 export * from './lib/usage';

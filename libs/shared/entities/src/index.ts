@@ -17,3 +17,4 @@ export * from './lib/platform/oidc-model.entity';
 export * from './lib/platform/portal.entity';
 export * from './lib/platform/api-usage.entity';
 export * from './lib/entity-list';
+export * from './lib/platform/platform-api.entity';

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { OAuthClientEntity } from '@oneroster/entities';
 import { generateSecret, hashSecret } from '@oneroster/util-secrets';
 
@@ -37,8 +37,9 @@ export interface IssuedClientSecret {
 
 export class ClientSecretError extends Error {}
 
+/** `dataSource` may be a transaction's EntityManager: the client then changes with it. */
 export async function issueClientSecret(
-  dataSource: DataSource,
+  dataSource: DataSource | EntityManager,
   input: IssueClientSecretInput,
 ): Promise<IssuedClientSecret> {
   const { clientId, applicationId, schoolId } = input;

@@ -23,6 +23,10 @@ import {
   type PortalActor,
 } from './actor';
 import { recordAudit } from './audit';
+import {
+  approvalEventType,
+  emitPlatformEvent,
+} from '@oneroster/data-access-platform';
 import type { InvalidationBus } from '@oneroster/util-invalidation';
 import { inTransaction, inTransactionThenPublish } from './transaction';
 import { canonicalJson, sha256Hex } from './canonical';
@@ -379,6 +383,18 @@ export class PortalApprovals {
               receiptId,
               ...(reason ? { reason } : {}),
             },
+          });
+          // The integrator's webhooks hear of it in this same transaction (the outbox).
+          const type = approvalEventType(status, decision);
+          await emitPlatformEvent(em, app.integratorId, type, {
+            approvalId: next.id,
+            applicationId: app.id,
+            schoolId,
+            status: decision,
+            previousStatus: status,
+            scopes,
+            decidedAt: iso(now),
+            receiptId,
           });
           return (await approvalViews(em, [next]))[0];
         },

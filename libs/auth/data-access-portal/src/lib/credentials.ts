@@ -7,13 +7,19 @@ import {
 } from '@oneroster/data-access-auth';
 import {
   ApplicationEntity,
+  ApprovalEntity,
   OAuthClientEntity,
   SchoolEntity,
 } from '@oneroster/entities';
+import { emitPlatformEvent } from '@oneroster/data-access-platform';
 import { assertDeveloper, assertDeveloperOf, type PortalActor } from './actor';
 import { recordAudit } from './audit';
 import type { InvalidationBus } from '@oneroster/util-invalidation';
-import { inTransactionThenPublish, publishAll } from './transaction';
+import {
+  inTransaction,
+  inTransactionThenPublish,
+  publishAll,
+} from './transaction';
 import { conflict, invalid, notFound } from './errors';
 import { objectBody } from './validation';
 import { iso } from './views';
@@ -29,8 +35,30 @@ import { iso } from './views';
  *   revoking again is idempotent;
  * - creating a client, rotating its secret and revoking it are published on the
  *   invalidation bus (`client`, the client id) once committed, so every instance's client
- *   cache and approval cache drop it at once.
+ *   cache and approval cache drop it at once;
+ * - each of those writes its audit event and its platform event (`credential.issued`,
+ *   `credential.rotated`, `credential.revoked`: the integrator's webhooks) in the change's
+ *   transaction;
+ * - through the platform API (`forSchool` methods, an integrator's platform token) the
+ *   same rules hold for the application's client of one school, and only while that school
+ *   approves the application; another integrator's application is `not_found`.
  */
+
+/** An integrator calling through the platform API (its platform credential). */
+export interface PlatformCaller {
+  integratorId: string;
+  clientId: string;
+}
+
+type CredentialAction = 'client.created' | 'client.secret_rotated';
+
+const EVENT_OF: Record<
+  CredentialAction,
+  'credential.issued' | 'credential.rotated'
+> = {
+  'client.created': 'credential.issued',
+  'client.secret_rotated': 'credential.rotated',
+};
 export class PortalCredentials {
   constructor(
     private readonly ds: DataSource,
@@ -111,7 +139,7 @@ export class PortalCredentials {
   }
 
   async revoke(actor: PortalActor, clientId: string): Promise<CredentialView> {
-    const { client } = await this.ownClient(actor, clientId);
+    const { client, app } = await this.ownClient(actor, clientId);
     if (!client.revokedAt) {
       const now = new Date();
       await inTransactionThenPublish(this.ds, this.bus, async (em, note) => {
@@ -126,39 +154,170 @@ export class PortalCredentials {
           schoolId: client.schoolId ?? null,
           details: { applicationId: client.applicationId },
         });
+        await emitPlatformEvent(em, app.integratorId, 'credential.revoked', {
+          clientId,
+          applicationId: client.applicationId,
+          schoolId: client.schoolId ?? null,
+        });
       });
       client.revokedAt = now;
     }
     return (await this.views([client]))[0];
   }
 
+  /** Issues the application's client for an approving school (platform API). */
+  async issueForSchool(
+    caller: PlatformCaller,
+    applicationId: string,
+    schoolId: string,
+  ): Promise<IssuedCredential> {
+    const app = await this.approvedBy(caller, applicationId, schoolId);
+    const live = await this.liveSchoolClient(applicationId, schoolId);
+    if (live)
+      throw conflict(
+        'the application already has a client for this school; rotate its secret instead',
+      );
+    const clientId = `cc-${randomBytes(12).toString('base64url')}`;
+    return this.issue(
+      platformAudit(caller),
+      app,
+      clientId,
+      schoolId,
+      'client.created',
+    );
+  }
+
+  /** Rotates the secret of the application's live client for an approving school. */
+  async rotateForSchool(
+    caller: PlatformCaller,
+    applicationId: string,
+    schoolId: string,
+  ): Promise<IssuedCredential> {
+    const app = await this.approvedBy(caller, applicationId, schoolId);
+    const live = await this.liveSchoolClient(applicationId, schoolId);
+    if (!live) throw notFound('credential');
+    return this.issue(
+      platformAudit(caller),
+      app,
+      live.clientId,
+      schoolId,
+      'client.secret_rotated',
+    );
+  }
+
+  /** Revokes the application's live client for a school (approving or not). */
+  async revokeForSchool(
+    caller: PlatformCaller,
+    applicationId: string,
+    schoolId: string,
+  ): Promise<CredentialView> {
+    const app = await this.integratorApplication(caller, applicationId);
+    const live = await this.liveSchoolClient(app.id, schoolId);
+    if (!live) throw notFound('credential');
+    const now = new Date();
+    const audit = platformAudit(caller);
+    await inTransactionThenPublish(this.ds, this.bus, async (em, note) => {
+      await em
+        .getRepository(OAuthClientEntity)
+        .update({ clientId: live.clientId }, { revokedAt: now });
+      note('client', live.clientId);
+      await recordAudit(em, null, {
+        action: 'client.revoked',
+        targetType: 'client',
+        targetId: live.clientId,
+        schoolId,
+        details: { applicationId: app.id, ...audit.details },
+      });
+      await emitPlatformEvent(em, app.integratorId, 'credential.revoked', {
+        clientId: live.clientId,
+        applicationId: app.id,
+        schoolId,
+      });
+    });
+    live.revokedAt = now;
+    return (await this.views([live]))[0];
+  }
+
+  private async integratorApplication(
+    caller: PlatformCaller,
+    applicationId: string,
+  ): Promise<ApplicationEntity> {
+    const app = await this.ds
+      .getRepository(ApplicationEntity)
+      .findOneBy({ id: applicationId });
+    if (!app || app.integratorId !== caller.integratorId)
+      throw notFound('application');
+    return app;
+  }
+
+  private async approvedBy(
+    caller: PlatformCaller,
+    applicationId: string,
+    schoolId: string,
+  ): Promise<ApplicationEntity> {
+    const app = await this.integratorApplication(caller, applicationId);
+    const approval = await this.ds
+      .getRepository(ApprovalEntity)
+      .findOneBy({ applicationId, schoolId });
+    // A school that never heard of the application looks like one that does not exist.
+    if (!approval) throw notFound('school');
+    if (approval.status !== 'approved')
+      throw conflict(
+        `the school's approval is ${approval.status}; credentials are issued only for schools that approved`,
+      );
+    return app;
+  }
+
+  private liveSchoolClient(applicationId: string, schoolId: string) {
+    return this.ds
+      .getRepository(OAuthClientEntity)
+      .createQueryBuilder('c')
+      .where('c.applicationId = :applicationId AND c.schoolId = :schoolId', {
+        applicationId,
+        schoolId,
+      })
+      .andWhere('c.revokedAt IS NULL')
+      .getOne();
+  }
+
   private async issue(
-    actor: PortalActor,
+    actor: PortalActor | AuditAs,
     app: ApplicationEntity,
     clientId: string,
     schoolId: string | null,
-    action: string,
+    action: CredentialAction,
   ): Promise<IssuedCredential> {
+    const by = 'platform' in actor ? null : actor;
+    const extra = 'platform' in actor ? actor.details : {};
     let issued;
     try {
-      issued = await issueClientSecret(this.ds, {
-        clientId,
-        applicationId: app.id,
-        schoolId,
+      // The secret, its audit event and its platform event change together.
+      issued = await inTransaction(this.ds, async (em) => {
+        const secret = await issueClientSecret(em, {
+          clientId,
+          applicationId: app.id,
+          schoolId,
+        });
+        await recordAudit(em, by, {
+          action,
+          targetType: 'client',
+          targetId: clientId,
+          schoolId,
+          details: { applicationId: app.id, ...extra },
+        });
+        await emitPlatformEvent(em, app.integratorId, EVENT_OF[action], {
+          clientId,
+          applicationId: app.id,
+          schoolId,
+          previousSecretExpiresAt: iso(secret.previousSecretExpiresAt),
+        });
+        return secret;
       });
     } catch (err) {
       if (err instanceof ClientSecretError) throw conflict(err.message);
       throw err;
     }
-    // issueClientSecret has committed its own transaction.
     await publishAll(this.bus, [['client', clientId]]);
-    await recordAudit(this.ds, actor, {
-      action,
-      targetType: 'client',
-      targetId: clientId,
-      schoolId,
-      details: { applicationId: app.id },
-    });
     const client = await this.ds
       .getRepository(OAuthClientEntity)
       .findOneByOrFail({ clientId });
@@ -222,3 +381,18 @@ export class PortalCredentials {
     });
   }
 }
+
+/** Audit details of a change made through the platform API (no account: the integrator). */
+interface AuditAs {
+  platform: true;
+  details: Record<string, unknown>;
+}
+
+const platformAudit = (caller: PlatformCaller): AuditAs => ({
+  platform: true,
+  details: {
+    via: 'platform_api',
+    integratorId: caller.integratorId,
+    platformClientId: caller.clientId,
+  },
+});

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import { PLATFORM_API_PATH } from '@oneroster/contracts';
 import type Provider from 'oidc-provider';
 import type { Configuration } from 'oidc-provider';
 import {
@@ -33,6 +34,11 @@ import {
   resourceIndicators,
 } from './provider/resource-server';
 import { extraTokenClaims } from './provider/token-claims';
+import {
+  withIntegratorClaims,
+  withIntegratorClients,
+  withPlatformResource,
+} from './provider/integrator-clients';
 import { tokenRateLimit } from './provider/token-rate-limit';
 import { userApprovals } from './provider/user-approvals';
 import { cookieKeyFrom, loadSigningKey } from './signing-key';
@@ -82,7 +88,7 @@ export async function createOidcProvider({
   const corsOrigins = new Set(settings.corsOrigins);
   const secure = new URL(settings.issuer).protocol === 'https:';
   const approvals = userApprovals(dataSource);
-  const clients = clientAdapter({
+  const schoolAndApplicationClients = clientAdapter({
     ProviderClass,
     storedClients: new StoredClientCache(
       dataSource,
@@ -93,6 +99,14 @@ export async function createOidcProvider({
     portal: settings.portalClient,
     portalSecretHash: await hashSecret(settings.portalClient.clientSecret),
   });
+  const clients = withIntegratorClients(
+    schoolAndApplicationClients,
+    dataSource,
+    () =>
+      /^basic /i.test(ProviderClass.ctx?.get('authorization') ?? '')
+        ? 'client_secret_basic'
+        : 'client_secret_post',
+  );
 
   const configuration: Configuration = {
     adapter: ((name: string) =>
@@ -154,13 +168,20 @@ export async function createOidcProvider({
       userinfo: { enabled: false },
       dPoP: { enabled: false },
       rpInitiatedLogout: logoutPages(secure),
-      resourceIndicators: resourceIndicators({
+      resourceIndicators: withPlatformResource(
+        resourceIndicators({
+          errors,
+          audience: settings.audience,
+          approvals,
+        }),
         errors,
-        audience: settings.audience,
-        approvals,
-      }),
+        settings.platformAudience ??
+          new URL(PLATFORM_API_PATH, settings.issuer).href,
+      ),
     },
-    extraTokenClaims: extraTokenClaims({ errors, approvals }),
+    extraTokenClaims: withIntegratorClaims(
+      extraTokenClaims({ errors, approvals }),
+    ),
     ttl: {
       AccessToken: ACCESS_TOKEN_TTL,
       ClientCredentials: ACCESS_TOKEN_TTL,

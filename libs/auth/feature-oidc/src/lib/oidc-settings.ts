@@ -25,6 +25,11 @@ export interface OidcSettings {
   issuer: string;
   /** The OneRoster API's resource indicator, the `aud` of every access token. */
   audience: string;
+  /**
+   * The platform API's resource indicator, the `aud` of integrator platform tokens
+   * (default: `/platform/v1` at the issuer's origin).
+   */
+  platformAudience?: string;
   signingKey: string | null;
   signingKeyFile: string;
   /** Which peers' X-Forwarded-* headers are believed (see @oneroster/util-web-hygiene). */
@@ -49,6 +54,7 @@ export function oidcSettingsFrom(config: PlatformConfig): OidcSettings {
   return {
     issuer: config.tokens.issuer,
     audience: config.tokens.audience,
+    platformAudience: config.platform.audience,
     redisUrl: config.redisUrl,
     invalidationChannel: config.invalidation.channel,
     ...auth,

@@ -8,6 +8,8 @@ export interface PortalSettings {
   adminPublicUrl: string;
   /** This server's issuer (the BFF signs in against it). */
   issuer: string;
+  /** The platform API's resource indicator (default: `/platform/v1` at the issuer's origin). */
+  platformAudience?: string;
   /** The OneRoster API's public URL (its Swagger UI is at `/docs`). */
   apiPublicUrl: string;
   /** The sandbox clients' shared secret in demo mode; null otherwise. */

@@ -11,6 +11,7 @@ import {
 import { APP_FILTER, ModuleRef } from '@nestjs/core';
 import type Provider from 'oidc-provider';
 import { DataSource } from 'typeorm';
+import { PLATFORM_API_PATH } from '@oneroster/contracts';
 import { openDatabase } from '@oneroster/database';
 import { endAccountOidcSessions, OIDC_PROVIDER } from '@oneroster/feature-oidc';
 import {
@@ -20,6 +21,7 @@ import {
   PortalAudit,
   PortalCredentials,
   PortalImports,
+  PortalIntegratorCredentials,
   PortalOnboarding,
   PortalSandbox,
   PortalSessions,
@@ -40,6 +42,7 @@ import {
 } from '@oneroster/util-invalidation';
 import { PortalRoutesFilter } from './portal-exception.filter';
 import { PortalImportsController } from './portal-imports.controller';
+import { PortalPlatformCredentialsController } from './portal-platform-credentials.controller';
 import { PortalSessionGuard } from './portal-session.guard';
 import { PORTAL_SETTINGS, type PortalSettings } from './portal-settings';
 
@@ -85,6 +88,7 @@ export class PortalModule implements OnModuleInit, OnModuleDestroy {
         PortalImportsController,
         PortalDeveloperController,
         PortalOperatorController,
+        PortalPlatformCredentialsController,
       ],
       providers: [
         { provide: PORTAL_SETTINGS, useValue: settings },
@@ -136,6 +140,17 @@ export class PortalModule implements OnModuleInit, OnModuleDestroy {
           inject: [DataSource, INVALIDATION_BUS],
           useFactory: (ds: DataSource, bus: InvalidationBus) =>
             new PortalCredentials(ds, `${settings.issuer}/token`, bus),
+        },
+        {
+          provide: PortalIntegratorCredentials,
+          inject: [DataSource],
+          useFactory: (ds: DataSource) =>
+            new PortalIntegratorCredentials(
+              ds,
+              `${settings.issuer}/token`,
+              settings.platformAudience ??
+                new URL(PLATFORM_API_PATH, settings.issuer).href,
+            ),
         },
         {
           provide: PortalSandbox,

@@ -343,3 +343,53 @@ describe('INVALIDATION_CHANNEL', () => {
       );
   });
 });
+
+describe('platform API settings', () => {
+  it('derives the platform audience from AUTH_PUBLIC_URL and has webhook defaults', () => {
+    const { platform } = loadConfig({
+      AUTH_PUBLIC_URL: 'https://auth.example.com/',
+    });
+    expect(platform).toEqual({
+      audience: 'https://auth.example.com/platform/v1',
+      webhookPollMs: 1000,
+      webhookMaxAttempts: 10,
+      webhookRetryBaseMs: 30_000,
+      webhookRetryMaxMs: 6 * 3_600_000,
+      webhookTimeoutMs: 10_000,
+      webhookAllowLoopbackHttp: true,
+    });
+  });
+
+  it('refuses webhook timings out of range, and a maximum wait below the base', () => {
+    expect(() => loadConfig({ WEBHOOK_POLL_MS: '0' })).toThrow(
+      /WEBHOOK_POLL_MS/,
+    );
+    expect(() => loadConfig({ WEBHOOK_MAX_ATTEMPTS: '51' })).toThrow(
+      /WEBHOOK_MAX_ATTEMPTS/,
+    );
+    expect(() => loadConfig({ WEBHOOK_TIMEOUT_MS: 'soon' })).toThrow(
+      /WEBHOOK_TIMEOUT_MS/,
+    );
+    expect(() =>
+      loadConfig({
+        WEBHOOK_RETRY_BASE_MS: '5000',
+        WEBHOOK_RETRY_MAX_MS: '1000',
+      }),
+    ).toThrow(/WEBHOOK_RETRY_MAX_MS \(1000\) must not be below/);
+  });
+
+  it('delivers over https only in production: loopback http is off there, and refused when asked for', () => {
+    expect(
+      loadConfig({
+        ONEROSTER_MODE: 'production',
+        DEMO_PASSWORD: 'x'.repeat(20),
+      }).platform.webhookAllowLoopbackHttp,
+    ).toBe(false);
+    expect(() =>
+      loadConfig({
+        ONEROSTER_MODE: 'production',
+        WEBHOOK_ALLOW_LOOPBACK_HTTP: 'true',
+      }),
+    ).toThrow(/WEBHOOK_ALLOW_LOOPBACK_HTTP is for development/);
+  });
+});

@@ -47,6 +47,25 @@ export interface PlatformConfig {
   invalidation: InvalidationConfig;
   /** Read replicas of a MySQL/MariaDB primary (none by default): replicas.ts. */
   replicas: ReplicaConfig;
+  /** The integrator platform API and its webhooks (auth server). */
+  platform: PlatformApiConfig;
+}
+
+export interface PlatformApiConfig {
+  /** The platform API's resource indicator: `<AUTH_PUBLIC_URL>/platform/v1`. */
+  audience: string;
+  /** How often a dispatcher looks for due webhook deliveries (WEBHOOK_POLL_MS). */
+  webhookPollMs: number;
+  /** Attempts per delivery before it is marked failed (WEBHOOK_MAX_ATTEMPTS). */
+  webhookMaxAttempts: number;
+  /** Wait before the 2nd attempt; doubled for each one after (WEBHOOK_RETRY_BASE_MS). */
+  webhookRetryBaseMs: number;
+  /** Longest wait between attempts (WEBHOOK_RETRY_MAX_MS). */
+  webhookRetryMaxMs: number;
+  /** How long a receiver may take to answer (WEBHOOK_TIMEOUT_MS). */
+  webhookTimeoutMs: number;
+  /** Whether http webhook URLs on a loopback host are accepted (WEBHOOK_ALLOW_LOOPBACK_HTTP). */
+  webhookAllowLoopbackHttp: boolean;
 }
 
 export interface InvalidationConfig {
@@ -274,6 +293,50 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     warnings,
     invalidation: invalidationConfig(env),
     replicas: replicaConfig(env, database),
+    platform: platformApiConfig(env, mode, authPort),
+  };
+}
+
+function platformApiConfig(
+  env: Env,
+  mode: PlatformMode,
+  authPort: number,
+): PlatformApiConfig {
+  const retryBase = between(
+    env,
+    'WEBHOOK_RETRY_BASE_MS',
+    30_000,
+    10,
+    3_600_000,
+  );
+  const retryMax = between(
+    env,
+    'WEBHOOK_RETRY_MAX_MS',
+    6 * 3_600_000,
+    10,
+    86_400_000,
+  );
+  if (retryMax < retryBase)
+    throw new ConfigError(
+      `WEBHOOK_RETRY_MAX_MS (${retryMax}) must not be below WEBHOOK_RETRY_BASE_MS (${retryBase})`,
+    );
+  const allowLoopbackHttp = bool(
+    env,
+    'WEBHOOK_ALLOW_LOOPBACK_HTTP',
+    mode !== 'production',
+  );
+  if (allowLoopbackHttp && mode === 'production')
+    throw new ConfigError(
+      'WEBHOOK_ALLOW_LOOPBACK_HTTP is for development; production delivers webhooks over https only',
+    );
+  return {
+    audience: `${url(env, 'AUTH_PUBLIC_URL', `http://localhost:${authPort}`)}/platform/v1`,
+    webhookPollMs: between(env, 'WEBHOOK_POLL_MS', 1000, 50, 60_000),
+    webhookMaxAttempts: between(env, 'WEBHOOK_MAX_ATTEMPTS', 10, 1, 50),
+    webhookRetryBaseMs: retryBase,
+    webhookRetryMaxMs: retryMax,
+    webhookTimeoutMs: between(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+    webhookAllowLoopbackHttp: allowLoopbackHttp,
   };
 }
 

@@ -39,6 +39,13 @@ import {
   PortalSessionEntity,
 } from './platform/portal.entity';
 import { SchoolEntity } from './platform/school.entity';
+import {
+  IntegratorClientEntity,
+  PlatformEventEntity,
+  WebhookAttemptEntity,
+  WebhookDeliveryEntity,
+  WebhookEndpointEntity,
+} from './platform/platform-api.entity';
 
 /** Every OneRoster table, in dependency order (referenced before referencing). */
 export const ONEROSTER_ENTITIES = [
@@ -76,6 +83,11 @@ export const PLATFORM_ENTITIES = [
   ApprovalReceiptEntity,
   PortalSessionEntity,
   ApiUsageDailyEntity,
+  IntegratorClientEntity,
+  PlatformEventEntity,
+  WebhookEndpointEntity,
+  WebhookDeliveryEntity,
+  WebhookAttemptEntity,
 ] as const;
 
 /** The explicit entity list handed to TypeORM (globs break once Nx bundles the apps). */

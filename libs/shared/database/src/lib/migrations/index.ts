@@ -19,6 +19,8 @@ import { AccountLifecycle1796234554471 as MysqlAccountLifecycle } from './mysql/
 import { AccountLifecycle1796234554471 as SqliteAccountLifecycle } from './sqlite/1796234554471-AccountLifecycle';
 import { ApplicationBooleanFormat1796292189795 as MysqlApplicationBooleanFormat } from './mysql/1796292189795-ApplicationBooleanFormat';
 import { ApplicationBooleanFormat1796292189795 as SqliteApplicationBooleanFormat } from './sqlite/1796292189795-ApplicationBooleanFormat';
+import { PlatformApiAndWebhooks1796312458642 as MysqlPlatformApiAndWebhooks } from './mysql/1796312458642-PlatformApiAndWebhooks';
+import { PlatformApiAndWebhooks1796312458642 as SqlitePlatformApiAndWebhooks } from './sqlite/1796312458642-PlatformApiAndWebhooks';
 
 /*
  * Explicit, ordered migration lists per dialect (no globs: the apps are bundled).
@@ -35,6 +37,7 @@ export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [
   SqliteOidcTokenDigests,
   SqliteAccountLifecycle,
   SqliteApplicationBooleanFormat,
+  SqlitePlatformApiAndWebhooks,
 ];
 export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   MysqlInitial,
@@ -47,4 +50,5 @@ export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   MysqlOidcTokenDigests,
   MysqlAccountLifecycle,
   MysqlApplicationBooleanFormat,
+  MysqlPlatformApiAndWebhooks,
 ];

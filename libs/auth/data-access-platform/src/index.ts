@@ -1,0 +1,7 @@
+export * from './lib/errors';
+export * from './lib/signature';
+export * from './lib/events';
+export * from './lib/paging';
+export * from './lib/webhooks';
+export * from './lib/approvals-feed';
+export * from './lib/dispatcher';

@@ -1,0 +1,251 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import {
+  PLATFORM_EVENT_TYPES,
+  type CreatedWebhook,
+  type PlatformEventType,
+  type PlatformPage,
+  type WebhookDeliveryView,
+  type WebhookView,
+} from '@oneroster/contracts';
+import {
+  PlatformEventEntity,
+  WebhookAttemptEntity,
+  WebhookDeliveryEntity,
+  WebhookEndpointEntity,
+} from '@oneroster/entities';
+import { platformInvalid, platformNotFound } from './errors';
+import { newWebhookSecret } from './signature';
+import { pageOf } from './paging';
+
+/** Endpoints an integrator may register at most. */
+export const MAX_WEBHOOKS_PER_INTEGRATOR = 20;
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Whether `url` may receive webhooks: an absolute https URL without credentials or fragment;
+ * http only on a loopback host, and only when `allowLoopbackHttp` (development).
+ */
+export function webhookUrlProblem(
+  url: unknown,
+  allowLoopbackHttp: boolean,
+): string | null {
+  if (typeof url !== 'string' || !url || url.length > 2048)
+    return 'must be an absolute URL of at most 2048 characters';
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return 'must be an absolute URL';
+  }
+  if (u.username || u.password) return 'must not carry credentials';
+  if (u.hash) return 'must not have a fragment';
+  if (u.protocol === 'https:') return null;
+  if (u.protocol === 'http:' && LOOPBACK.has(u.hostname))
+    return allowLoopbackHttp
+      ? null
+      : 'must use https (http on loopback is for development only)';
+  return 'must use https (http only on a loopback host, for development)';
+}
+
+/**
+ * An integrator's webhooks and their delivery logs. Rules enforced:
+ * - an integrator sees, deletes and replays only its own endpoints and deliveries (any
+ *   other id is `not_found`, as an unknown one);
+ * - the signing secret is returned once, at registration;
+ * - `events` defaults to every event type; unknown types are `invalid_request`;
+ * - deleting stops deliveries to the endpoint (pending ones end `failed`);
+ * - a replay queues a new delivery of the same event to the same endpoint, due at once.
+ */
+export class PlatformWebhooks {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly allowLoopbackHttp: boolean,
+  ) {}
+
+  async create(integratorId: string, body: unknown): Promise<CreatedWebhook> {
+    const input =
+      body && typeof body === 'object' && !Array.isArray(body)
+        ? (body as Record<string, unknown>)
+        : null;
+    if (!input) throw platformInvalid({ body: 'must be a JSON object' });
+    const fields: Record<string, string> = {};
+    const urlProblem = webhookUrlProblem(input['url'], this.allowLoopbackHttp);
+    if (urlProblem) fields['url'] = urlProblem;
+    let events: PlatformEventType[] = [...PLATFORM_EVENT_TYPES];
+    if (input['events'] !== undefined) {
+      const raw = input['events'];
+      if (
+        !Array.isArray(raw) ||
+        !raw.length ||
+        raw.some(
+          (e) => !(PLATFORM_EVENT_TYPES as readonly unknown[]).includes(e),
+        )
+      )
+        fields['events'] =
+          `must be a non-empty list of: ${PLATFORM_EVENT_TYPES.join(', ')}`;
+      else events = [...new Set(raw as PlatformEventType[])];
+    }
+    if (Object.keys(fields).length) throw platformInvalid(fields);
+    const repo = this.ds.getRepository(WebhookEndpointEntity);
+    const live = await repo
+      .createQueryBuilder('e')
+      .where('e.integratorId = :integratorId AND e.deletedAt IS NULL', {
+        integratorId,
+      })
+      .getCount();
+    if (live >= MAX_WEBHOOKS_PER_INTEGRATOR)
+      throw platformInvalid({
+        url: `at most ${MAX_WEBHOOKS_PER_INTEGRATOR} webhooks per integrator`,
+      });
+    const row: WebhookEndpointEntity = {
+      id: randomUUID(),
+      integratorId,
+      url: input['url'] as string,
+      events,
+      secret: newWebhookSecret(),
+      createdAt: new Date(),
+      deletedAt: null,
+    };
+    await repo.insert(row);
+    return { ...view(row), secret: row.secret };
+  }
+
+  async list(integratorId: string): Promise<WebhookView[]> {
+    const rows = await this.ds
+      .getRepository(WebhookEndpointEntity)
+      .createQueryBuilder('e')
+      .where('e.integratorId = :integratorId AND e.deletedAt IS NULL', {
+        integratorId,
+      })
+      .orderBy('e.createdAt', 'ASC')
+      .addOrderBy('e.id', 'ASC')
+      .getMany();
+    return rows.map(view);
+  }
+
+  async remove(integratorId: string, id: string): Promise<void> {
+    const row = await this.own(integratorId, id);
+    await this.ds
+      .getRepository(WebhookEndpointEntity)
+      .update({ id: row.id }, { deletedAt: new Date() });
+    await this.ds
+      .getRepository(WebhookDeliveryEntity)
+      .update(
+        { endpointId: row.id, status: 'pending' },
+        { status: 'failed', nextAttemptAt: null },
+      );
+  }
+
+  async deliveries(
+    integratorId: string,
+    id: string,
+    query: Record<string, unknown>,
+  ): Promise<PlatformPage<WebhookDeliveryView>> {
+    const endpoint = await this.own(integratorId, id);
+    const { limit, offset } = pageOf(query);
+    const [rows, total] = await this.ds
+      .getRepository(WebhookDeliveryEntity)
+      .createQueryBuilder('d')
+      .where('d.endpointId = :id', { id: endpoint.id })
+      .orderBy('d.createdAt', 'DESC')
+      .addOrderBy('d.id', 'DESC')
+      .skip(offset)
+      .take(limit)
+      .getManyAndCount();
+    return { data: await this.views(rows), total, limit, offset };
+  }
+
+  async replay(
+    integratorId: string,
+    id: string,
+    deliveryId: string,
+  ): Promise<WebhookDeliveryView> {
+    const endpoint = await this.own(integratorId, id);
+    const original = await this.ds
+      .getRepository(WebhookDeliveryEntity)
+      .findOneBy({ id: deliveryId, endpointId: endpoint.id });
+    if (!original) throw platformNotFound('delivery');
+    const now = new Date();
+    const row: WebhookDeliveryEntity = {
+      id: randomUUID(),
+      eventId: original.eventId,
+      endpointId: endpoint.id,
+      integratorId,
+      status: 'pending',
+      attempts: 0,
+      responseCode: null,
+      nextAttemptAt: now,
+      createdAt: now,
+      deliveredAt: null,
+    };
+    await this.ds.getRepository(WebhookDeliveryEntity).insert(row);
+    return (await this.views([row]))[0];
+  }
+
+  private async own(
+    integratorId: string,
+    id: string,
+  ): Promise<WebhookEndpointEntity> {
+    const row = await this.ds
+      .getRepository(WebhookEndpointEntity)
+      .findOneBy({ id });
+    if (!row || row.integratorId !== integratorId || row.deletedAt)
+      throw platformNotFound('webhook');
+    return row;
+  }
+
+  private async views(
+    rows: WebhookDeliveryEntity[],
+  ): Promise<WebhookDeliveryView[]> {
+    if (!rows.length) return [];
+    const eventIds = [...new Set(rows.map((r) => r.eventId))];
+    const ids = rows.map((r) => r.id);
+    const [events, attempts] = await Promise.all([
+      this.ds
+        .getRepository(PlatformEventEntity)
+        .createQueryBuilder('e')
+        .select(['e.id', 'e.type'])
+        .where('e.id IN (:...eventIds)', { eventIds })
+        .getMany(),
+      this.ds
+        .getRepository(WebhookAttemptEntity)
+        .createQueryBuilder('a')
+        .where('a.deliveryId IN (:...ids)', { ids })
+        .orderBy('a.attempt', 'ASC')
+        .getMany(),
+    ]);
+    const typeOf = new Map(events.map((e) => [e.id, e.type]));
+    return rows.map((r) => ({
+      id: r.id,
+      eventId: r.eventId,
+      eventType: typeOf.get(r.eventId) as PlatformEventType,
+      status: r.status as WebhookDeliveryView['status'],
+      attempts: r.attempts,
+      responseCode: r.responseCode ?? null,
+      nextAttemptAt:
+        r.status === 'pending' && r.nextAttemptAt
+          ? new Date(r.nextAttemptAt).toISOString()
+          : null,
+      createdAt: new Date(r.createdAt).toISOString(),
+      deliveredAt: r.deliveredAt ? new Date(r.deliveredAt).toISOString() : null,
+      log: attempts
+        .filter((a) => a.deliveryId === r.id)
+        .map((a) => ({
+          attempt: a.attempt,
+          at: new Date(a.at).toISOString(),
+          responseCode: a.responseCode ?? null,
+          error: a.error ?? null,
+          durationMs: a.durationMs,
+        })),
+    }));
+  }
+}
+
+const view = (row: WebhookEndpointEntity): WebhookView => ({
+  id: row.id,
+  url: row.url,
+  events: row.events as PlatformEventType[],
+  createdAt: new Date(row.createdAt).toISOString(),
+});

@@ -6,7 +6,7 @@
  *   BENCH_SECONDS        duration of each load run (default 15)
  *   BENCH_CONNECTIONS    concurrent connections of each load run (default 16)
  *   BENCH_SKIP_BUILD=1   reuse dist/apps/api
- *   BENCH_PARTS          which parts to run, comma-separated: rps,paging,memory (default all)
+ *   BENCH_PARTS          which parts to run, comma-separated: rps,paging,memory,v1p2 (default all)
  *   BENCH_PAGING_RUNS    API/streaming pairs of the paging part (default 3; median reported)
  *   BENCH_PAGE_TIMES=1   print the time of every page of each paging run
  *   BENCH_API_NODE_FLAGS Node flags of the API process (default `--max-old-space-size=256`,
@@ -18,6 +18,9 @@
  * 2. Paging through every enrolment of the trust with limit=10000 (a token for all schools),
  *    API vs mysql2 streaming the same rows in the same order; first and last page times.
  * 3. Peak RSS of the API while 8 clients page through every enrolment at once.
+ * 4. OneRoster 1.2 beside 1.1: the requests of 1 and the paging of 2 through the 1.2
+ *    rostering service, alternately with their 1.1 twins in the same run (same objects,
+ *    checked by count); the figure is 1.2 / 1.1.
  */
 import { ChildProcess, fork } from 'node:child_process';
 import { isDeepStrictEqual } from 'node:util';
@@ -42,13 +45,14 @@ const dbUrl =
 const seconds = Number(process.env['BENCH_SECONDS'] || 15);
 const connections = Number(process.env['BENCH_CONNECTIONS'] || 16);
 const parts = new Set(
-  (process.env['BENCH_PARTS'] || 'rps,paging,memory').split(','),
+  (process.env['BENCH_PARTS'] || 'rps,paging,memory,v1p2').split(','),
 );
 const pagingRuns = Math.max(1, Number(process.env['BENCH_PAGING_RUNS'] || 3));
 const API_PORT = 3901;
 const BASELINE_PORT = 3902;
 const PUBLIC = 'http://bench.test';
 const BASE = '/ims/oneroster/v1p1';
+const V1P2 = '/ims/oneroster/rostering/v1p2';
 
 const children: ChildProcess[] = [];
 const log = (s: string) => process.stdout.write(`${s}\n`);
@@ -205,10 +209,10 @@ async function main() {
   }
 
   // 2. Paging through every enrolment with limit=10000.
-  const page = async (offset: number, token: string) => {
+  const page = async (offset: number, token: string, base = BASE) => {
     const t0 = performance.now();
     const r = await fetch(
-      `http://127.0.0.1:${API_PORT}${BASE}/enrollments?limit=10000&offset=${offset}`,
+      `http://127.0.0.1:${API_PORT}${base}/enrollments?limit=10000&offset=${offset}`,
       {
         headers: { authorization: `Bearer ${token}` },
       },
@@ -223,11 +227,11 @@ async function main() {
       total,
     };
   };
-  const pageAll = async (token: string) => {
+  const pageAll = async (token: string, base = BASE) => {
     const times: number[] = [];
     let rows = 0;
     for (let offset = 0; ; offset += 10000) {
-      const p = await page(offset, token);
+      const p = await page(offset, token, base);
       times.push(p.ms);
       rows += p.n;
       if (p.n < 10000) return { times, rows, total: p.total };
@@ -330,6 +334,78 @@ async function main() {
     clearInterval(sampler);
   }
 
+  // 4. OneRoster 1.2 beside 1.1: the same reads, alternately, in this run.
+  const v1p2Rows: string[] = [];
+  if (parts.has('v1p2')) {
+    const twins: [string, string, string][] = [
+      [
+        "GET /users?limit=100, students (1.1 role='student', 1.2 roles.role='student')",
+        `${BASE}/users?limit=100&filter=${encodeURIComponent("role='student'")}`,
+        `${V1P2}/users?limit=100&filter=${encodeURIComponent("roles.role='student'")}`,
+      ],
+      [
+        'GET /classes/{id}/students?limit=100',
+        `${BASE}/classes/${cls.id}/students?limit=100`,
+        `${V1P2}/classes/${cls.id}/students?limit=100`,
+      ],
+    ];
+    for (const [label, v11, v12] of twins) {
+      const [a, b] = await Promise.all(
+        [v11, v12].map((path) =>
+          fetch(`http://127.0.0.1:${API_PORT}${path}`, { headers: apiHeaders }),
+        ),
+      );
+      const ids = async (r: Response) =>
+        ((await r.json()) as { users: { sourcedId: string }[] }).users.map(
+          (u) => u.sourcedId,
+        );
+      if (
+        a.status !== 200 ||
+        b.status !== 200 ||
+        !isDeepStrictEqual(await ids(a), await ids(b))
+      )
+        throw new Error(`1.1 and 1.2 answer ${label} with different users`);
+      await load(`http://127.0.0.1:${API_PORT}${v11}`, apiHeaders);
+      await load(`http://127.0.0.1:${API_PORT}${v12}`, apiHeaders);
+      const r11: number[] = [];
+      const r12: number[] = [];
+      for (let i = 0; i < 2; i++) {
+        r11.push(
+          (await load(`http://127.0.0.1:${API_PORT}${v11}`, apiHeaders)).rps,
+        );
+        r12.push(
+          (await load(`http://127.0.0.1:${API_PORT}${v12}`, apiHeaders)).rps,
+        );
+      }
+      const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+      v1p2Rows.push(
+        `| ${label}: req/s 1.1 / 1.2 | ${mean(r11).toFixed(0)} / ${mean(r12).toFixed(0)} = ${(mean(r12) / mean(r11)).toFixed(2)}× |`,
+      );
+    }
+    await pageAll(trustToken, V1P2); // warm
+    const ratios: number[] = [];
+    for (let i = 0; i < pagingRuns; i++) {
+      const t11 = performance.now();
+      const p11 = await pageAll(trustToken);
+      const ms11 = performance.now() - t11;
+      const t12 = performance.now();
+      const p12 = await pageAll(trustToken, V1P2);
+      const ms12 = performance.now() - t12;
+      if (p11.rows !== p12.rows)
+        throw new Error(
+          `paged ${p11.rows} enrolments on 1.1, ${p12.rows} on 1.2`,
+        );
+      ratios.push(ms12 / ms11);
+      v1p2Rows.push(
+        `| Paging all enrolments, run ${i + 1}: 1.1 / 1.2 | ${(ms11 / 1000).toFixed(2)} s / ${(ms12 / 1000).toFixed(2)} s = ${(ms12 / ms11).toFixed(2)}× |`,
+      );
+    }
+    const sorted = [...ratios].sort((x, y) => x - y);
+    v1p2Rows.push(
+      `| Paging, 1.2 / 1.1, median of ${ratios.length} | ${sorted[Math.floor(sorted.length / 2)].toFixed(2)}× |`,
+    );
+  }
+
   log('');
   log(
     `Machine: ${(await import('node:os')).cpus().length} cores, Node ${process.version}; load: autocannon, ${connections} connections, ${seconds} s per run, mean of 2 runs`,
@@ -363,6 +439,12 @@ async function main() {
     log(
       `| 8 clients paging at once: time, peak RSS of the API | ${(memory.ms / 1000).toFixed(1)} s, ${memory.peak.toFixed(0)} MB (VmHWM ${memory.hwm.toFixed(0)} MB) |`,
     );
+  if (v1p2Rows.length) {
+    log('');
+    log('| OneRoster 1.2 beside 1.1, same API, same run | Value |');
+    log('|---|---|');
+    log(v1p2Rows.join('\n'));
+  }
   await issuer.close();
 }
 

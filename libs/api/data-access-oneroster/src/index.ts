@@ -8,4 +8,5 @@ export * from './lib/gradebook-writer';
 export * from './lib/gradebook-changes';
 export * from './lib/rostering.service';
 export * from './lib/relationships';
+export * from './lib/parents';
 export * from './lib/gradebook-bodies';

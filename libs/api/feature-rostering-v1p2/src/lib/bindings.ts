@@ -36,10 +36,10 @@ import {
   usersWithRole,
   visibleOrgs,
   visibleSchools,
-  type EnrolledRole,
   type Intent,
   type ParentCheck,
   type ResourceDef,
+  PARENTS,
 } from '@oneroster/data-access-oneroster';
 import type { V1p2ClassKey } from '@oneroster/oneroster-catalogue';
 
@@ -76,37 +76,7 @@ export const RESOURCE_OF: Partial<Record<V1p2ClassKey, ResourceDef>> = {
 };
 
 // Parents of the relationship routes.
-const term = (id: string): ParentCheck => ({
-  resource: ACADEMIC_SESSION_RESOURCE,
-  sourcedId: id,
-  where: terms(),
-  label: 'term',
-});
-const school = (id: string): ParentCheck => ({
-  resource: ORG_RESOURCE,
-  sourcedId: id,
-  where: visibleSchools(),
-  label: 'school',
-});
-const classOfSchool = (schoolId: string, classId: string): ParentCheck[] => [
-  school(schoolId),
-  {
-    resource: CLASS_RESOURCE,
-    sourcedId: classId,
-    where: classesOfSchool(schoolId),
-    label: 'class',
-  },
-];
-const anyOf = (resource: ResourceDef, id: string): ParentCheck => ({
-  resource,
-  sourcedId: id,
-});
-const withRole = (role: EnrolledRole, id: string): ParentCheck => ({
-  resource: USER_RESOURCE,
-  sourcedId: id,
-  where: usersWithRole(role),
-  label: role,
-});
+const { term, school, classOfSchool, anyOf, withRole } = PARENTS;
 
 const all: Binding = {};
 const only = (where: () => Intent): Binding => ({ where: () => where() });

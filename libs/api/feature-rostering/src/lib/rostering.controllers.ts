@@ -31,6 +31,7 @@ import {
   usersWithRole,
   visibleOrgs,
   visibleSchools,
+  PARENTS,
 } from '@oneroster/data-access-oneroster';
 import {
   Client,
@@ -77,31 +78,7 @@ const Query = (r: ResourceDef) => OneRosterQuery(fieldCatalogue(r));
 const Fields = (r: ResourceDef) => OneRosterSingleQuery(fieldCatalogue(r));
 
 // Parents of the relationship routes (404 when the caller cannot see them).
-const term = (id: string): ParentCheck => ({
-  resource: ACADEMIC_SESSION_RESOURCE,
-  sourcedId: id,
-  where: terms(),
-  label: 'term',
-});
-const school = (id: string): ParentCheck => ({
-  resource: ORG_RESOURCE,
-  sourcedId: id,
-  where: visibleSchools(),
-  label: 'school',
-});
-const classOfSchool = (schoolId: string, classId: string): ParentCheck[] => [
-  school(schoolId),
-  {
-    resource: CLASS_RESOURCE,
-    sourcedId: classId,
-    where: classesOfSchool(schoolId),
-    label: 'class',
-  },
-];
-const anyOf = (resource: ResourceDef, id: string): ParentCheck => ({
-  resource,
-  sourcedId: id,
-});
+const { term, school, classOfSchool, anyOf } = PARENTS;
 
 const ACADEMIC_SESSIONS = {
   resource: ACADEMIC_SESSION_RESOURCE,

@@ -93,9 +93,7 @@ export type GradebookKind = 'category' | 'lineItem' | 'result';
  * by `putStoredV1p2` from a checked 1.2 body (its fields by 1.2 name, GUIDRefs as sourcedIds).
  */
 export type V1p2StoredKind =
-  | 'scoreScale'
-  | 'assessmentLineItem'
-  | 'assessmentResult';
+  'scoreScale' | 'assessmentLineItem' | 'assessmentResult';
 
 export type WritableKind = GradebookKind | V1p2StoredKind;
 
@@ -278,7 +276,9 @@ export class GradebookWriter {
         for (const r of named) {
           const id = String(body[r.field]);
           if (r.entity === AssessmentLineItemEntity && id === sourcedId) {
-            problems.push(`${kind}.${r.field}: an object cannot be its own parent`);
+            problems.push(
+              `${kind}.${r.field}: an object cannot be its own parent`,
+            );
             continue;
           }
           const row = await em.findOneBy(r.entity, {
@@ -290,7 +290,10 @@ export class GradebookWriter {
             problems.push(
               `${kind}.${r.field}: ${r.label} ${id} does not exist in this school`,
             );
-          else if (r.student && (row as unknown as UserEntity).role !== 'student')
+          else if (
+            r.student &&
+            (row as unknown as UserEntity).role !== 'student'
+          )
             problems.push(`${kind}.${r.field}: user ${id} is not a student`);
         }
         const min = body['resultValueMin'];

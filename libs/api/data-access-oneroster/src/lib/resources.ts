@@ -168,11 +168,12 @@ const col = (name: string, kind: FieldKind, column: string): FieldDef => ({
   kind,
   column,
 });
-const ref = (
-  name: string,
-  column: string,
-  target: RefTarget,
-): FieldDef => ({ name, kind: 'ref', column, ref: target });
+const ref = (name: string, column: string, target: RefTarget): FieldDef => ({
+  name,
+  kind: 'ref',
+  column,
+  ref: target,
+});
 
 export const SCORE_SCALE_RESOURCE: ResourceDef = {
   name: 'scoreScale',

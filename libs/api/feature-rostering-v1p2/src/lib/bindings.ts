@@ -231,7 +231,9 @@ export const GRADEBOOK_BINDINGS: Readonly<Record<string, Binding>> = {
   // Score scales and assessments (new in 1.2): the same deleted-object rule.
   getAllScoreScales: gradebookAll,
   getScoreScale: gradebookOne,
-  getScoreScalesForClass: inClass((p) => scoreScalesOfClass(p['classSourcedId'])),
+  getScoreScalesForClass: inClass((p) =>
+    scoreScalesOfClass(p['classSourcedId']),
+  ),
   getScoreScalesForSchool: {
     where: (p) => scoreScalesOfSchool(p['schoolSourcedId']),
     parents: (p) => [school(p['schoolSourcedId'])],

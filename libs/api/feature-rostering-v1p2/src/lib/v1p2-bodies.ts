@@ -43,7 +43,8 @@ const isObject = (v: unknown): v is Json =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const validDate = (v: string) =>
-  DATE.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) &&
+  DATE.test(v) &&
+  !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) &&
   new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
 
 function value(
@@ -74,7 +75,11 @@ function value(
         ? v
         : bad('expected a date YYYY-MM-DD');
     case 'stringBoolean':
-      return v === 'true' ? true : v === 'false' ? false : bad('expected "true" or "false"');
+      return v === 'true'
+        ? true
+        : v === 'false'
+          ? false
+          : bad('expected "true" or "false"');
     case 'metadata':
       if (!isObject(v)) return bad('expected a JSON object');
       return JSON.stringify(v).length > MAX_LONG_TEXT
@@ -190,8 +195,6 @@ export function readStoredV1p2Body(
         );
     }
   if (problems.length)
-    throw new UnprocessableDataError(
-      `Invalid ${key}: ${problems.join('; ')}`,
-    );
+    throw new UnprocessableDataError(`Invalid ${key}: ${problems.join('; ')}`);
   return out;
 }

@@ -688,8 +688,8 @@ describe.each(testEngines('api_e2e_gb_v1p2', { sqliteFile: true }))(
         404,
       );
 
-      // A revocation stops them.
-      await setApproval([], 'revoked');
+      // Withdrawing the assessment categories stops them (the school still approves the rest).
+      await setApproval(Object.values(S1));
       expect(await within(probe, 403)).toBe(403);
     });
 

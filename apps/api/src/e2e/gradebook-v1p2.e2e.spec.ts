@@ -1,14 +1,16 @@
 import type { DataSource } from 'typeorm';
 import { ONEROSTER_SCOPES, ONEROSTER_V1P2_SCOPES } from '@oneroster/contracts';
-import { openDatabase } from '@oneroster/database';
+import { encodeInstant, openDatabase } from '@oneroster/database';
 import { testEngines } from '@oneroster/database/testing';
-import { TestApi, startTestApi } from './support';
+import { TestApi, approveTestClient, startTestApi } from './support';
 
 /*
  * The OneRoster 1.2 gradebook and resources services (/ims/oneroster/{gradebook,resources}/v1p2):
  * Google Classroom's 1.2 grade sync (categories of the class, PUT a line item, edit it, PUT
- * results, list them, DELETE), written through the 1.1 writer and read back as 1.2; the 1.2
- * and counterpart 1.1 scopes; other schools' objects 404; what nothing stores answers 501.
+ * results, list them, DELETE), written through the 1.1 writer and read back as 1.2; score
+ * scales, assessment line items and results stored as 1.2; the 1.2 and counterpart 1.1
+ * scopes, the assessment scopes once a school approves them; other schools' objects 404;
+ * the POSTs and a user's resources answer 501.
  */
 const GB = '/ims/oneroster/gradebook/v1p2';
 const RS = '/ims/oneroster/resources/v1p2';
@@ -375,19 +377,13 @@ describe.each(testEngines('api_e2e_gb_v1p2', { sqliteFile: true }))(
       expect(del.status).toBe(404);
     });
 
-    it('answers 501 unsupported for score scales and POSTs, never 500; assessments need a scope no school approves yet', async () => {
+    it('answers 501 unsupported for the POSTs and a user’s resources, never 500', async () => {
       const t = await tokenWith(
         S2.gradebookRead,
-        S2.gradebookCreatePut,
         S2.gradebookCreatePost,
-        S2.assessmentRead,
         S2.resource,
       );
       for (const [method, path] of [
-        ['GET', `${GB}/scoreScales`],
-        ['GET', `${GB}/scoreScales/x`],
-        ['GET', `${GB}/classes/${ids['class']}/scoreScales`],
-        ['PUT', `${GB}/scoreScales/x`],
         ['POST', `${GB}/classes/${ids['class']}/lineItems`],
         ['GET', `${RS}/users/${ids['student']}/resources`],
       ]) {
@@ -404,8 +400,342 @@ describe.each(testEngines('api_e2e_gb_v1p2', { sqliteFile: true }))(
           r.body['imsx_severity'],
         ]).toEqual([path, 501, 'unsupported', 'error']);
       }
-      // assessment.* have no 1.1 counterpart, and approvals are of 1.1 scopes today.
-      const a = await call('GET', `${GB}/assessmentLineItems`, undefined, t);
+    });
+
+    it('stores score scales: PUT creates then replaces, every read route, 422 naming problems, DELETE', async () => {
+      const ss = `ss-v1p2-${engine.name}`;
+      const scale = {
+        title: 'Letter grades',
+        type: 'letter',
+        class: { sourcedId: ids['class'] },
+        scoreScaleValue: [
+          { itemValueLHS: 'A', itemValueRHS: '90-100' },
+          { itemValueLHS: 'B', itemValueRHS: '80-89' },
+        ],
+      };
+      const created = await call('PUT', `${GB}/scoreScales/${ss}`, {
+        scoreScale: scale,
+      });
+      expect([created.status, created.text]).toEqual([201, '']);
+      const replaced = await call('PUT', `${GB}/scoreScales/${ss}`, {
+        scoreScale: { ...scale, title: 'Letters' },
+      });
+      expect([replaced.status, replaced.text]).toEqual([200, '']);
+
+      const single = await call('GET', `${GB}/scoreScales/${ss}`);
+      expect(single.status).toBe(200);
+      expect(single.body['scoreScale']).toMatchObject({
+        sourcedId: ss,
+        status: 'active',
+        title: 'Letters',
+        type: 'letter',
+        class: {
+          sourcedId: ids['class'],
+          type: 'class',
+          href: expect.stringMatching(
+            new RegExp(
+              `/ims/oneroster/rostering/v1p2/classes/${ids['class']}$`,
+            ),
+          ),
+        },
+        scoreScaleValue: scale.scoreScaleValue,
+      });
+      const all = await call(
+        'GET',
+        `${GB}/scoreScales?filter=${encodeURIComponent(`title='Letters'`)}&fields=sourcedId,title&sort=title`,
+      );
+      expect(all.status).toBe(200);
+      expect(all.body['scoreScales']).toEqual([
+        { sourcedId: ss, title: 'Letters' },
+      ]);
+      const page = await call('GET', `${GB}/scoreScales?limit=1`);
+      expect(page.status).toBe(200);
+      expect((page.body['scoreScales'] as Json[]).length).toBe(1);
+      const ofClass = await call(
+        'GET',
+        `${GB}/classes/${ids['class']}/scoreScales?filter=${encodeURIComponent(`class.sourcedId='${ids['class']}'`)}`,
+      );
+      expect(
+        (ofClass.body['scoreScales'] as Json[]).map((x) => x['sourcedId']),
+      ).toContain(ss);
+      const ofSchool = await call(
+        'GET',
+        `${GB}/schools/${schoolA.org}/scoreScales`,
+      );
+      expect(ofSchool.status).toBe(200);
+      expect(
+        (ofSchool.body['scoreScales'] as Json[]).map((x) => x['sourcedId']),
+      ).toContain(ss);
+      const badField = await call(
+        'GET',
+        `${GB}/scoreScales?filter=${encodeURIComponent("scoreScaleValue='A'")}`,
+      );
+      expect([badField.status, minor(badField.body)]).toEqual([
+        400,
+        'invalid_filter_field',
+      ]);
+
+      const invalid = await call('PUT', `${GB}/scoreScales/${ss}-bad`, {
+        scoreScale: {
+          type: 7,
+          class: { sourcedId: 'no-such-class' },
+          scoreScaleValue: [],
+        },
+      });
+      expect(invalid.status).toBe(422);
+      const message = JSON.stringify(invalid.body);
+      for (const name of [
+        'scoreScale.title',
+        'scoreScale.type',
+        'scoreScale.scoreScaleValue',
+      ])
+        expect([name, message.includes(name)]).toEqual([name, true]);
+      const unknownClass = await call('PUT', `${GB}/scoreScales/${ss}-bad`, {
+        scoreScale: { ...scale, class: { sourcedId: ids['classB'] } },
+      });
+      expect(unknownClass.status).toBe(422);
+      expect(
+        await one('SELECT COUNT(*) FROM score_scales WHERE sourced_id = ?', [
+          `${ss}-bad`,
+        ]),
+      ).toBe('0');
+
+      // The change log records the 1.2 objects, as for line items.
+      expect(
+        await one(
+          "SELECT COUNT(*) FROM gradebook_changes WHERE object_type = 'scoreScale' AND sourced_id = ?",
+          [ss],
+        ),
+      ).toBe('2');
+
+      const del = await call('DELETE', `${GB}/scoreScales/${ss}`);
+      expect([del.status, del.text]).toEqual([204, '']);
+      expect((await call('GET', `${GB}/scoreScales/${ss}`)).status).toBe(404);
+      const listed = await call('GET', `${GB}/scoreScales`);
+      expect(
+        (listed.body['scoreScales'] as Json[]).map((x) => x['sourcedId']),
+      ).not.toContain(ss);
+      const delta = await call(
+        'GET',
+        `${GB}/scoreScales?filter=${encodeURIComponent("status='tobedeleted'")}`,
+      );
+      expect(
+        (delta.body['scoreScales'] as Json[]).map((x) => x['sourcedId']),
+      ).toContain(ss);
+      expect((await call('DELETE', `${GB}/scoreScales/${ss}`)).status).toBe(
+        404,
+      );
+    });
+
+    it('stores assessment line items and results once a school approves the assessment scopes, and stops on revocation', async () => {
+      const client = `v1p2-assessments-${engine.name}`;
+      await approveTestClient(db, client);
+      const assessToken = await api.issuer.token({
+        client_id: client,
+        sub: client,
+        school_ids: [schoolA.id],
+        scope: [
+          S2.assessmentRead,
+          S2.assessmentCreatePut,
+          S2.assessmentDelete,
+        ].join(' '),
+      });
+      const as = (method: string, path: string, body?: unknown) =>
+        call(method, path, body, assessToken);
+      const setApproval = (scopes: string[], status = 'approved') =>
+        db.query(
+          'UPDATE approvals SET scopes = ?, status = ? WHERE application_id = ? AND school_id = ?',
+          [JSON.stringify(scopes), status, client, schoolA.id],
+        );
+      const within = async (probe: () => Promise<number>, want: number) => {
+        let last = 0;
+        for (let i = 0; i < 100; i++) {
+          last = await probe();
+          if (last === want) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        return last;
+      };
+      const probe = async () =>
+        (await as('GET', `${GB}/assessmentLineItems`)).status;
+
+      // Approved with the 1.1 scopes only: assessments have no 1.1 counterpart.
+      expect(await probe()).toBe(403);
+      await setApproval([
+        ...Object.values(S1),
+        S2.assessmentRead,
+        S2.assessmentCreatePut,
+        S2.assessmentDelete,
+      ]);
+      expect(await within(probe, 200)).toBe(200);
+
+      const ali = `ali-v1p2-${engine.name}`;
+      const ar = `ar-v1p2-${engine.name}`;
+      const item = {
+        title: 'Reading benchmark',
+        class: { sourcedId: ids['class'] },
+        resultValueMin: 0,
+        resultValueMax: 50,
+        learningObjectiveSet: [
+          { source: 'case', learningObjectiveIds: ['lo-1'] },
+        ],
+      };
+      expect(
+        (
+          await as('PUT', `${GB}/assessmentLineItems/${ali}`, {
+            assessmentLineItem: item,
+          })
+        ).status,
+      ).toBe(201);
+      expect(
+        (
+          await as('PUT', `${GB}/assessmentLineItems/${ali}`, {
+            assessmentLineItem: { ...item, description: 'Autumn' },
+          })
+        ).status,
+      ).toBe(200);
+      const result = {
+        assessmentLineItem: { sourcedId: ali },
+        student: { sourcedId: ids['student'] },
+        scoreStatus: 'fully graded',
+        score: 42,
+        scoreDate: '2026-10-01',
+        late: 'true',
+      };
+      expect(
+        (
+          await as('PUT', `${GB}/assessmentResults/${ar}`, {
+            assessmentResult: result,
+          })
+        ).status,
+      ).toBe(201);
+      expect(
+        (await as('PUT', `${GB}/assessmentResults/${ar}`, result)).status,
+      ).toBe(200);
+
+      const gotItem = await as('GET', `${GB}/assessmentLineItems/${ali}`);
+      expect(gotItem.body['assessmentLineItem']).toMatchObject({
+        sourcedId: ali,
+        title: 'Reading benchmark',
+        description: 'Autumn',
+        class: { sourcedId: ids['class'], type: 'class' },
+        resultValueMax: 50,
+        learningObjectiveSet: item.learningObjectiveSet,
+      });
+      const gotResult = await as(
+        'GET',
+        `${GB}/assessmentResults/${ar}?fields=sourcedId,score,late,assessmentLineItem`,
+      );
+      expect(gotResult.body['assessmentResult']).toEqual({
+        sourcedId: ar,
+        assessmentLineItem: {
+          sourcedId: ali,
+          type: 'assessmentLineItem',
+          href: expect.stringMatching(
+            new RegExp(`${GB}/assessmentLineItems/${ali}$`),
+          ),
+        },
+        score: 42,
+        late: 'true',
+      });
+      const items = await as(
+        'GET',
+        `${GB}/assessmentLineItems?filter=${encodeURIComponent(`class.sourcedId='${ids['class']}'`)}`,
+      );
+      expect(items.status).toBe(200);
+      expect(
+        (items.body['assessmentLineItems'] as Json[]).map(
+          (x) => x['sourcedId'],
+        ),
+      ).toContain(ali);
+      const results = await as(
+        'GET',
+        `${GB}/assessmentResults?filter=${encodeURIComponent(`score>'40' AND student.sourcedId='${ids['student']}'`)}&sort=score`,
+      );
+      expect(results.status).toBe(200);
+      expect(
+        (results.body['assessmentResults'] as Json[]).map(
+          (x) => x['sourcedId'],
+        ),
+      ).toEqual([ar]);
+
+      const bad = await as('PUT', `${GB}/assessmentResults/${ar}-bad`, {
+        assessmentResult: {
+          assessmentLineItem: { sourcedId: ali },
+          student: { sourcedId: ids['student'] },
+          scoreStatus: 'great',
+          scoreDate: '2026-13-01',
+          late: 'yes',
+        },
+      });
+      expect(bad.status).toBe(422);
+      for (const name of ['scoreStatus', 'scoreDate', 'late'])
+        expect([
+          name,
+          JSON.stringify(bad.body).includes(`assessmentResult.${name}`),
+        ]).toEqual([name, true]);
+      const other = await as('GET', `${GB}/assessmentLineItems/${ali}-of-b`);
+      expect(other.status).toBe(404);
+
+      // Deleting the assessment line item deletes its results.
+      expect(
+        (await as('DELETE', `${GB}/assessmentLineItems/${ali}`)).status,
+      ).toBe(204);
+      expect((await as('GET', `${GB}/assessmentResults/${ar}`)).status).toBe(
+        404,
+      );
+      expect((await as('DELETE', `${GB}/assessmentResults/${ar}`)).status).toBe(
+        404,
+      );
+
+      // Withdrawing the assessment categories stops them (the school still approves the rest).
+      await setApproval(Object.values(S1));
+      expect(await within(probe, 403)).toBe(403);
+    });
+
+    it('answers 404 for another school’s score scales and assessments', async () => {
+      const now = encodeInstant(new Date());
+      await db.query(
+        "INSERT INTO score_scales (school_id, sourced_id, status, date_last_modified, title, type, class_sourced_id, score_scale_value) VALUES (?, ?, 'active', ?, 'B scale', 'letter', ?, ?)",
+        [
+          schoolB,
+          `ssB-${engine.name}`,
+          now,
+          ids['classB'],
+          '[{"itemValueLHS":"A","itemValueRHS":"top"}]',
+        ],
+      );
+      await db.query(
+        "INSERT INTO assessment_line_items (school_id, sourced_id, status, date_last_modified, title) VALUES (?, ?, 'active', ?, 'B item')",
+        [schoolB, `aliB-${engine.name}`, now],
+      );
+      const paths = [
+        `${GB}/scoreScales/ssB-${engine.name}`,
+        `${GB}/classes/${ids['classB']}/scoreScales`,
+      ];
+      for (const path of paths) {
+        const r = await call('GET', path);
+        expect([path, r.status, minor(r.body)]).toEqual([
+          path,
+          404,
+          'unknownobject',
+        ]);
+      }
+      expect(
+        (await call('DELETE', `${GB}/scoreScales/ssB-${engine.name}`)).status,
+      ).toBe(404);
+      const all = await call('GET', `${GB}/scoreScales`);
+      expect(
+        (all.body['scoreScales'] as Json[]).map((x) => x['sourcedId']),
+      ).not.toContain(`ssB-${engine.name}`);
+      // Without an approved assessment scope: 403 before anything is read.
+      const t = await tokenWith(S2.assessmentRead);
+      const a = await call(
+        'GET',
+        `${GB}/assessmentLineItems/aliB-${engine.name}`,
+        undefined,
+        t,
+      );
       expect([a.status, minor(a.body)]).toEqual([403, 'forbidden']);
     });
 

@@ -8,6 +8,7 @@ export * from './lib/oneroster/user.entity';
 export * from './lib/oneroster/enrollment.entity';
 export * from './lib/oneroster/demographics.entity';
 export * from './lib/oneroster/gradebook.entity';
+export * from './lib/oneroster/gradebook-v1p2.entity';
 export * from './lib/oneroster/resource.entity';
 export * from './lib/oneroster/gradebook-change.entity';
 export * from './lib/platform/school.entity';

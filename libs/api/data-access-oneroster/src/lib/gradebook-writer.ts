@@ -2,7 +2,11 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Metadata, ScoreStatus } from '@oneroster/contracts';
 import {
   AcademicSessionEntity,
+  AssessmentLineItemEntity,
+  AssessmentResultEntity,
   CategoryEntity,
+  CourseEntity,
+  ScoreScaleEntity,
   ClassEntity,
   ClassTermEntity,
   GradebookChangeEntity,
@@ -17,10 +21,14 @@ import {
 import { encodeDate, noteWrite, sqlDialect } from '@oneroster/database';
 import { KeyedMutex } from './keyed-mutex';
 import type { TenantScope } from './reader';
+import { storedV1p2 } from '@oneroster/oneroster-catalogue';
 import {
+  ASSESSMENT_LINE_ITEM_RESOURCE,
+  ASSESSMENT_RESULT_RESOURCE,
   CATEGORY_RESOURCE,
   LINE_ITEM_RESOURCE,
   RESULT_RESOURCE,
+  SCORE_SCALE_RESOURCE,
   type ResourceDef,
 } from './resources';
 import { OneRosterSerialiser } from './serialiser';
@@ -80,6 +88,101 @@ export interface ResultInput {
 
 export type GradebookKind = 'category' | 'lineItem' | 'result';
 
+/**
+ * The 1.2 gradebook classes with no 1.1 counterpart (stored in their own tables), written
+ * by `putStoredV1p2` from a checked 1.2 body (its fields by 1.2 name, GUIDRefs as sourcedIds).
+ */
+export type V1p2StoredKind =
+  'scoreScale' | 'assessmentLineItem' | 'assessmentResult';
+
+export type WritableKind = GradebookKind | V1p2StoredKind;
+
+type Reference = {
+  field: string;
+  entity:
+    | typeof ClassEntity
+    | typeof CourseEntity
+    | typeof UserEntity
+    | typeof ScoreScaleEntity
+    | typeof AssessmentLineItemEntity;
+  label: string;
+  student?: true;
+};
+
+/**
+ * Each stored 1.2 class: its 1.2 field → entity property, and the GUIDRefs that must name an
+ * active object of the same school (the first one present gives a new object's school).
+ */
+const STORED_V1P2: Record<
+  V1p2StoredKind,
+  { properties: Record<string, string>; references: Reference[] }
+> = {
+  scoreScale: {
+    properties: {
+      metadata: 'metadata',
+      title: 'title',
+      type: 'type',
+      course: 'courseSourcedId',
+      class: 'classSourcedId',
+      scoreScaleValue: 'scoreScaleValue',
+    },
+    references: [
+      { field: 'class', entity: ClassEntity, label: 'class' },
+      { field: 'course', entity: CourseEntity, label: 'course' },
+    ],
+  },
+  assessmentLineItem: {
+    properties: {
+      metadata: 'metadata',
+      title: 'title',
+      description: 'description',
+      class: 'classSourcedId',
+      parentAssessmentLineItem: 'parentSourcedId',
+      scoreScale: 'scoreScaleSourcedId',
+      resultValueMin: 'resultValueMin',
+      resultValueMax: 'resultValueMax',
+      learningObjectiveSet: 'learningObjectiveSet',
+    },
+    references: [
+      { field: 'class', entity: ClassEntity, label: 'class' },
+      {
+        field: 'parentAssessmentLineItem',
+        entity: AssessmentLineItemEntity,
+        label: 'assessment line item',
+      },
+      { field: 'scoreScale', entity: ScoreScaleEntity, label: 'score scale' },
+    ],
+  },
+  assessmentResult: {
+    properties: {
+      metadata: 'metadata',
+      assessmentLineItem: 'assessmentLineItemSourcedId',
+      student: 'studentSourcedId',
+      score: 'score',
+      textScore: 'textScore',
+      scoreDate: 'scoreDate',
+      scoreScale: 'scoreScaleSourcedId',
+      scorePercentile: 'scorePercentile',
+      scoreStatus: 'scoreStatus',
+      comment: 'comment',
+      learningObjectiveSet: 'learningObjectiveSet',
+      inProgress: 'inProgress',
+      incomplete: 'incomplete',
+      late: 'late',
+      missing: 'missing',
+    },
+    references: [
+      {
+        field: 'assessmentLineItem',
+        entity: AssessmentLineItemEntity,
+        label: 'assessment line item',
+      },
+      { field: 'student', entity: UserEntity, label: 'user', student: true },
+      { field: 'scoreScale', entity: ScoreScaleEntity, label: 'score scale' },
+    ],
+  },
+};
+
 export interface WriteOutcome {
   created: boolean;
   object: Record<string, unknown>;
@@ -87,24 +190,41 @@ export interface WriteOutcome {
 
 export const UNCATEGORISED_SOURCED_ID = 'uncategorised';
 
-type AnyRow = CategoryEntity | LineItemEntity | ResultEntity;
+type AnyRow =
+  | CategoryEntity
+  | LineItemEntity
+  | ResultEntity
+  | ScoreScaleEntity
+  | AssessmentLineItemEntity
+  | AssessmentResultEntity;
 
 const ENTITY = {
   category: CategoryEntity,
   lineItem: LineItemEntity,
   result: ResultEntity,
+  scoreScale: ScoreScaleEntity,
+  assessmentLineItem: AssessmentLineItemEntity,
+  assessmentResult: AssessmentResultEntity,
 } as const;
 
-const RESOURCE: Record<GradebookKind, ResourceDef> = {
+const RESOURCE: Record<WritableKind, ResourceDef> = {
   category: CATEGORY_RESOURCE,
   lineItem: LINE_ITEM_RESOURCE,
   result: RESULT_RESOURCE,
+  scoreScale: SCORE_SCALE_RESOURCE,
+  assessmentLineItem: ASSESSMENT_LINE_ITEM_RESOURCE,
+  assessmentResult: ASSESSMENT_RESULT_RESOURCE,
 };
+
+const isStoredV1p2 = (kind: WritableKind): kind is V1p2StoredKind =>
+  kind in STORED_V1P2;
 
 export class GradebookWriter {
   private readonly queue = new KeyedMutex();
   private readonly isMysql: boolean;
   private readonly serialiser: OneRosterSerialiser;
+  /** Scheme and host of the API, for the 1.2 GUIDRefs of the stored 1.2 classes. */
+  private readonly origin: string;
 
   constructor(
     private readonly ds: DataSource,
@@ -113,6 +233,83 @@ export class GradebookWriter {
   ) {
     this.isMysql = sqlDialect(ds) === 'mysql';
     this.serialiser = new OneRosterSerialiser(baseUrl);
+    this.origin = baseUrl.replace(/\/ims\/oneroster\/v1p1$/, '');
+  }
+
+  /**
+   * PUT of a score scale, assessment line item or assessment result (OneRoster 1.2), from a
+   * checked 1.2 body: every GUIDRef must name an active object of the object's school (a
+   * result's student a student); a new object takes the school of its first reference,
+   * else the token's only school. What the body leaves out is stored as absent.
+   */
+  putStoredV1p2(
+    scope: TenantScope,
+    actor: Actor,
+    kind: V1p2StoredKind,
+    sourcedId: string,
+    body: Readonly<Record<string, unknown>>,
+  ): Promise<WriteOutcome> {
+    const { properties, references } = STORED_V1P2[kind];
+    const named = references.filter((r) => typeof body[r.field] === 'string');
+    return this.write(
+      scope,
+      actor,
+      kind,
+      sourcedId,
+      async (existing) => {
+        if (existing) return existing.schoolId;
+        const [first] = named;
+        if (first)
+          return this.schoolOf(
+            scope,
+            first.entity,
+            String(body[first.field]),
+            first.label,
+          );
+        if (scope.schoolIds.length === 1) return scope.schoolIds[0];
+        throw new UnprocessableDataError(
+          `A new ${kind} that references nothing belongs to no school by itself: use a token for exactly one school to create it`,
+        );
+      },
+      async (em, schoolId) => {
+        const problems: string[] = [];
+        for (const r of named) {
+          const id = String(body[r.field]);
+          if (r.entity === AssessmentLineItemEntity && id === sourcedId) {
+            problems.push(
+              `${kind}.${r.field}: an object cannot be its own parent`,
+            );
+            continue;
+          }
+          const row = await em.findOneBy(r.entity, {
+            schoolId,
+            sourcedId: id,
+            status: 'active',
+          });
+          if (!row)
+            problems.push(
+              `${kind}.${r.field}: ${r.label} ${id} does not exist in this school`,
+            );
+          else if (
+            r.student &&
+            (row as unknown as UserEntity).role !== 'student'
+          )
+            problems.push(`${kind}.${r.field}: user ${id} is not a student`);
+        }
+        const min = body['resultValueMin'];
+        const max = body['resultValueMax'];
+        if (typeof min === 'number' && typeof max === 'number' && max < min)
+          problems.push(`${kind}.resultValueMax is below resultValueMin`);
+        if (problems.length)
+          throw new UnprocessableDataError(
+            `Invalid ${kind}: ${problems.join('; ')}`,
+          );
+        const values: Record<string, unknown> = { schoolId, sourcedId };
+        for (const [name, property] of Object.entries(properties))
+          values[property] = body[name] ?? null;
+        return values;
+      },
+    );
   }
 
   putCategory(
@@ -301,7 +498,7 @@ export class GradebookWriter {
   async delete(
     scope: TenantScope,
     actor: Actor,
-    kind: GradebookKind,
+    kind: WritableKind,
     sourcedId: string,
   ): Promise<void> {
     const existing = await this.find(this.ds.manager, scope, kind, sourcedId);
@@ -313,7 +510,7 @@ export class GradebookWriter {
       const row = await em.findOneBy(ENTITY[kind], { schoolId, sourcedId });
       if (!row || row.status !== 'active')
         throw new UnknownObjectError(`Unknown object: ${kind} ${sourcedId}`);
-      const targets: [GradebookKind, AnyRow][] = [[kind, row]];
+      const targets: [WritableKind, AnyRow][] = [[kind, row]];
       if (kind === 'lineItem') {
         const results = await em.findBy(ResultEntity, {
           schoolId,
@@ -321,6 +518,15 @@ export class GradebookWriter {
           status: 'active',
         });
         for (const r of results) targets.push(['result', r]);
+      }
+      if (kind === 'assessmentLineItem') {
+        // As for line items: an assessment line item's results go with it.
+        const results = await em.findBy(AssessmentResultEntity, {
+          schoolId,
+          assessmentLineItemSourcedId: sourcedId,
+          status: 'active',
+        });
+        for (const r of results) targets.push(['assessmentResult', r]);
       }
       for (const [k, r] of targets) {
         const before = this.json(k, r);
@@ -351,7 +557,7 @@ export class GradebookWriter {
   private async write(
     scope: TenantScope,
     actor: Actor,
-    kind: GradebookKind,
+    kind: WritableKind,
     sourcedId: string,
     schoolFor: (existing: AnyRow | null) => Promise<string>,
     build: (
@@ -427,7 +633,7 @@ export class GradebookWriter {
   private async find(
     em: EntityManager,
     scope: TenantScope,
-    kind: GradebookKind,
+    kind: WritableKind,
     sourcedId: string,
   ): Promise<AnyRow | null> {
     const rows = (await em
@@ -442,7 +648,7 @@ export class GradebookWriter {
 
   private async schoolOf(
     scope: TenantScope,
-    entity: typeof ClassEntity | typeof LineItemEntity,
+    entity: typeof LineItemEntity | Reference['entity'],
     sourcedId: string,
     label: string,
   ): Promise<string> {
@@ -524,7 +730,7 @@ export class GradebookWriter {
   private async record(
     em: EntityManager,
     actor: Actor,
-    kind: GradebookKind,
+    kind: WritableKind,
     schoolId: string,
     sourcedId: string,
     action: 'created' | 'replaced' | 'deleted',
@@ -553,11 +759,15 @@ export class GradebookWriter {
    * The OneRoster JSON of a gradebook row (as the API serves it): the entity's columns by
    * their SQL names, through the serialiser that reads use.
    */
-  json(kind: GradebookKind, row: AnyRow): Record<string, unknown> {
+  json(kind: WritableKind, row: AnyRow): Record<string, unknown> {
     const columns: Record<string, unknown> = {};
     for (const c of this.ds.getMetadata(ENTITY[kind]).columns)
       columns[c.databaseName] = c.getEntityValue(row);
-    // Gradebook objects have no booleans, so the caller's wire option does not apply.
-    return this.serialiser.object(RESOURCE[kind].fields, columns);
+    // 1.1 gradebook objects have no booleans, so the caller's wire option does not apply;
+    // the stored 1.2 classes are recorded as 1.2 serves them.
+    const object = this.serialiser.object(RESOURCE[kind].fields, columns);
+    return isStoredV1p2(kind)
+      ? storedV1p2(kind, object, { origin: this.origin })
+      : object;
   }
 }

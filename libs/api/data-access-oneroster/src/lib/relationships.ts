@@ -222,3 +222,17 @@ export const resourcesOfCourse = (courseId: string): Intent => [
     course_sourced_id: courseId,
   }),
 ];
+
+// OneRoster 1.2 score scales (gradebook service: getScoreScalesForClass, …ForSchool).
+export const scoreScalesOfClass = (classId: string): Intent => [
+  columnEquals('class_sourced_id', classId),
+];
+/** A 1.2 ScoreScale names a class (required) and no school: a school's are its classes'. */
+export const scoreScalesOfSchool = (schoolId: string): Intent => [
+  linkedThrough(
+    'classes',
+    'sourced_id',
+    { school_sourced_id: schoolId },
+    { outerColumn: 'class_sourced_id', activeOnly: false },
+  ),
+];

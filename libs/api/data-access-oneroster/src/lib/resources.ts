@@ -136,3 +136,103 @@ export const CATEGORY_RESOURCE: ResourceDef = resourceDef('category');
 export const LINE_ITEM_RESOURCE: ResourceDef = resourceDef('lineItem');
 export const RESULT_RESOURCE: ResourceDef = resourceDef('result');
 export const RESOURCE_RESOURCE: ResourceDef = resourceDef('resource');
+
+/*
+ * The OneRoster 1.2 classes with no 1.1 counterpart (gradebook service OpenAPI:
+ * ScoreScaleDType, AssessmentLineItemDType, AssessmentResultDType), stored in their own
+ * tables (@oneroster/entities, gradebook-v1p2.entity.ts). Their fields carry the 1.2 names,
+ * in the 1.2 schema's order, so the reader filters, sorts and selects by 1.2 names; the 1.2
+ * layer re-points their GUIDRefs at the 1.2 base paths (`storedV1p2`). The nested lists
+ * (scoreScaleValue, learningObjectiveSet) are JSON columns: selectable, not filterable.
+ */
+const V1P2_REF = {
+  class: { type: 'class', collection: 'classes' },
+  course: { type: 'course', collection: 'courses' },
+  user: { type: 'user', collection: 'users' },
+  // 1.2 GUIDRef types without a 1.1 counterpart (1.2 GUIDRefDType `type` values).
+  scoreScale: { type: 'scoreScale' as GuidType, collection: 'scoreScales' },
+  assessmentLineItem: {
+    type: 'assessmentLineItem' as GuidType,
+    collection: 'assessmentLineItems',
+  },
+} as const satisfies Record<string, RefTarget>;
+
+const V1P2_BASE: FieldDef[] = [
+  { name: 'sourcedId', kind: 'string', column: 'sourced_id' },
+  { name: 'status', kind: 'string', column: 'status' },
+  { name: 'dateLastModified', kind: 'datetime', column: 'date_last_modified' },
+  { name: 'metadata', kind: 'metadata', column: 'metadata' },
+];
+const col = (name: string, kind: FieldKind, column: string): FieldDef => ({
+  name,
+  kind,
+  column,
+});
+const ref = (name: string, column: string, target: RefTarget): FieldDef => ({
+  name,
+  kind: 'ref',
+  column,
+  ref: target,
+});
+
+export const SCORE_SCALE_RESOURCE: ResourceDef = {
+  name: 'scoreScale',
+  table: 'score_scales',
+  collection: 'scoreScales',
+  fields: [
+    ...V1P2_BASE,
+    col('title', 'string', 'title'),
+    col('type', 'string', 'type'),
+    ref('course', 'course_sourced_id', V1P2_REF.course),
+    ref('class', 'class_sourced_id', V1P2_REF.class),
+    col('scoreScaleValue', 'metadata', 'score_scale_value'),
+  ],
+};
+
+export const ASSESSMENT_LINE_ITEM_RESOURCE: ResourceDef = {
+  name: 'assessmentLineItem',
+  table: 'assessment_line_items',
+  collection: 'assessmentLineItems',
+  fields: [
+    ...V1P2_BASE,
+    col('title', 'string', 'title'),
+    col('description', 'string', 'description'),
+    ref('class', 'class_sourced_id', V1P2_REF.class),
+    ref(
+      'parentAssessmentLineItem',
+      'parent_sourced_id',
+      V1P2_REF.assessmentLineItem,
+    ),
+    ref('scoreScale', 'score_scale_sourced_id', V1P2_REF.scoreScale),
+    col('resultValueMin', 'number', 'result_value_min'),
+    col('resultValueMax', 'number', 'result_value_max'),
+    col('learningObjectiveSet', 'metadata', 'learning_objective_set'),
+  ],
+};
+
+export const ASSESSMENT_RESULT_RESOURCE: ResourceDef = {
+  name: 'assessmentResult',
+  table: 'assessment_results',
+  collection: 'assessmentResults',
+  fields: [
+    ...V1P2_BASE,
+    ref(
+      'assessmentLineItem',
+      'assessment_line_item_sourced_id',
+      V1P2_REF.assessmentLineItem,
+    ),
+    ref('student', 'student_sourced_id', V1P2_REF.user),
+    col('score', 'number', 'score'),
+    col('textScore', 'string', 'text_score'),
+    col('scoreDate', 'date', 'score_date'),
+    ref('scoreScale', 'score_scale_sourced_id', V1P2_REF.scoreScale),
+    col('scorePercentile', 'number', 'score_percentile'),
+    col('scoreStatus', 'string', 'score_status'),
+    col('comment', 'string', 'comment'),
+    col('learningObjectiveSet', 'metadata', 'learning_objective_set'),
+    col('inProgress', 'boolean', 'in_progress'),
+    col('incomplete', 'boolean', 'incomplete'),
+    col('late', 'boolean', 'late'),
+    col('missing', 'boolean', 'missing'),
+  ],
+};

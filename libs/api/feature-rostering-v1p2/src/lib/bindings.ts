@@ -1,4 +1,9 @@
 import {
+  ASSESSMENT_LINE_ITEM_RESOURCE,
+  ASSESSMENT_RESULT_RESOURCE,
+  SCORE_SCALE_RESOURCE,
+  scoreScalesOfClass,
+  scoreScalesOfSchool,
   ACADEMIC_SESSION_RESOURCE,
   CATEGORY_RESOURCE,
   CLASS_RESOURCE,
@@ -73,6 +78,10 @@ export const RESOURCE_OF: Partial<Record<V1p2ClassKey, ResourceDef>> = {
   lineItem: LINE_ITEM_RESOURCE,
   result: RESULT_RESOURCE,
   resource: RESOURCE_RESOURCE,
+  // New in 1.2, stored as 1.2 (their fields carry the 1.2 names).
+  scoreScale: SCORE_SCALE_RESOURCE,
+  assessmentLineItem: ASSESSMENT_LINE_ITEM_RESOURCE,
+  assessmentResult: ASSESSMENT_RESULT_RESOURCE,
 };
 
 // Parents of the relationship routes.
@@ -219,6 +228,21 @@ export const GRADEBOOK_BINDINGS: Readonly<Record<string, Binding>> = {
     (p) => resultsOfStudentInClass(p['studentSourcedId'], p['classSourcedId']),
     (p) => [withRole('student', p['studentSourcedId'])],
   ),
+  // Score scales and assessments (new in 1.2): the same deleted-object rule.
+  getAllScoreScales: gradebookAll,
+  getScoreScale: gradebookOne,
+  getScoreScalesForClass: inClass((p) =>
+    scoreScalesOfClass(p['classSourcedId']),
+  ),
+  getScoreScalesForSchool: {
+    where: (p) => scoreScalesOfSchool(p['schoolSourcedId']),
+    parents: (p) => [school(p['schoolSourcedId'])],
+    hideDeleted: true,
+  },
+  getAllAssessmentLineItems: gradebookAll,
+  getAssessmentLineItem: gradebookOne,
+  getAllAssessmentResults: gradebookAll,
+  getAssessmentResult: gradebookOne,
 };
 
 export const RESOURCES_BINDINGS: Readonly<Record<string, Binding>> = {

@@ -20,7 +20,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import type { GradebookKind } from '@oneroster/data-access-oneroster';
+import type { WritableKind } from '@oneroster/data-access-oneroster';
 import {
   V1P2_BASE_PATHS,
   V1P2_ROUTES,
@@ -51,11 +51,11 @@ import {
  * their 1.1 counterparts) from the checklist.
  *
  * - Served: the GETs of categories, line items, results and resources that 1.1 storage
- *   holds (V1P2_BINDINGS), and PUT and DELETE of categories, line items and results
- *   (V1p2GradebookWrites).
- * - Not served, 501 with `imsx_codeMajor: unsupported`: score scales, assessment line items
- *   and results (nothing stores them), the POSTs of line items and results (server-allocated
- *   sourcedIds), and a user's resources (1.1 has no link from a user to a resource). The
+ *   holds and of score scales, assessment line items and assessment results, stored as 1.2
+ *   (V1P2_BINDINGS), and PUT and DELETE of all six gradebook classes (V1p2GradebookWrites).
+ * - Not served, 501 with `imsx_codeMajor: unsupported`: the POSTs of line items and results
+ *   (server-allocated sourcedIds), and a user's resources (1.1 has no link from a user to a
+ *   resource). The
  *   route still checks the token's scopes first, so a 501 says only that the operation is
  *   unsupported.
  */
@@ -67,13 +67,16 @@ export const V1P2_GRADEBOOK_ROUTES: readonly V1p2Route[] = V1P2_ROUTES.filter(
 );
 
 /** The 1.1 writer's objects, by the first segment of a PUT or DELETE path. */
-const WRITABLE: Readonly<Record<string, GradebookKind>> = {
+const WRITABLE: Readonly<Record<string, WritableKind>> = {
   categories: 'category',
   lineItems: 'lineItem',
   results: 'result',
+  scoreScales: 'scoreScale',
+  assessmentLineItems: 'assessmentLineItem',
+  assessmentResults: 'assessmentResult',
 };
 
-const kindOf = (route: V1p2Route): GradebookKind | undefined =>
+const kindOf = (route: V1p2Route): WritableKind | undefined =>
   WRITABLE[route.path.split('/')[1]];
 
 /** Whether the platform serves a 1.2 gradebook or resources route. */
@@ -88,7 +91,7 @@ function controllerFor(route: V1p2Route): Type {
   const service = route.service as Service;
   const params = paramsOf(route.path);
   const served = isServedV1p2(route);
-  const kind = kindOf(route) as GradebookKind;
+  const kind = kindOf(route) as WritableKind;
   const path = route.path.replace(PARAM, ':$1').slice(1);
 
   class V1p2RouteController {

@@ -65,6 +65,11 @@ export function v1p2QueryRules(
   const old = fieldCatalogue(resource);
   const filters = new Map<string, FilterTarget>();
   const sortable = new Set<string>();
+  if (!cls.from) {
+    // New in 1.2 and stored as 1.2: the reader's names are the 1.2 names.
+    for (const name of old.filterable) filters.set(name, { field: name });
+    for (const name of old.sortable) sortable.add(name);
+  }
   for (const f of v1p2ServedFields(cls)) {
     if (f.from.kind !== 'same') continue;
     const source = f.from.field;

@@ -14,6 +14,7 @@ import {
   type RosteringOptions,
 } from '@oneroster/data-access-oneroster';
 import {
+  storedV1p2,
   toV1p2,
   v1p2ClassDef,
   type V1p2ClassKey,
@@ -52,7 +53,15 @@ export class V1p2RosteringReads {
     const binding = V1P2_BINDINGS[route.operationId];
     if (!resource || !binding)
       throw new Error(`${route.operationId} is not a 1.2 read`);
-    return { key, resource, binding, rules: v1p2QueryRules(key, resource) };
+    // Classes new in 1.2 are stored as 1.2; the others are read from 1.1 rows.
+    const convert = v1p2ClassDef(key).from ? toV1p2 : storedV1p2;
+    return {
+      key,
+      resource,
+      binding,
+      convert,
+      rules: v1p2QueryRules(key, resource),
+    };
   }
 
   /**
@@ -125,7 +134,7 @@ export class V1p2RosteringReads {
     req: Request & { user: Principal },
     client: ClientLink,
   ): Promise<Record<string, unknown> | StreamableFile> {
-    const { key, resource, binding, rules } = this.parts(route);
+    const { key, resource, binding, convert, rules } = this.parts(route);
     const params = req.params as PathParams;
     const principal = req.user;
     let fields: string[] | null = null;
@@ -155,7 +164,7 @@ export class V1p2RosteringReads {
       parents: binding.parents?.(params),
       hideDeletedUnlessDelta: binding.hideDeleted,
       project: (o: OneRosterObject) =>
-        selectFields(toV1p2(key, o, ctx), fields),
+        selectFields(convert(key, o, ctx), fields),
     });
   }
 
@@ -163,7 +172,7 @@ export class V1p2RosteringReads {
     route: V1p2Route,
     req: Request & { user: Principal },
   ): Promise<Record<string, unknown>> {
-    const { key, resource, binding, rules } = this.parts(route);
+    const { key, resource, binding, convert, rules } = this.parts(route);
     const params = req.params as PathParams;
     const fields = checkV1p2Fields(req.query as RawQuery, rules);
     const ctx = await this.context(key, req.user);
@@ -176,7 +185,7 @@ export class V1p2RosteringReads {
       where: binding.where?.(params),
       parents: binding.parents?.(params),
       project: (o: OneRosterObject) =>
-        selectFields(toV1p2(key, o, ctx), fields),
+        selectFields(convert(key, o, ctx), fields),
     });
   }
 }

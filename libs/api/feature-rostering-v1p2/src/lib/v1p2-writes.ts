@@ -4,8 +4,9 @@ import {
   parseCategory,
   parseLineItem,
   parseResult,
-  type GradebookKind,
   type OneRosterObject,
+  type V1p2StoredKind,
+  type WritableKind,
   type WriteOutcome,
 } from '@oneroster/data-access-oneroster';
 import {
@@ -19,6 +20,7 @@ import {
 } from '@oneroster/util-oneroster-query';
 import type { Principal } from '@oneroster/util-http';
 import { V1p2RosteringReads } from './v1p2-reads';
+import { readStoredV1p2Body } from './v1p2-bodies';
 
 /*
  * The 1.2 gradebook writes (PUT and DELETE of categories, line items and results), through
@@ -31,6 +33,10 @@ import { V1p2RosteringReads } from './v1p2-reads';
  *   result's textScore, …) is dropped, as the mapping's `lost` list says;
  * - PUT answers 201 without a body when it creates and 200 without a body when it replaces;
  *   DELETE 204 (the 1.1 writer: deleting a line item deletes its results).
+ * Score scales, assessment line items and assessment results (new in 1.2, stored as 1.2):
+ * the body is checked against the 1.2 schema (v1p2-bodies.ts) and written by the same
+ * writer (its per-school queue and change log); deleting an assessment line item deletes
+ * its assessment results.
  */
 type Json = Record<string, unknown>;
 
@@ -52,6 +58,12 @@ function unwrap(body: unknown, envelope: string): Json {
   return obj as Json;
 }
 
+const STORED: ReadonlySet<WritableKind> = new Set<V1p2StoredKind>([
+  'scoreScale',
+  'assessmentLineItem',
+  'assessmentResult',
+]);
+
 @Injectable()
 export class V1p2GradebookWrites {
   constructor(
@@ -60,11 +72,19 @@ export class V1p2GradebookWrites {
   ) {}
 
   async put(
-    kind: GradebookKind,
+    kind: WritableKind,
     principal: Principal,
     sourcedId: string,
     body: unknown,
   ): Promise<WriteOutcome> {
+    if (STORED.has(kind))
+      return this.writer.putStoredV1p2(
+        { schoolIds: principal.schoolIds },
+        actorOf(principal),
+        kind as V1p2StoredKind,
+        sourcedId,
+        readStoredV1p2Body(kind as V1p2ClassKey, body, sourcedId),
+      );
     const obj = unwrap(body, kind);
     const ctx = await this.reads.context(kind as V1p2ClassKey, principal);
     let v1p1: OneRosterObject;
@@ -94,7 +114,7 @@ export class V1p2GradebookWrites {
           sourcedId,
           parseLineItem(v1p1, sourcedId),
         );
-      case 'result':
+      default:
         return this.writer.putResult(
           scope,
           actor,
@@ -104,7 +124,7 @@ export class V1p2GradebookWrites {
     }
   }
 
-  delete(kind: GradebookKind, principal: Principal, sourcedId: string) {
+  delete(kind: WritableKind, principal: Principal, sourcedId: string) {
     return this.writer.delete(
       { schoolIds: principal.schoolIds },
       actorOf(principal),

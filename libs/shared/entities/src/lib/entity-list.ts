@@ -10,6 +10,11 @@ import {
   ResultEntity,
 } from './oneroster/gradebook.entity';
 import {
+  AssessmentLineItemEntity,
+  AssessmentResultEntity,
+  ScoreScaleEntity,
+} from './oneroster/gradebook-v1p2.entity';
+import {
   ClassTermEntity,
   UserAgentEntity,
   UserOrgEntity,
@@ -67,6 +72,13 @@ export const ONEROSTER_ENTITIES = [
   CourseResourceEntity,
 ] as const;
 
+/** The OneRoster 1.2 classes with no 1.1 counterpart (score scales, assessments). */
+export const ONEROSTER_V1P2_ENTITIES = [
+  ScoreScaleEntity,
+  AssessmentLineItemEntity,
+  AssessmentResultEntity,
+] as const;
+
 /** Records the platform keeps about OneRoster data (not OneRoster objects themselves). */
 export const ONEROSTER_LOG_ENTITIES = [GradebookChangeEntity] as const;
 
@@ -93,6 +105,7 @@ export const PLATFORM_ENTITIES = [
 /** The explicit entity list handed to TypeORM (globs break once Nx bundles the apps). */
 export const ALL_ENTITIES = [
   ...ONEROSTER_ENTITIES,
+  ...ONEROSTER_V1P2_ENTITIES,
   ...ONEROSTER_LOG_ENTITIES,
   ...PLATFORM_ENTITIES,
 ];

@@ -388,6 +388,35 @@ export function toV1p2(
   return out;
 }
 
+/**
+ * A stored object of a class new in 1.2 (ScoreScale, AssessmentLineItem, AssessmentResult:
+ * no 1.1 counterpart, their rows read under the 1.2 field names) as 1.2 JSON, in the 1.2
+ * field order: GUIDRefs re-pointed at the 1.2 base path with the 1.2 type (only their
+ * sourcedId is read), booleans as "true"/"false", every other value as stored.
+ */
+export function storedV1p2(
+  key: V1p2ClassKey,
+  o: OneRosterObject,
+  ctx: V1p2MapContext,
+): OneRosterObject {
+  const c = NEW[key];
+  if (c.from)
+    throw new Error(`${key} is read from OneRoster 1.1 storage: use toV1p2`);
+  const out: OneRosterObject = {};
+  for (const f of c.fields) {
+    const v = o[f.name];
+    if (f.rest === false || v === undefined || v === null) continue;
+    if (f.type === 'guidRef') {
+      const id = idOf(v);
+      if (id) out[f.name] = v1p2Ref(ctx, need(f.ref, `${key}.${f.name}`), id);
+    } else if (f.type === 'stringBoolean') {
+      const b = toStringBoolean(v);
+      if (b) out[f.name] = b;
+    } else out[f.name] = v;
+  }
+  return out;
+}
+
 function fromV1p2Value(
   ctx: V1p2MapContext,
   key: V1p2ClassKey,

@@ -21,6 +21,8 @@ import { ApplicationBooleanFormat1796292189795 as MysqlApplicationBooleanFormat 
 import { ApplicationBooleanFormat1796292189795 as SqliteApplicationBooleanFormat } from './sqlite/1796292189795-ApplicationBooleanFormat';
 import { PlatformApiAndWebhooks1796312458642 as MysqlPlatformApiAndWebhooks } from './mysql/1796312458642-PlatformApiAndWebhooks';
 import { PlatformApiAndWebhooks1796312458642 as SqlitePlatformApiAndWebhooks } from './sqlite/1796312458642-PlatformApiAndWebhooks';
+import { V1p2ScoreScalesAndAssessments1796328157056 as MysqlV1p2ScoreScalesAndAssessments } from './mysql/1796328157056-V1p2ScoreScalesAndAssessments';
+import { V1p2ScoreScalesAndAssessments1796328157056 as SqliteV1p2ScoreScalesAndAssessments } from './sqlite/1796328157056-V1p2ScoreScalesAndAssessments';
 
 /*
  * Explicit, ordered migration lists per dialect (no globs: the apps are bundled).
@@ -38,6 +40,7 @@ export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [
   SqliteAccountLifecycle,
   SqliteApplicationBooleanFormat,
   SqlitePlatformApiAndWebhooks,
+  SqliteV1p2ScoreScalesAndAssessments,
 ];
 export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   MysqlInitial,
@@ -51,4 +54,5 @@ export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   MysqlAccountLifecycle,
   MysqlApplicationBooleanFormat,
   MysqlPlatformApiAndWebhooks,
+  MysqlV1p2ScoreScalesAndAssessments,
 ];

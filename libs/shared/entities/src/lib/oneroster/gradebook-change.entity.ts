@@ -26,8 +26,11 @@ export class GradebookChangeEntity {
   @Instant('occurred_at', false)
   occurredAt!: Date;
 
-  /** `category`, `lineItem` or `result`. */
-  @RequiredStr('object_type', 16)
+  /**
+   * `category`, `lineItem` or `result`; from the 1.2 gradebook also `scoreScale`,
+   * `assessmentLineItem` or `assessmentResult`.
+   */
+  @RequiredStr('object_type', 32)
   objectType!: string;
 
   @RequiredStr('sourced_id', SOURCED_ID_LENGTH)

@@ -4,7 +4,11 @@ import type { PlatformConfig } from '@oneroster/config';
 import { serveSwagger } from '@oneroster/feature-health';
 import { answerClientErrorsAsOneRoster } from '@oneroster/util-http';
 import { applyWebHygiene } from '@oneroster/util-web-hygiene';
-import { buildOpenApi, buildRosteringV1p2OpenApi } from './openapi';
+import {
+  buildOpenApi,
+  buildRosteringV1p2OpenApi,
+  buildServiceV1p2OpenApi,
+} from './openapi';
 
 /** Everything main.ts does to the app besides listening, shared with the tests. */
 export function configureApp(
@@ -37,6 +41,14 @@ export function configureApp(
     buildRosteringV1p2OpenApi(app, config),
     'docs-v1p2',
   );
+  // The other two 1.2 services, each with its own document, beside the rostering one.
+  for (const service of ['gradebook', 'resources'] as const)
+    serveSwagger(
+      app,
+      `OneRoster 1.2 ${service} API`,
+      buildServiceV1p2OpenApi(app, config, service),
+      `docs-v1p2-${service}`,
+    );
   // Requests Node's parser refuses (431, 414, 400) answer with a status payload too.
   answerClientErrorsAsOneRoster(app.getHttpServer());
 }

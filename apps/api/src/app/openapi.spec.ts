@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { loadConfig } from '@oneroster/config';
 import { AppModule } from './app.module';
 import { V1P2_ROUTES } from '@oneroster/oneroster-catalogue';
-import { buildOpenApi, buildRosteringV1p2OpenApi } from './openapi';
+import {
+  buildOpenApi,
+  buildRosteringV1p2OpenApi,
+  buildServiceV1p2OpenApi,
+} from './openapi';
 
 /*
  * apps/api/openapi.json is the committed contract of the API. This test fails when the code
@@ -13,6 +17,9 @@ import { buildOpenApi, buildRosteringV1p2OpenApi } from './openapi';
  */
 const FILE = join(__dirname, '../../openapi.json');
 const FILE_V1P2 = join(__dirname, '../../openapi-rostering-v1p2.json');
+const SERVICES = ['gradebook', 'resources'] as const;
+const fileOf = (service: (typeof SERVICES)[number]) =>
+  join(__dirname, `../../openapi-${service}-v1p2.json`);
 
 describe('OpenAPI document', () => {
   it('matches the committed apps/api/openapi.json', async () => {
@@ -24,14 +31,25 @@ describe('OpenAPI document', () => {
     await app.init();
     const doc = `${JSON.stringify(buildOpenApi(app, config), null, 2)}\n`;
     const v1p2 = `${JSON.stringify(buildRosteringV1p2OpenApi(app, config), null, 2)}\n`;
+    const services = SERVICES.map(
+      (s) =>
+        [
+          s,
+          `${JSON.stringify(buildServiceV1p2OpenApi(app, config, s), null, 2)}\n`,
+        ] as const,
+    );
     await app.close();
     if (process.env['UPDATE_OPENAPI'] === '1') {
       writeFileSync(FILE, doc);
       writeFileSync(FILE_V1P2, v1p2);
+      for (const [s, text] of services) writeFileSync(fileOf(s), text);
     }
     expect(doc).toEqual(readFileSync(FILE, 'utf8'));
     // The 1.2 rostering service's document (apps/api/openapi-rostering-v1p2.json).
     expect(v1p2).toEqual(readFileSync(FILE_V1P2, 'utf8'));
+    // The 1.2 gradebook and resources services' (apps/api/openapi-{service}-v1p2.json).
+    for (const [s, text] of services)
+      expect({ s, text }).toEqual({ s, text: readFileSync(fileOf(s), 'utf8') });
   });
 
   it('documents all 61 OneRoster 1.1 operations and the categories-of-a-class extension with the OAuth2 scheme and their errors', () => {
@@ -147,6 +165,162 @@ describe('OneRoster 1.2 rostering OpenAPI document', () => {
     expect(
       [...new Set(refs)].filter((r) => !(r in doc.components.schemas)),
     ).toEqual([]);
+  });
+});
+
+describe.each(SERVICES)('OneRoster 1.2 %s OpenAPI document', (service) => {
+  type Op = {
+    operationId: string;
+    security?: Record<string, string[]>[];
+    requestBody?: { content: Record<string, { schema: { $ref: string } }> };
+    responses: Record<
+      string,
+      { content?: Record<string, { schema: { $ref: string } }> }
+    >;
+  };
+  type Doc = {
+    paths: Record<string, Record<string, Op>>;
+    components: {
+      schemas: Record<string, { properties?: Record<string, unknown> }>;
+      securitySchemes: Record<
+        string,
+        {
+          flows: {
+            clientCredentials: {
+              tokenUrl: string;
+              scopes: Record<string, string>;
+            };
+          };
+        }
+      >;
+    };
+  };
+  const BASE = `/ims/oneroster/${service}/v1p2`;
+  const routes = V1P2_ROUTES.filter((r) => r.service === service);
+  let doc: Doc;
+  let ops: { path: string; method: string; op: Op }[];
+  beforeAll(() => {
+    doc = JSON.parse(readFileSync(fileOf(service), 'utf8')) as Doc;
+    ops = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({ path, method, op })),
+    );
+  });
+  const routeOf = (op: Op) => {
+    const route = routes.find((r) => r.operationId === op.operationId);
+    if (!route) throw new Error(`${op.operationId} is not in the checklist`);
+    return route;
+  };
+
+  it('documents exactly the endpoints of the checklist for the service', () => {
+    const expected = routes.map(
+      (r) => `${r.method.toLowerCase()} ${BASE}${r.path} ${r.operationId}`,
+    );
+    expect(expected).toHaveLength(service === 'gradebook' ? 35 : 5);
+    expect(
+      ops.map((o) => `${o.method} ${o.path} ${o.op.operationId}`).sort(),
+    ).toEqual(expected.sort());
+  });
+
+  it('uses the same authorization server as the other documents, with every scope its routes accept', () => {
+    const rostering = JSON.parse(readFileSync(FILE_V1P2, 'utf8')) as Doc;
+    const flow =
+      doc.components.securitySchemes['OAuth2'].flows.clientCredentials;
+    expect(flow.tokenUrl).toBe(
+      rostering.components.securitySchemes['OAuth2'].flows.clientCredentials
+        .tokenUrl,
+    );
+    const listed = Object.keys(flow.scopes);
+    for (const { path, op } of ops) {
+      const route = routeOf(op);
+      const scopes = op.security?.[0]?.['OAuth2'] ?? [];
+      // Every 1.2 scope of the checklist, and nothing the scheme does not list.
+      expect({
+        path,
+        missing: route.scopes.filter((s) => !scopes.includes(s)),
+        unknown: scopes.filter((s) => !listed.includes(s)),
+      }).toEqual({ path, missing: [], unknown: [] });
+    }
+    expect(
+      listed.filter(
+        (s) => !ops.some((o) => o.op.security?.[0]?.['OAuth2']?.includes(s)),
+      ),
+    ).toEqual([]);
+  });
+
+  it('answers each kind of route as the checklist says, errors with the 1.2 status payload', () => {
+    const ref = (name: string) => `#/components/schemas/${name}`;
+    for (const { path, op } of ops) {
+      const route = routeOf(op);
+      const success = {
+        collection: '200',
+        single: '200',
+        created: '201',
+        noContent: '204',
+        sourcedIdPairs: '201',
+      }[route.response];
+      expect({ path, success: success in op.responses }).toEqual({
+        path,
+        success: true,
+      });
+      if (route.response === 'sourcedIdPairs')
+        expect(
+          op.responses['201'].content?.['application/json'].schema.$ref,
+        ).toBe(ref('GUIDPairSetDType'));
+      if (route.body)
+        expect({
+          path,
+          body: op.requestBody?.content['application/json'].schema.$ref,
+        }).toEqual({
+          path,
+          body: expect.stringMatching(
+            route.method === 'POST'
+              ? /SetDType$/
+              : /^#\/components\/schemas\/Single/,
+          ),
+        });
+      else
+        expect({ path, body: op.requestBody }).toEqual({
+          path,
+          body: undefined,
+        });
+      for (const [code, response] of Object.entries(op.responses))
+        if (Number(code) >= 400)
+          expect({
+            path,
+            code,
+            schema: response.content?.['application/json'].schema.$ref,
+          }).toEqual({ path, code, schema: ref('imsx_StatusInfoDType') });
+      for (const code of ['400', '401', '403', '429', '503'])
+        expect({ path, code, has: code in op.responses }).toEqual({
+          path,
+          code,
+          has: true,
+        });
+    }
+  });
+
+  it('resolves every schema reference, and describes the classes stored as 1.2 whole', () => {
+    const refs = [
+      ...JSON.stringify(doc).matchAll(/"#\/components\/schemas\/([^"]+)"/g),
+    ].map((m) => m[1]);
+    expect(
+      [...new Set(refs)].filter((r) => !(r in doc.components.schemas)),
+    ).toEqual([]);
+    if (service === 'gradebook') {
+      expect(
+        Object.keys(doc.components.schemas['ScoreScaleDType'].properties ?? {}),
+      ).toContain('scoreScaleValue');
+      expect(
+        Object.keys(
+          doc.components.schemas['LearningObjectiveScoreSetDType'].properties ??
+            {},
+        ),
+      ).toEqual(['source', 'learningObjectiveResults']);
+      // A 1.1 line item stores no learning objectives: not in its schema.
+      expect(
+        Object.keys(doc.components.schemas['LineItemDType'].properties ?? {}),
+      ).not.toContain('learningObjectiveSet');
+    }
   });
 });
 

@@ -13,8 +13,12 @@ import {
 import {
   GradebookV1p2Module,
   RosteringV1p2Module,
+  V1P2_GRADEBOOK_ROUTES,
+  acceptedScopes,
   v1p2RosteringSchemas,
+  v1p2ServiceSchemas,
 } from '@oneroster/feature-rostering-v1p2';
+import { V1P2_BASE_PATHS } from '@oneroster/oneroster-catalogue';
 import {
   OAUTH_SCHEME,
   addErrorExamples,
@@ -120,6 +124,95 @@ export function buildRosteringV1p2OpenApi(
     schemas: {
       ...doc.components?.schemas,
       ...(v1p2RosteringSchemas() as NonNullable<
+        OpenAPIObject['components']
+      >['schemas']),
+    },
+  };
+  return doc;
+}
+
+type ServiceV1p2 = 'gradebook' | 'resources';
+
+export const V1P2_SERVICE_DESCRIPTIONS: Readonly<Record<ServiceV1p2, string>> =
+  {
+    gradebook: `OneRoster 1.2 (1EdTech) gradebook service of the schools that approved your application:
+categories, line items and results (the same data as the OneRoster 1.1 API's gradebook, /docs),
+and score scales, assessment line items and assessment results (stored as 1.2). Read, PUT
+(201 when it creates, 200 when it replaces, both without a body) and DELETE (204); the POSTs
+that let the service allocate sourcedIds are documented as the 1.2 binding defines them and
+say whether they are served. Authenticate with an OAuth 2.0 client-credentials access token;
+each route accepts its OneRoster 1.2 scopes or their 1.1 counterparts (the same data
+category); the assessment scopes are 1.2 only, granted where a school's approval lists them.
+Booleans are the strings "true"/"false"; an unknown fields, filter or sort field is a 400.
+Errors are OneRoster 1.2 status payloads (imsx_codeMajor, imsx_severity, imsx_description,
+imsx_CodeMinor); an operation the service does not support answers 501 with imsx_codeMajor
+"unsupported".`,
+    resources: `OneRoster 1.2 (1EdTech) resources service of the schools that approved your application:
+resources, and the resources of a class or a course (the same data as the OneRoster 1.1 API's
+resources, /docs). Authenticate with an OAuth 2.0 client-credentials access token; each route
+accepts its OneRoster 1.2 scopes or their 1.1 counterparts (the same data category). Errors
+are OneRoster 1.2 status payloads (imsx_codeMajor, imsx_severity, imsx_description,
+imsx_CodeMinor); an operation the service does not support answers 501 with imsx_codeMajor
+"unsupported".`,
+  };
+
+/**
+ * The OneRoster 1.2 gradebook or resources service's OpenAPI document (served at
+ * /docs-v1p2-{service}-json, committed as apps/api/openapi-{service}-v1p2.json): the routes
+ * of the checklist for that service, their schemas from the 1.2 catalogue, and the OAuth2
+ * client-credentials scheme of the same authorization server as the other documents, with
+ * every scope (either version) one of its routes accepts.
+ */
+export function buildServiceV1p2OpenApi(
+  app: INestApplication,
+  config: PlatformConfig,
+  service: ServiceV1p2,
+): OpenAPIObject {
+  const routes = V1P2_GRADEBOOK_ROUTES.filter((r) => r.service === service);
+  const accepted = new Set(routes.flatMap(acceptedScopes));
+  const scopes = [
+    ...ALL_ONEROSTER_SCOPES.filter((s) => accepted.has(s)).map((s) => [
+      s,
+      `${SCOPE_DESCRIPTIONS[s]} (OneRoster 1.1 scope; accepted by the 1.2 routes)`,
+    ]),
+    ...ALL_ONEROSTER_V1P2_SCOPES.filter((s) => accepted.has(s)).map((s) => [
+      s,
+      `OneRoster 1.2 scope (${DATA_CATEGORIES[dataCategoryOf(s) as DataCategoryKey].label})`,
+    ]),
+  ];
+  const title = `OneRoster 1.2 ${service} API`;
+  const builder = new DocumentBuilder()
+    .setTitle(title)
+    .setDescription(V1P2_SERVICE_DESCRIPTIONS[service])
+    .setVersion(API_VERSION)
+    .addServer(config.apiPublicUrl)
+    .addOAuth2(
+      {
+        type: 'oauth2',
+        description:
+          'OAuth 2.0 client credentials; request the OneRoster scopes (1.1 or 1.2) your school approved, or none for all of them: a 1.2 route accepts its 1.2 scopes and their 1.1 counterparts.',
+        flows: {
+          clientCredentials: {
+            tokenUrl: `${config.tokens.issuer}/token`,
+            scopes: Object.fromEntries(scopes),
+          },
+        },
+      },
+      OAUTH_SCHEME,
+    );
+  const doc = SwaggerModule.createDocument(app, builder.build(), {
+    include: [GradebookV1p2Module],
+  });
+  // One module holds both services; each document keeps its own base path.
+  const base = `${V1P2_BASE_PATHS[service]}/`;
+  doc.paths = Object.fromEntries(
+    Object.entries(doc.paths).filter(([path]) => path.startsWith(base)),
+  );
+  doc.components = {
+    ...doc.components,
+    schemas: {
+      ...doc.components?.schemas,
+      ...(v1p2ServiceSchemas(service) as NonNullable<
         OpenAPIObject['components']
       >['schemas']),
     },

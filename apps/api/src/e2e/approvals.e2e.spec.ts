@@ -159,6 +159,66 @@ describe.each(testEngines('api_approvals', { sqliteFile: true }))(
       ]);
     });
 
+    it.each([
+      ['gradebook', '/categories', 'categories'],
+      ['resources', '/resources', 'resources'],
+    ])(
+      'gives the 1.2 %s document’s Authorize a token of the auth server, with its 1.2 scopes, that reads the service',
+      async (service, path, envelope) => {
+        type Doc = {
+          components: {
+            securitySchemes: Record<
+              string,
+              {
+                flows: {
+                  clientCredentials: {
+                    tokenUrl: string;
+                    scopes: Record<string, string>;
+                  };
+                };
+              }
+            >;
+          };
+        };
+        const doc = (await (
+          await fetch(`${apiUrl}/docs-v1p2-${service}-json`)
+        ).json()) as Doc;
+        const flow =
+          doc.components.securitySchemes['OAuth2'].flows.clientCredentials;
+        expect(flow.tokenUrl).toBe(`${issuer}/token`);
+        // What Swagger UI sends when every 1.2 scope of the document is ticked.
+        const scope = Object.keys(flow.scopes)
+          .filter((s) => s.includes('/v1p2/'))
+          .join(' ');
+        const res = await fetch(flow.tokenUrl, {
+          method: 'POST',
+          headers: {
+            authorization: `Basic ${Buffer.from(`${clientOf(schoolA.schoolId)}:${SECRET}`).toString('base64')}`,
+            'content-type': 'application/x-www-form-urlencoded',
+          },
+          body: new URLSearchParams({
+            grant_type: 'client_credentials',
+            scope,
+          }).toString(),
+        });
+        expect(res.status).toBe(200);
+        const body = (await res.json()) as Record<string, unknown>;
+        const granted = String(body['scope']).split(' ');
+        expect(granted.length).toBeGreaterThan(0);
+        expect(granted.every((s) => s.includes('/v1p2/'))).toBe(true);
+        const read = await fetch(
+          `${apiUrl}/ims/oneroster/${service}/v1p2${path}?limit=1`,
+          {
+            headers: {
+              authorization: `Bearer ${String(body['access_token'])}`,
+            },
+          },
+        );
+        expect(read.status).toBe(200);
+        expect(Object.keys((await read.json()) as object)).toEqual([envelope]);
+      },
+    );
+
     it('stops 1.1 and 1.2 alike when the school revokes its approval', async () => {
       const token = await tokenFor(schoolB.schoolId);
       const v12 = async () =>

@@ -227,4 +227,45 @@ describe('API web hygiene', () => {
     },
     60_000,
   );
+  (CHROMIUM ? it.each : it.skip.each)([
+    ['gradebook', 35],
+    ['resources', 5],
+  ])(
+    'runs the 1.2 %s Swagger UI at /docs-v1p2-<service> under the Content-Security-Policy',
+    async (service, operations) => {
+      const { chromium } = await import('playwright-core');
+      const browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--no-sandbox'],
+      });
+      try {
+        const page = await browser.newPage();
+        const violations: string[] = [];
+        page.on('console', (m) => {
+          if (/Content Security Policy|Refused to/i.test(m.text()))
+            violations.push(m.text());
+        });
+        await page.goto(`${api.url}/docs-v1p2-${service}`);
+        await page.waitForSelector('.swagger-ui .info .title', {
+          timeout: 20_000,
+        });
+        expect(await page.textContent('.swagger-ui .info .title')).toContain(
+          `OneRoster 1.2 ${service} API`,
+        );
+        // The operations are rendered from /docs-v1p2-<service>-json.
+        await page.waitForSelector('.opblock', { timeout: 20_000 });
+        expect(await page.locator('.opblock').count()).toBe(operations);
+        // Authorize offers the OAuth2 client-credentials scheme.
+        await page.click('.auth-wrapper .authorize');
+        await page.waitForSelector('.auth-container', { timeout: 10_000 });
+        expect(await page.textContent('.auth-container')).toContain(
+          'clientCredentials',
+        );
+        expect(violations).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    },
+    60_000,
+  );
 });

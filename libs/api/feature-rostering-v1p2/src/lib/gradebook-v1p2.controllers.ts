@@ -12,6 +12,7 @@ import {
   type Type,
 } from '@nestjs/common';
 import {
+  ApiBody,
   ApiOperation,
   ApiParam,
   ApiQuery,
@@ -24,6 +25,7 @@ import type { WritableKind } from '@oneroster/data-access-oneroster';
 import {
   V1P2_BASE_PATHS,
   V1P2_ROUTES,
+  v1p2ClassDef,
   type V1p2Route,
 } from '@oneroster/oneroster-catalogue';
 import {
@@ -37,6 +39,7 @@ import { OAUTH_SCHEME } from '@oneroster/util-oneroster-openapi';
 import { V1p2RosteringReads } from './v1p2-reads';
 import { V1p2GradebookWrites } from './v1p2-writes';
 import { V1P2_BINDINGS } from './bindings';
+import { V1P2_GUID_PAIRS_SCHEMA, envelopeSchemaName } from './openapi-v1p2';
 import {
   PARAM,
   QUERY_DOCS,
@@ -85,6 +88,54 @@ export function isServedV1p2(route: V1p2Route): boolean {
   if (route.method === 'PUT' || route.method === 'DELETE')
     return kindOf(route) !== undefined;
   return false;
+}
+
+type Content = Record<string, { schema: { $ref: string } }>;
+
+/** The documented success answers of a route (what the checklist's response kind says). */
+function successResponses(
+  route: V1p2Route,
+  served: boolean,
+  schema: (name: string) => Content,
+): MethodDecorator[] {
+  const never = served ? '' : 'Never today (the route answers 501). ';
+  switch (route.response) {
+    case 'collection':
+    case 'single': {
+      if (!route.returns)
+        throw new Error(`${route.operationId} returns nothing`);
+      const cls = v1p2ClassDef(route.returns);
+      const collection = route.response === 'collection';
+      return [
+        ApiResponse({
+          status: 200,
+          description: `${never}${collection ? `A page of ${cls.collection}, with X-Total-Count and Link (first, prev, next, last) headers` : `The ${cls.single}`}`,
+          content: schema(envelopeSchemaName(cls, collection)),
+        }),
+      ];
+    }
+    case 'created':
+      return [
+        ApiResponse({
+          status: 201,
+          description: `${never}Created, without a body`,
+        }),
+        ApiResponse({
+          status: 200,
+          description: `${never}Replaced, without a body (the 1.2 documents list only 201)`,
+        }),
+      ];
+    case 'noContent':
+      return [ApiResponse({ status: 204, description: `${never}Deleted` })];
+    case 'sourcedIdPairs':
+      return [
+        ApiResponse({
+          status: 201,
+          description: `${never}Created: the sourcedId allocated to each object supplied`,
+          content: schema(V1P2_GUID_PAIRS_SCHEMA),
+        }),
+      ];
+  }
 }
 
 function controllerFor(route: V1p2Route): Type {
@@ -143,6 +194,9 @@ function controllerFor(route: V1p2Route): Type {
   Body()(proto, 'handle', 3);
   const scopes = acceptedScopes(route);
   const verb = { GET: Get, PUT: Put, POST: Post, DELETE: Delete }[route.method];
+  const schema = (name: string) => ({
+    'application/json': { schema: { $ref: `#/components/schemas/${name}` } },
+  });
   const decorators: MethodDecorator[] = [
     verb(path),
     ...(route.method === 'DELETE' ? [HttpCode(204)] : []),
@@ -150,21 +204,69 @@ function controllerFor(route: V1p2Route): Type {
     ApiOperation({
       operationId: route.operationId,
       summary: route.operationId,
-      description: `${served ? '' : 'Not supported: answers 501. '}Scopes (any one): ${scopes.map((s) => `${s.split('/').pop()} (${s.includes('/v1p2/') ? '1.2' : '1.1'})`).join(', ')}`,
+      description: `${served ? '' : 'Not supported: answers 501 (after the scope check). '}Scopes (any one): ${scopes.map((s) => `${s.split('/').pop()} (${s.includes('/v1p2/') ? '1.2' : '1.1'})`).join(', ')}`,
     }),
     ApiSecurity(OAUTH_SCHEME, scopes),
-    ...params.map((name) => ApiParam({ name, type: String })),
+    ...params.map((name) =>
+      ApiParam({
+        name,
+        type: String,
+        description:
+          name === 'sourcedId'
+            ? 'sourcedId of the object'
+            : `sourcedId of the ${name.replace(/SourcedId$/, '')}`,
+      }),
+    ),
     ...route.query.map((q) => ApiQuery(QUERY_DOCS[q])),
-    ApiResponse({
-      status:
-        route.method === 'DELETE' ? 204 : route.method === 'GET' ? 200 : 201,
-      description: served ? 'Success' : 'Never: not supported',
-    }),
-    status(400, 'Malformed parameter or body'),
+    ...(route.body
+      ? [
+          ApiBody({
+            required: true,
+            description:
+              route.method === 'POST'
+                ? `The ${v1p2ClassDef(route.body).collection} to create, in their collection envelope`
+                : `The ${v1p2ClassDef(route.body).single}, in its envelope (or bare); 1.2 fields this service does not store are accepted and dropped`,
+            schema: {
+              $ref: `#/components/schemas/${envelopeSchemaName(v1p2ClassDef(route.body), route.method === 'POST')}`,
+            },
+          }),
+        ]
+      : []),
+    ...successResponses(route, served, schema),
+    status(
+      400,
+      route.method === 'GET'
+        ? 'Malformed parameter, unknown filter or selection field, or a field that cannot be sorted by'
+        : 'Malformed parameter or body',
+    ),
     status(401, 'Missing, expired or invalid access token'),
     status(403, 'The token lacks the scope this endpoint needs'),
-    status(404, 'Unknown object or parent (also: another school\u2019s)'),
-    status(501, 'Not supported by this service'),
+    // An unsupported route answers 501 before it reads anything.
+    ...(served && params.length && route.method !== 'PUT'
+      ? [
+          status(
+            404,
+            route.response === 'single' || route.method === 'DELETE'
+              ? 'Unknown object (also: another school\u2019s)'
+              : 'Unknown parent object (also: another school\u2019s)',
+          ),
+        ]
+      : []),
+    ...(route.body ? [status(413, 'The body is larger than 1 MB')] : []),
+    ...(served && route.body
+      ? [
+          status(
+            422,
+            'The body breaks a rule of the 1.2 schema or of the stored data; the description names every problem',
+          ),
+        ]
+      : []),
+    status(429, 'Rate limit reached; see Retry-After'),
+    ...(served ? [] : [status(501, 'Not supported by this service')]),
+    status(
+      503,
+      'The database is unavailable, or the server is busy; retry after Retry-After seconds',
+    ),
   ];
   const descriptor = Object.getOwnPropertyDescriptor(proto, 'handle');
   if (descriptor) for (const d of decorators) d(proto, 'handle', descriptor);

@@ -3,23 +3,29 @@ type SchemaObject = Record<string, unknown>;
 import {
   V1P2_OBJECTS,
   V1P2_BASE_PATHS,
+  V1P2_ROUTES,
   v1p2ClassDef,
   v1p2ClassesOf,
   type V1p2ClassDef,
   type V1p2FieldDef,
   type V1p2ObjectKey,
+  type V1p2Service,
 } from '@oneroster/oneroster-catalogue';
 
 /*
- * The component schemas of the 1.2 rostering OpenAPI document, derived from the 1.2
+ * The component schemas of each 1.2 service's OpenAPI document, derived from the 1.2
  * catalogue (never written by hand): one schema per class with the fields this platform
- * serves (the catalogue's `new` fields are left out: nothing stores them yet), the nested
- * objects they use, the GUIDRef, the collection and single envelopes (`…SetDType`,
- * `Single…DType`, as the 1.2 documents name them) and the 1.2 status payload.
+ * serves (on a class read from 1.1 storage the catalogue's `new` fields are left out: nothing
+ * stores them yet; the classes new in 1.2 — score scales, assessment line items and results —
+ * are stored as 1.2, every field), the nested objects they use, the GUIDRef, the collection
+ * and single envelopes (`…SetDType`, `Single…DType`, as the 1.2 documents name them), the
+ * POST answer (`GUIDPairSetDType`) where the service has POSTs, and the 1.2 status payload.
  */
 
 export const V1P2_STATUS_SCHEMA = 'imsx_StatusInfoDType';
 const GUID_REF = 'GUIDRefDType';
+export const V1P2_GUID_PAIRS_SCHEMA = 'GUIDPairSetDType';
+const GUID_PAIR = 'GUIDPairDType';
 
 const base = (cls: V1p2ClassDef) => cls.schema.replace(/DType$/, '');
 
@@ -28,11 +34,22 @@ export const envelopeSchemaName = (
   collection: boolean,
 ): string => (collection ? `${base(cls)}SetDType` : `Single${base(cls)}DType`);
 
-const served = (f: V1p2FieldDef) => f.rest !== false && f.from.kind !== 'new';
+/**
+ * Nested objects to describe, each with whether it is stored whole (reached from a class
+ * stored as 1.2) or read from 1.1 (only its fields with a 1.1 source).
+ */
+type Objects = Map<V1p2ObjectKey, boolean>;
+
+const served = (f: V1p2FieldDef, whole: boolean) =>
+  f.rest !== false && (whole || f.from.kind !== 'new');
+
+/** A vocabulary the schema widens with a pattern (LearningObjectiveSetDType.source). */
+const PATTERN_NOTE = /^or a string matching (.+)$/;
 
 function fieldSchema(
   f: V1p2FieldDef,
-  objects: Set<V1p2ObjectKey>,
+  objects: Objects,
+  whole: boolean,
 ): SchemaObject {
   let one: SchemaObject;
   switch (f.type) {
@@ -42,7 +59,16 @@ function fieldSchema(
     case 'dateTime':
       one = { type: 'string', format: 'date-time' };
       break;
-    case 'enum':
+    case 'enum': {
+      const pattern =
+        f.from.kind === 'new' ? PATTERN_NOTE.exec(f.from.note ?? '') : null;
+      if (pattern) {
+        one = {
+          type: 'string',
+          description: `One of ${(f.values ?? []).join(', ')}, or a string matching ${pattern[1]}`,
+        };
+        break;
+      }
       one = f.extensible
         ? {
             type: 'string',
@@ -50,6 +76,7 @@ function fieldSchema(
           }
         : { type: 'string', enum: [...(f.values ?? [])] };
       break;
+    }
     case 'stringBoolean':
       one = { type: 'string', enum: ['true', 'false'] };
       break;
@@ -68,7 +95,7 @@ function fieldSchema(
     case 'object':
       if (!f.of)
         throw new Error(`${f.name}: an object field without its object`);
-      objects.add(f.of);
+      objects.set(f.of, whole || (objects.get(f.of) ?? false));
       one = { $ref: `#/components/schemas/${V1P2_OBJECTS[f.of].schema}` };
       break;
     case 'metadata':
@@ -84,14 +111,15 @@ function fieldSchema(
 
 function objectSchema(
   fields: readonly V1p2FieldDef[],
-  objects: Set<V1p2ObjectKey>,
+  objects: Objects,
+  whole: boolean,
 ): SchemaObject {
-  const shown = fields.filter(served);
+  const shown = fields.filter((f) => served(f, whole));
   const required = shown.filter((f) => f.required).map((f) => f.name);
   return {
     type: 'object',
     properties: Object.fromEntries(
-      shown.map((f) => [f.name, fieldSchema(f, objects)]),
+      shown.map((f) => [f.name, fieldSchema(f, objects, whole)]),
     ),
     ...(required.length ? { required } : {}),
     additionalProperties: false,
@@ -100,10 +128,18 @@ function objectSchema(
 
 /** Every component schema the rostering document's operations refer to. */
 export function v1p2RosteringSchemas(): Record<string, SchemaObject> {
+  return v1p2ServiceSchemas('rostering');
+}
+
+/** Every component schema a 1.2 service's document refers to. */
+export function v1p2ServiceSchemas(
+  service: V1p2Service,
+): Record<string, SchemaObject> {
   const out: Record<string, SchemaObject> = {};
-  const objects = new Set<V1p2ObjectKey>();
-  for (const cls of v1p2ClassesOf('rostering')) {
-    out[cls.schema] = objectSchema(cls.fields, objects);
+  const objects: Objects = new Map();
+  for (const cls of v1p2ClassesOf(service)) {
+    // A class new in 1.2 has no 1.1 source: it is stored as 1.2, every field.
+    out[cls.schema] = objectSchema(cls.fields, objects, cls.from === null);
     out[envelopeSchemaName(cls, true)] = {
       type: 'object',
       properties: {
@@ -126,15 +162,16 @@ export function v1p2RosteringSchemas(): Record<string, SchemaObject> {
   // Nested objects, and the nested objects they use in turn.
   const done = new Set<V1p2ObjectKey>();
   for (
-    let more = [...objects];
+    let more = [...objects.keys()];
     more.length;
-    more = [...objects].filter((k) => !done.has(k))
+    more = [...objects.keys()].filter((k) => !done.has(k))
   )
     for (const key of more) {
       done.add(key);
       out[V1P2_OBJECTS[key].schema] = objectSchema(
         V1P2_OBJECTS[key].fields,
         objects,
+        objects.get(key) ?? false,
       );
     }
   out[GUID_REF] = {
@@ -199,5 +236,33 @@ export function v1p2RosteringSchemas(): Record<string, SchemaObject> {
     required: ['imsx_codeMajor', 'imsx_severity'],
     additionalProperties: false,
   };
+  if (
+    V1P2_ROUTES.some(
+      (r) => r.service === service && r.response === 'sourcedIdPairs',
+    )
+  ) {
+    out[GUID_PAIR] = {
+      type: 'object',
+      description:
+        'The sourcedId the request supplied for an object and the one the service allocated to it',
+      properties: {
+        suppliedSourcedId: { type: 'string' },
+        allocatedSourcedId: { type: 'string' },
+      },
+      required: ['suppliedSourcedId', 'allocatedSourcedId'],
+      additionalProperties: false,
+    };
+    out[V1P2_GUID_PAIRS_SCHEMA] = {
+      type: 'object',
+      properties: {
+        sourcedIdPairs: {
+          type: 'array',
+          items: { $ref: `#/components/schemas/${GUID_PAIR}` },
+        },
+      },
+      required: ['sourcedIdPairs'],
+      additionalProperties: false,
+    };
+  }
   return out;
 }

@@ -85,16 +85,16 @@ export function buildRosteringV1p2OpenApi(
 ): OpenAPIObject {
   const rostering = (s: string) =>
     dataCategoryOf(s) === 'rosters' || dataCategoryOf(s) === 'demographics';
-  // The authorization server issues the 1.1 scopes a school approved (approvals are still
-  // given in 1.1 scopes); each 1.2 route accepts them as its own.
+  // A school approves data categories; the authorization server grants their 1.1 and 1.2
+  // scopes, and each 1.2 route accepts either.
   const scopes = [
     ...ALL_ONEROSTER_SCOPES.filter(rostering).map((s) => [
       s,
-      `${SCOPE_DESCRIPTIONS[s]} (OneRoster 1.1 scope, issued today; accepted by the 1.2 routes)`,
+      `${SCOPE_DESCRIPTIONS[s]} (OneRoster 1.1 scope; accepted by the 1.2 routes)`,
     ]),
     ...ALL_ONEROSTER_V1P2_SCOPES.filter(rostering).map((s) => [
       s,
-      `OneRoster 1.2 scope (${DATA_CATEGORIES[dataCategoryOf(s) as DataCategoryKey].label}); accepted by the routes, not issued by this authorization server yet`,
+      `OneRoster 1.2 scope (${DATA_CATEGORIES[dataCategoryOf(s) as DataCategoryKey].label})`,
     ]),
   ];
   const builder = new DocumentBuilder()
@@ -106,7 +106,7 @@ export function buildRosteringV1p2OpenApi(
       {
         type: 'oauth2',
         description:
-          'OAuth 2.0 client credentials; request the OneRoster 1.1 scopes your school approved (or none, for all of them): the 1.2 routes accept them.',
+          'OAuth 2.0 client credentials; request the OneRoster scopes (1.1 or 1.2) your school approved, or none for all of them: a 1.2 route accepts its 1.2 scopes and their 1.1 counterparts.',
         flows: {
           clientCredentials: {
             tokenUrl: `${config.tokens.issuer}/token`,

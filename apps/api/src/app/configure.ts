@@ -3,7 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { PlatformConfig } from '@oneroster/config';
 import { serveSwagger } from '@oneroster/feature-health';
 import { answerClientErrorsAsOneRoster } from '@oneroster/util-http';
-import { applyWebHygiene } from '@oneroster/util-web-hygiene';
+import { applyKeepAlive, applyWebHygiene } from '@oneroster/util-web-hygiene';
 import {
   buildOpenApi,
   buildRosteringV1p2OpenApi,
@@ -51,4 +51,5 @@ export function configureApp(
     );
   // Requests Node's parser refuses (431, 414, 400) answer with a status payload too.
   answerClientErrorsAsOneRoster(app.getHttpServer());
+  applyKeepAlive(app.getHttpServer(), config.httpKeepAliveTimeoutMs);
 }

@@ -7,6 +7,7 @@ import { mountPortal } from '@oneroster/feature-portal';
 import { mountPlatform } from '@oneroster/feature-platform';
 import {
   applyClientAddress,
+  applyKeepAlive,
   applySecurityHeaders,
   compileTrust,
   securityHeaders,
@@ -19,6 +20,7 @@ export function configureApp(
   config: PlatformConfig,
 ): void {
   app.enableShutdownHooks();
+  applyKeepAlive(app.getHttpServer(), config.httpKeepAliveTimeoutMs);
   // The client's address (sign-in throttling, audit trail, logs) and req.protocol come from
   // X-Forwarded-* only as far as AUTH_TRUST_PROXY trusts the hops; the provider, mounted
   // ahead of Express, derives it the same way.

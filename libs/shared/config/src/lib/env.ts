@@ -25,6 +25,12 @@ export interface PlatformConfig {
   authPublicUrl: string;
   adminPublicUrl: string;
   redisUrl: string | null;
+  /**
+   * How long the API and the auth server keep an idle kept-alive connection open, in ms:
+   * longer than the idle timeout of the proxies and clients in front of them, so that they,
+   * not the server, close idle connections (no request sent on a socket the server is closing).
+   */
+  httpKeepAliveTimeoutMs: number;
   /** How the API checks access tokens (issued by the auth server). */
   tokens: { issuer: string; jwksUrl: string; audience: string };
   /** The auth server's own settings. */
@@ -252,6 +258,7 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
       `http://localhost:${adminPort}`,
     ),
     redisUrl: env['REDIS_URL'] || null,
+    httpKeepAliveTimeoutMs: positive(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 65_000),
     tokens: tokenConfig(env, apiPort, authPort),
     auth: {
       signingKey: env['AUTH_SIGNING_KEY'] || null,

@@ -1,4 +1,10 @@
-import { contentSecurityPolicy, securityHeaders } from './web-hygiene';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  applyKeepAlive,
+  contentSecurityPolicy,
+  securityHeaders,
+} from './web-hygiene';
 
 describe('contentSecurityPolicy', () => {
   it('allows only the app itself, plus the origins it must call', () => {
@@ -52,5 +58,27 @@ describe('securityHeaders', () => {
     );
     expect(headers.get('cross-origin-opener-policy')).toBe('same-origin');
     expect(headers.has('x-powered-by')).toBe(false);
+  });
+});
+
+describe('applyKeepAlive', () => {
+  it('keeps idle connections for the time given and says so in Keep-Alive', async () => {
+    const server = createServer((_req, res) => res.end('ok'));
+    applyKeepAlive(server, 65_000);
+    expect(server.keepAliveTimeout).toBe(65_000);
+    expect(server.headersTimeout).toBeGreaterThan(65_000);
+    expect(server.requestTimeout).toBeGreaterThanOrEqual(server.headersTimeout);
+    await new Promise<void>((resolve) =>
+      server.listen(0, '127.0.0.1', resolve),
+    );
+    try {
+      const { port } = server.address() as AddressInfo;
+      const res = await fetch(`http://127.0.0.1:${port}/`);
+      await res.text();
+      expect(res.headers.get('keep-alive')).toBe('timeout=65');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
+import type { Server } from 'node:http';
 
 /**
  * Browser-facing hardening of a Nest (Express) app, shared by the API and the auth server.
@@ -150,4 +151,27 @@ export function applyBodyLimits(
     limit: options.formLimit ?? '100kb',
     extended: false,
   });
+}
+
+/**
+ * Idle kept-alive connections stay open for `keepAliveTimeoutMs` (Node's default is 5 s,
+ * shorter than most proxies' and about the same as Node clients' own idle timeout, so a
+ * client could send a request on a socket the server is just closing: ECONNRESET, or a 502
+ * from a proxy). The time allowed for a request's headers stays above it, as Node requires
+ * for kept-alive connections to be reused safely.
+ */
+export function applyKeepAlive(
+  server: Server,
+  keepAliveTimeoutMs: number,
+): void {
+  server.keepAliveTimeout = keepAliveTimeoutMs;
+  server.headersTimeout = Math.max(
+    server.headersTimeout,
+    keepAliveTimeoutMs + 1000,
+  );
+  if (
+    server.requestTimeout > 0 &&
+    server.requestTimeout < server.headersTimeout
+  )
+    server.requestTimeout = server.headersTimeout;
 }

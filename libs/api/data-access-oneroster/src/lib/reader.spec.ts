@@ -163,6 +163,53 @@ describe.each(testEngines('reader'))('RosterReader on $name', (engine) => {
     expect(all.records.length).toBe(Math.min(all.total, 10000));
   });
 
+  it('reads one field of the objects named, only among the schools in scope', async () => {
+    const classes = (
+      await reader.list(
+        scope,
+        CLASS_RESOURCE,
+        query({ limit: '3' }, CLASS_RESOURCE),
+      )
+    ).records;
+    const other = { schoolIds: [plan.schools[0].schoolId] };
+    const [elsewhere] = (
+      await reader.list(
+        other,
+        CLASS_RESOURCE,
+        query({ limit: '1' }, CLASS_RESOURCE),
+      )
+    ).records;
+    const ids = [
+      ...classes.map((c) => String(c['sourcedId'])),
+      String(elsewhere['sourcedId']),
+      'no-such-class',
+    ];
+    const schools = await reader.fieldOf(scope, CLASS_RESOURCE, 'school', ids);
+    expect(Object.fromEntries(schools)).toEqual(
+      Object.fromEntries(
+        classes.map((c) => [
+          c['sourcedId'],
+          (c['school'] as { sourcedId: string }).sourcedId,
+        ]),
+      ),
+    );
+    const [org] = (
+      await reader.list(
+        scope,
+        ORG_RESOURCE,
+        query({ limit: '1' }, ORG_RESOURCE),
+      )
+    ).records;
+    expect(
+      await reader.fieldOf(scope, ORG_RESOURCE, 'type', [
+        String(org['sourcedId']),
+      ]),
+    ).toEqual(new Map([[org['sourcedId'], org['type']]]));
+    expect(
+      (await reader.fieldOf({ schoolIds: [] }, ORG_RESOURCE, 'type', ids)).size,
+    ).toBe(0);
+  });
+
   it('sees no row of a school outside the scope', async () => {
     const none = await reader.list({ schoolIds: [] }, USER_RESOURCE, query({}));
     expect(none).toEqual({ records: [], total: 0 });

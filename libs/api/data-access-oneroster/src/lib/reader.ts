@@ -60,6 +60,14 @@ export const columnEquals =
   (column: string, value: string | number): Condition =>
   (q) => ({ text: `${T}.${q(column)} = ?`, params: [value] });
 
+/** `t.column IN (values…)` (at least one value). */
+export const columnIn =
+  (column: string, values: readonly (string | number)[]): Condition =>
+  (q) => ({
+    text: `${T}.${q(column)} IN (${values.map(() => '?').join(', ')})`,
+    params: [...values],
+  });
+
 /**
  * `t` is linked through another table of the same school, e.g. users with an active
  * student enrolment in class C:
@@ -496,6 +504,47 @@ export class RosterReader {
       );
     const lists = await this.loadLists(selected, rows.slice(0, 1));
     return this.toObject(selected, lists, rows[0], scope);
+  }
+
+  /**
+   * One field of the caller's objects with these sourcedIds: sourcedId → the field's value
+   * (a GUIDRef's sourcedId), for what a projection needs to know about the objects a page
+   * names. No count, one query per CHUNK ids; an id the caller cannot see is absent.
+   */
+  async fieldOf(
+    scope: TenantScope,
+    resource: ResourceDef,
+    field: string,
+    sourcedIds: Iterable<string>,
+  ): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const ids = [...new Set(sourcedIds)];
+    if (scope.schoolIds.length === 0 || ids.length === 0) return out;
+    const selected = this.selected(resource, ['sourcedId', field]);
+    const select = this.columns(resource, selected);
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const where = this.where(scope, resource, null, [
+        columnIn('sourced_id', ids.slice(i, i + CHUNK)),
+      ]);
+      const rows = (await readQuery(
+        this.ds,
+        scope.schoolIds,
+        `SELECT ${select} FROM ${this.q(resource.table)} ${T} WHERE ${where.text}`,
+        where.params,
+      )) as Record<string, unknown>[];
+      const lists = await this.loadLists(selected, rows);
+      for (const row of rows) {
+        const o = this.toObject(selected, lists, row, scope);
+        const v = o[field];
+        const value =
+          v && typeof v === 'object'
+            ? (v as { sourcedId?: unknown }).sourcedId
+            : v;
+        if (value !== undefined && value !== null)
+          out.set(String(o['sourcedId']), String(value));
+      }
+    }
+    return out;
   }
 
   /** Throws UnknownObjectError unless the object exists for the caller (with those conditions). */

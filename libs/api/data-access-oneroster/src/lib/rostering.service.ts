@@ -91,6 +91,11 @@ interface ReadOf {
    * standard projects the 1.1 object here, after the read and before the envelope.
    */
   project?: (object: OneRosterObject) => OneRosterObject;
+  /**
+   * Called with each batch of objects read (and with a single object) before `project` sees
+   * them: reads what the projection needs to know about the objects of that batch only.
+   */
+  prepare?: (objects: readonly OneRosterObject[]) => Promise<void>;
 }
 
 export interface CollectionRead extends ReadOf, CollectionOptions {
@@ -104,12 +109,16 @@ export interface SingleRead extends ReadOf {
   query: CheckedSingleQuery;
 }
 
-/** The batches of a page, each object projected as it is built. */
+/** The batches of a page, each prepared, then each object projected, as it is built. */
 async function* projectBatches(
   batches: AsyncIterable<OneRosterObject[]> | Iterable<OneRosterObject[]>,
   project: (object: OneRosterObject) => OneRosterObject,
+  prepare?: (objects: readonly OneRosterObject[]) => Promise<void>,
 ): AsyncGenerator<OneRosterObject[]> {
-  for await (const batch of batches) yield batch.map(project);
+  for await (const batch of batches) {
+    if (prepare) await prepare(batch);
+    yield batch.map(project);
+  }
 }
 
 /** Turns OneRoster reads into tenant-scoped reads and OneRoster envelopes, under a shared capacity. */
@@ -201,7 +210,7 @@ export class RosteringService {
       extra['statusInfoSet'] = query.warnings.map(warningPayload);
     const project = read.project;
     const batches = project
-      ? projectBatches(page.batches(), project)
+      ? projectBatches(page.batches(), project, read.prepare)
       : page.batches();
     if (page.size !== undefined && page.size <= PAGE_BATCH) {
       const records: OneRosterObject[] = [];
@@ -224,6 +233,7 @@ export class RosteringService {
       read.where ?? [],
       query.fields,
     );
+    await read.prepare?.([object]);
     return {
       [read.envelope]: read.project ? read.project(object) : object,
       ...(query.warnings.length

@@ -5,7 +5,6 @@ import {
   CLASS_RESOURCE,
   LINE_ITEM_RESOURCE,
   ORG_RESOURCE,
-  PAGE_BATCH,
   ROSTERING_OPTIONS,
   RosterReader,
   RosteringService,
@@ -39,6 +38,17 @@ import {
  * capacity, paging, large-page streaming, parent checks: all as on 1.1), each object then
  * projected with the catalogue's `toV1p2` and cut to the requested 1.2 fields.
  */
+/** The sourcedIds of a GUIDRef or a list of GUIDRefs (1.1 JSON). */
+function* refIds(value: unknown): Generator<string> {
+  for (const ref of Array.isArray(value) ? value : [value]) {
+    const id =
+      ref && typeof ref === 'object'
+        ? (ref as { sourcedId?: unknown }).sourcedId
+        : undefined;
+    if (typeof id === 'string') yield id;
+  }
+}
+
 @Injectable()
 export class V1p2RosteringReads {
   constructor(
@@ -65,68 +75,66 @@ export class V1p2RosteringReads {
   }
 
   /**
-   * What `toV1p2` needs beyond the object: the API's origin and, read once per request over
-   * the caller's schools, for users the type of each org (a 1.1 administrator's 1.2 role
-   * depends on it), for line items the school of each class (1.2 requires
+   * What `toV1p2` needs beyond the object: the API's origin and, read per batch for the
+   * objects of that batch only (nothing kept between requests, so always current), for users
+   * the type of each org of an administrator (a 1.1 administrator's 1.2 role depends on it;
+   * no other role needs it), for line items the school of each class (1.2 requires
    * `lineItem.school`), for results the class of each line item (`result.class`).
    */
-  async context(
+  context(
     key: V1p2ClassKey,
     principal: Principal,
-  ): Promise<V1p2MapContext> {
+  ): {
+    ctx: V1p2MapContext;
+    prepare?: (objects: readonly OneRosterObject[]) => Promise<void>;
+  } {
     const origin = this.options.publicUrl;
-    switch (key) {
-      case 'user': {
-        const types = await this.lookup(principal, ORG_RESOURCE, 'type');
-        return { origin, orgType: (id) => types.get(id) };
-      }
-      case 'lineItem': {
-        const schools = await this.lookup(principal, CLASS_RESOURCE, 'school');
-        return { origin, schoolOfClass: (id) => schools.get(id) };
-      }
-      case 'result': {
-        const classes = await this.lookup(
-          principal,
-          LINE_ITEM_RESOURCE,
-          'class',
+    const known = new Map<string, string>();
+    const asked = new Set<string>();
+    const lookup =
+      (
+        resource: ResourceDef,
+        field: string,
+        idsOf: (o: OneRosterObject) => Iterable<string>,
+      ) =>
+      async (objects: readonly OneRosterObject[]) => {
+        const wanted = new Set<string>();
+        for (const o of objects)
+          for (const id of idsOf(o)) if (!asked.has(id)) wanted.add(id);
+        if (wanted.size === 0) return;
+        for (const id of wanted) asked.add(id);
+        const found = await this.reader.fieldOf(
+          this.svc.scope(principal),
+          resource,
+          field,
+          wanted,
         );
-        return { origin, classOfLineItem: (id) => classes.get(id) };
-      }
+        for (const [id, value] of found) known.set(id, value);
+      };
+    const get = (id: string) => known.get(id);
+    switch (key) {
+      case 'user':
+        return {
+          ctx: { origin, orgType: get },
+          prepare: lookup(ORG_RESOURCE, 'type', (o) =>
+            o['role'] === 'administrator' ? refIds(o['orgs']) : [],
+          ),
+        };
+      case 'lineItem':
+        return {
+          ctx: { origin, schoolOfClass: get },
+          prepare: lookup(CLASS_RESOURCE, 'school', (o) => refIds(o['class'])),
+        };
+      case 'result':
+        return {
+          ctx: { origin, classOfLineItem: get },
+          prepare: lookup(LINE_ITEM_RESOURCE, 'class', (o) =>
+            refIds(o['lineItem']),
+          ),
+        };
       default:
-        return { origin };
+        return { ctx: { origin } };
     }
-  }
-
-  /** sourcedId → one field (a GUIDRef's sourcedId) of every object of the caller's schools. */
-  private async lookup(
-    principal: Principal,
-    resource: ResourceDef,
-    field: string,
-  ): Promise<Map<string, string>> {
-    // Pages of one batch: read whole, never as a streamed large page.
-    const out = new Map<string, string>();
-    for (let offset = 0; ; offset += PAGE_BATCH) {
-      const page = await this.reader.list(this.svc.scope(principal), resource, {
-        limit: PAGE_BATCH,
-        offset,
-        sort: null,
-        orderBy: 'asc',
-        fields: ['sourcedId', field],
-        filter: null,
-        warnings: [],
-      });
-      for (const o of page.records) {
-        const v = o[field];
-        const id =
-          v && typeof v === 'object'
-            ? (v as { sourcedId?: unknown }).sourcedId
-            : v;
-        if (id !== undefined && id !== null)
-          out.set(String(o['sourcedId']), String(id));
-      }
-      if (page.records.length < PAGE_BATCH) break;
-    }
-    return out;
   }
 
   async collection(
@@ -145,7 +153,7 @@ export class V1p2RosteringReads {
       paging = checked.paging;
       return checked.query;
     });
-    const ctx = await this.context(key, principal);
+    const { ctx, prepare } = this.context(key, principal);
     // The Link header repeats the 1.2 query as the client wrote it, not its 1.1 reading.
     const link: ClientLink = {
       onClose: (l) => client.onClose(l),
@@ -163,6 +171,7 @@ export class V1p2RosteringReads {
       where: binding.where?.(params),
       parents: binding.parents?.(params),
       hideDeletedUnlessDelta: binding.hideDeleted,
+      prepare,
       project: (o: OneRosterObject) =>
         selectFields(convert(key, o, ctx), fields),
     });
@@ -175,7 +184,7 @@ export class V1p2RosteringReads {
     const { key, resource, binding, convert, rules } = this.parts(route);
     const params = req.params as PathParams;
     const fields = checkV1p2Fields(req.query as RawQuery, rules);
-    const ctx = await this.context(key, req.user);
+    const { ctx, prepare } = this.context(key, req.user);
     return this.svc.single({
       principal: req.user,
       query: { fields: null, warnings: [] },
@@ -184,6 +193,7 @@ export class V1p2RosteringReads {
       envelope: v1p2ClassDef(key).single,
       where: binding.where?.(params),
       parents: binding.parents?.(params),
+      prepare,
       project: (o: OneRosterObject) =>
         selectFields(convert(key, o, ctx), fields),
     });

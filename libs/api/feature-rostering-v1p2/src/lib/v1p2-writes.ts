@@ -86,7 +86,12 @@ export class V1p2GradebookWrites {
         readStoredV1p2Body(kind as V1p2ClassKey, body, sourcedId),
       );
     const obj = unwrap(body, kind);
-    const ctx = await this.reads.context(kind as V1p2ClassKey, principal);
+    // What the mapping checks the body against (the class's school, the line item's class).
+    const { ctx, prepare } = this.reads.context(
+      kind as V1p2ClassKey,
+      principal,
+    );
+    await prepare?.([obj as OneRosterObject]);
     let v1p1: OneRosterObject;
     try {
       v1p1 = fromV1p2(kind, obj as OneRosterObject, ctx).value;

@@ -64,6 +64,11 @@ export class V1p2RosteringReads {
     };
   }
 
+  /** The mapping context of an object that needs nothing beyond the API's origin. */
+  origin(): V1p2MapContext {
+    return { origin: this.options.publicUrl };
+  }
+
   /**
    * What `toV1p2` needs beyond the object: the API's origin and, read once per request over
    * the caller's schools, for users the type of each org (a 1.1 administrator's 1.2 role

@@ -73,11 +73,10 @@ describe('readPostBody', () => {
   });
 
   it('accepts the bare list too', () => {
-    const read = readPostBody(
-      'result',
-      [{ sourcedId: 'r' }],
-      { kind: 'lineItem', lineItemSourcedId: 'l1' },
-    );
+    const read = readPostBody('result', [{ sourcedId: 'r' }], {
+      kind: 'lineItem',
+      lineItemSourcedId: 'l1',
+    });
     expect(read[0].object).toEqual({
       sourcedId: 'r',
       lineItem: { sourcedId: 'l1' },
@@ -146,9 +145,9 @@ describe('readPostBody', () => {
       expect(() => readPostBody('lineItem', body, forClass)).toThrow(
         InvalidDataError,
       );
-    expect(() =>
-      readPostBody('lineItem', { lineItems: [] }, forClass),
-    ).toThrow(UnprocessableDataError);
+    expect(() => readPostBody('lineItem', { lineItems: [] }, forClass)).toThrow(
+      UnprocessableDataError,
+    );
     const many = Array.from({ length: MAX_POST_ELEMENTS + 1 }, (_, i) => ({
       sourcedId: `x${i}`,
     }));

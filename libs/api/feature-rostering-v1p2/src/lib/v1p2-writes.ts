@@ -19,6 +19,7 @@ import {
 } from '@oneroster/oneroster-catalogue';
 import {
   InvalidDataError,
+  UnknownObjectError,
   UnprocessableDataError,
 } from '@oneroster/util-oneroster-query';
 import type { Principal } from '@oneroster/util-http';
@@ -146,6 +147,13 @@ export class V1p2GradebookWrites {
     sourcedIdPairs: { suppliedSourcedId: string; allocatedSourcedId: string }[];
   }> {
     const { kind, parent } = postParentOf(operationId, params);
+    const scope = { schoolIds: principal.schoolIds };
+    // "If the corresponding record cannot be located, the api will return a 404" (the
+    // operations' descriptions): the parent first, whatever the body holds.
+    if (!(await this.writer.postParent(scope, parent)))
+      throw new UnknownObjectError(
+        `Unknown object: ${Object.values(params).join(', ')}`,
+      );
     const read = readPostBody(kind, body, parent);
     const ctx = this.reads.origin();
     const elements: PostElement[] = read.map((e) => {
@@ -189,7 +197,7 @@ export class V1p2GradebookWrites {
       };
     });
     const outcomes = await this.writer.postMany(
-      { schoolIds: principal.schoolIds },
+      scope,
       actorOf(principal),
       parent,
       elements,

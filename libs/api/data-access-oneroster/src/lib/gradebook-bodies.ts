@@ -22,16 +22,26 @@ import {
  */
 type Json = Record<string, unknown>;
 
+/**
+ * 422 invaliddata listing every problem of a body; `problems` keeps them one by one, each
+ * starting with the path of what is wrong (`lineItem.title`, `lineItems[2].title`).
+ */
+export class InvalidBodyError extends UnprocessableDataError {
+  constructor(
+    kind: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`Invalid ${kind}: ${problems.join('; ')}`);
+  }
+}
+
 class Problems {
   readonly list: string[] = [];
   add(path: string, what: string) {
     this.list.push(`${path}: ${what}`);
   }
   throwIfAny(kind: string) {
-    if (this.list.length)
-      throw new UnprocessableDataError(
-        `Invalid ${kind}: ${this.list.join('; ')}`,
-      );
+    if (this.list.length) throw new InvalidBodyError(kind, this.list);
   }
 }
 
@@ -202,46 +212,59 @@ export function parseCategory(body: unknown, pathId: string): CategoryInput {
   return { title: title as string, metadata: meta };
 }
 
-export function parseLineItem(body: unknown, pathId: string): LineItemInput {
+/**
+ * `at` names the object in problems: `lineItem` for a PUT, `lineItems[2]` for the third
+ * element of a 1.2 POST.
+ */
+export function parseLineItem(
+  body: unknown,
+  pathId: string,
+  at = 'lineItem',
+): LineItemInput {
   const o = unwrap(body, 'lineItem', pathId);
   const p = new Problems();
   const input: LineItemInput = {
-    title: text(o, 'title', 'lineItem', p, true) as string,
-    description: text(o, 'description', 'lineItem', p, false, MAX_LONG_TEXT),
-    assignDate: dateTime(o, 'assignDate', 'lineItem', p),
-    dueDate: dateTime(o, 'dueDate', 'lineItem', p),
-    classSourcedId: guidRef(o, 'class', 'lineItem', p, true) as string,
-    categorySourcedId: guidRef(o, 'category', 'lineItem', p, false),
-    gradingPeriodSourcedId: guidRef(o, 'gradingPeriod', 'lineItem', p, false),
-    resultValueMin: number(o, 'resultValueMin', 'lineItem', p),
-    resultValueMax: number(o, 'resultValueMax', 'lineItem', p),
-    metadata: metadata(o, 'lineItem', p),
+    title: text(o, 'title', at, p, true) as string,
+    description: text(o, 'description', at, p, false, MAX_LONG_TEXT),
+    assignDate: dateTime(o, 'assignDate', at, p),
+    dueDate: dateTime(o, 'dueDate', at, p),
+    classSourcedId: guidRef(o, 'class', at, p, true) as string,
+    categorySourcedId: guidRef(o, 'category', at, p, false),
+    gradingPeriodSourcedId: guidRef(o, 'gradingPeriod', at, p, false),
+    resultValueMin: number(o, 'resultValueMin', at, p),
+    resultValueMax: number(o, 'resultValueMax', at, p),
+    metadata: metadata(o, at, p),
   };
   p.throwIfAny('lineItem');
   return input;
 }
 
-export function parseResult(body: unknown, pathId: string): ResultInput {
+/** `at` as for parseLineItem: `result`, or `results[2]` in a 1.2 POST. */
+export function parseResult(
+  body: unknown,
+  pathId: string,
+  at = 'result',
+): ResultInput {
   const o = unwrap(body, 'result', pathId);
   const p = new Problems();
   const status = o['scoreStatus'];
   let scoreStatus: ScoreStatus = 'fully graded';
   if (status === undefined || status === null || status === '')
-    p.add('result.scoreStatus', 'required');
+    p.add(`${at}.scoreStatus`, 'required');
   else if (
     typeof status !== 'string' ||
     !(SCORE_STATUSES as readonly string[]).includes(status)
   ) {
-    p.add('result.scoreStatus', `must be one of ${SCORE_STATUSES.join(', ')}`);
+    p.add(`${at}.scoreStatus`, `must be one of ${SCORE_STATUSES.join(', ')}`);
   } else scoreStatus = status as ScoreStatus;
   const input: ResultInput = {
-    lineItemSourcedId: guidRef(o, 'lineItem', 'result', p, true) as string,
-    studentSourcedId: guidRef(o, 'student', 'result', p, true) as string,
+    lineItemSourcedId: guidRef(o, 'lineItem', at, p, true) as string,
+    studentSourcedId: guidRef(o, 'student', at, p, true) as string,
     scoreStatus,
-    score: number(o, 'score', 'result', p),
-    scoreDate: date(o, 'scoreDate', 'result', p),
-    comment: text(o, 'comment', 'result', p, false, MAX_LONG_TEXT),
-    metadata: metadata(o, 'result', p),
+    score: number(o, 'score', at, p),
+    scoreDate: date(o, 'scoreDate', at, p),
+    comment: text(o, 'comment', at, p, false, MAX_LONG_TEXT),
+    metadata: metadata(o, at, p),
   };
   p.throwIfAny('result');
   return input;

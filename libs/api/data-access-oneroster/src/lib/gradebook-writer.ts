@@ -11,6 +11,7 @@ import {
   ClassTermEntity,
   GradebookChangeEntity,
   LineItemEntity,
+  OrgEntity,
   ResultEntity,
   UserEntity,
 } from '@oneroster/entities';
@@ -32,6 +33,7 @@ import {
   type ResourceDef,
 } from './resources';
 import { OneRosterSerialiser } from './serialiser';
+import { InvalidBodyError } from './gradebook-bodies';
 
 /**
  * Gradebook writes (PUT creates or replaces, DELETE marks deleted) for the caller's schools.
@@ -189,6 +191,167 @@ export interface WriteOutcome {
 }
 
 export const UNCATEGORISED_SOURCED_ID = 'uncategorised';
+
+/**
+ * The parent a OneRoster 1.2 POST names in its path (gradebook service OpenAPI:
+ * postLineItemsForClass, postLineItemsForSchool, postResultsForLineItem,
+ * postResultsForAcademicSessionForClass).
+ */
+export type PostParent =
+  | { kind: 'class'; classSourcedId: string }
+  | { kind: 'school'; schoolSourcedId: string }
+  | { kind: 'lineItem'; lineItemSourcedId: string }
+  | {
+      kind: 'classSession';
+      classSourcedId: string;
+      academicSessionSourcedId: string;
+    };
+
+/** One element of a POST body, read and checked as a PUT body is. */
+export interface PostElement {
+  /** How problems name the element: `lineItems[2]`. */
+  at: string;
+  /** The sourcedId the server allocated for it. */
+  sourcedId: string;
+  /** The element read as a PUT body; null when that reading failed (see `problems`). */
+  input: LineItemInput | ResultInput | null;
+  /** What reading the body found wrong with the element, listed before its references'. */
+  problems: readonly string[];
+  /**
+   * References of the 1.2 object that 1.1 storage derives instead of storing (a line item's
+   * `school`, a result's `class`): when given they must be what storage derives.
+   */
+  claims?: { school?: string; class?: string };
+}
+
+/** The 404 descriptions of the 1.2 gradebook OpenAPI's POST operations. */
+function notFound(parent: PostParent): string {
+  switch (parent.kind) {
+    case 'class':
+      return `Class not found: ${parent.classSourcedId}`;
+    case 'school':
+      return `School not found: ${parent.schoolSourcedId}`;
+    case 'lineItem':
+      return `Line item not found: ${parent.lineItemSourcedId}`;
+    case 'classSession':
+      return `Class or academic session not found: ${parent.classSourcedId}, ${parent.academicSessionSourcedId}`;
+  }
+}
+
+type Built = {
+  problems: string[];
+  values: Record<string, unknown> | null;
+};
+
+function refuse(built: Built): Record<string, unknown> {
+  if (built.problems.length || !built.values)
+    throw new UnprocessableDataError(built.problems.join('; '));
+  return built.values;
+}
+
+type Looked =
+  | typeof ClassEntity
+  | typeof CategoryEntity
+  | typeof AcademicSessionEntity
+  | typeof LineItemEntity
+  | typeof UserEntity;
+
+/** Active rows of one school inside one transaction, each read once per request. */
+class Lookups {
+  private readonly seen = new Map<string, Promise<unknown>>();
+  constructor(
+    readonly em: EntityManager,
+    readonly schoolId: string,
+  ) {}
+
+  active<E extends Looked>(
+    entity: E,
+    sourcedId: string,
+  ): Promise<InstanceType<E> | null> {
+    const key = `${entity.name}\u0000${sourcedId}`;
+    let row = this.seen.get(key);
+    if (!row) {
+      row = this.em.findOneBy(entity, {
+        schoolId: this.schoolId,
+        sourcedId,
+        status: 'active',
+      } as never);
+      this.seen.set(key, row);
+    }
+    return row as Promise<InstanceType<E> | null>;
+  }
+}
+
+/** Problems of one POST element against the path's parent and its own claims. */
+async function agreesWithParent(
+  l: Lookups,
+  parent: PostParent,
+  e: PostElement,
+): Promise<string[]> {
+  const out: string[] = [];
+  if (!e.input) return out;
+  if (parent.kind === 'class' || parent.kind === 'school') {
+    const input = e.input as LineItemInput;
+    if (
+      parent.kind === 'class' &&
+      input.classSourcedId !== parent.classSourcedId
+    )
+      out.push(
+        `${e.at}.class: names class ${input.classSourcedId} but the path names class ${parent.classSourcedId}`,
+      );
+    const cls = await l.active(ClassEntity, input.classSourcedId);
+    if (
+      cls &&
+      parent.kind === 'school' &&
+      cls.schoolSourcedId !== parent.schoolSourcedId
+    )
+      out.push(
+        `${e.at}.class: class ${cls.sourcedId} is not a class of school ${parent.schoolSourcedId}`,
+      );
+    const school = e.claims?.school;
+    if (cls && school && school !== cls.schoolSourcedId)
+      out.push(
+        `${e.at}.school: names school ${school}, but class ${cls.sourcedId} is of school ${cls.schoolSourcedId}`,
+      );
+    return out;
+  }
+  const input = e.input as ResultInput;
+  const lineItem = await l.active(LineItemEntity, input.lineItemSourcedId);
+  if (
+    parent.kind === 'lineItem' &&
+    input.lineItemSourcedId !== parent.lineItemSourcedId
+  )
+    out.push(
+      `${e.at}.lineItem: names line item ${input.lineItemSourcedId} but the path names line item ${parent.lineItemSourcedId}`,
+    );
+  if (!lineItem) return out;
+  const cls = e.claims?.class;
+  if (cls && cls !== lineItem.classSourcedId)
+    out.push(
+      `${e.at}.class: names class ${cls}, but line item ${lineItem.sourcedId} is of class ${lineItem.classSourcedId}`,
+    );
+  if (parent.kind === 'classSession') {
+    if (lineItem.classSourcedId !== parent.classSourcedId)
+      out.push(
+        `${e.at}.lineItem: line item ${lineItem.sourcedId} is not a line item of class ${parent.classSourcedId}`,
+      );
+    else {
+      // The session of a line item is its grading period (1.1 storage, which 1.2 serves as
+      // both academicSession and gradingPeriod); a term or year holds its grading periods.
+      const session = parent.academicSessionSourcedId;
+      const period = lineItem.gradingPeriodSourcedId;
+      const within =
+        period === session ||
+        (await l.active(AcademicSessionEntity, period))?.parentSourcedId ===
+          session;
+      if (!within)
+        out.push(
+          `${e.at}.lineItem: line item ${lineItem.sourcedId} is of academic session ${period}, not of ${session}`,
+        );
+    }
+  }
+  return out;
+}
 
 type AnyRow =
   | CategoryEntity
@@ -358,70 +521,15 @@ export class GradebookWriter {
           input.classSourcedId,
           'class',
         )),
-      async (em, schoolId) => {
-        const cls = await em.findOneBy(ClassEntity, {
-          schoolId,
-          sourcedId: input.classSourcedId,
-          status: 'active',
-        });
-        if (!cls)
-          throw new UnprocessableDataError(
-            `lineItem.class: class ${input.classSourcedId} does not exist in this school`,
-          );
-        const assignDate = input.assignDate ?? new Date();
-        const categorySourcedId =
-          input.categorySourcedId ?? (await this.uncategorised(em, schoolId));
-        if (input.categorySourcedId) {
-          const category = await em.findOneBy(CategoryEntity, {
-            schoolId,
-            sourcedId: input.categorySourcedId,
-            status: 'active',
-          });
-          if (!category)
-            throw new UnprocessableDataError(
-              `lineItem.category: category ${input.categorySourcedId} does not exist in this school`,
-            );
-        }
-        let gradingPeriodSourcedId = input.gradingPeriodSourcedId;
-        if (gradingPeriodSourcedId) {
-          const session = await em.findOneBy(AcademicSessionEntity, {
-            schoolId,
-            sourcedId: gradingPeriodSourcedId,
-            status: 'active',
-          });
-          if (!session)
-            throw new UnprocessableDataError(
-              `lineItem.gradingPeriod: academic session ${gradingPeriodSourcedId} does not exist in this school`,
-            );
-        } else {
-          gradingPeriodSourcedId = await this.derivedGradingPeriod(
-            em,
-            schoolId,
-            cls.sourcedId,
-            assignDate,
-          );
-        }
-        const min = input.resultValueMin ?? 0;
-        const max = input.resultValueMax ?? 100;
-        if (max < min)
-          throw new UnprocessableDataError(
-            'lineItem.resultValueMax is below resultValueMin',
-          );
-        return {
-          schoolId,
-          sourcedId,
-          title: input.title,
-          description: input.description,
-          assignDate,
-          dueDate: input.dueDate ?? assignDate,
-          classSourcedId: cls.sourcedId,
-          categorySourcedId,
-          gradingPeriodSourcedId,
-          resultValueMin: min,
-          resultValueMax: max,
-          metadata: input.metadata,
-        };
-      },
+      async (em, schoolId) =>
+        refuse(
+          await this.lineItemValues(
+            new Lookups(em, schoolId),
+            sourcedId,
+            input,
+            'lineItem',
+          ),
+        ),
     );
   }
 
@@ -444,54 +552,271 @@ export class GradebookWriter {
           input.lineItemSourcedId,
           'lineItem',
         )),
-      async (em, schoolId) => {
-        const lineItem = await em.findOneBy(LineItemEntity, {
-          schoolId,
-          sourcedId: input.lineItemSourcedId,
-          status: 'active',
-        });
-        if (!lineItem)
-          throw new UnprocessableDataError(
-            `result.lineItem: line item ${input.lineItemSourcedId} does not exist in this school`,
-          );
-        const student = await em.findOneBy(UserEntity, {
-          schoolId,
-          sourcedId: input.studentSourcedId,
-          status: 'active',
-        });
-        if (!student)
-          throw new UnprocessableDataError(
-            `result.student: user ${input.studentSourcedId} does not exist in this school`,
-          );
-        if (student.role !== 'student')
-          throw new UnprocessableDataError(
-            `result.student: user ${input.studentSourcedId} is not a student`,
-          );
-        let score = input.score;
-        if (score === null) {
-          if (
-            input.scoreStatus !== 'exempt' &&
-            input.scoreStatus !== 'not submitted'
-          ) {
-            throw new UnprocessableDataError(
-              `result.score is required when scoreStatus is ${input.scoreStatus}`,
-            );
-          }
-          score = 0;
-        }
-        return {
-          schoolId,
-          sourcedId,
-          lineItemSourcedId: lineItem.sourcedId,
-          studentSourcedId: student.sourcedId,
-          scoreStatus: input.scoreStatus,
-          score,
-          scoreDate: input.scoreDate ?? encodeDate(new Date()),
-          comment: input.comment,
-          metadata: input.metadata,
-        };
-      },
+      async (em, schoolId) =>
+        refuse(
+          await this.resultValues(
+            new Lookups(em, schoolId),
+            sourcedId,
+            input,
+            'result',
+          ),
+        ),
     );
+  }
+
+  /**
+   * The parent a OneRoster 1.2 POST names in its path, as an active object of the caller's
+   * schools (null when there is none: the route answers 404). A school is an org of type
+   * school; the caller's school ids are tenants, the path names the org's sourcedId.
+   */
+  async postParent(
+    scope: TenantScope,
+    parent: PostParent,
+  ): Promise<{ schoolId: string } | null> {
+    const one = async (
+      entity:
+        | typeof ClassEntity
+        | typeof OrgEntity
+        | typeof LineItemEntity
+        | typeof AcademicSessionEntity,
+      sourcedId: string,
+      schoolId?: string,
+    ) => {
+      if (scope.schoolIds.length === 0) return null;
+      const q = this.ds
+        .getRepository(entity)
+        .createQueryBuilder('t')
+        .where('t.schoolId IN (:...schools)', {
+          schools: schoolId ? [schoolId] : scope.schoolIds,
+        })
+        .andWhere('t.sourcedId = :sourcedId', { sourcedId })
+        .andWhere("t.status = 'active'");
+      if (entity === OrgEntity) q.andWhere("t.type = 'school'");
+      return (await q.orderBy('t.schoolId').getOne()) as {
+        schoolId: string;
+      } | null;
+    };
+    switch (parent.kind) {
+      case 'class':
+        return one(ClassEntity, parent.classSourcedId);
+      case 'school':
+        return one(OrgEntity, parent.schoolSourcedId);
+      case 'lineItem':
+        return one(LineItemEntity, parent.lineItemSourcedId);
+      case 'classSession': {
+        const cls = await one(ClassEntity, parent.classSourcedId);
+        if (!cls) return null;
+        // The session must be of the class's school (a tenant's rows never mix).
+        const session = await one(
+          AcademicSessionEntity,
+          parent.academicSessionSourcedId,
+          cls.schoolId,
+        );
+        return session ? cls : null;
+      }
+    }
+  }
+
+  /**
+   * A OneRoster 1.2 POST: new line items or results at server-allocated sourcedIds, in the
+   * school of the path's parent, all or none. Rules enforced:
+   * - each element passes the checks of a PUT of the same object (its references active
+   *   objects of the school, a result's student a student, min ≤ max, …) and agrees with
+   *   the path's parent (a line item of the path's class or of a class of the path's school;
+   *   a result of the path's line item, or of a line item of the path's class whose grading
+   *   period is the path's session or a session within it);
+   * - every problem of every element is listed in one 422 (`at` names the element), and
+   *   nothing is written;
+   * - one transaction in the school's queue writes every object and its change (`created`),
+   *   exactly as PUTs do, so the change feed shows each object once, in body order.
+   * References name stored objects: an element cannot reference another element of the same
+   * body (a POST creates objects of one class, none of which references its own class).
+   */
+  async postMany(
+    scope: TenantScope,
+    actor: Actor,
+    parent: PostParent,
+    elements: readonly PostElement[],
+  ): Promise<WriteOutcome[]> {
+    const found = await this.postParent(scope, parent);
+    if (!found) throw new UnknownObjectError(notFound(parent));
+    const kind =
+      parent.kind === 'class' || parent.kind === 'school'
+        ? 'lineItem'
+        : 'result';
+    const outcomes: WriteOutcome[] = [];
+    await this.inSchool(found.schoolId, async (em) => {
+      const lookups = new Lookups(em, found.schoolId);
+      const problems: string[] = [];
+      const rows: Record<string, unknown>[] = [];
+      for (const e of elements) {
+        problems.push(...e.problems);
+        if (!e.input) continue;
+        const built =
+          kind === 'lineItem'
+            ? await this.lineItemValues(
+                lookups,
+                e.sourcedId,
+                e.input as LineItemInput,
+                e.at,
+              )
+            : await this.resultValues(
+                lookups,
+                e.sourcedId,
+                e.input as ResultInput,
+                e.at,
+              );
+        problems.push(
+          ...built.problems,
+          ...(await agreesWithParent(lookups, parent, e)),
+        );
+        if (built.values) rows.push(built.values);
+      }
+      if (problems.length) throw new InvalidBodyError(`${kind}s`, problems);
+      const now = new Date();
+      for (const values of rows) {
+        const sourcedId = String(values['sourcedId']);
+        await em.insert(ENTITY[kind], {
+          ...values,
+          status: 'active' as const,
+          dateLastModified: now,
+        });
+        const after = (await em.findOneByOrFail(ENTITY[kind], {
+          schoolId: found.schoolId,
+          sourcedId,
+        })) as AnyRow;
+        const afterJson = this.json(kind, after);
+        await this.record(
+          em,
+          actor,
+          kind,
+          found.schoolId,
+          sourcedId,
+          'created',
+          null,
+          afterJson,
+          now,
+        );
+        outcomes.push({ created: true, object: afterJson });
+      }
+    });
+    return outcomes;
+  }
+
+  /** A line item's row, or the problems that stop it (`at` names the object in them). */
+  private async lineItemValues(
+    l: Lookups,
+    sourcedId: string,
+    input: LineItemInput,
+    at: string,
+  ): Promise<Built> {
+    const problems: string[] = [];
+    const schoolId = l.schoolId;
+    const cls = await l.active(ClassEntity, input.classSourcedId);
+    if (!cls)
+      problems.push(
+        `${at}.class: class ${input.classSourcedId} does not exist in this school`,
+      );
+    const assignDate = input.assignDate ?? new Date();
+    if (input.categorySourcedId) {
+      if (!(await l.active(CategoryEntity, input.categorySourcedId)))
+        problems.push(
+          `${at}.category: category ${input.categorySourcedId} does not exist in this school`,
+        );
+    }
+    let gradingPeriodSourcedId = input.gradingPeriodSourcedId;
+    if (gradingPeriodSourcedId) {
+      if (!(await l.active(AcademicSessionEntity, gradingPeriodSourcedId)))
+        problems.push(
+          `${at}.gradingPeriod: academic session ${gradingPeriodSourcedId} does not exist in this school`,
+        );
+    } else if (cls) {
+      gradingPeriodSourcedId = await this.derivedGradingPeriod(
+        l.em,
+        schoolId,
+        cls.sourcedId,
+        assignDate,
+      );
+      if (!gradingPeriodSourcedId)
+        problems.push(
+          `${at}.gradingPeriod is required: the class has no terms to derive it from`,
+        );
+    }
+    const min = input.resultValueMin ?? 0;
+    const max = input.resultValueMax ?? 100;
+    if (max < min)
+      problems.push(`${at}.resultValueMax is below resultValueMin`);
+    if (problems.length || !cls) return { problems, values: null };
+    const categorySourcedId =
+      input.categorySourcedId ?? (await this.uncategorised(l.em, schoolId));
+    return {
+      problems,
+      values: {
+        schoolId,
+        sourcedId,
+        title: input.title,
+        description: input.description,
+        assignDate,
+        dueDate: input.dueDate ?? assignDate,
+        classSourcedId: cls.sourcedId,
+        categorySourcedId,
+        gradingPeriodSourcedId,
+        resultValueMin: min,
+        resultValueMax: max,
+        metadata: input.metadata,
+      },
+    };
+  }
+
+  /** A result's row, or the problems that stop it. */
+  private async resultValues(
+    l: Lookups,
+    sourcedId: string,
+    input: ResultInput,
+    at: string,
+  ): Promise<Built> {
+    const problems: string[] = [];
+    const lineItem = await l.active(LineItemEntity, input.lineItemSourcedId);
+    if (!lineItem)
+      problems.push(
+        `${at}.lineItem: line item ${input.lineItemSourcedId} does not exist in this school`,
+      );
+    const student = await l.active(UserEntity, input.studentSourcedId);
+    if (!student)
+      problems.push(
+        `${at}.student: user ${input.studentSourcedId} does not exist in this school`,
+      );
+    else if (student.role !== 'student')
+      problems.push(
+        `${at}.student: user ${input.studentSourcedId} is not a student`,
+      );
+    let score = input.score;
+    if (score === null) {
+      if (
+        input.scoreStatus !== 'exempt' &&
+        input.scoreStatus !== 'not submitted'
+      )
+        problems.push(
+          `${at}.score is required when scoreStatus is ${input.scoreStatus}`,
+        );
+      score = 0;
+    }
+    if (problems.length || !lineItem || !student)
+      return { problems, values: null };
+    return {
+      problems,
+      values: {
+        schoolId: l.schoolId,
+        sourcedId,
+        lineItemSourcedId: lineItem.sourcedId,
+        studentSourcedId: student.sourcedId,
+        scoreStatus: input.scoreStatus,
+        score,
+        scoreDate: input.scoreDate ?? encodeDate(new Date()),
+        comment: input.comment,
+        metadata: input.metadata,
+      },
+    };
   }
 
   /** Marks the object deleted (and a line item's results); UnknownObjectError when there is none. */
@@ -699,15 +1024,12 @@ export class GradebookWriter {
     schoolId: string,
     classSourcedId: string,
     at: Date,
-  ): Promise<string> {
+  ): Promise<string | null> {
     const terms = await em.find(ClassTermEntity, {
       where: { schoolId, classSourcedId },
       order: { position: 'ASC' },
     });
-    if (terms.length === 0)
-      throw new UnprocessableDataError(
-        'lineItem.gradingPeriod is required: the class has no terms to derive it from',
-      );
+    if (terms.length === 0) return null;
     const day = encodeDate(at);
     for (const term of terms) {
       const periods = await em.find(AcademicSessionEntity, {

@@ -40,6 +40,7 @@ import { V1p2RosteringReads } from './v1p2-reads';
 import { V1p2GradebookWrites } from './v1p2-writes';
 import { V1P2_BINDINGS } from './bindings';
 import { V1P2_GUID_PAIRS_SCHEMA, envelopeSchemaName } from './openapi-v1p2';
+import { MAX_POST_ELEMENTS } from './v1p2-posts';
 import {
   PARAM,
   QUERY_DOCS,
@@ -55,12 +56,11 @@ import {
  *
  * - Served: the GETs of categories, line items, results and resources that 1.1 storage
  *   holds and of score scales, assessment line items and assessment results, stored as 1.2
- *   (V1P2_BINDINGS), and PUT and DELETE of all six gradebook classes (V1p2GradebookWrites).
- * - Not served, 501 with `imsx_codeMajor: unsupported`: the POSTs of line items and results
- *   (server-allocated sourcedIds), and a user's resources (1.1 has no link from a user to a
- *   resource). The
- *   route still checks the token's scopes first, so a 501 says only that the operation is
- *   unsupported.
+ *   (V1P2_BINDINGS), PUT and DELETE of all six gradebook classes, and the four POSTs of
+ *   line items and results at server-allocated sourcedIds (V1p2GradebookWrites).
+ * - Not served, 501 with `imsx_codeMajor: unsupported`: a user's resources (1.1 has no link
+ *   from a user to a resource). The route still checks the token's scopes first, so a 501
+ *   says only that the operation is unsupported.
  */
 
 type Service = 'gradebook' | 'resources';
@@ -87,7 +87,7 @@ export function isServedV1p2(route: V1p2Route): boolean {
   if (route.method === 'GET') return route.operationId in V1P2_BINDINGS;
   if (route.method === 'PUT' || route.method === 'DELETE')
     return kindOf(route) !== undefined;
-  return false;
+  return route.method === 'POST' && route.response === 'sourcedIdPairs';
 }
 
 type Content = Record<string, { schema: { $ref: string } }>;
@@ -131,7 +131,7 @@ function successResponses(
       return [
         ApiResponse({
           status: 201,
-          description: `${never}Created: the sourcedId allocated to each object supplied`,
+          description: `${never}Created, all or none: the sourcedId allocated (a random UUID) to each object supplied, in body order`,
           content: schema(V1P2_GUID_PAIRS_SCHEMA),
         }),
       ];
@@ -166,6 +166,14 @@ function controllerFor(route: V1p2Route): Type {
           return route.response === 'collection'
             ? this.reads.collection(route, req, client)
             : this.reads.single(route, req);
+        case 'POST':
+          // 201 with GUIDPairSetDType (the gradebook OpenAPI's POST answer).
+          return this.writes.post(
+            route.operationId,
+            req.user,
+            req.params,
+            body,
+          );
         case 'PUT': {
           const outcome = await this.writes.put(
             kind,
@@ -224,7 +232,7 @@ function controllerFor(route: V1p2Route): Type {
             required: true,
             description:
               route.method === 'POST'
-                ? `The ${v1p2ClassDef(route.body).collection} to create, in their collection envelope`
+                ? `The ${v1p2ClassDef(route.body).collection} to create, in their collection envelope (or the bare list): 1 to ${MAX_POST_ELEMENTS}, each with its own sourcedId (distinct within the body); a reference the path fixes may be left out (it is taken from the path), naming another is a 422`
                 : `The ${v1p2ClassDef(route.body).single}, in its envelope (or bare); 1.2 fields this service does not store are accepted and dropped`,
             schema: {
               $ref: `#/components/schemas/${envelopeSchemaName(v1p2ClassDef(route.body), route.method === 'POST')}`,
@@ -252,12 +260,23 @@ function controllerFor(route: V1p2Route): Type {
           ),
         ]
       : []),
-    ...(route.body ? [status(413, 'The body is larger than 1 MB')] : []),
+    ...(route.body
+      ? [
+          status(
+            413,
+            route.method === 'POST'
+              ? `The body is larger than 1 MB, or holds more than ${MAX_POST_ELEMENTS} elements`
+              : 'The body is larger than 1 MB',
+          ),
+        ]
+      : []),
     ...(served && route.body
       ? [
           status(
             422,
-            'The body breaks a rule of the 1.2 schema or of the stored data; the description names every problem',
+            route.method === 'POST'
+              ? 'An element breaks a rule of the 1.2 schema or of the stored data, or names another parent than the path; the description names every problem with its element index, and nothing is written'
+              : 'The body breaks a rule of the 1.2 schema or of the stored data; the description names every problem',
           ),
         ]
       : []),

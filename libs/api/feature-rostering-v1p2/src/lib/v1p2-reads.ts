@@ -74,6 +74,11 @@ export class V1p2RosteringReads {
     };
   }
 
+  /** The mapping context of an object that needs nothing beyond the API's origin. */
+  origin(): V1p2MapContext {
+    return { origin: this.options.publicUrl };
+  }
+
   /**
    * What `toV1p2` needs beyond the object: the API's origin and, read per batch for the
    * objects of that batch only (nothing kept between requests, so always current), for users

@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
   GradebookWriter,
+  InvalidBodyError,
   parseCategory,
   parseLineItem,
   parseResult,
   type OneRosterObject,
+  type PostElement,
   type V1p2StoredKind,
   type WritableKind,
   type WriteOutcome,
@@ -16,11 +19,13 @@ import {
 } from '@oneroster/oneroster-catalogue';
 import {
   InvalidDataError,
+  UnknownObjectError,
   UnprocessableDataError,
 } from '@oneroster/util-oneroster-query';
 import type { Principal } from '@oneroster/util-http';
 import { V1p2RosteringReads } from './v1p2-reads';
 import { readStoredV1p2Body } from './v1p2-bodies';
+import { postParentOf, readPostBody } from './v1p2-posts';
 
 /*
  * The 1.2 gradebook writes (PUT and DELETE of categories, line items and results), through
@@ -37,6 +42,15 @@ import { readStoredV1p2Body } from './v1p2-bodies';
  * the body is checked against the 1.2 schema (v1p2-bodies.ts) and written by the same
  * writer (its per-school queue and change log); deleting an assessment line item deletes
  * its assessment results.
+ * POSTs of line items and results (the gradebook OpenAPI's postLineItemsForClass,
+ * postLineItemsForSchool, postResultsForLineItem, postResultsForAcademicSessionForClass):
+ * the set is read by `readPostBody` (v1p2-posts.ts), each element as the PUT reads its
+ * body, then `GradebookWriter.postMany` checks references and the path's parent and writes
+ * all or none. The server allocates every sourcedId as a random UUID (RFC 9562 version 4,
+ * `crypto.randomUUID`): 122 random bits, so it never meets another object's sourcedId in
+ * practice, and the insert would refuse one that did rather than overwrite it. The answer
+ * is 201 with GUIDPairSetDType `{"sourcedIdPairs": [{suppliedSourcedId,
+ * allocatedSourcedId}]}` in body order.
  */
 type Json = Record<string, unknown>;
 
@@ -127,6 +141,78 @@ export class V1p2GradebookWrites {
           parseResult(v1p1, sourcedId),
         );
     }
+  }
+
+  async post(
+    operationId: string,
+    principal: Principal,
+    params: Readonly<Record<string, string>>,
+    body: unknown,
+  ): Promise<{
+    sourcedIdPairs: { suppliedSourcedId: string; allocatedSourcedId: string }[];
+  }> {
+    const { kind, parent } = postParentOf(operationId, params);
+    const scope = { schoolIds: principal.schoolIds };
+    // "If the corresponding record cannot be located, the api will return a 404" (the
+    // operations' descriptions): the parent first, whatever the body holds.
+    if (!(await this.writer.postParent(scope, parent)))
+      throw new UnknownObjectError(
+        `Unknown object: ${Object.values(params).join(', ')}`,
+      );
+    const read = readPostBody(kind, body, parent);
+    const ctx = this.reads.origin();
+    const elements: PostElement[] = read.map((e) => {
+      const problems = [...e.problems];
+      const sourcedId = randomUUID();
+      let input: PostElement['input'] = null;
+      if (e.object) {
+        try {
+          // The element's own sourcedId is the supplied one, checked by readPostBody; the
+          // object is read as a PUT body at its allocated sourcedId.
+          const v1p1 = {
+            ...fromV1p2(kind, e.object as OneRosterObject, ctx).value,
+          };
+          delete v1p1['sourcedId'];
+          input =
+            kind === 'lineItem'
+              ? parseLineItem(v1p1, sourcedId, e.at)
+              : parseResult(v1p1, sourcedId, e.at);
+        } catch (err) {
+          if (err instanceof V1p2MappingError)
+            problems.push(`${e.at}.${err.field}: ${err.reason}`);
+          else if (err instanceof InvalidBodyError)
+            problems.push(...err.problems);
+          else throw err;
+        }
+      }
+      const claim = (field: string) => {
+        const v = e.object?.[field];
+        const id = v && typeof v === 'object' ? (v as Json)['sourcedId'] : v;
+        return typeof id === 'string' && id ? id : undefined;
+      };
+      return {
+        at: e.at,
+        sourcedId,
+        input,
+        problems,
+        claims:
+          kind === 'lineItem'
+            ? { school: claim('school') }
+            : { class: claim('class') },
+      };
+    });
+    const outcomes = await this.writer.postMany(
+      scope,
+      actorOf(principal),
+      parent,
+      elements,
+    );
+    return {
+      sourcedIdPairs: outcomes.map((o, i) => ({
+        suppliedSourcedId: read[i].supplied,
+        allocatedSourcedId: String(o.object['sourcedId']),
+      })),
+    };
   }
 
   delete(kind: WritableKind, principal: Principal, sourcedId: string) {

@@ -68,6 +68,15 @@ export class UnprocessableDataError extends OneRosterError {
 }
 
 /**
+ * 413: a request carrying more than the service accepts at once (the OneRoster 1.2 POSTs'
+ * element limit); codeMinor invaliddata, as for a body over the size limit.
+ */
+export class PayloadTooLargeError extends OneRosterError {
+  readonly httpStatus = 413;
+  readonly codeMinor = 'invaliddata';
+}
+
+/**
  * 501: an operation of the specification that this platform has nothing to serve or store
  * for (OneRoster 1.2 score scales, assessment line items and results). The 1.2 payload says
  * `imsx_codeMajor: unsupported`; the codeMinor is `invaliddata`, 1.2's vocabulary having no

@@ -67,7 +67,10 @@ export async function findStoredClient(
   // building it through the query builder cost more than executing it.
   const rows = (await dataSource.query(CLIENT_SQL, [clientId])) as (Omit<
     StoredClient,
-    'previousSecretExpiresAt' | 'approvedScopes' | 'redirectUris' | 'platformScopes'
+    | 'previousSecretExpiresAt'
+    | 'approvedScopes'
+    | 'redirectUris'
+    | 'platformScopes'
   > & {
     previousSecretExpiresAt: Date | string | null;
     approvedScopes: string | null;

@@ -169,9 +169,8 @@ export function withIntegratorClaims(
   return (ctx, token) => {
     if (isIntegratorClient(token.client))
       return { integrator_id: prop(token.client, 'integrator_id') };
-    const audience = (
-      token as { resourceServer?: { audience?: string } }
-    ).resourceServer?.audience;
+    const audience = (token as { resourceServer?: { audience?: string } })
+      .resourceServer?.audience;
     if (audience === platformAudience)
       return { school_id: prop(token.client, 'school_id') };
     return inner(ctx, token);

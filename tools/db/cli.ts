@@ -147,7 +147,7 @@ async function main(): Promise<number> {
           );
         for (const c of demo.misClients)
           console.warn(
-            `  MIS connector client ${c.clientId} / ${demo.sandboxClientSecret} (${c.school}, gradebook change feed)`,
+            `  MIS connector client ${c.clientId} / ${demo.sandboxClientSecret} (${c.school}, gradebook change feed, CSV imports)`,
           );
       }
       return 0;

@@ -114,6 +114,7 @@ describe('school routes', () => {
       id,
       occurredAt: '2026-01-01T10:00:00.000Z',
       actor: { id: 'a1', email: 'admin@oak.test', displayName: 'Ada Admin' },
+      actorClient: null,
       actorType: 'account',
       actorIp: '203.0.113.9',
       action: 'approval.approved',
@@ -125,13 +126,27 @@ describe('school routes', () => {
     const first = http.expectOne((r) => r.url === `${API}/s1/audit`);
     expect(first.request.params.get('limit')).toBe('50');
     expect(first.request.params.has('before')).toBe(false);
-    first.flush(Array.from({ length: 50 }, (_, i) => event(100 - i)));
+    const byMis: AuditEventView = {
+      ...event(51),
+      actor: null,
+      actorClient: { clientId: 'mis-1', name: 'MIS gradebook collector' },
+      actorType: 'client',
+      action: 'import.started',
+    };
+    first.flush([
+      ...Array.from({ length: 49 }, (_, i) => event(100 - i)),
+      byMis,
+    ]);
     await harness.fixture.whenStable();
-    expect(root.querySelectorAll('tbody tr')).toHaveLength(50);
-    expect(root.querySelector('tbody tr')?.textContent).toContain(
-      'from 203.0.113.9',
+    const rows = root.querySelectorAll('tbody tr');
+    expect(rows).toHaveLength(50);
+    expect(rows[0]?.textContent).toContain('Ada Admin');
+    expect(rows[0]?.textContent).toContain('from 203.0.113.9');
+    expect(rows[0]?.textContent).toContain('x, y');
+    // An import by the school's MIS names the client, not an account.
+    expect(rows[49]?.textContent).toContain(
+      'MIS gradebook collector (client mis-1)',
     );
-    expect(root.querySelector('tbody tr')?.textContent).toContain('x, y');
 
     Array.from(root.querySelectorAll('button'))
       .find((b) => b.textContent?.trim() === 'Older')!

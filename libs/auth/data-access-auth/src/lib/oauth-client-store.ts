@@ -32,6 +32,11 @@ export interface StoredClient {
   /** The school's approval of the client's application: status (null: none) and scopes. */
   approvalStatus: string | null;
   approvedScopes: string[];
+  /**
+   * Platform API scopes the school granted this client (`imports.write`: its MIS), empty
+   * unless the client is a school's and its application is approved there.
+   */
+  platformScopes: string[];
 }
 
 const CLIENT_SQL = `
@@ -41,7 +46,8 @@ SELECT c.client_id AS clientId, c.application_id AS applicationId,
        c.secret_hash AS secretHash, c.previous_secret_hash AS previousSecretHash,
        c.previous_secret_expires_at AS previousSecretExpiresAt,
        ap.status AS approvalStatus, ap.scopes AS approvedScopes,
-       a.redirect_uris AS redirectUris, a.boolean_format AS booleanFormat
+       a.redirect_uris AS redirectUris, a.boolean_format AS booleanFormat,
+       c.platform_scopes AS platformScopes
 FROM oauth_clients c
 JOIN applications a ON a.id = c.application_id
 LEFT JOIN approvals ap ON ap.application_id = c.application_id AND ap.school_id = c.school_id
@@ -61,11 +67,15 @@ export async function findStoredClient(
   // building it through the query builder cost more than executing it.
   const rows = (await dataSource.query(CLIENT_SQL, [clientId])) as (Omit<
     StoredClient,
-    'previousSecretExpiresAt' | 'approvedScopes' | 'redirectUris'
+    | 'previousSecretExpiresAt'
+    | 'approvedScopes'
+    | 'redirectUris'
+    | 'platformScopes'
   > & {
     previousSecretExpiresAt: Date | string | null;
     approvedScopes: string | null;
     redirectUris: string | null;
+    platformScopes: string | null;
   })[];
   const row = rows[0];
   if (!row) return null;
@@ -76,6 +86,8 @@ export async function findStoredClient(
     approvalStatus: row.approvalStatus ?? null,
     schoolId: row.schoolId ?? null,
     approvedScopes: approved ? decodeStrings(row.approvedScopes) : [],
+    platformScopes:
+      approved && row.schoolId ? decodeStrings(row.platformScopes) : [],
     redirectUris: decodeStrings(row.redirectUris),
     booleanFormat: row.booleanFormat === 'string' ? 'string' : 'json',
     previousSecretHash: row.previousSecretHash ?? null,

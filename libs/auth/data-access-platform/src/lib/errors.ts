@@ -12,6 +12,9 @@ const STATUS: Record<PlatformProblemCode, number> = {
   not_found: 404,
   invalid_request: 400,
   conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  too_many_imports: 429,
   server_error: 500,
 };
 

@@ -1,6 +1,11 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuditEventView } from '@oneroster/contracts';
-import { AccountEntity, AuditEventEntity } from '@oneroster/entities';
+import {
+  AccountEntity,
+  ApplicationEntity,
+  AuditEventEntity,
+  OAuthClientEntity,
+} from '@oneroster/entities';
 import { assertOperator, assertSchoolAdmin, type PortalActor } from './actor';
 import { invalid } from './errors';
 import { accountSummary, iso } from './views';
@@ -13,16 +18,31 @@ export interface AuditEntry {
   details?: Record<string, unknown> | null;
 }
 
-/** Appends one audit event for a change `actor` made (in the change's own transaction). */
+/** An OAuth client acting on its own (a school's MIS through the platform API). */
+export interface ClientActor {
+  client: { clientId: string; name: string | null };
+  ip: string | null;
+}
+
+export const isClientActor = (actor: unknown): actor is ClientActor =>
+  typeof actor === 'object' && actor !== null && 'client' in actor;
+
+/**
+ * Appends one audit event for a change `actor` made (in the change's own transaction): an
+ * account, a client (actor type `client`, its id kept) or, with none, the system.
+ */
 export async function recordAudit(
   em: EntityManager | DataSource,
-  actor: Pick<PortalActor, 'account' | 'ip'> | null,
+  actor: Pick<PortalActor, 'account' | 'ip'> | ClientActor | null,
   entry: AuditEntry,
 ): Promise<void> {
+  const client = isClientActor(actor) ? actor.client : null;
+  const account = actor && !isClientActor(actor) ? actor.account : null;
   const row: Omit<AuditEventEntity, 'id'> = {
     occurredAt: new Date(),
-    actorAccountId: actor?.account.id ?? null,
-    actorType: actor ? 'account' : 'system',
+    actorAccountId: account?.id ?? null,
+    actorClientId: client?.clientId ?? null,
+    actorType: client ? 'client' : account ? 'account' : 'system',
     actorIp: actor?.ip ?? null,
     action: entry.action,
     targetType: entry.targetType,
@@ -88,10 +108,17 @@ export class PortalAudit {
           .getMany()
       : [];
     const byId = new Map(accounts.map((a) => [a.id, accountSummary(a)]));
+    const clientNames = await this.clientNames(events);
     return events.map((e) => ({
       id: e.id,
       occurredAt: iso(e.occurredAt) as string,
       actor: e.actorAccountId ? (byId.get(e.actorAccountId) ?? null) : null,
+      actorClient: e.actorClientId
+        ? {
+            clientId: e.actorClientId,
+            name: clientNames.get(e.actorClientId) ?? null,
+          }
+        : null,
       actorType: e.actorType,
       actorIp: e.actorIp ?? null,
       action: e.action,
@@ -100,5 +127,24 @@ export class PortalAudit {
       schoolId: e.schoolId ?? null,
       details: e.details ?? null,
     }));
+  }
+
+  /** A client's name is its application's (read now, as accounts' names are). */
+  private async clientNames(
+    events: AuditEventEntity[],
+  ): Promise<Map<string, string>> {
+    const ids = [
+      ...new Set(events.map((e) => e.actorClientId).filter((x) => !!x)),
+    ] as string[];
+    if (!ids.length) return new Map();
+    const rows = (await this.ds
+      .getRepository(OAuthClientEntity)
+      .createQueryBuilder('c')
+      .innerJoin(ApplicationEntity, 'a', 'a.id = c.applicationId')
+      .select('c.clientId', 'clientId')
+      .addSelect('a.name', 'name')
+      .where('c.clientId IN (:...ids)', { ids })
+      .getRawMany()) as { clientId: string; name: string }[];
+    return new Map(rows.map((r) => [r.clientId, r.name]));
   }
 }

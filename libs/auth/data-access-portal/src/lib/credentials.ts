@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { CredentialView, IssuedCredential } from '@oneroster/contracts';
+import {
+  ALL_SCHOOL_PLATFORM_SCOPES,
+  isSchoolPlatformScope,
+  type CredentialView,
+  type IssuedCredential,
+  type SchoolPlatformScope,
+} from '@oneroster/contracts';
 import {
   ClientSecretError,
   issueClientSecret,
@@ -12,7 +18,12 @@ import {
   SchoolEntity,
 } from '@oneroster/entities';
 import { emitPlatformEvent } from '@oneroster/data-access-platform';
-import { assertDeveloper, assertDeveloperOf, type PortalActor } from './actor';
+import {
+  assertDeveloper,
+  assertDeveloperOf,
+  assertSchoolAdmin,
+  type PortalActor,
+} from './actor';
 import { recordAudit } from './audit';
 import type { InvalidationBus } from '@oneroster/util-invalidation';
 import {
@@ -39,6 +50,10 @@ import { iso } from './views';
  * - each of those writes its audit event and its platform event (`credential.issued`,
  *   `credential.rotated`, `credential.revoked`: the integrator's webhooks) in the change's
  *   transaction;
+ * - a school's administrators (and operators) see the school's live clients and issue the
+ *   school's MIS credential (the client of an application the school approves) with the
+ *   school platform scopes they choose (`imports.write`), or change those scopes on one of
+ *   the school's clients; developers never set them (a developer's rotation keeps them);
  * - through the platform API (`forSchool` methods, an integrator's platform token) the
  *   same rules hold for the application's client of one school, and only while that school
  *   approves the application; another integrator's application is `not_found`.
@@ -238,6 +253,138 @@ export class PortalCredentials {
     return (await this.views([live]))[0];
   }
 
+  /**
+   * The school's live client-credentials clients with the platform scopes each holds
+   * (school administrators of the school, operators).
+   */
+  async listForSchool(
+    actor: PortalActor,
+    schoolId: string,
+  ): Promise<CredentialView[]> {
+    await this.schoolAdminOrOperator(actor, schoolId);
+    const clients = await this.ds
+      .getRepository(OAuthClientEntity)
+      .createQueryBuilder('c')
+      .where('c.schoolId = :schoolId AND c.revokedAt IS NULL', { schoolId })
+      .orderBy('c.createdAt', 'ASC')
+      .getMany();
+    return this.views(clients);
+  }
+
+  /**
+   * Issues the school's MIS credential: the client of an application the school approves,
+   * for the school, holding the chosen school platform scopes (`imports.write`). Only the
+   * school's administrators and operators grant those scopes, never the integrator. One live
+   * client per application and school, as for the developers' credentials (409).
+   */
+  async issueMis(
+    actor: PortalActor,
+    schoolId: string,
+    body: unknown,
+  ): Promise<IssuedCredential> {
+    await this.schoolAdminOrOperator(actor, schoolId);
+    const input = objectBody(body ?? {});
+    if (!input) throw invalid({ body: 'must be a JSON object' });
+    const applicationId = input['applicationId'];
+    const fields: Record<string, string> = {};
+    if (typeof applicationId !== 'string' || !applicationId)
+      fields['applicationId'] = 'must be the id of an application';
+    const platformScopes = schoolPlatformScopes(
+      input['platformScopes'] ?? [...ALL_SCHOOL_PLATFORM_SCOPES],
+      false,
+      fields,
+    );
+    if (Object.keys(fields).length) throw invalid(fields);
+    const app = await this.ds
+      .getRepository(ApplicationEntity)
+      .findOneBy({ id: applicationId as string });
+    if (!app) throw notFound('application');
+    const approval = await this.ds
+      .getRepository(ApprovalEntity)
+      .findOneBy({ applicationId: app.id, schoolId });
+    if (approval?.status !== 'approved')
+      throw conflict(
+        'the school does not approve this application; approve it first',
+      );
+    if (await this.liveSchoolClient(app.id, schoolId))
+      throw conflict(
+        'the application already has a client for this school; change its platform scopes instead',
+      );
+    const clientId = `cc-${randomBytes(12).toString('base64url')}`;
+    return this.issue(
+      actor,
+      app,
+      clientId,
+      schoolId,
+      'client.created',
+      platformScopes,
+    );
+  }
+
+  /**
+   * Sets the platform scopes of one of the school's live clients (`[]` takes them away);
+   * its platform tokens lose a scope at once (the platform API reads the client on every
+   * request). School administrators of the school, operators.
+   */
+  async setMisScopes(
+    actor: PortalActor,
+    schoolId: string,
+    clientId: string,
+    body: unknown,
+  ): Promise<CredentialView> {
+    await this.schoolAdminOrOperator(actor, schoolId);
+    const input = objectBody(body ?? {});
+    if (!input) throw invalid({ body: 'must be a JSON object' });
+    const fields: Record<string, string> = {};
+    const platformScopes = schoolPlatformScopes(
+      input['platformScopes'],
+      true,
+      fields,
+    );
+    if (Object.keys(fields).length) throw invalid(fields);
+    const client = await this.ds
+      .getRepository(OAuthClientEntity)
+      .findOneBy({ clientId });
+    if (!client || client.schoolId !== schoolId || client.revokedAt)
+      throw notFound('client');
+    const previous = client.platformScopes ?? [];
+    if (
+      previous.length !== platformScopes.length ||
+      previous.some((s) => !(platformScopes as string[]).includes(s))
+    ) {
+      await inTransactionThenPublish(this.ds, this.bus, async (em, note) => {
+        await em
+          .getRepository(OAuthClientEntity)
+          .update({ clientId }, { platformScopes });
+        note('client', clientId);
+        await recordAudit(em, actor, {
+          action: 'client.platform_scopes_changed',
+          targetType: 'client',
+          targetId: clientId,
+          schoolId,
+          details: {
+            applicationId: client.applicationId,
+            previous,
+            platformScopes,
+          },
+        });
+      });
+      client.platformScopes = platformScopes;
+    }
+    return (await this.views([client]))[0];
+  }
+
+  private async schoolAdminOrOperator(actor: PortalActor, schoolId: string) {
+    if (actor.operator) {
+      if (
+        !(await this.ds.getRepository(SchoolEntity).existsBy({ id: schoolId }))
+      )
+        throw notFound('school');
+      return;
+    }
+    assertSchoolAdmin(actor, schoolId);
+  }
+
   private async integratorApplication(
     caller: PlatformCaller,
     applicationId: string,
@@ -286,9 +433,13 @@ export class PortalCredentials {
     clientId: string,
     schoolId: string | null,
     action: CredentialAction,
+    platformScopes?: string[],
   ): Promise<IssuedCredential> {
     const by = 'platform' in actor ? null : actor;
-    const extra = 'platform' in actor ? actor.details : {};
+    const extra = {
+      ...('platform' in actor ? actor.details : {}),
+      ...(platformScopes ? { platformScopes } : {}),
+    };
     let issued;
     try {
       // The secret, its audit event and its platform event change together.
@@ -298,6 +449,10 @@ export class PortalCredentials {
           applicationId: app.id,
           schoolId,
         });
+        if (platformScopes)
+          await em
+            .getRepository(OAuthClientEntity)
+            .update({ clientId }, { platformScopes });
         await recordAudit(em, by, {
           action,
           targetType: 'client',
@@ -377,9 +532,29 @@ export class PortalCredentials {
         createdAt: iso(c.createdAt) as string,
         previousSecretExpiresAt: c.revokedAt ? null : overlap,
         revokedAt: iso(c.revokedAt),
+        platformScopes: schoolId ? [...(c.platformScopes ?? [])] : [],
       };
     });
   }
+}
+
+/** A list of distinct school platform scopes (`fields` says what is wrong). */
+function schoolPlatformScopes(
+  raw: unknown,
+  allowEmpty: boolean,
+  fields: Record<string, string>,
+): SchoolPlatformScope[] {
+  if (
+    !Array.isArray(raw) ||
+    (!allowEmpty && !raw.length) ||
+    !raw.every(isSchoolPlatformScope) ||
+    new Set(raw).size !== raw.length
+  ) {
+    fields['platformScopes'] =
+      `must be a ${allowEmpty ? '' : 'non-empty '}list of distinct school platform scopes: ${ALL_SCHOOL_PLATFORM_SCOPES.join(', ')}`;
+    return [];
+  }
+  return raw;
 }
 
 /** Audit details of a change made through the platform API (no account: the integrator). */

@@ -108,6 +108,9 @@ export async function createOidcProvider({
         : 'client_secret_post',
   );
 
+  const platformAudience =
+    settings.platformAudience ??
+    new URL(PLATFORM_API_PATH, settings.issuer).href;
   const configuration: Configuration = {
     adapter: ((name: string) =>
       name === 'Client'
@@ -175,12 +178,12 @@ export async function createOidcProvider({
           approvals,
         }),
         errors,
-        settings.platformAudience ??
-          new URL(PLATFORM_API_PATH, settings.issuer).href,
+        platformAudience,
       ),
     },
     extraTokenClaims: withIntegratorClaims(
       extraTokenClaims({ errors, approvals }),
+      platformAudience,
     ),
     ttl: {
       AccessToken: ACCESS_TOKEN_TTL,

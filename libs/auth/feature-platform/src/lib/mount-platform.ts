@@ -22,6 +22,12 @@ endpoint with \`resource=<this server>${PLATFORM_API_PATH}\` and platform scopes
 (\`approvals.read\`, \`credentials.manage\`, \`webhooks.manage\`). Such a token never reads
 OneRoster data.
 
+**MIS imports.** A school's own client (its MIS credential, issued by the school's
+administrator with the school platform scope \`imports.write\`) asks the same token endpoint
+for \`resource=<this server>${PLATFORM_API_PATH}\` and \`scope=imports.write\`, then imports
+OneRoster CSV zips into its school (\`/imports\`). Its token names its school and reads no
+OneRoster data either.
+
 **Webhooks.** Events (${PLATFORM_EVENT_TYPES.join(', ')}) are POSTed as JSON
 \`{ id, type, createdAt, integratorId, data }\` with headers \`${WEBHOOK_HEADERS.id}\` (the event
 id: de-duplicate on it, delivery is at least once), \`${WEBHOOK_HEADERS.event}\`,

@@ -16,6 +16,9 @@ const CODE_BY_STATUS: Record<number, PlatformError['error']> = {
   403: 'insufficient_scope',
   404: 'not_found',
   409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'too_many_imports',
 };
 
 /**

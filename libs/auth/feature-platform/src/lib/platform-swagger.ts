@@ -16,6 +16,9 @@ const ERROR_SCHEMA = {
         'not_found',
         'invalid_request',
         'conflict',
+        'payload_too_large',
+        'unsupported_media_type',
+        'too_many_imports',
       ],
     },
     message: { type: 'string' },
@@ -30,7 +33,10 @@ const ERRORS: [number, string][] = [
     'invalid_token: no token, an invalid or expired one, one for another audience, or a revoked credential',
   ],
   [403, "insufficient_scope: the token lacks the route's platform scope"],
-  [404, 'not_found: unknown, or of another integrator (the same answer)'],
+  [
+    404,
+    'not_found: unknown, or of another integrator or school (the same answer)',
+  ],
 ];
 
 /** A platform route: its tag, the bearer token and the PlatformError answers. */

@@ -9,8 +9,16 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
-import type { IntegratorApiScope } from '@oneroster/contracts';
-import { findIntegratorClient } from '@oneroster/data-access-auth';
+import {
+  isSchoolPlatformScope,
+  type IntegratorApiScope,
+  type SchoolPlatformScope,
+} from '@oneroster/contracts';
+import {
+  findIntegratorClient,
+  findStoredClient,
+  isIntegratorClientId,
+} from '@oneroster/data-access-auth';
 import { PlatformProblem } from '@oneroster/data-access-platform';
 import {
   loadSigningKey,
@@ -21,13 +29,21 @@ import { PLATFORM_SETTINGS, type PlatformSettings } from './platform-settings';
 
 const SCOPE_METADATA = 'platform:scope';
 
-/** The platform scope a route needs. */
-export const RequirePlatformScope = (scope: IntegratorApiScope) =>
-  SetMetadata(SCOPE_METADATA, scope);
+/** The platform scope a route needs: an integrator's, or a school's (its MIS). */
+export const RequirePlatformScope = (
+  scope: IntegratorApiScope | SchoolPlatformScope,
+) => SetMetadata(SCOPE_METADATA, scope);
 
 export interface PlatformCallerContext {
+  /** `integrator`: a platform credential; `school`: a school's own client (its MIS). */
+  kind: 'integrator' | 'school';
+  /** The integrator of the credential, or of the school client's application. */
   integratorId: string;
   clientId: string;
+  /** The client's name (the integrator's, or the school client's application's). */
+  clientName: string;
+  /** The school of a school client; null for an integrator's credential. */
+  schoolId: string | null;
   scopes: string[];
 }
 
@@ -47,9 +63,14 @@ export const Caller = createParamDecorator(
  * - a Bearer access token is required: an RFC 9068 JWT (`typ at+jwt`, ES256) signed by this
  *   server's key, of this issuer, whose `aud` is the platform API (a OneRoster API token is
  *   refused), unexpired; otherwise 401 `invalid_token` with `WWW-Authenticate: Bearer`;
- * - its client must be a live platform credential of the token's integrator, read on every
- *   request: a revoked credential's tokens stop at once (401);
- * - the route's scope must be in the token's `scope`; otherwise 403 `insufficient_scope`.
+ * - its client must be a live platform credential of the token's integrator, or a live
+ *   school client of the token's `school_id` whose school approves its application (a
+ *   school's MIS), read on every request: a revoked credential's or client's tokens, and a
+ *   school client's once its application is revoked, stop at once (401);
+ * - the route's scope must be in the token's `scope` and still held by the client now (a
+ *   school client: the platform scopes its school granted it); integrator scopes are for
+ *   integrator credentials, school scopes for school clients; otherwise 403
+ *   `insufficient_scope`.
  */
 @Injectable()
 export class PlatformTokenGuard implements CanActivate {
@@ -87,37 +108,80 @@ export class PlatformTokenGuard implements CanActivate {
         'the access token is invalid, expired or not for the platform API',
       );
     }
-    const clientId = payload['client_id'];
-    const integratorId = payload['integrator_id'];
-    const client =
-      typeof clientId === 'string'
-        ? await findIntegratorClient(this.ds, clientId)
-        : null;
-    if (!client || client.integratorId !== integratorId)
-      throw new PlatformProblem(
-        'invalid_token',
-        'the platform credential of this token is revoked',
-      );
-    const scopes =
-      typeof payload['scope'] === 'string'
-        ? payload['scope'].split(' ').filter(Boolean)
-        : [];
+    const caller = await this.callerOf(payload);
     const needed = this.reflector.getAllAndOverride<string | undefined>(
       SCOPE_METADATA,
       [ctx.getHandler(), ctx.getClass()],
     );
-    // The credential's scopes now, not only when the token was issued.
-    if (needed && !(scopes.includes(needed) && client.scopes.includes(needed)))
+    const scopes =
+      typeof payload['scope'] === 'string'
+        ? payload['scope'].split(' ').filter(Boolean)
+        : [];
+    // The client's scopes now, not only when the token was issued; and each kind of caller
+    // its own kind of scope.
+    if (
+      needed &&
+      !(
+        scopes.includes(needed) &&
+        caller.held.includes(needed) &&
+        isSchoolPlatformScope(needed) === (caller.kind === 'school')
+      )
+    )
       throw new PlatformProblem(
         'insufficient_scope',
         `the token lacks the scope ${needed}`,
       );
-    req.platformCaller = {
-      integratorId: client.integratorId,
-      clientId: client.clientId,
-      scopes,
-    };
+    req.platformCaller = { ...caller.context, kind: caller.kind, scopes };
     return true;
+  }
+
+  /** The live client behind a verified token, and the scopes it holds now. */
+  private async callerOf(payload: Record<string, unknown>): Promise<{
+    kind: 'integrator' | 'school';
+    held: string[];
+    context: Omit<PlatformCallerContext, 'kind' | 'scopes'>;
+  }> {
+    const clientId = payload['client_id'];
+    const revoked = () =>
+      new PlatformProblem(
+        'invalid_token',
+        'the platform credential of this token is revoked',
+      );
+    if (typeof clientId !== 'string') throw revoked();
+    if (isIntegratorClientId(clientId)) {
+      const client = await findIntegratorClient(this.ds, clientId);
+      if (!client || client.integratorId !== payload['integrator_id'])
+        throw revoked();
+      return {
+        kind: 'integrator',
+        held: client.scopes,
+        context: {
+          integratorId: client.integratorId,
+          clientId: client.clientId,
+          clientName: client.integratorName,
+          schoolId: null,
+        },
+      };
+    }
+    // A school client (its MIS): live, of the token's school, its application approved.
+    const client = await findStoredClient(this.ds, clientId);
+    if (
+      !client ||
+      !client.schoolId ||
+      client.schoolId !== payload['school_id'] ||
+      client.approvalStatus !== 'approved'
+    )
+      throw revoked();
+    return {
+      kind: 'school',
+      held: client.platformScopes,
+      context: {
+        integratorId: client.integratorId,
+        clientId: client.clientId,
+        clientName: client.applicationName,
+        schoolId: client.schoolId,
+      },
+    };
   }
 
   private publicKey() {

@@ -22,14 +22,16 @@ import {
   PlatformFallbackController,
   PlatformWebhooksController,
 } from './platform.controllers';
+import { PlatformImportsController } from './platform-imports.controller';
 import { PLATFORM_SETTINGS, type PlatformSettings } from './platform-settings';
 import { PlatformTokenGuard } from './platform-token.guard';
 
 /**
  * The integrator platform API (`/platform/v1`, contract: @oneroster/contracts
  * platform-api.ts) and the webhook dispatcher, which runs while the module lives: started at
- * init, stopped at shutdown after the attempts in flight end. Needs TypeORM's DataSource and
- * the OIDC module (settings, signing key, invalidation bus). Call `mountPlatform(app)`
+ * init, stopped at shutdown after the attempts in flight end. Needs TypeORM's DataSource,
+ * the OIDC module (settings, signing key, invalidation bus) and the portal module (its
+ * `PortalImports`: a school's MIS imports through the portal's jobs). Call `mountPlatform(app)`
  * before the app starts.
  */
 @Module({})
@@ -45,6 +47,7 @@ export class PlatformModule implements OnModuleInit, OnModuleDestroy {
         PlatformApprovalsController,
         PlatformCredentialsController,
         PlatformWebhooksController,
+        PlatformImportsController,
         PlatformFallbackController,
       ],
       providers: [

@@ -7,11 +7,13 @@ import {
   Param,
   Patch,
   Post,
+  Put,
   Query,
   Req,
   UseFilters,
   UseGuards,
 } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import type {
   AccountView,
@@ -104,6 +106,7 @@ export class PortalSchoolController {
     @Inject(PortalApprovals) private readonly approvals: PortalApprovals,
     @Inject(PortalAudit) private readonly audit: PortalAudit,
     @Inject(PortalUsage) private readonly usage: PortalUsage,
+    @Inject(PortalCredentials) private readonly credentials: PortalCredentials,
   ) {}
 
   @ApiCategories.schoolApplications()
@@ -168,6 +171,47 @@ export class PortalSchoolController {
     @Query('days') days?: string,
   ): Promise<IntegratorUsageView[]> {
     return this.usage.forSchool(actor, schoolId, days);
+  }
+
+  @Get('mis-credentials')
+  @ApiOperation({
+    summary:
+      "The school's live client-credentials clients and the platform scopes each holds",
+  })
+  misCredentials(
+    @Actor() actor: PortalActor,
+    @Param('schoolId') schoolId: string,
+  ): Promise<CredentialView[]> {
+    return this.credentials.listForSchool(actor, schoolId);
+  }
+
+  @Post('mis-credentials')
+  @ApiOperation({
+    summary:
+      "Issue the school's MIS credential with school platform scopes (imports.write); the secret is in this answer only",
+    description:
+      'Body `MisCredentialRequest` `{ applicationId, platformScopes? }`: the client of an application the school approves (409 otherwise, or when it has one: change its scopes instead). School administrators and operators.',
+  })
+  issueMisCredential(
+    @Actor() actor: PortalActor,
+    @Param('schoolId') schoolId: string,
+    @Body() body: unknown,
+  ): Promise<IssuedCredential> {
+    return this.credentials.issueMis(actor, schoolId, body);
+  }
+
+  @Put('mis-credentials/:clientId')
+  @ApiOperation({
+    summary:
+      'Set the school platform scopes of one of the school’s clients (`[]` takes them away, at once)',
+  })
+  setMisScopes(
+    @Actor() actor: PortalActor,
+    @Param('schoolId') schoolId: string,
+    @Param('clientId') clientId: string,
+    @Body() body: unknown,
+  ): Promise<CredentialView> {
+    return this.credentials.setMisScopes(actor, schoolId, clientId, body);
   }
 }
 

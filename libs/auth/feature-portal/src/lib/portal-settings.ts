@@ -37,4 +37,4 @@ export interface PortalSettings {
   database?: DatabaseConfig;
 }
 
-export const DEFAULT_MAX_UPLOAD_BYTES = 500 * 1024 * 1024;
+export { DEFAULT_MAX_UPLOAD_BYTES } from '@oneroster/data-access-portal';

@@ -65,6 +65,8 @@ const withDataSource = <T>(
  * The admin portal's backend: `/portal/auth/*` (sign-in, sign-out) and `/portal/api/*`
  * (contract: @oneroster/contracts portal.ts). Needs TypeORM's DataSource and the OIDC module
  * (its settings carry the portal's client). Call `mountPortal(app)` before the app starts.
+ * Exports its `PortalImports` app-wide: the one import runner of the process, which the
+ * platform API's MIS imports share (same queue, caps and jobs).
  */
 @Module({})
 export class PortalModule implements OnModuleInit, OnModuleDestroy {
@@ -181,6 +183,8 @@ export class PortalModule implements OnModuleInit, OnModuleDestroy {
               importDataSource: importDs,
               maxInflatedBytes: settings.maxInflatedBytes,
               maxQueuedPerSchool: settings.maxQueuedImportsPerSchool,
+              maxUploadBytes: settings.maxUploadBytes,
+              uploadDir: settings.uploadDir,
               queue: settings.importQueue && {
                 ...settings.importQueue,
                 uploadDir:
@@ -193,6 +197,9 @@ export class PortalModule implements OnModuleInit, OnModuleDestroy {
         PortalSessionGuard,
         { provide: APP_FILTER, useClass: PortalRoutesFilter },
       ] as DynamicModule['providers'],
+      // The platform API's MIS imports go through the same jobs and queue.
+      global: true,
+      exports: [PortalImports],
     };
   }
 

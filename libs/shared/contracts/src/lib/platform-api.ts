@@ -21,6 +21,26 @@ export const isIntegratorApiScope = (s: unknown): s is IntegratorApiScope =>
   typeof s === 'string' &&
   (ALL_INTEGRATOR_API_SCOPES as readonly string[]).includes(s);
 
+/**
+ * Platform scopes a school grants one of its own school clients (its MIS), chosen by the
+ * school's administrator or an operator and stored with that client: never held by an
+ * integrator's platform credential. `imports.write`: import OneRoster CSV sets into the
+ * client's school (`/platform/v1/imports`).
+ */
+export const SCHOOL_PLATFORM_SCOPES = {
+  importsWrite: 'imports.write',
+} as const;
+
+export type SchoolPlatformScope =
+  (typeof SCHOOL_PLATFORM_SCOPES)[keyof typeof SCHOOL_PLATFORM_SCOPES];
+
+export const ALL_SCHOOL_PLATFORM_SCOPES: readonly SchoolPlatformScope[] =
+  Object.values(SCHOOL_PLATFORM_SCOPES);
+
+export const isSchoolPlatformScope = (s: unknown): s is SchoolPlatformScope =>
+  typeof s === 'string' &&
+  (ALL_SCHOOL_PLATFORM_SCOPES as readonly string[]).includes(s);
+
 /** The path under the auth server's public URL; also the resource (`aud`) of its tokens. */
 export const PLATFORM_API_PATH = '/platform/v1';
 
@@ -149,6 +169,9 @@ export interface PlatformError {
     | 'not_found'
     | 'invalid_request'
     | 'conflict'
+    | 'payload_too_large'
+    | 'unsupported_media_type'
+    | 'too_many_imports'
     | 'server_error';
   message: string;
   fields?: Record<string, string>;

@@ -24,6 +24,9 @@
  * - `POST /portal/api/schools/:schoolId/imports?mode=apply|validate`       zip body → 202 `ImportJobView`
  * - `GET  /portal/api/schools/:schoolId/imports`                           `ImportJobView[]`
  * - `GET  /portal/api/schools/:schoolId/imports/:jobId`                    `ImportJobView`
+ * - `GET  /portal/api/schools/:schoolId/mis-credentials`                   `CredentialView[]` (the school's live client-credentials clients)
+ * - `POST /portal/api/schools/:schoolId/mis-credentials`                   `MisCredentialRequest` → `IssuedCredential` (operators too)
+ * - `PUT  /portal/api/schools/:schoolId/mis-credentials/:clientId`         `MisScopesRequest` → `CredentialView` (operators too)
  *
  * Integrator developers (for their own integrator)
  * - `GET   /portal/api/schools/directory`                                  `SchoolSummary[]`
@@ -228,6 +231,28 @@ export interface CredentialView {
   /** While set, the previous secret still works (rotation overlap). */
   previousSecretExpiresAt: string | null;
   revokedAt: string | null;
+  /**
+   * Platform API scopes the school granted this school client (`imports.write`: a MIS
+   * importing CSV sets); empty for the others and for OIDC clients.
+   */
+  platformScopes: string[];
+}
+
+/**
+ * A school's MIS credential, issued by the school's administrator or an operator:
+ * `POST /portal/api/schools/:schoolId/mis-credentials`. The client of `applicationId` (which
+ * the school approves) for the school, holding the chosen platform scopes.
+ */
+export interface MisCredentialRequest {
+  applicationId: string;
+  /** School platform scopes (`imports.write`); default all of them. */
+  platformScopes?: string[];
+}
+
+/** `PUT /portal/api/schools/:schoolId/mis-credentials/:clientId`: the client's platform scopes now. */
+export interface MisScopesRequest {
+  /** School platform scopes; `[]` takes them all away. */
+  platformScopes: string[];
 }
 
 export interface CreateCredentialRequest {
@@ -256,6 +281,8 @@ export interface AuditEventView {
   id: number;
   occurredAt: string;
   actor: AccountSummary | null;
+  /** Set when an OAuth client acted (actor type `client`), e.g. a school's MIS importing. */
+  actorClient: { clientId: string; name: string | null } | null;
   actorType: string;
   actorIp: string | null;
   action: string;

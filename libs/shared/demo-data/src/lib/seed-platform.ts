@@ -9,6 +9,7 @@ import {
 } from '@oneroster/entities';
 import {
   ALL_ONEROSTER_SCOPES,
+  ALL_SCHOOL_PLATFORM_SCOPES,
   ONEROSTER_SCOPES,
   PLATFORM_SCOPES,
 } from '@oneroster/contracts';
@@ -30,7 +31,10 @@ export interface DemoCredentials {
   schoolAdmins: { school: string; email: string }[];
   teachers: { school: string; email: string }[];
   clients: { school: string; schoolId: string; clientId: string }[];
-  /** Each school's MIS connector: collects gradebook write-backs from the change feed. */
+  /**
+   * Each school's MIS connector: collects gradebook write-backs from the change feed, and
+   * holds the school platform scope `imports.write` (CSV imports through the platform API).
+   */
   misClients: { school: string; schoolId: string; clientId: string }[];
 }
 
@@ -207,6 +211,7 @@ export async function seedPlatform(
         previousSecretExpiresAt: null,
         createdAt: at,
         revokedAt: null,
+        platformScopes: [...ALL_SCHOOL_PLATFORM_SCOPES],
       });
       creds.misClients.push({
         school: school.name,

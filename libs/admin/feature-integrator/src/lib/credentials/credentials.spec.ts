@@ -29,6 +29,7 @@ function aCredential(
     createdAt: '2026-01-01T10:00:00.000Z',
     previousSecretExpiresAt: null,
     revokedAt: null,
+    platformScopes: [],
     ...overrides,
   };
 }

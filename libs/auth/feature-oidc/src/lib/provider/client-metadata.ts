@@ -22,7 +22,9 @@ import type { PortalClientSettings } from '../oidc-settings';
  * - RP-initiated logout to a registered post-logout URI (for applications: the origins of
  *   their redirect URIs followed by `/`);
  * - a school client carries its school's approval as read with the client (status and
- *   scopes), an application its string-boolean choice (`applications.boolean_format`).
+ *   scopes) and the platform scopes the school granted it (`oauth_clients.platform_scopes`,
+ *   none unless approved), an application its string-boolean choice
+ *   (`applications.boolean_format`).
  */
 
 export type ClientKind = 'school' | 'application' | 'portal';
@@ -36,6 +38,7 @@ export const EXTRA_CLIENT_PROPERTIES = [
   'boolean_format',
   'approval_status',
   'approved_scopes',
+  'platform_scopes',
   'previous_secret_hash',
   'previous_secret_expires_at',
 ];
@@ -169,6 +172,7 @@ export function clientAdapter({
         school_id: client.schoolId,
         approval_status: client.approvalStatus ?? 'none',
         approved_scopes: client.approvedScopes.join(' '),
+        platform_scopes: client.platformScopes.join(' '),
       };
     },
     upsert: async () => undefined,

@@ -18,9 +18,16 @@ import { ACCESS_TOKEN_TTL } from './resource-server';
  *   names none); asking for the OneRoster API, or anything else, is `invalid_target`; its
  *   token's scope = requested ∩ the credential's platform scopes (all of them when `scope`
  *   is absent); no scope left: `invalid_scope`;
- * - no other client (school, application, portal) gets a token for the platform API;
  * - its access token names the integrator (`integrator_id`) and no school: it can never
- *   read OneRoster data (the OneRoster API refuses its audience, and it names no school).
+ *   read OneRoster data (the OneRoster API refuses its audience, and it names no school);
+ * - a school client (a school's MIS) gets a platform API token only when it names the
+ *   platform API as `resource` (its default stays the OneRoster API), only while its
+ *   school approves its application, and with scope = requested ∩ the platform scopes the
+ *   school granted the client (`imports.write`; all of them when `scope` is absent); none
+ *   granted, or none left: `invalid_target` / `invalid_scope`. That token names its school
+ *   as `school_id` (not `school_ids`), no integrator and no OneRoster scope: the OneRoster
+ *   API refuses its audience;
+ * - no other client (application, portal) gets a token for the platform API.
  */
 
 export const INTEGRATOR_CLIENT_KIND = 'integrator';
@@ -37,6 +44,30 @@ type ResourceIndicators = NonNullable<
 
 const isIntegratorClient = (client: unknown) =>
   kindOf(client) === (INTEGRATOR_CLIENT_KIND as never);
+
+/** Requested ∩ held (all held when the request names no scope); none: `invalid_scope`. */
+function platformScopesFor(
+  ctx: KoaContextWithOIDC,
+  held: string[],
+  errors: Errors,
+): string {
+  const params = ctx.oidc.params as Record<string, unknown>;
+  const asked =
+    typeof params['scope'] === 'string' && params['scope']
+      ? params['scope'].split(' ')
+      : held;
+  const granted = asked.filter((s) => held.includes(s));
+  if (!granted.length)
+    throw new errors.InvalidScope(
+      'the credential holds none of the requested scopes',
+      asked.join(' '),
+    );
+  params['scope'] = granted.join(' ');
+  return granted.join(' ');
+}
+
+const heldScopes = (client: unknown, name: string) =>
+  (prop(client, name) ?? '').split(' ').filter(Boolean);
 
 /** The client adapter, with integrator clients beside the others. */
 export function withIntegratorClients(
@@ -99,43 +130,49 @@ export function withPlatformResource(
       resource: string,
       client,
     ) => {
-      if (!isIntegratorClient(client)) {
-        if (resource === platformAudience) throw new errors.InvalidTarget();
-        return getResourceServerInfo(ctx, resource, client);
-      }
-      if (resource !== platformAudience) throw new errors.InvalidTarget();
-      const held = (prop(client, 'approved_scopes') ?? '')
-        .split(' ')
-        .filter(Boolean);
-      const params = ctx.oidc.params as Record<string, unknown>;
-      const asked =
-        typeof params['scope'] === 'string' && params['scope']
-          ? params['scope'].split(' ')
-          : held;
-      const granted = asked.filter((s) => held.includes(s));
-      if (!granted.length)
-        throw new errors.InvalidScope(
-          'the credential holds none of the requested scopes',
-          asked.join(' '),
-        );
-      params['scope'] = granted.join(' ');
-      return {
+      const platform = (scope: string) => ({
         audience: platformAudience,
-        scope: granted.join(' '),
-        accessTokenFormat: 'jwt',
+        scope,
+        accessTokenFormat: 'jwt' as const,
         accessTokenTTL: ACCESS_TOKEN_TTL,
-        jwt: { sign: { alg: 'ES256' } },
-      };
+        jwt: { sign: { alg: 'ES256' as const } },
+      });
+      if (isIntegratorClient(client)) {
+        if (resource !== platformAudience) throw new errors.InvalidTarget();
+        return platform(
+          platformScopesFor(ctx, heldScopes(client, 'approved_scopes'), errors),
+        );
+      }
+      if (resource !== platformAudience)
+        return getResourceServerInfo(ctx, resource, client);
+      // A school's MIS: the platform scopes its school granted it, while it approves.
+      const held = heldScopes(client, 'platform_scopes');
+      if (
+        kindOf(client) !== 'school' ||
+        prop(client, 'approval_status') !== 'approved' ||
+        !held.length
+      )
+        throw new errors.InvalidTarget();
+      return platform(platformScopesFor(ctx, held, errors));
     },
   };
 }
 
-/** Token claims: the integrator only for integrator clients, `inner` for the rest. */
+/**
+ * Token claims: the integrator only for integrator clients, the school only for a school
+ * client's platform token, `inner` for the rest.
+ */
 export function withIntegratorClaims(
   inner: NonNullable<Configuration['extraTokenClaims']>,
+  platformAudience: string,
 ): NonNullable<Configuration['extraTokenClaims']> {
-  return (ctx, token) =>
-    isIntegratorClient(token.client)
-      ? { integrator_id: prop(token.client, 'integrator_id') }
-      : inner(ctx, token);
+  return (ctx, token) => {
+    if (isIntegratorClient(token.client))
+      return { integrator_id: prop(token.client, 'integrator_id') };
+    const audience = (token as { resourceServer?: { audience?: string } })
+      .resourceServer?.audience;
+    if (audience === platformAudience)
+      return { school_id: prop(token.client, 'school_id') };
+    return inner(ctx, token);
+  };
 }

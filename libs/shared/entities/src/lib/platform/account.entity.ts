@@ -95,6 +95,15 @@ export class AuditEventEntity {
   })
   actorAccountId!: string | null;
 
+  /** The OAuth client that made the change (actor type `client`), e.g. a school's MIS. */
+  @Column({
+    name: 'actor_client_id',
+    type: 'varchar',
+    length: 64,
+    nullable: true,
+  })
+  actorClientId?: string | null;
+
   /** `account`, `client` (an OAuth client) or `system`. */
   @RequiredStr('actor_type', 16)
   actorType!: string;

@@ -138,4 +138,12 @@ export class OAuthClientEntity {
 
   @Instant('revoked_at')
   revokedAt!: Date | null;
+
+  /**
+   * Platform API scopes the school granted this school client (`imports.write`: its MIS
+   * imports CSV sets into the school); null or empty: none. Chosen by the school's
+   * administrator or an operator, never by the integrator.
+   */
+  @Json('platform_scopes')
+  platformScopes?: string[] | null;
 }

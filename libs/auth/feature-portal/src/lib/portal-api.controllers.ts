@@ -9,9 +9,11 @@ import {
   Post,
   Query,
   Req,
+  Res,
   UseFilters,
   UseGuards,
 } from '@nestjs/common';
+import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import type {
   AccountView,
@@ -28,6 +30,7 @@ import type {
   PortalMe,
   SandboxInfo,
   SchoolApplicationView,
+  SchoolHomeView,
   SchoolSummary,
 } from '@oneroster/contracts';
 import {
@@ -39,6 +42,7 @@ import {
   PortalCredentials,
   PortalOnboarding,
   PortalSandbox,
+  PortalSchoolHome,
   PortalUsage,
   type PortalActor,
 } from '@oneroster/data-access-portal';
@@ -94,7 +98,10 @@ export class PortalMeController {
   }
 }
 
-/** School administrators: their school's applications, decisions, audit trail and usage. */
+/**
+ * School administrators: their school's home page, applications, decisions, audit trail and
+ * usage.
+ */
 @PortalApi()
 @UseGuards(PortalSessionGuard)
 @UseFilters(PortalExceptionFilter)
@@ -104,7 +111,16 @@ export class PortalSchoolController {
     @Inject(PortalApprovals) private readonly approvals: PortalApprovals,
     @Inject(PortalAudit) private readonly audit: PortalAudit,
     @Inject(PortalUsage) private readonly usage: PortalUsage,
+    @Inject(PortalSchoolHome) private readonly home: PortalSchoolHome,
   ) {}
+
+  @Get('home')
+  schoolHome(
+    @Actor() actor: PortalActor,
+    @Param('schoolId') schoolId: string,
+  ): Promise<SchoolHomeView> {
+    return this.home.forSchool(actor, schoolId);
+  }
 
   @ApiCategories.schoolApplications()
   @Get('applications')
@@ -168,6 +184,23 @@ export class PortalSchoolController {
     @Query('days') days?: string,
   ): Promise<IntegratorUsageView[]> {
     return this.usage.forSchool(actor, schoolId, days);
+  }
+
+  /** The usage figures as a CSV download (text/csv, attachment with a file name). */
+  @Get('usage.csv')
+  async usageCsv(
+    @Actor() actor: PortalActor,
+    @Param('schoolId') schoolId: string,
+    @Res({ passthrough: true }) res: Response,
+    @Query('days') days?: string,
+  ): Promise<string> {
+    const csv = await this.usage.csvForSchool(actor, schoolId, days);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename="${csv.filename}"`,
+    );
+    return csv.body;
   }
 }
 

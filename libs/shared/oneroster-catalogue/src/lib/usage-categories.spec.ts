@@ -5,9 +5,9 @@ import { V1P2_ROUTES } from './routes-v1p2';
 import {
   USAGE_CATEGORY_KEYS,
   USAGE_CATEGORY_LABELS,
-  usageCategoryOf,
   type UsageCategoryKey,
-} from './usage-categories';
+} from '@oneroster/contracts';
+import { usageCategoryOf } from './usage-categories';
 
 /** The 1.1 routes the API serves: its committed, drift-tested OpenAPI document. */
 const v1p1Paths = (): string[] =>

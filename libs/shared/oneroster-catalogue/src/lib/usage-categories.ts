@@ -1,41 +1,14 @@
+import type { UsageCategoryKey } from '@oneroster/contracts';
 import { V1P2_BASE_PATHS } from './model';
 
-/**
- * The kinds of data a school administrator reads in the usage figures: what an integrator
- * read, in plain words. A route belongs to the kind of the objects it returns, the last
- * collection of its path (`/classes/{id}/students` reads pupils, `/schools/{id}/classes`
- * reads classes), the same way in OneRoster 1.1 (`/ims/oneroster/v1p1`) and 1.2 (the three
- * service base paths): 1.1 §4 and 1.2 Rostering/Gradebook/Resources service REST bindings
- * name each endpoint after the collection it answers with.
+/*
+ * A route belongs to the kind of data (USAGE_CATEGORY_KEYS of the contracts) of the objects
+ * it returns, the last collection of its path (`/classes/{id}/students` reads pupils,
+ * `/schools/{id}/classes` reads classes), the same way in OneRoster 1.1
+ * (`/ims/oneroster/v1p1`) and 1.2 (the three service base paths): the 1.1 REST binding
+ * (§4) and the 1.2 Rostering, Gradebook and Resources service bindings name each endpoint
+ * after the collection it answers with.
  */
-export const USAGE_CATEGORY_KEYS = [
-  'pupils',
-  'staff',
-  'people',
-  'classes',
-  'enrolments',
-  'demographics',
-  'results',
-  'schools',
-  'resources',
-  'other',
-] as const;
-export type UsageCategoryKey = (typeof USAGE_CATEGORY_KEYS)[number];
-
-/** The words the portal shows for each kind (the `other` kind: no OneRoster route). */
-export const USAGE_CATEGORY_LABELS: Readonly<Record<UsageCategoryKey, string>> =
-  {
-    pupils: 'Pupils',
-    staff: 'Staff',
-    people: 'People of any role',
-    classes: 'Classes and courses',
-    enrolments: 'Enrolments',
-    demographics: 'Demographics',
-    results: 'Assignments and results',
-    schools: 'Schools and terms',
-    resources: 'Learning resources',
-    other: 'Other requests',
-  };
 
 /**
  * The one table: each collection a OneRoster 1.1 or 1.2 route ends in → its kind of data.
@@ -80,9 +53,7 @@ const BASE_PATHS = [
  * reads; `other` for a path under no OneRoster base path or ending in no known collection.
  */
 export function usageCategoryOf(route: string): UsageCategoryKey {
-  const base = BASE_PATHS.find(
-    (b) => route === b || route.startsWith(`${b}/`),
-  );
+  const base = BASE_PATHS.find((b) => route === b || route.startsWith(`${b}/`));
   if (base === undefined) return 'other';
   const collections = route
     .slice(base.length)

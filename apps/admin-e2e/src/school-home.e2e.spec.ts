@@ -124,10 +124,14 @@ describeWithBrowser('school home page and usage in a browser', () => {
 
   it('home page → approve the waiting decision → real API reads show in the usage chart and the CSV', async () => {
     const [admin] = stack.demo.schoolAdmins;
-    const schoolId = stack.demo.sandboxClients.find(
-      (c) => c.school === admin.school,
-    )?.school as string;
-    expect(schoolId).toBeDefined();
+    // The administrator signs in first: the school is the one the account administers.
+    const page = await signedIn(admin.email);
+    const adminMe = await portal<{ schools: { id: string }[] }>(
+      page,
+      'GET',
+      '/portal/api/me',
+    );
+    const schoolId = adminMe.body.schools[0].id;
 
     // A developer registers an application and asks the school for it.
     const dev = await signedIn(stack.demo.developer);
@@ -168,7 +172,6 @@ describeWithBrowser('school home page and usage in a browser', () => {
     await dev.context().close();
 
     // The administrator's home page: the decision waits, with the way to it.
-    const page = await signedIn(admin.email);
     await page.getByRole('link', { name: 'My school', exact: true }).click();
     await page.waitForURL(/\/school\/[^/]+\/home$/);
     await page.getByRole('heading', { name: 'Decisions waiting' }).waitFor();
@@ -177,7 +180,9 @@ describeWithBrowser('school home page and usage in a browser', () => {
     );
     expect(waiting).toBeGreaterThanOrEqual(1);
     // The demo's sandbox application is approved: it has access, in plain words.
-    const access = page.locator('[data-access]').first();
+    const access = page
+      .locator('[data-access]')
+      .filter({ has: page.getByRole('heading', { name: 'Sandbox Explorer' }) });
     await access.waitFor();
     expect(await access.locator('[data-category="rosters"]').count()).toBe(1);
     await shoot(page, '17-school-home');
@@ -252,7 +257,7 @@ describeWithBrowser('school home page and usage in a browser', () => {
     }
     await section
       .locator('[data-category="pupils"]')
-      .filter({ hasText: 'Pupils: 3 records in 1 requests' })
+      .filter({ hasText: 'Pupils: 3 records in 1 request' })
       .waitFor();
     const chart = section.locator('svg[role="img"]');
     await chart.waitFor();

@@ -209,7 +209,7 @@ describe('school routes', () => {
     await harness.fixture.whenStable();
     const text = () => root.textContent?.replace(/\s+/g, ' ') ?? '';
     expect(text()).toContain(
-      'Read 950 records in 150 requests (600 pupils, 350 classes and courses) , and wrote back 4 records.',
+      'Read 950 records in 150 requests (600 pupils, 350 classes and courses), and wrote back 4 records.',
     );
     expect(
       root.querySelector('[data-category="pupils"]')?.textContent,

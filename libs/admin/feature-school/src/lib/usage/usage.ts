@@ -49,11 +49,16 @@ export class Usage {
     }));
   }
 
-  /** "175 pupils, 480 classes and courses" in words. */
+  /** " (175 pupils, 480 classes and courses)", or nothing when nothing was read. */
   protected inWords(categories: readonly UsageCategoryFigures[]): string {
-    return categories
+    if (!categories.length) return '';
+    return ` (${categories
       .map((c) => `${c.records} ${c.label.toLowerCase()}`)
-      .join(', ');
+      .join(', ')})`;
+  }
+
+  protected plural(n: number, word: string): string {
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
   }
 
   protected recordsOf(

@@ -187,6 +187,8 @@ describeWithBrowser('admin portal in a browser', () => {
     await signIn(admin.email, '02-auth-sign-in');
 
     await page.getByRole('link', { name: 'My school', exact: true }).click();
+    await page.waitForURL(/\/school\/[^/]+\/home$/);
+    await page.getByRole('link', { name: 'Applications', exact: true }).click();
     await page.waitForURL(/\/school\/[^/]+\/applications$/);
     const explorer = card('Sandbox Explorer');
 

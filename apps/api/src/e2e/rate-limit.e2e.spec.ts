@@ -96,7 +96,7 @@ describe('API rate limit in memory, and usage counters', () => {
     expect(res.headers.get('ratelimit-remaining')).toBe('4');
   });
 
-  it('counts admitted requests per school, integrator, day and route template', async () => {
+  it('counts admitted requests and the records they answered with per school, integrator, day and route template', async () => {
     await api.app.close();
     const rows = await db.getRepository(ApiUsageDailyEntity).find({
       where: { integratorId: 'integrator-rl' },
@@ -112,6 +112,8 @@ describe('API rate limit in memory, and usage counters', () => {
         route: `${BASE}/orgs`,
         // Two from test-client, one from the other client; the refused one is not counted.
         requests: 3,
+        // limit=1: one org on each page.
+        records: 3,
       },
       {
         schoolId,
@@ -119,6 +121,7 @@ describe('API rate limit in memory, and usage counters', () => {
         day,
         route: `${BASE}/orgs/{sourcedId}`,
         requests: 3,
+        records: 3,
       },
     ]);
   });

@@ -19,6 +19,7 @@ import {
   type PortalError,
   type PortalMe,
   type SchoolApplicationView,
+  type SchoolHomeView,
   type SchoolSummary,
 } from '@oneroster/contracts';
 import { setFirstPassword } from '@oneroster/data-access-portal';
@@ -99,7 +100,7 @@ describe.each(testEngines('auth_portal', { sqliteFile: true }))(
 
     /** A new application of the sandbox integrator, requested at school A. */
     const newApplication = async (
-      scopes = [rosterCore, roster, gradebookRead],
+      scopes: string[] = [rosterCore, roster, gradebookRead],
     ) => {
       const created = await call<ApplicationView>(
         developer,
@@ -175,6 +176,7 @@ describe.each(testEngines('auth_portal', { sqliteFile: true }))(
         ['GET', () => `/portal/api/schools/${schoolA}/applications`],
         ['GET', () => `/portal/api/schools/${schoolA}/audit`],
         ['GET', () => `/portal/api/schools/${schoolA}/usage`],
+        ['GET', () => `/portal/api/schools/${schoolA}/home`],
         ['GET', () => `/portal/api/schools/${schoolA}/imports`],
       ])(
         "school route %s %s: 403 for a developer or teacher, 404 for another school's admin",
@@ -719,37 +721,151 @@ describe.each(testEngines('auth_portal', { sqliteFile: true }))(
       });
     });
 
+    describe('school home', () => {
+      const home = (s: PortalSession, school: string) =>
+        call<SchoolHomeView>(s, 'GET', `/portal/api/schools/${school}/home`);
+
+      it('counts the decisions waiting, lists apps with access by category, recent revocations and the last import', async () => {
+        const before = await home(adminA, schoolA);
+        expect(before.status).toBe(200);
+        expect(before.body.school.id).toBe(schoolA);
+        const listed = await call<SchoolApplicationView[]>(
+          adminA,
+          'GET',
+          `/portal/api/schools/${schoolA}/applications`,
+        );
+        expect(before.body.waitingDecisions).toBe(
+          listed.body.filter(
+            (a) => (a.approval?.status ?? 'pending') === 'pending',
+          ).length,
+        );
+
+        const app = await newApplication([rosterCore, rosterDemographics]);
+        const requested = await call(
+          developer,
+          'POST',
+          `/portal/api/applications/${app.id}/schools/${schoolA}/request`,
+        );
+        expect(requested.status).toBe(200);
+        const waiting = await home(adminA, schoolA);
+        expect(waiting.body.waitingDecisions).toBe(
+          before.body.waitingDecisions + 1,
+        );
+        expect(
+          waiting.body.withAccess.map((a) => a.application.id),
+        ).not.toContain(app.id);
+
+        const approved = await call<ApprovalView>(
+          adminA,
+          'POST',
+          `/portal/api/schools/${schoolA}/applications/${app.id}/approve`,
+          { scopes: [rosterDemographics] },
+        );
+        expect(approved.status).toBe(200);
+        const after = await home(adminA, schoolA);
+        expect(after.body.waitingDecisions).toBe(before.body.waitingDecisions);
+        const access = after.body.withAccess.find(
+          (a) => a.application.id === app.id,
+        );
+        expect(access).toMatchObject({
+          application: { id: app.id, name: app.name },
+          integrator: { id: sandboxIntegratorId },
+          approvedBy: { email: adminAEmail },
+          receiptId: approved.body.receiptId,
+        });
+        expect(access?.categories.map((c) => [c.key, c.label])).toEqual([
+          ['demographics', 'Demographics'],
+        ]);
+
+        const revoked = await call<ApprovalView>(
+          adminA,
+          'POST',
+          `/portal/api/schools/${schoolA}/applications/${app.id}/revoke`,
+        );
+        expect(revoked.status).toBe(200);
+        const afterRevoke = await home(adminA, schoolA);
+        expect(
+          afterRevoke.body.withAccess.map((a) => a.application.id),
+        ).not.toContain(app.id);
+        expect(afterRevoke.body.recentRevocations[0]).toMatchObject({
+          application: { id: app.id },
+          revokedBy: { email: adminAEmail },
+          receiptId: revoked.body.receiptId,
+        });
+        expect(afterRevoke.body.recentRevocations.length).toBeLessThanOrEqual(
+          5,
+        );
+
+        // The last import: who started it, when, and its result once it has one.
+        const zip = join(mkdtempSync(join(tmpdir(), 'portal-home-')), 'a.zip');
+        await exportCsv(ds, { schoolId: schoolA, out: zip });
+        const started = await call<ImportJobView>(
+          adminA,
+          'POST',
+          `/portal/api/schools/${schoolA}/imports?mode=validate`,
+          await readFile(zip),
+          { headers: { 'content-type': 'application/zip' } },
+        );
+        expect(started.status).toBe(202);
+        let last = (await home(adminA, schoolA)).body.lastImport;
+        for (let i = 0; i < 600 && last?.status !== 'succeeded'; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          last = (await home(adminA, schoolA)).body.lastImport;
+        }
+        expect(last).toMatchObject({
+          jobId: started.body.id,
+          mode: 'validate',
+          startedBy: { email: adminAEmail },
+          status: 'succeeded',
+          errors: 0,
+        });
+        expect(Date.parse(last?.startedAt as string)).toBeGreaterThan(
+          Date.now() - 120_000,
+        );
+
+        // School isolation: school B's home shows none of school A's figures.
+        const other = await home(adminB, schoolB);
+        expect(other.status).toBe(200);
+        expect(other.body.school.id).toBe(schoolB);
+        expect(
+          other.body.recentRevocations.map((r) => r.application.id),
+        ).not.toContain(app.id);
+        expect(other.body.lastImport?.jobId).not.toBe(started.body.id);
+        expect((await home(adminB, schoolA)).status).toBe(404);
+      }, 120_000);
+    });
+
     describe('usage and imports', () => {
-      it('usage counts requests per endpoint and records written, per integrator and day', async () => {
+      it('usage counts requests, records read per kind of data, records written, per integrator and day; the CSV has the same figures', async () => {
         const today = new Date().toISOString().slice(0, 10);
         const old = new Date(Date.now() - 40 * 86_400_000)
           .toISOString()
           .slice(0, 10);
-        await ds.query(
-          `INSERT INTO api_usage_daily (school_id, integrator_id, day, route, requests)
-           VALUES (?, ?, ?, ?, ?), (?, ?, ?, ?, ?), (?, ?, ?, ?, ?), (?, ?, ?, ?, ?)`,
+        const rows: [string, string, string, number, number][] = [
+          [schoolA, today, '/ims/oneroster/v1p1/classes', 5, 480],
+          [schoolA, today, '/ims/oneroster/v1p1/users/{id}', 2, 2],
           [
             schoolA,
-            sandboxIntegratorId,
             today,
-            '/ims/oneroster/v1p1/classes',
-            5,
-            schoolA,
-            sandboxIntegratorId,
-            today,
-            '/ims/oneroster/v1p1/users/{id}',
-            2,
-            schoolA,
-            sandboxIntegratorId,
-            old,
-            '/ims/oneroster/v1p1/classes',
-            100,
-            schoolB,
-            sandboxIntegratorId,
-            today,
-            '/ims/oneroster/v1p1/classes',
-            50,
+            '/ims/oneroster/rostering/v1p2/classes/{classSourcedId}/students',
+            3,
+            75,
           ],
+          [schoolA, today, '/ims/oneroster/v1p1/students', 1, 100],
+          [schoolA, old, '/ims/oneroster/v1p1/classes', 100, 9000],
+          [schoolB, today, '/ims/oneroster/v1p1/classes', 50, 777],
+        ];
+        await ds.query(
+          `INSERT INTO api_usage_daily (school_id, integrator_id, day, route, requests, records)
+           VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+          rows.flatMap(([school, day, route, requests, records]) => [
+            school,
+            sandboxIntegratorId,
+            day,
+            route,
+            requests,
+            records,
+          ]),
         );
         await ds.getRepository(GradebookChangeEntity).insert({
           schoolId: schoolA,
@@ -772,13 +888,39 @@ describe.each(testEngines('auth_portal', { sqliteFile: true }))(
         const sandbox = res.body.find(
           (u) => u.integrator.id === sandboxIntegratorId,
         );
-        expect(sandbox?.days).toEqual([
-          { day: today, requests: 7, recordsWritten: 1 },
-        ]);
-        expect(sandbox?.endpoints).toEqual([
-          { route: '/ims/oneroster/v1p1/classes', requests: 5 },
-          { route: '/ims/oneroster/v1p1/users/{id}', requests: 2 },
-        ]);
+        const todays = {
+          day: today,
+          requests: 11,
+          recordsRead: 657,
+          recordsWritten: 1,
+          categories: [
+            { key: 'pupils', label: 'Pupils', requests: 4, records: 175 },
+            {
+              key: 'people',
+              label: 'People of any role',
+              requests: 2,
+              records: 2,
+            },
+            {
+              key: 'classes',
+              label: 'Classes and courses',
+              requests: 5,
+              records: 480,
+            },
+          ],
+        };
+        expect(sandbox?.days).toEqual([todays]);
+        expect(sandbox?.categories).toEqual(todays.categories);
+        expect(sandbox?.totals).toEqual({
+          requests: 11,
+          recordsRead: 657,
+          recordsWritten: 1,
+        });
+        expect(sandbox?.busiestDays).toEqual([todays]);
+        expect(sandbox?.endpoints[0]).toEqual({
+          route: '/ims/oneroster/v1p1/classes',
+          requests: 5,
+        });
         expect(
           (
             await call(
@@ -788,6 +930,63 @@ describe.each(testEngines('auth_portal', { sqliteFile: true }))(
             )
           ).status,
         ).toBe(400);
+
+        // The CSV download: the same figures, one row per integrator, day and kind of data.
+        const csvRes = await fetch(
+          `${base}/portal/api/schools/${schoolA}/usage.csv?days=7`,
+          {
+            headers: {
+              cookie: `portal_session=${encodeURIComponent(adminA.cookie)}`,
+            },
+          },
+        );
+        expect(csvRes.status).toBe(200);
+        expect(csvRes.headers.get('content-type')).toMatch(/^text\/csv/);
+        expect(csvRes.headers.get('content-disposition')).toMatch(
+          /^attachment; filename="usage-[A-Za-z0-9._-]+-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv"$/,
+        );
+        const csv = (await csvRes.text()).trim().split('\r\n');
+        const name = sandbox?.integrator.name as string;
+        expect(csv[0]).toBe(
+          'day,integrator_id,integrator,data_category,data_category_label,requests,records_read,records_written',
+        );
+        const sandboxRows = csv.filter((l) =>
+          l.includes(`,${sandboxIntegratorId},`),
+        );
+        expect(sandboxRows).toEqual([
+          `${today},${sandboxIntegratorId},${name},pupils,Pupils,4,175,0`,
+          `${today},${sandboxIntegratorId},${name},people,People of any role,2,2,0`,
+          `${today},${sandboxIntegratorId},${name},classes,Classes and courses,5,480,0`,
+          `${today},${sandboxIntegratorId},${name},results,Assignments and results,0,0,1`,
+        ]);
+        expect(csv.join('\n')).not.toContain('777');
+
+        // School isolation: the other school's administrator sees none of these figures.
+        for (const path of ['usage', 'usage.csv']) {
+          const other = await call<PortalError>(
+            adminB,
+            'GET',
+            `/portal/api/schools/${schoolA}/${path}?days=7`,
+          );
+          expect([path, other.status, other.body.error]).toEqual([
+            path,
+            404,
+            'not_found',
+          ]);
+        }
+        const own = await call<IntegratorUsageView[]>(
+          adminB,
+          'GET',
+          `/portal/api/schools/${schoolB}/usage?days=7`,
+        );
+        const ownSandbox = own.body.find(
+          (u) => u.integrator.id === sandboxIntegratorId,
+        );
+        expect(ownSandbox?.totals).toEqual({
+          requests: 50,
+          recordsRead: 777,
+          recordsWritten: 0,
+        });
       });
 
       it('a zip upload starts an import job; wrong types and oversized bodies are refused', async () => {

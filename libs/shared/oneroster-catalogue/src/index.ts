@@ -6,3 +6,4 @@ export * from './lib/map-v1p2';
 export * from './lib/routes-v1p2';
 export * from './lib/derive-v1p2';
 export * from './lib/csv-v1p2';
+export * from './lib/usage-categories';

@@ -20,7 +20,10 @@ export const portalUrls = {
     decision: 'approve' | 'decline' | 'revoke',
   ) => `${api}/schools/${e(schoolId)}/applications/${e(appId)}/${decision}`,
   schoolAudit: (schoolId: string) => `${api}/schools/${e(schoolId)}/audit`,
+  schoolHome: (schoolId: string) => `${api}/schools/${e(schoolId)}/home`,
   schoolUsage: (schoolId: string) => `${api}/schools/${e(schoolId)}/usage`,
+  schoolUsageCsv: (schoolId: string, days: number) =>
+    `${api}/schools/${e(schoolId)}/usage.csv?days=${days}`,
   schoolImports: (schoolId: string) => `${api}/schools/${e(schoolId)}/imports`,
   schoolImport: (schoolId: string, jobId: string) =>
     `${api}/schools/${e(schoolId)}/imports/${e(jobId)}`,

@@ -4,26 +4,31 @@ import { PortalSession } from '@oneroster/admin-data-access';
 import { Applications } from './applications/applications';
 import { AuditTrail } from './audit-trail/audit-trail';
 import { CsvImport } from './csv-import/csv-import';
+import { SchoolHome } from './school-home/school-home';
 import { SchoolLayout } from './school-layout/school-layout';
 import { Usage } from './usage/usage';
 
 const suffix = ' — OneRoster Exchange admin portal';
 
-/** The school administrator's screens, mounted at `/school` behind `requireSchoolAdmin`. */
+/**
+ * The school administrator's screens, mounted at `/school` behind `requireSchoolAdmin`; a
+ * school's home page is where `/school` and `/school/:schoolId` lead.
+ */
 export const schoolRoutes: Routes = [
   {
     path: '',
     pathMatch: 'full',
     redirectTo: () => {
       const [first] = inject(PortalSession).roles().adminSchools;
-      return first ? `/school/${first.id}/applications` : '/home';
+      return first ? `/school/${first.id}/home` : '/home';
     },
   },
   {
     path: ':schoolId',
     component: SchoolLayout,
     children: [
-      { path: '', pathMatch: 'full', redirectTo: 'applications' },
+      { path: '', pathMatch: 'full', redirectTo: 'home' },
+      { path: 'home', component: SchoolHome, title: `School home${suffix}` },
       {
         path: 'applications',
         component: Applications,

@@ -28,19 +28,21 @@ describe.each(testEngines('usage'))('ApiUsageRecorder on $name', (engine) => {
         .find({ order: { schoolId: 'ASC', day: 'ASC', route: 'ASC' } })
     ).map((r) => ({ ...r }));
 
-  it('adds counts per school, integrator, UTC day and route', async () => {
+  it('adds counts and records read per school, integrator, UTC day and route', async () => {
     const recorder = new ApiUsageRecorder(ds);
     const day1 = new Date('2026-03-01T23:59:59.999Z');
     const day2 = new Date('2026-03-02T00:00:00.000Z');
     recorder.count(['s1'], 'i1', CLASS, day1);
     recorder.count(['s1'], 'i1', CLASS, day1);
     recorder.count(['s1', 's2'], 'i1', USERS, day1);
+    recorder.countRecords(['s1', 's2'], 'i1', USERS, 40, day1);
     recorder.count(['s1'], null, CLASS, day2);
     expect(recorder.pendingRequests).toBe(5);
     await expect(recorder.flush()).resolves.toBe(true);
     expect(recorder.pendingRequests).toBe(0);
     // A second flush (or another instance) adds to the same rows.
     recorder.count(['s1'], 'i1', CLASS, day1);
+    recorder.countRecords(['s1'], 'i1', CLASS, 1, day1);
     await recorder.flush();
     expect(await rows()).toEqual([
       {
@@ -49,6 +51,7 @@ describe.each(testEngines('usage'))('ApiUsageRecorder on $name', (engine) => {
         day: '2026-03-01',
         route: CLASS,
         requests: 3,
+        records: 1,
       },
       {
         schoolId: 's1',
@@ -56,6 +59,7 @@ describe.each(testEngines('usage'))('ApiUsageRecorder on $name', (engine) => {
         day: '2026-03-01',
         route: USERS,
         requests: 1,
+        records: 40,
       },
       {
         schoolId: 's1',
@@ -63,6 +67,7 @@ describe.each(testEngines('usage'))('ApiUsageRecorder on $name', (engine) => {
         day: '2026-03-02',
         route: CLASS,
         requests: 1,
+        records: 0,
       },
       {
         schoolId: 's2',
@@ -70,6 +75,7 @@ describe.each(testEngines('usage'))('ApiUsageRecorder on $name', (engine) => {
         day: '2026-03-01',
         route: USERS,
         requests: 1,
+        records: 40,
       },
     ]);
   });

@@ -12,6 +12,8 @@ import { ApiUsageSink } from '@oneroster/util-http';
  * Usage statistics of the API (table `api_usage_daily`). Rules enforced:
  * - one count per request, school, integrator (empty when the token names none), UTC day
  *   and route template, kept in memory: counting never touches the database;
+ * - the records a read answered with are added to the same row (`countRecords`, told once
+ *   the response was sent);
  * - every `flushEveryMs` (and when the app closes) the counts are added to the table in one
  *   transaction, with an upsert that adds (`ON DUPLICATE KEY UPDATE` on MySQL/MariaDB,
  *   `ON CONFLICT … DO UPDATE` on SQLite), so several instances add to the same rows;
@@ -25,6 +27,7 @@ interface Row {
   day: string;
   route: string;
   requests: number;
+  records: number;
 }
 
 const CHUNK = 500;
@@ -58,6 +61,26 @@ export class ApiUsageRecorder
         day,
         route,
         requests: 1,
+        records: 0,
+      });
+  }
+
+  countRecords(
+    schoolIds: readonly string[],
+    integratorId: string | null,
+    route: string,
+    records: number,
+    at: Date = new Date(),
+  ): void {
+    const day = encodeDate(at);
+    for (const schoolId of schoolIds)
+      this.add({
+        schoolId,
+        integratorId: integratorId ?? '',
+        day,
+        route,
+        requests: 0,
+        records,
       });
   }
 
@@ -96,8 +119,10 @@ export class ApiUsageRecorder
   private add(row: Row): void {
     const key = `${row.schoolId}\u0000${row.integratorId}\u0000${row.day}\u0000${row.route}`;
     const existing = this.pending.get(key);
-    if (existing) existing.requests += row.requests;
-    else this.pending.set(key, { ...row });
+    if (existing) {
+      existing.requests += row.requests;
+      existing.records += row.records;
+    } else this.pending.set(key, { ...row });
   }
 
   private async write(): Promise<boolean> {
@@ -122,13 +147,14 @@ export class ApiUsageRecorder
   }
 
   private upsertSql(rows: number): string {
-    const tuples = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?)').join(
-      ', ',
-    );
-    const insert = `INSERT INTO api_usage_daily (school_id, integrator_id, day, route, requests) VALUES ${tuples}`;
+    const tuples = Array.from(
+      { length: rows },
+      () => '(?, ?, ?, ?, ?, ?)',
+    ).join(', ');
+    const insert = `INSERT INTO api_usage_daily (school_id, integrator_id, day, route, requests, records) VALUES ${tuples}`;
     return this.ds.options.type === 'better-sqlite3'
-      ? `${insert} ON CONFLICT (school_id, integrator_id, day, route) DO UPDATE SET requests = api_usage_daily.requests + excluded.requests`
-      : `${insert} ON DUPLICATE KEY UPDATE requests = requests + VALUES(requests)`;
+      ? `${insert} ON CONFLICT (school_id, integrator_id, day, route) DO UPDATE SET requests = api_usage_daily.requests + excluded.requests, records = api_usage_daily.records + excluded.records`
+      : `${insert} ON DUPLICATE KEY UPDATE requests = requests + VALUES(requests), records = records + VALUES(records)`;
   }
 }
 
@@ -138,4 +164,5 @@ const values = (r: Row) => [
   r.day,
   r.route,
   r.requests,
+  r.records,
 ];

@@ -28,6 +28,7 @@ export function setPagingHeaders(
 ): void {
   res.setHeader('X-Total-Count', String(total));
   const { limit, offset } = query;
+  setPageRecords(res, Math.max(0, Math.min(limit, total - offset)));
   const path = new URL(req.originalUrl, publicBaseUrl);
   const base = `${path.origin}${path.pathname}`;
   const fixed = new URLSearchParams();
@@ -52,4 +53,17 @@ export function setPagingHeaders(
   const header = links.join(', ');
   if (Buffer.byteLength(header) <= MAX_LINK_HEADER)
     res.setHeader('Link', header);
+}
+
+const PAGE_RECORDS = 'oneRosterPageRecords';
+
+/** How many objects the page being written holds (for the usage statistics). */
+export function setPageRecords(res: Response, records: number): void {
+  res.locals[PAGE_RECORDS] = records;
+}
+
+/** What `setPageRecords` said for this response, if anything. */
+export function pageRecords(res: Response): number | undefined {
+  const n: unknown = res.locals?.[PAGE_RECORDS];
+  return typeof n === 'number' ? n : undefined;
 }

@@ -8,6 +8,7 @@ import type { Request, Response } from 'express';
 import { from, Observable, switchMap } from 'rxjs';
 import { ServerBusyError } from '@oneroster/util-oneroster-query';
 import type { Principal } from './principal';
+import { pageRecords } from './paging';
 import { ApiRateLimiter } from './rate-limit';
 import { ApiUsageSink } from './usage';
 
@@ -19,7 +20,10 @@ import { ApiUsageSink } from './usage';
  * - `RateLimit-Limit`, `RateLimit-Remaining` (0 on a 429) and `RateLimit-Reset` (seconds
  *   until the whole limit is back, never less than `Retry-After`) on every limited response;
  * - then one usage count per school the token may read, integrator and route template
- *   (`/ims/oneroster/v1p1/classes/{id}`: the template, never the ids).
+ *   (`/ims/oneroster/v1p1/classes/{id}`: the template, never the ids);
+ * - and once a successful GET was sent in full (`finish`; a response cut short counts no
+ *   records), the records it answered with: a collection page's objects (`min(limit,
+ *   total − offset)`, 1.1 §3.4.1 paging), one for a single object, none otherwise.
  */
 @Injectable()
 export class ApiTrafficInterceptor implements NestInterceptor {
@@ -48,11 +52,21 @@ export class ApiTrafficInterceptor implements NestInterceptor {
             verdict.retryAfterSeconds,
           );
       }
-      this.usage.count(
-        principal.schoolIds,
-        principal.integratorId,
-        routeTemplate(req),
-      );
+      const route = routeTemplate(req);
+      this.usage.count(principal.schoolIds, principal.integratorId, route);
+      if (req.method !== 'GET') return;
+      const res = http.getResponse<Response>();
+      res.once('finish', () => {
+        if (res.statusCode !== 200) return;
+        const records = pageRecords(res) ?? (route.endsWith('}') ? 1 : 0);
+        if (records > 0)
+          this.usage.countRecords(
+            principal.schoolIds,
+            principal.integratorId,
+            route,
+            records,
+          );
+      });
     };
     return from(admit()).pipe(switchMap(() => next.handle()));
   }

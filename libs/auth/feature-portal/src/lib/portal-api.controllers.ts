@@ -10,10 +10,12 @@ import {
   Put,
   Query,
   Req,
+  Res,
   UseFilters,
   UseGuards,
 } from '@nestjs/common';
 import { ApiOperation } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import type {
   AccountView,
@@ -30,6 +32,7 @@ import type {
   PortalMe,
   SandboxInfo,
   SchoolApplicationView,
+  SchoolHomeView,
   SchoolSummary,
 } from '@oneroster/contracts';
 import {
@@ -41,6 +44,7 @@ import {
   PortalCredentials,
   PortalOnboarding,
   PortalSandbox,
+  PortalSchoolHome,
   PortalUsage,
   type PortalActor,
 } from '@oneroster/data-access-portal';
@@ -96,7 +100,10 @@ export class PortalMeController {
   }
 }
 
-/** School administrators: their school's applications, decisions, audit trail and usage. */
+/**
+ * School administrators: their school's home page, applications, decisions, audit trail and
+ * usage.
+ */
 @PortalApi()
 @UseGuards(PortalSessionGuard)
 @UseFilters(PortalExceptionFilter)
@@ -107,7 +114,16 @@ export class PortalSchoolController {
     @Inject(PortalAudit) private readonly audit: PortalAudit,
     @Inject(PortalUsage) private readonly usage: PortalUsage,
     @Inject(PortalCredentials) private readonly credentials: PortalCredentials,
+    @Inject(PortalSchoolHome) private readonly home: PortalSchoolHome,
   ) {}
+
+  @Get('home')
+  schoolHome(
+    @Actor() actor: PortalActor,
+    @Param('schoolId') schoolId: string,
+  ): Promise<SchoolHomeView> {
+    return this.home.forSchool(actor, schoolId);
+  }
 
   @ApiCategories.schoolApplications()
   @Get('applications')
@@ -212,6 +228,23 @@ export class PortalSchoolController {
     @Body() body: unknown,
   ): Promise<CredentialView> {
     return this.credentials.setMisScopes(actor, schoolId, clientId, body);
+  }
+
+  /** The usage figures as a CSV download (text/csv, attachment with a file name). */
+  @Get('usage.csv')
+  async usageCsv(
+    @Actor() actor: PortalActor,
+    @Param('schoolId') schoolId: string,
+    @Res({ passthrough: true }) res: Response,
+    @Query('days') days?: string,
+  ): Promise<string> {
+    const csv = await this.usage.csvForSchool(actor, schoolId, days);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename="${csv.filename}"`,
+    );
+    return csv.body;
   }
 }
 

@@ -21,6 +21,7 @@ import {
   PortalAudit,
   PortalCredentials,
   PortalImports,
+  PortalSchoolHome,
   PortalIntegratorCredentials,
   PortalOnboarding,
   PortalSandbox,
@@ -193,6 +194,15 @@ export class PortalModule implements OnModuleInit, OnModuleDestroy {
               },
               onError: (message) => new Logger('portal').warn(message),
             }),
+        },
+        {
+          provide: PortalSchoolHome,
+          inject: [DataSource, PortalApprovals, PortalImports],
+          useFactory: (
+            ds: DataSource,
+            approvals: PortalApprovals,
+            imports: PortalImports,
+          ) => new PortalSchoolHome(ds, approvals, imports),
         },
         PortalSessionGuard,
         { provide: APP_FILTER, useClass: PortalRoutesFilter },

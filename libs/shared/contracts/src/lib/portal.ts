@@ -20,7 +20,9 @@
  * - `POST /portal/api/schools/:schoolId/applications/:appId/decline`       `DeclineRequest` → `ApprovalView`
  * - `POST /portal/api/schools/:schoolId/applications/:appId/revoke`        → `ApprovalView`
  * - `GET  /portal/api/schools/:schoolId/audit?limit=&before=`              `AuditEventView[]`
+ * - `GET  /portal/api/schools/:schoolId/home`                              `SchoolHomeView`
  * - `GET  /portal/api/schools/:schoolId/usage?days=30`                     `IntegratorUsageView[]`
+ * - `GET  /portal/api/schools/:schoolId/usage.csv?days=30`                 the same figures as text/csv
  * - `POST /portal/api/schools/:schoolId/imports?mode=apply|validate`       zip body → 202 `ImportJobView`
  * - `GET  /portal/api/schools/:schoolId/imports`                           `ImportJobView[]`
  * - `GET  /portal/api/schools/:schoolId/imports/:jobId`                    `ImportJobView`
@@ -56,6 +58,7 @@
 import type { ApprovalStatus, PlatformRole, SchoolRole } from './platform';
 import type { GrantableScope, OneRosterScope } from './scopes';
 import type { DataCategoryKey, OneRosterV1p2Scope } from './scopes-v1p2';
+import type { UsageCategoryKey } from './usage-categories';
 
 export const PORTAL_CSRF_HEADER = 'X-CSRF-Token';
 export const PORTAL_SESSION_COOKIE = 'portal_session';
@@ -292,12 +295,83 @@ export interface AuditEventView {
   details: Record<string, unknown> | null;
 }
 
+/** Requests and the records they answered with, for one kind of data. */
+export interface UsageCategoryFigures {
+  key: UsageCategoryKey;
+  /** `USAGE_CATEGORY_LABELS[key]`. */
+  label: string;
+  requests: number;
+  records: number;
+}
+
+/** One UTC day of an integrator's use of a school's data. */
+export interface UsageDayView {
+  day: string;
+  requests: number;
+  /** Records the successful reads answered with (a page's objects, one per single object). */
+  recordsRead: number;
+  /** Gradebook records (line items, results, categories, score scales…) it wrote. */
+  recordsWritten: number;
+  /** The kinds of data read that day, in `USAGE_CATEGORY_KEYS` order; only kinds with requests. */
+  categories: UsageCategoryFigures[];
+}
+
 /** What one integrator did with a school's data, per day. */
 export interface IntegratorUsageView {
   integrator: IntegratorSummary;
-  days: { day: string; requests: number; recordsWritten: number }[];
+  /** Only days with activity, oldest first. */
+  days: UsageDayView[];
+  /** The period's totals per kind of data read, in `USAGE_CATEGORY_KEYS` order. */
+  categories: UsageCategoryFigures[];
+  totals: { requests: number; recordsRead: number; recordsWritten: number };
+  /** Up to 3 days with the most records read (then requests), busiest first. */
+  busiestDays: UsageDayView[];
   /** Most used endpoints over the period (route template → requests). */
   endpoints: { route: string; requests: number }[];
+}
+
+/** An application that may read a school's data now, and what, in plain words. */
+export interface SchoolHomeAccess {
+  application: { id: string; name: string };
+  integrator: IntegratorSummary;
+  /** The approved data categories. */
+  categories: DataCategoryView[];
+  approvedAt: string | null;
+  approvedBy: AccountSummary | null;
+  receiptId: string | null;
+}
+
+/** A revoked approval, newest first. */
+export interface SchoolHomeRevocation {
+  application: { id: string; name: string };
+  integrator: IntegratorSummary;
+  revokedAt: string | null;
+  revokedBy: AccountSummary | null;
+  receiptId: string | null;
+}
+
+/** The school's latest CSV import (or check), from the audit trail and the job's report. */
+export interface SchoolHomeImport {
+  jobId: string;
+  mode: 'apply' | 'validate';
+  startedAt: string;
+  startedBy: AccountSummary | null;
+  /** `unknown` when the job is no longer held (the auth server restarted since). */
+  status: ImportJobStatus | 'unknown';
+  finishedAt: string | null;
+  errors: number | null;
+  warnings: number | null;
+}
+
+/** A school administrator's home page, at a glance. */
+export interface SchoolHomeView {
+  school: SchoolSummary;
+  /** Applications waiting for the school's decision (as the applications page groups them). */
+  waitingDecisions: number;
+  withAccess: SchoolHomeAccess[];
+  lastImport: SchoolHomeImport | null;
+  /** The 5 latest revocations. */
+  recentRevocations: SchoolHomeRevocation[];
 }
 
 export interface IntegratorInput {

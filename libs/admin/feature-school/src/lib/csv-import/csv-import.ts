@@ -2,9 +2,11 @@ import {
   Component,
   computed,
   DestroyRef,
+  effect,
   inject,
   input,
   signal,
+  untracked,
 } from '@angular/core';
 import { HttpClient, httpResource } from '@angular/common/http';
 import { firstValueFrom, Subscription } from 'rxjs';
@@ -23,6 +25,7 @@ export const IMPORT_POLL_MS = 1000;
 /**
  * Uploads a OneRoster 1.1 or 1.2 CSV zip for the school (check only, or check and apply), shows the
  * upload's progress, then follows the import job until it finishes and shows its report.
+ * Opened with `?report=<jobId>` (the home page's link), it shows that job's report.
  */
 @Component({
   selector: 'lib-csv-import',
@@ -34,6 +37,8 @@ export class CsvImport {
   readonly schoolId = input.required<string>();
   /** How long to wait between two progress questions. */
   readonly pollMs = input(IMPORT_POLL_MS);
+  /** A job whose report to show (query parameter `report`). */
+  readonly report = input<string | undefined>(undefined);
   private readonly api = inject(PortalApi);
   private readonly http = inject(HttpClient);
 
@@ -63,6 +68,22 @@ export class CsvImport {
 
   constructor() {
     inject(DestroyRef).onDestroy(() => this.stop());
+    effect(() => {
+      const jobId = this.report();
+      if (jobId) untracked(() => this.follow(this.schoolId(), jobId));
+    });
+  }
+
+  private follow(schoolId: string, jobId: string): void {
+    this.http
+      .get<ImportJobView>(portalUrls.schoolImport(schoolId, jobId))
+      .subscribe({
+        next: (job) => {
+          this.job.set(job);
+          this.schedulePoll(schoolId, jobId);
+        },
+        error: (failure: unknown) => this.error.set(toPortalError(failure)),
+      });
   }
 
   protected pickFile(input: HTMLInputElement): void {

@@ -21,6 +21,7 @@ export class SchoolLayout {
     this.schools().adminSchools.find((s) => s.id === this.schoolId()),
   );
   protected readonly tabs = [
+    { path: 'home', label: 'Home' },
     { path: 'applications', label: 'Applications' },
     { path: 'audit', label: 'Audit trail' },
     { path: 'usage', label: 'Usage' },
@@ -28,6 +29,6 @@ export class SchoolLayout {
   ];
 
   protected pick(schoolId: string): void {
-    void this.router.navigate(['/school', schoolId, 'applications']);
+    void this.router.navigate(['/school', schoolId, 'home']);
   }
 }

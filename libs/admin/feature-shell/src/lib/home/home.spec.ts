@@ -60,7 +60,7 @@ describe('Home', () => {
       .expectOne('/portal/api/me')
       .flush(aPortalMe().asSchoolAdmin('s1', 'Oak Academy').build());
     await fixture.whenStable();
-    const link = root.querySelector('a[href="/school/s1/applications"]');
+    const link = root.querySelector('a[href="/school/s1/home"]');
     expect(link?.textContent).toContain('Oak Academy');
   });
 });

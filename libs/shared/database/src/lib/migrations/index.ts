@@ -23,6 +23,8 @@ import { PlatformApiAndWebhooks1796312458642 as MysqlPlatformApiAndWebhooks } fr
 import { PlatformApiAndWebhooks1796312458642 as SqlitePlatformApiAndWebhooks } from './sqlite/1796312458642-PlatformApiAndWebhooks';
 import { V1p2ScoreScalesAndAssessments1796328157056 as MysqlV1p2ScoreScalesAndAssessments } from './mysql/1796328157056-V1p2ScoreScalesAndAssessments';
 import { V1p2ScoreScalesAndAssessments1796328157056 as SqliteV1p2ScoreScalesAndAssessments } from './sqlite/1796328157056-V1p2ScoreScalesAndAssessments';
+import { ApiUsageRecords1796409420969 as MysqlApiUsageRecords } from './mysql/1796409420969-ApiUsageRecords';
+import { ApiUsageRecords1796409420969 as SqliteApiUsageRecords } from './sqlite/1796409420969-ApiUsageRecords';
 import { MisImports1796409441645 as MysqlMisImports } from './mysql/1796409441645-MisImports';
 import { MisImports1796409441645 as SqliteMisImports } from './sqlite/1796409441645-MisImports';
 
@@ -43,6 +45,7 @@ export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [
   SqliteApplicationBooleanFormat,
   SqlitePlatformApiAndWebhooks,
   SqliteV1p2ScoreScalesAndAssessments,
+  SqliteApiUsageRecords,
   SqliteMisImports,
 ];
 export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -58,5 +61,6 @@ export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   MysqlApplicationBooleanFormat,
   MysqlPlatformApiAndWebhooks,
   MysqlV1p2ScoreScalesAndAssessments,
+  MysqlApiUsageRecords,
   MysqlMisImports,
 ];

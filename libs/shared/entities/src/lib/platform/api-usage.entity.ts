@@ -2,8 +2,8 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { SCHOOL_ID_LENGTH } from '../columns';
 
 /**
- * API requests per school, integrator, UTC day and route template, for the portal's usage
- * pages. The API counts in memory and adds its counts here every few seconds, so a row is
+ * API requests, and the records they answered with, per school, integrator, UTC day and
+ * route template, for the portal's usage pages. The API counts in memory and adds its counts here every few seconds, so a row is
  * a running total that several instances add to.
  */
 @Entity({ name: 'api_usage_daily' })
@@ -30,4 +30,11 @@ export class ApiUsageDailyEntity {
 
   @Column({ name: 'requests', type: 'int', default: 0 })
   requests!: number;
+
+  /**
+   * Records the successful reads of this route answered with: a collection page's objects,
+   * one for a single object. Rows written before this column have 0.
+   */
+  @Column({ name: 'records', type: 'int', default: 0 })
+  records!: number;
 }

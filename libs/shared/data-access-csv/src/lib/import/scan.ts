@@ -61,9 +61,6 @@ const SAME_ID_AS: Partial<Record<CsvFile, CsvFile>> = {
 };
 
 export abstract class ScanStep extends ManifestStep {
-  /** The sourcedIds of the 1.2 files stored as 1.2 (duplicates only: nothing refers to them yet). */
-  protected readonly extraSizes = new Map<V1p2CsvFile, number>();
-
   /**
    * A 1.2 file stored as 1.2 (`V1P2_TABLE_MAPS`), after the 1.1 files: rows checked by the
    * 1.2 binding, a sourcedId once per file, every stored reference checked as a 1.1 one
@@ -75,6 +72,7 @@ export abstract class ScanStep extends ManifestStep {
   protected async scanExtra(file: V1p2CsvFile): Promise<void> {
     const map = V1P2_TABLE_MAPS[file];
     if (!map) return;
+    // Nothing refers to these records yet: their ids are needed for duplicates only.
     const seen = new IdIndex();
     const unstored = new Map<string, { line: number; n: number }>();
     await this.readRows(file, this.issues, 'validate', (row) => {
@@ -109,7 +107,6 @@ export abstract class ScanStep extends ManifestStep {
         else unstored.set(c, { line: row.line, n: 1 });
       }
     });
-    this.extraSizes.set(file, seen.size);
     for (const [column, u] of unstored)
       this.issues.warning(
         `${file}.csv`,

@@ -5,7 +5,10 @@ import { DataSource, type EntityMetadata } from 'typeorm';
 import * as reader from '@oneroster/data-access-oneroster';
 import type { ResourceDef } from '@oneroster/data-access-oneroster';
 import { TABLE_MAPS, type Storage } from '@oneroster/data-access-csv/testing';
-import { ONEROSTER_ENTITIES } from '@oneroster/entities';
+import {
+  ONEROSTER_ENTITIES,
+  ONEROSTER_V1P2_ENTITIES,
+} from '@oneroster/entities';
 import {
   CLASSES,
   CSV_FILE_NAMES,
@@ -54,7 +57,7 @@ describe('the OneRoster 1.1 catalogue matches', () => {
     ds = new DataSource({
       type: 'better-sqlite3',
       database: ':memory:',
-      entities: [...ONEROSTER_ENTITIES],
+      entities: [...ONEROSTER_ENTITIES, ...ONEROSTER_V1P2_ENTITIES],
     });
     await ds.initialize();
     for (const m of ds.entityMetadatas) meta.set(m.tableName, m);
@@ -170,6 +173,27 @@ describe('the OneRoster 1.1 catalogue matches', () => {
         problems.push(
           `${d.name}: the reader serves ${got.join(',')}, the 1.2 catalogue ${want.join(',')}`,
         );
+      // A class the 1.2 catalogue stores (its `table`, each field's `column`): the reader
+      // reads the same table and columns, and the table's entity has them.
+      if (!('table' in v1p2) || !v1p2.table) continue;
+      if (d.table !== v1p2.table)
+        problems.push(
+          `${d.name}: the reader reads ${d.table}, the 1.2 catalogue stores it in ${v1p2.table}`,
+        );
+      const m = meta.get(v1p2.table);
+      for (const f of v1p2.fields) {
+        const column = (f as { column?: string }).column;
+        if (!column) continue;
+        const r = d.fields.find((x) => x.name === f.name);
+        if (r?.column !== column)
+          problems.push(
+            `${d.name}.${f.name}: the reader reads ${r?.column}, the 1.2 catalogue ${column}`,
+          );
+        if (!m?.columns.some((x) => x.databaseName === column))
+          problems.push(
+            `${d.name}.${f.name}: table ${v1p2.table} has no column ${column}`,
+          );
+      }
     }
     for (const c of CLASSES) {
       if (!c.rest) continue;

@@ -21,11 +21,18 @@ import {
   METADATA_PREFIX,
   v1p1SetToV1p2,
   V1P2_CSV_FILES,
+  V1P2_CSV_HEADERS,
   writeZip,
   type V1p2CsvFile,
 } from '@oneroster/util-oneroster-csv';
 import { Query, readRecords } from './records';
-import { cellText, CsvRecordData, TABLE_MAPS } from './tables';
+import {
+  cellText,
+  CsvRecordData,
+  TABLE_MAPS,
+  TableMap,
+  V1P2_TABLE_MAPS,
+} from './tables';
 
 export interface CsvExportOptions {
   schoolId: string;
@@ -35,7 +42,11 @@ export interface CsvExportOptions {
   since?: Date;
   /** The OneRoster CSV version written (default 1.1). */
   version?: '1.1' | '1.2';
-  onProgress?: (p: { file: CsvFile; rows: number; done: boolean }) => void;
+  onProgress?: (p: {
+    file: CsvFile | V1p2CsvFile;
+    rows: number;
+    done: boolean;
+  }) => void;
 }
 
 export interface CsvExportResult {
@@ -66,9 +77,10 @@ export async function exportCsv(
 /**
  * The 1.2 set (1.2.1 CSV binding): the 1.1 set of the same data, written to a temporary
  * folder, read row by row through `toV1p2` (util-oneroster-csv convert-v1p2.ts). users.csv
- * goes with roles.csv (one primary role per org); the files of data the platform does not
- * store (userProfiles, scoreScales, learning-objective and score-scale links, userResources)
- * are not written and declared absent. The mapping's lookups beyond the set (an org's type,
+ * goes with roles.csv (one primary role per org); the files stored as 1.2 in tables of their
+ * own (scoreScales) are written from them with the 1.2 headers, bulk or delta as the rest;
+ * the files of data the platform does not store (userProfiles, learning-objective and
+ * score-scale links, userResources) are not written and declared absent. The mapping's lookups beyond the set (an org's type,
  * a class's school, a line item's class: a delta set names only what changed) are read from
  * the school's tables.
  */
@@ -110,8 +122,20 @@ async function exportV1p2(
           lookup('lineItems', 'classSourcedId'),
         ])
       : [new Map<string, string>(), new Map(), new Map()];
+    const written: Partial<Record<V1p2CsvFile, number>> = {};
+    for (const [file, map] of Object.entries(V1P2_TABLE_MAPS)) {
+      const n = await writeFile(
+        q,
+        map as TableMap,
+        V1P2_CSV_HEADERS[file as V1p2CsvFile],
+        join(dir, `${file}.csv`),
+        options,
+      );
+      if (n > 0) written[file as V1p2CsvFile] = n;
+    }
     const issues = new IssueCollector();
     const result = await v1p1SetToV1p2(v1p1, dir, issues, {
+      written: { files: written, mode: delta ? 'delta' : 'bulk' },
       context: {
         orgType: (id) => orgType.get(id),
         schoolOfClass: (id) => classSchool.get(id),
@@ -153,38 +177,13 @@ async function exportV1p1(
   const delta = options.since !== undefined;
   try {
     for (const file of CSV_FILES) {
-      const map = TABLE_MAPS[file];
-      const read = () =>
-        readRecords(
-          q,
-          map,
-          options.schoolId,
-          delta ? { since: options.since } : { activeOnly: true },
-        );
-      const metaKeys = await metadataKeys(q, map.table, options.schoolId);
-      let stream: CsvOut | undefined;
-      let n = 0;
-      try {
-        for await (const rec of read()) {
-          if (!stream) {
-            stream = new CsvOut(join(dir, `${file}.csv`));
-            await stream.put(
-              csvLine([
-                ...CSV_HEADERS[file],
-                ...metaKeys.map((k) => METADATA_PREFIX + k),
-              ]),
-            );
-          }
-          await stream.put(csvLine(cells(file, rec, delta, metaKeys)));
-          n++;
-          if (n % 20000 === 0)
-            options.onProgress?.({ file, rows: n, done: false });
-        }
-        if (stream) await stream.end();
-      } finally {
-        stream?.destroy();
-      }
-      options.onProgress?.({ file, rows: n, done: true });
+      const n = await writeFile(
+        q,
+        TABLE_MAPS[file],
+        CSV_HEADERS[file],
+        join(dir, `${file}.csv`),
+        options,
+      );
       if (n > 0) result.files[file] = n;
       result.rows += n;
     }
@@ -220,14 +219,56 @@ async function exportV1p1(
   return result;
 }
 
+/**
+ * One file of the school's records of one table, written a record at a time with the
+ * given headers (then its `metadata.<name>` columns); no file when there is no record.
+ * Returns the rows written.
+ */
+async function writeFile(
+  q: Query,
+  map: TableMap,
+  headers: readonly string[],
+  path: string,
+  options: CsvExportOptions,
+): Promise<number> {
+  const delta = options.since !== undefined;
+  const file = map.file;
+  const metaKeys = await metadataKeys(q, map.table, options.schoolId);
+  let stream: CsvOut | undefined;
+  let n = 0;
+  try {
+    for await (const rec of readRecords(
+      q,
+      map,
+      options.schoolId,
+      delta ? { since: options.since } : { activeOnly: true },
+    )) {
+      if (!stream) {
+        stream = new CsvOut(path);
+        await stream.put(
+          csvLine([...headers, ...metaKeys.map((k) => METADATA_PREFIX + k)]),
+        );
+      }
+      await stream.put(csvLine(cells(headers, rec, delta, metaKeys)));
+      n++;
+      if (n % 20000 === 0) options.onProgress?.({ file, rows: n, done: false });
+    }
+    if (stream) await stream.end();
+  } finally {
+    stream?.destroy();
+  }
+  options.onProgress?.({ file, rows: n, done: true });
+  return n;
+}
+
 function cells(
-  file: CsvFile,
+  headers: readonly string[],
   rec: CsvRecordData,
   delta: boolean,
   metaKeys: string[],
 ): CsvCell[] {
   const out: CsvCell[] = [];
-  for (const name of CSV_HEADERS[file]) {
+  for (const name of headers) {
     if (name === 'sourcedId') out.push(rec.sourcedId);
     else if (name === 'status') out.push(delta ? rec.status : '');
     else if (name === 'dateLastModified')

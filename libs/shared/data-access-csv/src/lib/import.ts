@@ -11,6 +11,7 @@ import {
   manifestVersion,
   V1P1_COLUMN_OF_V1P2,
   v1p2SetToV1p1,
+  type V1p2ToV1p1Result,
   ZipFormatError,
   type CsvFile,
 } from '@oneroster/util-oneroster-csv';
@@ -103,6 +104,7 @@ export class CsvImportService {
       let dir = source.dir;
       let files = source.files;
       let runIssues = issues;
+      let extras: V1p2ToV1p1Result['extras'] = [];
       if (isV1p2Version(await manifestVersion(source.dir, source.files))) {
         converted = mkdtempSync(
           join(options.workDir ?? tmpdir(), 'oneroster-v1p2-'),
@@ -116,10 +118,11 @@ export class CsvImportService {
         if (!set) return finish();
         dir = converted;
         files = set.files;
+        extras = set.extras;
         runIssues = new MappedIssues(issues, (i) => toV1p2Issue(i, set.lines));
       }
       const run = new ImportRun(this.ds, dir, runIssues, report, now, options);
-      await run.execute(files);
+      await run.execute(files, extras);
     } finally {
       source.close();
       if (converted) rmSync(converted, { recursive: true, force: true });
@@ -173,13 +176,22 @@ function toV1p2Issue(
  * Errors of a step stop the run before the next; the write runs in one transaction.
  */
 class ImportRun extends WriteStep {
-  async execute(files: string[]): Promise<void> {
+  async execute(
+    files: string[],
+    extras: V1p2ToV1p1Result['extras'] = [],
+  ): Promise<void> {
     const { issues } = this;
     await this.readSetManifest(files);
     if (issues.hasErrors) return;
+    // The 1.2 files stored as 1.2 travel beside the 1.1 set a 1.2 set was read as.
+    for (const e of extras) {
+      this.manifest.modes[e.file] = e.mode;
+      this.extraFiles.push(e.file);
+    }
 
     for (const file of DEPENDENCY_ORDER)
       if (this.present.has(file)) await this.scan(file);
+    for (const file of this.extraFiles) await this.scanExtra(file);
     if (issues.hasErrors) return;
     await this.resolveMissing();
     this.groupPushes();
@@ -207,6 +219,7 @@ class ImportRun extends WriteStep {
           await this.createSchools(q);
           for (const file of DEPENDENCY_ORDER)
             if (this.present.has(file)) await this.write(q, file);
+          for (const file of this.extraFiles) await this.write(q, file);
           if (this.issues.hasErrors) throw new Aborted();
           if (this.options.validateOnly) throw new Aborted();
         }),

@@ -54,7 +54,8 @@ export async function* readRecords(
     for (const r of rows) {
       const id = String(r['sourced_id']);
       const values: Record<string, CsvValue> = {};
-      for (const c of map.columns) values[c.csv] = fromDb(c.storage, r[c.db]);
+      for (const c of map.columns)
+        values[c.csv] = fromDb(c.storage, r[c.db], c.keys);
       for (const l of map.links)
         values[l.csv] = links.get(`${l.csv}\u0000${id}`) ?? [];
       const meta = r['metadata'];

@@ -1,15 +1,24 @@
 import {
+  CATALOGUE_V1P2,
   CSV_FILE_NAMES,
   classOfCsvFile,
   csvColumn,
   csvFields,
+  V1P2_CSV,
+  V1P2_OBJECTS,
+  v1p2CsvField,
   type FieldDef,
+  type V1p2FieldDef,
 } from '@oneroster/oneroster-catalogue';
 import {
+  AnyCsvFile,
   CsvFile,
   CsvValue,
+  PairValue,
   ParsedRow,
   UserIdValue,
+  V1P2_OWN_TABLE_FILES,
+  type V1p2CsvFile,
 } from '@oneroster/util-oneroster-csv';
 import {
   decodeBoolean,
@@ -40,12 +49,14 @@ import {
  * from a CSV file compare exactly.
  */
 
-export type Storage = 'text' | 'json' | 'bool' | 'float' | 'instant';
+export type Storage = 'text' | 'json' | 'bool' | 'float' | 'instant' | 'pairs';
 
 export interface ColumnMap {
   csv: string;
   db: string;
   storage: Storage;
+  /** `pairs`: the two field names of each item (a 1.2 nested object, JSON in the table). */
+  keys?: readonly string[];
 }
 
 export interface LinkMap {
@@ -56,7 +67,7 @@ export interface LinkMap {
 }
 
 export interface TableMap {
-  file: CsvFile;
+  file: AnyCsvFile;
   table: string;
   columns: ColumnMap[];
   links: LinkMap[];
@@ -109,6 +120,87 @@ export const TABLE_MAPS = Object.fromEntries(
   CSV_FILE_NAMES.map((file) => [file, tableMap(file)]),
 ) as Record<CsvFile, TableMap>;
 
+/**
+ * A 1.2 file stored as 1.2 in a table of its own (`V1P2_OWN_TABLE_FILES`): its table map,
+ * derived from the 1.2 catalogue (the class's `table`, each column's field's `column`), and
+ * what the importer needs beyond it:
+ * - `refs`: every stored GUIDRef column, checked like a 1.1 reference (in the set, else in
+ *   the database, in the school imported into);
+ * - `placedBy`: the first required one; the record belongs to the schools of the record it
+ *   names (a score scale: its class's), and every other reference gets those schools too;
+ * - `unstored`: columns of the CSV binding the class has no field or column for
+ *   (scoreScales.csv `orgSourcedId`): read and checked, reported `not_stored` when filled.
+ */
+export interface V1p2TableMap extends TableMap {
+  file: V1p2CsvFile;
+  refs: { column: string; target: CsvFile; list: boolean }[];
+  placedBy: { column: string; target: CsvFile };
+  unstored: string[];
+}
+
+function v1p2StorageOf(f: V1p2FieldDef): Storage {
+  if (f.type === 'object') return f.list ? 'pairs' : 'json';
+  if (f.list) return 'json';
+  switch (f.type) {
+    case 'stringBoolean':
+      return 'bool';
+    case 'number':
+      return 'float';
+    case 'dateTime':
+      return 'instant';
+    default:
+      return 'text';
+  }
+}
+
+function v1p2TableMap(file: V1p2CsvFile): V1p2TableMap {
+  const def = V1P2_CSV[file];
+  const cls = def.of && 'class' in def.of ? CATALOGUE_V1P2[def.of.class] : null;
+  const table = cls && 'table' in cls ? cls.table : undefined;
+  if (!cls || !table) throw new Error(`${file}.csv: no table stores it as 1.2`);
+  const columns: ColumnMap[] = [];
+  const refs: V1p2TableMap['refs'] = [];
+  const unstored: string[] = [];
+  let placedBy: V1p2TableMap['placedBy'] | undefined;
+  for (const c of def.columns) {
+    if (['sourcedId', 'status', 'dateLastModified'].includes(c.column))
+      continue;
+    const field = v1p2CsvField(def, c);
+    if (!field?.column) {
+      unstored.push(c.column);
+      continue;
+    }
+    const storage = v1p2StorageOf(field);
+    columns.push({
+      csv: c.column,
+      db: field.column,
+      storage,
+      ...(storage === 'pairs' && field.of
+        ? { keys: V1P2_OBJECTS[field.of].fields.map((x) => x.name) }
+        : {}),
+    });
+    if (field.type === 'guidRef') {
+      const target = c.target as CsvFile | undefined;
+      if (!target || !(CSV_FILE_NAMES as readonly string[]).includes(target))
+        throw new Error(`${file}.${c.column}: points to no OneRoster 1.1 file`);
+      refs.push({ column: c.column, target, list: field.list === true });
+      if (c.required && !placedBy) placedBy = { column: c.column, target };
+    }
+  }
+  if (!placedBy)
+    throw new Error(`${file}.csv: no required reference places its records`);
+  return { file, table, columns, links: [], refs, placedBy, unstored };
+}
+
+export const V1P2_TABLE_MAPS = Object.fromEntries(
+  V1P2_OWN_TABLE_FILES.map((f) => [f, v1p2TableMap(f)]),
+) as Partial<Record<V1p2CsvFile, V1p2TableMap>>;
+
+/** The table map of a file of either binding stored by the importer. */
+export const tableMapOf = (file: AnyCsvFile): TableMap =>
+  (TABLE_MAPS as Partial<Record<AnyCsvFile, TableMap>>)[file] ??
+  (V1P2_TABLE_MAPS[file as V1p2CsvFile] as TableMap);
+
 /** A OneRoster record in the form both directions share. */
 export interface CsvRecordData {
   sourcedId: string;
@@ -119,9 +211,17 @@ export interface CsvRecordData {
 }
 
 /** The database value of one CSV value (the codec of @oneroster/database converts). */
-export function toDb(storage: Storage, v: CsvValue): unknown {
+export function toDb(
+  storage: Storage,
+  v: CsvValue,
+  keys?: readonly string[],
+): unknown {
   if (v === null || v === undefined) return null;
   switch (storage) {
+    case 'pairs':
+      return Array.isArray(v) && v.length > 0
+        ? encodeJson(pairs(v as PairValue[], keys))
+        : null;
     case 'json':
       // An empty list is stored as NULL, so that it compares equal to a missing one.
       return Array.isArray(v) && v.length > 0 ? encodeJson(v) : null;
@@ -137,9 +237,15 @@ export function toDb(storage: Storage, v: CsvValue): unknown {
 }
 
 /** The CSV value of one database value. */
-export function fromDb(storage: Storage, v: unknown): CsvValue {
+export function fromDb(
+  storage: Storage,
+  v: unknown,
+  keys?: readonly string[],
+): CsvValue {
   if (v === null || v === undefined) return null;
   switch (storage) {
+    case 'pairs':
+      return pairs(decodeList<PairValue>(v) ?? [], keys);
     case 'json':
       return decodeList<string | UserIdValue>(v) as
         string[] | UserIdValue[] | null;
@@ -154,12 +260,23 @@ export function fromDb(storage: Storage, v: unknown): CsvValue {
   }
 }
 
-/** The CSV text of one value (§8.1 lists, `{type:identifier}` userIds, true/false). */
+/** Items of a `pairs` value with exactly their two fields, in the binding's order. */
+function pairs(list: PairValue[], keys?: readonly string[]): PairValue[] {
+  const [a, b] = keys ?? [];
+  return a && b
+    ? list.map((x) => ({ [a]: String(x[a] ?? ''), [b]: String(x[b] ?? '') }))
+    : list;
+}
+
+/**
+ * The CSV text of one value (§8.1 lists, `{type:identifier}` userIds, 1.2 `{first:second}`
+ * pairs, true/false).
+ */
 export function cellText(v: CsvValue): string | string[] {
   if (v === null || v === undefined) return '';
   if (Array.isArray(v))
-    return (v as (string | UserIdValue)[]).map((x) =>
-      typeof x === 'string' ? x : `{${x.type}:${x.identifier}}`,
+    return (v as (string | UserIdValue | PairValue)[]).map((x) =>
+      typeof x === 'string' ? x : `{${Object.values(x).join(':')}}`,
     );
   return String(v);
 }

@@ -1,4 +1,5 @@
 import {
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -11,6 +12,8 @@ import type { DataSource } from 'typeorm';
 import { openMigratedDatabase, testEngines } from '@oneroster/database/testing';
 import {
   CSV_HEADERS,
+  csvLine,
+  V1P2_CSV_FILES,
   V1P2_CSV_HEADERS,
   V1P2_NOT_STORED_FILES,
 } from '@oneroster/util-oneroster-csv';
@@ -264,6 +267,301 @@ describe.each(testEngines('csv_v1p2'))(
         expect(await dumpSchool(target, school.id)).toEqual(
           await dumpSchool(ds, school.id),
         );
+      } finally {
+        await target.destroy();
+      }
+    });
+
+    /** Adds scoreScales.csv (declared `mode`) to a 1.2 set: one scale per class of `classes`. */
+    function addScoreScales(
+      set: string,
+      mode: 'bulk' | 'delta',
+      rows: string[][],
+    ): void {
+      writeFileSync(
+        join(set, 'scoreScales.csv'),
+        [V1P2_CSV_HEADERS.scoreScales, ...rows].map((r) => csvLine(r)).join(''),
+      );
+      editLines(set, 'manifest.csv', (l) =>
+        l.map((x) =>
+          x === 'file.scoreScales,absent' ? `file.scoreScales,${mode}` : x,
+        ),
+      );
+    }
+
+    /** The data rows of a CSV file as objects by header (blank cells left out). */
+    function rowsOf(path: string): Record<string, string>[] {
+      const [header, ...rows] = splitCsv(readFileSync(path, 'utf8'));
+      return rows.map((r) =>
+        Object.fromEntries(
+          header.map((h, i) => [h, r[i]]).filter(([, v]) => v !== ''),
+        ),
+      );
+    }
+
+    it('round trip: a 1.2 set with scoreScales.csv imported, exported as 1.2 (bulk and delta), gives the same score scales', async () => {
+      expect(
+        (await service.importSet(fixtureDir('trust'), { now: T0 })).errors,
+      ).toEqual([]);
+      const schools = await schoolsOf(ds);
+      const [school] = schools;
+      const set = join(work, 'set');
+      await exportCsv(ds, { schoolId: school.id, out: set, version: '1.2' });
+      const classes = rowsOf(join(set, 'classes.csv'));
+      const [c1, c2] = classes;
+      addScoreScales(set, 'bulk', [
+        [
+          'ss-1',
+          '',
+          '',
+          'Letters',
+          'letter',
+          '',
+          c1['courseSourcedId'],
+          c1['sourcedId'],
+          '{A:Excellent},{B: Good, well done},{C:Pass: just}',
+        ],
+        [
+          'ss-2',
+          '',
+          '',
+          'Pass/fail',
+          'binary',
+          '',
+          '',
+          c2['sourcedId'],
+          '{1:Pass},{0:Fail}',
+        ],
+      ]);
+      const target = await openMigratedDatabase(copyEngine);
+      try {
+        // Split per school (no --school): each scale goes to its class's school only.
+        const report = await new CsvImportService(target).importSet(set, {
+          now: T0,
+        });
+        expect(report.errors).toEqual([]);
+        expect(report.warnings).toEqual([]);
+        expect(report.files.scoreScales).toMatchObject({
+          mode: 'bulk',
+          rows: 2,
+          inserted: 2,
+        });
+        const [copied] = (await schoolsOf(target)).filter(
+          (x) => x.org === school.org,
+        );
+        expect(await countRows(target, 'score_scales')).toBe(2);
+        expect(await countRows(target, 'score_scales', copied.id)).toBe(2);
+        const stored = (await target.query(
+          'SELECT sourced_id AS id, score_scale_value AS v FROM score_scales ORDER BY sourced_id',
+        )) as { id: string; v: unknown }[];
+        const value = (v: unknown) =>
+          typeof v === 'string' ? JSON.parse(v) : v;
+        expect(value(stored[0].v)).toEqual([
+          { itemValueLHS: 'A', itemValueRHS: 'Excellent' },
+          { itemValueLHS: 'B', itemValueRHS: 'Good, well done' },
+          { itemValueLHS: 'C', itemValueRHS: 'Pass: just' },
+        ]);
+
+        const out = join(work, 'out.zip');
+        const res = await exportCsv(target, {
+          schoolId: copied.id,
+          out: join(work, 'out'),
+          version: '1.2',
+        });
+        expect(res.files.scoreScales).toBe(2);
+        await exportCsv(target, { schoolId: copied.id, out, version: '1.2' });
+        const manifest = splitCsv(
+          readFileSync(join(work, 'out', 'manifest.csv'), 'utf8'),
+        );
+        expect(manifest).toContainEqual(['file.scoreScales', 'bulk']);
+        expect(rowsOf(join(work, 'out', 'scoreScales.csv'))).toEqual(
+          rowsOf(join(set, 'scoreScales.csv')).map((r) => ({
+            ...r,
+            scoreScaleValue: r['scoreScaleValue'].replace(': ', ':'),
+          })),
+        );
+
+        // The exported set imported again (zip, into the school) changes nothing.
+        const again = await new CsvImportService(target).importSet(out, {
+          schoolId: copied.id,
+          now: T1,
+        });
+        expect(again.errors).toEqual([]);
+        expect(again.files.scoreScales).toMatchObject({ unchanged: 2 });
+
+        // A bulk set without ss-2 marks it tobedeleted; a delta export carries that.
+        editCsv(join(work, 'out'), 'scoreScales.csv', (rows) =>
+          rows.filter((r) => r[0] !== 'ss-2'),
+        );
+        const bulk = await new CsvImportService(target).importSet(
+          join(work, 'out'),
+          { schoolId: copied.id, now: T1 },
+        );
+        expect(bulk.errors).toEqual([]);
+        expect(bulk.files.scoreScales).toMatchObject({ deleted: 1 });
+        const delta = join(work, 'delta');
+        await exportCsv(target, {
+          schoolId: copied.id,
+          out: delta,
+          since: new Date(T0.getTime() + 1),
+          version: '1.2',
+        });
+        expect(
+          splitCsv(readFileSync(join(delta, 'manifest.csv'), 'utf8')),
+        ).toContainEqual(['file.scoreScales', 'delta']);
+        expect(rowsOf(join(delta, 'scoreScales.csv'))).toEqual([
+          expect.objectContaining({
+            sourcedId: 'ss-2',
+            status: 'tobedeleted',
+            dateLastModified: T1.toISOString(),
+          }),
+        ]);
+        // The delta set, imported into a fresh copy of the school, deletes it there too.
+        const before = await dumpSchool(target, copied.id);
+        const d = await new CsvImportService(target).importSet(delta, {
+          schoolId: copied.id,
+          now: T1,
+        });
+        expect(d.errors).toEqual([]);
+        expect(await dumpSchool(target, copied.id)).toEqual(before);
+      } finally {
+        await target.destroy();
+      }
+    });
+
+    it('checks scoreScales.csv as the other files: values, duplicates, references; nothing written on error', async () => {
+      expect(
+        (await service.importSet(fixtureDir('school'), { now: T0 })).errors,
+      ).toEqual([]);
+      const [school] = await schoolsOf(ds);
+      const set = join(work, 'set');
+      await exportCsv(ds, { schoolId: school.id, out: set, version: '1.2' });
+      const [c1] = rowsOf(join(set, 'classes.csv'));
+      const orgs = rowsOf(join(set, 'orgs.csv'));
+      addScoreScales(set, 'bulk', [
+        [
+          'ss-1',
+          '',
+          '',
+          'Letters',
+          'letter',
+          orgs[0]['sourcedId'],
+          '',
+          c1['sourcedId'],
+          '{A:Top}',
+        ],
+        ['ss-2', '', '', 'Bad', 'letter', '', '', c1['sourcedId'], 'A=Top'],
+        ['ss-1', '', '', 'Again', 'letter', '', '', c1['sourcedId'], '{A:Top}'],
+        [
+          'ss-3',
+          '',
+          '',
+          'Lost',
+          'letter',
+          '',
+          'no-such-course',
+          'no-such-class',
+          '{A:Top}',
+        ],
+      ]);
+      const target = await openMigratedDatabase(copyEngine);
+      try {
+        await addSchool(target, school);
+        const report = await new CsvImportService(target).importSet(set, {
+          schoolId: school.id,
+          now: T0,
+        });
+        expect(report.ok).toBe(false);
+        // Values and duplicates first; references are looked up once those are right.
+        expect(
+          report.errors.map((e) => [e.file, e.line, e.column, e.code]),
+        ).toEqual([
+          ['scoreScales.csv', 3, 'scoreScaleValue', 'bad_pairs'],
+          ['scoreScales.csv', 4, 'sourcedId', 'duplicate_sourced_id'],
+        ]);
+        expect(await countRows(target, 'users')).toBe(0);
+        editCsv(set, 'scoreScales.csv', (rows) =>
+          rows.filter((r, i) => i !== 2 && i !== 3),
+        );
+        const refs = await new CsvImportService(target).importSet(set, {
+          schoolId: school.id,
+          now: T0,
+        });
+        expect(
+          refs.errors.map((e) => [e.file, e.line, e.column, e.code]),
+        ).toEqual([
+          ['scoreScales.csv', 3, 'courseSourcedId', 'unknown_reference'],
+          ['scoreScales.csv', 3, 'classSourcedId', 'unknown_reference'],
+        ]);
+        expect(
+          refs.warnings
+            .filter((w) => w.code === 'not_stored')
+            .map((w) => [w.file, w.line, w.column]),
+        ).toEqual([['scoreScales.csv', 2, 'orgSourcedId']]);
+        expect(await countRows(target, 'users')).toBe(0);
+        expect(await countRows(target, 'score_scales')).toBe(0);
+        editCsv(set, 'scoreScales.csv', (rows) =>
+          rows.filter((r) => r[0] !== 'ss-3'),
+        );
+        // Another school's class reads as one that exists nowhere.
+        const other = { id: 'other-school', name: 'Other', org: 'other-org' };
+        await addSchool(target, other);
+        const ok = await new CsvImportService(target).importSet(set, {
+          schoolId: school.id,
+          now: T0,
+        });
+        expect(ok.errors).toEqual([]);
+        expect(await countRows(target, 'score_scales', school.id)).toBe(1);
+        // A delta set naming only the scale: its class is looked up in the school only.
+        const delta = join(work, 'delta');
+        mkdirSync(delta);
+        writeFileSync(
+          join(delta, 'manifest.csv'),
+          [
+            ['propertyName', 'value'],
+            ['manifest.version', '1.0'],
+            ['oneroster.version', '1.2'],
+            ...V1P2_CSV_FILES.map((f) => [
+              `file.${f}`,
+              f === 'scoreScales' ? 'delta' : 'absent',
+            ]),
+          ]
+            .map((r) => csvLine(r))
+            .join(''),
+        );
+        writeFileSync(
+          join(delta, 'scoreScales.csv'),
+          [
+            V1P2_CSV_HEADERS.scoreScales,
+            [
+              'ss-9',
+              'active',
+              T1.toISOString(),
+              'Nine',
+              'x',
+              '',
+              '',
+              c1['sourcedId'],
+              '{9:Nine}',
+            ],
+          ]
+            .map((r) => csvLine(r))
+            .join(''),
+        );
+        const wrong = await new CsvImportService(target).importSet(delta, {
+          schoolId: other.id,
+          now: T1,
+        });
+        expect(wrong.errors.map((e) => [e.file, e.column, e.code])).toEqual([
+          ['scoreScales.csv', 'classSourcedId', 'unknown_reference'],
+        ]);
+        const right = await new CsvImportService(target).importSet(delta, {
+          schoolId: school.id,
+          now: T1,
+        });
+        expect(right.errors).toEqual([]);
+        expect(await countRows(target, 'score_scales', school.id)).toBe(2);
+        expect(await countRows(target, 'score_scales', other.id)).toBe(0);
       } finally {
         await target.destroy();
       }

@@ -262,7 +262,7 @@ export class TableWriter {
       rec.metadata ? encodeJson(rec.metadata) : null,
     ];
     for (const c of this.map.columns)
-      row.push(toDb(c.storage, rec.values[c.csv]));
+      row.push(toDb(c.storage, rec.values[c.csv], c.keys));
     const batch = this.batch;
     if (kind === 'insert') batch.inserts.add(row);
     else batch.upserts.push(row);

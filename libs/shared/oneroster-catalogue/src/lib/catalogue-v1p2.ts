@@ -869,12 +869,25 @@ export const V1P2_SCORE_SCALE = defineClass({
   single: 'scoreScale',
   schema: 'ScoreScaleDType',
   from: null,
+  table: 'score_scales',
   fields: [
     ...BASE_NEW,
-    f('title', { type: 'string', required: true, from: NEW }),
-    f('type', { type: 'string', required: true, from: NEW }),
-    f('course', { type: 'guidRef', ref: 'course', required: false, from: NEW }),
-    f('class', { type: 'guidRef', ref: 'class', required: true, from: NEW }),
+    f('title', { type: 'string', required: true, from: NEW, column: 'title' }),
+    f('type', { type: 'string', required: true, from: NEW, column: 'type' }),
+    f('course', {
+      type: 'guidRef',
+      ref: 'course',
+      required: false,
+      from: NEW,
+      column: 'course_sourced_id',
+    }),
+    f('class', {
+      type: 'guidRef',
+      ref: 'class',
+      required: true,
+      from: NEW,
+      column: 'class_sourced_id',
+    }),
     f('scoreScaleValue', {
       type: 'object',
       of: 'scoreScaleValue',
@@ -882,6 +895,7 @@ export const V1P2_SCORE_SCALE = defineClass({
       nonEmpty: true,
       required: true,
       from: NEW,
+      column: 'score_scale_value',
     }),
   ],
 });

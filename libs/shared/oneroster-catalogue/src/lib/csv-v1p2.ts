@@ -42,7 +42,15 @@ export const V1P2_CSV_FILE_NAMES = [
 export type V1p2CsvFileName = (typeof V1P2_CSV_FILE_NAMES)[number];
 
 /** A CSV-only format where the column is not read as its JSON field's type. */
-export type V1p2CsvColumnType = V1p2FieldType | 'year' | 'userIds';
+export type V1p2CsvColumnType =
+  | V1p2FieldType
+  | 'year'
+  | 'userIds'
+  /**
+   * A list of a nested object of two string fields, written `{first:second}` items separated
+   * by commas, as userIds are (scoreScales.csv `scoreScaleValue`: `{A:Excellent},{B:Good}`).
+   */
+  | 'pairs';
 
 export interface V1p2CsvColumnDef {
   readonly column: string;
@@ -65,10 +73,12 @@ export interface V1p2CsvFileDef {
     | { readonly object: V1p2ObjectKey; readonly owner: V1p2ClassKey }
     | null;
   /**
-   * Whether the platform stores the file's data: `true` for the files of the 1.1 tables (read
-   * into them through the 1.1 mapping), false for data new in 1.2 (accepted, not stored).
+   * Whether and how the platform stores the file's data: `v1p1` for the files of the 1.1
+   * tables (read into them through the 1.1 mapping), `v1p2` for a class new in 1.2 stored as
+   * 1.2 in a table of its own (the class's `table`, each column's field naming its SQL
+   * column), `false` for data new in 1.2 with no storage yet (accepted, not stored).
    */
-  readonly stored: boolean;
+  readonly stored: 'v1p1' | 'v1p2' | false;
   readonly columns: readonly V1p2CsvColumnDef[];
 }
 
@@ -115,7 +125,7 @@ export const V1P2_CSV: Readonly<Record<V1p2CsvFileName, V1p2CsvFileDef>> = {
   academicSessions: def({
     file: 'academicSessions',
     of: { class: 'academicSession' },
-    stored: true,
+    stored: 'v1p1',
     columns: [
       ...BASE,
       req('title'),
@@ -129,13 +139,13 @@ export const V1P2_CSV: Readonly<Record<V1p2CsvFileName, V1p2CsvFileDef>> = {
   categories: def({
     file: 'categories',
     of: { class: 'category' },
-    stored: true,
+    stored: 'v1p1',
     columns: [...BASE, req('title'), opt('weight')],
   }),
   classes: def({
     file: 'classes',
     of: { class: 'class' },
-    stored: true,
+    stored: 'v1p1',
     columns: [
       ...BASE,
       req('title'),
@@ -154,7 +164,7 @@ export const V1P2_CSV: Readonly<Record<V1p2CsvFileName, V1p2CsvFileDef>> = {
   classResources: def({
     file: 'classResources',
     of: null,
-    stored: true,
+    stored: 'v1p1',
     columns: [
       ...RAW_BASE,
       raw('title', false),
@@ -165,7 +175,7 @@ export const V1P2_CSV: Readonly<Record<V1p2CsvFileName, V1p2CsvFileDef>> = {
   courseResources: def({
     file: 'courseResources',
     of: null,
-    stored: true,
+    stored: 'v1p1',
     columns: [
       ...RAW_BASE,
       raw('title', false),
@@ -176,7 +186,7 @@ export const V1P2_CSV: Readonly<Record<V1p2CsvFileName, V1p2CsvFileDef>> = {
   courses: def({
     file: 'courses',
     of: { class: 'course' },
-    stored: true,
+    stored: 'v1p1',
     columns: [
       ...BASE,
       opt('schoolYearSourcedId', 'schoolYear', { target: 'academicSessions' }),
@@ -191,7 +201,7 @@ export const V1P2_CSV: Readonly<Record<V1p2CsvFileName, V1p2CsvFileDef>> = {
   demographics: def({
     file: 'demographics',
     of: { class: 'demographics' },
-    stored: true,
+    stored: 'v1p1',
     columns: [
       ...BASE,
       opt('birthDate'),
@@ -212,7 +222,7 @@ export const V1P2_CSV: Readonly<Record<V1p2CsvFileName, V1p2CsvFileDef>> = {
   enrollments: def({
     file: 'enrollments',
     of: { class: 'enrollment' },
-    stored: true,
+    stored: 'v1p1',
     columns: [
       ...BASE,
       req('classSourcedId', 'class', { target: 'classes' }),
@@ -238,7 +248,7 @@ export const V1P2_CSV: Readonly<Record<V1p2CsvFileName, V1p2CsvFileDef>> = {
   lineItems: def({
     file: 'lineItems',
     of: { class: 'lineItem' },
-    stored: true,
+    stored: 'v1p1',
     columns: [
       ...BASE,
       req('title'),
@@ -269,7 +279,7 @@ export const V1P2_CSV: Readonly<Record<V1p2CsvFileName, V1p2CsvFileDef>> = {
   orgs: def({
     file: 'orgs',
     of: { class: 'org' },
-    stored: true,
+    stored: 'v1p1',
     columns: [
       ...BASE,
       req('name'),
@@ -281,7 +291,7 @@ export const V1P2_CSV: Readonly<Record<V1p2CsvFileName, V1p2CsvFileDef>> = {
   resources: def({
     file: 'resources',
     of: { class: 'resource' },
-    stored: true,
+    stored: 'v1p1',
     columns: [
       ...BASE,
       req('vendorResourceId'),
@@ -308,7 +318,7 @@ export const V1P2_CSV: Readonly<Record<V1p2CsvFileName, V1p2CsvFileDef>> = {
   results: def({
     file: 'results',
     of: { class: 'result' },
-    stored: true,
+    stored: 'v1p1',
     columns: [
       ...BASE,
       req('lineItemSourcedId', 'lineItem', { target: 'lineItems' }),
@@ -339,7 +349,7 @@ export const V1P2_CSV: Readonly<Record<V1p2CsvFileName, V1p2CsvFileDef>> = {
   roles: def({
     file: 'roles',
     of: { object: 'role', owner: 'user' },
-    stored: true,
+    stored: 'v1p1',
     columns: [
       raw('sourcedId', true),
       raw('status', false, 'enum'),
@@ -359,7 +369,7 @@ export const V1P2_CSV: Readonly<Record<V1p2CsvFileName, V1p2CsvFileDef>> = {
   scoreScales: def({
     file: 'scoreScales',
     of: { class: 'scoreScale' },
-    stored: false,
+    stored: 'v1p2',
     columns: [
       ...BASE,
       req('title'),
@@ -370,7 +380,7 @@ export const V1P2_CSV: Readonly<Record<V1p2CsvFileName, V1p2CsvFileDef>> = {
       }),
       opt('courseSourcedId', 'course', { target: 'courses' }),
       req('classSourcedId', 'class', { target: 'classes' }),
-      req('scoreScaleValue', 'scoreScaleValue', { type: 'string' }),
+      req('scoreScaleValue', 'scoreScaleValue', { type: 'pairs' }),
     ],
   }),
   userProfiles: def({
@@ -404,7 +414,7 @@ export const V1P2_CSV: Readonly<Record<V1p2CsvFileName, V1p2CsvFileDef>> = {
   users: def({
     file: 'users',
     of: { class: 'user' },
-    stored: true,
+    stored: 'v1p1',
     columns: [
       ...BASE,
       req('enabledUser'),

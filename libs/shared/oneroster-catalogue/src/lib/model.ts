@@ -304,6 +304,12 @@ export interface V1p2FieldDef {
   /** `false`: in the 1.2 schema but never served by this platform (the reason is in `from`). */
   readonly rest?: false;
   readonly from: V1p2Source;
+  /**
+   * A field of a class stored as 1.2 (`table` on the class): the SQL column of that table
+   * holding it (a GUIDRef: the target's sourcedId; a nested list: JSON). The base fields
+   * (sourcedId, status, dateLastModified, metadata) are every table's own columns.
+   */
+  readonly column?: string;
 }
 
 export interface V1p2ObjectDef {
@@ -326,6 +332,12 @@ export interface V1p2ClassDef {
   readonly schema: string;
   /** The 1.1 catalogue class it is a projection of; `null`: new in 1.2, no storage yet. */
   readonly from: ClassKey | null;
+  /**
+   * A class new in 1.2 stored as 1.2: its table in @oneroster/entities (one row per object
+   * and school, `school_id` and the base columns as every OneRoster table); its fields name
+   * their columns. Absent: read from the 1.1 tables through `from`, or not stored.
+   */
+  readonly table?: string;
   /**
    * 1.1 fields the 1.2 class does not carry, each with the reason (so that every 1.1 REST
    * field of the mapped class is accounted for).

@@ -10,6 +10,7 @@ import {
   V1P2_CSV_HEADERS,
   V1P2_DEPENDENCY_ORDER,
   V1P2_NOT_STORED_FILES,
+  V1P2_OWN_TABLE_FILES,
   V1P2_STORED_FILES,
 } from './binding-v1p2';
 import { headerVersionMismatch } from './convert-v1p2';
@@ -253,17 +254,17 @@ describe('the OneRoster 1.2 CSV binding', () => {
     ).toBe('year');
   });
 
-  it('stores the files of the 1.1 tables plus roles.csv, and every served field of their classes', () => {
+  it('stores the files of the 1.1 tables plus roles.csv and scoreScales.csv, and every served field of their classes', () => {
     expect([...V1P2_STORED_FILES].sort()).toEqual(
-      [...CSV_FILES, 'roles'].sort(),
+      [...CSV_FILES, 'roles', 'scoreScales'].sort(),
     );
+    expect(V1P2_OWN_TABLE_FILES).toEqual(['scoreScales']);
     expect([...V1P2_DEPENDENCY_ORDER].sort()).toEqual(
       [...V1P2_STORED_FILES].sort(),
     );
     expect(V1P2_NOT_STORED_FILES).toEqual(
       expect.arrayContaining([
         'userProfiles',
-        'scoreScales',
         'userResources',
         'lineItemLearningObjectiveIds',
       ]),
@@ -335,6 +336,60 @@ describe('the OneRoster 1.2 CSV binding', () => {
       ]),
     );
     expect(other.errors[0].message).toContain('not a OneRoster 1.2 column');
+  });
+
+  it("reads scoreScales.csv scoreScaleValue as {LHS:RHS} items, the nested object's two fields", () => {
+    expect(
+      V1P2_CSV_COLUMNS.scoreScales.find((c) => c.name === 'scoreScaleValue'),
+    ).toMatchObject({
+      kind: 'pairs',
+      required: true,
+      keys: ['itemValueLHS', 'itemValueRHS'],
+    });
+    const issues = new IssueCollector();
+    const header = readHeader(
+      'scoreScales',
+      { line: 1, fields: [...V1P2_CSV_HEADERS.scoreScales] },
+      issues,
+      { version: '1.2', columns: V1P2_CSV_COLUMNS.scoreScales },
+    );
+    const ctx: RowContext = {
+      file: 'scoreScales',
+      mode: 'bulk',
+      header,
+      issues,
+      bulkFilled: { count: 0, firstLine: 0 },
+    };
+    const value = (line: number, text: string) =>
+      readRow(ctx, {
+        line,
+        fields: ['s1', '', '', 'T', 'letter', '', '', 'c1', text],
+      })?.values['scoreScaleValue'];
+    expect(
+      value(2, '{A:Excellent}, { B : Good, well done },{C:Pass: just}'),
+    ).toEqual([
+      { itemValueLHS: 'A', itemValueRHS: 'Excellent' },
+      { itemValueLHS: 'B', itemValueRHS: 'Good, well done' },
+      { itemValueLHS: 'C', itemValueRHS: 'Pass: just' },
+    ]);
+    expect(issues.errors).toEqual([]);
+    for (const [line, bad] of [
+      [3, 'A:Excellent'],
+      [4, '{A}'],
+      [5, '{:Excellent}'],
+      [6, '{A:}'],
+      [7, '{A:B},C'],
+    ] as const)
+      expect(value(line, bad)).toBeUndefined();
+    expect(value(8, '')).toBeUndefined();
+    expect(issues.errors.map((e) => [e.line, e.code])).toEqual([
+      [3, 'bad_pairs'],
+      [4, 'bad_pairs'],
+      [5, 'bad_pairs'],
+      [6, 'bad_pairs'],
+      [7, 'bad_pairs'],
+      [8, 'required'],
+    ]);
   });
 
   it('tells a header of the other version from the manifest version', () => {

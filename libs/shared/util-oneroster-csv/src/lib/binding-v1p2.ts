@@ -1,6 +1,7 @@
 import {
   V1P2_CSV,
   V1P2_CSV_FILE_NAMES,
+  V1P2_OBJECTS,
   v1p2CsvField,
   type V1p2CsvColumnDef,
   type V1p2CsvFileDef,
@@ -20,13 +21,21 @@ export type V1p2CsvFile = V1p2CsvFileName;
 /** The 21 data files in manifest (alphabetical) order. */
 export const V1P2_CSV_FILES: readonly V1p2CsvFile[] = V1P2_CSV_FILE_NAMES;
 
-/** The files whose data the platform stores (read into the 1.1 tables, written on export). */
+/** The files whose data the platform stores (imported and written on export). */
 export const V1P2_STORED_FILES: readonly V1p2CsvFile[] =
-  V1P2_CSV_FILE_NAMES.filter((f) => V1P2_CSV[f].stored);
+  V1P2_CSV_FILE_NAMES.filter((f) => V1P2_CSV[f].stored !== false);
+
+/**
+ * The files of 1.2-only data stored as 1.2 in tables of their own (`stored: 'v1p2'`): they
+ * travel beside the 1.1 set a 1.2 set is read as, and the importer writes them into their
+ * tables (data-access-csv `V1P2_TABLE_MAPS`).
+ */
+export const V1P2_OWN_TABLE_FILES: readonly V1p2CsvFile[] =
+  V1P2_CSV_FILE_NAMES.filter((f) => V1P2_CSV[f].stored === 'v1p2');
 
 /** The files of data new in 1.2 with no storage yet: accepted on import, not written on export. */
 export const V1P2_NOT_STORED_FILES: readonly V1p2CsvFile[] =
-  V1P2_CSV_FILE_NAMES.filter((f) => !V1P2_CSV[f].stored);
+  V1P2_CSV_FILE_NAMES.filter((f) => V1P2_CSV[f].stored === false);
 
 export const isV1p2CsvFile = (name: string): name is V1p2CsvFile =>
   (V1P2_CSV_FILES as readonly string[]).includes(name);
@@ -43,6 +52,8 @@ function kindOf(
       return list ? 'refs' : 'ref';
     case 'userIds':
       return 'userIds';
+    case 'pairs':
+      return 'pairs';
   }
   if (list) return 'list';
   switch (type) {
@@ -67,9 +78,15 @@ function columnSpec(file: V1p2CsvFileDef, c: V1p2CsvColumnDef): ColumnSpec {
   const list = !!(c.list ?? field?.list);
   const kind = kindOf(c.column, type, list);
   const values = kind === 'enum' || kind === 'list' ? field?.values : undefined;
+  // A `pairs` column's items are the nested object's two fields, in order.
+  const keys =
+    kind === 'pairs' && field?.of
+      ? V1P2_OBJECTS[field.of].fields.map((x) => x.name)
+      : undefined;
   return {
     name: c.column,
     kind,
+    ...(keys ? { keys } : {}),
     required: c.required,
     ...(values ? { values } : {}),
     ...(values && field?.extensible ? { extensible: true } : {}),
@@ -108,4 +125,5 @@ export const V1P2_DEPENDENCY_ORDER: readonly V1p2CsvFile[] = [
   'results',
   'classResources',
   'courseResources',
+  'scoreScales',
 ];

@@ -52,7 +52,9 @@ export type ColumnKind =
   | 'ref'
   | 'refs'
   | 'list'
-  | 'userIds';
+  | 'userIds'
+  /** 1.2: a list of two-field nested objects, `{first:second}` items (`keys` names them). */
+  | 'pairs';
 
 export interface ColumnSpec {
   name: string;
@@ -64,6 +66,8 @@ export interface ColumnSpec {
   extensible?: boolean;
   /** The file a `ref`/`refs` column points into. */
   target?: string;
+  /** The two field names of a `pairs` column's items. */
+  keys?: readonly string[];
 }
 
 /** How the binding reads the column of a catalogue field. */

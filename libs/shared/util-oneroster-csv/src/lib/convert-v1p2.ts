@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, WriteStream } from 'node:fs';
+import {
+  copyFileSync,
+  createReadStream,
+  createWriteStream,
+  WriteStream,
+} from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import {
@@ -28,6 +33,7 @@ import {
   V1P2_CSV_HEADERS,
   V1P2_DEPENDENCY_ORDER,
   V1P2_NOT_STORED_FILES,
+  V1P2_OWN_TABLE_FILES,
   V1p2CsvFile,
 } from './binding-v1p2';
 import { Manifest, MANIFEST_FILE, readManifest } from './manifest';
@@ -55,7 +61,10 @@ import { CsvCell, csvLine } from './writer';
  *   1.1 row; users.csv takes each user's role and orgs from roles.csv. What 1.1 cannot hold
  *   is reported as a warning (`not_stored`, once per file and field with a count); files of
  *   data with no storage yet are accepted with a `not_stored` warning. The 1.1 set it writes
- *   is what the 1.1 importer reads; `lines` maps its lines back to the 1.2 files.
+ *   is what the 1.1 importer reads; `lines` maps its lines back to the 1.2 files. The files
+ *   of 1.2-only data stored as 1.2 (`V1P2_OWN_TABLE_FILES`: scoreScales) are copied into the
+ *   written set as they are (`extras`, with their modes): the importer reads them with the
+ *   1.2 binding and writes them into their own tables, in the same run as the 1.1 files.
  * - `v1p1SetToV1p2` reads a 1.1 set (as the exporter writes it), turns each row into its
  *   1.1 JSON object, reads that as 1.2 with `toV1p2` and writes the 1.2 files; roles.csv
  *   holds the roles of users.csv. Files with no storage are not written (declared absent).
@@ -224,6 +233,11 @@ export interface V1p2ToV1p1Result {
   files: string[];
   /** Per 1.1 file: line in the written file → line in the 1.2 file, where they differ. */
   lines: Map<string, Map<number, number>>;
+  /**
+   * The 1.2 files stored in their own tables, copied unchanged beside the 1.1 files (so
+   * their lines are the 1.2 lines), each with its manifest mode.
+   */
+  extras: { file: V1p2CsvFile; mode: Exclude<FileMode, 'absent'> }[];
 }
 
 interface RoleRow {
@@ -409,8 +423,15 @@ export async function v1p2SetToV1p1(
       { column: 'value', value: 'file.roles' },
     );
 
+  const own = new Set<V1p2CsvFile>(V1P2_OWN_TABLE_FILES);
+  const extras: V1p2ToV1p1Result['extras'] = [];
   for (const file of V1P2_DEPENDENCY_ORDER) {
     if (file === 'roles' || !present.has(file)) continue;
+    if (own.has(file)) {
+      copyFileSync(join(dir, `${file}.csv`), join(outDir, `${file}.csv`));
+      extras.push({ file, mode: modes[file] as Exclude<FileMode, 'absent'> });
+      continue;
+    }
     const v1p1 = file as CsvFile;
     const def = V1P2_CSV[file];
     const key = classOf(def);
@@ -544,7 +565,7 @@ export async function v1p2SetToV1p1(
     Object.fromEntries(CSV_FILES.map((f) => [f, modes[f]])),
     manifest.properties,
   );
-  return { manifest, files: written, lines };
+  return { manifest, files: written, lines, extras };
 }
 
 /** A 1.2 CSV row as the 1.2 JSON object of its class. */
@@ -595,6 +616,14 @@ function v1p1Cells(
 export interface V1p1ToV1p2Options {
   /** Lookups beyond the set (a delta export names only changed records). */
   context?: Partial<Omit<V1p2MapContext, 'origin'>>;
+  /**
+   * 1.2 files already written into the output folder (the tables stored as 1.2, written by
+   * the exporter), with their row counts and mode: declared in the manifest.
+   */
+  written?: {
+    files: Partial<Record<V1p2CsvFile, number>>;
+    mode: Exclude<FileMode, 'absent'>;
+  };
 }
 
 export interface V1p1ToV1p2Result {
@@ -754,12 +783,17 @@ export async function v1p1SetToV1p2(
       result.rows += nRoles;
     }
   }
+  for (const [f, n] of Object.entries(options.written?.files ?? {}))
+    if (n) {
+      result.files[f as V1p2CsvFile] = n;
+      result.rows += n;
+    }
   const modes: Partial<Record<string, FileMode>> = {};
   for (const f of V1P2_CSV_FILES)
     modes[f] = result.files[f]
       ? f === 'roles'
         ? manifest.modes.users
-        : manifest.modes[f as CsvFile]
+        : (manifest.modes[f as CsvFile] ?? options.written?.mode)
       : 'absent';
   await writeManifest(
     outDir,

@@ -1,4 +1,5 @@
 import type { CsvFile } from './binding';
+import type { V1p2CsvFile } from './binding-v1p2';
 
 /**
  * What an import found, in terms a school can act on: the file, the line (1 = header),
@@ -47,7 +48,8 @@ export interface CsvImportReport {
   committed: boolean;
   importedAt: string;
   schools: SchoolSummary[];
-  files: Partial<Record<CsvFile, FileSummary>>;
+  /** Per file; a 1.2 set's files stored as 1.2 (scoreScales) under their 1.2 names. */
+  files: Partial<Record<CsvFile | V1p2CsvFile, FileSummary>>;
   errorCount: number;
   warningCount: number;
   /** At most `IssueCollector.limit` of each; the counts above are complete. */

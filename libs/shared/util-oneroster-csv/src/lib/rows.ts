@@ -37,8 +37,10 @@ export interface UserIdValue {
   type: string;
   identifier: string;
 }
+/** One item of a 1.2 `pairs` column: the nested object's two fields (ScoreScaleValueDType). */
+export type PairValue = Record<string, string>;
 export type CsvValue =
-  string | number | boolean | string[] | UserIdValue[] | null;
+  string | number | boolean | string[] | UserIdValue[] | PairValue[] | null;
 
 export interface ParsedRow {
   line: number;
@@ -85,6 +87,8 @@ export interface HeaderColumn {
   required: boolean;
   values: readonly string[] | undefined;
   extensible: boolean;
+  /** The two field names of a `pairs` column's items. */
+  keys: readonly string[] | undefined;
   position: number;
 }
 
@@ -94,6 +98,7 @@ const headerColumn = (c: ColumnSpec, position: number): HeaderColumn => ({
   required: c.required ?? false,
   values: c.values,
   extensible: c.extensible ?? false,
+  keys: c.keys,
   position,
 });
 
@@ -577,7 +582,10 @@ function readValue(
       (mode === 'delta' &&
         (col.kind === 'status' || col.kind === 'dateLastModified'));
     if (requiredHere) fail(at, 'required', 'a value is required', name, text);
-    return col.kind === 'refs' || col.kind === 'list' || col.kind === 'userIds'
+    return col.kind === 'refs' ||
+      col.kind === 'list' ||
+      col.kind === 'userIds' ||
+      col.kind === 'pairs'
       ? []
       : null;
   }
@@ -693,7 +701,43 @@ function readValue(
       }
       return items;
     }
+    case 'pairs':
+      return readPairs(col, text, at);
   }
+}
+
+/**
+ * A 1.2 `pairs` value (scoreScales.csv scoreScaleValue): `{first:second}` items separated by
+ * commas, as userIds are; the first `:` of an item ends its first value, so the second may
+ * hold `:` and `,` (`{A:Excellent, well done}`). Each value is trimmed and must not be
+ * empty (ScoreScaleValueDType requires both).
+ */
+function readPairs(col: HeaderColumn, text: string, at: RowSite): CsvValue {
+  const [a, b] = col.keys ?? ['first', 'second'];
+  const items: PairValue[] = [];
+  for (const part of text.split(/,(?=\s*\{)/)) {
+    const item = part.trim();
+    const colon = item.indexOf(':');
+    const first = colon > 0 ? item.slice(1, colon).trim() : '';
+    const second = colon > 0 ? item.slice(colon + 1, -1).trim() : '';
+    if (
+      !item.startsWith('{') ||
+      !item.endsWith('}') ||
+      first === '' ||
+      second === ''
+    ) {
+      fail(
+        at,
+        'bad_pairs',
+        `${col.name} is {${a}:${b}} items separated by commas, each value non-empty`,
+        col.name,
+        text,
+      );
+      return [];
+    }
+    items.push({ [a]: first, [b]: second });
+  }
+  return items;
 }
 
 // The unusual paths of readValue, apart so that its common path stays small (and inlined).

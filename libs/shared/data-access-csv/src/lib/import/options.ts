@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { CsvFile } from '@oneroster/util-oneroster-csv';
+import type { AnyCsvFile } from '@oneroster/util-oneroster-csv';
 
 export interface CsvProgress {
   phase: 'validate' | 'write';
-  file: CsvFile;
+  file: AnyCsvFile;
   rows: number;
   /** Bytes of the file read so far, and its size: progress by bytes. */
   bytes: number;

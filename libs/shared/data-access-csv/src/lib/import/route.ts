@@ -1,4 +1,11 @@
-import { CsvFile, CSV_FILES, ParsedRow } from '@oneroster/util-oneroster-csv';
+import {
+  AnyCsvFile,
+  CsvFile,
+  CSV_FILES,
+  ParsedRow,
+  type V1p2CsvFile,
+} from '@oneroster/util-oneroster-csv';
+import { V1P2_TABLE_MAPS } from '../tables';
 import { schoolIdForOrg } from './options';
 import { ReferenceStep } from './references';
 import { EXTERNAL, KIND, kindOf, Owners, SCHOOL } from './run-index';
@@ -282,9 +289,18 @@ export abstract class RouteStep extends ReferenceStep {
   }
   protected importSchoolSet: Owners | undefined;
 
-  protected rowOwners(file: CsvFile, row: ParsedRow): Owners {
+  protected rowOwners(file: AnyCsvFile, row: ParsedRow): Owners {
     if (this.options.schoolId) return this.importSchool();
     const v = row.values;
+    // A record of a 1.2 file stored as 1.2 goes where the record placing it goes.
+    const extra = V1P2_TABLE_MAPS[file as V1p2CsvFile];
+    if (extra)
+      return this.owners(
+        this.knownKey(
+          extra.placedBy.target,
+          v[extra.placedBy.column] as string,
+        ),
+      );
     switch (file) {
       case 'enrollments':
         return this.owners(this.schoolKey(v['schoolSourcedId'] as string));
@@ -301,7 +317,7 @@ export abstract class RouteStep extends ReferenceStep {
           this.knownKey('courses', v['courseSourcedId'] as string),
         );
       default:
-        return this.owners(this.knownKey(file, row.sourcedId));
+        return this.owners(this.knownKey(file as CsvFile, row.sourcedId));
     }
   }
 }

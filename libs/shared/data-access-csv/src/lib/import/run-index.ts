@@ -2,6 +2,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import {
+  AnyCsvFile,
   CsvFile,
   CsvImportReport,
   CSV_FILES,
@@ -14,6 +15,8 @@ import {
   readRow,
   reportFileNotes,
   RowContext,
+  V1P2_CSV_COLUMNS,
+  type V1p2CsvFile,
 } from '@oneroster/util-oneroster-csv';
 import type { Query } from '../records';
 import type { BulkLoader } from '../writer';
@@ -40,7 +43,7 @@ export const own = (s: string): string => (' ' + s).slice(1);
 
 /** A reference of one row to a record of another file, for the "exists nowhere" check. */
 export interface RefSite {
-  file: CsvFile;
+  file: AnyCsvFile;
   line: number;
   column: string;
 }
@@ -62,6 +65,11 @@ export const kindOf = (file: CsvFile) => CSV_FILES.indexOf(file);
 export abstract class ImportIndex {
   protected manifest!: Manifest;
   protected readonly present = new Set<CsvFile>();
+  /**
+   * The 1.2 files of the set stored as 1.2 in tables of their own (a 1.2 set's scoreScales),
+   * in order; read with the 1.2 binding, after the 1.1 files in both passes.
+   */
+  protected extraFiles: V1p2CsvFile[] = [];
   protected readonly dialect: 'sqlite' | 'mysql';
   // Pass 1 index: what routing needs, by record number.
   protected readonly ids = new Map<CsvFile, IdIndex>();
@@ -138,12 +146,18 @@ export abstract class ImportIndex {
    * promise only when the reading must wait for it.
    */
   protected async readRows(
-    file: CsvFile,
+    file: AnyCsvFile,
     issues: IssueCollector,
     phase: CsvProgress['phase'],
     each: (row: ParsedRow) => Promise<void> | void,
   ): Promise<void> {
     const mode = this.manifest.modes[file] as Exclude<FileMode, 'absent'>;
+    const binding = this.extraFiles.includes(file as V1p2CsvFile)
+      ? {
+          version: '1.2' as const,
+          columns: V1P2_CSV_COLUMNS[file as V1p2CsvFile],
+        }
+      : undefined;
     const path = join(this.dir, `${file}.csv`);
     const size = statSync(path).size;
     // The records of a chunk are all alive until they are handled: small chunks keep them
@@ -154,7 +168,7 @@ export abstract class ImportIndex {
     for await (const batch of parseCsvBatches(stream)) {
       let from = 0;
       if (!ctx) {
-        const header = readHeader(file, batch[0], issues);
+        const header = readHeader(file, batch[0], issues, binding);
         if (!header.ok) return;
         ctx = {
           file,
@@ -283,7 +297,7 @@ export abstract class ImportIndex {
   protected ref(
     target: CsvFile,
     id: string,
-    file: CsvFile,
+    file: AnyCsvFile,
     line: number,
     column: string,
   ): boolean {

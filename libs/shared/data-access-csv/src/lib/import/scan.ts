@@ -4,8 +4,14 @@ import {
   csvFields,
   refTarget,
 } from '@oneroster/oneroster-catalogue';
-import { CsvFile, CSV_FILES, ParsedRow } from '@oneroster/util-oneroster-csv';
+import {
+  CsvFile,
+  CSV_FILES,
+  ParsedRow,
+  type V1p2CsvFile,
+} from '@oneroster/util-oneroster-csv';
 import { IdIndex } from '../id-set';
+import { V1P2_TABLE_MAPS } from '../tables';
 import { ManifestStep } from './manifest';
 import { KIND, kindOf, own } from './run-index';
 
@@ -55,6 +61,62 @@ const SAME_ID_AS: Partial<Record<CsvFile, CsvFile>> = {
 };
 
 export abstract class ScanStep extends ManifestStep {
+  /**
+   * A 1.2 file stored as 1.2 (`V1P2_TABLE_MAPS`), after the 1.1 files: rows checked by the
+   * 1.2 binding, a sourcedId once per file, every stored reference checked as a 1.1 one
+   * (in the set, else in the database: step 3), and each reference other than the one
+   * placing the record (`placedBy`: a score scale's class) gets that record's schools, so
+   * nothing it names dangles in a school it goes to. Columns with no storage are reported
+   * once, `not_stored`, with the count of rows that fill them.
+   */
+  protected async scanExtra(file: V1p2CsvFile): Promise<void> {
+    const map = V1P2_TABLE_MAPS[file];
+    if (!map) return;
+    // Nothing refers to these records yet: their ids are needed for duplicates only.
+    const seen = new IdIndex();
+    const unstored = new Map<string, { line: number; n: number }>();
+    await this.readRows(file, this.issues, 'validate', (row) => {
+      if (seen.add(row.sourcedId) < 0) {
+        this.issues.error(
+          `${file}.csv`,
+          'duplicate_sourced_id',
+          'another row of this file has the same sourcedId',
+          { line: row.line, column: 'sourcedId', value: row.sourcedId },
+        );
+        return;
+      }
+      const v = row.values;
+      const placedBy = v[map.placedBy.column] as string;
+      for (const c of map.refs) {
+        const ids = (c.list ? v[c.column] : [v[c.column]]) as (string | null)[];
+        for (const id of ids ?? []) {
+          if (!id) continue;
+          this.ref(c.target, id, file, row.line, c.column);
+          if (c.column !== map.placedBy.column)
+            this.push(
+              this.keyOf(c.target, id),
+              this.keyOf(map.placedBy.target, placedBy),
+            );
+        }
+      }
+      for (const c of map.unstored) {
+        const x = v[c];
+        if (x === null || x === undefined || x === '') continue;
+        const u = unstored.get(c);
+        if (u) u.n++;
+        else unstored.set(c, { line: row.line, n: 1 });
+      }
+    });
+    for (const [column, u] of unstored)
+      this.issues.warning(
+        `${file}.csv`,
+        'not_stored',
+        `not kept: the platform stores no ${column} for this file's records` +
+          (u.n > 1 ? `; ${u.n} rows of this file, the first here` : ''),
+        { line: u.line, column },
+      );
+  }
+
   protected async scan(file: CsvFile): Promise<void> {
     // Only numbers are kept between rows: memory grows with the number of records (a few
     // bytes each), never with the size of the files.

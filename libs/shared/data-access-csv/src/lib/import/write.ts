@@ -1,5 +1,5 @@
 import {
-  CsvFile,
+  AnyCsvFile,
   FileSummary,
   IssueCollector,
   SchoolSummary,
@@ -7,7 +7,7 @@ import {
 import { encodeBoolean, encodeInstant } from '@oneroster/database';
 import type { Query } from '../records';
 import { readRecords } from '../records';
-import { fingerprint, TABLE_MAPS } from '../tables';
+import { fingerprint, tableMapOf } from '../tables';
 import { RecordDigests } from '../id-set';
 import { TableWriter } from '../writer';
 import { RouteStep } from './route';
@@ -22,7 +22,9 @@ import type { Owners } from './run-index';
  * - bulk (§8.2): new records are inserted, changed ones rewritten, unchanged ones left
  *   alone (compared by fingerprint), active records the file lacks marked tobedeleted;
  *   changes carry the import time;
- * - delta: each row is upserted with its own status and dateLastModified.
+ * - delta: each row is upserted with its own status and dateLastModified;
+ * - a 1.2 set's files stored as 1.2 (scoreScales) are written the same way into their own
+ *   tables, after the 1.1 files, in the same transaction.
  */
 export abstract class WriteStep extends RouteStep {
   protected async createSchools(q: Query): Promise<void> {
@@ -51,8 +53,8 @@ export abstract class WriteStep extends RouteStep {
     }
   }
 
-  protected async write(q: Query, file: CsvFile): Promise<void> {
-    const map = TABLE_MAPS[file];
+  protected async write(q: Query, file: AnyCsvFile): Promise<void> {
+    const map = tableMapOf(file);
     const mode = this.manifest.modes[file];
     const summary = this.report.files[file] as FileSummary;
     const writer = new TableWriter(q, this.dialect, map, this.loader);

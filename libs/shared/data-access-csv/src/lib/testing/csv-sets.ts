@@ -8,9 +8,14 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { CSV_FILES, CsvFile, csvLine } from '@oneroster/util-oneroster-csv';
+import {
+  CSV_FILES,
+  CsvFile,
+  csvLine,
+  type V1p2CsvFile,
+} from '@oneroster/util-oneroster-csv';
 import { readRecords } from '../records';
-import { fingerprint, TABLE_MAPS } from '../tables';
+import { fingerprint, tableMapOf, V1P2_TABLE_MAPS } from '../tables';
 import { FIXTURE_COUNTS_FILE, FIXTURES_ENV, FixtureSet } from './fixture-sets';
 
 /** The folder of a generated fixture set; fails (never skips) when it is not there. */
@@ -142,15 +147,20 @@ export interface DumpedRecord {
 export async function dumpSchool(
   ds: DataSource,
   schoolId: string,
-): Promise<Record<CsvFile, DumpedRecord[]>> {
+): Promise<Record<CsvFile | V1p2CsvFile, DumpedRecord[]>> {
   const q = (sql: string, p?: unknown[]) =>
     ds.query(sql, p) as Promise<unknown[]>;
-  const out = {} as Record<CsvFile, DumpedRecord[]>;
-  for (const file of CSV_FILES) {
-    const map = TABLE_MAPS[file];
-    out[file] = [];
+  const out = {} as Record<CsvFile | V1p2CsvFile, DumpedRecord[]>;
+  // The 1.1 tables, then the 1.2 ones the CSV importer writes (score scales).
+  const files = [
+    ...CSV_FILES,
+    ...(Object.keys(V1P2_TABLE_MAPS) as V1p2CsvFile[]),
+  ];
+  for (const file of files) {
+    const map = tableMapOf(file);
+    const list: DumpedRecord[] = (out[file] = []);
     for await (const r of readRecords(q, map, schoolId))
-      out[file].push({
+      list.push({
         sourcedId: r.sourcedId,
         status: r.status,
         dateLastModified: r.dateLastModified.toISOString(),

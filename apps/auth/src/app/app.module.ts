@@ -36,6 +36,7 @@ export class AppModule {
           sessionMaxHours: config.auth.portalSessionMaxHours,
           database: config.database,
           platformAudience: config.platform.audience,
+          webhookAllowLoopbackHttp: config.platform.webhookAllowLoopbackHttp,
         }),
         PlatformModule.register({
           issuer: config.tokens.issuer,

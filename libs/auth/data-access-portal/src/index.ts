@@ -14,3 +14,4 @@ export * from './lib/sandbox';
 export * from './lib/sessions';
 export * from './lib/imports';
 export * from './lib/transaction';
+export * from './lib/webhooks';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import {
   PLATFORM_EVENT_TYPES,
   type CreatedWebhook,
@@ -57,6 +57,8 @@ export function webhookUrlProblem(
  * - `events` defaults to every event type; unknown types are `invalid_request`;
  * - deleting stops deliveries to the endpoint (pending ones end `failed`);
  * - a replay queues a new delivery of the same event to the same endpoint, due at once.
+ * The writes run on `em` when given: the portal passes its transaction, so that the change
+ * and its audit event commit together.
  */
 export class PlatformWebhooks {
   constructor(
@@ -64,7 +66,11 @@ export class PlatformWebhooks {
     private readonly allowLoopbackHttp: boolean,
   ) {}
 
-  async create(integratorId: string, body: unknown): Promise<CreatedWebhook> {
+  async create(
+    integratorId: string,
+    body: unknown,
+    em: EntityManager | DataSource = this.ds,
+  ): Promise<CreatedWebhook> {
     const input =
       body && typeof body === 'object' && !Array.isArray(body)
         ? (body as Record<string, unknown>)
@@ -88,7 +94,7 @@ export class PlatformWebhooks {
       else events = [...new Set(raw as PlatformEventType[])];
     }
     if (Object.keys(fields).length) throw platformInvalid(fields);
-    const repo = this.ds.getRepository(WebhookEndpointEntity);
+    const repo = em.getRepository(WebhookEndpointEntity);
     const live = await repo
       .createQueryBuilder('e')
       .where('e.integratorId = :integratorId AND e.deletedAt IS NULL', {
@@ -125,12 +131,16 @@ export class PlatformWebhooks {
     return rows.map(view);
   }
 
-  async remove(integratorId: string, id: string): Promise<void> {
-    const row = await this.own(integratorId, id);
-    await this.ds
+  async remove(
+    integratorId: string,
+    id: string,
+    em: EntityManager | DataSource = this.ds,
+  ): Promise<void> {
+    const row = await this.own(integratorId, id, em);
+    await em
       .getRepository(WebhookEndpointEntity)
       .update({ id: row.id }, { deletedAt: new Date() });
-    await this.ds
+    await em
       .getRepository(WebhookDeliveryEntity)
       .update(
         { endpointId: row.id, status: 'pending' },
@@ -161,9 +171,10 @@ export class PlatformWebhooks {
     integratorId: string,
     id: string,
     deliveryId: string,
+    em: EntityManager | DataSource = this.ds,
   ): Promise<WebhookDeliveryView> {
-    const endpoint = await this.own(integratorId, id);
-    const original = await this.ds
+    const endpoint = await this.own(integratorId, id, em);
+    const original = await em
       .getRepository(WebhookDeliveryEntity)
       .findOneBy({ id: deliveryId, endpointId: endpoint.id });
     if (!original) throw platformNotFound('delivery');
@@ -180,17 +191,16 @@ export class PlatformWebhooks {
       createdAt: now,
       deliveredAt: null,
     };
-    await this.ds.getRepository(WebhookDeliveryEntity).insert(row);
-    return (await this.views([row]))[0];
+    await em.getRepository(WebhookDeliveryEntity).insert(row);
+    return (await this.views([row], em))[0];
   }
 
   private async own(
     integratorId: string,
     id: string,
+    em: EntityManager | DataSource = this.ds,
   ): Promise<WebhookEndpointEntity> {
-    const row = await this.ds
-      .getRepository(WebhookEndpointEntity)
-      .findOneBy({ id });
+    const row = await em.getRepository(WebhookEndpointEntity).findOneBy({ id });
     if (!row || row.integratorId !== integratorId || row.deletedAt)
       throw platformNotFound('webhook');
     return row;
@@ -198,18 +208,19 @@ export class PlatformWebhooks {
 
   private async views(
     rows: WebhookDeliveryEntity[],
+    em: EntityManager | DataSource = this.ds,
   ): Promise<WebhookDeliveryView[]> {
     if (!rows.length) return [];
     const eventIds = [...new Set(rows.map((r) => r.eventId))];
     const ids = rows.map((r) => r.id);
     const [events, attempts] = await Promise.all([
-      this.ds
+      em
         .getRepository(PlatformEventEntity)
         .createQueryBuilder('e')
         .select(['e.id', 'e.type'])
         .where('e.id IN (:...eventIds)', { eventIds })
         .getMany(),
-      this.ds
+      em
         .getRepository(WebhookAttemptEntity)
         .createQueryBuilder('a')
         .where('a.deliveryId IN (:...ids)', { ids })

@@ -105,6 +105,12 @@ export interface WebhookView {
   createdAt: string;
 }
 
+/** The body that registers a webhook (`events` absent: every event type). */
+export interface WebhookInput {
+  url: string;
+  events?: PlatformEventType[];
+}
+
 export interface CreatedWebhook extends WebhookView {
   /** Shown once: the HMAC-SHA256 key of the signatures. */
   secret: string;

@@ -38,6 +38,7 @@ export const REFRESH_WHILE_PENDING_MS = 2000;
   selector: 'lib-webhook-deliveries',
   imports: [LoadState, RouterLink],
   templateUrl: './webhook-deliveries.html',
+  styleUrl: './stacked-table.css',
 })
 export class WebhookDeliveries {
   /** The route's `:webhookId` (component input binding). */

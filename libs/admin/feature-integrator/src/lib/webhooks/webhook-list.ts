@@ -31,6 +31,7 @@ import { EVENT_LABELS, EVENT_TYPES } from './event-labels';
   selector: 'lib-webhook-list',
   imports: [ConfirmDialog, CopyButton, LoadState, RouterLink],
   templateUrl: './webhook-list.html',
+  styleUrl: './stacked-table.css',
 })
 export class WebhookList {
   protected readonly valueOr = valueOr;

@@ -17,9 +17,26 @@ import {
 import { platformInvalid, platformNotFound } from './errors';
 import { newWebhookSecret } from './signature';
 import { pageOf } from './paging';
+import {
+  checkedTarget,
+  systemResolveAll,
+  WebhookTargetRefused,
+  type ResolveAll,
+} from './webhook-targets';
 
 /** Endpoints an integrator may register at most. */
 export const MAX_WEBHOOKS_PER_INTEGRATOR = 20;
+/** How long registration waits for the URL's host to resolve before it lets it pass. */
+const REGISTRATION_LOOKUP_MS = 3000;
+
+export interface PlatformWebhooksOptions {
+  /** http URLs on a loopback host, and loopback targets (WEBHOOK_ALLOW_LOOPBACK_HTTP). */
+  allowLoopbackHttp: boolean;
+  /** Private, link-local and unique-local targets (WEBHOOK_ALLOW_PRIVATE_TARGETS). */
+  allowPrivateTargets?: boolean;
+  /** The DNS lookup of target hosts (default: the system's). */
+  resolveAll?: ResolveAll;
+}
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -56,15 +73,51 @@ export function webhookUrlProblem(
  * - the signing secret is returned once, at registration;
  * - `events` defaults to every event type; unknown types are `invalid_request`;
  * - deleting stops deliveries to the endpoint (pending ones end `failed`);
- * - a replay queues a new delivery of the same event to the same endpoint, due at once.
+ * - a replay queues a new delivery of the same event to the same endpoint, due at once;
+ * - the URL's host must be a webhook target (`webhook-targets.ts`): an IP literal, or every
+ *   address the name resolves to now; a name that does not resolve (yet) passes, since the
+ *   dispatcher checks the address again at every attempt and connects only to the one it
+ *   checked.
  * The writes run on `em` when given: the portal passes its transaction, so that the change
  * and its audit event commit together.
  */
 export class PlatformWebhooks {
+  private readonly allowLoopbackHttp: boolean;
+
   constructor(
     private readonly ds: DataSource,
-    private readonly allowLoopbackHttp: boolean,
-  ) {}
+    private readonly options: PlatformWebhooksOptions,
+  ) {
+    this.allowLoopbackHttp = options.allowLoopbackHttp;
+  }
+
+  /** Why the host of `url` is no webhook target, or null (also when it does not resolve). */
+  private async targetProblem(url: string): Promise<string | null> {
+    const policy = {
+      allowLoopback: this.allowLoopbackHttp,
+      allowPrivate: this.options.allowPrivateTargets ?? false,
+    };
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        checkedTarget(
+          new URL(url).hostname,
+          policy,
+          this.options.resolveAll ?? systemResolveAll,
+        ),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, REGISTRATION_LOOKUP_MS);
+        }),
+      ]);
+      return null;
+    } catch (err) {
+      return err instanceof WebhookTargetRefused
+        ? `must reach a public address: ${err.message.replace(/^refused: /, '')}`
+        : null;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 
   async create(
     integratorId: string,
@@ -77,7 +130,9 @@ export class PlatformWebhooks {
         : null;
     if (!input) throw platformInvalid({ body: 'must be a JSON object' });
     const fields: Record<string, string> = {};
-    const urlProblem = webhookUrlProblem(input['url'], this.allowLoopbackHttp);
+    const urlProblem =
+      webhookUrlProblem(input['url'], this.allowLoopbackHttp) ??
+      (await this.targetProblem(input['url'] as string));
     if (urlProblem) fields['url'] = urlProblem;
     let events: PlatformEventType[] = [...PLATFORM_EVENT_TYPES];
     if (input['events'] !== undefined) {

@@ -15,6 +15,8 @@ export interface PortalSettings {
    * only): the same rule as the platform API's.
    */
   webhookAllowLoopbackHttp?: boolean;
+  /** Accept private webhook targets (WEBHOOK_ALLOW_PRIVATE_TARGETS): the platform's rule. */
+  webhookAllowPrivateTargets?: boolean;
   /** The OneRoster API's public URL (its Swagger UI is at `/docs`). */
   apiPublicUrl: string;
   /** The sandbox clients' shared secret in demo mode; null otherwise. */

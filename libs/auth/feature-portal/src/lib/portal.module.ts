@@ -163,10 +163,10 @@ export class PortalModule implements OnModuleInit, OnModuleDestroy {
           useFactory: (ds: DataSource) =>
             new PortalWebhooks(
               ds,
-              new PlatformWebhooks(
-                ds,
-                settings.webhookAllowLoopbackHttp ?? false,
-              ),
+              new PlatformWebhooks(ds, {
+                allowLoopbackHttp: settings.webhookAllowLoopbackHttp ?? false,
+                allowPrivateTargets: settings.webhookAllowPrivateTargets,
+              }),
             ),
         },
         {

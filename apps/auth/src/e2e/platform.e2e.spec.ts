@@ -539,6 +539,88 @@ describe.each(
         expect(Object.keys(res.body.fields ?? {})).toHaveLength(1);
       }
     });
+    it('pages by cursor: every decision once, in order, with updatedSince, and a changed one again at the end', async () => {
+      const token = await fullToken();
+      const get = async (query: string) => {
+        const res = await api<PlatformPage<PlatformApprovalView>>(
+          token,
+          'GET',
+          `/approvals${query}`,
+        );
+        expect(res.status).toBe(200);
+        return res.body;
+      };
+      const key = (x: PlatformApprovalView) =>
+        `${x.applicationId}/${x.schoolId}`;
+      const walk = async (filter: string) => {
+        const seen: PlatformApprovalView[] = [];
+        const totals = new Set<number>();
+        let page = await get(`?limit=2${filter}`);
+        for (;;) {
+          seen.push(...page.data);
+          totals.add(page.total);
+          expect(page.data.length).toBeLessThanOrEqual(2);
+          if (!page.next) break;
+          expect(page.data).toHaveLength(2);
+          page = await get(
+            `?limit=2${filter}&cursor=${encodeURIComponent(page.next)}`,
+          );
+        }
+        return { seen, totals: [...totals] };
+      };
+      await new Promise((r) => setTimeout(r, 5));
+      const mark = new Date().toISOString();
+      // Three new applications: each pending at school B, approved at school A.
+      for (let i = 0; i < 3; i++) {
+        const app = await newApplication();
+        await approve(adminA, schoolA, app.id);
+      }
+      const all = await get('?limit=1000');
+      expect(all.next).toBeNull();
+      const whole = await walk('');
+      expect(whole.seen.map(key)).toEqual(all.data.map(key));
+      expect(whole.totals).toEqual([all.total]);
+      // With updatedSince: the same walk over the filtered rows only.
+      const since = `&updatedSince=${encodeURIComponent(mark)}`;
+      const recent = await get(`?limit=1000${since}`);
+      expect(recent.total).toBe(6);
+      const filtered = await walk(since);
+      expect(filtered.seen.map(key)).toEqual(recent.data.map(key));
+      expect(filtered.totals).toEqual([6]);
+      // A decision changed while paging moves to the end: seen again there, none skipped.
+      const head = await get(`?limit=2${since}`);
+      const moved = head.data.find(
+        (x) => x.schoolId === schoolA,
+      ) as PlatformApprovalView;
+      expect(moved).toBeDefined();
+      await new Promise((r) => setTimeout(r, 5));
+      await approve(adminA, schoolA, moved.applicationId, [rosterCore, roster]);
+      const after = await get(
+        `?limit=1000${since}&cursor=${encodeURIComponent(head.next as string)}`,
+      );
+      expect(after.data.map(key)).toEqual([
+        ...recent.data.slice(2).map(key),
+        key(moved),
+      ]);
+      expect(after.data[after.data.length - 1]?.scopes).toEqual([
+        rosterCore,
+        roster,
+      ]);
+      expect(after.next).toBeNull();
+      // Bad cursors, and a cursor with offset, are 400 on `cursor`.
+      for (const bad of [
+        '?cursor=nonsense',
+        `?cursor=${Buffer.from('["yesterday","x"]').toString('base64url')}`,
+        `?cursor=${encodeURIComponent(head.next as string)}&offset=2`,
+      ]) {
+        const res = await api<PlatformError>(token, 'GET', `/approvals${bad}`);
+        expect([bad, res.status, Object.keys(res.body.fields ?? {})]).toEqual([
+          bad,
+          400,
+          ['cursor'],
+        ]);
+      }
+    });
   });
 
   describe('credentials per approving school', () => {

@@ -82,6 +82,11 @@ export interface PlatformPage<T> {
   total: number;
   limit: number;
   offset: number;
+  /**
+   * Where a cursor-paged list goes on (`GET /platform/v1/approvals`): pass it as `cursor`
+   * for the next page; null when this page is the last.
+   */
+  next?: string | null;
 }
 
 export interface PlatformSchoolCredential {

@@ -6,6 +6,7 @@ import {
   type PlatformEventType,
   type PlatformPage,
   type WebhookDeliveryView,
+  type WebhookInput,
   type WebhookView,
 } from '@oneroster/contracts';
 import {
@@ -119,11 +120,21 @@ export class PlatformWebhooks {
     }
   }
 
+  /** Registers an endpoint: `check`, then `insert`. */
   async create(
     integratorId: string,
     body: unknown,
     em: EntityManager | DataSource = this.ds,
   ): Promise<CreatedWebhook> {
+    return this.insert(integratorId, await this.check(body), em);
+  }
+
+  /**
+   * The registration body, checked (URL rules, the target's addresses, events): every
+   * problem at once as `invalid_request`. Resolves the URL's host, so callers run it before
+   * opening a transaction.
+   */
+  async check(body: unknown): Promise<WebhookInput> {
     const input =
       body && typeof body === 'object' && !Array.isArray(body)
         ? (body as Record<string, unknown>)
@@ -149,6 +160,15 @@ export class PlatformWebhooks {
       else events = [...new Set(raw as PlatformEventType[])];
     }
     if (Object.keys(fields).length) throw platformInvalid(fields);
+    return { url: input['url'] as string, events };
+  }
+
+  /** Stores a checked registration (at most MAX_WEBHOOKS_PER_INTEGRATOR live ones). */
+  async insert(
+    integratorId: string,
+    input: WebhookInput,
+    em: EntityManager | DataSource = this.ds,
+  ): Promise<CreatedWebhook> {
     const repo = em.getRepository(WebhookEndpointEntity);
     const live = await repo
       .createQueryBuilder('e')
@@ -163,8 +183,8 @@ export class PlatformWebhooks {
     const row: WebhookEndpointEntity = {
       id: randomUUID(),
       integratorId,
-      url: input['url'] as string,
-      events,
+      url: input.url,
+      events: input.events ?? [...PLATFORM_EVENT_TYPES],
       secret: newWebhookSecret(),
       createdAt: new Date(),
       deletedAt: null,

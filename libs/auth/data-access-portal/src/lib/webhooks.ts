@@ -42,9 +42,11 @@ export class PortalWebhooks {
     body: unknown,
   ): Promise<CreatedWebhook> {
     assertDeveloperOf(actor, integratorId, 'integrator');
-    return portalErrors(() =>
-      inTransaction(this.ds, async (em) => {
-        const created = await this.webhooks.create(integratorId, body, em);
+    return portalErrors(async () => {
+      // Checked (its host resolved) before the transaction opens.
+      const input = await this.webhooks.check(body);
+      return inTransaction(this.ds, async (em) => {
+        const created = await this.webhooks.insert(integratorId, input, em);
         await recordAudit(em, actor, {
           action: 'webhook.created',
           targetType: 'webhook',
@@ -52,8 +54,8 @@ export class PortalWebhooks {
           details: { integratorId, url: created.url, events: created.events },
         });
         return created;
-      }),
-    );
+      });
+    });
   }
 
   remove(actor: PortalActor, webhookId: string): Promise<void> {

@@ -97,7 +97,10 @@ async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
   throw new Error(`${url} did not become healthy`);
 }
 
-export async function startStack(): Promise<Stack> {
+/** `extraEnv`: settings of the apps beyond the demo defaults (e.g. faster webhook retries). */
+export async function startStack(
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'admin-e2e-'));
   const [apiPort, authPort, adminPort] = [
     await freePort(),
@@ -122,6 +125,7 @@ export async function startStack(): Promise<Stack> {
     NODE_ENV: 'production',
     // The demo trust on a production-built stack: the demo mode, said explicitly.
     ONEROSTER_MODE: 'demo',
+    ...extraEnv,
   };
   const log: string[] = [];
   const prepared = await run(

@@ -36,12 +36,16 @@ export class AppModule {
           sessionMaxHours: config.auth.portalSessionMaxHours,
           database: config.database,
           platformAudience: config.platform.audience,
+          webhookAllowLoopbackHttp: config.platform.webhookAllowLoopbackHttp,
+          webhookAllowPrivateTargets:
+            config.platform.webhookAllowPrivateTargets,
         }),
         PlatformModule.register({
           issuer: config.tokens.issuer,
           audience: config.platform.audience,
           tokenEndpoint: `${config.tokens.issuer}/token`,
           allowLoopbackHttp: config.platform.webhookAllowLoopbackHttp,
+          allowPrivateTargets: config.platform.webhookAllowPrivateTargets,
           dispatcher: {
             pollMs: config.platform.webhookPollMs,
             maxAttempts: config.platform.webhookMaxAttempts,

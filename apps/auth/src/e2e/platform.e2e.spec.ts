@@ -20,7 +20,11 @@ import { setFirstPassword } from '@oneroster/data-access-portal';
 import { openDatabase } from '@oneroster/database';
 import { testEngines } from '@oneroster/database/testing';
 import type { DemoCredentials } from '@oneroster/demo-data';
-import { AccountEntity, WebhookDeliveryEntity } from '@oneroster/entities';
+import {
+  AccountEntity,
+  WebhookAttemptEntity,
+  WebhookDeliveryEntity,
+} from '@oneroster/entities';
 import {
   emailWithRole,
   portalClient,
@@ -542,6 +546,88 @@ describe.each(
         expect(Object.keys(res.body.fields ?? {})).toHaveLength(1);
       }
     });
+    it('pages by cursor: every decision once, in order, with updatedSince, and a changed one again at the end', async () => {
+      const token = await fullToken();
+      const get = async (query: string) => {
+        const res = await api<PlatformPage<PlatformApprovalView>>(
+          token,
+          'GET',
+          `/approvals${query}`,
+        );
+        expect(res.status).toBe(200);
+        return res.body;
+      };
+      const key = (x: PlatformApprovalView) =>
+        `${x.applicationId}/${x.schoolId}`;
+      const walk = async (filter: string) => {
+        const seen: PlatformApprovalView[] = [];
+        const totals = new Set<number>();
+        let page = await get(`?limit=2${filter}`);
+        for (;;) {
+          seen.push(...page.data);
+          totals.add(page.total);
+          expect(page.data.length).toBeLessThanOrEqual(2);
+          if (!page.next) break;
+          expect(page.data).toHaveLength(2);
+          page = await get(
+            `?limit=2${filter}&cursor=${encodeURIComponent(page.next)}`,
+          );
+        }
+        return { seen, totals: [...totals] };
+      };
+      await new Promise((r) => setTimeout(r, 5));
+      const mark = new Date().toISOString();
+      // Three new applications: each pending at school B, approved at school A.
+      for (let i = 0; i < 3; i++) {
+        const app = await newApplication();
+        await approve(adminA, schoolA, app.id);
+      }
+      const all = await get('?limit=1000');
+      expect(all.next).toBeNull();
+      const whole = await walk('');
+      expect(whole.seen.map(key)).toEqual(all.data.map(key));
+      expect(whole.totals).toEqual([all.total]);
+      // With updatedSince: the same walk over the filtered rows only.
+      const since = `&updatedSince=${encodeURIComponent(mark)}`;
+      const recent = await get(`?limit=1000${since}`);
+      expect(recent.total).toBe(6);
+      const filtered = await walk(since);
+      expect(filtered.seen.map(key)).toEqual(recent.data.map(key));
+      expect(filtered.totals).toEqual([6]);
+      // A decision changed while paging moves to the end: seen again there, none skipped.
+      const head = await get(`?limit=2${since}`);
+      const moved = head.data.find(
+        (x) => x.schoolId === schoolA,
+      ) as PlatformApprovalView;
+      expect(moved).toBeDefined();
+      await new Promise((r) => setTimeout(r, 5));
+      await approve(adminA, schoolA, moved.applicationId, [rosterCore, roster]);
+      const after = await get(
+        `?limit=1000${since}&cursor=${encodeURIComponent(head.next as string)}`,
+      );
+      expect(after.data.map(key)).toEqual([
+        ...recent.data.slice(2).map(key),
+        key(moved),
+      ]);
+      expect(after.data[after.data.length - 1]?.scopes).toEqual([
+        rosterCore,
+        roster,
+      ]);
+      expect(after.next).toBeNull();
+      // Bad cursors, and a cursor with offset, are 400 on `cursor`.
+      for (const bad of [
+        '?cursor=nonsense',
+        `?cursor=${Buffer.from('["yesterday","x"]').toString('base64url')}`,
+        `?cursor=${encodeURIComponent(head.next as string)}&offset=2`,
+      ]) {
+        const res = await api<PlatformError>(token, 'GET', `/approvals${bad}`);
+        expect([bad, res.status, Object.keys(res.body.fields ?? {})]).toEqual([
+          bad,
+          400,
+          ['cursor'],
+        ]);
+      }
+    });
   });
 
   describe('credentials per approving school', () => {
@@ -774,7 +860,7 @@ describe.each(
       await api(token, 'DELETE', `/webhooks/${hook.body.id}`);
     });
 
-    it('loses and repeats no event across a restart of the auth server with deliveries pending', async () => {
+    it('loses and repeats no event across a restart of the auth server with deliveries pending; each fails twice, then is accepted, signed', async () => {
       const token = await fullToken();
       const hook = await api<CreatedWebhook>(token, 'POST', '/webhooks', {
         url: receiver.url('/restart'),
@@ -786,9 +872,17 @@ describe.each(
         url: receiver.url('/other'),
       });
       expect(otherHook.status).toBe(201);
-      let accept = false;
-      receiver.answer = (_id, _attempt, path) =>
-        path === '/restart' && !accept ? 503 : 200;
+      // Before the restart every attempt fails; after it, each event's first attempt fails
+      // once more and the next is accepted: at least two failures each, one on each side.
+      let restarted = false;
+      const sinceRestart = new Map<string, number>();
+      receiver.answer = (id, _attempt, path) => {
+        if (path !== '/restart') return 200;
+        if (!restarted) return 503;
+        const n = (sinceRestart.get(id) ?? 0) + 1;
+        sinceRestart.set(id, n);
+        return n === 1 ? 503 : 200;
+      };
       // Approvals, a change of scopes, a revocation and credentials: one event each.
       const app = await newApplication();
       await approve(adminA, schoolA, app.id);
@@ -853,7 +947,8 @@ describe.each(
       );
       await auth.close();
       const before = receiver.received.length;
-      accept = true;
+      const stoppedAt = Date.now();
+      restarted = true;
       auth = await startTestAuth(database, WEBHOOK_ENV);
       await eventually(
         async () => (await deliveries()).every((d) => d.status === 'succeeded'),
@@ -875,6 +970,43 @@ describe.each(
       );
       const ids = new Set((await deliveries()).map((d) => d.eventId));
       expect(new Set(byId.keys())).toEqual(ids);
+      // Per event: failures on both sides of the restart, then one success, nothing after
+      // it; the same frozen body and a valid signature on every try; every try counted and
+      // logged by the server (the attempt count went on across the restart).
+      const rows = await deliveries();
+      for (const d of rows) {
+        const tries = receiver.of(d.eventId, '/restart');
+        const answers = tries.map((t) => t.answered);
+        expect(answers[answers.length - 1]).toBe(200);
+        expect(answers.slice(0, -1).every((a) => a === 503)).toBe(true);
+        expect(
+          tries.filter((t) => t.at < stoppedAt).length,
+        ).toBeGreaterThanOrEqual(1);
+        expect(
+          tries.filter((t) => t.at >= stoppedAt).map((t) => t.answered),
+        ).toEqual([503, 200]);
+        expect(new Set(tries.map((t) => t.body)).size).toBe(1);
+        for (const t of tries)
+          expect(
+            verifyWebhook(
+              hook.body.secret,
+              { timestamp: t.timestamp, signature: t.signature },
+              t.body,
+            ),
+          ).toBe(true);
+        expect(d.attempts).toBe(tries.length);
+        const logged = await ds
+          .getRepository(WebhookAttemptEntity)
+          .findBy({ deliveryId: d.id });
+        expect(logged.map((a) => a.attempt).sort((x, y) => x - y)).toEqual(
+          tries.map((_t, i) => i + 1),
+        );
+        expect(
+          logged
+            .sort((x, y) => x.attempt - y.attempt)
+            .map((a) => a.responseCode),
+        ).toEqual(answers);
+      }
       // The other integrator heard of none of it.
       expect(receiver.received.filter((r) => r.path === '/other')).toEqual([]);
     }, 90_000);

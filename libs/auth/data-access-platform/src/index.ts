@@ -5,3 +5,4 @@ export * from './lib/paging';
 export * from './lib/webhooks';
 export * from './lib/approvals-feed';
 export * from './lib/dispatcher';
+export * from './lib/webhook-targets';

@@ -15,3 +15,4 @@ export * from './lib/sessions';
 export * from './lib/imports';
 export * from './lib/transaction';
 export * from './lib/school-home';
+export * from './lib/webhooks';

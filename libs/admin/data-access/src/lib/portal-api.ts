@@ -20,6 +20,9 @@ import type {
   IssuedCredential,
   SchoolInput,
   SchoolSummary,
+  CreatedWebhook,
+  WebhookDeliveryView,
+  WebhookInput,
 } from '@oneroster/contracts';
 import { toPortalError } from './portal-error';
 import { portalUrls } from './portal-urls';
@@ -97,6 +100,28 @@ export class PortalApi {
 
   revokeCredential(clientId: string) {
     return this.post<CredentialView>(portalUrls.revokeCredential(clientId), {});
+  }
+
+  /** Registers a webhook; the answer carries its signing secret, shown this once. */
+  createWebhook(integratorId: string, input: WebhookInput) {
+    return this.post<CreatedWebhook>(
+      portalUrls.integratorWebhooks(integratorId),
+      input,
+    );
+  }
+
+  deleteWebhook(webhookId: string) {
+    return this.send<null>(
+      this.http.delete<null>(portalUrls.webhook(webhookId)),
+    );
+  }
+
+  /** A new delivery of the same event, due at once. */
+  replayDelivery(webhookId: string, deliveryId: string) {
+    return this.post<WebhookDeliveryView>(
+      portalUrls.replayDelivery(webhookId, deliveryId),
+      {},
+    );
   }
 
   createIntegrator(input: IntegratorInput) {

@@ -40,6 +40,13 @@ export const portalUrls = {
   revokeCredential: (clientId: string) =>
     `${api}/credentials/${e(clientId)}/revoke`,
   sandbox: `${api}/sandbox`,
+  integratorWebhooks: (integratorId: string) =>
+    `${api}/integrators/${e(integratorId)}/webhooks`,
+  webhook: (webhookId: string) => `${api}/webhooks/${e(webhookId)}`,
+  webhookDeliveries: (webhookId: string) =>
+    `${api}/webhooks/${e(webhookId)}/deliveries`,
+  replayDelivery: (webhookId: string, deliveryId: string) =>
+    `${api}/webhooks/${e(webhookId)}/deliveries/${e(deliveryId)}/replay`,
 
   receipt: (receiptId: string) => `${api}/receipts/${e(receiptId)}`,
 

@@ -3,6 +3,8 @@ import { ApplicationDetail } from './application-detail/application-detail';
 import { ApplicationList } from './application-list/application-list';
 import { NewApplication } from './application-form/new-application';
 import { Sandbox } from './sandbox/sandbox';
+import { WebhookDeliveries } from './webhooks/webhook-deliveries';
+import { WebhookList } from './webhooks/webhook-list';
 
 const suffix = ' — OneRoster Exchange admin portal';
 
@@ -16,4 +18,10 @@ export const integratorRoutes: Routes = [
     title: `Application${suffix}`,
   },
   { path: 'sandbox', component: Sandbox, title: `Sandbox${suffix}` },
+  { path: 'webhooks', component: WebhookList, title: `Webhooks${suffix}` },
+  {
+    path: 'webhooks/:webhookId',
+    component: WebhookDeliveries,
+    title: `Delivery log${suffix}`,
+  },
 ];

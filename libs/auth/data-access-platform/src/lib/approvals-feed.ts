@@ -20,7 +20,13 @@ const UPDATED = `CASE WHEN ap.decided_at IS NOT NULL AND ap.decided_at > ap.requ
  *   date-time) keeps decisions whose `updatedAt` is at or after it (inclusive, so a client
  *   passing the largest `updatedAt` it saw never misses a change made in the same
  *   millisecond; it may see that one again);
- * - stable order (updatedAt, then approval id), `limit` 1–1000 (default 100) and `offset`;
+ * - stable order (updatedAt, then approval id), `limit` 1–1000 (default 100);
+ * - keyset paging: `next` is an opaque cursor naming the page's last (updatedAt, id), or
+ *   null on the last page; `cursor` continues after it (AND-ed with the filters, so it works
+ *   with `updatedSince`), and never skips or repeats a row because rows were added or
+ *   changed meanwhile, except that a decision changed meanwhile moves to the end (it is
+ *   seen again there, as a delta feed should); `offset` paging stays for compatibility and
+ *   cannot be combined with `cursor`; `total` counts the filtered rows, cursor aside;
  * - scopes are those approved (empty unless approved); the receipt is the latest decision's.
  */
 export async function listIntegratorApprovals(
@@ -28,8 +34,16 @@ export async function listIntegratorApprovals(
   integratorId: string,
   query: Record<string, unknown>,
 ): Promise<PlatformPage<PlatformApprovalView>> {
-  const { limit, offset } = pageOf(query);
   const fields: Record<string, string> = {};
+  const rawCursor = query['cursor'];
+  const hasCursor = rawCursor !== undefined && rawCursor !== '';
+  const hasOffset = query['offset'] !== undefined && query['offset'] !== '';
+  const { limit, offset } = pageOf(query);
+  const after = hasCursor ? decodeCursor(rawCursor) : null;
+  if (hasCursor && !after)
+    fields['cursor'] = 'must be a cursor from the `next` of an earlier page';
+  else if (hasCursor && hasOffset)
+    fields['cursor'] = 'cannot be combined with offset';
   const where = ['a.integrator_id = ?'];
   const params: unknown[] = [integratorId];
   const status = query['status'];
@@ -65,15 +79,30 @@ export async function listIntegratorApprovals(
     `SELECT COUNT(*) AS total ${from}`,
     params,
   )) as { total: number | string }[];
-  const rows = (await ds.query(
+  const keyset = after
+    ? ` AND (${UPDATED} > ? OR (${UPDATED} = ? AND ap.id > ?))`
+    : '';
+  const keysetParams = after
+    ? [after.updatedAt, after.updatedAt, after.id].map((v, i) =>
+        i < 2 ? encodeInstant(new Date(v)) : v,
+      )
+    : [];
+  // One row past the page tells whether there is a next one.
+  const fetched = (await ds.query(
     `SELECT ap.id AS id, ap.application_id AS applicationId, a.name AS applicationName,
        ap.school_id AS schoolId, s.name AS schoolName, ap.status AS status,
        ap.scopes AS scopes, ap.requested_at AS requestedAt, ap.decided_at AS decidedAt,
        ${UPDATED} AS updatedAt
-     ${from}
+     ${from}${keyset}
      ORDER BY updatedAt ASC, ap.id ASC LIMIT ? OFFSET ?`,
-    [...params, limit, offset],
+    [...params, ...keysetParams, limit + 1, after ? 0 : offset],
   )) as Record<string, unknown>[];
+  const rows = fetched.slice(0, limit);
+  const last = rows[rows.length - 1];
+  const next =
+    fetched.length > limit && last
+      ? encodeCursor(instantText(last['updatedAt']), last['id'] as string)
+      : null;
   const ids = rows.map((r) => r['id'] as string);
   const receipts = ids.length
     ? ((await ds.query(
@@ -102,6 +131,33 @@ export async function listIntegratorApprovals(
     }),
     total: Number(total),
     limit,
-    offset,
+    offset: after ? 0 : offset,
+    next,
   };
+}
+
+/** The opaque cursor after (`updatedAt`, `id`): base64url of a JSON pair. */
+function encodeCursor(updatedAt: string, id: string): string {
+  return Buffer.from(JSON.stringify([updatedAt, id])).toString('base64url');
+}
+
+function decodeCursor(raw: unknown): { updatedAt: string; id: string } | null {
+  if (typeof raw !== 'string' || raw.length > 512) return null;
+  try {
+    const value: unknown = JSON.parse(
+      Buffer.from(raw, 'base64url').toString('utf8'),
+    );
+    if (
+      !Array.isArray(value) ||
+      value.length !== 2 ||
+      typeof value[0] !== 'string' ||
+      typeof value[1] !== 'string' ||
+      !/^\d{4}-\d\d-\d\dT/.test(value[0]) ||
+      Number.isNaN(new Date(value[0]).getTime())
+    )
+      return null;
+    return { updatedAt: value[0], id: value[1] };
+  } catch {
+    return null;
+  }
 }

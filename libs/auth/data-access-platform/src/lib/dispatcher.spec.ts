@@ -22,6 +22,8 @@ const SETTINGS = {
   retryMaxMs: 1000,
   timeoutMs: 2000,
   batchSize: 50,
+  // The test's receiver is on loopback (development).
+  targets: { allowLoopback: true, allowPrivate: false },
 };
 
 describe('backoffMs', () => {

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { WEBHOOK_HEADERS } from '@oneroster/contracts';
 import { encodeInstant } from '@oneroster/database';
@@ -9,6 +12,14 @@ import {
   WebhookEndpointEntity,
 } from '@oneroster/entities';
 import { signWebhook } from './signature';
+import {
+  checkedTarget,
+  pinnedLookup,
+  systemResolveAll,
+  WebhookTargetRefused,
+  type ResolveAll,
+  type WebhookTargetPolicy,
+} from './webhook-targets';
 
 export interface DispatcherSettings {
   pollMs: number;
@@ -18,6 +29,10 @@ export interface DispatcherSettings {
   timeoutMs: number;
   /** Deliveries attempted at once per instance. */
   batchSize?: number;
+  /** Which addresses may be connected to (default: public ones only). */
+  targets?: WebhookTargetPolicy;
+  /** The DNS lookup of target hosts (default: the system's). */
+  resolveAll?: ResolveAll;
   onError?: (message: string) => void;
 }
 
@@ -38,6 +53,10 @@ export function backoffMs(attempt: number, baseMs: number, maxMs: number) {
  *   receiver's de-duplication), `webhook-event`, `webhook-timestamp` and
  *   `webhook-signature: v1=HMAC-SHA256(secret, timestamp + "." + body)`; redirects are not
  *   followed; a 2xx answer within the timeout is success;
+ * - the target's address is checked at every attempt (`webhook-targets.ts`) and the
+ *   connection goes to the address checked (the socket's lookup resolves, checks and pins),
+ *   so a name rebound to a private address after registration is never connected to; a
+ *   refused target fails the delivery at once (no retries), with the reason in the log;
  * - a failure is retried after `backoffMs` (exponential), up to `maxAttempts`, then `failed`;
  *   every attempt is logged (`webhook_attempts`: time, response code or error, duration);
  * - the result is written only if the delivery is still this attempt's (a stale instance
@@ -124,33 +143,27 @@ export class WebhookDispatcher {
     const started = Date.now();
     let responseCode: number | null = null;
     let error: string | null = null;
+    let refused = false;
     if (!event || !endpoint || endpoint.deletedAt) error = 'endpoint deleted';
     else {
       const timestamp = Math.floor(Date.now() / 1000);
       try {
-        const res = await fetch(endpoint.url, {
-          method: 'POST',
-          redirect: 'manual',
-          signal: AbortSignal.timeout(this.settings.timeoutMs),
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': 'OneRoster-Exchange-Webhooks/1',
-            [WEBHOOK_HEADERS.id]: event.id,
-            [WEBHOOK_HEADERS.event]: event.type,
-            [WEBHOOK_HEADERS.timestamp]: String(timestamp),
-            [WEBHOOK_HEADERS.signature]: signWebhook(
-              endpoint.secret,
-              timestamp,
-              event.body,
-            ),
-          },
-          body: event.body,
+        responseCode = await this.post(endpoint.url, event.body, {
+          'content-type': 'application/json',
+          'user-agent': 'OneRoster-Exchange-Webhooks/1',
+          [WEBHOOK_HEADERS.id]: event.id,
+          [WEBHOOK_HEADERS.event]: event.type,
+          [WEBHOOK_HEADERS.timestamp]: String(timestamp),
+          [WEBHOOK_HEADERS.signature]: signWebhook(
+            endpoint.secret,
+            timestamp,
+            event.body,
+          ),
         });
-        responseCode = res.status;
-        await res.body?.cancel().catch(() => undefined);
-        if (res.status < 200 || res.status > 299)
-          error = `answered ${res.status}`;
+        if (responseCode < 200 || responseCode > 299)
+          error = `answered ${responseCode}`;
       } catch (err) {
+        refused = err instanceof WebhookTargetRefused;
         error = (err instanceof Error ? err.message : String(err)).slice(
           0,
           500,
@@ -158,7 +171,7 @@ export class WebhookDispatcher {
       }
     }
     const ok = error === null;
-    const gone = error === 'endpoint deleted';
+    const gone = error === 'endpoint deleted' || refused;
     const exhausted = attempt >= this.settings.maxAttempts;
     const next =
       ok || gone || exhausted
@@ -195,5 +208,51 @@ export class WebhookDispatcher {
         attempt,
       })
       .execute();
+  }
+
+  /**
+   * POSTs `body` to `url` and answers the status code (the body is not read). The socket
+   * connects only to an address the target policy admits: an IP literal is checked first;
+   * a name is resolved, checked and pinned by the socket's own lookup. No redirects are
+   * followed, no connection is reused.
+   */
+  private async post(
+    url: string,
+    body: string,
+    headers: Record<string, string>,
+  ): Promise<number> {
+    const target = new URL(url);
+    const policy = this.settings.targets ?? {
+      allowLoopback: false,
+      allowPrivate: false,
+    };
+    const resolveAll = this.settings.resolveAll ?? systemResolveAll;
+    if (isIP(target.hostname.replace(/^\[(.*)\]$/, '$1')))
+      await checkedTarget(target.hostname, policy, resolveAll);
+    const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise<number>((resolve, reject) => {
+      const req = request(
+        target,
+        {
+          method: 'POST',
+          agent: false,
+          headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+          lookup: pinnedLookup(policy, resolveAll),
+          signal: AbortSignal.timeout(this.settings.timeoutMs),
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', (err: Error) =>
+        reject(
+          err.name === 'AbortError' || err.name === 'TimeoutError'
+            ? new Error(`no answer within ${this.settings.timeoutMs} ms`)
+            : err,
+        ),
+      );
+      req.end(body);
+    });
   }
 }

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import {
   PLATFORM_EVENT_TYPES,
   type CreatedWebhook,
   type PlatformEventType,
   type PlatformPage,
   type WebhookDeliveryView,
+  type WebhookInput,
   type WebhookView,
 } from '@oneroster/contracts';
 import {
@@ -17,9 +18,26 @@ import {
 import { platformInvalid, platformNotFound } from './errors';
 import { newWebhookSecret } from './signature';
 import { pageOf } from './paging';
+import {
+  checkedTarget,
+  systemResolveAll,
+  WebhookTargetRefused,
+  type ResolveAll,
+} from './webhook-targets';
 
 /** Endpoints an integrator may register at most. */
 export const MAX_WEBHOOKS_PER_INTEGRATOR = 20;
+/** How long registration waits for the URL's host to resolve before it lets it pass. */
+const REGISTRATION_LOOKUP_MS = 3000;
+
+export interface PlatformWebhooksOptions {
+  /** http URLs on a loopback host, and loopback targets (WEBHOOK_ALLOW_LOOPBACK_HTTP). */
+  allowLoopbackHttp: boolean;
+  /** Private, link-local and unique-local targets (WEBHOOK_ALLOW_PRIVATE_TARGETS). */
+  allowPrivateTargets?: boolean;
+  /** The DNS lookup of target hosts (default: the system's). */
+  resolveAll?: ResolveAll;
+}
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -56,22 +74,76 @@ export function webhookUrlProblem(
  * - the signing secret is returned once, at registration;
  * - `events` defaults to every event type; unknown types are `invalid_request`;
  * - deleting stops deliveries to the endpoint (pending ones end `failed`);
- * - a replay queues a new delivery of the same event to the same endpoint, due at once.
+ * - a replay queues a new delivery of the same event to the same endpoint, due at once;
+ * - the URL's host must be a webhook target (`webhook-targets.ts`): an IP literal, or every
+ *   address the name resolves to now; a name that does not resolve (yet) passes, since the
+ *   dispatcher checks the address again at every attempt and connects only to the one it
+ *   checked.
+ * The writes run on `em` when given: the portal passes its transaction, so that the change
+ * and its audit event commit together.
  */
 export class PlatformWebhooks {
+  private readonly allowLoopbackHttp: boolean;
+
   constructor(
     private readonly ds: DataSource,
-    private readonly allowLoopbackHttp: boolean,
-  ) {}
+    private readonly options: PlatformWebhooksOptions,
+  ) {
+    this.allowLoopbackHttp = options.allowLoopbackHttp;
+  }
 
-  async create(integratorId: string, body: unknown): Promise<CreatedWebhook> {
+  /** Why the host of `url` is no webhook target, or null (also when it does not resolve). */
+  private async targetProblem(url: string): Promise<string | null> {
+    const policy = {
+      allowLoopback: this.allowLoopbackHttp,
+      allowPrivate: this.options.allowPrivateTargets ?? false,
+    };
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        checkedTarget(
+          new URL(url).hostname,
+          policy,
+          this.options.resolveAll ?? systemResolveAll,
+        ),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, REGISTRATION_LOOKUP_MS);
+        }),
+      ]);
+      return null;
+    } catch (err) {
+      return err instanceof WebhookTargetRefused
+        ? `must reach a public address: ${err.message.replace(/^refused: /, '')}`
+        : null;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Registers an endpoint: `check`, then `insert`. */
+  async create(
+    integratorId: string,
+    body: unknown,
+    em: EntityManager | DataSource = this.ds,
+  ): Promise<CreatedWebhook> {
+    return this.insert(integratorId, await this.check(body), em);
+  }
+
+  /**
+   * The registration body, checked (URL rules, the target's addresses, events): every
+   * problem at once as `invalid_request`. Resolves the URL's host, so callers run it before
+   * opening a transaction.
+   */
+  async check(body: unknown): Promise<WebhookInput> {
     const input =
       body && typeof body === 'object' && !Array.isArray(body)
         ? (body as Record<string, unknown>)
         : null;
     if (!input) throw platformInvalid({ body: 'must be a JSON object' });
     const fields: Record<string, string> = {};
-    const urlProblem = webhookUrlProblem(input['url'], this.allowLoopbackHttp);
+    const urlProblem =
+      webhookUrlProblem(input['url'], this.allowLoopbackHttp) ??
+      (await this.targetProblem(input['url'] as string));
     if (urlProblem) fields['url'] = urlProblem;
     let events: PlatformEventType[] = [...PLATFORM_EVENT_TYPES];
     if (input['events'] !== undefined) {
@@ -88,7 +160,16 @@ export class PlatformWebhooks {
       else events = [...new Set(raw as PlatformEventType[])];
     }
     if (Object.keys(fields).length) throw platformInvalid(fields);
-    const repo = this.ds.getRepository(WebhookEndpointEntity);
+    return { url: input['url'] as string, events };
+  }
+
+  /** Stores a checked registration (at most MAX_WEBHOOKS_PER_INTEGRATOR live ones). */
+  async insert(
+    integratorId: string,
+    input: WebhookInput,
+    em: EntityManager | DataSource = this.ds,
+  ): Promise<CreatedWebhook> {
+    const repo = em.getRepository(WebhookEndpointEntity);
     const live = await repo
       .createQueryBuilder('e')
       .where('e.integratorId = :integratorId AND e.deletedAt IS NULL', {
@@ -102,8 +183,8 @@ export class PlatformWebhooks {
     const row: WebhookEndpointEntity = {
       id: randomUUID(),
       integratorId,
-      url: input['url'] as string,
-      events,
+      url: input.url,
+      events: input.events ?? [...PLATFORM_EVENT_TYPES],
       secret: newWebhookSecret(),
       createdAt: new Date(),
       deletedAt: null,
@@ -125,12 +206,16 @@ export class PlatformWebhooks {
     return rows.map(view);
   }
 
-  async remove(integratorId: string, id: string): Promise<void> {
-    const row = await this.own(integratorId, id);
-    await this.ds
+  async remove(
+    integratorId: string,
+    id: string,
+    em: EntityManager | DataSource = this.ds,
+  ): Promise<void> {
+    const row = await this.own(integratorId, id, em);
+    await em
       .getRepository(WebhookEndpointEntity)
       .update({ id: row.id }, { deletedAt: new Date() });
-    await this.ds
+    await em
       .getRepository(WebhookDeliveryEntity)
       .update(
         { endpointId: row.id, status: 'pending' },
@@ -161,9 +246,10 @@ export class PlatformWebhooks {
     integratorId: string,
     id: string,
     deliveryId: string,
+    em: EntityManager | DataSource = this.ds,
   ): Promise<WebhookDeliveryView> {
-    const endpoint = await this.own(integratorId, id);
-    const original = await this.ds
+    const endpoint = await this.own(integratorId, id, em);
+    const original = await em
       .getRepository(WebhookDeliveryEntity)
       .findOneBy({ id: deliveryId, endpointId: endpoint.id });
     if (!original) throw platformNotFound('delivery');
@@ -180,17 +266,16 @@ export class PlatformWebhooks {
       createdAt: now,
       deliveredAt: null,
     };
-    await this.ds.getRepository(WebhookDeliveryEntity).insert(row);
-    return (await this.views([row]))[0];
+    await em.getRepository(WebhookDeliveryEntity).insert(row);
+    return (await this.views([row], em))[0];
   }
 
   private async own(
     integratorId: string,
     id: string,
+    em: EntityManager | DataSource = this.ds,
   ): Promise<WebhookEndpointEntity> {
-    const row = await this.ds
-      .getRepository(WebhookEndpointEntity)
-      .findOneBy({ id });
+    const row = await em.getRepository(WebhookEndpointEntity).findOneBy({ id });
     if (!row || row.integratorId !== integratorId || row.deletedAt)
       throw platformNotFound('webhook');
     return row;
@@ -198,18 +283,19 @@ export class PlatformWebhooks {
 
   private async views(
     rows: WebhookDeliveryEntity[],
+    em: EntityManager | DataSource = this.ds,
   ): Promise<WebhookDeliveryView[]> {
     if (!rows.length) return [];
     const eventIds = [...new Set(rows.map((r) => r.eventId))];
     const ids = rows.map((r) => r.id);
     const [events, attempts] = await Promise.all([
-      this.ds
+      em
         .getRepository(PlatformEventEntity)
         .createQueryBuilder('e')
         .select(['e.id', 'e.type'])
         .where('e.id IN (:...eventIds)', { eventIds })
         .getMany(),
-      this.ds
+      em
         .getRepository(WebhookAttemptEntity)
         .createQueryBuilder('a')
         .where('a.deliveryId IN (:...ids)', { ids })

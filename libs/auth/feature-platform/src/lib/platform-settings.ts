@@ -10,8 +10,10 @@ export interface PlatformSettings {
   audience: string;
   /** Where the token endpoint is (shown with issued credentials). */
   tokenEndpoint: string;
-  /** Accept http webhook URLs on a loopback host (development only). */
+  /** Accept http webhook URLs on a loopback host, and loopback targets (development only). */
   allowLoopbackHttp: boolean;
+  /** Deliver to private, link-local and unique-local addresses (on-premise receivers). */
+  allowPrivateTargets?: boolean;
   /** The webhook dispatcher's timing. */
-  dispatcher: Omit<DispatcherSettings, 'onError'>;
+  dispatcher: Omit<DispatcherSettings, 'onError' | 'targets'>;
 }

@@ -64,7 +64,7 @@ export class PlatformApprovalsController {
   @ApiOperation({
     summary: "Schools' decisions about the integrator's applications",
     description:
-      'Scope `approvals.read`. For delta polling pass the largest `updatedAt` seen as `updatedSince` (inclusive). Ordered by updatedAt, then approval id.',
+      'Scope `approvals.read`. For delta polling pass the largest `updatedAt` seen as `updatedSince` (inclusive). Ordered by updatedAt, then approval id. Page with `cursor` (the `next` of the previous page; null on the last) or, for compatibility, `offset` (not both).',
   })
   @ApiQuery({
     name: 'status',
@@ -81,10 +81,21 @@ export class PlatformApprovalsController {
     required: false,
     description: '1–1000, default 100',
   })
-  @ApiQuery({ name: 'offset', required: false, description: 'default 0' })
+  @ApiQuery({
+    name: 'cursor',
+    required: false,
+    description:
+      'opaque: the `next` of the previous page; continues after its last row',
+  })
+  @ApiQuery({
+    name: 'offset',
+    required: false,
+    description: 'default 0; not with `cursor`',
+  })
   @ApiResponse({
     status: 200,
-    description: '`{ data: PlatformApprovalView[], total, limit, offset }`',
+    description:
+      '`{ data: PlatformApprovalView[], total, limit, offset, next }` (`next`: the cursor of the next page, or null)',
   })
   approvals(
     @Caller() caller: PlatformCallerContext,

@@ -56,7 +56,10 @@ export class PlatformModule implements OnModuleInit, OnModuleDestroy {
           provide: PlatformWebhooks,
           inject: [DataSource],
           useFactory: (ds: DataSource) =>
-            new PlatformWebhooks(ds, settings.allowLoopbackHttp),
+            new PlatformWebhooks(ds, {
+              allowLoopbackHttp: settings.allowLoopbackHttp,
+              allowPrivateTargets: settings.allowPrivateTargets,
+            }),
         },
         {
           provide: PortalCredentials,
@@ -71,6 +74,10 @@ export class PlatformModule implements OnModuleInit, OnModuleDestroy {
             const logger = new Logger('webhooks');
             return new WebhookDispatcher(ds, {
               ...settings.dispatcher,
+              targets: {
+                allowLoopback: settings.allowLoopbackHttp,
+                allowPrivate: settings.allowPrivateTargets ?? false,
+              },
               onError: (message) => logger.warn(message),
             });
           },

@@ -10,6 +10,13 @@ export interface PortalSettings {
   issuer: string;
   /** The platform API's resource indicator (default: `/platform/v1` at the issuer's origin). */
   platformAudience?: string;
+  /**
+   * Accept http webhook URLs on a loopback host (WEBHOOK_ALLOW_LOOPBACK_HTTP, development
+   * only): the same rule as the platform API's.
+   */
+  webhookAllowLoopbackHttp?: boolean;
+  /** Accept private webhook targets (WEBHOOK_ALLOW_PRIVATE_TARGETS): the platform's rule. */
+  webhookAllowPrivateTargets?: boolean;
   /** The OneRoster API's public URL (its Swagger UI is at `/docs`). */
   apiPublicUrl: string;
   /** The sandbox clients' shared secret in demo mode; null otherwise. */

@@ -12,6 +12,7 @@ import { APP_FILTER, ModuleRef } from '@nestjs/core';
 import type Provider from 'oidc-provider';
 import { DataSource } from 'typeorm';
 import { PLATFORM_API_PATH } from '@oneroster/contracts';
+import { PlatformWebhooks } from '@oneroster/data-access-platform';
 import { openDatabase } from '@oneroster/database';
 import { endAccountOidcSessions, OIDC_PROVIDER } from '@oneroster/feature-oidc';
 import {
@@ -27,6 +28,7 @@ import {
   PortalSandbox,
   PortalSessions,
   PortalUsage,
+  PortalWebhooks,
   SESSION_IDLE_MS,
   SESSION_MAX_MS,
 } from '@oneroster/data-access-portal';
@@ -45,6 +47,7 @@ import { PortalRoutesFilter } from './portal-exception.filter';
 import { PortalImportsController } from './portal-imports.controller';
 import { PortalPlatformCredentialsController } from './portal-platform-credentials.controller';
 import { PortalSessionGuard } from './portal-session.guard';
+import { PortalWebhooksController } from './portal-webhooks.controller';
 import { PORTAL_SETTINGS, type PortalSettings } from './portal-settings';
 
 const PURGE_EVERY_MS = 15 * 60_000;
@@ -92,6 +95,7 @@ export class PortalModule implements OnModuleInit, OnModuleDestroy {
         PortalDeveloperController,
         PortalOperatorController,
         PortalPlatformCredentialsController,
+        PortalWebhooksController,
       ],
       providers: [
         { provide: PORTAL_SETTINGS, useValue: settings },
@@ -153,6 +157,19 @@ export class PortalModule implements OnModuleInit, OnModuleDestroy {
               `${settings.issuer}/token`,
               settings.platformAudience ??
                 new URL(PLATFORM_API_PATH, settings.issuer).href,
+            ),
+        },
+        {
+          // The platform API's webhook service itself, with the same URL rules.
+          provide: PortalWebhooks,
+          inject: [DataSource],
+          useFactory: (ds: DataSource) =>
+            new PortalWebhooks(
+              ds,
+              new PlatformWebhooks(ds, {
+                allowLoopbackHttp: settings.webhookAllowLoopbackHttp ?? false,
+                allowPrivateTargets: settings.webhookAllowPrivateTargets,
+              }),
             ),
         },
         {

@@ -357,6 +357,7 @@ describe('platform API settings', () => {
       webhookRetryMaxMs: 6 * 3_600_000,
       webhookTimeoutMs: 10_000,
       webhookAllowLoopbackHttp: true,
+      webhookAllowPrivateTargets: false,
     });
   });
 
@@ -391,5 +392,23 @@ describe('platform API settings', () => {
         WEBHOOK_ALLOW_LOOPBACK_HTTP: 'true',
       }),
     ).toThrow(/WEBHOOK_ALLOW_LOOPBACK_HTTP is for development/);
+  });
+
+  it('keeps private webhook targets off unless set, in production too, and checks the value', () => {
+    const production = {
+      ONEROSTER_MODE: 'production',
+      DEMO_PASSWORD: 'x'.repeat(20),
+    };
+    expect(loadConfig({}).platform.webhookAllowPrivateTargets).toBe(false);
+    expect(loadConfig(production).platform.webhookAllowPrivateTargets).toBe(
+      false,
+    );
+    expect(
+      loadConfig({ ...production, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' })
+        .platform.webhookAllowPrivateTargets,
+    ).toBe(true);
+    expect(() =>
+      loadConfig({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'sometimes' }),
+    ).toThrow(/WEBHOOK_ALLOW_PRIVATE_TARGETS/);
   });
 });

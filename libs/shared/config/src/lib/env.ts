@@ -72,6 +72,11 @@ export interface PlatformApiConfig {
   webhookTimeoutMs: number;
   /** Whether http webhook URLs on a loopback host are accepted (WEBHOOK_ALLOW_LOOPBACK_HTTP). */
   webhookAllowLoopbackHttp: boolean;
+  /**
+   * Whether webhooks may go to private, loopback, link-local and unique-local addresses
+   * (WEBHOOK_ALLOW_PRIVATE_TARGETS; default false, in every mode).
+   */
+  webhookAllowPrivateTargets: boolean;
 }
 
 export interface InvalidationConfig {
@@ -344,6 +349,13 @@ function platformApiConfig(
     webhookRetryMaxMs: retryMax,
     webhookTimeoutMs: between(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
     webhookAllowLoopbackHttp: allowLoopbackHttp,
+    // Off unless asked for, in production too: an on-premise receiver on a private network
+    // is a deliberate choice (it lets integrators reach that network).
+    webhookAllowPrivateTargets: bool(
+      env,
+      'WEBHOOK_ALLOW_PRIVATE_TARGETS',
+      false,
+    ),
   };
 }
 

@@ -102,6 +102,11 @@ export interface PlatformPage<T> {
   total: number;
   limit: number;
   offset: number;
+  /**
+   * Where a cursor-paged list goes on (`GET /platform/v1/approvals`): pass it as `cursor`
+   * for the next page; null when this page is the last.
+   */
+  next?: string | null;
 }
 
 export interface PlatformSchoolCredential {
@@ -123,6 +128,12 @@ export interface WebhookView {
   url: string;
   events: PlatformEventType[];
   createdAt: string;
+}
+
+/** The body that registers a webhook (`events` absent: every event type). */
+export interface WebhookInput {
+  url: string;
+  events?: PlatformEventType[];
 }
 
 export interface CreatedWebhook extends WebhookView {

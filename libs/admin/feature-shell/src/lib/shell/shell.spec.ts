@@ -93,6 +93,7 @@ describe('Shell', () => {
     expect(navLabels()).toEqual([
       'Home',
       'Applications',
+      'Webhooks',
       'Sandbox',
       'Onboarding',
       'Overview',

@@ -54,6 +54,7 @@ export class Shell {
     }
     if (roles.developer) {
       items.push({ label: 'Applications', path: 'developer' });
+      items.push({ label: 'Webhooks', path: 'developer/webhooks' });
       items.push({ label: 'Sandbox', path: 'developer/sandbox' });
     }
     if (roles.operator) items.push({ label: 'Onboarding', path: 'operator' });

@@ -408,6 +408,14 @@ describe.each(testEngines('csv_v1p2'))(
           (r, i) => r.join() !== splitCsv(left['users.csv'])[i]?.join(),
         );
         expect(changed.map((r) => r[0])).toEqual([twoOrgs]);
+        // A 1.1 set describes the whole record: importing it clears the 1.2-only columns.
+        const v1p1 = await copy.importSet(b, { schoolId: school.id, now: T1 });
+        expect(v1p1.errors).toEqual([]);
+        const [left12] = (await target.query(
+          'SELECT COUNT(*) AS n FROM users WHERE school_id = ? AND (pronouns IS NOT NULL OR user_master_identifier IS NOT NULL OR primary_org_sourced_id IS NOT NULL)',
+          [school.id],
+        )) as { n: number | string }[];
+        expect(Number(left12.n)).toBe(0);
       } finally {
         await target.destroy();
       }

@@ -875,6 +875,18 @@ export const V1P1_COLUMN_OF_V1P2: Partial<
   users: {
     role: { file: 'roles.csv', column: 'role' },
     orgSourcedIds: { file: 'roles.csv', column: 'orgSourcedId' },
+    // The columns stored for 1.2 only: the 1.2 column of the same field.
+    ...Object.fromEntries(
+      V1P2_STORED.users.map(({ field, column }) => [
+        column,
+        {
+          file: 'users.csv',
+          column:
+            V1P2_CSV.users.columns.find((c) => c.field === field.name)
+              ?.column ?? field.name,
+        },
+      ]),
+    ),
   },
   lineItems: {
     gradingPeriodSourcedId: {

@@ -98,7 +98,7 @@ export class GradebookChangesController {
   @RequireScopes(PLATFORM_SCOPES.gradebookChanges)
   @ApiOperation({
     summary: 'Gradebook changes for the school’s MIS, in order, after a cursor',
-    description: `Scope: ${PLATFORM_SCOPES.gradebookChanges}`,
+    description: `Scope: ${PLATFORM_SCOPES.gradebookChanges}. A non-empty page is recorded in the school's audit trail (\`gradebook.changes_collected\`, this client as actor) before it is answered; when that record cannot be written the answer is 503 and no changes: ask again with the same cursor. Empty polls are not recorded.`,
   })
   @ApiSecurity(OAUTH_SCHEME, [PLATFORM_SCOPES.gradebookChanges])
   @ApiQuery({

@@ -395,6 +395,31 @@ describe.each(testEngines('api_e2e_gb_v1p2', { sqliteFile: true }))(
         )) as { id: string }[]
       ).map((r) => r.id);
       expect(r3).toBeDefined();
+      // The demo's links (a class's resource assigned to its students) are served.
+      const demo = (await db.query(
+        "SELECT user_sourced_id AS u, resource_sourced_id AS r FROM user_resources WHERE school_id = ? AND status = 'active' ORDER BY user_sourced_id, resource_sourced_id",
+        [schoolA.id],
+      )) as { u: string; r: string }[];
+      expect(demo.length).toBeGreaterThan(0);
+      const demoUser = demo[0].u;
+      const demoList = await call('GET', `${RS}/users/${demoUser}/resources`);
+      expect(
+        (demoList.body['resources'] as Json[])
+          .map((r) => r['sourcedId'])
+          .sort(),
+      ).toEqual(
+        [
+          ...new Set(demo.filter((d) => d.u === demoUser).map((d) => d.r)),
+        ].sort(),
+      );
+      // Two students with no link yet.
+      const [s1, s2] = (
+        (await db.query(
+          "SELECT DISTINCT e.user_sourced_id AS id FROM enrollments e WHERE e.school_id = ? AND e.role = 'student' AND NOT EXISTS (SELECT 1 FROM user_resources u WHERE u.school_id = e.school_id AND u.user_sourced_id = e.user_sourced_id) ORDER BY e.user_sourced_id LIMIT 2",
+          [schoolA.id],
+        )) as { id: string }[]
+      ).map((r) => r.id);
+      expect(s2).toBeDefined();
       const userB = await one(
         'SELECT u.sourced_id FROM users u WHERE u.school_id = ? AND NOT EXISTS (SELECT 1 FROM users v WHERE v.school_id = ? AND v.sourced_id = u.sourced_id) ORDER BY u.sourced_id LIMIT 1',
         [schoolB, schoolA.id],
@@ -418,10 +443,10 @@ describe.each(testEngines('api_e2e_gb_v1p2', { sqliteFile: true }))(
         writeFileSync(
           join(set, 'userResources.csv'),
           line([...V1P2_CSV_HEADERS.userResources]) +
-            link('ur-e2e-1', ids['student'], r1) +
-            link('ur-e2e-2', ids['student'], r2) +
-            link('ur-e2e-3', ids['student'], r3, 'tobedeleted') +
-            link('ur-e2e-4', ids['student2'], r3),
+            link('ur-e2e-1', s1, r1) +
+            link('ur-e2e-2', s1, r2) +
+            link('ur-e2e-3', s1, r3, 'tobedeleted') +
+            link('ur-e2e-4', s2, r3),
         );
         const report = await new CsvImportService(db).importSet(set, {
           schoolId: schoolA.id,
@@ -431,7 +456,7 @@ describe.each(testEngines('api_e2e_gb_v1p2', { sqliteFile: true }))(
       } finally {
         rmSync(set, { recursive: true, force: true });
       }
-      const path = `${RS}/users/${ids['student']}/resources`;
+      const path = `${RS}/users/${s1}/resources`;
       const list = await call('GET', path);
       expect(list.status).toBe(200);
       expect(list.headers.get('x-total-count')).toBe('2');
@@ -441,10 +466,7 @@ describe.each(testEngines('api_e2e_gb_v1p2', { sqliteFile: true }))(
         status: 'active',
         vendorResourceId: expect.any(String),
       });
-      const other = await call(
-        'GET',
-        `${RS}/users/${ids['student2']}/resources`,
-      );
+      const other = await call('GET', `${RS}/users/${s2}/resources`);
       expect(
         (other.body['resources'] as Json[]).map((r) => r['sourcedId']),
       ).toEqual([r3]);

@@ -194,16 +194,15 @@ function v1p2TableMap(file: V1p2CsvFile): V1p2TableMap {
   for (const c of def.columns) {
     if (['sourcedId', 'status', 'dateLastModified'].includes(c.column))
       continue;
-    const stored = v1p2ColumnOf(def, c);
-    if (!stored) {
+    const field = v1p2ColumnOf(def, c);
+    if (!field) {
       unstored.push(c.column);
       continue;
     }
-    const field = stored;
     const storage = v1p2StorageOf(field);
     columns.push({
       csv: c.column,
-      db: stored.db,
+      db: field.db,
       storage,
       ...(storage === 'pairs' && field.of
         ? { keys: V1P2_OBJECTS[field.of].fields.map((x) => x.name) }

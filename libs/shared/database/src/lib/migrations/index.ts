@@ -27,6 +27,8 @@ import { ApiUsageRecords1796409420969 as MysqlApiUsageRecords } from './mysql/17
 import { ApiUsageRecords1796409420969 as SqliteApiUsageRecords } from './sqlite/1796409420969-ApiUsageRecords';
 import { MisImports1796409441645 as MysqlMisImports } from './mysql/1796409441645-MisImports';
 import { MisImports1796409441645 as SqliteMisImports } from './sqlite/1796409441645-MisImports';
+import { V1p2UserResources1796412427182 as MysqlV1p2UserResources } from './mysql/1796412427182-V1p2UserResources';
+import { V1p2UserResources1796412427182 as SqliteV1p2UserResources } from './sqlite/1796412427182-V1p2UserResources';
 
 /*
  * Explicit, ordered migration lists per dialect (no globs: the apps are bundled).
@@ -47,6 +49,7 @@ export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [
   SqliteV1p2ScoreScalesAndAssessments,
   SqliteApiUsageRecords,
   SqliteMisImports,
+  SqliteV1p2UserResources,
 ];
 export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   MysqlInitial,
@@ -63,4 +66,5 @@ export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   MysqlV1p2ScoreScalesAndAssessments,
   MysqlApiUsageRecords,
   MysqlMisImports,
+  MysqlV1p2UserResources,
 ];

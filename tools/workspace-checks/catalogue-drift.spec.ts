@@ -19,6 +19,8 @@ import {
   restFields,
   v1p2StoredFields,
   V1P2_CLASSES,
+  V1P2_CSV,
+  V1P2_CSV_FILE_NAMES,
   v1p2FieldNames,
   type ClassDef,
   type FieldDef,
@@ -484,6 +486,36 @@ describe('the OneRoster 1.1 catalogue matches', () => {
       compare('column', map.columns, columns);
       compare('link', map.links, links);
     }
+    expect(problems).toEqual([]);
+  });
+  it('the 1.2 link files stored as 1.2 (csv-v1p2.ts: table, SQL columns, requiredness)', () => {
+    // A file with no class stored as 1.2 (userResources) names its table and columns in the
+    // CSV binding; its entity has them, a required column NOT NULL, an optional one nullable.
+    const problems: string[] = [];
+    let files = 0;
+    for (const file of V1P2_CSV_FILE_NAMES) {
+      const def = V1P2_CSV[file];
+      if (def.stored !== 'v1p2' || def.of) continue;
+      files++;
+      const m = def.table ? meta.get(def.table) : undefined;
+      if (!m) {
+        problems.push(`${file}.csv: no entity has table ${def.table}`);
+        continue;
+      }
+      for (const c of def.columns) {
+        if (!c.sqlColumn) continue;
+        const col = m.columns.find((x) => x.databaseName === c.sqlColumn);
+        if (!col)
+          problems.push(
+            `${file}.${c.column}: table ${def.table} has no column ${c.sqlColumn}`,
+          );
+        else if (col.isNullable === c.required)
+          problems.push(
+            `${file}.${c.column}: ${c.sqlColumn} is ${col.isNullable ? '' : 'NOT '}NULL, the binding says ${c.required ? 'required' : 'optional'}`,
+          );
+      }
+    }
+    expect(files).toBeGreaterThan(0);
     expect(problems).toEqual([]);
   });
 });

@@ -18,6 +18,8 @@ export interface DemoAccounts {
   developer: string;
   schoolAdmins: { email: string; school: string }[];
   sandboxClients: { clientId: string; secret: string; school: string }[];
+  /** Each school's MIS connector client (`mis-<URN>`, the sandbox secret). */
+  misClients: { clientId: string; secret: string; school: string }[];
 }
 
 export interface Stack {
@@ -78,6 +80,9 @@ function parseDemo(out: string): DemoAccounts {
       (m) => ({ email: m[1], school: m[2] }),
     ),
     sandboxClients: line(/sandbox client\s+(\S+) \/ (\S+) \(([^)]+)\)/g).map(
+      (m) => ({ clientId: m[1], secret: m[2], school: m[3] }),
+    ),
+    misClients: line(/MIS connector client (\S+) \/ (\S+) \(([^,)]+)/g).map(
       (m) => ({ clientId: m[1], secret: m[2], school: m[3] }),
     ),
   };

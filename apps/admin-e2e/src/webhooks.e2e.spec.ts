@@ -225,6 +225,8 @@ describeWithBrowser('webhooks in the admin portal', () => {
     const [schoolAdmin] = stack.demo.schoolAdmins;
     await signIn(admin, schoolAdmin.email);
     await admin.getByRole('link', { name: 'My school', exact: true }).click();
+    await admin.waitForURL(/\/school\/[^/]+\/home$/);
+    await admin.getByRole('link', { name: 'Applications', exact: true }).click();
     await admin.waitForURL(/\/school\/[^/]+\/applications$/);
     const explorer = admin.locator('article.card').filter({
       has: admin.getByRole('heading', {

@@ -1,7 +1,15 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
+import { CsvImportService } from '@oneroster/data-access-csv';
 import { ONEROSTER_SCOPES, ONEROSTER_V1P2_SCOPES } from '@oneroster/contracts';
 import { encodeInstant, openDatabase } from '@oneroster/database';
 import { testEngines } from '@oneroster/database/testing';
+import {
+  V1P2_CSV_FILES,
+  V1P2_CSV_HEADERS,
+} from '@oneroster/util-oneroster-csv';
 import { TestApi, approveTestClient, startTestApi } from './support';
 
 /*
@@ -10,7 +18,8 @@ import { TestApi, approveTestClient, startTestApi } from './support';
  * results, list them, DELETE), written through the 1.1 writer and read back as 1.2; score
  * scales, assessment line items and results stored as 1.2; the 1.2 and counterpart 1.1
  * scopes, the assessment scopes once a school approves them; other schools' objects 404;
- * a user's resources answer 501 (the POSTs: gradebook-v1p2-post.e2e.spec.ts).
+ * a user's resources read from the links userResources.csv imports (the POSTs:
+ * gradebook-v1p2-post.e2e.spec.ts).
  */
 const GB = '/ims/oneroster/gradebook/v1p2';
 const RS = '/ims/oneroster/resources/v1p2';
@@ -52,6 +61,7 @@ describe.each(testEngines('api_e2e_gb_v1p2', { sqliteFile: true }))(
       });
       return {
         status: res.status,
+        headers: res.headers,
         text: await res
           .clone()
           .text()
@@ -377,28 +387,136 @@ describe.each(testEngines('api_e2e_gb_v1p2', { sqliteFile: true }))(
       expect(del.status).toBe(404);
     });
 
-    it('answers 501 unsupported for a user’s resources, never 500', async () => {
-      const t = await tokenWith(
-        S2.gradebookRead,
-        S2.gradebookCreatePost,
-        S2.resource,
+    it('serves a user’s resources from the links of userResources.csv: 1.2 query rules, 404 for a user the caller cannot see', async () => {
+      const [r1, r2, r3] = (
+        (await db.query(
+          "SELECT sourced_id AS id FROM resources WHERE school_id = ? AND status = 'active' ORDER BY sourced_id LIMIT 3",
+          [schoolA.id],
+        )) as { id: string }[]
+      ).map((r) => r.id);
+      expect(r3).toBeDefined();
+      // The demo's links (a class's resource assigned to its students) are served.
+      const demo = (await db.query(
+        "SELECT user_sourced_id AS u, resource_sourced_id AS r FROM user_resources WHERE school_id = ? AND status = 'active' ORDER BY user_sourced_id, resource_sourced_id",
+        [schoolA.id],
+      )) as { u: string; r: string }[];
+      expect(demo.length).toBeGreaterThan(0);
+      const demoUser = demo[0].u;
+      const demoList = await call('GET', `${RS}/users/${demoUser}/resources`);
+      expect(
+        (demoList.body['resources'] as Json[])
+          .map((r) => r['sourcedId'])
+          .sort(),
+      ).toEqual(
+        [
+          ...new Set(demo.filter((d) => d.u === demoUser).map((d) => d.r)),
+        ].sort(),
       );
-      for (const [method, path] of [
-        ['GET', `${RS}/users/${ids['student']}/resources`],
-      ]) {
-        const r = await call(
-          method,
-          path,
-          method === 'GET' ? undefined : {},
-          t,
+      // Two students with no link yet.
+      const [s1, s2] = (
+        (await db.query(
+          "SELECT DISTINCT e.user_sourced_id AS id FROM enrollments e WHERE e.school_id = ? AND e.role = 'student' AND NOT EXISTS (SELECT 1 FROM user_resources u WHERE u.school_id = e.school_id AND u.user_sourced_id = e.user_sourced_id) ORDER BY e.user_sourced_id LIMIT 2",
+          [schoolA.id],
+        )) as { id: string }[]
+      ).map((r) => r.id);
+      expect(s2).toBeDefined();
+      const userB = await one(
+        'SELECT u.sourced_id FROM users u WHERE u.school_id = ? AND NOT EXISTS (SELECT 1 FROM users v WHERE v.school_id = ? AND v.sourced_id = u.sourced_id) ORDER BY u.sourced_id LIMIT 1',
+        [schoolB, schoolA.id],
+      );
+      // The links, imported into school A as a 1.2 delta set (a deleted one among them).
+      const set = mkdtempSync(join(tmpdir(), 'or-user-resources-'));
+      try {
+        const when = '2026-10-01T08:00:00.000Z';
+        const line = (cells: string[]) => cells.join(',') + '\n';
+        writeFileSync(
+          join(set, 'manifest.csv'),
+          line(['propertyName', 'value']) +
+            line(['manifest.version', '1.0']) +
+            line(['oneroster.version', '1.2']) +
+            V1P2_CSV_FILES.map((f) =>
+              line([`file.${f}`, f === 'userResources' ? 'delta' : 'absent']),
+            ).join(''),
         );
-        expect([
-          path,
-          r.status,
-          r.body['imsx_codeMajor'],
-          r.body['imsx_severity'],
-        ]).toEqual([path, 501, 'unsupported', 'error']);
+        const link = (id: string, user: string, res: string, st = 'active') =>
+          line([id, st, when, user, '', '', res]);
+        writeFileSync(
+          join(set, 'userResources.csv'),
+          line([...V1P2_CSV_HEADERS.userResources]) +
+            link('ur-e2e-1', s1, r1) +
+            link('ur-e2e-2', s1, r2) +
+            link('ur-e2e-3', s1, r3, 'tobedeleted') +
+            link('ur-e2e-4', s2, r3),
+        );
+        const report = await new CsvImportService(db).importSet(set, {
+          schoolId: schoolA.id,
+        });
+        expect(report.errors).toEqual([]);
+        expect(report.files.userResources).toMatchObject({ rows: 4 });
+      } finally {
+        rmSync(set, { recursive: true, force: true });
       }
+      const path = `${RS}/users/${s1}/resources`;
+      const list = await call('GET', path);
+      expect(list.status).toBe(200);
+      expect(list.headers.get('x-total-count')).toBe('2');
+      const listed = list.body['resources'] as Json[];
+      expect(listed.map((r) => r['sourcedId']).sort()).toEqual([r1, r2].sort());
+      expect(listed[0]).toMatchObject({
+        status: 'active',
+        vendorResourceId: expect.any(String),
+      });
+      const other = await call('GET', `${RS}/users/${s2}/resources`);
+      expect(
+        (other.body['resources'] as Json[]).map((r) => r['sourcedId']),
+      ).toEqual([r3]);
+      // fields, filter, sort and paging as on the other resources routes.
+      const fields = await call('GET', `${path}?fields=sourcedId`);
+      expect(
+        (fields.body['resources'] as Json[]).map((r) => Object.keys(r)),
+      ).toEqual([['sourcedId'], ['sourcedId']]);
+      const filtered = await call(
+        'GET',
+        `${path}?filter=${encodeURIComponent(`sourcedId='${r2}'`)}`,
+      );
+      expect(
+        (filtered.body['resources'] as Json[]).map((r) => r['sourcedId']),
+      ).toEqual([r2]);
+      const page = await call(
+        'GET',
+        `${path}?sort=sourcedId&orderBy=desc&limit=1`,
+      );
+      expect(page.headers.get('x-total-count')).toBe('2');
+      expect(page.headers.get('link')).toContain('rel="next"');
+      expect(
+        (page.body['resources'] as Json[]).map((r) => r['sourcedId']),
+      ).toEqual([[r1, r2].sort()[1]]);
+      const badField = await call('GET', `${path}?fields=nope`);
+      expect([badField.status, minor(badField.body)]).toEqual([
+        400,
+        'invalid_selection_field',
+      ]);
+      const badFilter = await call('GET', `${path}?filter=nope%3D'x'`);
+      expect([badFilter.status, minor(badFilter.body)]).toEqual([
+        400,
+        'invalid_filter_field',
+      ]);
+      // An unknown user, another school's user: 404.
+      for (const user of ['no-such-user', userB]) {
+        const r = await call('GET', `${RS}/users/${user}/resources`);
+        expect([user, r.status, minor(r.body)]).toEqual([
+          user,
+          404,
+          'unknownobject',
+        ]);
+      }
+      // The checklist's scopes: the 1.2 resource scope or its 1.1 counterpart.
+      const v1p1 = await tokenWith(S1.resource);
+      expect((await call('GET', path, undefined, v1p1)).status).toBe(200);
+      const gradebookOnly = await tokenWith(S2.gradebookRead);
+      expect((await call('GET', path, undefined, gradebookOnly)).status).toBe(
+        403,
+      );
     });
 
     it('stores score scales: PUT creates then replaces, every read route, 422 naming problems, DELETE', async () => {

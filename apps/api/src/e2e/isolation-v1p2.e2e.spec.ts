@@ -4,7 +4,7 @@ import {
   ALL_ONEROSTER_SCOPES,
   ALL_ONEROSTER_V1P2_SCOPES,
 } from '@oneroster/contracts';
-import { openDatabase } from '@oneroster/database';
+import { encodeInstant, openDatabase } from '@oneroster/database';
 import { testEngines } from '@oneroster/database/testing';
 import {
   SchoolWorld,
@@ -255,6 +255,12 @@ describe.each(engines)(
             throw new Error(`PUT ${path}: ${r.status} ${r.text}`);
         }
         extra.set(w.schoolId, [ss, ali, ar]);
+        // A user–resource link (stored as 1.2, written by the 1.2 CSV import), so that a
+        // user's resources list something in every school.
+        await query(
+          "INSERT INTO user_resources (school_id, sourced_id, status, date_last_modified, user_sourced_id, resource_sourced_id) SELECT school_id, ?, 'active', ?, ?, sourced_id FROM resources WHERE school_id = ? ORDER BY sourced_id LIMIT 1",
+          [`ur-iso-${tag}`, encodeInstant(new Date()), row['st'], w.schoolId],
+        );
         const [a] = await query(
           "SELECT l.class_sourced_id AS cl, l.sourced_id AS li, r.student_sourced_id AS st, c.school_sourced_id AS sc, l.grading_period_sourced_id AS ses FROM results r JOIN line_items l ON l.school_id = r.school_id AND l.sourced_id = r.line_item_sourced_id JOIN classes c ON c.school_id = l.school_id AND c.sourced_id = l.class_sourced_id WHERE r.school_id = ? AND r.status = 'active' AND l.status = 'active' ORDER BY r.sourced_id LIMIT 1",
           [w.schoolId],
@@ -298,6 +304,7 @@ describe.each(engines)(
         'score_scales',
         'assessment_line_items',
         'assessment_results',
+        'user_resources',
         'gradebook_changes',
       ];
       let probes = 0;

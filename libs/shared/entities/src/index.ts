@@ -10,6 +10,7 @@ export * from './lib/oneroster/demographics.entity';
 export * from './lib/oneroster/gradebook.entity';
 export * from './lib/oneroster/gradebook-v1p2.entity';
 export * from './lib/oneroster/resource.entity';
+export * from './lib/oneroster/resources-v1p2.entity';
 export * from './lib/oneroster/gradebook-change.entity';
 export * from './lib/platform/school.entity';
 export * from './lib/platform/integrator.entity';

@@ -18,6 +18,8 @@ import type {
   IntegratorInput,
   IntegratorSummary,
   IssuedCredential,
+  MisCredentialRequest,
+  MisScopesRequest,
   SchoolInput,
   SchoolSummary,
   CreatedWebhook,
@@ -60,6 +62,30 @@ export class PortalApi {
     return this.post<ApprovalView>(
       portalUrls.schoolDecision(schoolId, appId, 'revoke'),
       {},
+    );
+  }
+
+  /** The school's MIS credential: a client of an approved application; its secret is shown once. */
+  issueMisCredential(
+    schoolId: string,
+    applicationId: string,
+    platformScopes: string[],
+  ) {
+    const body: MisCredentialRequest = { applicationId, platformScopes };
+    return this.post<IssuedCredential>(
+      portalUrls.schoolMisCredentials(schoolId),
+      body,
+    );
+  }
+
+  /** Sets the platform scopes of one of the school's clients (`[]` takes them away). */
+  setMisScopes(schoolId: string, clientId: string, platformScopes: string[]) {
+    const body: MisScopesRequest = { platformScopes };
+    return this.send<CredentialView>(
+      this.http.put<CredentialView>(
+        portalUrls.schoolMisCredential(schoolId, clientId),
+        body,
+      ),
     );
   }
 

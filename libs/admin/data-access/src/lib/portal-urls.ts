@@ -27,6 +27,10 @@ export const portalUrls = {
   schoolImports: (schoolId: string) => `${api}/schools/${e(schoolId)}/imports`,
   schoolImport: (schoolId: string, jobId: string) =>
     `${api}/schools/${e(schoolId)}/imports/${e(jobId)}`,
+  schoolMisCredentials: (schoolId: string) =>
+    `${api}/schools/${e(schoolId)}/mis-credentials`,
+  schoolMisCredential: (schoolId: string, clientId: string) =>
+    `${api}/schools/${e(schoolId)}/mis-credentials/${e(clientId)}`,
 
   directory: `${api}/schools/directory`,
   integratorApplications: (integratorId: string) =>

@@ -95,6 +95,7 @@ describe('school routes', () => {
       'Audit trail',
       'Usage',
       'CSV import',
+      'MIS credentials',
     ]);
     expect(tabs[0].getAttribute('aria-current')).toBe('page');
 
@@ -312,5 +313,25 @@ describe('school routes', () => {
     expect(job?.textContent?.replace(/\s+/g, ' ')).toContain(
       '0 errors, 2 warnings.',
     );
+  });
+
+  it('opens the MIS credentials screen with its title', async () => {
+    const { harness, root } = await signInAndOpen(
+      '/school/s1/mis',
+      aPortalMe().asSchoolAdmin('s1', 'Oak Academy'),
+    );
+    http.expectOne(`${API}/s1/mis-credentials`).flush([]);
+    http.expectOne(`${API}/s1/applications`).flush([]);
+    await harness.fixture.whenStable();
+    harness.fixture.detectChanges();
+    expect(root.querySelector('h1')?.textContent).toBe('MIS credentials');
+    expect(document.title).toBe(
+      'MIS credentials — OneRoster Exchange admin portal',
+    );
+    expect(
+      root
+        .querySelector('nav[aria-label="School"] a[aria-current="page"]')
+        ?.textContent?.trim(),
+    ).toBe('MIS credentials');
   });
 });

@@ -4,6 +4,7 @@ import { PortalSession } from '@oneroster/admin-data-access';
 import { Applications } from './applications/applications';
 import { AuditTrail } from './audit-trail/audit-trail';
 import { CsvImport } from './csv-import/csv-import';
+import { MisCredentials } from './mis-credentials/mis-credentials';
 import { SchoolHome } from './school-home/school-home';
 import { SchoolLayout } from './school-layout/school-layout';
 import { Usage } from './usage/usage';
@@ -37,6 +38,11 @@ export const schoolRoutes: Routes = [
       { path: 'audit', component: AuditTrail, title: `Audit trail${suffix}` },
       { path: 'usage', component: Usage, title: `Usage${suffix}` },
       { path: 'imports', component: CsvImport, title: `CSV import${suffix}` },
+      {
+        path: 'mis',
+        component: MisCredentials,
+        title: `MIS credentials${suffix}`,
+      },
     ],
   },
 ];

@@ -222,6 +222,15 @@ export const resourcesOfCourse = (courseId: string): Intent => [
     course_sourced_id: courseId,
   }),
 ];
+/**
+ * The resources assigned to a user (OneRoster 1.2 resources service, getResourcesForUser):
+ * the active links of user_resources (1.2 CSV binding, userResources.csv) naming the user.
+ */
+export const resourcesOfUser = (userId: string): Intent => [
+  linkedThrough('user_resources', 'resource_sourced_id', {
+    user_sourced_id: userId,
+  }),
+];
 
 // OneRoster 1.2 score scales (gradebook service: getScoreScalesForClass, …ForSchool).
 export const scoreScalesOfClass = (classId: string): Intent => [

@@ -1,4 +1,4 @@
-import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Logger, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiForbiddenResponse,
@@ -16,7 +16,10 @@ import {
 import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
 import { PLATFORM_SCOPES } from '@oneroster/contracts';
-import { gradebookChangesAfter } from '@oneroster/data-access-oneroster';
+import {
+  AuditUnavailableError,
+  collectGradebookChanges,
+} from '@oneroster/data-access-oneroster';
 import { OAUTH_SCHEME, StatusInfoDto } from '@oneroster/util-oneroster-openapi';
 import {
   CurrentPrincipal,
@@ -32,7 +35,10 @@ import { InvalidDataError } from '@oneroster/util-oneroster-query';
  *   to resume from, so collecting is idempotent (asking again with the same cursor gives
  *   the same changes) and, because a school's writes are serialised, nothing committed
  *   later can appear behind a cursor already handed out;
- * - needs the platform scope for the feed, not a OneRoster scope.
+ * - needs the platform scope for the feed, not a OneRoster scope;
+ * - a non-empty page is recorded in the school's audit trail before it is answered, with
+ *   the client as actor (503 when that cannot be written); an empty poll is not recorded
+ *   (`collectGradebookChanges`).
  */
 class ChangeActorDto {
   @ApiPropertyOptional({ nullable: true }) clientId!: string | null;
@@ -84,13 +90,15 @@ export const CHANGES_PATH = 'platform/v1/gradebook/changes';
 @ApiTags('platform: gradebook change feed')
 @Controller(CHANGES_PATH)
 export class GradebookChangesController {
+  private readonly logger = new Logger('GradebookChanges');
+
   constructor(private readonly ds: DataSource) {}
 
   @Get()
   @RequireScopes(PLATFORM_SCOPES.gradebookChanges)
   @ApiOperation({
     summary: 'Gradebook changes for the school’s MIS, in order, after a cursor',
-    description: `Scope: ${PLATFORM_SCOPES.gradebookChanges}`,
+    description: `Scope: ${PLATFORM_SCOPES.gradebookChanges}. A non-empty page is recorded in the school's audit trail (\`gradebook.changes_collected\`, this client as actor) before it is answered; when that record cannot be written the answer is 503 and no changes: ask again with the same cursor. Empty polls are not recorded.`,
   })
   @ApiSecurity(OAUTH_SCHEME, [PLATFORM_SCOPES.gradebookChanges])
   @ApiQuery({
@@ -152,14 +160,19 @@ export class GradebookChangesController {
         );
       schoolId = p.schoolIds[0];
     }
-    const rows = await gradebookChangesAfter(
+    const { changes: rows, next } = await collectGradebookChanges(
       this.ds,
       { schoolIds: p.schoolIds },
       schoolId,
-      after,
-      limit,
-    );
-    const next = rows.length ? rows[rows.length - 1].id : after;
+      { after, limit },
+      { clientId: p.clientId, userId: p.userId, ip: req.ip ?? null },
+    ).catch((e: unknown) => {
+      if (e instanceof AuditUnavailableError)
+        this.logger.error(
+          `gradebook change feed: audit event not written: ${String(e.reason)}`,
+        );
+      throw e;
+    });
     if (rows.length === limit) {
       const url = new URL(req.originalUrl, 'http://x');
       url.searchParams.set('after', String(next));

@@ -16,6 +16,7 @@ import {
   lineItemsOfClass,
   resourcesOfClass,
   resourcesOfCourse,
+  resourcesOfUser,
   resultsOfClass,
   resultsOfLineItem,
   resultsOfStudentInClass,
@@ -256,6 +257,11 @@ export const RESOURCES_BINDINGS: Readonly<Record<string, Binding>> = {
   getResourcesForCourse: {
     where: (p) => resourcesOfCourse(p['courseSourcedId']),
     parents: (p) => [anyOf(COURSE_RESOURCE, p['courseSourcedId'])],
+  },
+  // 404 for a user the caller cannot see (another school's included), as getClassesForUser.
+  getResourcesForUser: {
+    where: (p) => resourcesOfUser(p['userSourcedId']),
+    parents: (p) => [anyOf(USER_RESOURCE, p['userSourcedId'])],
   },
 };
 

@@ -55,12 +55,12 @@ import {
  * their 1.1 counterparts) from the checklist.
  *
  * - Served: the GETs of categories, line items, results and resources that 1.1 storage
- *   holds and of score scales, assessment line items and assessment results, stored as 1.2
+ *   holds, of score scales, assessment line items and assessment results, stored as 1.2,
+ *   and of a user's resources (the user–resource links of user_resources, stored as 1.2)
  *   (V1P2_BINDINGS), PUT and DELETE of all six gradebook classes, and the four POSTs of
  *   line items and results at server-allocated sourcedIds (V1p2GradebookWrites).
- * - Not served, 501 with `imsx_codeMajor: unsupported`: a user's resources (1.1 has no link
- *   from a user to a resource). The route still checks the token's scopes first, so a 501
- *   says only that the operation is unsupported.
+ * - A route with nothing here to read or write it would answer 501 with `imsx_codeMajor:
+ *   unsupported` (after the token's scopes are checked); none is left.
  */
 
 type Service = 'gradebook' | 'resources';

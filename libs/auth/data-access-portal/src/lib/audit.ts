@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { AuditEventView } from '@oneroster/contracts';
 import {
   AccountEntity,
@@ -10,50 +10,13 @@ import { assertOperator, assertSchoolAdmin, type PortalActor } from './actor';
 import { invalid } from './errors';
 import { accountSummary, iso } from './views';
 
-export interface AuditEntry {
-  action: string;
-  targetType: string;
-  targetId: string | null;
-  schoolId?: string | null;
-  details?: Record<string, unknown> | null;
-}
-
-/** An OAuth client acting on its own (a school's MIS through the platform API). */
-export interface ClientActor {
-  client: { clientId: string; name: string | null };
-  ip: string | null;
-}
-
-export const isClientActor = (actor: unknown): actor is ClientActor =>
-  typeof actor === 'object' && actor !== null && 'client' in actor;
-
-/**
- * Appends one audit event for a change `actor` made (in the change's own transaction): an
- * account, a client (actor type `client`, its id kept) or, with none, the system.
- */
-export async function recordAudit(
-  em: EntityManager | DataSource,
-  actor: Pick<PortalActor, 'account' | 'ip'> | ClientActor | null,
-  entry: AuditEntry,
-): Promise<void> {
-  const client = isClientActor(actor) ? actor.client : null;
-  const account = actor && !isClientActor(actor) ? actor.account : null;
-  const row: Omit<AuditEventEntity, 'id'> = {
-    occurredAt: new Date(),
-    actorAccountId: account?.id ?? null,
-    actorClientId: client?.clientId ?? null,
-    actorType: client ? 'client' : account ? 'account' : 'system',
-    actorIp: actor?.ip ?? null,
-    action: entry.action,
-    targetType: entry.targetType,
-    targetId: entry.targetId,
-    schoolId: entry.schoolId ?? null,
-    details: entry.details ?? null,
-  };
-  await em
-    .getRepository(AuditEventEntity)
-    .save(Object.assign(new AuditEventEntity(), row), { reload: false });
-}
+// The writer is shared with the API (the gradebook change feed's collections).
+export {
+  isClientActor,
+  recordAudit,
+  type AuditEntry,
+  type ClientActor,
+} from '@oneroster/data-access-audit';
 
 export interface AuditPage {
   limit?: string | number;

@@ -9,6 +9,8 @@ import {
   v1p2CsvField,
   v1p2StoredFields,
   type FieldDef,
+  type V1p2CsvColumnDef,
+  type V1p2CsvFileDef,
   type V1p2FieldDef,
 } from '@oneroster/oneroster-catalogue';
 import {
@@ -140,9 +142,12 @@ export const TABLE_MAPS = Object.fromEntries(
  * - `refs`: every stored GUIDRef column, checked like a 1.1 reference (in the set, else in
  *   the database, in the school imported into);
  * - `placedBy`: the first required one; the record belongs to the schools of the record it
- *   names (a score scale: its class's), and every other reference gets those schools too;
+ *   names (a score scale: its class's; a user's resource link: its user's), and every other
+ *   reference gets those schools too;
  * - `unstored`: columns of the CSV binding the class has no field or column for
  *   (scoreScales.csv `orgSourcedId`): read and checked, reported `not_stored` when filled.
+ * A link file with no class (userResources) names its table and SQL columns in the CSV
+ * binding itself (`table`, each column's `sqlColumn`).
  */
 export interface V1p2TableMap extends TableMap {
   file: V1p2CsvFile;
@@ -151,7 +156,7 @@ export interface V1p2TableMap extends TableMap {
   unstored: string[];
 }
 
-function v1p2StorageOf(f: V1p2FieldDef): Storage {
+function v1p2StorageOf(f: Pick<V1p2FieldDef, 'type' | 'list'>): Storage {
   if (f.type === 'object') return f.list ? 'pairs' : 'json';
   if (f.list) return 'json';
   switch (f.type) {
@@ -166,11 +171,35 @@ function v1p2StorageOf(f: V1p2FieldDef): Storage {
   }
 }
 
+/**
+ * A column of a 1.2 file stored as 1.2: the field of its class (the field's `column`), or
+ * for a link file with no class (userResources) the CSV column itself (its `sqlColumn`).
+ */
+function v1p2ColumnOf(
+  def: V1p2CsvFileDef,
+  c: V1p2CsvColumnDef,
+): (Pick<V1p2FieldDef, 'type' | 'list' | 'of'> & { db: string }) | undefined {
+  if (def.of) {
+    const field = v1p2CsvField(def, c);
+    return field?.column ? { ...field, db: field.column } : undefined;
+  }
+  if (!c.sqlColumn) return undefined;
+  return {
+    type: (c.type ?? 'string') as V1p2FieldDef['type'],
+    ...(c.list ? { list: true } : {}),
+    db: c.sqlColumn,
+  };
+}
+
 function v1p2TableMap(file: V1p2CsvFile): V1p2TableMap {
   const def = V1P2_CSV[file];
   const cls = def.of && 'class' in def.of ? CATALOGUE_V1P2[def.of.class] : null;
-  const table = cls && 'table' in cls ? cls.table : undefined;
-  if (!cls || !table) throw new Error(`${file}.csv: no table stores it as 1.2`);
+  const table = def.of
+    ? cls && 'table' in cls
+      ? cls.table
+      : undefined
+    : def.table;
+  if (!table) throw new Error(`${file}.csv: no table stores it as 1.2`);
   const columns: ColumnMap[] = [];
   const refs: V1p2TableMap['refs'] = [];
   const unstored: string[] = [];
@@ -178,15 +207,15 @@ function v1p2TableMap(file: V1p2CsvFile): V1p2TableMap {
   for (const c of def.columns) {
     if (['sourcedId', 'status', 'dateLastModified'].includes(c.column))
       continue;
-    const field = v1p2CsvField(def, c);
-    if (!field?.column) {
+    const field = v1p2ColumnOf(def, c);
+    if (!field) {
       unstored.push(c.column);
       continue;
     }
     const storage = v1p2StorageOf(field);
     columns.push({
       csv: c.column,
-      db: field.column,
+      db: field.db,
       storage,
       ...(storage === 'pairs' && field.of
         ? { keys: V1P2_OBJECTS[field.of].fields.map((x) => x.name) }

@@ -13,6 +13,8 @@ import { openMigratedDatabase, testEngines } from '@oneroster/database/testing';
 import {
   CSV_HEADERS,
   csvLine,
+  IssueCollector,
+  v1p1SetToV1p2,
   V1P2_CSV_FILES,
   V1P2_CSV_HEADERS,
   V1P2_NOT_STORED_FILES,
@@ -711,6 +713,306 @@ describe.each(testEngines('csv_v1p2'))(
         expect(right.errors).toEqual([]);
         expect(await countRows(target, 'score_scales', school.id)).toBe(2);
         expect(await countRows(target, 'score_scales', other.id)).toBe(0);
+      } finally {
+        await target.destroy();
+      }
+    });
+
+    it('round trip: a 1.2 set with userResources.csv imported into user_resources, exported as 1.2 (bulk and delta)', async () => {
+      expect(
+        (await service.importSet(fixtureDir('trust'), { now: T0 })).errors,
+      ).toEqual([]);
+      const [school] = await schoolsOf(ds);
+      const set = join(work, 'set');
+      await exportCsv(ds, { schoolId: school.id, out: set, version: '1.2' });
+      expect(V1P2_CSV_HEADERS.userResources).toEqual([
+        'sourcedId',
+        'status',
+        'dateLastModified',
+        'userSourcedId',
+        'orgSourcedId',
+        'classSourcedId',
+        'resourceSourcedId',
+      ]);
+      const [u1, u2] = rowsOf(join(set, 'users.csv'));
+      const [r1, r2] = rowsOf(join(set, 'resources.csv'));
+      const [c1] = rowsOf(join(set, 'classes.csv'));
+      expect(r2).toBeDefined();
+      const links = [
+        [
+          'ur-1',
+          '',
+          '',
+          u1['sourcedId'],
+          school.org,
+          c1['sourcedId'],
+          r1['sourcedId'],
+        ],
+        ['ur-2', '', '', u1['sourcedId'], '', '', r2['sourcedId']],
+        ['ur-3', '', '', u2['sourcedId'], '', '', r1['sourcedId']],
+      ];
+      writeFileSync(
+        join(set, 'userResources.csv'),
+        [V1P2_CSV_HEADERS.userResources, ...links]
+          .map((r) => csvLine(r))
+          .join(''),
+      );
+      editLines(set, 'manifest.csv', (l) =>
+        l.map((x) =>
+          x === 'file.userResources,absent' ? 'file.userResources,bulk' : x,
+        ),
+      );
+      const target = await openMigratedDatabase(copyEngine);
+      try {
+        const report = await new CsvImportService(target).importSet(set, {
+          now: T0,
+        });
+        expect(report.errors).toEqual([]);
+        expect(report.warnings).toEqual([]);
+        expect(report.files.userResources).toMatchObject({
+          mode: 'bulk',
+          rows: 3,
+          inserted: 3,
+        });
+        const [copied] = (await schoolsOf(target)).filter(
+          (x) => x.org === school.org,
+        );
+        expect(await countRows(target, 'user_resources', copied.id)).toBe(3);
+        const stored = (await target.query(
+          'SELECT sourced_id AS id, user_sourced_id AS u, resource_sourced_id AS r, class_sourced_id AS c, org_sourced_id AS o FROM user_resources ORDER BY sourced_id',
+        )) as Record<string, string | null>[];
+        expect(stored).toEqual([
+          {
+            id: 'ur-1',
+            u: u1['sourcedId'],
+            r: r1['sourcedId'],
+            c: c1['sourcedId'],
+            o: school.org,
+          },
+          {
+            id: 'ur-2',
+            u: u1['sourcedId'],
+            r: r2['sourcedId'],
+            c: null,
+            o: null,
+          },
+          {
+            id: 'ur-3',
+            u: u2['sourcedId'],
+            r: r1['sourcedId'],
+            c: null,
+            o: null,
+          },
+        ]);
+
+        const out = join(work, 'out');
+        const res = await exportCsv(target, {
+          schoolId: copied.id,
+          out,
+          version: '1.2',
+        });
+        expect(res.files.userResources).toBe(3);
+        expect(
+          splitCsv(readFileSync(join(out, 'manifest.csv'), 'utf8')),
+        ).toContainEqual(['file.userResources', 'bulk']);
+        expect(rowsOf(join(out, 'userResources.csv'))).toEqual(
+          rowsOf(join(set, 'userResources.csv')),
+        );
+        const again = await new CsvImportService(target).importSet(out, {
+          schoolId: copied.id,
+          now: T1,
+        });
+        expect(again.errors).toEqual([]);
+        expect(again.files.userResources).toMatchObject({ unchanged: 3 });
+
+        // A bulk set without ur-3 marks it tobedeleted; a delta export carries that.
+        editCsv(out, 'userResources.csv', (rows) =>
+          rows.filter((r) => r[0] !== 'ur-3'),
+        );
+        const bulk = await new CsvImportService(target).importSet(out, {
+          schoolId: copied.id,
+          now: T1,
+        });
+        expect(bulk.errors).toEqual([]);
+        expect(bulk.files.userResources).toMatchObject({ deleted: 1 });
+        const delta = join(work, 'delta');
+        await exportCsv(target, {
+          schoolId: copied.id,
+          out: delta,
+          since: new Date(T0.getTime() + 1),
+          version: '1.2',
+        });
+        expect(
+          splitCsv(readFileSync(join(delta, 'manifest.csv'), 'utf8')),
+        ).toContainEqual(['file.userResources', 'delta']);
+        expect(rowsOf(join(delta, 'userResources.csv'))).toEqual([
+          expect.objectContaining({
+            sourcedId: 'ur-3',
+            status: 'tobedeleted',
+            dateLastModified: T1.toISOString(),
+          }),
+        ]);
+        const before = await dumpSchool(target, copied.id);
+        const d = await new CsvImportService(target).importSet(delta, {
+          schoolId: copied.id,
+          now: T1,
+        });
+        expect(d.errors).toEqual([]);
+        expect(await dumpSchool(target, copied.id)).toEqual(before);
+      } finally {
+        await target.destroy();
+      }
+    });
+
+    it("places each userResources.csv link in its user's school, checks its references, and writes nothing on error", async () => {
+      expect(
+        (await service.importSet(fixtureDir('trust'), { now: T0 })).errors,
+      ).toEqual([]);
+      const [a, b] = await schoolsOf(ds);
+      const firstId = async (sql: string, p: unknown[]) =>
+        String(((await ds.query(sql, p)) as { id: string }[])[0].id);
+      // A user of one school only, and a resource, in each of two schools.
+      const userOnlyIn = (s: School) =>
+        firstId(
+          'SELECT u.sourced_id AS id FROM users u WHERE u.school_id = ? AND NOT EXISTS (SELECT 1 FROM users v WHERE v.sourced_id = u.sourced_id AND v.school_id <> u.school_id) ORDER BY u.sourced_id LIMIT 1',
+          [s.id],
+        );
+      const resourceOf = (s: School) =>
+        firstId(
+          'SELECT sourced_id AS id FROM resources WHERE school_id = ? ORDER BY sourced_id LIMIT 1',
+          [s.id],
+        );
+      const ua = await userOnlyIn(a);
+      const ub = await userOnlyIn(b);
+      const ra = await resourceOf(a);
+      const rb = await resourceOf(b);
+      // The whole trust as one 1.2 set, imported split per school (no school given).
+      const set = join(work, 'trust-v1p2');
+      const issues = new IssueCollector();
+      mkdirSync(set);
+      await v1p1SetToV1p2(fixtureDir('trust'), set, issues);
+      expect(issues.errors).toEqual([]);
+      const link = (id: string, user: string, res: string) => [
+        id,
+        '',
+        '',
+        user,
+        '',
+        '',
+        res,
+      ];
+      const withLinks = (rows: string[][]) => {
+        writeFileSync(
+          join(set, 'userResources.csv'),
+          [V1P2_CSV_HEADERS.userResources, ...rows]
+            .map((r) => csvLine(r))
+            .join(''),
+        );
+        editLines(set, 'manifest.csv', (l) =>
+          l.map((x) =>
+            x === 'file.userResources,absent' ? 'file.userResources,bulk' : x,
+          ),
+        );
+        return set;
+      };
+      const target = await openMigratedDatabase(copyEngine);
+      try {
+        const copy = new CsvImportService(target);
+        // Values and duplicates first; references once those are right.
+        const first = await copy.importSet(
+          withLinks([
+            link('ur-a', ua, ra),
+            link('ur-x', '', ra),
+            link('ur-a', ub, rb),
+          ]),
+          { now: T0 },
+        );
+        expect(
+          first.errors.map((e) => [e.file, e.line, e.column, e.code]),
+        ).toEqual([
+          ['userResources.csv', 3, 'userSourcedId', 'required'],
+          ['userResources.csv', 4, 'sourcedId', 'duplicate_sourced_id'],
+        ]);
+        const second = await copy.importSet(
+          withLinks([
+            link('ur-a', ua, ra),
+            link('ur-b', 'no-such-user', rb),
+            link('ur-c', ub, 'no-such-resource'),
+          ]),
+          { now: T0 },
+        );
+        expect(
+          second.errors.map((e) => [e.file, e.line, e.column, e.code]),
+        ).toEqual([
+          ['userResources.csv', 3, 'userSourcedId', 'unknown_reference'],
+          ['userResources.csv', 4, 'resourceSourcedId', 'unknown_reference'],
+        ]);
+        expect(await countRows(target, 'schools')).toBe(0);
+        expect(await countRows(target, 'user_resources')).toBe(0);
+        // Each link goes to its user's school, and only there.
+        const third = await copy.importSet(
+          withLinks([link('ur-a', ua, ra), link('ur-b', ub, rb)]),
+          { now: T0 },
+        );
+        expect(third.errors).toEqual([]);
+        expect(third.files.userResources).toMatchObject({
+          rows: 2,
+          inserted: 2,
+        });
+        const schoolOf = new Map(
+          (await schoolsOf(target)).map((s) => [s.id, s.org]),
+        );
+        const placed = (
+          (await target.query(
+            'SELECT school_id AS s, sourced_id AS id FROM user_resources ORDER BY sourced_id, school_id',
+          )) as { s: string; id: string }[]
+        ).map((p) => [p.id, schoolOf.get(p.s)]);
+        expect(placed).toEqual([
+          ['ur-a', a.org],
+          ['ur-b', b.org],
+        ]);
+        // Into one school: another school's user reads as one that exists nowhere.
+        const [ta] = (await schoolsOf(target)).filter((s) => s.org === a.org);
+        const delta = join(work, 'delta');
+        mkdirSync(delta);
+        writeFileSync(
+          join(delta, 'manifest.csv'),
+          [
+            ['propertyName', 'value'],
+            ['manifest.version', '1.0'],
+            ['oneroster.version', '1.2'],
+            ...V1P2_CSV_FILES.map((f) => [
+              `file.${f}`,
+              f === 'userResources' ? 'delta' : 'absent',
+            ]),
+          ]
+            .map((r) => csvLine(r))
+            .join(''),
+        );
+        const deltaRow = (id: string, user: string) =>
+          csvLine([id, 'active', T1.toISOString(), user, '', '', ra]);
+        writeFileSync(
+          join(delta, 'userResources.csv'),
+          csvLine([...V1P2_CSV_HEADERS.userResources]) + deltaRow('ur-z', ub),
+        );
+        const wrong = await copy.importSet(delta, {
+          schoolId: ta.id,
+          now: T1,
+        });
+        expect(wrong.errors.map((e) => [e.file, e.column, e.code])).toEqual([
+          ['userResources.csv', 'userSourcedId', 'unknown_reference'],
+        ]);
+        writeFileSync(
+          join(delta, 'userResources.csv'),
+          csvLine([...V1P2_CSV_HEADERS.userResources]) + deltaRow('ur-z', ua),
+        );
+        const right = await copy.importSet(delta, {
+          schoolId: ta.id,
+          now: T1,
+        });
+        expect(right.errors).toEqual([]);
+        expect(await countRows(target, 'user_resources', ta.id)).toBe(2);
+        expect(await countRows(target, 'user_resources')).toBe(3);
       } finally {
         await target.destroy();
       }

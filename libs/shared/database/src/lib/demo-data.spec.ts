@@ -30,6 +30,10 @@ const REFERENCES: [table: string, column: string, target: string][] = [
   ['class_resources', 'resource_sourced_id', 'resources'],
   ['course_resources', 'course_sourced_id', 'courses'],
   ['course_resources', 'resource_sourced_id', 'resources'],
+  ['user_resources', 'user_sourced_id', 'users'],
+  ['user_resources', 'resource_sourced_id', 'resources'],
+  ['user_resources', 'class_sourced_id', 'classes'],
+  ['user_resources', 'org_sourced_id', 'orgs'],
 ];
 
 describe.each(testEngines('demo'))('demo trust written to $name', (engine) => {
@@ -70,6 +74,22 @@ describe.each(testEngines('demo'))('demo trust written to $name', (engine) => {
       expect(Number(orphans[0].n)).toBe(0);
     },
   );
+
+  it("assigns a class's resource to its students (OneRoster 1.2 user–resource links)", async () => {
+    const n = async (sql: string) =>
+      Number(((await ds.query(sql)) as { n: number | string }[])[0].n);
+    expect(await n('SELECT COUNT(*) AS n FROM user_resources')).toBeGreaterThan(
+      0,
+    );
+    expect(
+      await n(
+        `SELECT COUNT(*) AS n FROM user_resources u WHERE NOT EXISTS (
+         SELECT 1 FROM enrollments e JOIN class_resources c ON c.school_id = e.school_id AND c.class_sourced_id = e.class_sourced_id
+         WHERE e.school_id = u.school_id AND e.user_sourced_id = u.user_sourced_id AND e.class_sourced_id = u.class_sourced_id
+           AND e.role = 'student' AND c.resource_sourced_id = u.resource_sourced_id)`,
+      ),
+    ).toBe(0);
+  });
 
   it('gives every OneRoster row a school that exists', async () => {
     for (const entity of ONEROSTER_ENTITIES) {

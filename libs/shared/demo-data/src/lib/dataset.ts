@@ -15,6 +15,7 @@ import type {
   UserAgentEntity,
   UserEntity,
   UserOrgEntity,
+  UserResourceEntity,
 } from '@oneroster/entities';
 
 /**
@@ -39,6 +40,8 @@ export interface SchoolDataset {
   resources: ResourceEntity[];
   classResources: ClassResourceEntity[];
   courseResources: CourseResourceEntity[];
+  /** OneRoster 1.2 only (userResources.csv): written to the database, not to 1.1 CSV. */
+  userResources: UserResourceEntity[];
 }
 
 export const DATASET_KEYS = [
@@ -58,6 +61,7 @@ export const DATASET_KEYS = [
   'resources',
   'classResources',
   'courseResources',
+  'userResources',
 ] as const satisfies readonly (keyof SchoolDataset)[];
 
 export type DatasetKey = (typeof DATASET_KEYS)[number];

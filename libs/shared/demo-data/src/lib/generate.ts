@@ -148,6 +148,7 @@ export function emptyDataset(): SchoolDataset {
     resources: [],
     classResources: [],
     courseResources: [],
+    userResources: [],
   };
 }
 
@@ -574,6 +575,25 @@ export function generateSchool(
       });
     }
   }
+  // OneRoster 1.2 user–resource links (userResources.csv): the resource of a class is
+  // assigned to each of its students, in that class, at the school.
+  const studentsOf = new Map<string, string[]>();
+  for (const e of ds.enrollments)
+    if (e.role === 'student')
+      studentsOf.set(e.classSourcedId, [
+        ...(studentsOf.get(e.classSourcedId) ?? []),
+        e.userSourcedId,
+      ]);
+  for (const cr of ds.classResources)
+    for (const userSourcedId of studentsOf.get(cr.classSourcedId) ?? [])
+      ds.userResources.push({
+        ...base(),
+        sourcedId: rng.uuid(),
+        userSourcedId,
+        resourceSourcedId: cr.resourceSourcedId,
+        classSourcedId: cr.classSourcedId,
+        orgSourcedId: school.orgSourcedId,
+      });
   return ds;
 }
 

@@ -22,6 +22,7 @@ import {
   UserAgentEntity,
   UserEntity,
   UserOrgEntity,
+  UserResourceEntity,
 } from '@oneroster/entities';
 import { DATASET_KEYS, DatasetKey, SchoolDataset, rowCount } from './dataset';
 import { generateTrust } from './generate';
@@ -44,6 +45,7 @@ export const TABLE_OF: Record<DatasetKey, EntityTarget<ObjectLiteral>> = {
   resources: ResourceEntity,
   classResources: ClassResourceEntity,
   courseResources: CourseResourceEntity,
+  userResources: UserResourceEntity,
 };
 
 export interface WriteProgress {

@@ -25,6 +25,7 @@ import {
   CourseResourceEntity,
   ResourceEntity,
 } from './oneroster/resource.entity';
+import { UserResourceEntity } from './oneroster/resources-v1p2.entity';
 import { UserEntity } from './oneroster/user.entity';
 import {
   AccountEntity,
@@ -72,11 +73,15 @@ export const ONEROSTER_ENTITIES = [
   CourseResourceEntity,
 ] as const;
 
-/** The OneRoster 1.2 classes with no 1.1 counterpart (score scales, assessments). */
+/**
+ * The OneRoster 1.2 data with no 1.1 counterpart (score scales, assessments, a user's
+ * resources).
+ */
 export const ONEROSTER_V1P2_ENTITIES = [
   ScoreScaleEntity,
   AssessmentLineItemEntity,
   AssessmentResultEntity,
+  UserResourceEntity,
 ] as const;
 
 /** Records the platform keeps about OneRoster data (not OneRoster objects themselves). */

@@ -63,6 +63,12 @@ export interface V1p2CsvColumnDef {
   readonly list?: true;
   /** The file a `…SourcedId(s)` column points into. */
   readonly target?: V1p2CsvFileName;
+  /**
+   * A link file stored as 1.2 (`stored: 'v1p2'` with no class, `table` on the file): the SQL
+   * column of that table holding the column (a GUIDRef: the target's sourcedId). Absent on
+   * such a file: read and checked, not kept.
+   */
+  readonly sqlColumn?: string;
 }
 
 export interface V1p2CsvFileDef {
@@ -79,6 +85,12 @@ export interface V1p2CsvFileDef {
    * column), `false` for data new in 1.2 with no storage yet (accepted, not stored).
    */
   readonly stored: 'v1p1' | 'v1p2' | false;
+  /**
+   * A link file with no class stored as 1.2 (userResources): its table in
+   * @oneroster/entities (one row per link and school, the base columns as every OneRoster
+   * table); its columns name their `sqlColumn`s.
+   */
+  readonly table?: string;
   readonly columns: readonly V1p2CsvColumnDef[];
 }
 
@@ -106,6 +118,12 @@ const raw = (
   required,
   type,
   ...(target ? { target } : {}),
+});
+
+/** A column of a link file stored as 1.2, with the SQL column holding it. */
+const stored = (c: V1p2CsvColumnDef, sqlColumn: string): V1p2CsvColumnDef => ({
+  ...c,
+  sqlColumn,
 });
 
 const BASE = [
@@ -399,16 +417,24 @@ export const V1P2_CSV: Readonly<Record<V1p2CsvFileName, V1p2CsvFileDef>> = {
       raw('password', false),
     ],
   }),
+  // A resource assigned to a user (the resources service's getResourcesForUser reads it).
   userResources: def({
     file: 'userResources',
     of: null,
-    stored: false,
+    stored: 'v1p2',
+    table: 'user_resources',
     columns: [
       ...RAW_BASE,
-      raw('userSourcedId', true, 'guidRef', 'users'),
-      raw('orgSourcedId', false, 'guidRef', 'orgs'),
-      raw('classSourcedId', false, 'guidRef', 'classes'),
-      raw('resourceSourcedId', true, 'guidRef', 'resources'),
+      stored(raw('userSourcedId', true, 'guidRef', 'users'), 'user_sourced_id'),
+      stored(raw('orgSourcedId', false, 'guidRef', 'orgs'), 'org_sourced_id'),
+      stored(
+        raw('classSourcedId', false, 'guidRef', 'classes'),
+        'class_sourced_id',
+      ),
+      stored(
+        raw('resourceSourcedId', true, 'guidRef', 'resources'),
+        'resource_sourced_id',
+      ),
     ],
   }),
   users: def({

@@ -259,20 +259,29 @@ describe('the OneRoster 1.2 CSV binding', () => {
     ).toBe('year');
   });
 
-  it('stores the files of the 1.1 tables plus roles.csv and scoreScales.csv, and every served field of their classes', () => {
+  it('stores the files of the 1.1 tables plus roles.csv, scoreScales.csv and userResources.csv, and every served field of their classes', () => {
     expect([...V1P2_STORED_FILES].sort()).toEqual(
-      [...CSV_FILES, 'roles', 'scoreScales'].sort(),
+      [...CSV_FILES, 'roles', 'scoreScales', 'userResources'].sort(),
     );
-    expect(V1P2_OWN_TABLE_FILES).toEqual(['scoreScales']);
+    expect(V1P2_OWN_TABLE_FILES).toEqual(['scoreScales', 'userResources']);
+    // A link file with no class names its table and the SQL column of each stored column.
+    expect(V1P2_CSV.userResources.table).toBe('user_resources');
+    expect(
+      V1P2_CSV.userResources.columns.map((c) => [c.column, c.sqlColumn]),
+    ).toEqual([
+      ['sourcedId', undefined],
+      ['status', undefined],
+      ['dateLastModified', undefined],
+      ['userSourcedId', 'user_sourced_id'],
+      ['orgSourcedId', 'org_sourced_id'],
+      ['classSourcedId', 'class_sourced_id'],
+      ['resourceSourcedId', 'resource_sourced_id'],
+    ]);
     expect([...V1P2_DEPENDENCY_ORDER].sort()).toEqual(
       [...V1P2_STORED_FILES].sort(),
     );
     expect(V1P2_NOT_STORED_FILES).toEqual(
-      expect.arrayContaining([
-        'userProfiles',
-        'userResources',
-        'lineItemLearningObjectiveIds',
-      ]),
+      expect.arrayContaining(['userProfiles', 'lineItemLearningObjectiveIds']),
     );
     for (const f of V1P2_STORED_FILES) {
       const of = V1P2_CSV[f].of;

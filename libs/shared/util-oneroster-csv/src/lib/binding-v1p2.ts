@@ -26,7 +26,8 @@ export const V1P2_STORED_FILES: readonly V1p2CsvFile[] =
   V1P2_CSV_FILE_NAMES.filter((f) => V1P2_CSV[f].stored !== false);
 
 /**
- * The files of 1.2-only data stored as 1.2 in tables of their own (`stored: 'v1p2'`): they
+ * The files of 1.2-only data stored as 1.2 in tables of their own (`stored: 'v1p2'`:
+ * scoreScales, userResources): they
  * travel beside the 1.1 set a 1.2 set is read as, and the importer writes them into their
  * tables (data-access-csv `V1P2_TABLE_MAPS`).
  */
@@ -126,4 +127,5 @@ export const V1P2_DEPENDENCY_ORDER: readonly V1p2CsvFile[] = [
   'classResources',
   'courseResources',
   'scoreScales',
+  'userResources',
 ];

@@ -26,6 +26,7 @@ export class SchoolLayout {
     { path: 'audit', label: 'Audit trail' },
     { path: 'usage', label: 'Usage' },
     { path: 'imports', label: 'CSV import' },
+    { path: 'mis', label: 'MIS credentials' },
   ];
 
   protected pick(schoolId: string): void {

@@ -78,9 +78,7 @@ const AXIS = 40;
                   [attr.fill]="colour(part.key)"
                   [attr.data-series]="part.key"
                 >
-                  <title>
-                    {{ bar.label }}: {{ part.label }} {{ part.value }}
-                  </title>
+                  <title>{{ partTitle(bar.label, part) }}</title>
                 </rect>
               }
               <text
@@ -150,6 +148,11 @@ export class BarChart {
   /** Prefix of the chart's element ids (unique on the page). */
   readonly id = input.required<string>();
   readonly title = input.required<string>();
+
+  /** A bar part's tooltip and accessible name: `2026-03-01: Pupils 30`. */
+  partTitle(day: string, part: { label: string; value: number }): string {
+    return `${day}: ${part.label} ${part.value}`;
+  }
   readonly bars = input.required<readonly Bar[]>();
   /** The unit of the values, in words (e.g. `records`). */
   readonly unit = input('');

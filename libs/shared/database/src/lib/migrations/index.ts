@@ -27,6 +27,8 @@ import { ApiUsageRecords1796409420969 as MysqlApiUsageRecords } from './mysql/17
 import { ApiUsageRecords1796409420969 as SqliteApiUsageRecords } from './sqlite/1796409420969-ApiUsageRecords';
 import { MisImports1796409441645 as MysqlMisImports } from './mysql/1796409441645-MisImports';
 import { MisImports1796409441645 as SqliteMisImports } from './sqlite/1796409441645-MisImports';
+import { V1p2UserResources1796412427182 as MysqlV1p2UserResources } from './mysql/1796412427182-V1p2UserResources';
+import { V1p2UserResources1796412427182 as SqliteV1p2UserResources } from './sqlite/1796412427182-V1p2UserResources';
 import { V1p2UserFields1796412449210 as MysqlV1p2UserFields } from './mysql/1796412449210-V1p2UserFields';
 import { V1p2UserFields1796412449210 as SqliteV1p2UserFields } from './sqlite/1796412449210-V1p2UserFields';
 
@@ -49,6 +51,7 @@ export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [
   SqliteV1p2ScoreScalesAndAssessments,
   SqliteApiUsageRecords,
   SqliteMisImports,
+  SqliteV1p2UserResources,
   SqliteV1p2UserFields,
 ];
 export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -66,5 +69,6 @@ export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   MysqlV1p2ScoreScalesAndAssessments,
   MysqlApiUsageRecords,
   MysqlMisImports,
+  MysqlV1p2UserResources,
   MysqlV1p2UserFields,
 ];

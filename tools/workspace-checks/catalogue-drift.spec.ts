@@ -17,6 +17,7 @@ import {
   csvHeader,
   refTarget,
   restFields,
+  v1p2StoredFields,
   V1P2_CLASSES,
   V1P2_CSV,
   V1P2_CSV_FILE_NAMES,
@@ -212,6 +213,28 @@ describe('the OneRoster 1.1 catalogue matches', () => {
         );
     }
     expect(problems).toEqual([]);
+  });
+
+  it('the 1.2 reader of users (USER_V1P2_RESOURCE: the REST fields, then the fields stored for 1.2 only)', () => {
+    const c = CLASSES.find((x) => x.key === 'user') as ClassDef;
+    const want = [...restFields(c), ...v1p2StoredFields(c)].map((f) => [
+      f.name,
+      f.store.kind === 'column' ? f.store.column : null,
+    ]);
+    const got = reader.USER_V1P2_RESOURCE.fields.map((f) => [
+      f.name,
+      f.column ?? null,
+    ]);
+    expect(got).toEqual(want);
+    for (const f of v1p2StoredFields(c))
+      if (f.store.kind === 'column')
+        expect(
+          meta
+            .get(c.table)
+            ?.columns.find(
+              (x) => x.databaseName === (f.store as { column: string }).column,
+            )?.isNullable,
+        ).toBe(true);
   });
 
   it('the Swagger schemas (apps/api/openapi.json: every REST field in order, required ones)', () => {
@@ -433,6 +456,14 @@ describe('the OneRoster 1.1 catalogue matches', () => {
             ]
           : [],
       );
+      // The fields stored for OneRoster 1.2 only: columns named `v1p2.<entity property>`.
+      for (const f of v1p2StoredFields(c))
+        if (f.store.kind === 'column')
+          columns.push({
+            csv: `v1p2.${f.store.property}`,
+            db: f.store.column,
+            storage: storageOf(f),
+          });
       const name = (csv: string) =>
         fields.find((f) => f.csv?.column === csv)?.name ?? csv;
       const compare = (

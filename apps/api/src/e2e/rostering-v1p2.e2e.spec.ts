@@ -371,6 +371,65 @@ describe.each(testEngines('api_e2e_v1p2', { sqliteFile: true }))(
         ).toContain('student');
       });
 
+      it('serves the stored master identifier, preferred names, pronouns and primary org on 1.2 only; filters and sorts by them', async () => {
+        const user = ids['studentSourcedId'];
+        const v1p1Before = await get(
+          `/ims/oneroster/v1p1/users/${encodeURIComponent(user)}`,
+        );
+        await db.query(
+          'UPDATE users SET user_master_identifier = ?, preferred_first_name = ?, preferred_middle_name = ?, preferred_last_name = ?, pronouns = ?, primary_org_sourced_id = ? WHERE school_id = ? AND sourced_id = ?',
+          [
+            'UMI-7',
+            'Sam',
+            'J',
+            'Lee-Smith',
+            'they/them',
+            schoolA.org,
+            schoolA.id,
+            user,
+          ],
+        );
+        try {
+          const r = await get(`/users/${encodeURIComponent(user)}`);
+          expect(r.status).toBe(200);
+          expect(r.body['user']).toMatchObject({
+            userMasterIdentifier: 'UMI-7',
+            preferredFirstName: 'Sam',
+            preferredMiddleName: 'J',
+            preferredLastName: 'Lee-Smith',
+            pronouns: 'they/them',
+            primaryOrg: {
+              href: `http://api.test${V1P2}/orgs/${encodeURIComponent(schoolA.org)}`,
+              sourcedId: schoolA.org,
+              type: 'org',
+            },
+          });
+          // 1.1 publishes none of them: the same object as before.
+          const v1p1 = await get(
+            `/ims/oneroster/v1p1/users/${encodeURIComponent(user)}`,
+          );
+          expect(v1p1.body).toEqual(v1p1Before.body);
+          const filtered = await get(
+            `/users?filter=${encodeURIComponent("pronouns='they/them' AND preferredFirstName='Sam'")}&fields=sourcedId,pronouns&limit=10000`,
+          );
+          expect(filtered.status).toBe(200);
+          expect(list(filtered.body, 'users')).toEqual([
+            { sourcedId: user, pronouns: 'they/them' },
+          ]);
+          const sorted = await get(
+            `/users?sort=preferredFirstName&orderBy=desc&fields=sourcedId,preferredFirstName&limit=1`,
+          );
+          expect(list(sorted.body, 'users')).toEqual([
+            { sourcedId: user, preferredFirstName: 'Sam' },
+          ]);
+        } finally {
+          await db.query(
+            'UPDATE users SET user_master_identifier = NULL, preferred_first_name = NULL, preferred_middle_name = NULL, preferred_last_name = NULL, pronouns = NULL, primary_org_sourced_id = NULL WHERE school_id = ? AND sourced_id = ?',
+            [schoolA.id, user],
+          );
+        }
+      });
+
       it('serves a 1.1 administrator at a school as a siteAdministrator there', async () => {
         const admin = await one(
           "SELECT sourced_id FROM users WHERE school_id = ? AND role = 'administrator' ORDER BY sourced_id LIMIT 1",

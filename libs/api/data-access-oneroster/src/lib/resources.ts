@@ -3,6 +3,7 @@ import {
   CATALOGUE,
   refTarget,
   restFields,
+  v1p2StoredFields,
   type ClassKey,
   type FieldDef as CatalogueField,
   type Store,
@@ -130,6 +131,18 @@ export const COURSE_RESOURCE: ResourceDef = resourceDef('course');
 export const CLASS_RESOURCE: ResourceDef = resourceDef('class');
 /** OneRoster's `password` is deliberately not published: integrators never need it. */
 export const USER_RESOURCE: ResourceDef = resourceDef('user');
+/**
+ * Users as the OneRoster 1.2 routes read them: the 1.1 REST fields, then the fields stored
+ * for 1.2 only (the catalogue's `v1p2` fields: userMasterIdentifier, the preferred names,
+ * pronouns, primaryOrg), which `toV1p2` serves. Never a 1.1 route's resource.
+ */
+export const USER_V1P2_RESOURCE: ResourceDef = {
+  ...USER_RESOURCE,
+  fields: [
+    ...USER_RESOURCE.fields,
+    ...v1p2StoredFields(CATALOGUE.user).map(fieldDef),
+  ],
+};
 export const ENROLLMENT_RESOURCE: ResourceDef = resourceDef('enrollment');
 export const DEMOGRAPHICS_RESOURCE: ResourceDef = resourceDef('demographics');
 export const CATEGORY_RESOURCE: ResourceDef = resourceDef('category');

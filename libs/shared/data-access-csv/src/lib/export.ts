@@ -22,6 +22,7 @@ import {
   v1p1SetToV1p2,
   V1P2_CSV_FILES,
   V1P2_CSV_HEADERS,
+  V1P2_STORED_COLUMNS,
   writeZip,
   type V1p2CsvFile,
 } from '@oneroster/util-oneroster-csv';
@@ -95,7 +96,7 @@ async function exportV1p2(
     ? mkdtempSync(join(tmpdir(), 'oneroster-export-'))
     : options.out;
   try {
-    await exportV1p1(ds, { ...options, out: v1p1, version: '1.1' });
+    await exportV1p1(ds, { ...options, out: v1p1, version: '1.1' }, true);
     mkdirSync(dir, { recursive: true });
     const lookup = async (file: CsvFile, column: string) => {
       const map = TABLE_MAPS[file];
@@ -163,9 +164,15 @@ async function exportV1p2(
   }
 }
 
+/**
+ * `v1p2Form`: the 1.1 set a 1.2 set is written from, whose files also carry the columns
+ * stored for 1.2 only (V1P2_STORED_COLUMNS: users' preferred names, pronouns, master
+ * identifier, primary org); a 1.1 export never has them.
+ */
 async function exportV1p1(
   ds: DataSource,
   options: CsvExportOptions,
+  v1p2Form = false,
 ): Promise<CsvExportResult> {
   const q: Query = (sql, params) => ds.query(sql, params) as Promise<unknown[]>;
   const zip = options.out.toLowerCase().endsWith('.zip');
@@ -180,7 +187,12 @@ async function exportV1p1(
       const n = await writeFile(
         q,
         TABLE_MAPS[file],
-        CSV_HEADERS[file],
+        v1p2Form
+          ? [
+              ...CSV_HEADERS[file],
+              ...V1P2_STORED_COLUMNS[file].map((c) => c.name),
+            ]
+          : CSV_HEADERS[file],
         join(dir, `${file}.csv`),
         options,
       );

@@ -105,6 +105,7 @@ export class CsvImportService {
       let files = source.files;
       let runIssues = issues;
       let extras: V1p2ToV1p1Result['extras'] = [];
+      let v1p2Form = false;
       if (isV1p2Version(await manifestVersion(source.dir, source.files))) {
         converted = mkdtempSync(
           join(options.workDir ?? tmpdir(), 'oneroster-v1p2-'),
@@ -119,10 +120,11 @@ export class CsvImportService {
         dir = converted;
         files = set.files;
         extras = set.extras;
+        v1p2Form = true;
         runIssues = new MappedIssues(issues, (i) => toV1p2Issue(i, set.lines));
       }
       const run = new ImportRun(this.ds, dir, runIssues, report, now, options);
-      await run.execute(files, extras);
+      await run.execute(files, extras, v1p2Form);
     } finally {
       source.close();
       if (converted) rmSync(converted, { recursive: true, force: true });
@@ -179,8 +181,10 @@ class ImportRun extends WriteStep {
   async execute(
     files: string[],
     extras: V1p2ToV1p1Result['extras'] = [],
+    v1p2Form = false,
   ): Promise<void> {
     const { issues } = this;
+    this.v1p2Form = v1p2Form;
     await this.readSetManifest(files);
     if (issues.hasErrors) return;
     // The 1.2 files stored as 1.2 travel beside the 1.1 set a 1.2 set was read as.

@@ -7,6 +7,7 @@ import {
   V1P2_CSV,
   V1P2_OBJECTS,
   v1p2CsvField,
+  v1p2StoredFields,
   type FieldDef,
   type V1p2CsvColumnDef,
   type V1p2CsvFileDef,
@@ -20,6 +21,7 @@ import {
   ParsedRow,
   UserIdValue,
   V1P2_OWN_TABLE_FILES,
+  V1P2_STORED_PREFIX,
   type V1p2CsvFile,
 } from '@oneroster/util-oneroster-csv';
 import {
@@ -43,6 +45,8 @@ import {
  * - a GUIDRef list stored in a link table (`store.kind === 'link'`) is one row per element
  *   in that table (owner and value columns as the catalogue names them), ordered by
  *   `position`;
+ * - a field stored for OneRoster 1.2 only (`v1p2`) is a column too, named
+ *   `v1p2.<entity property>` (the column the 1.1 form of a 1.2 set carries for it);
  * - sourcedId, status and dateLastModified are the row's own columns (not listed), and
  *   `metadata.<name>` columns go to the `metadata` JSON bag;
  * - the storage conversion follows the field's type: lists and UserIds are JSON, booleans
@@ -115,6 +119,15 @@ function tableMap(file: CsvFile): TableMap {
         `${cls.key}.${f.name}: a CSV column cannot be a reverse list`,
       );
   }
+  // Stored for OneRoster 1.2 only: the columns of the 1.1 set in the form of a 1.2 set
+  // (V1P2_STORED_COLUMNS, `v1p2.<entity property>`); a 1.1 file leaves them blank.
+  for (const f of v1p2StoredFields(cls))
+    if (f.store.kind === 'column')
+      columns.push({
+        csv: V1P2_STORED_PREFIX + f.store.property,
+        db: f.store.column,
+        storage: storageOf(f),
+      });
   return { file, table: cls.table, columns, links };
 }
 

@@ -258,17 +258,166 @@ describe.each(testEngines('csv_v1p2'))(
         expect(notStored).toEqual(
           expect.arrayContaining([
             ['userProfiles.csv', null],
-            ['users.csv', 'userMasterIdentifier'],
-            ['users.csv', 'pronouns'],
             ['roles.csv', 'role'],
           ]),
         );
+        // Stored for 1.2 (users' 1.2-only columns): not reported.
+        expect(notStored).not.toContainEqual(['users.csv', 'pronouns']);
+        expect(notStored).not.toContainEqual([
+          'users.csv',
+          'userMasterIdentifier',
+        ]);
         expect(
           report.warnings.find((w) => w.file === 'userProfiles.csv')?.message,
         ).toContain('1 row(s) not imported');
+        expect(
+          await target.query(
+            'SELECT user_master_identifier AS umi, pronouns FROM users WHERE school_id = ? AND sourced_id = ?',
+            [school.id, firstUser],
+          ),
+        ).toEqual([{ umi: 'UMI-1', pronouns: 'they/them' }]);
+        // Everything else as in the source.
+        await ds.query(
+          'UPDATE users SET user_master_identifier = ?, pronouns = ? WHERE school_id = ? AND sourced_id = ?',
+          ['UMI-1', 'they/them', school.id, firstUser],
+        );
         expect(await dumpSchool(target, school.id)).toEqual(
           await dumpSchool(ds, school.id),
         );
+      } finally {
+        await target.destroy();
+      }
+    });
+
+    it('round trip: a 1.2 set with master identifiers, preferred names, pronouns and primary orgs, imported and exported as 1.2 (bulk and delta), gives the same users.csv and roles.csv; 1.1 export unchanged', async () => {
+      expect(
+        (await service.importSet(fixtureDir('school'), { now: T0 })).errors,
+      ).toEqual([]);
+      const [school] = await schoolsOf(ds);
+      const set = join(work, 'set');
+      await exportCsv(ds, { schoolId: school.id, out: set, version: '1.2' });
+      const orgs = splitCsv(readFileSync(join(set, 'orgs.csv'), 'utf8'));
+      const orgIds = orgs.slice(1).map((r) => r[0]);
+      expect(orgIds.length).toBeGreaterThan(1);
+      const edited: string[] = [];
+      let twoOrgs = '';
+      let other = '';
+      editCsv(set, 'users.csv', (rows, col) => {
+        rows.slice(1, 6).forEach((r, i) => {
+          edited.push(r[col('sourcedId')]);
+          r[col('userMasterIdentifier')] = `UMI-${i}`;
+          r[col('preferredGivenName')] = `Pref ${i}`;
+          if (i % 2 === 0) r[col('preferredMiddleName')] = `Mid ${i}`;
+          r[col('preferredFamilyName')] = `Fam, "${i}"`;
+          r[col('pronouns')] = i === 0 ? 'they/them' : 'she/her';
+        });
+        return rows;
+      });
+      // The first user gets a second primary role at another org, which is its primary org.
+      twoOrgs = edited[0];
+      editCsv(set, 'roles.csv', (rows, col) => {
+        const r = rows.find(
+          (x) => x[col('userSourcedId')] === twoOrgs,
+        ) as string[];
+        other = orgIds.find((o) => o !== r[col('orgSourcedId')]) as string;
+        const extra = [...r];
+        extra[col('sourcedId')] = `${twoOrgs}/${other}`;
+        extra[col('orgSourcedId')] = other;
+        return [...rows, extra];
+      });
+      editCsv(set, 'users.csv', (rows, col) => {
+        const r = rows.find((x) => x[col('sourcedId')] === twoOrgs) as string[];
+        r[col('primaryOrgSourcedId')] = other;
+        return rows;
+      });
+      const before = readSet(set);
+      const target = await openMigratedDatabase(copyEngine);
+      try {
+        await addSchool(target, school);
+        const copy = new CsvImportService(target);
+        const report = await copy.importSet(set, {
+          schoolId: school.id,
+          now: T0,
+        });
+        expect(report.errors).toEqual([]);
+        expect(report.warnings).toEqual([]);
+        expect(
+          await target.query(
+            'SELECT user_master_identifier AS umi, preferred_first_name AS f, preferred_middle_name AS m, preferred_last_name AS l, pronouns AS p, primary_org_sourced_id AS o FROM users WHERE school_id = ? AND sourced_id = ?',
+            [school.id, twoOrgs],
+          ),
+        ).toEqual([
+          {
+            umi: 'UMI-0',
+            f: 'Pref 0',
+            m: 'Mid 0',
+            l: 'Fam, "0"',
+            p: 'they/them',
+            o: other,
+          },
+        ]);
+        const out = join(work, 'out');
+        await exportCsv(target, {
+          schoolId: school.id,
+          out,
+          version: '1.2',
+        });
+        const after = readSet(out);
+        expect(after['users.csv']).toEqual(before['users.csv']);
+        expect(splitCsv(after['roles.csv']).slice(1).sort()).toEqual(
+          splitCsv(before['roles.csv']).slice(1).sort(),
+        );
+        expect(after).toEqual({ ...before, 'roles.csv': after['roles.csv'] });
+        // The delta export carries them too, and imports to the same tables.
+        const delta = join(work, 'delta');
+        await exportCsv(target, {
+          schoolId: school.id,
+          out: delta,
+          since: new Date(0),
+          version: '1.2',
+        });
+        const third = await openMigratedDatabase(
+          testEngines('csv_v1p2_third').find(
+            (e) => e.name === engine.name,
+          ) as typeof engine,
+        );
+        try {
+          await addSchool(third, school);
+          const r3 = await new CsvImportService(third).importSet(delta, {
+            schoolId: school.id,
+            now: T0,
+          });
+          expect(r3.errors).toEqual([]);
+          expect(await dumpSchool(third, school.id)).toEqual(
+            await dumpSchool(target, school.id),
+          );
+        } finally {
+          await third.destroy();
+        }
+        // 1.1 export: byte-identical to the source's but for the added org of the user.
+        const a = join(work, 'v1p1-a');
+        const b = join(work, 'v1p1-b');
+        await exportCsv(ds, { schoolId: school.id, out: a });
+        await exportCsv(target, { schoolId: school.id, out: b });
+        const left = readSet(a);
+        const right = readSet(b);
+        expect(splitCsv(right['users.csv'])[0]).toEqual([...CSV_HEADERS.users]);
+        expect({ ...right, 'users.csv': '' }).toEqual({
+          ...left,
+          'users.csv': '',
+        });
+        const changed = splitCsv(right['users.csv']).filter(
+          (r, i) => r.join() !== splitCsv(left['users.csv'])[i]?.join(),
+        );
+        expect(changed.map((r) => r[0])).toEqual([twoOrgs]);
+        // A 1.1 set describes the whole record: importing it clears the 1.2-only columns.
+        const v1p1 = await copy.importSet(b, { schoolId: school.id, now: T1 });
+        expect(v1p1.errors).toEqual([]);
+        const [left12] = (await target.query(
+          'SELECT COUNT(*) AS n FROM users WHERE school_id = ? AND (pronouns IS NOT NULL OR user_master_identifier IS NOT NULL OR primary_org_sourced_id IS NOT NULL)',
+          [school.id],
+        )) as { n: number | string }[];
+        expect(Number(left12.n)).toBe(0);
       } finally {
         await target.destroy();
       }

@@ -205,6 +205,12 @@ export function generateSchool(
       phone: null,
       grades: null,
       password: null,
+      userMasterIdentifier: null,
+      preferredFirstName: null,
+      preferredMiddleName: null,
+      preferredLastName: null,
+      pronouns: null,
+      primaryOrgSourcedId: null,
       ...extra,
     };
     ds.users.push(user);

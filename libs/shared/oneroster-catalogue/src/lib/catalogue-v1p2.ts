@@ -485,7 +485,8 @@ export const V1P2_CLASS = defineClass({
 /**
  * UserDType. 1.1's single `role` and `orgs[]` become `roles[]` (one primary role per org);
  * `enabledUser` becomes a string boolean; `username` is no longer required; the preferred
- * names, pronouns, master identifier, profiles, primary org and resources are new.
+ * names, pronouns, master identifier and primary org are new in 1.2 and stored in the users
+ * table for 1.2 only (the 1.1 catalogue's `v1p2` fields); profiles and resources are new.
  */
 export const V1P2_USER = defineClass({
   key: 'user',
@@ -501,7 +502,11 @@ export const V1P2_USER = defineClass({
   },
   fields: [
     ...BASE,
-    f('userMasterIdentifier', { type: 'string', required: false, from: NEW }),
+    f('userMasterIdentifier', {
+      type: 'string',
+      required: false,
+      from: same('userMasterIdentifier'),
+    }),
     f('username', { type: 'string', required: false, from: same('username') }),
     f('userIds', {
       type: 'object',
@@ -522,10 +527,26 @@ export const V1P2_USER = defineClass({
       required: false,
       from: same('middleName'),
     }),
-    f('preferredFirstName', { type: 'string', required: false, from: NEW }),
-    f('preferredMiddleName', { type: 'string', required: false, from: NEW }),
-    f('preferredLastName', { type: 'string', required: false, from: NEW }),
-    f('pronouns', { type: 'string', required: false, from: NEW }),
+    f('preferredFirstName', {
+      type: 'string',
+      required: false,
+      from: same('preferredFirstName'),
+    }),
+    f('preferredMiddleName', {
+      type: 'string',
+      required: false,
+      from: same('preferredMiddleName'),
+    }),
+    f('preferredLastName', {
+      type: 'string',
+      required: false,
+      from: same('preferredLastName'),
+    }),
+    f('pronouns', {
+      type: 'string',
+      required: false,
+      from: same('pronouns'),
+    }),
     f('roles', {
       type: 'object',
       of: 'role',
@@ -549,8 +570,8 @@ export const V1P2_USER = defineClass({
       ref: 'org',
       required: false,
       from: derived(
-        ['orgs'],
-        'the org when user.orgs has exactly one; absent otherwise (1.1 names no primary org)',
+        ['primaryOrg', 'orgs'],
+        'the stored primary org (users.primary_org_sourced_id, 1.2 data); else the org when user.orgs has exactly one; absent otherwise (1.1 names no primary org)',
       ),
     }),
     f('identifier', {

@@ -5,10 +5,12 @@ import {
   classOfCsvFile,
   csvHeader,
   restFields,
+  v1p2StoredFields,
   type CsvColumnName,
   type FieldName,
   type RestFieldName,
 } from './derive';
+import { CATALOGUE_V1P2 } from './catalogue-v1p2';
 import { CLASS_KEYS, CSV_FILE_NAMES } from './model';
 
 /*
@@ -20,6 +22,37 @@ describe('OneRoster 1.1 catalogue', () => {
   it('has one definition per class key, under its own key', () => {
     expect(Object.keys(CATALOGUE).sort()).toEqual([...CLASS_KEYS].sort());
     for (const k of CLASS_KEYS) expect(CATALOGUE[k].key).toBe(k);
+  });
+
+  it('keeps the fields stored for 1.2 only out of the 1.1 JSON and CSV, in a column, read by a 1.2 field', () => {
+    const problems: string[] = [];
+    for (const c of CLASSES)
+      for (const f of v1p2StoredFields(c)) {
+        const at = `${c.key}.${f.name}`;
+        if (f.rest !== false) problems.push(`${at}: published by 1.1`);
+        if (f.csv) problems.push(`${at}: in the 1.1 CSV file`);
+        if (f.store.kind !== 'column') problems.push(`${at}: not a column`);
+        if (f.required) problems.push(`${at}: required`);
+        const readers = Object.values(CATALOGUE_V1P2).filter(
+          (k) =>
+            k.from === c.key &&
+            k.fields.some((x) =>
+              x.from.kind === 'same'
+                ? x.from.field === f.name
+                : x.from.kind === 'derived' && x.from.fields.includes(f.name),
+            ),
+        );
+        if (!readers.length) problems.push(`${at}: no 1.2 field reads it`);
+      }
+    expect(problems).toEqual([]);
+    expect(v1p2StoredFields(CATALOGUE.user).map((f) => f.name)).toEqual([
+      'userMasterIdentifier',
+      'preferredFirstName',
+      'preferredMiddleName',
+      'preferredLastName',
+      'pronouns',
+      'primaryOrg',
+    ]);
   });
 
   it('gives every CSV file of the binding to exactly one class', () => {

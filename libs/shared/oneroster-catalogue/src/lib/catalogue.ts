@@ -707,6 +707,51 @@ export const USER = defineClass({
       csv: O('grades'),
       store: col('grades'),
     }),
+    // OneRoster 1.2 UserDType fields 1.1 does not have: stored for the 1.2 REST binding and
+    // the 1.2 CSV (users.csv), neither published by the 1.1 API nor in the 1.1 CSV file.
+    field('userMasterIdentifier', {
+      type: 'string',
+      required: false,
+      rest: false,
+      v1p2: true,
+      store: col('userMasterIdentifier'),
+    }),
+    field('preferredFirstName', {
+      type: 'string',
+      required: false,
+      rest: false,
+      v1p2: true,
+      store: col('preferredFirstName'),
+    }),
+    field('preferredMiddleName', {
+      type: 'string',
+      required: false,
+      rest: false,
+      v1p2: true,
+      store: col('preferredMiddleName'),
+    }),
+    field('preferredLastName', {
+      type: 'string',
+      required: false,
+      rest: false,
+      v1p2: true,
+      store: col('preferredLastName'),
+    }),
+    field('pronouns', {
+      type: 'string',
+      required: false,
+      rest: false,
+      v1p2: true,
+      store: col('pronouns'),
+    }),
+    field('primaryOrg', {
+      type: 'guidRef',
+      ref: 'org',
+      required: false,
+      rest: false,
+      v1p2: true,
+      store: col('primaryOrgSourcedId'),
+    }),
     // Kept exactly as the source system supplied it, never published: integrators never
     // need it (§5.8 lists it as optional).
     field('password', {

@@ -25,7 +25,9 @@ describe('OneRoster 1.2 catalogue projections', () => {
     expect(v1p2FieldNames(user)).not.toContain('password');
     const served = v1p2ServedFields(user).map((f) => f.name);
     expect(served).toContain('roles');
-    expect(served).not.toContain('pronouns');
+    // Stored for 1.2 only (the 1.1 catalogue's `v1p2` fields).
+    expect(served).toContain('pronouns');
+    expect(served).not.toContain('userProfiles');
     expect(served).not.toContain('password');
     expect(v1p2ServedFields(v1p2ClassDef('scoreScale'))).toEqual([]);
   });

@@ -48,6 +48,13 @@ export function fieldOf(cls: ClassDef, name: string): FieldDef {
 export const restFields = (cls: ClassDef): readonly FieldDef[] =>
   cls.rest ? cls.fields.filter((f) => f.rest !== false) : [];
 
+/**
+ * The fields of a class stored for OneRoster 1.2 only (`v1p2`), in catalogue order: columns
+ * of the class's table that neither the 1.1 JSON nor the 1.1 CSV file carries.
+ */
+export const v1p2StoredFields = (cls: ClassDef): readonly FieldDef[] =>
+  cls.fields.filter((f) => f.v1p2 === true);
+
 /** The fields of a class's CSV file, in header order. */
 export const csvFields = (cls: ClassDef): readonly FieldDef[] =>
   cls.csv ? cls.csv.order.map((n) => fieldOf(cls, n)) : [];

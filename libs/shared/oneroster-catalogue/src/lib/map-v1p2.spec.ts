@@ -18,7 +18,7 @@ import {
 } from './map-v1p2';
 import { CATALOGUE } from './catalogue';
 import { CATALOGUE_V1P2, V1P2_OBJECTS } from './catalogue-v1p2';
-import { restFields } from './derive';
+import { restFields, v1p2StoredFields } from './derive';
 import {
   V1P2_BASE_PATHS,
   V1P2_CLASS_KEYS,
@@ -288,11 +288,36 @@ describe('OneRoster 1.2 → 1.1 mapping', () => {
     ]);
     expect(value['enabledUser']).toBe(false);
     expect(value).not.toHaveProperty('roles');
-    expect(value).not.toHaveProperty('preferredFirstName');
-    expect(lost.some((l) => l.startsWith('preferredFirstName:'))).toBe(true);
+    // Stored for 1.2 only (the 1.1 catalogue's `v1p2` fields), so not lost.
+    expect(value['preferredFirstName']).toBe('Jay');
+    expect(value['primaryOrg']).toEqual(ref11('orgs', 'org', 's2'));
+    expect(lost.some((l) => l.startsWith('preferredFirstName:'))).toBe(false);
     expect(lost.some((l) => l.includes('teacher at org s1'))).toBe(true);
     expect(lost.some((l) => l.includes('counselor at org s1'))).toBe(true);
-    expect(lost.some((l) => l.startsWith('primaryOrg:'))).toBe(true);
+    expect(lost.some((l) => l.startsWith('primaryOrg:'))).toBe(false);
+    // And served back as given.
+    const back = toV1p2('user', value, ctx);
+    expect(back['preferredFirstName']).toBe('Jay');
+    expect(back['primaryOrg']).toEqual(user12.primaryOrg);
+  });
+
+  it('keeps a primary org that is the user\u2019s only org implied (1.1 \u2192 1.2 serves it anyway)', () => {
+    const org = ref12('rostering/v1p2/orgs', 'org', 's1');
+    const { value, lost } = fromV1p2(
+      'user',
+      {
+        ...base,
+        enabledUser: 'true',
+        givenName: 'A',
+        familyName: 'B',
+        primaryOrg: org,
+        roles: [{ roleType: 'primary', role: 'student', org }],
+      },
+      ctx,
+    );
+    expect(value).not.toHaveProperty('primaryOrg');
+    expect(lost).toEqual([]);
+    expect(toV1p2('user', value, ctx)['primaryOrg']).toEqual(org);
   });
 
   it('reports a secondary role even when it names the same role, and keeps a user whose roles agree intact', () => {
@@ -488,7 +513,10 @@ describe('OneRoster 1.1 ↔ 1.2 mapping of every class', () => {
   };
   const sample = (cls: ClassDef, i: number): Record<string, unknown> => {
     const o: Record<string, unknown> = {};
-    for (const f of restFields(cls)) {
+    // The 1.1 JSON the 1.2 routes read: the REST fields and the scalar fields stored for 1.2
+    // only (primaryOrg: see the 1.2 → 1.1 tests).
+    const stored = v1p2StoredFields(cls).filter((f) => f.type !== 'guidRef');
+    for (const f of [...restFields(cls), ...stored]) {
       const one = (): unknown => {
         switch (f.type) {
           case 'string':

@@ -330,6 +330,9 @@ const DERIVED_TO_V1P2: Record<
         .filter((x): x is string => !!x),
     ),
   'user.primaryOrg': (ctx, o) => {
+    // Stored from 1.2 data; else a fact only when the user has a single org.
+    const stored = idOf(o['primaryOrg']);
+    if (stored) return v1p2Ref(ctx, 'org', stored);
     const orgs = new Set(
       (Array.isArray(o['orgs']) ? o['orgs'] : [])
         .map(idOf)
@@ -508,10 +511,10 @@ export function fromV1p2(
       value['role'] = r.role;
       value['orgs'] = r.orgs.map((id) => v1p1Ref(ctx, 'org', id));
       lost.push(...r.lost);
+      // Stored for 1.2 (users.primary_org_sourced_id; also one of the 1.1 orgs), unless it
+      // is the user's only org: then toV1p2 serves it anyway (mapping 4).
       if (primaryOrg && r.orgs.length > 1)
-        lost.push(
-          `primaryOrg: 1.1 names no primary org (${primaryOrg} is kept as one of the orgs)`,
-        );
+        value['primaryOrg'] = v1p1Ref(ctx, 'org', primaryOrg);
       break;
     }
     case 'lineItem': {

@@ -142,6 +142,13 @@ export interface FieldDef {
   readonly emitEmpty?: true;
   /** `false`: never published by the REST API (kept for CSV round trips only). */
   readonly rest?: false;
+  /**
+   * Stored for OneRoster 1.2 only (a 1.2 field 1.1 lacks, read by the 1.2 catalogue as
+   * `same`): never in the 1.1 JSON (`rest: false`) nor the 1.1 CSV file (no `csv`); the
+   * 1.2 REST binding reads it, and the 1.1 set a 1.2 CSV set travels as carries it as an
+   * extra column `v1p2.<entity property>` (`v1p2StoredFields`).
+   */
+  readonly v1p2?: true;
   /** Absent: the CSV file has no column for it. */
   readonly csv?: CsvColumnDef;
   readonly store: Store;

@@ -3,7 +3,12 @@ import {
   V1P2_CSV,
   v1p2CsvField,
 } from '@oneroster/oneroster-catalogue';
-import { CSV_FILES, CSV_HEADERS } from './binding';
+import {
+  CSV_FILES,
+  CSV_HEADERS,
+  V1P2_FORM_COLUMNS,
+  V1P2_STORED_COLUMNS,
+} from './binding';
 import {
   V1P2_CSV_COLUMNS,
   V1P2_CSV_FILES,
@@ -13,7 +18,7 @@ import {
   V1P2_OWN_TABLE_FILES,
   V1P2_STORED_FILES,
 } from './binding-v1p2';
-import { headerVersionMismatch } from './convert-v1p2';
+import { headerVersionMismatch, V1P1_COLUMN_OF_V1P2 } from './convert-v1p2';
 import { IssueCollector } from './report';
 import { readHeader, readRow, RowContext } from './rows';
 
@@ -398,6 +403,44 @@ describe('the OneRoster 1.2 CSV binding', () => {
       [6, 'bad_pairs'],
       [7, 'bad_pairs'],
       [8, 'required'],
+    ]);
+  });
+
+  it('carries the users fields stored for 1.2 only in the 1.1 form of a 1.2 set, never in a 1.1 file', () => {
+    const names = V1P2_STORED_COLUMNS.users.map((c) => c.name);
+    expect(names).toEqual([
+      'v1p2.userMasterIdentifier',
+      'v1p2.preferredFirstName',
+      'v1p2.preferredMiddleName',
+      'v1p2.preferredLastName',
+      'v1p2.pronouns',
+      'v1p2.primaryOrgSourcedId',
+    ]);
+    // Issues at those columns point at the 1.2 columns of the same fields.
+    expect(names.map((n) => V1P1_COLUMN_OF_V1P2.users?.[n]?.column)).toEqual([
+      'userMasterIdentifier',
+      'preferredGivenName',
+      'preferredMiddleName',
+      'preferredFamilyName',
+      'pronouns',
+      'primaryOrgSourcedId',
+    ]);
+    for (const f of CSV_FILES)
+      if (f !== 'users') expect(V1P2_STORED_COLUMNS[f]).toEqual([]);
+    const fields = [...CSV_HEADERS.users, ...names];
+    const form = new IssueCollector();
+    expect(
+      readHeader('users', { line: 1, fields }, form, {
+        version: '1.1',
+        columns: V1P2_FORM_COLUMNS.users,
+      }).ok,
+    ).toBe(true);
+    expect(form.errors).toEqual([]);
+    const plain = new IssueCollector();
+    expect(readHeader('users', { line: 1, fields }, plain).ok).toBe(false);
+    expect(plain.errors.map((e) => [e.code, e.column])).toContainEqual([
+      'unknown_header',
+      'v1p2.pronouns',
     ]);
   });
 

@@ -4,6 +4,7 @@ import {
   csvColumn,
   csvFields,
   refTarget,
+  v1p2StoredFields,
   type CsvFileName,
   type FieldDef,
 } from '@oneroster/oneroster-catalogue';
@@ -110,6 +111,34 @@ export const CSV_COLUMNS = Object.fromEntries(
     file,
     csvFields(classOfCsvFile(file)).map(columnSpec),
   ]),
+) as unknown as Record<CsvFile, readonly ColumnSpec[]>;
+
+/**
+ * The columns a 1.1 set carries after the 1.1 ones when it is the form of a OneRoster 1.2
+ * set (written by `v1p2SetToV1p1` for the importer, by the 1.2 exporter for `v1p1SetToV1p2`):
+ * the class's fields stored for 1.2 only (the catalogue's `v1p2` fields: users' preferred
+ * names, pronouns, master identifier, primary org), named `v1p2.<entity property>` (a name
+ * neither binding uses). Never in a 1.1 file: a 1.1 set with such a header is refused
+ * (`unknown_header`).
+ */
+export const V1P2_STORED_PREFIX = 'v1p2.';
+export const V1P2_STORED_COLUMNS = Object.fromEntries(
+  CSV_FILES.map((file) => [
+    file,
+    v1p2StoredFields(classOfCsvFile(file)).map((f): ColumnSpec => ({
+      name:
+        V1P2_STORED_PREFIX +
+        (f.store.kind === 'column' ? f.store.property : f.name),
+      kind: f.type === 'guidRef' ? 'ref' : 'string',
+      required: false,
+      ...(f.type === 'guidRef' ? { target: refTarget(f).csv?.file } : {}),
+    })),
+  ]),
+) as unknown as Record<CsvFile, readonly ColumnSpec[]>;
+
+/** The columns of a 1.1 file in the form of a 1.2 set (the 1.1 ones, then the 1.2 stored ones). */
+export const V1P2_FORM_COLUMNS = Object.fromEntries(
+  CSV_FILES.map((f) => [f, [...CSV_COLUMNS[f], ...V1P2_STORED_COLUMNS[f]]]),
 ) as unknown as Record<CsvFile, readonly ColumnSpec[]>;
 
 /** The exact 1.1 header row of each file, in order. */

@@ -13,6 +13,7 @@ import {
   fromV1p2,
   toV1p2,
   V1P2_CSV,
+  v1p2StoredFields,
   V1p2MappingError,
   type FieldDef,
   type OneRosterObject,
@@ -26,6 +27,8 @@ import {
   CsvFile,
   DEPENDENCY_ORDER,
   METADATA_PREFIX,
+  V1P2_FORM_COLUMNS,
+  V1P2_STORED_COLUMNS,
 } from './binding';
 import {
   V1P2_CSV_COLUMNS,
@@ -218,6 +221,20 @@ async function writeManifest(
 const V1P1_FIELDS = Object.fromEntries(
   CSV_FILES.map((f) => [f, csvFields(classOfCsvFile(f))]),
 ) as unknown as Record<CsvFile, readonly FieldDef[]>;
+
+/**
+ * Per 1.1 file, the fields stored for 1.2 only and the extra column of the 1.1 form of a
+ * 1.2 set that carries each (V1P2_STORED_COLUMNS), in order.
+ */
+const V1P2_STORED = Object.fromEntries(
+  CSV_FILES.map((f) => [
+    f,
+    v1p2StoredFields(classOfCsvFile(f)).map((field, i) => ({
+      field,
+      column: V1P2_STORED_COLUMNS[f][i].name,
+    })),
+  ]),
+) as unknown as Record<CsvFile, readonly { field: FieldDef; column: string }[]>;
 
 /** The class a 1.2 file's rows are objects of (null for link and role files). */
 const classOf = (def: V1p2CsvFileDef): V1p2ClassKey | null =>
@@ -461,6 +478,7 @@ export async function v1p2SetToV1p1(
                     ? row.sourcedId
                     : (row.values[c] as CsvCell),
             );
+            cells.push(...V1P2_STORED[v1p1].map(() => ''));
           } else {
             const o = v1p2Object(def, row);
             if (key === 'user') {
@@ -536,6 +554,7 @@ export async function v1p2SetToV1p1(
           out = new OutFile(join(outDir, `${file}.csv`));
           await out.put([
             ...CSV_HEADERS[v1p1],
+            ...V1P2_STORED[v1p1].map((s) => s.column),
             ...meta.map((m) => METADATA_PREFIX + m),
           ]);
         },
@@ -603,6 +622,17 @@ function v1p1Cells(
     else if (f.type === 'userId') cells.push(userIdsText(v));
     else if (Array.isArray(v)) cells.push(v as string[]);
     else cells.push(v as CsvCell);
+  }
+  // The fields stored for 1.2 only, in the 1.1 form's extra columns.
+  for (const { field } of V1P2_STORED[file]) {
+    const v = o[field.name];
+    cells.push(
+      v === undefined || v === null
+        ? ''
+        : field.type === 'guidRef'
+          ? (idOf(v) ?? '')
+          : (v as CsvCell),
+    );
   }
   const m = o['metadata'] as Record<string, unknown> | undefined;
   for (const k of meta) cells.push(metadataText(m?.[k]));
@@ -682,7 +712,18 @@ export async function v1p1SetToV1p2(
         createReadStream(join(dir, `${file}.csv`)),
       )) {
         if (!rowCtx) {
-          const header = readHeader(file, record, issues);
+          // The exporter's 1.1 set carries the columns stored for 1.2 only (V1P2_FORM_COLUMNS).
+          const form = V1P2_STORED[file].some((s) =>
+            record.fields.includes(s.column),
+          );
+          const header = readHeader(
+            file,
+            record,
+            issues,
+            form
+              ? { version: '1.1', columns: V1P2_FORM_COLUMNS[file] }
+              : undefined,
+          );
           rowCtx = {
             file,
             mode,
@@ -820,6 +861,10 @@ function v1p1Object(file: CsvFile, row: ParsedRow): OneRosterObject {
     if (v === null || v === undefined) continue;
     o[f.name] = v;
   }
+  for (const { field, column } of V1P2_STORED[file]) {
+    const v: CsvValue | undefined = row.values[column];
+    if (v !== null && v !== undefined && v !== '') o[field.name] = v;
+  }
   return o;
 }
 
@@ -830,6 +875,18 @@ export const V1P1_COLUMN_OF_V1P2: Partial<
   users: {
     role: { file: 'roles.csv', column: 'role' },
     orgSourcedIds: { file: 'roles.csv', column: 'orgSourcedId' },
+    // The columns stored for 1.2 only: the 1.2 column of the same field.
+    ...Object.fromEntries(
+      V1P2_STORED.users.map(({ field, column }) => [
+        column,
+        {
+          file: 'users.csv',
+          column:
+            V1P2_CSV.users.columns.find((c) => c.field === field.name)
+              ?.column ?? field.name,
+        },
+      ]),
+    ),
   },
   lineItems: {
     gradingPeriodSourcedId: {

@@ -16,6 +16,7 @@ import {
   reportFileNotes,
   RowContext,
   V1P2_CSV_COLUMNS,
+  V1P2_FORM_COLUMNS,
   type V1p2CsvFile,
 } from '@oneroster/util-oneroster-csv';
 import type { Query } from '../records';
@@ -70,6 +71,11 @@ export abstract class ImportIndex {
    * in order; read with the 1.2 binding, after the 1.1 files in both passes.
    */
   protected extraFiles: V1p2CsvFile[] = [];
+  /**
+   * The set is the 1.1 form of a 1.2 set (v1p2SetToV1p1): its files also carry the columns
+   * stored for 1.2 only (V1P2_FORM_COLUMNS).
+   */
+  protected v1p2Form = false;
   protected readonly dialect: 'sqlite' | 'mysql';
   // Pass 1 index: what routing needs, by record number.
   protected readonly ids = new Map<CsvFile, IdIndex>();
@@ -157,7 +163,12 @@ export abstract class ImportIndex {
           version: '1.2' as const,
           columns: V1P2_CSV_COLUMNS[file as V1p2CsvFile],
         }
-      : undefined;
+      : this.v1p2Form
+        ? {
+            version: '1.1' as const,
+            columns: V1P2_FORM_COLUMNS[file as CsvFile],
+          }
+        : undefined;
     const path = join(this.dir, `${file}.csv`);
     const size = statSync(path).size;
     // The records of a chunk are all alive until they are handled: small chunks keep them

@@ -29,6 +29,8 @@ import { MisImports1796409441645 as MysqlMisImports } from './mysql/179640944164
 import { MisImports1796409441645 as SqliteMisImports } from './sqlite/1796409441645-MisImports';
 import { V1p2UserResources1796412427182 as MysqlV1p2UserResources } from './mysql/1796412427182-V1p2UserResources';
 import { V1p2UserResources1796412427182 as SqliteV1p2UserResources } from './sqlite/1796412427182-V1p2UserResources';
+import { V1p2UserFields1796412449210 as MysqlV1p2UserFields } from './mysql/1796412449210-V1p2UserFields';
+import { V1p2UserFields1796412449210 as SqliteV1p2UserFields } from './sqlite/1796412449210-V1p2UserFields';
 
 /*
  * Explicit, ordered migration lists per dialect (no globs: the apps are bundled).
@@ -50,6 +52,7 @@ export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [
   SqliteApiUsageRecords,
   SqliteMisImports,
   SqliteV1p2UserResources,
+  SqliteV1p2UserFields,
 ];
 export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   MysqlInitial,
@@ -67,4 +70,5 @@ export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   MysqlApiUsageRecords,
   MysqlMisImports,
   MysqlV1p2UserResources,
+  MysqlV1p2UserFields,
 ];

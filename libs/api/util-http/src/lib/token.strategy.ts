@@ -10,6 +10,8 @@ import type { Principal } from './principal';
  * - header `typ` must be `at+jwt` (an ID token or other JWT is refused);
  * - algorithm from an allow-list (never `none`, never HMAC with a public key);
  * - signature against the issuer's JWKS, fetched by URL and cached (keys rotate by `kid`);
+ *   each key is handed to the JWT library as a KeyObject made once per key, not re-encoded
+ *   and parsed again on every request;
  * - `iss`, `aud` and `exp` checked by the JWT library; 30 s clock tolerance;
  * - the claim `oneroster_booleans: "string"` asks for string booleans; anything else: JSON.
  */
@@ -32,6 +34,17 @@ export class AccessTokenStrategy extends PassportStrategy(
 ) {
   constructor(@Inject(TOKEN_SETTINGS) settings: TokenSettings) {
     let jwks: Promise<JwksResolver> | null = null;
+    // The JWKS cache answers the same key object for a kid until the keys change.
+    const keyObjects = new WeakMap<object, KeyObject>();
+    const keyObjectOf = (key: unknown): KeyObject => {
+      if (key instanceof KeyObject) return key;
+      let made = keyObjects.get(key as object);
+      if (!made) {
+        made = KeyObject.from(key as CryptoKey);
+        keyObjects.set(key as object, made);
+      }
+      return made;
+    };
     const resolver = () =>
       (jwks ??= import('jose').then(
         (jose) =>
@@ -73,12 +86,9 @@ export class AccessTokenStrategy extends PassportStrategy(
             const key = await (
               await resolver()
             )({ alg: header.alg, kid: header.kid });
-            const keyObject =
-              key instanceof KeyObject ? key : KeyObject.from(key as CryptoKey);
-            done(
-              null,
-              keyObject.export({ type: 'spki', format: 'pem' }).toString(),
-            );
+            // passport-jwt hands the key to jsonwebtoken's verify as it is, which takes a
+            // KeyObject (its typings say string | Buffer only).
+            done(null, keyObjectOf(key) as unknown as string);
           } catch (err) {
             done(err);
           }

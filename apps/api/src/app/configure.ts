@@ -3,7 +3,12 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { PlatformConfig } from '@oneroster/config';
 import { serveSwagger } from '@oneroster/feature-health';
 import { answerClientErrorsAsOneRoster } from '@oneroster/util-http';
-import { applyKeepAlive, applyWebHygiene } from '@oneroster/util-web-hygiene';
+import {
+  applyClientAddress,
+  applyKeepAlive,
+  applyWebHygiene,
+  compileTrust,
+} from '@oneroster/util-web-hygiene';
 import {
   buildOpenApi,
   buildRosteringV1p2OpenApi,
@@ -19,6 +24,9 @@ export function configureApp(
   const app = nestApp as NestExpressApplication;
   // Collections change between requests; hashing multi-megabyte pages for an ETag is waste.
   app.set('etag', false);
+  // The client's address (the audit trail's, and req.ip) comes from X-Forwarded-* only as far
+  // as API_TRUST_PROXY trusts the hops.
+  applyClientAddress(app, compileTrust(config.api.trustProxy));
   applyWebHygiene(app, {
     corsOrigins: config.api.corsOrigins,
     exposedHeaders: [

@@ -44,7 +44,13 @@ describe.each(testEngines('gradebook_audit', { sqliteFile: true }))(
 
     beforeAll(async () => {
       ({ database, ds, demo } = await seedDemoDatabase(engine, SECRET));
-      stack = await startAuthAndApi(database, {}, (s) => s, { portal: true });
+      // The test's own connections come from loopback: trusted as the proxy in front.
+      stack = await startAuthAndApi(
+        database,
+        { API_TRUST_PROXY: 'loopback' },
+        (s) => s,
+        { portal: true },
+      );
       const tokenUrl = `${stack.authUrl}/oidc/token`;
       misClientId = demo.misClients.find((c) => c.schoolId === school.schoolId)
         ?.clientId as string;
@@ -189,6 +195,24 @@ describe.each(testEngines('gradebook_audit', { sqliteFile: true }))(
         details: { count: 1, next: second.body['next'] },
       });
     }, 60_000);
+
+    it('records the client address its trusted proxy forwarded (API_TRUST_PROXY)', async () => {
+      const start = await cursorNow();
+      await writeLineItems('li-audit-ip', 1);
+      const res = await fetch(`${stack.apiUrl}${FEED}?after=${start}`, {
+        headers: {
+          authorization: `Bearer ${mis}`,
+          'x-forwarded-for': '203.0.113.9',
+        },
+      });
+      expect(res.status).toBe(200);
+      const rows: { ip: string | null }[] = await ds.query(
+        `SELECT actor_ip AS ip FROM audit_events WHERE school_id = ? AND action = 'gradebook.changes_collected'
+         ORDER BY id DESC LIMIT 1`,
+        [school.schoolId],
+      );
+      expect(rows[0].ip).toBe('203.0.113.9');
+    });
 
     it('answers 503 without the page when the audit event cannot be written, and the same page on retry', async () => {
       const start = await cursorNow();

@@ -27,6 +27,7 @@ import {
   RequireScopes,
 } from '@oneroster/util-http';
 import { InvalidDataError } from '@oneroster/util-oneroster-query';
+import { clientAddress } from '@oneroster/util-web-hygiene';
 
 /**
  * The gradebook change feed a school's MIS connector collects write-backs from. Rules:
@@ -165,7 +166,11 @@ export class GradebookChangesController {
       { schoolIds: p.schoolIds },
       schoolId,
       { after, limit },
-      { clientId: p.clientId, userId: p.userId, ip: req.ip ?? null },
+      {
+        clientId: p.clientId,
+        userId: p.userId,
+        ip: clientAddress(req) || null,
+      },
     ).catch((e: unknown) => {
       if (e instanceof AuditUnavailableError)
         this.logger.error(

@@ -221,15 +221,22 @@ describe('loadConfig', () => {
       );
   });
 
-  describe('AUTH_TRUST_PROXY and ADMIN_TRUST_PROXY (whose X-Forwarded-For is believed)', () => {
-    const read = (v: string) => ({
-      auth: loadConfig({ AUTH_TRUST_PROXY: v }).auth.trustProxy,
-      admin: loadConfig({ ADMIN_TRUST_PROXY: v }).admin.trustProxy,
-    });
+  describe('AUTH_TRUST_PROXY, ADMIN_TRUST_PROXY and API_TRUST_PROXY (whose X-Forwarded-For is believed)', () => {
+    const read = (v: string) => {
+      const api = loadConfig({ API_TRUST_PROXY: v }).api.trustProxy;
+      const auth = loadConfig({ AUTH_TRUST_PROXY: v }).auth.trustProxy;
+      // The three are read by the same rule.
+      expect(api).toEqual(auth);
+      return {
+        auth,
+        admin: loadConfig({ ADMIN_TRUST_PROXY: v }).admin.trustProxy,
+      };
+    };
 
     it('trusts no proxy by default, nor for false, 0, no or off', () => {
       expect(loadConfig({}).auth.trustProxy).toBe(false);
       expect(loadConfig({}).admin.trustProxy).toBe(false);
+      expect(loadConfig({}).api.trustProxy).toBe(false);
       for (const v of ['', 'false', 'FALSE', '0', 'no', 'off'])
         expect(read(v)).toEqual({ auth: false, admin: false });
       expect(loadConfig({}).warnings).toEqual([]);

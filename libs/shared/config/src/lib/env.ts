@@ -113,6 +113,8 @@ export interface ApiHttpConfig {
   largePagesPerClient: number;
   /** Longest a response's written bytes may wait for a slow client before it is cut, in ms. */
   writeIdleTimeoutMs: number;
+  /** Which peers' X-Forwarded-* headers the API believes (API_TRUST_PROXY): audit addresses. */
+  trustProxy: TrustProxySetting;
 }
 
 export interface AuthServerConfig {
@@ -294,6 +296,7 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
       queueTimeoutMs: positive(env, 'API_QUEUE_TIMEOUT_MS', 10_000),
       largePagesPerClient: between(env, 'API_LARGE_PAGES_PER_CLIENT', 4, 1, 9),
       writeIdleTimeoutMs: positive(env, 'API_WRITE_IDLE_TIMEOUT_MS', 30_000),
+      trustProxy: trustProxy(env, 'API_TRUST_PROXY', warnings),
     },
     csv: {
       maxInflatedBytes:

@@ -10,42 +10,18 @@
  * trail shows the collection with the MIS application's name. Screenshots go to
  * docs/screenshots/ with UPDATE_SCREENSHOTS=1.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { missingBuilds, ROOT, startStack, type Stack } from './stack';
+import type { Browser, Page } from 'playwright-core';
+import { describeWithBrowser, launchChromium, screenshotDir } from './browser';
+import { missingBuilds, startStack, type Stack } from './stack';
 
-const CHROMIUM = [
-  process.env['CHROMIUM_PATH'],
-  '/usr/bin/chromium',
-  '/usr/bin/chromium-browser',
-].find((path): path is string => !!path && existsSync(path));
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-const SCREENSHOTS = process.env['UPDATE_SCREENSHOTS']
-  ? join(ROOT, 'docs/screenshots')
-  : mkdtempSync(join(tmpdir(), 'admin-e2e-mis-screenshots-'));
-
-if (!CHROMIUM) {
-  console.warn(
-    'admin-e2e MIS credentials: SKIPPED: no Chromium at /usr/bin/chromium (or CHROMIUM_PATH); install it with `apt-get install -y chromium`.',
-  );
-}
-const describeWithBrowser = CHROMIUM ? describe : describe.skip;
+const SCREENSHOTS = screenshotDir('admin-e2e-mis-screenshots-');
+const describeWith = describeWithBrowser('admin-e2e MIS credentials');
 
 type Json = Record<string, unknown>;
 
-describeWithBrowser('MIS credentials in the admin portal', () => {
+describeWith('MIS credentials in the admin portal', () => {
   let stack: Stack;
   let browser: Browser;
 
@@ -58,11 +34,7 @@ describeWithBrowser('MIS credentials in the admin portal', () => {
     }
     mkdirSync(SCREENSHOTS, { recursive: true });
     stack = await startStack();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -10,48 +10,24 @@
  * main screens go to docs/screenshots/ with UPDATE_SCREENSHOTS=1.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { describeWithBrowser, launchChromium, screenshotDir } from './browser';
 import {
   Browser as SignInBrowser,
   signIn as formSignIn,
 } from '@oneroster/testing-browser';
-import { missingBuilds, ROOT, startStack, type Stack } from './stack';
-
-const CHROMIUM = [
-  process.env['CHROMIUM_PATH'],
-  '/usr/bin/chromium',
-  '/usr/bin/chromium-browser',
-].find((path): path is string => !!path && existsSync(path));
+import { missingBuilds, startStack, type Stack } from './stack';
 
 // Playwright adds --headless and a fresh temporary --user-data-dir itself.
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 const SCOPE = 'https://purl.imsglobal.org/spec/or/v1p1/scope/';
 const SCOPE_V1P2 = 'https://purl.imsglobal.org/spec/or/v1p2/scope/';
 // Every run takes the screenshots; UPDATE_SCREENSHOTS=1 writes them over the committed ones.
-const SCREENSHOTS = process.env['UPDATE_SCREENSHOTS']
-  ? join(ROOT, 'docs/screenshots')
-  : mkdtempSync(join(tmpdir(), 'admin-e2e-screenshots-'));
+const SCREENSHOTS = screenshotDir('admin-e2e-screenshots-');
+const describeWith = describeWithBrowser('admin-e2e');
 
-if (!CHROMIUM) {
-  console.warn(
-    'admin-e2e: SKIPPED: no Chromium at /usr/bin/chromium (or CHROMIUM_PATH); install it with `apt-get install -y chromium`.',
-  );
-}
-const describeWithBrowser = CHROMIUM ? describe : describe.skip;
-
-describeWithBrowser('admin portal in a browser', () => {
+describeWith('admin portal in a browser', () => {
   let stack: Stack;
   let browser: Browser;
   let page: Page;
@@ -65,11 +41,7 @@ describeWithBrowser('admin portal in a browser', () => {
     }
     mkdirSync(SCREENSHOTS, { recursive: true });
     stack = await startStack();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    browser = await launchChromium();
   });
 
   // Each test in a fresh browser context: no cookies from the one before.

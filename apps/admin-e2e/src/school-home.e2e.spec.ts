@@ -7,40 +7,17 @@
  * shows those reads by kind of data, as a chart and a table, and the CSV download holds
  * the same figures. Screenshots go to docs/screenshots/ with UPDATE_SCREENSHOTS=1.
  */
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { missingBuilds, ROOT, startStack, type Stack } from './stack';
+import type { Browser, Page } from 'playwright-core';
+import { describeWithBrowser, launchChromium, screenshotDir } from './browser';
+import { missingBuilds, startStack, type Stack } from './stack';
 
-const CHROMIUM = [
-  process.env['CHROMIUM_PATH'],
-  '/usr/bin/chromium',
-  '/usr/bin/chromium-browser',
-].find((path): path is string => !!path && existsSync(path));
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SCOPE = 'https://purl.imsglobal.org/spec/or/v1p1/scope/';
-const SCREENSHOTS = process.env['UPDATE_SCREENSHOTS']
-  ? join(ROOT, 'docs/screenshots')
-  : mkdtempSync(join(tmpdir(), 'admin-e2e-home-screenshots-'));
+const SCREENSHOTS = screenshotDir('admin-e2e-home-screenshots-');
+const describeWith = describeWithBrowser('admin-e2e school home');
 
-const describeWithBrowser = CHROMIUM ? describe : describe.skip;
-
-describeWithBrowser('school home page and usage in a browser', () => {
+describeWith('school home page and usage in a browser', () => {
   let stack: Stack;
   let browser: Browser;
 
@@ -52,11 +29,7 @@ describeWithBrowser('school home page and usage in a browser', () => {
       );
     mkdirSync(SCREENSHOTS, { recursive: true });
     stack = await startStack();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -9,41 +9,17 @@
  * Screenshots go to docs/screenshots/ with UPDATE_SCREENSHOTS=1.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { describeWithBrowser, launchChromium, screenshotDir } from './browser';
 import { WEBHOOK_HEADERS } from '@oneroster/contracts';
 import { freePort } from '@oneroster/testing-browser';
-import { missingBuilds, ROOT, startStack, type Stack } from './stack';
+import { missingBuilds, startStack, type Stack } from './stack';
 
-const CHROMIUM = [
-  process.env['CHROMIUM_PATH'],
-  '/usr/bin/chromium',
-  '/usr/bin/chromium-browser',
-].find((path): path is string => !!path && existsSync(path));
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-const SCREENSHOTS = process.env['UPDATE_SCREENSHOTS']
-  ? join(ROOT, 'docs/screenshots')
-  : mkdtempSync(join(tmpdir(), 'admin-e2e-webhook-screenshots-'));
-
-if (!CHROMIUM) {
-  console.warn(
-    'admin-e2e webhooks: SKIPPED: no Chromium at /usr/bin/chromium (or CHROMIUM_PATH); install it with `apt-get install -y chromium`.',
-  );
-}
-const describeWithBrowser = CHROMIUM ? describe : describe.skip;
+const SCREENSHOTS = screenshotDir('admin-e2e-webhook-screenshots-');
+const describeWith = describeWithBrowser('admin-e2e webhooks');
 
 interface Heard {
   id: string;
@@ -122,7 +98,7 @@ async function until<T>(
   }
 }
 
-describeWithBrowser('webhooks in the admin portal', () => {
+describeWith('webhooks in the admin portal', () => {
   let stack: Stack;
   let browser: Browser;
   const receiver = new Receiver();
@@ -142,11 +118,7 @@ describeWithBrowser('webhooks in the admin portal', () => {
       WEBHOOK_RETRY_BASE_MS: '500',
       WEBHOOK_RETRY_MAX_MS: '2000',
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -226,7 +198,9 @@ describeWithBrowser('webhooks in the admin portal', () => {
     await signIn(admin, schoolAdmin.email);
     await admin.getByRole('link', { name: 'My school', exact: true }).click();
     await admin.waitForURL(/\/school\/[^/]+\/home$/);
-    await admin.getByRole('link', { name: 'Applications', exact: true }).click();
+    await admin
+      .getByRole('link', { name: 'Applications', exact: true })
+      .click();
     await admin.waitForURL(/\/school\/[^/]+\/applications$/);
     const explorer = admin.locator('article.card').filter({
       has: admin.getByRole('heading', {

@@ -22,7 +22,10 @@
  *  6. a CSV import uploaded through one auth server's portal API runs exactly once (one
  *     worker; one start in the queue, one audit row) and its report is read from the other;
  *  7. the replica server stopped: reads through both instances keep answering (the primary),
- *     and /health of both says degraded with the replica unreachable.
+ *     and /health of both says degraded with the replica unreachable;
+ *  8. webhook deliveries are shared work: the events of a school's decisions (check 2) reach
+ *     the integrator's receiver from the two auth servers' dispatchers, each event accepted
+ *     once, signed, after a refused first attempt retried by whichever instance claims it.
  *
  * Environment (all optional):
  *   CLUSTER_DATABASE_URL  only its database name is used, on the private primary (default
@@ -34,6 +37,7 @@
  *   CLUSTER_SKIP_BUILD=1  use the apps already in dist/
  */
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,9 +51,14 @@ import {
   ALL_ONEROSTER_SCOPES,
   PORTAL_CSRF_HEADER,
   PORTAL_SESSION_COOKIE,
+  WEBHOOK_HEADERS,
   type ImportJobView,
 } from '@oneroster/contracts';
 import { CSV_IMPORT_QUEUE_NAME, exportCsv } from '@oneroster/data-access-csv';
+import {
+  PlatformWebhooks,
+  verifyWebhook,
+} from '@oneroster/data-access-platform';
 import { PortalSessions } from '@oneroster/data-access-portal';
 import { openDatabase } from '@oneroster/database';
 import {
@@ -82,6 +91,7 @@ const ports = {
   auth: [portBase + 20, portBase + 21],
   primary: portBase + 30,
   replica: portBase + 31,
+  webhookReceiver: portBase + 35,
 };
 /** The API's replica settings: a replica up to 5 s behind stays in rotation. */
 const MAX_LAG_S = 5;
@@ -148,6 +158,7 @@ async function main(): Promise<number> {
   const primaryUrl = `mariadb://root@127.0.0.1:${ports.primary}/${databaseName}`;
   const replicaUrl = `mariadb://root@127.0.0.1:${ports.replica}/${databaseName}`;
   const instances: Instance[] = [];
+  let receiver: WebhookReceiver | null = null;
   let db: Servers | null = null;
   let ds: DataSource | null = null;
   try {
@@ -222,6 +233,10 @@ async function main(): Promise<number> {
             // Queued imports run on either auth server: one upload folder for both.
             CSV_UPLOAD_DIR: uploads,
             CSV_IMPORT_QUEUE_PREFIX: queuePrefix,
+            // Both dispatchers poll the one outbox often, and retry soon, for check 8.
+            WEBHOOK_POLL_MS: '200',
+            WEBHOOK_RETRY_BASE_MS: '500',
+            WEBHOOK_RETRY_MAX_MS: '2000',
           }),
         ),
       ),
@@ -258,6 +273,7 @@ async function main(): Promise<number> {
     console.log(`Up after ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 
     const world = await loadWorld(ds);
+    receiver = await webhookReceiver(ds, world);
     await timed('tokens', () =>
       tokensAcrossInstances(auths, apis, authPublic, apiPublic, world),
     );
@@ -282,6 +298,9 @@ async function main(): Promise<number> {
     await timed('replica stopped', () =>
       replicaStopped(pair.script, apis, apiPublic, authPublic, world),
     );
+    await timed('webhooks', () =>
+      webhooksDelivered(ds as DataSource, receiver as WebhookReceiver),
+    );
     const rss = () =>
       [...auths, ...apis]
         .map(
@@ -298,6 +317,7 @@ async function main(): Promise<number> {
     );
   } finally {
     for (const i of instances.reverse()) await stop(i);
+    await receiver?.close();
     await ds?.destroy();
     await db?.primary.end().catch(() => undefined);
     await db?.replica.end().catch(() => undefined);
@@ -620,6 +640,110 @@ async function replicaOf(
     status: String(body['status']),
     replica: ((body['replicas'] as Json[] | undefined) ?? [])[0] ?? {},
   };
+}
+
+/** A webhook receiver of the integrator of client B: refuses each event's first attempt. */
+interface WebhookReceiver {
+  endpointId: string;
+  /** Per event id: the answers given, in order (503 then 204), and whether each was signed. */
+  seen: Map<string, { status: number; signed: boolean; type: string }[]>;
+  close(): Promise<void>;
+}
+
+async function webhookReceiver(
+  ds: DataSource,
+  world: World,
+): Promise<WebhookReceiver> {
+  const [{ integrator_id: integratorId }]: { integrator_id: string }[] =
+    await ds.query(
+      `SELECT a.integrator_id FROM oauth_clients c JOIN applications a ON a.id = c.application_id
+       WHERE c.client_id = ?`,
+      [world.clientB],
+    );
+  const seen: WebhookReceiver['seen'] = new Map();
+  let secret = '';
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const id = String(req.headers[WEBHOOK_HEADERS.id] ?? '');
+      const signed = verifyWebhook(
+        secret,
+        {
+          timestamp: req.headers[WEBHOOK_HEADERS.timestamp] as string,
+          signature: req.headers[WEBHOOK_HEADERS.signature] as string,
+        },
+        body,
+      );
+      const answers = seen.get(id) ?? [];
+      const status = answers.length === 0 ? 503 : 204;
+      answers.push({
+        status,
+        signed,
+        type: String(req.headers[WEBHOOK_HEADERS.event] ?? ''),
+      });
+      seen.set(id, answers);
+      res.writeHead(status).end();
+    });
+  });
+  await new Promise<void>((resolve) =>
+    server.listen(ports.webhookReceiver, '127.0.0.1', resolve),
+  );
+  // Registered as the portal or the platform API would (same checks, loopback allowed in demo).
+  const created = await new PlatformWebhooks(ds, {
+    allowLoopbackHttp: true,
+  }).create(integratorId, {
+    url: `http://127.0.0.1:${ports.webhookReceiver}/hooks`,
+  });
+  secret = created.secret;
+  return {
+    endpointId: created.id,
+    seen,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Check 8: the outbox's deliveries of check 2's decisions, worked by both auth servers. */
+async function webhooksDelivered(
+  ds: DataSource,
+  receiver: WebhookReceiver,
+): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  let rows: { status: string; attempts: number; event_id: string }[];
+  do {
+    rows = await ds.query(
+      'SELECT status, attempts, event_id FROM webhook_deliveries WHERE endpoint_id = ?',
+      [receiver.endpointId],
+    );
+    if (rows.length && rows.every((r) => r.status === 'succeeded')) break;
+    await sleep(200);
+  } while (Date.now() < deadline);
+  const events = [...receiver.seen.entries()];
+  const types = events.map(([, a]) => a[0].type).sort();
+  const onceEach = events.every(
+    ([, a]) =>
+      a.length === 2 &&
+      a[0].status === 503 &&
+      a[1].status === 204 &&
+      a.every((x) => x.signed),
+  );
+  const [{ attempts }]: { attempts: number }[] = await ds.query(
+    `SELECT COUNT(*) AS attempts FROM webhook_attempts t
+     JOIN webhook_deliveries d ON d.id = t.delivery_id WHERE d.endpoint_id = ?`,
+    [receiver.endpointId],
+  );
+  check(
+    'webhook events of decisions made through auth1 are delivered once each from the shared outbox, retried after a refusal',
+    rows.length >= 2 &&
+      types.includes('approval.revoked') &&
+      types.includes('approval.granted') &&
+      rows.every((r) => r.status === 'succeeded' && r.attempts === 2) &&
+      events.length === rows.length &&
+      onceEach &&
+      Number(attempts) === 2 * rows.length,
+    `${rows.length} deliveries (${types.join(', ')}): ${rows.map((r) => `${r.status} after ${r.attempts} attempts`).join(', ')}; receiver saw ${events.map(([, a]) => a.map((x) => `${x.status}${x.signed ? ' signed' : ' UNSIGNED'}`).join(' → ')).join('; ')}; ${attempts} attempts logged`,
+  );
 }
 
 /** Polls until `ok` holds for every API instance's replica status (or times out). */

@@ -1,626 +1,272 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Injectable,
-  Param,
-  Put,
-  Res,
-} from '@nestjs/common';
-import {
-  ApiBody,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiSecurity,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-  ApiBadRequestResponse,
-  ApiUnauthorizedResponse,
-  ApiForbiddenResponse,
-  ApiTooManyRequestsResponse,
-  ApiServiceUnavailableResponse,
-  ApiPayloadTooLargeResponse,
-} from '@nestjs/swagger';
-import { applyDecorators } from '@nestjs/common';
-import type { Response } from 'express';
-import type { CheckedSingleQuery } from '@oneroster/util-oneroster-query';
+import type { Type } from '@nestjs/common';
 import { ONEROSTER_BASE_PATH, ONEROSTER_SCOPES } from '@oneroster/contracts';
 import {
+  Actor,
+  CATEGORIES_OF_CLASS_RULE,
   CATEGORY_RESOURCE,
   CLASS_RESOURCE,
   COURSE_RESOURCE,
   GradebookKind,
   GradebookWriter,
+  Intent,
   LINE_ITEM_RESOURCE,
+  PARENTS,
+  ParentCheck,
   RESOURCE_RESOURCE,
   RESULT_RESOURCE,
   ResourceDef,
   RosteringService,
-  USER_RESOURCE,
-  CATEGORIES_OF_CLASS_RULE,
-  ParentCheck,
+  TenantScope,
+  WriteOutcome,
   activeLineItemOfClass,
-  parseCategory,
-  parseLineItem,
-  parseResult,
   activeObjects,
   categoriesOfClass,
   fieldCatalogue,
   lineItemsOfClass,
+  parseCategory,
+  parseLineItem,
+  parseResult,
   resourcesOfClass,
   resourcesOfCourse,
   resultsOfClass,
   resultsOfLineItem,
   resultsOfStudentInClass,
-  usersWithRole,
 } from '@oneroster/data-access-oneroster';
+import type { Principal } from '@oneroster/util-http';
 import {
   CategoriesEnvelopeDto,
   CategoryEnvelopeDto,
-  CollectionEndpoint,
   LineItemEnvelopeDto,
   LineItemReadEnvelopeDto,
   LineItemsEnvelopeDto,
-  OAUTH_SCHEME,
   ResourceEnvelopeDto,
   ResourcesEnvelopeDto,
   ResultEnvelopeDto,
   ResultReadEnvelopeDto,
   ResultsEnvelopeDto,
-  SingleEndpoint,
-  StatusInfoDto,
+  TableController,
+  TableRoute,
+  controllerFromTable,
 } from '@oneroster/util-oneroster-openapi';
-import {
-  Client,
-  ClientLink,
-  CurrentPrincipal,
-  OneRosterQuery,
-  OneRosterSingleQuery,
-  Principal,
-  RequestedQuery,
-  RequireScopes,
-} from '@oneroster/util-http';
 
 /*
  * The 16 OneRoster 1.1 gradebook endpoints and the 4 resources endpoints (digest §2.3,
- * §2.4). Scopes: gradebook.readonly for GET, gradebook.createput for PUT, gradebook.delete
- * for DELETE, resource.readonly for resources. PUT with a new sourcedId creates (201), with
- * an existing one replaces (200); DELETE answers 204 and the object then answers 404 and is
- * left out of collections, except delta queries (a filter on status or dateLastModified),
- * which see it as tobedeleted.
+ * §2.4), one line each in GRADEBOOK_ROUTES. Scopes: gradebook.readonly for GET,
+ * gradebook.createput for PUT, gradebook.delete for DELETE, resource.readonly for resources.
+ * PUT with a new sourcedId creates (201), with an existing one replaces (200); DELETE answers
+ * 204 and the object then answers 404 and is left out of collections, except delta queries
+ * (a filter on status or dateLastModified), which see it as tobedeleted.
  */
 const READ = [ONEROSTER_SCOPES.gradebookRead];
-const PUT = [ONEROSTER_SCOPES.gradebookCreatePut];
-const DELETE = [ONEROSTER_SCOPES.gradebookDelete];
 const RESOURCES = [ONEROSTER_SCOPES.resource];
-const hidden = { hideDeletedUnlessDelta: true };
-const Query = (r: ResourceDef) => OneRosterQuery(fieldCatalogue(r));
-const Fields = (r: ResourceDef) => OneRosterSingleQuery(fieldCatalogue(r));
-const aClass = (id: string): ParentCheck => ({
-  resource: CLASS_RESOURCE,
-  sourcedId: id,
-});
 
-type Type = abstract new (...args: never[]) => unknown;
+type Deps = readonly [RosteringService, GradebookWriter];
+type Envelope = abstract new (...args: never[]) => unknown;
+type ByIds<T> = (...ids: string[]) => T;
 
-function PutEndpoint(summary: string, envelope: Type) {
-  return applyDecorators(
-    Put(':sourcedId'),
-    RequireScopes(...PUT),
-    ApiOperation({
-      summary,
-      description:
-        'Creates (201) or replaces (200) the object. Scope: gradebook.createput',
-    }),
-    ApiSecurity(OAUTH_SCHEME, PUT),
-    ApiParam({
-      name: 'sourcedId',
-      description:
-        'sourcedId of the object (the path wins; a body naming another is refused)',
-    }),
-    ApiBody({ type: envelope }),
-    ApiCreatedResponse({ type: envelope, description: 'Created' }),
-    ApiOkResponse({ type: envelope, description: 'Replaced' }),
-    ApiBadRequestResponse({
-      type: StatusInfoDto,
-      description: 'Not a JSON object, or a body naming another sourcedId',
-    }),
-    ApiPayloadTooLargeResponse({
-      type: StatusInfoDto,
-      description: 'A body larger than 1 MB',
-    }),
-    ApiUnprocessableEntityResponse({
-      type: StatusInfoDto,
-      description:
-        'Invalid content or a reference that does not exist in the school',
-    }),
-    ApiUnauthorizedResponse({ type: StatusInfoDto }),
-    ApiForbiddenResponse({ type: StatusInfoDto }),
-    ApiTooManyRequestsResponse({
-      type: StatusInfoDto,
-      description: 'Rate limit reached; see Retry-After',
-    }),
-    ApiServiceUnavailableResponse({
-      type: StatusInfoDto,
-      description: 'The database is unavailable; retry shortly',
-    }),
-  );
+/**
+ * A collection GET of `resource` under the envelope key `key`: the objects `where` selects,
+ * once each of `parents` is visible. Gradebook objects deleted are left out unless the query
+ * is a delta query (`hidden`).
+ */
+function list(
+  name: string,
+  path: string,
+  summary: string,
+  scopes: string[],
+  envelope: Envelope,
+  resource: ResourceDef,
+  key: string,
+  read: {
+    where?: ByIds<Intent>;
+    parents?: ByIds<ParentCheck[]>;
+    hidden?: boolean;
+    description?: string;
+  } = {},
+): TableRoute<Deps> {
+  return {
+    kind: 'collection',
+    name,
+    path,
+    summary,
+    scopes,
+    envelope,
+    description: read.description,
+    catalogue: fieldCatalogue(resource),
+    handle: ([svc], { principal, query, client, ids }) =>
+      svc.collection({
+        principal,
+        query,
+        client,
+        resource,
+        envelope: key,
+        where: read.where?.(...ids),
+        parents: read.parents?.(...ids),
+        ...(read.hidden ? { hideDeletedUnlessDelta: true } : {}),
+      }),
+  };
 }
 
-function DeleteEndpoint(summary: string) {
-  return applyDecorators(
-    Delete(':sourcedId'),
-    HttpCode(204),
-    RequireScopes(...DELETE),
-    ApiOperation({
-      summary,
-      description: 'Marks the object deleted. Scope: gradebook.delete',
-    }),
-    ApiSecurity(OAUTH_SCHEME, DELETE),
-    ApiParam({ name: 'sourcedId' }),
-    ApiNoContentResponse({ description: 'Deleted' }),
-    ApiNotFoundResponse({ type: StatusInfoDto, description: 'Unknown object' }),
-    ApiUnauthorizedResponse({ type: StatusInfoDto }),
-    ApiForbiddenResponse({ type: StatusInfoDto }),
-    ApiTooManyRequestsResponse({
-      type: StatusInfoDto,
-      description: 'Rate limit reached; see Retry-After',
-    }),
-    ApiServiceUnavailableResponse({
-      type: StatusInfoDto,
-      description: 'The database is unavailable; retry shortly',
-    }),
-  );
+function one(
+  name: string,
+  path: string,
+  summary: string,
+  scopes: string[],
+  envelope: Envelope,
+  resource: ResourceDef,
+  key: string,
+  where?: () => Intent,
+): TableRoute<Deps> {
+  return {
+    kind: 'single',
+    name,
+    path,
+    summary,
+    scopes,
+    envelope,
+    catalogue: fieldCatalogue(resource),
+    handle: ([svc], { principal, query, sourcedId }) =>
+      svc.single({
+        principal,
+        query,
+        sourcedId,
+        resource,
+        envelope: key,
+        where: where?.(),
+      }),
+  };
 }
 
-const actorOf = (p: Principal) => ({
+const scopeOf = (p: Principal): TenantScope => ({ schoolIds: p.schoolIds });
+const actorOf = (p: Principal): Actor => ({
   clientId: p.clientId,
   integratorId: p.integratorId,
   userId: p.userId,
 });
 
-// Decorated so that TypeScript records the constructor's types for Nest's injector.
-@Injectable()
-abstract class GradebookObjects {
-  protected abstract readonly kind: GradebookKind;
-  protected abstract readonly resource: ResourceDef;
-  protected abstract readonly plural: string;
+type Put = (
+  writer: GradebookWriter,
+  scope: TenantScope,
+  actor: Actor,
+  sourcedId: string,
+  body: unknown,
+) => Promise<WriteOutcome>;
 
-  constructor(
-    protected readonly svc: RosteringService,
-    protected readonly writer: GradebookWriter,
-  ) {}
-
-  protected list(
-    principal: Principal,
-    query: RequestedQuery,
-    client: ClientLink,
-  ) {
-    const { resource, plural: envelope } = this;
-    return this.svc.collection({
-      principal,
-      query,
-      client,
-      resource,
-      envelope,
-      ...hidden,
-    });
-  }
-
-  protected one(
-    principal: Principal,
-    query: CheckedSingleQuery,
-    sourcedId: string,
-  ) {
-    const { resource, kind: envelope } = this;
-    return this.svc.single({
-      principal,
-      query,
-      sourcedId,
-      resource,
-      envelope,
-      where: activeObjects(),
-    });
-  }
-
-  protected async put(
-    res: Response,
-    write: () => Promise<{ created: boolean; object: Record<string, unknown> }>,
-  ) {
-    const outcome = await write();
-    res.status(outcome.created ? 201 : 200);
-    return { [this.kind]: outcome.object };
-  }
-
-  protected remove(p: Principal, id: string) {
-    return this.writer.delete(
-      { schoolIds: p.schoolIds },
-      actorOf(p),
-      this.kind,
-      id,
-    );
-  }
-}
-
-@ApiTags('gradebook: categories')
-@Controller(`${ONEROSTER_BASE_PATH}/categories`)
-export class CategoriesController extends GradebookObjects {
-  protected readonly kind = 'category';
-  protected readonly resource = CATEGORY_RESOURCE;
-  protected readonly plural = 'categories';
-
-  @Get()
-  @CollectionEndpoint('getAllCategories', READ, CategoriesEnvelopeDto)
-  getAll(
-    @CurrentPrincipal() p: Principal,
-    @Query(CATEGORY_RESOURCE) q: RequestedQuery,
-    @Client() c: ClientLink,
-  ) {
-    return this.list(p, q, c);
-  }
-
-  @Get(':sourcedId')
-  @SingleEndpoint('getCategory', READ, CategoryEnvelopeDto)
-  get(
-    @CurrentPrincipal() p: Principal,
-    @Fields(CATEGORY_RESOURCE) f: CheckedSingleQuery,
-    @Param('sourcedId') id: string,
-  ) {
-    return this.one(p, f, id);
-  }
-
-  @PutEndpoint('putCategory', CategoryEnvelopeDto)
-  putOne(
-    @Res({ passthrough: true }) res: Response,
-    @CurrentPrincipal() p: Principal,
-    @Param('sourcedId') id: string,
-    @Body() body: unknown,
-  ) {
-    return this.put(res, () =>
-      this.writer.putCategory(
-        { schoolIds: p.schoolIds },
-        actorOf(p),
-        id,
-        parseCategory(body, id),
+/**
+ * `/categories`, `/lineItems`, `/results`: read (deleted objects answer 404 and are left
+ * out of collections but delta queries), PUT (201 created, 200 replaced), DELETE (204).
+ */
+function objects(
+  name: string,
+  tag: string,
+  kind: GradebookKind,
+  plural: string,
+  resource: ResourceDef,
+  dtos: { list: Envelope; read: Envelope; write: Envelope },
+  put: Put,
+): TableController<Deps> {
+  const Kind = `${kind[0].toUpperCase()}${kind.slice(1)}`;
+  const Plural = `${plural[0].toUpperCase()}${plural.slice(1)}`;
+  return {
+    name,
+    tag: `gradebook: ${tag}`,
+    path: `${ONEROSTER_BASE_PATH}/${plural}`,
+    inject: [RosteringService, GradebookWriter],
+    routes: [
+      list('getAll', '', `getAll${Plural}`, READ, dtos.list, resource, plural, {
+        hidden: true,
+      }),
+      one(
+        'get',
+        ':sourcedId',
+        `get${Kind}`,
+        READ,
+        dtos.read,
+        resource,
+        kind,
+        activeObjects,
       ),
-    );
-  }
-
-  @DeleteEndpoint('deleteCategory')
-  deleteOne(@CurrentPrincipal() p: Principal, @Param('sourcedId') id: string) {
-    return this.remove(p, id);
-  }
-}
-
-@ApiTags('gradebook: line items')
-@Controller(`${ONEROSTER_BASE_PATH}/lineItems`)
-export class LineItemsController extends GradebookObjects {
-  protected readonly kind = 'lineItem';
-  protected readonly resource = LINE_ITEM_RESOURCE;
-  protected readonly plural = 'lineItems';
-
-  @Get()
-  @CollectionEndpoint('getAllLineItems', READ, LineItemsEnvelopeDto)
-  getAll(
-    @CurrentPrincipal() p: Principal,
-    @Query(LINE_ITEM_RESOURCE) q: RequestedQuery,
-    @Client() c: ClientLink,
-  ) {
-    return this.list(p, q, c);
-  }
-
-  @Get(':sourcedId')
-  @SingleEndpoint('getLineItem', READ, LineItemReadEnvelopeDto)
-  get(
-    @CurrentPrincipal() p: Principal,
-    @Fields(LINE_ITEM_RESOURCE) f: CheckedSingleQuery,
-    @Param('sourcedId') id: string,
-  ) {
-    return this.one(p, f, id);
-  }
-
-  @PutEndpoint('putLineItem', LineItemEnvelopeDto)
-  putOne(
-    @Res({ passthrough: true }) res: Response,
-    @CurrentPrincipal() p: Principal,
-    @Param('sourcedId') id: string,
-    @Body() body: unknown,
-  ) {
-    return this.put(res, () =>
-      this.writer.putLineItem(
-        { schoolIds: p.schoolIds },
-        actorOf(p),
-        id,
-        parseLineItem(body, id),
-      ),
-    );
-  }
-
-  @DeleteEndpoint('deleteLineItem')
-  deleteOne(@CurrentPrincipal() p: Principal, @Param('sourcedId') id: string) {
-    return this.remove(p, id);
-  }
-}
-
-@ApiTags('gradebook: results')
-@Controller(`${ONEROSTER_BASE_PATH}/results`)
-export class ResultsController extends GradebookObjects {
-  protected readonly kind = 'result';
-  protected readonly resource = RESULT_RESOURCE;
-  protected readonly plural = 'results';
-
-  @Get()
-  @CollectionEndpoint('getAllResults', READ, ResultsEnvelopeDto)
-  getAll(
-    @CurrentPrincipal() p: Principal,
-    @Query(RESULT_RESOURCE) q: RequestedQuery,
-    @Client() c: ClientLink,
-  ) {
-    return this.list(p, q, c);
-  }
-
-  @Get(':sourcedId')
-  @SingleEndpoint('getResult', READ, ResultReadEnvelopeDto)
-  get(
-    @CurrentPrincipal() p: Principal,
-    @Fields(RESULT_RESOURCE) f: CheckedSingleQuery,
-    @Param('sourcedId') id: string,
-  ) {
-    return this.one(p, f, id);
-  }
-
-  @PutEndpoint('putResult', ResultEnvelopeDto)
-  putOne(
-    @Res({ passthrough: true }) res: Response,
-    @CurrentPrincipal() p: Principal,
-    @Param('sourcedId') id: string,
-    @Body() body: unknown,
-  ) {
-    return this.put(res, () =>
-      this.writer.putResult(
-        { schoolIds: p.schoolIds },
-        actorOf(p),
-        id,
-        parseResult(body, id),
-      ),
-    );
-  }
-
-  @DeleteEndpoint('deleteResult')
-  deleteOne(@CurrentPrincipal() p: Principal, @Param('sourcedId') id: string) {
-    return this.remove(p, id);
-  }
-}
-
-@ApiTags('gradebook: classes')
-@Controller(`${ONEROSTER_BASE_PATH}/classes`)
-export class ClassGradebookController {
-  constructor(private readonly svc: RosteringService) {}
-
-  @Get(':classSourcedId/lineItems')
-  @CollectionEndpoint('getLineItemsForClass', READ, LineItemsEnvelopeDto, [
-    'classSourcedId',
-  ])
-  lineItems(
-    @CurrentPrincipal() principal: Principal,
-    @Query(LINE_ITEM_RESOURCE) query: RequestedQuery,
-    @Client() client: ClientLink,
-    @Param('classSourcedId') c: string,
-  ) {
-    return this.svc.collection({
-      principal,
-      query,
-      client,
-      resource: LINE_ITEM_RESOURCE,
-      envelope: 'lineItems',
-      where: lineItemsOfClass(c),
-      parents: [aClass(c)],
-      ...hidden,
-    });
-  }
-
-  @Get(':classSourcedId/categories')
-  @CollectionEndpoint(
-    'getCategoriesForClass',
-    READ,
-    CategoriesEnvelopeDto,
-    ['classSourcedId'],
-    CATEGORIES_OF_CLASS_RULE,
-  )
-  categories(
-    @CurrentPrincipal() principal: Principal,
-    @Query(CATEGORY_RESOURCE) query: RequestedQuery,
-    @Client() client: ClientLink,
-    @Param('classSourcedId') c: string,
-  ) {
-    return this.svc.collection({
-      principal,
-      query,
-      client,
-      resource: CATEGORY_RESOURCE,
-      envelope: 'categories',
-      where: categoriesOfClass(c),
-      parents: [aClass(c)],
-      ...hidden,
-    });
-  }
-
-  @Get(':classSourcedId/results')
-  @CollectionEndpoint('getResultsForClass', READ, ResultsEnvelopeDto, [
-    'classSourcedId',
-  ])
-  results(
-    @CurrentPrincipal() principal: Principal,
-    @Query(RESULT_RESOURCE) query: RequestedQuery,
-    @Client() client: ClientLink,
-    @Param('classSourcedId') c: string,
-  ) {
-    return this.svc.collection({
-      principal,
-      query,
-      client,
-      resource: RESULT_RESOURCE,
-      envelope: 'results',
-      where: resultsOfClass(c),
-      parents: [aClass(c)],
-      ...hidden,
-    });
-  }
-
-  @Get(':classSourcedId/lineItems/:lineItemSourcedId/results')
-  @CollectionEndpoint(
-    'getResultsForLineItemForClass',
-    READ,
-    ResultsEnvelopeDto,
-    ['classSourcedId', 'lineItemSourcedId'],
-  )
-  lineItemResults(
-    @CurrentPrincipal() principal: Principal,
-    @Query(RESULT_RESOURCE) query: RequestedQuery,
-    @Client() client: ClientLink,
-    @Param('classSourcedId') c: string,
-    @Param('lineItemSourcedId') l: string,
-  ) {
-    return this.svc.collection({
-      principal,
-      query,
-      client,
-      resource: RESULT_RESOURCE,
-      envelope: 'results',
-      where: resultsOfLineItem(l),
-      parents: [
-        aClass(c),
-        {
-          resource: LINE_ITEM_RESOURCE,
-          sourcedId: l,
-          where: activeLineItemOfClass(c),
-          label: 'lineItem',
+      {
+        kind: 'put',
+        name: 'putOne',
+        summary: `put${Kind}`,
+        envelope: dtos.write,
+        handle: async ([, writer], { res, principal, sourcedId, body }) => {
+          const outcome = await put(
+            writer,
+            scopeOf(principal),
+            actorOf(principal),
+            sourcedId,
+            body,
+          );
+          res.status(outcome.created ? 201 : 200);
+          return { [kind]: outcome.object };
         },
-      ],
-      ...hidden,
-    });
-  }
-
-  @Get(':classSourcedId/students/:studentSourcedId/results')
-  @CollectionEndpoint(
-    'getResultsForStudentForClass',
-    READ,
-    ResultsEnvelopeDto,
-    ['classSourcedId', 'studentSourcedId'],
-  )
-  studentResults(
-    @CurrentPrincipal() principal: Principal,
-    @Query(RESULT_RESOURCE) query: RequestedQuery,
-    @Client() client: ClientLink,
-    @Param('classSourcedId') c: string,
-    @Param('studentSourcedId') s: string,
-  ) {
-    return this.svc.collection({
-      principal,
-      query,
-      client,
-      resource: RESULT_RESOURCE,
-      envelope: 'results',
-      where: resultsOfStudentInClass(s, c),
-      parents: [
-        aClass(c),
-        {
-          resource: USER_RESOURCE,
-          sourcedId: s,
-          where: usersWithRole('student'),
-          label: 'student',
-        },
-      ],
-      ...hidden,
-    });
-  }
-
-  @Get(':classSourcedId/resources')
-  @CollectionEndpoint('getResourcesForClass', RESOURCES, ResourcesEnvelopeDto, [
-    'classSourcedId',
-  ])
-  resources(
-    @CurrentPrincipal() principal: Principal,
-    @Query(RESOURCE_RESOURCE) query: RequestedQuery,
-    @Client() client: ClientLink,
-    @Param('classSourcedId') c: string,
-  ) {
-    return this.svc.collection({
-      principal,
-      query,
-      client,
-      resource: RESOURCE_RESOURCE,
-      envelope: 'resources',
-      where: resourcesOfClass(c),
-      parents: [aClass(c)],
-    });
-  }
+      },
+      {
+        kind: 'delete',
+        name: 'deleteOne',
+        summary: `delete${Kind}`,
+        handle: ([, writer], { principal, sourcedId }) =>
+          writer.delete(
+            scopeOf(principal),
+            actorOf(principal),
+            kind,
+            sourcedId,
+          ),
+      },
+    ],
+  };
 }
 
-@ApiTags('resources')
-@Controller(ONEROSTER_BASE_PATH)
-export class ResourcesController {
-  constructor(private readonly svc: RosteringService) {}
+const { anyOf, withRole } = PARENTS;
+const aClass = (c: string) => anyOf(CLASS_RESOURCE, c);
+const lineItemOfClass = (c: string, l: string): ParentCheck => ({
+  resource: LINE_ITEM_RESOURCE,
+  sourcedId: l,
+  where: activeLineItemOfClass(c),
+  label: 'lineItem',
+});
 
-  @Get('resources')
-  @CollectionEndpoint('getAllResources', RESOURCES, ResourcesEnvelopeDto)
-  list(
-    @CurrentPrincipal() principal: Principal,
-    @Query(RESOURCE_RESOURCE) query: RequestedQuery,
-    @Client() client: ClientLink,
-  ) {
-    return this.svc.collection({
-      principal,
-      query,
-      client,
-      resource: RESOURCE_RESOURCE,
-      envelope: 'resources',
-    });
-  }
+/** The gradebook and resources controllers, in the OpenAPI document's order. */
+// prettier-ignore
+export const GRADEBOOK_ROUTES: readonly TableController<Deps>[] = [
+  objects('CategoriesController', 'categories', 'category', 'categories', CATEGORY_RESOURCE,
+    { list: CategoriesEnvelopeDto, read: CategoryEnvelopeDto, write: CategoryEnvelopeDto },
+    (w, s, a, id, body) => w.putCategory(s, a, id, parseCategory(body, id))),
+  objects('LineItemsController', 'line items', 'lineItem', 'lineItems', LINE_ITEM_RESOURCE,
+    { list: LineItemsEnvelopeDto, read: LineItemReadEnvelopeDto, write: LineItemEnvelopeDto },
+    (w, s, a, id, body) => w.putLineItem(s, a, id, parseLineItem(body, id))),
+  objects('ResultsController', 'results', 'result', 'results', RESULT_RESOURCE,
+    { list: ResultsEnvelopeDto, read: ResultReadEnvelopeDto, write: ResultEnvelopeDto },
+    (w, s, a, id, body) => w.putResult(s, a, id, parseResult(body, id))),
+  {
+    name: 'ClassGradebookController',
+    tag: 'gradebook: classes',
+    path: `${ONEROSTER_BASE_PATH}/classes`,
+    inject: [RosteringService, GradebookWriter],
+    routes: [
+      list('lineItems', ':classSourcedId/lineItems', 'getLineItemsForClass', READ, LineItemsEnvelopeDto, LINE_ITEM_RESOURCE, 'lineItems', { where: lineItemsOfClass, parents: (c) => [aClass(c)], hidden: true }),
+      list('categories', ':classSourcedId/categories', 'getCategoriesForClass', READ, CategoriesEnvelopeDto, CATEGORY_RESOURCE, 'categories', { where: categoriesOfClass, parents: (c) => [aClass(c)], hidden: true, description: CATEGORIES_OF_CLASS_RULE }),
+      list('results', ':classSourcedId/results', 'getResultsForClass', READ, ResultsEnvelopeDto, RESULT_RESOURCE, 'results', { where: resultsOfClass, parents: (c) => [aClass(c)], hidden: true }),
+      list('lineItemResults', ':classSourcedId/lineItems/:lineItemSourcedId/results', 'getResultsForLineItemForClass', READ, ResultsEnvelopeDto, RESULT_RESOURCE, 'results', { where: (_c, l) => resultsOfLineItem(l), parents: (c, l) => [aClass(c), lineItemOfClass(c, l)], hidden: true }),
+      list('studentResults', ':classSourcedId/students/:studentSourcedId/results', 'getResultsForStudentForClass', READ, ResultsEnvelopeDto, RESULT_RESOURCE, 'results', { where: (c, s) => resultsOfStudentInClass(s, c), parents: (c, s) => [aClass(c), withRole('student', s)], hidden: true }),
+      list('resources', ':classSourcedId/resources', 'getResourcesForClass', RESOURCES, ResourcesEnvelopeDto, RESOURCE_RESOURCE, 'resources', { where: resourcesOfClass, parents: (c) => [aClass(c)] }),
+    ],
+  },
+  {
+    name: 'ResourcesController',
+    tag: 'resources',
+    path: ONEROSTER_BASE_PATH,
+    inject: [RosteringService, GradebookWriter],
+    routes: [
+      list('list', 'resources', 'getAllResources', RESOURCES, ResourcesEnvelopeDto, RESOURCE_RESOURCE, 'resources'),
+      one('get', 'resources/:sourcedId', 'getResource', RESOURCES, ResourceEnvelopeDto, RESOURCE_RESOURCE, 'resource'),
+      list('forCourse', 'courses/:courseSourcedId/resources', 'getResourcesForCourse', RESOURCES, ResourcesEnvelopeDto, RESOURCE_RESOURCE, 'resources', { where: resourcesOfCourse, parents: (c) => [anyOf(COURSE_RESOURCE, c)] }),
+    ],
+  },
+];
 
-  @Get('resources/:sourcedId')
-  @SingleEndpoint('getResource', RESOURCES, ResourceEnvelopeDto)
-  get(
-    @CurrentPrincipal() principal: Principal,
-    @Fields(RESOURCE_RESOURCE) query: CheckedSingleQuery,
-    @Param('sourcedId') sourcedId: string,
-  ) {
-    return this.svc.single({
-      principal,
-      query,
-      sourcedId,
-      resource: RESOURCE_RESOURCE,
-      envelope: 'resource',
-    });
-  }
-
-  @Get('courses/:courseSourcedId/resources')
-  @CollectionEndpoint(
-    'getResourcesForCourse',
-    RESOURCES,
-    ResourcesEnvelopeDto,
-    ['courseSourcedId'],
-  )
-  forCourse(
-    @CurrentPrincipal() principal: Principal,
-    @Query(RESOURCE_RESOURCE) query: RequestedQuery,
-    @Client() client: ClientLink,
-    @Param('courseSourcedId') c: string,
-  ) {
-    return this.svc.collection({
-      principal,
-      query,
-      client,
-      resource: RESOURCE_RESOURCE,
-      envelope: 'resources',
-      where: resourcesOfCourse(c),
-      parents: [{ resource: COURSE_RESOURCE, sourcedId: c }],
-    });
-  }
-}
+/** Categories, line items, results, class gradebook, resources: one controller each. */
+export const GRADEBOOK_CONTROLLERS: Type[] =
+  GRADEBOOK_ROUTES.map(controllerFromTable);

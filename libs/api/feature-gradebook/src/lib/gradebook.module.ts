@@ -3,13 +3,7 @@ import { DataSource } from 'typeorm';
 import { ONEROSTER_BASE_PATH } from '@oneroster/contracts';
 import { GradebookWriter } from '@oneroster/data-access-oneroster';
 import { GradebookChangesController } from './changes.controller';
-import {
-  CategoriesController,
-  ClassGradebookController,
-  LineItemsController,
-  ResourcesController,
-  ResultsController,
-} from './gradebook.controllers';
+import { GRADEBOOK_CONTROLLERS } from './gradebook.controllers';
 
 /**
  * Gradebook (read and write-back), resources, and the change feed. Needs RosteringModule
@@ -23,14 +17,7 @@ export class GradebookModule {
     return {
       module: GradebookModule,
       global: true,
-      controllers: [
-        CategoriesController,
-        LineItemsController,
-        ResultsController,
-        ClassGradebookController,
-        ResourcesController,
-        GradebookChangesController,
-      ],
+      controllers: [...GRADEBOOK_CONTROLLERS, GradebookChangesController],
       providers: [
         {
           provide: GradebookWriter,

@@ -1,17 +1,23 @@
-import { applyDecorators } from '@nestjs/common';
+import { Delete, HttpCode, Put, applyDecorators } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiBody,
+  ApiCreatedResponse,
   ApiForbiddenResponse,
+  ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
+  ApiPayloadTooLargeResponse,
   ApiQuery,
   ApiSecurity,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
   ApiServiceUnavailableResponse,
+  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
+import { ONEROSTER_SCOPES } from '@oneroster/contracts';
 import { RequireScopes } from '@oneroster/util-http';
 import { StatusInfoDto } from './dto';
 
@@ -149,5 +155,76 @@ export function SingleEndpoint(
       type: StatusInfoDto,
       description: 'Unknown object (also: another school’s, or the wrong kind)',
     }),
+  );
+}
+
+const PUT = [ONEROSTER_SCOPES.gradebookCreatePut];
+const DELETE = [ONEROSTER_SCOPES.gradebookDelete];
+
+/** The refusals every gradebook write documents, after its own. */
+const WRITE_REFUSALS = () => [
+  ApiUnauthorizedResponse({ type: StatusInfoDto }),
+  ApiForbiddenResponse({ type: StatusInfoDto }),
+  ApiTooManyRequestsResponse({
+    type: StatusInfoDto,
+    description: 'Rate limit reached; see Retry-After',
+  }),
+  ApiServiceUnavailableResponse({
+    type: StatusInfoDto,
+    description: UNAVAILABLE,
+  }),
+];
+
+/** PUT of a gradebook object: creates (201) or replaces (200). Scope: gradebook.createput. */
+export function PutEndpoint(summary: string, envelope: Type) {
+  return applyDecorators(
+    Put(':sourcedId'),
+    RequireScopes(...PUT),
+    ApiOperation({
+      summary,
+      description:
+        'Creates (201) or replaces (200) the object. Scope: gradebook.createput',
+    }),
+    ApiSecurity(OAUTH_SCHEME, PUT),
+    ApiParam({
+      name: 'sourcedId',
+      description:
+        'sourcedId of the object (the path wins; a body naming another is refused)',
+    }),
+    ApiBody({ type: envelope }),
+    ApiCreatedResponse({ type: envelope, description: 'Created' }),
+    ApiOkResponse({ type: envelope, description: 'Replaced' }),
+    ApiBadRequestResponse({
+      type: StatusInfoDto,
+      description: 'Not a JSON object, or a body naming another sourcedId',
+    }),
+    ApiPayloadTooLargeResponse({
+      type: StatusInfoDto,
+      description: 'A body larger than 1 MB',
+    }),
+    ApiUnprocessableEntityResponse({
+      type: StatusInfoDto,
+      description:
+        'Invalid content or a reference that does not exist in the school',
+    }),
+    ...WRITE_REFUSALS(),
+  );
+}
+
+/** DELETE of a gradebook object: 204, then it answers 404. Scope: gradebook.delete. */
+export function DeleteEndpoint(summary: string) {
+  return applyDecorators(
+    Delete(':sourcedId'),
+    HttpCode(204),
+    RequireScopes(...DELETE),
+    ApiOperation({
+      summary,
+      description: 'Marks the object deleted. Scope: gradebook.delete',
+    }),
+    ApiSecurity(OAUTH_SCHEME, DELETE),
+    ApiParam({ name: 'sourcedId' }),
+    ApiNoContentResponse({ description: 'Deleted' }),
+    ApiNotFoundResponse({ type: StatusInfoDto, description: 'Unknown object' }),
+    ...WRITE_REFUSALS(),
   );
 }

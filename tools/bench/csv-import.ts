@@ -211,7 +211,7 @@ async function main() {
     // 4. Export every school (a child process again).
     const exp = await runChild('export', tmp);
     log(
-      `export: ${exp['schools']} schools, ${(exp['rows'] as number).toLocaleString('en')} CSV rows in ${((exp['ms'] as number) / 1000).toFixed(1)} s = ${Math.round((exp['rows'] as number) / ((exp['ms'] as number) / 1000)).toLocaleString('en')} rows/s; peak RSS ${mb(exp['maxRss'] as number)} (${mb(exp['rssBefore'] as number)} before the export)`,
+      `export: ${exp['schools']} schools, ${(exp['rows'] as number).toLocaleString('en')} CSV rows in ${((exp['ms'] as number) / 1000).toFixed(1)} s = ${Math.round((exp['rows'] as number) / ((exp['ms'] as number) / 1000)).toLocaleString('en')} rows/s; peak RSS ${mb(exp['maxRss'] as number)} (${mb(exp['rssBefore'] as number)} before the export); CPU ${((exp['cpuMs'] as number) / 1000).toFixed(1)} s`,
     );
     await imp.ds.destroy();
   } finally {

@@ -245,13 +245,20 @@ async function writeFile(
 ): Promise<number> {
   const delta = options.since !== undefined;
   const file = map.file;
+  // Only the columns the file's headers name are read (a 1.1 export leaves out the 1.2 ones).
+  const wanted = new Set(headers);
+  const read: TableMap = {
+    ...map,
+    columns: map.columns.filter((c) => wanted.has(c.csv)),
+    links: map.links.filter((l) => wanted.has(l.csv)),
+  };
   const metaKeys = await metadataKeys(q, map.table, options.schoolId);
   let stream: CsvOut | undefined;
   let n = 0;
   try {
     for await (const rec of readRecords(
       q,
-      map,
+      read,
       options.schoolId,
       delta ? { since: options.since } : { activeOnly: true },
     )) {

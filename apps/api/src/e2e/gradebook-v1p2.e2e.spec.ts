@@ -373,6 +373,30 @@ describe.each(testEngines('api_e2e_gb_v1p2', { sqliteFile: true }))(
         late: 'true',
         missing: 'false',
       });
+      // Filterable under their 1.2 names, string booleans compared as strings.
+      const q = (f: string) => encodeURIComponent(f);
+      for (const [path, key, filter] of [
+        ['results', 'results', `late='true' AND textScore='B+'`],
+        ['results', 'results', `scoreScale.sourcedId='${ss}'`],
+        ['lineItems', 'lineItems', `scoreScale.sourcedId='${ss}'`],
+        ['categories', 'categories', `weight>'0.3' AND title='Weighted'`],
+      ]) {
+        const f = await call('GET', `${GB}/${path}?filter=${q(filter)}`);
+        expect([
+          filter,
+          f.status,
+          (f.body[key] as Json[]).map((x) => x['sourcedId']),
+        ]).toEqual([
+          filter,
+          200,
+          [path === 'results' ? res : path === 'lineItems' ? li : cat],
+        ]);
+      }
+      const none = await call(
+        'GET',
+        `${GB}/results?filter=${q(`late='false' AND textScore='B+'`)}`,
+      );
+      expect(none.body['results']).toEqual([]);
       // 1.1 serves none of them.
       const v1p1Token = await tokenWith(
         S1.gradebookRead,

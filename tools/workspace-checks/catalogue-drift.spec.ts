@@ -215,27 +215,34 @@ describe('the OneRoster 1.1 catalogue matches', () => {
     expect(problems).toEqual([]);
   });
 
-  it('the 1.2 reader of users (USER_V1P2_RESOURCE: the REST fields, then the fields stored for 1.2 only)', () => {
-    const c = CLASSES.find((x) => x.key === 'user') as ClassDef;
-    const want = [...restFields(c), ...v1p2StoredFields(c)].map((f) => [
-      f.name,
-      f.store.kind === 'column' ? f.store.column : null,
-    ]);
-    const got = reader.USER_V1P2_RESOURCE.fields.map((f) => [
-      f.name,
-      f.column ?? null,
-    ]);
-    expect(got).toEqual(want);
-    for (const f of v1p2StoredFields(c))
-      if (f.store.kind === 'column')
-        expect(
-          meta
-            .get(c.table)
-            ?.columns.find(
-              (x) => x.databaseName === (f.store as { column: string }).column,
-            )?.isNullable,
-        ).toBe(true);
-  });
+  it.each([
+    ['user', 'USER_V1P2_RESOURCE'],
+    ['category', 'CATEGORY_V1P2_RESOURCE'],
+    ['lineItem', 'LINE_ITEM_V1P2_RESOURCE'],
+    ['result', 'RESULT_V1P2_RESOURCE'],
+  ] as const)(
+    'the 1.2 reader of %s (%s: the REST fields, then the fields stored for 1.2 only, nullable columns)',
+    (key, name) => {
+      const c = CLASSES.find((x) => x.key === key) as ClassDef;
+      expect(v1p2StoredFields(c).length).toBeGreaterThan(0);
+      const want = [...restFields(c), ...v1p2StoredFields(c)].map((f) => [
+        f.name,
+        f.store.kind === 'column' ? f.store.column : null,
+      ]);
+      const got = reader[name].fields.map((f) => [f.name, f.column ?? null]);
+      expect(got).toEqual(want);
+      for (const f of v1p2StoredFields(c))
+        if (f.store.kind === 'column')
+          expect(
+            meta
+              .get(c.table)
+              ?.columns.find(
+                (x) =>
+                  x.databaseName === (f.store as { column: string }).column,
+              )?.isNullable,
+          ).toBe(true);
+    },
+  );
 
   it('the Swagger schemas (apps/api/openapi.json: every REST field in order, required ones)', () => {
     interface Schema {

@@ -334,6 +334,49 @@ describe.each(testEngines('api_e2e_gb_v1p2_post', { sqliteFile: true }))(
       }
     });
 
+    it('stores the 1.2-only result fields of posted elements, and refuses a score scale the school lacks at its element', async () => {
+      const r = await call('POST', `${GB}/lineItems/${ids['li1']}/results`, {
+        results: [
+          {
+            sourcedId: 'client-flags',
+            student: { sourcedId: ids['student'] },
+            scoreStatus: 'submitted',
+            score: 4,
+            scoreDate: '2026-09-22',
+            textScore: 'Working towards',
+            inProgress: 'false',
+            late: 'true',
+          },
+        ],
+      });
+      expect(r.status).toBe(201);
+      const [pair] = pairsOf(r.body);
+      const got = await call('GET', `${GB}/results/${pair.allocatedSourcedId}`);
+      expect(got.body['result']).toMatchObject({
+        textScore: 'Working towards',
+        inProgress: 'false',
+        late: 'true',
+      });
+      expect(got.body['result']).not.toHaveProperty('missing');
+      const before = await count('results');
+      const bad = await call('POST', `${GB}/lineItems/${ids['li1']}/results`, {
+        results: [
+          {
+            sourcedId: 'client-scale',
+            student: { sourcedId: ids['student'] },
+            scoreStatus: 'submitted',
+            score: 4,
+            scoreScale: { sourcedId: 'no-such-scale' },
+          },
+        ],
+      });
+      expect(bad.status).toBe(422);
+      expect(String(bad.body['imsx_description'])).toContain(
+        'results[0].scoreScale: score scale no-such-scale does not exist in this school',
+      );
+      expect(await count('results')).toBe(before);
+    });
+
     it('422 listing every bad element with its index, and nothing written', async () => {
       // A line item of the class's term: not of the term's grading period.
       const ofTerm = await call(

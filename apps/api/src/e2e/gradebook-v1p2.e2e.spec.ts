@@ -270,6 +270,238 @@ describe.each(testEngines('api_e2e_gb_v1p2', { sqliteFile: true }))(
       expect(String(bad.body['imsx_description'])).toContain('scoreStatus');
     });
 
+    it('stores the 1.2-only gradebook fields (weight, scoreScale, textScore, the result flags), checks them, and a 1.1 PUT clears them', async () => {
+      const ss = `ss-fields-${engine.name}`;
+      expect(
+        (
+          await call('PUT', `${GB}/scoreScales/${ss}`, {
+            scoreScale: {
+              title: 'Essay letters',
+              type: 'letter',
+              class: { sourcedId: ids['class'] },
+              scoreScaleValue: [{ itemValueLHS: 'A', itemValueRHS: '90-100' }],
+            },
+          })
+        ).status,
+      ).toBe(201);
+      // A score scale of another school is not one this line item can name.
+      const ssB = `ss-fields-b-${engine.name}`;
+      const tokenB = await api.issuer.token({
+        school_ids: [schoolB],
+        scope: S2.gradebookCreatePut,
+      });
+      expect(
+        (
+          await call(
+            'PUT',
+            `${GB}/scoreScales/${ssB}`,
+            {
+              scoreScale: {
+                title: 'B',
+                type: 'letter',
+                class: { sourcedId: ids['classB'] },
+                scoreScaleValue: [{ itemValueLHS: 'A', itemValueRHS: 'x' }],
+              },
+            },
+            tokenB,
+          )
+        ).status,
+      ).toBe(201);
+
+      const cat = `cat-fields-${engine.name}`;
+      expect(
+        (
+          await call('PUT', `${GB}/categories/${cat}`, {
+            category: { title: 'Weighted', weight: 0.4 },
+          })
+        ).status,
+      ).toBe(201);
+      const li = `li-fields-${engine.name}`;
+      const lineItem = {
+        title: 'Scaled essay',
+        assignDate: '2026-09-14T09:00:00Z',
+        dueDate: '2026-09-21T09:00:00Z',
+        class: { sourcedId: ids['class'] },
+        school: { sourcedId: schoolA.org },
+        category: { sourcedId: cat },
+        scoreScale: { sourcedId: ss, type: 'scoreScale' },
+      };
+      expect(
+        (await call('PUT', `${GB}/lineItems/${li}`, { lineItem })).status,
+      ).toBe(201);
+      const res = `res-fields-${engine.name}`;
+      const result = {
+        lineItem: { sourcedId: li },
+        student: { sourcedId: ids['student'] },
+        scoreStatus: 'partially graded',
+        score: 7,
+        scoreDate: '2026-09-22',
+        scoreScale: { sourcedId: ss },
+        textScore: 'B+',
+        inProgress: 'true',
+        incomplete: 'false',
+        late: 'true',
+        missing: 'false',
+      };
+      expect(
+        (await call('PUT', `${GB}/results/${res}`, { result })).status,
+      ).toBe(201);
+
+      const c = await call('GET', `${GB}/categories/${cat}`);
+      expect(c.body['category']).toMatchObject({
+        title: 'Weighted',
+        weight: 0.4,
+      });
+      const l = await call('GET', `${GB}/lineItems/${li}`);
+      expect(l.body['lineItem']).toMatchObject({
+        scoreScale: { sourcedId: ss, type: 'scoreScale' },
+      });
+      expect(
+        (l.body['lineItem'] as { scoreScale: { href: string } }).scoreScale
+          .href,
+      ).toMatch(new RegExp(`/ims/oneroster/gradebook/v1p2/scoreScales/${ss}$`));
+      const r = await call(
+        'GET',
+        `${GB}/classes/${ids['class']}/lineItems/${li}/results`,
+      );
+      expect((r.body['results'] as Json[])[0]).toMatchObject({
+        sourcedId: res,
+        scoreScale: { sourcedId: ss, type: 'scoreScale' },
+        textScore: 'B+',
+        inProgress: 'true',
+        incomplete: 'false',
+        late: 'true',
+        missing: 'false',
+      });
+      // Filterable under their 1.2 names, string booleans compared as strings.
+      const q = (f: string) => encodeURIComponent(f);
+      for (const [path, key, filter] of [
+        ['results', 'results', `late='true' AND textScore='B+'`],
+        ['results', 'results', `scoreScale.sourcedId='${ss}'`],
+        ['lineItems', 'lineItems', `scoreScale.sourcedId='${ss}'`],
+        ['categories', 'categories', `weight>'0.3' AND title='Weighted'`],
+      ]) {
+        const f = await call('GET', `${GB}/${path}?filter=${q(filter)}`);
+        expect([
+          filter,
+          f.status,
+          (f.body[key] as Json[]).map((x) => x['sourcedId']),
+        ]).toEqual([
+          filter,
+          200,
+          [path === 'results' ? res : path === 'lineItems' ? li : cat],
+        ]);
+      }
+      const none = await call(
+        'GET',
+        `${GB}/results?filter=${q(`late='false' AND textScore='B+'`)}`,
+      );
+      expect(none.body['results']).toEqual([]);
+      // 1.1 serves none of them.
+      const v1p1Token = await tokenWith(
+        S1.gradebookRead,
+        S1.gradebookCreatePut,
+      );
+      const r11 = await call(
+        'GET',
+        `/ims/oneroster/v1p1/results/${res}`,
+        undefined,
+        v1p1Token,
+      );
+      for (const k of ['textScore', 'inProgress', 'scoreScale', 'late'])
+        expect(r11.body['result']).not.toHaveProperty(k);
+      const c11 = await call(
+        'GET',
+        `/ims/oneroster/v1p1/categories/${cat}`,
+        undefined,
+        v1p1Token,
+      );
+      expect(c11.body['category']).not.toHaveProperty('weight');
+
+      // Checked: every problem named, nothing written.
+      const refused: [string, Json, string][] = [
+        [
+          `lineItems/${li}`,
+          { lineItem: { ...lineItem, scoreScale: { sourcedId: 'nope' } } },
+          'lineItem.scoreScale: score scale nope does not exist in this school',
+        ],
+        [
+          `results/${res}`,
+          { result: { ...result, scoreScale: { sourcedId: ssB } } },
+          `result.scoreScale: score scale ${ssB} does not exist in this school`,
+        ],
+        [
+          `results/${res}`,
+          { result: { ...result, scoreScale: { sourcedId: 5 } } },
+          'scoreScale: must be a GUIDRef with a sourcedId',
+        ],
+        [
+          `results/${res}`,
+          { result: { ...result, late: 'yes' } },
+          'late: must be "true" or "false"',
+        ],
+        [
+          `results/${res}`,
+          { result: { ...result, textScore: 5 } },
+          'result.textScore: must be a string',
+        ],
+        [
+          `categories/${cat}`,
+          { category: { title: 'W', weight: 'heavy' } },
+          'category.weight: must be a number',
+        ],
+      ];
+      for (const [path, body, says] of refused) {
+        const bad = await call('PUT', `${GB}/${path}`, body);
+        expect([path, bad.status, minor(bad.body)]).toEqual([
+          path,
+          422,
+          'invaliddata',
+        ]);
+        expect(String(bad.body['imsx_description'])).toContain(says);
+      }
+      expect(
+        ((await call('GET', `${GB}/results/${res}`)).body['result'] as Json)[
+          'textScore'
+        ],
+      ).toBe('B+');
+
+      // A 1.1 PUT replaces the object as 1.1 sees it: the 1.2-only fields are cleared.
+      const put11 = await call(
+        'PUT',
+        `/ims/oneroster/v1p1/results/${res}`,
+        { result: r11.body['result'] },
+        v1p1Token,
+      );
+      expect(put11.status).toBeLessThan(300);
+      const after = (await call('GET', `${GB}/results/${res}`)).body[
+        'result'
+      ] as Json;
+      for (const k of [
+        'scoreScale',
+        'textScore',
+        'inProgress',
+        'incomplete',
+        'late',
+        'missing',
+      ])
+        expect(after).not.toHaveProperty(k);
+      expect(after).toMatchObject({
+        score: 7,
+        scoreStatus: 'partially graded',
+      });
+      const put11c = await call(
+        'PUT',
+        `/ims/oneroster/v1p1/categories/${cat}`,
+        { category: c11.body['category'] },
+        v1p1Token,
+      );
+      expect(put11c.status).toBeLessThan(300);
+      expect(
+        (await call('GET', `${GB}/categories/${cat}`)).body['category'],
+      ).not.toHaveProperty('weight');
+    });
+
     it('answers malformed 1.2 bodies with a 4xx 1.2 payload, never a 500', async () => {
       const bodies: [string, unknown][] = [
         ['lineItems', null],

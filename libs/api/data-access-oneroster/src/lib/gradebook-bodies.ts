@@ -203,13 +203,42 @@ function metadata(o: Json, path: string, p: Problems): Metadata | null {
   return v as Metadata;
 }
 
-export function parseCategory(body: unknown, pathId: string): CategoryInput {
+function flag(o: Json, key: string, path: string, p: Problems): boolean | null {
+  const v = o[key];
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'boolean') {
+    p.add(`${path}.${key}`, 'must be "true" or "false"');
+    return null;
+  }
+  return v;
+}
+
+/**
+ * `v1p2`: the body is a OneRoster 1.2 object read as 1.1 (`fromV1p2`), whose fields stored
+ * for 1.2 only (the 1.1 catalogue's `v1p2` fields: weight, scoreScale, textScore, the result
+ * flags) are read too. A 1.1 body never has them read: they are unknown properties there,
+ * ignored, and the write clears them.
+ */
+export interface ParseOptions {
+  readonly v1p2?: boolean;
+}
+
+export function parseCategory(
+  body: unknown,
+  pathId: string,
+  options: ParseOptions = {},
+): CategoryInput {
   const o = unwrap(body, 'category', pathId);
   const p = new Problems();
   const title = text(o, 'title', 'category', p, true);
   const meta = metadata(o, 'category', p);
+  const weight = options.v1p2 ? number(o, 'weight', 'category', p) : null;
   p.throwIfAny('category');
-  return { title: title as string, metadata: meta };
+  return {
+    title: title as string,
+    metadata: meta,
+    ...(options.v1p2 ? { weight } : {}),
+  };
 }
 
 /**
@@ -220,6 +249,7 @@ export function parseLineItem(
   body: unknown,
   pathId: string,
   at = 'lineItem',
+  options: ParseOptions = {},
 ): LineItemInput {
   const o = unwrap(body, 'lineItem', pathId);
   const p = new Problems();
@@ -234,6 +264,9 @@ export function parseLineItem(
     resultValueMin: number(o, 'resultValueMin', at, p),
     resultValueMax: number(o, 'resultValueMax', at, p),
     metadata: metadata(o, at, p),
+    ...(options.v1p2
+      ? { scoreScaleSourcedId: guidRef(o, 'scoreScale', at, p, false) }
+      : {}),
   };
   p.throwIfAny('lineItem');
   return input;
@@ -244,6 +277,7 @@ export function parseResult(
   body: unknown,
   pathId: string,
   at = 'result',
+  options: ParseOptions = {},
 ): ResultInput {
   const o = unwrap(body, 'result', pathId);
   const p = new Problems();
@@ -265,6 +299,16 @@ export function parseResult(
     scoreDate: date(o, 'scoreDate', at, p),
     comment: text(o, 'comment', at, p, false, MAX_LONG_TEXT),
     metadata: metadata(o, at, p),
+    ...(options.v1p2
+      ? {
+          scoreScaleSourcedId: guidRef(o, 'scoreScale', at, p, false),
+          textScore: text(o, 'textScore', at, p, false),
+          inProgress: flag(o, 'inProgress', at, p),
+          incomplete: flag(o, 'incomplete', at, p),
+          late: flag(o, 'late', at, p),
+          missing: flag(o, 'missing', at, p),
+        }
+      : {}),
   };
   p.throwIfAny('result');
   return input;

@@ -55,9 +55,17 @@ export interface Actor {
   userId: string | null;
 }
 
+/*
+ * The OneRoster 1.2 fields stored for 1.2 only (a category's weight, a line item's and a
+ * result's score scale, a result's textScore and flags) are optional in the inputs: a 1.2
+ * write sets them, a 1.1 write leaves them out and so clears them (a 1.1 PUT replaces the
+ * object as 1.1 sees it, as a 1.1 CSV import clears a user's 1.2 fields).
+ */
 export interface CategoryInput {
   title: string;
   metadata: Metadata | null;
+  /** OneRoster 1.2 only. */
+  weight?: number | null;
 }
 
 /** Left out: category → the school's "Uncategorised" category (created when needed);
@@ -75,6 +83,8 @@ export interface LineItemInput {
   resultValueMin: number | null;
   resultValueMax: number | null;
   metadata: Metadata | null;
+  /** OneRoster 1.2 only: must name an active score scale of the line item's school. */
+  scoreScaleSourcedId?: string | null;
 }
 
 /** Left out: score → 0 when the status is exempt or not submitted; scoreDate → today (UTC). */
@@ -86,6 +96,14 @@ export interface ResultInput {
   scoreDate: string | null;
   comment: string | null;
   metadata: Metadata | null;
+  /** OneRoster 1.2 only: must name an active score scale of the result's school. */
+  scoreScaleSourcedId?: string | null;
+  /** OneRoster 1.2 only. */
+  textScore?: string | null;
+  inProgress?: boolean | null;
+  incomplete?: boolean | null;
+  late?: boolean | null;
+  missing?: boolean | null;
 }
 
 export type GradebookKind = 'category' | 'lineItem' | 'result';
@@ -254,7 +272,8 @@ type Looked =
   | typeof CategoryEntity
   | typeof AcademicSessionEntity
   | typeof LineItemEntity
-  | typeof UserEntity;
+  | typeof UserEntity
+  | typeof ScoreScaleEntity;
 
 /** Active rows of one school inside one transaction, each read once per request. */
 class Lookups {
@@ -280,6 +299,17 @@ class Lookups {
     }
     return row as Promise<InstanceType<E> | null>;
   }
+}
+
+/** A OneRoster 1.2 line item's or result's score scale: an active one of the school. */
+async function scoreScaleProblems(
+  l: Lookups,
+  input: { scoreScaleSourcedId?: string | null },
+  at: string,
+): Promise<string[]> {
+  const id = input.scoreScaleSourcedId;
+  if (!id || (await l.active(ScoreScaleEntity, id))) return [];
+  return [`${at}.scoreScale: score scale ${id} does not exist in this school`];
 }
 
 /** Problems of one POST element against the path's parent and its own claims. */
@@ -498,6 +528,7 @@ export class GradebookWriter {
         sourcedId,
         title: input.title,
         metadata: input.metadata,
+        weight: input.weight ?? null,
       }),
     );
   }
@@ -746,6 +777,7 @@ export class GradebookWriter {
     const max = input.resultValueMax ?? 100;
     if (max < min)
       problems.push(`${at}.resultValueMax is below resultValueMin`);
+    problems.push(...(await scoreScaleProblems(l, input, at)));
     if (problems.length || !cls) return { problems, values: null };
     const categorySourcedId =
       input.categorySourcedId ?? (await this.uncategorised(l.em, schoolId));
@@ -764,6 +796,7 @@ export class GradebookWriter {
         resultValueMin: min,
         resultValueMax: max,
         metadata: input.metadata,
+        scoreScaleSourcedId: input.scoreScaleSourcedId ?? null,
       },
     };
   }
@@ -801,6 +834,7 @@ export class GradebookWriter {
         );
       score = 0;
     }
+    problems.push(...(await scoreScaleProblems(l, input, at)));
     if (problems.length || !lineItem || !student)
       return { problems, values: null };
     return {
@@ -815,6 +849,12 @@ export class GradebookWriter {
         scoreDate: input.scoreDate ?? encodeDate(new Date()),
         comment: input.comment,
         metadata: input.metadata,
+        scoreScaleSourcedId: input.scoreScaleSourcedId ?? null,
+        textScore: input.textScore ?? null,
+        inProgress: input.inProgress ?? null,
+        incomplete: input.incomplete ?? null,
+        late: input.late ?? null,
+        missing: input.missing ?? null,
       },
     };
   }

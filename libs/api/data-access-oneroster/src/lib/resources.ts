@@ -148,6 +148,25 @@ export const DEMOGRAPHICS_RESOURCE: ResourceDef = resourceDef('demographics');
 export const CATEGORY_RESOURCE: ResourceDef = resourceDef('category');
 export const LINE_ITEM_RESOURCE: ResourceDef = resourceDef('lineItem');
 export const RESULT_RESOURCE: ResourceDef = resourceDef('result');
+/**
+ * Categories, line items and results as the OneRoster 1.2 routes read them: the 1.1 REST
+ * fields, then the fields stored for 1.2 only (a category's weight; a line item's and a
+ * result's scoreScale; a result's textScore and its four flags), which `toV1p2` serves.
+ * Never a 1.1 route's resource.
+ */
+const withV1p2Fields = (base: ResourceDef, key: ClassKey): ResourceDef => ({
+  ...base,
+  fields: [...base.fields, ...v1p2StoredFields(CATALOGUE[key]).map(fieldDef)],
+});
+export const CATEGORY_V1P2_RESOURCE = withV1p2Fields(
+  CATEGORY_RESOURCE,
+  'category',
+);
+export const LINE_ITEM_V1P2_RESOURCE = withV1p2Fields(
+  LINE_ITEM_RESOURCE,
+  'lineItem',
+);
+export const RESULT_V1P2_RESOURCE = withV1p2Fields(RESULT_RESOURCE, 'result');
 export const RESOURCE_RESOURCE: ResourceDef = resourceDef('resource');
 
 /*

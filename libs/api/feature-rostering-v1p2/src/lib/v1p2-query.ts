@@ -83,6 +83,12 @@ export function v1p2QueryRules(
       filters.set(`${f.name}.sourcedId`, { field: `${source}.sourcedId` });
     if (old.sortable.has(source) && source === f.name) sortable.add(f.name);
   }
+  if (
+    (key === 'lineItem' || key === 'result') &&
+    old.filterable.has('scoreScale')
+  )
+    // Stored for 1.2 as the score scale's sourcedId (a string: ScoreScale has no 1.1 class).
+    filters.set('scoreScale.sourcedId', { field: 'scoreScale' });
   if (key === 'user') {
     // A 1.1 user has one role at each of its orgs (docs/oneroster-1p2.md, mapping 3).
     filters.set('roles.role', {

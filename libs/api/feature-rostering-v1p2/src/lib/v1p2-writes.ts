@@ -34,8 +34,11 @@ import { postParentOf, readPostBody } from './v1p2-posts';
  * rules as a 1.1 PUT (422 listing every problem; a body naming another sourcedId is a 400).
  * Rules beyond 1.1's:
  * - a 1.2 value 1.1 cannot hold where it requires one (a V1p2MappingError) is 422
- *   invaliddata naming the field; what 1.1 cannot store at all (a category's weight, a
- *   result's textScore, …) is dropped, as the mapping's `lost` list says;
+ *   invaliddata naming the field; the fields stored for 1.2 only (a category's weight, a
+ *   line item's and a result's scoreScale, a result's textScore and its four flags) are
+ *   checked (a number; a GUIDRef naming an active score scale of the school; a string;
+ *   "true"/"false") and stored; what nothing stores (learning objectives) is dropped, as
+ *   the mapping's `lost` list says;
  * - PUT answers 201 without a body when it creates and 200 without a body when it replaces;
  *   DELETE 204 (the 1.1 writer: deleting a line item deletes its results).
  * Score scales, assessment line items and assessment results (new in 1.2, stored as 1.2):
@@ -71,6 +74,9 @@ function unwrap(body: unknown, envelope: string): Json {
     throw new InvalidDataError(`"${envelope}" must be a JSON object`);
   return obj as Json;
 }
+
+/** The 1.1 body rules, reading the fields stored for 1.2 only too. */
+const V1P2 = { v1p2: true } as const;
 
 const STORED: ReadonlySet<WritableKind> = new Set<V1p2StoredKind>([
   'scoreScale',
@@ -124,21 +130,21 @@ export class V1p2GradebookWrites {
           scope,
           actor,
           sourcedId,
-          parseCategory(v1p1, sourcedId),
+          parseCategory(v1p1, sourcedId, V1P2),
         );
       case 'lineItem':
         return this.writer.putLineItem(
           scope,
           actor,
           sourcedId,
-          parseLineItem(v1p1, sourcedId),
+          parseLineItem(v1p1, sourcedId, 'lineItem', V1P2),
         );
       default:
         return this.writer.putResult(
           scope,
           actor,
           sourcedId,
-          parseResult(v1p1, sourcedId),
+          parseResult(v1p1, sourcedId, 'result', V1P2),
         );
     }
   }
@@ -175,8 +181,8 @@ export class V1p2GradebookWrites {
           delete v1p1['sourcedId'];
           input =
             kind === 'lineItem'
-              ? parseLineItem(v1p1, sourcedId, e.at)
-              : parseResult(v1p1, sourcedId, e.at);
+              ? parseLineItem(v1p1, sourcedId, e.at, V1P2)
+              : parseResult(v1p1, sourcedId, e.at, V1P2);
         } catch (err) {
           if (err instanceof V1p2MappingError)
             problems.push(`${e.at}.${err.field}: ${err.reason}`);

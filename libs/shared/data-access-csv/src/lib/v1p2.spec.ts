@@ -423,6 +423,150 @@ describe.each(testEngines('csv_v1p2'))(
       }
     });
 
+    it("round trip: a 1.2 set with categories' weights and results' textScore and flags, imported and exported as 1.2 (bulk and delta); 1.1 export unchanged, a 1.1 import clears them", async () => {
+      expect(
+        (await service.importSet(fixtureDir('school'), { now: T0 })).errors,
+      ).toEqual([]);
+      const [school] = await schoolsOf(ds);
+      const set = join(work, 'set');
+      await exportCsv(ds, { schoolId: school.id, out: set, version: '1.2' });
+      let category = '';
+      editCsv(set, 'categories.csv', (rows, col) => {
+        expect(rows.length).toBeGreaterThan(2);
+        category = rows[1][col('sourcedId')];
+        rows[1][col('weight')] = '0.25';
+        rows[2][col('weight')] = '2';
+        return rows;
+      });
+      const edited: string[] = [];
+      editCsv(set, 'results.csv', (rows, col) => {
+        expect(rows.length).toBeGreaterThan(4);
+        rows.slice(1, 4).forEach((r, i) => {
+          edited.push(r[col('sourcedId')]);
+          r[col('textScore')] = i === 0 ? 'B+' : `Level, "${i}"`;
+          r[col('inProgress')] = i === 0 ? 'true' : 'false';
+          r[col('incomplete')] = 'false';
+          if (i !== 1) r[col('late')] = 'true';
+          r[col('missing')] = i === 2 ? 'true' : '';
+        });
+        return rows;
+      });
+      const before = readSet(set);
+      const target = await openMigratedDatabase(copyEngine);
+      try {
+        await addSchool(target, school);
+        const copy = new CsvImportService(target);
+        const report = await copy.importSet(set, {
+          schoolId: school.id,
+          now: T0,
+        });
+        expect(report.errors).toEqual([]);
+        expect(report.warnings).toEqual([]);
+        const [cat] = (await target.query(
+          'SELECT weight FROM categories WHERE school_id = ? AND sourced_id = ?',
+          [school.id, category],
+        )) as { weight: number }[];
+        expect(Number(cat.weight)).toBe(0.25);
+        const [first] = (await target.query(
+          'SELECT text_score AS t, in_progress AS p, incomplete AS i, late AS l, missing AS m FROM results WHERE school_id = ? AND sourced_id = ?',
+          [school.id, edited[0]],
+        )) as Record<string, unknown>[];
+        expect({
+          ...first,
+          p: Number(first['p']),
+          i: Number(first['i']),
+          l: Number(first['l']),
+        }).toEqual({ t: 'B+', p: 1, i: 0, l: 1, m: null });
+        const out = join(work, 'out');
+        await exportCsv(target, { schoolId: school.id, out, version: '1.2' });
+        const after = readSet(out);
+        expect(after['categories.csv']).toEqual(before['categories.csv']);
+        expect(after['results.csv']).toEqual(before['results.csv']);
+        expect(after).toEqual({ ...before, 'roles.csv': after['roles.csv'] });
+        // The delta export carries them too, and imports to the same tables.
+        const delta = join(work, 'delta');
+        await exportCsv(target, {
+          schoolId: school.id,
+          out: delta,
+          since: new Date(0),
+          version: '1.2',
+        });
+        const third = await openMigratedDatabase(
+          testEngines('csv_v1p2_third').find(
+            (e) => e.name === engine.name,
+          ) as typeof engine,
+        );
+        try {
+          await addSchool(third, school);
+          const r3 = await new CsvImportService(third).importSet(delta, {
+            schoolId: school.id,
+            now: T0,
+          });
+          expect(r3.errors).toEqual([]);
+          expect(await dumpSchool(third, school.id)).toEqual(
+            await dumpSchool(target, school.id),
+          );
+        } finally {
+          await third.destroy();
+        }
+        // 1.1 export: byte-identical to the source's.
+        const a = join(work, 'v1p1-a');
+        const b = join(work, 'v1p1-b');
+        await exportCsv(ds, { schoolId: school.id, out: a });
+        await exportCsv(target, { schoolId: school.id, out: b });
+        expect(readSet(b)).toEqual(readSet(a));
+        // A 1.1 set describes the whole record: importing it clears the 1.2-only columns.
+        const v1p1 = await copy.importSet(b, { schoolId: school.id, now: T1 });
+        expect(v1p1.errors).toEqual([]);
+        const [left12] = (await target.query(
+          'SELECT (SELECT COUNT(*) FROM categories WHERE school_id = ? AND weight IS NOT NULL) + (SELECT COUNT(*) FROM results WHERE school_id = ? AND (text_score IS NOT NULL OR in_progress IS NOT NULL OR late IS NOT NULL)) AS n',
+          [school.id, school.id],
+        )) as { n: number | string }[];
+        expect(Number(left12.n)).toBe(0);
+      } finally {
+        await target.destroy();
+      }
+    });
+
+    it('reports a result flag that is not a 1.2 boolean, or a weight that is not a number, at its 1.2 file and column, and writes nothing', async () => {
+      expect(
+        (await service.importSet(fixtureDir('school'), { now: T0 })).errors,
+      ).toEqual([]);
+      const [school] = await schoolsOf(ds);
+      const set = join(work, 'set');
+      await exportCsv(ds, { schoolId: school.id, out: set, version: '1.2' });
+      editCsv(set, 'results.csv', (rows, col) => {
+        rows[1][col('late')] = 'maybe';
+        return rows;
+      });
+      editCsv(set, 'categories.csv', (rows, col) => {
+        rows[1][col('weight')] = 'heavy';
+        return rows;
+      });
+      const target = await openMigratedDatabase(copyEngine);
+      try {
+        await addSchool(target, school);
+        const report = await new CsvImportService(target).importSet(set, {
+          schoolId: school.id,
+          now: T0,
+        });
+        expect(report.committed).toBe(false);
+        expect(report.errors.map((e) => [e.file, e.line, e.column])).toEqual(
+          expect.arrayContaining([
+            ['results.csv', 2, 'late'],
+            ['categories.csv', 2, 'weight'],
+          ]),
+        );
+        const [n] = (await target.query(
+          'SELECT COUNT(*) AS n FROM results WHERE school_id = ?',
+          [school.id],
+        )) as { n: number | string }[];
+        expect(Number(n.n)).toBe(0);
+      } finally {
+        await target.destroy();
+      }
+    });
+
     /** Adds scoreScales.csv (declared `mode`) to a 1.2 set: one scale per class of `classes`. */
     function addScoreScales(
       set: string,

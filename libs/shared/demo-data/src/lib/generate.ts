@@ -473,7 +473,7 @@ export function generateSchool(
   // Gradebook: categories, and two line items with results in every English and Mathematics set.
   const categoryIds = ['Homework', 'Classwork', 'Assessment'].map((title) => {
     const sourcedId = rng.uuid();
-    ds.categories.push({ ...base(), sourcedId, title });
+    ds.categories.push({ ...base(), sourcedId, title, weight: null });
     return sourcedId;
   });
   const halfTerm = plan.sessionIds.halfTerms[0];
@@ -497,6 +497,7 @@ export function generateSchool(
         gradingPeriodSourcedId: halfTerm,
         resultValueMin: 0,
         resultValueMax: 100,
+        scoreScaleSourcedId: null,
       });
       for (const pupil of pupils) {
         if (!rng.chance(0.9)) continue;
@@ -510,6 +511,12 @@ export function generateSchool(
           score: exempt ? 0 : rng.int(20, 100),
           scoreDate: isoDate(plan.yearStart, 9, 16 + n * 7),
           comment: rng.chance(0.1) ? 'Good progress.' : null,
+          scoreScaleSourcedId: null,
+          textScore: null,
+          inProgress: null,
+          incomplete: null,
+          late: null,
+          missing: null,
         });
       }
     }

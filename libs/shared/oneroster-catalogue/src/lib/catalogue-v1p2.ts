@@ -708,7 +708,7 @@ export const V1P2_DEMOGRAPHICS = defineClass({
 // Gradebook service (onerosterv1p2gradebookservice_openapi3_v1p0.json)
 // ---------------------------------------------------------------------------------------
 
-/** CategoryDType. `weight` is new. */
+/** CategoryDType. `weight` is new in 1.2, stored for 1.2 only (categories.weight). */
 export const V1P2_CATEGORY = defineClass({
   key: 'category',
   spec: 'Gradebook OpenAPI CategoryDType',
@@ -720,7 +720,7 @@ export const V1P2_CATEGORY = defineClass({
   fields: [
     ...BASE,
     f('title', { type: 'string', required: true, from: same('title') }),
-    f('weight', { type: 'number', required: false, from: NEW }),
+    f('weight', { type: 'number', required: false, from: same('weight') }),
   ],
 });
 
@@ -792,7 +792,10 @@ export const V1P2_LINE_ITEM = defineClass({
       type: 'guidRef',
       ref: 'scoreScale',
       required: false,
-      from: NEW,
+      from: derived(
+        ['scoreScale'],
+        "the stored score scale's sourcedId (line_items.score_scale_sourced_id, 1.2 data; ScoreScale has no 1.1 class)",
+      ),
     }),
     f('resultValueMin', {
       type: 'number',
@@ -816,7 +819,8 @@ export const V1P2_LINE_ITEM = defineClass({
 
 /**
  * ResultDType. `class` is read from the line item's class; `score` is optional; text score,
- * score scale, learning objectives and the four flags are new.
+ * score scale, learning objectives and the four flags are new (all but the learning
+ * objectives stored for 1.2 only in the results table).
  */
 export const V1P2_RESULT = defineClass({
   key: 'result',
@@ -854,7 +858,10 @@ export const V1P2_RESULT = defineClass({
       type: 'guidRef',
       ref: 'scoreScale',
       required: false,
-      from: NEW,
+      from: derived(
+        ['scoreScale'],
+        "the stored score scale's sourcedId (results.score_scale_sourced_id, 1.2 data; ScoreScale has no 1.1 class)",
+      ),
     }),
     f('scoreStatus', {
       type: 'enum',
@@ -864,7 +871,11 @@ export const V1P2_RESULT = defineClass({
       from: same('scoreStatus'),
     }),
     f('score', { type: 'number', required: false, from: same('score') }),
-    f('textScore', { type: 'string', required: false, from: NEW }),
+    f('textScore', {
+      type: 'string',
+      required: false,
+      from: same('textScore'),
+    }),
     f('scoreDate', { type: 'date', required: true, from: same('scoreDate') }),
     f('comment', { type: 'string', required: false, from: same('comment') }),
     f('learningObjectiveSet', {
@@ -874,10 +885,10 @@ export const V1P2_RESULT = defineClass({
       required: false,
       from: NEW,
     }),
-    boolNew('inProgress'),
-    boolNew('incomplete'),
-    boolNew('late'),
-    boolNew('missing'),
+    bool('inProgress'),
+    bool('incomplete'),
+    bool('late'),
+    bool('missing'),
   ],
 });
 

@@ -1028,6 +1028,15 @@ export const CATEGORY = defineClass({
       csv: Y('title'),
       store: col('title'),
     }),
+    // OneRoster 1.2 CategoryDType's weight: stored for the 1.2 REST binding and the 1.2 CSV
+    // (categories.csv), neither published by the 1.1 API nor in the 1.1 CSV file.
+    field('weight', {
+      type: 'number',
+      required: false,
+      rest: false,
+      v1p2: true,
+      store: col('weight'),
+    }),
   ],
 });
 
@@ -1135,6 +1144,15 @@ export const LINE_ITEM = defineClass({
       csv: Y('resultValueMax'),
       store: col('resultValueMax'),
     }),
+    // OneRoster 1.2 LineItemDType's scoreScale, the sourcedId of a score scale (a 1.2 class
+    // 1.1 lacks, hence a string here): stored for the 1.2 REST binding only.
+    field('scoreScale', {
+      type: 'string',
+      required: false,
+      rest: false,
+      v1p2: true,
+      store: col('scoreScaleSourcedId'),
+    }),
   ],
 });
 
@@ -1211,6 +1229,51 @@ export const RESULT = defineClass({
       required: false,
       csv: O('comment'),
       store: col('comment'),
+    }),
+    // OneRoster 1.2 ResultDType fields 1.1 does not have: stored for the 1.2 REST binding and
+    // the 1.2 CSV (results.csv), neither published by the 1.1 API nor in the 1.1 CSV file.
+    // scoreScale is the sourcedId of a score scale (a 1.2 class 1.1 lacks, hence a string).
+    field('scoreScale', {
+      type: 'string',
+      required: false,
+      rest: false,
+      v1p2: true,
+      store: col('scoreScaleSourcedId'),
+    }),
+    field('textScore', {
+      type: 'string',
+      required: false,
+      rest: false,
+      v1p2: true,
+      store: col('textScore'),
+    }),
+    field('inProgress', {
+      type: 'boolean',
+      required: false,
+      rest: false,
+      v1p2: true,
+      store: col('inProgress'),
+    }),
+    field('incomplete', {
+      type: 'boolean',
+      required: false,
+      rest: false,
+      v1p2: true,
+      store: col('incomplete'),
+    }),
+    field('late', {
+      type: 'boolean',
+      required: false,
+      rest: false,
+      v1p2: true,
+      store: col('late'),
+    }),
+    field('missing', {
+      type: 'boolean',
+      required: false,
+      rest: false,
+      v1p2: true,
+      store: col('missing'),
     }),
   ],
 });

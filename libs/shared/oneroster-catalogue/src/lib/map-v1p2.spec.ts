@@ -450,13 +450,14 @@ describe('OneRoster 1.2 → 1.1 mapping', () => {
     );
     expect(value['class']).toEqual(ref11('classes', 'class', 'c1'));
     expect(value).not.toHaveProperty('school');
+    // Stored for 1.2 only, as the score scale's sourcedId.
+    expect(value['scoreScale']).toBe('ss1');
     expect(lost).toEqual([
-      'scoreScale: new in OneRoster 1.2, not stored yet',
       'school: s2 (1.1 takes the school of the line item\u2019s class)',
     ]);
   });
 
-  it('keeps a result without a score and lists the 1.2-only result fields as lost', () => {
+  it('keeps a result without a score and its 1.2-only fields (stored for 1.2), losing only what nothing stores', () => {
     const { value, lost } = fromV1p2(
       'result',
       {
@@ -468,15 +469,81 @@ describe('OneRoster 1.2 → 1.1 mapping', () => {
         scoreDate: '2026-01-09',
         textScore: 'B+',
         late: 'true',
+        missing: 'false',
+        scoreScale: ref12('gradebook/v1p2/scoreScales', 'scoreScale', 'ss1'),
+        learningObjectiveSet: [
+          { source: 'case', learningObjectiveResults: [] },
+        ],
       },
       ctx,
     );
     expect(value['student']).toEqual(ref11('users', 'user', 'u1'));
     expect(value).not.toHaveProperty('score');
+    expect(value).toMatchObject({
+      textScore: 'B+',
+      late: true,
+      missing: false,
+      scoreScale: 'ss1',
+    });
+    expect(value).not.toHaveProperty('inProgress');
     expect(lost).toEqual([
-      'textScore: new in OneRoster 1.2, not stored yet',
-      'late: new in OneRoster 1.2, not stored yet',
+      'learningObjectiveSet: new in OneRoster 1.2, not stored yet',
     ]);
+  });
+
+  it('refuses a result flag that is not "true" or "false" (a 1.2 string boolean)', () => {
+    expect(() =>
+      fromV1p2(
+        'result',
+        {
+          ...base,
+          lineItem: ref12('gradebook/v1p2/lineItems', 'lineItem', 'li1'),
+          student: ref12('rostering/v1p2/users', 'user', 'u1'),
+          scoreStatus: 'submitted',
+          scoreDate: '2026-01-09',
+          inProgress: 'yes',
+        },
+        ctx,
+      ),
+    ).toThrow(new V1p2MappingError('inProgress', 'must be "true" or "false"'));
+  });
+
+  it('serves the gradebook fields stored for 1.2 and reads them back exactly', () => {
+    const category = { ...base, title: 'Homework', weight: 0.25 };
+    const c12 = toV1p2('category', category, ctx);
+    expect(c12['weight']).toBe(0.25);
+    expect(fromV1p2('category', c12, ctx)).toEqual({
+      value: category,
+      lost: [],
+    });
+    const result = {
+      ...base,
+      lineItem: ref11('lineItems', 'lineItem', 'li1'),
+      student: ref11('users', 'user', 'u1'),
+      scoreStatus: 'fully graded',
+      score: 7,
+      scoreDate: '2026-01-09',
+      scoreScale: 'ss1',
+      textScore: 'B',
+      inProgress: false,
+      incomplete: true,
+      late: false,
+      missing: true,
+    };
+    const r12 = toV1p2('result', result, ctx);
+    expect(r12).toMatchObject({
+      scoreScale: {
+        href: `${ORIGIN}/ims/oneroster/gradebook/v1p2/scoreScales/ss1`,
+        sourcedId: 'ss1',
+        type: 'scoreScale',
+      },
+      textScore: 'B',
+      inProgress: 'false',
+      incomplete: 'true',
+      late: 'false',
+      missing: 'true',
+    });
+    expect(fromV1p2('result', r12, ctx).value).toEqual(result);
   });
 
   it('reads a 1.2 enrolment with an ext: 1.1 role exactly, and what 1.1 served comes back unchanged', () => {

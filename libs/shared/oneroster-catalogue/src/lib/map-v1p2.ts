@@ -355,6 +355,15 @@ const DERIVED_TO_V1P2: Record<
     const id = idOf(o['gradingPeriod']);
     return id ? v1p2Ref(ctx, 'academicSession', id) : undefined;
   },
+  // Stored from 1.2 data as the score scale's sourcedId (ScoreScale has no 1.1 class).
+  'lineItem.scoreScale': (ctx, o) => {
+    const id = idOf(o['scoreScale']);
+    return id ? v1p2Ref(ctx, 'scoreScale', id) : undefined;
+  },
+  'result.scoreScale': (ctx, o) => {
+    const id = idOf(o['scoreScale']);
+    return id ? v1p2Ref(ctx, 'scoreScale', id) : undefined;
+  },
   'result.class': (ctx, o) => {
     const li = idOf(o['lineItem']);
     const cls = li ? ctx.classOfLineItem?.(li) : undefined;
@@ -466,6 +475,19 @@ function fromV1p2Value(
     : undefined;
 }
 
+/** A line item's or result's `scoreScale` GUIDRef: its sourcedId, or a mapping error. */
+function scoreScaleOf(o: OneRosterObject): string | undefined {
+  const v = o['scoreScale'];
+  if (!present(v)) return undefined;
+  const id = idOf(v);
+  if (!id)
+    throw new V1p2MappingError(
+      'scoreScale',
+      'must be a GUIDRef with a sourcedId',
+    );
+  return id;
+}
+
 /**
  * A 1.2 object read as the 1.1 object of the same class. Assumes the object passed the 1.2
  * schema (the routes validate it first); fields outside the 1.2 schema are reported as lost.
@@ -518,6 +540,9 @@ export function fromV1p2(
       break;
     }
     case 'lineItem': {
+      // Stored for 1.2 as the score scale's sourcedId (line_items.score_scale_sourced_id).
+      const scale = scoreScaleOf(o);
+      if (scale) value['scoreScale'] = scale;
       const session = idOf(o['academicSession']);
       const period = idOf(o['gradingPeriod']);
       if (session && !period)
@@ -536,6 +561,9 @@ export function fromV1p2(
       break;
     }
     case 'result': {
+      // Stored for 1.2 as the score scale's sourcedId (results.score_scale_sourced_id).
+      const scale = scoreScaleOf(o);
+      if (scale) value['scoreScale'] = scale;
       const cls = idOf(o['class']);
       const li = idOf(o['lineItem']);
       if (cls && cls !== (li ? ctx.classOfLineItem?.(li) : undefined))

@@ -290,11 +290,15 @@ describe('the OneRoster 1.2 CSV binding', () => {
       for (const field of CATALOGUE_V1P2[of.class].fields) {
         if (field.from.kind === 'new' || field.name === 'metadata') continue;
         // Lists derived from other files (children, resources) and users' roles (roles.csv);
-        // a line item's gradingPeriod is its academicSession in CSV.
+        // a line item's gradingPeriod is its academicSession in CSV; a line item's or
+        // result's scoreScale is a link file in CSV (lineItemScoreScales.csv,
+        // resultScoreScales.csv), not a column.
         if (
           ['children', 'resources', 'roles', 'gradingPeriod'].includes(
             field.name,
-          )
+          ) ||
+          (field.name === 'scoreScale' &&
+            (f === 'lineItems' || f === 'results'))
         )
           continue;
         expect([f, field.name, carried.has(field.name)]).toEqual([
@@ -406,7 +410,7 @@ describe('the OneRoster 1.2 CSV binding', () => {
     ]);
   });
 
-  it('carries the users fields stored for 1.2 only in the 1.1 form of a 1.2 set, never in a 1.1 file', () => {
+  it('carries the users and gradebook fields stored for 1.2 only in the 1.1 form of a 1.2 set, never in a 1.1 file', () => {
     const names = V1P2_STORED_COLUMNS.users.map((c) => c.name);
     expect(names).toEqual([
       'v1p2.userMasterIdentifier',
@@ -425,8 +429,36 @@ describe('the OneRoster 1.2 CSV binding', () => {
       'pronouns',
       'primaryOrgSourcedId',
     ]);
+    // The gradebook's, read as their types say.
+    expect(V1P2_STORED_COLUMNS.categories).toEqual([
+      { name: 'v1p2.weight', kind: 'float', required: false },
+    ]);
+    expect(V1P2_STORED_COLUMNS.lineItems.map((c) => c.name)).toEqual([
+      'v1p2.scoreScaleSourcedId',
+    ]);
+    expect(V1P2_STORED_COLUMNS.results.map((c) => [c.name, c.kind])).toEqual([
+      ['v1p2.scoreScaleSourcedId', 'string'],
+      ['v1p2.textScore', 'string'],
+      ['v1p2.inProgress', 'boolean'],
+      ['v1p2.incomplete', 'boolean'],
+      ['v1p2.late', 'boolean'],
+      ['v1p2.missing', 'boolean'],
+    ]);
+    expect(
+      V1P2_STORED_COLUMNS.results.map(
+        (c) => V1P1_COLUMN_OF_V1P2.results?.[c.name]?.column,
+      ),
+    ).toEqual([
+      'scoreScale',
+      'textScore',
+      'inProgress',
+      'incomplete',
+      'late',
+      'missing',
+    ]);
     for (const f of CSV_FILES)
-      if (f !== 'users') expect(V1P2_STORED_COLUMNS[f]).toEqual([]);
+      if (!['users', 'categories', 'lineItems', 'results'].includes(f))
+        expect(V1P2_STORED_COLUMNS[f]).toEqual([]);
     const fields = [...CSV_HEADERS.users, ...names];
     const form = new IssueCollector();
     expect(

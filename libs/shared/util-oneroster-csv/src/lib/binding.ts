@@ -117,7 +117,9 @@ export const CSV_COLUMNS = Object.fromEntries(
  * The columns a 1.1 set carries after the 1.1 ones when it is the form of a OneRoster 1.2
  * set (written by `v1p2SetToV1p1` for the importer, by the 1.2 exporter for `v1p1SetToV1p2`):
  * the class's fields stored for 1.2 only (the catalogue's `v1p2` fields: users' preferred
- * names, pronouns, master identifier, primary org), named `v1p2.<entity property>` (a name
+ * names, pronouns, master identifier, primary org; a category's weight; a line item's and a
+ * result's score scale; a result's textScore and flags), read as their type says (a
+ * number, a boolean), named `v1p2.<entity property>` (a name
  * neither binding uses). Never in a 1.1 file: a 1.1 set with such a header is refused
  * (`unknown_header`).
  */
@@ -129,7 +131,7 @@ export const V1P2_STORED_COLUMNS = Object.fromEntries(
       name:
         V1P2_STORED_PREFIX +
         (f.store.kind === 'column' ? f.store.property : f.name),
-      kind: f.type === 'guidRef' ? 'ref' : 'string',
+      kind: columnKind(f),
       required: false,
       ...(f.type === 'guidRef' ? { target: refTarget(f).csv?.file } : {}),
     })),

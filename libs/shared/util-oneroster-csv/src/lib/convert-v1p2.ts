@@ -19,6 +19,7 @@ import {
   type OneRosterObject,
   type V1p2ClassKey,
   type V1p2CsvFileDef,
+  type V1p2CsvFileName,
   type V1p2MapContext,
 } from '@oneroster/oneroster-catalogue';
 import {
@@ -869,29 +870,36 @@ function v1p1Object(file: CsvFile, row: ParsedRow): OneRosterObject {
 }
 
 /** The 1.1 columns a 1.2 column stands for in the 1.1 set written from a 1.2 one. */
+/** The columns stored for 1.2 only of a 1.1 file: the 1.2 column of the same field. */
+const storedColumnsOf = (file: CsvFile) =>
+  Object.fromEntries(
+    V1P2_STORED[file].map(({ field, column }) => [
+      column,
+      {
+        file: `${file}.csv`,
+        column:
+          V1P2_CSV[file as V1p2CsvFileName].columns.find(
+            (c) => c.field === field.name,
+          )?.column ?? field.name,
+      },
+    ]),
+  );
+
 export const V1P1_COLUMN_OF_V1P2: Partial<
   Record<CsvFile, Record<string, { file: string; column: string }>>
 > = {
   users: {
     role: { file: 'roles.csv', column: 'role' },
     orgSourcedIds: { file: 'roles.csv', column: 'orgSourcedId' },
-    // The columns stored for 1.2 only: the 1.2 column of the same field.
-    ...Object.fromEntries(
-      V1P2_STORED.users.map(({ field, column }) => [
-        column,
-        {
-          file: 'users.csv',
-          column:
-            V1P2_CSV.users.columns.find((c) => c.field === field.name)
-              ?.column ?? field.name,
-        },
-      ]),
-    ),
+    ...storedColumnsOf('users'),
   },
+  categories: storedColumnsOf('categories'),
   lineItems: {
     gradingPeriodSourcedId: {
       file: 'lineItems.csv',
       column: 'academicSessionSourcedId',
     },
+    ...storedColumnsOf('lineItems'),
   },
+  results: storedColumnsOf('results'),
 };

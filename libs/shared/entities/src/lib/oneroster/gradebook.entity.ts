@@ -1,12 +1,14 @@
 import { Entity, Index } from 'typeorm';
 import type { ScoreStatus } from '@oneroster/contracts';
 import {
+  Bool,
   DateOnly,
   Float,
   Instant,
   OneRosterRecord,
   Ref,
   RequiredStr,
+  Str,
   Text,
 } from '../columns';
 
@@ -15,6 +17,10 @@ import {
 export class CategoryEntity extends OneRosterRecord {
   @RequiredStr('title')
   title!: string;
+
+  /** OneRoster 1.2 CategoryDType `weight` (gradebook OpenAPI): 1.2 only, never in 1.1. */
+  @Float('weight')
+  weight!: number | null;
 }
 
 /** OneRoster LineItem (§5.9): an assignment or assessment of a class. */
@@ -49,6 +55,10 @@ export class LineItemEntity extends OneRosterRecord {
 
   @Float('result_value_max', false)
   resultValueMax!: number;
+
+  /** OneRoster 1.2 LineItemDType `scoreScale` (a score scale's sourcedId): 1.2 only. */
+  @Ref('score_scale_sourced_id')
+  scoreScaleSourcedId!: string | null;
 }
 
 /** OneRoster Result (§5.10): one student's score on one line item. */
@@ -74,4 +84,26 @@ export class ResultEntity extends OneRosterRecord {
 
   @Text('comment')
   comment!: string | null;
+
+  /*
+   * OneRoster 1.2 ResultDType fields (gradebook OpenAPI): stored for the 1.2 REST binding
+   * and 1.2 CSV (results.csv), never published by 1.1.
+   */
+  @Ref('score_scale_sourced_id')
+  scoreScaleSourcedId!: string | null;
+
+  @Str('text_score')
+  textScore!: string | null;
+
+  @Bool('in_progress')
+  inProgress!: boolean | null;
+
+  @Bool('incomplete')
+  incomplete!: boolean | null;
+
+  @Bool('late')
+  late!: boolean | null;
+
+  @Bool('missing')
+  missing!: boolean | null;
 }

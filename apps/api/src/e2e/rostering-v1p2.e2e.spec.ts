@@ -430,6 +430,169 @@ describe.each(testEngines('api_e2e_v1p2', { sqliteFile: true }))(
         }
       });
 
+      it("serves a user's stored 1.2 roles (user_roles) when it has any, else derives them; filters on the nested roles and primaryOrg", async () => {
+        const user = ids['studentSourcedId'];
+        const other = ids['teacherSourcedId'];
+        const at = (org: string) => ({
+          href: `http://api.test${V1P2}/orgs/${encodeURIComponent(org)}`,
+          sourcedId: org,
+          type: 'org',
+        });
+        const insert =
+          'INSERT INTO user_roles (school_id, sourced_id, status, date_last_modified, user_sourced_id, role_type, role, org_sourced_id, user_profile_sourced_id, begin_date, end_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+        const now = '2026-09-01 00:00:00.000';
+        await db.query(insert, [
+          schoolA.id,
+          'r-1',
+          'active',
+          now,
+          user,
+          'primary',
+          'student',
+          schoolA.org,
+          null,
+          '2026-09-01',
+          null,
+        ]);
+        await db.query(insert, [
+          schoolA.id,
+          'r-2',
+          'active',
+          now,
+          user,
+          'secondary',
+          'ext:coach',
+          'org-elsewhere',
+          'profile-1',
+          '2026-10-01',
+          '2027-07-31',
+        ]);
+        // Deleted rows and another school's rows are never served.
+        await db.query(insert, [
+          schoolA.id,
+          'r-3',
+          'tobedeleted',
+          now,
+          user,
+          'secondary',
+          'ext:former',
+          schoolA.org,
+          null,
+          null,
+          null,
+        ]);
+        await db.query(insert, [
+          schoolB.id,
+          'r-4',
+          'active',
+          now,
+          user,
+          'secondary',
+          'ext:visitor',
+          schoolB.org,
+          null,
+          null,
+          null,
+        ]);
+        const names = async (filter: string, path = '/users') => {
+          const r = await get(
+            `${path}?filter=${encodeURIComponent(filter)}&fields=sourcedId&limit=10000`,
+          );
+          expect([filter, r.status]).toEqual([filter, 200]);
+          return list(r.body, 'users').map((u) => u.sourcedId);
+        };
+        try {
+          const expected = [
+            {
+              roleType: 'primary',
+              role: 'student',
+              org: at(schoolA.org),
+              beginDate: '2026-09-01',
+            },
+            {
+              roleType: 'secondary',
+              role: 'ext:coach',
+              org: at('org-elsewhere'),
+              userProfile: 'profile-1',
+              beginDate: '2026-10-01',
+              endDate: '2027-07-31',
+            },
+          ];
+          const single = await get(`/users/${encodeURIComponent(user)}`);
+          expect((single.body['user'] as Obj)['roles']).toEqual(expected);
+          // The same in a collection (looked up per batch) and on the subtype routes.
+          const page = await get(
+            `/students?filter=${encodeURIComponent(`sourcedId='${user}'`)}&fields=sourcedId,roles`,
+          );
+          expect(list(page.body, 'users')).toEqual([
+            { sourcedId: user, roles: expected },
+          ]);
+          // A user without stored roles: derived, one primary role per org.
+          const derived = await get(`/users/${encodeURIComponent(other)}`);
+          const o = derived.body['user'] as Obj;
+          expect(o['roles']).toEqual([
+            { roleType: 'primary', role: 'teacher', org: at(schoolA.org) },
+          ]);
+
+          // Filters: a user matches when any of its roles does.
+          expect(await names("roles.roleType='secondary'")).toEqual([user]);
+          expect(await names("roles.role='ext:coach'")).toEqual([user]);
+          expect(await names("roles.org.sourcedId='org-elsewhere'")).toEqual([
+            user,
+          ]);
+          expect(
+            await names(
+              "roles.role='ext:coach' AND roles.org.sourcedId='org-elsewhere'",
+              '/students',
+            ),
+          ).toEqual([user]);
+          // Its stored roles replace the derived ones: no longer a plain student match
+          // by role only through them; a teacher filter still finds the derived teacher.
+          expect(await names("roles.role='teacher'")).toContain(other);
+          expect(await names("roles.role='teacher'")).not.toContain(user);
+          expect(await names("roles.role='ext:former'")).toEqual([]);
+          expect(await names("roles.role='ext:visitor'")).toEqual([]);
+          const students = await names("roles.role='student'");
+          expect(students).toContain(user);
+          expect(await names("roles.role!='ext:coach'")).not.toContain(user);
+          expect(await names("roles.role!='ext:coach'")).toContain(other);
+          expect(await names("roles.roleType='primary'")).toContain(user);
+          expect(await names("roles.roleType='primary'")).toContain(other);
+          expect(await names("roles.roleType~'second'")).toEqual([user]);
+          expect(await names("roles.roleType!='primary'")).toEqual([]);
+          // primaryOrg: stored, else the user's only org.
+          expect(
+            await names(`primaryOrg.sourcedId='${schoolA.org}'`),
+          ).toContain(other);
+          expect(
+            await names(
+              `primaryOrg.sourcedId='${schoolA.org}' AND sourcedId='${other}'`,
+            ),
+          ).toEqual([other]);
+          expect(await names(`primaryOrg.sourcedId='nowhere'`)).toEqual([]);
+          // Unknown nested names stay 400s.
+          for (const filter of [
+            "roles.nope='x'",
+            "roles.beginDate='2026-09-01'",
+            "userProfiles.profileType='x'",
+          ])
+            expectError(
+              await get(`/users?filter=${encodeURIComponent(filter)}`),
+              400,
+              'invalid_filter_field',
+            );
+          // 1.1 serves the user as before: its 1.1 role.
+          const v1p1 = await get(
+            `/ims/oneroster/v1p1/users/${encodeURIComponent(user)}`,
+          );
+          expect((v1p1.body['user'] as Obj)['role']).toBe('student');
+        } finally {
+          await db.query(
+            "DELETE FROM user_roles WHERE sourced_id IN ('r-1', 'r-2', 'r-3', 'r-4')",
+          );
+        }
+      });
+
       it('serves a 1.1 administrator at a school as a siteAdministrator there', async () => {
         const admin = await one(
           "SELECT sourced_id FROM users WHERE school_id = ? AND role = 'administrator' ORDER BY sourced_id LIMIT 1",
@@ -523,6 +686,8 @@ describe.each(testEngines('api_e2e_v1p2', { sqliteFile: true }))(
           "role='teacher'",
           "nope='x'",
           "orgs.sourcedId='x'",
+          "roles='x'",
+          "roles.userProfile='x'",
         ])
           expectError(
             await get(`/users?filter=${encodeURIComponent(filter)}`),

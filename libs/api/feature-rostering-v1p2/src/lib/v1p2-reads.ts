@@ -16,6 +16,7 @@ import {
   storedV1p2,
   toV1p2,
   v1p2ClassDef,
+  type StoredRole,
   type V1p2ClassKey,
   type V1p2MapContext,
   type V1p2Route,
@@ -48,6 +49,16 @@ function* refIds(value: unknown): Generator<string> {
     if (typeof id === 'string') yield id;
   }
 }
+
+/** The columns of a stored 1.2 role (user_roles) a user's roles[] needs. */
+const ROLE_COLUMNS = [
+  'role_type',
+  'role',
+  'org_sourced_id',
+  'user_profile_sourced_id',
+  'begin_date',
+  'end_date',
+] as const;
 
 @Injectable()
 export class V1p2RosteringReads {
@@ -83,7 +94,7 @@ export class V1p2RosteringReads {
    * What `toV1p2` needs beyond the object: the API's origin and, read per batch for the
    * objects of that batch only (nothing kept between requests, so always current), for users
    * the type of each org of an administrator (a 1.1 administrator's 1.2 role depends on it;
-   * no other role needs it), for line items the school of each class (1.2 requires
+   * no other role needs it) and the stored 1.2 roles of the batch's users, for line items the school of each class (1.2 requires
    * `lineItem.school`), for results the class of each line item (`result.class`).
    */
   context(
@@ -118,13 +129,41 @@ export class V1p2RosteringReads {
       };
     const get = (id: string) => known.get(id);
     switch (key) {
-      case 'user':
+      case 'user': {
+        // The batch's stored 1.2 roles (user_roles), one query per batch: a user with
+        // none has its roles derived from the 1.1 role and orgs.
+        const roles = new Map<string, StoredRole[]>();
+        const orgTypes = lookup(ORG_RESOURCE, 'type', (o) =>
+          o['role'] === 'administrator' ? refIds(o['orgs']) : [],
+        );
         return {
-          ctx: { origin, orgType: get },
-          prepare: lookup(ORG_RESOURCE, 'type', (o) =>
-            o['role'] === 'administrator' ? refIds(o['orgs']) : [],
-          ),
+          ctx: { origin, orgType: get, rolesOf: (id) => roles.get(id) },
+          prepare: async (objects) => {
+            roles.clear();
+            const found = await this.reader.ownedRows(
+              this.svc.scope(principal),
+              'user_roles',
+              'user_sourced_id',
+              objects.map((o) => String(o['sourcedId'])),
+              ROLE_COLUMNS,
+              ['role_type', 'org_sourced_id'],
+            );
+            for (const [user, rows] of found)
+              roles.set(
+                user,
+                rows.map((r) => ({
+                  roleType: String(r['role_type']),
+                  role: String(r['role']),
+                  org: String(r['org_sourced_id']),
+                  userProfile: r['user_profile_sourced_id'] as string | null,
+                  beginDate: r['begin_date'] as string | null,
+                  endDate: r['end_date'] as string | null,
+                })),
+              );
+            await orgTypes(objects);
+          },
         };
+      }
       case 'lineItem':
         return {
           ctx: { origin, schoolOfClass: get },

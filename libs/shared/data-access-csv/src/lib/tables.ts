@@ -146,8 +146,9 @@ export const TABLE_MAPS = Object.fromEntries(
  *   reference gets those schools too;
  * - `unstored`: columns of the CSV binding the class has no field or column for
  *   (scoreScales.csv `orgSourcedId`): read and checked, reported `not_stored` when filled.
- * A link file with no class (userResources) names its table and SQL columns in the CSV
- * binding itself (`table`, each column's `sqlColumn`).
+ * A file whose rows are not objects of a 1.2 class (userResources, a link file; roles, the
+ * users' nested roles) names its table and SQL columns in the CSV binding itself (`table`,
+ * each column's `sqlColumn`).
  */
 export interface V1p2TableMap extends TableMap {
   file: V1p2CsvFile;
@@ -179,14 +180,16 @@ function v1p2ColumnOf(
   def: V1p2CsvFileDef,
   c: V1p2CsvColumnDef,
 ): (Pick<V1p2FieldDef, 'type' | 'list' | 'of'> & { db: string }) | undefined {
-  if (def.of) {
+  if (def.of && !def.table) {
     const field = v1p2CsvField(def, c);
     return field?.column ? { ...field, db: field.column } : undefined;
   }
   if (!c.sqlColumn) return undefined;
+  const field = def.of ? v1p2CsvField(def, c) : undefined;
+  const type = (c.type ?? field?.type ?? 'string') as V1p2FieldDef['type'];
   return {
-    type: (c.type ?? 'string') as V1p2FieldDef['type'],
-    ...(c.list ? { list: true } : {}),
+    type,
+    ...((c.list ?? field?.list) ? { list: true } : {}),
     db: c.sqlColumn,
   };
 }
@@ -194,11 +197,8 @@ function v1p2ColumnOf(
 function v1p2TableMap(file: V1p2CsvFile): V1p2TableMap {
   const def = V1P2_CSV[file];
   const cls = def.of && 'class' in def.of ? CATALOGUE_V1P2[def.of.class] : null;
-  const table = def.of
-    ? cls && 'table' in cls
-      ? cls.table
-      : undefined
-    : def.table;
+  const table =
+    def.table ?? (cls && 'table' in cls ? (cls.table as string) : undefined);
   if (!table) throw new Error(`${file}.csv: no table stores it as 1.2`);
   const columns: ColumnMap[] = [];
   const refs: V1p2TableMap['refs'] = [];
@@ -223,8 +223,10 @@ function v1p2TableMap(file: V1p2CsvFile): V1p2TableMap {
     });
     if (field.type === 'guidRef') {
       const target = c.target as CsvFile | undefined;
-      if (!target || !(CSV_FILE_NAMES as readonly string[]).includes(target))
-        throw new Error(`${file}.${c.column}: points to no OneRoster 1.1 file`);
+      if (!target) throw new Error(`${file}.${c.column}: points to no file`);
+      // A reference into a 1.2 file with no storage (roles.csv userProfileSourcedId while
+      // user profiles are not stored) is kept as given: nothing holds what it names.
+      if (!(CSV_FILE_NAMES as readonly string[]).includes(target)) continue;
       refs.push({ column: c.column, target, list: field.list === true });
       if (c.required && !placedBy) placedBy = { column: c.column, target };
     }

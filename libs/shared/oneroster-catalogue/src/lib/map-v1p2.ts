@@ -40,6 +40,23 @@ export interface V1p2MapContext {
   readonly schoolOfClass?: (classSourcedId: string) => string | undefined;
   /** The class of a line item (result.class). */
   readonly classOfLineItem?: (lineItemSourcedId: string) => string | undefined;
+  /**
+   * A user's roles stored as 1.2 (roles.csv of a 1.2 set, `user_roles`), undefined when it
+   * has none: then its roles are derived from the 1.1 role and orgs.
+   */
+  readonly rolesOf?: (
+    userSourcedId: string,
+  ) => readonly StoredRole[] | undefined;
+}
+
+/** A user's role as stored for 1.2 (RoleDType; `org` a sourcedId). */
+export interface StoredRole {
+  readonly roleType: string;
+  readonly role: string;
+  readonly org: string;
+  readonly userProfile?: string | null;
+  readonly beginDate?: string | null;
+  readonly endDate?: string | null;
 }
 
 /** A 1.2 value with no 1.1 counterpart in a field that 1.1 requires. */
@@ -321,14 +338,28 @@ const DERIVED_TO_V1P2: Record<
   string,
   (ctx: V1p2MapContext, o: OneRosterObject) => unknown
 > = {
-  'user.roles': (ctx, o) =>
-    v1p1RolesToV1p2(
+  'user.roles': (ctx, o) => {
+    const stored =
+      typeof o['sourcedId'] === 'string'
+        ? ctx.rolesOf?.(o['sourcedId'])
+        : undefined;
+    if (stored?.length)
+      return stored.map((r) => ({
+        roleType: r.roleType,
+        role: r.role,
+        org: v1p2Ref(ctx, 'org', r.org),
+        ...(r.userProfile ? { userProfile: r.userProfile } : {}),
+        ...(r.beginDate ? { beginDate: r.beginDate } : {}),
+        ...(r.endDate ? { endDate: r.endDate } : {}),
+      }));
+    return v1p1RolesToV1p2(
       ctx,
       o['role'] as RoleType,
       (Array.isArray(o['orgs']) ? o['orgs'] : [])
         .map(idOf)
         .filter((x): x is string => !!x),
-    ),
+    );
+  },
   'user.primaryOrg': (ctx, o) => {
     // Stored from 1.2 data; else a fact only when the user has a single org.
     const stored = idOf(o['primaryOrg']);

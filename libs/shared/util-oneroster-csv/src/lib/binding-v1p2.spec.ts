@@ -263,7 +263,25 @@ describe('the OneRoster 1.2 CSV binding', () => {
     expect([...V1P2_STORED_FILES].sort()).toEqual(
       [...CSV_FILES, 'roles', 'scoreScales', 'userResources'].sort(),
     );
-    expect(V1P2_OWN_TABLE_FILES).toEqual(['scoreScales', 'userResources']);
+    expect(V1P2_OWN_TABLE_FILES).toEqual([
+      'roles',
+      'scoreScales',
+      'userResources',
+    ]);
+    // roles.csv: the users' nested roles, stored as given in user_roles.
+    expect(V1P2_CSV.roles.table).toBe('user_roles');
+    expect(V1P2_CSV.roles.columns.map((c) => [c.column, c.sqlColumn])).toEqual([
+      ['sourcedId', undefined],
+      ['status', undefined],
+      ['dateLastModified', undefined],
+      ['userSourcedId', 'user_sourced_id'],
+      ['roleType', 'role_type'],
+      ['role', 'role'],
+      ['beginDate', 'begin_date'],
+      ['endDate', 'end_date'],
+      ['orgSourcedId', 'org_sourced_id'],
+      ['userProfileSourcedId', 'user_profile_sourced_id'],
+    ]);
     // A link file with no class names its table and the SQL column of each stored column.
     expect(V1P2_CSV.userResources.table).toBe('user_resources');
     expect(

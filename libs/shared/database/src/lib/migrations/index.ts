@@ -31,6 +31,8 @@ import { V1p2UserResources1796412427182 as MysqlV1p2UserResources } from './mysq
 import { V1p2UserResources1796412427182 as SqliteV1p2UserResources } from './sqlite/1796412427182-V1p2UserResources';
 import { V1p2UserFields1796412449210 as MysqlV1p2UserFields } from './mysql/1796412449210-V1p2UserFields';
 import { V1p2UserFields1796412449210 as SqliteV1p2UserFields } from './sqlite/1796412449210-V1p2UserFields';
+import { V1p2UserRoles1796655134026 as MysqlV1p2UserRoles } from './mysql/1796655134026-V1p2UserRoles';
+import { V1p2UserRoles1796655134026 as SqliteV1p2UserRoles } from './sqlite/1796655134026-V1p2UserRoles';
 
 /*
  * Explicit, ordered migration lists per dialect (no globs: the apps are bundled).
@@ -53,6 +55,7 @@ export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [
   SqliteMisImports,
   SqliteV1p2UserResources,
   SqliteV1p2UserFields,
+  SqliteV1p2UserRoles,
 ];
 export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   MysqlInitial,
@@ -71,4 +74,5 @@ export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   MysqlMisImports,
   MysqlV1p2UserResources,
   MysqlV1p2UserFields,
+  MysqlV1p2UserRoles,
 ];

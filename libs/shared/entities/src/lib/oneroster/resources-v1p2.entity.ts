@@ -1,5 +1,5 @@
 import { Entity, Index } from 'typeorm';
-import { OneRosterRecord, Ref } from '../columns';
+import { OneRosterRecord, Ref, RequiredStr, Str } from '../columns';
 
 /*
  * The links of OneRoster 1.2 data with no 1.1 counterpart on the resources side, stored as
@@ -26,4 +26,40 @@ export class UserResourceEntity extends OneRosterRecord {
 
   @Ref('org_sourced_id')
   orgSourcedId!: string | null;
+}
+
+/**
+ * A user's role at an org as OneRoster 1.2 gives it (1.2 CSV binding, roles.csv; RoleDType
+ * of UserDType.roles[]): primary or secondary, with its dates and user profile. The
+ * sourcedId is the roles.csv row's own. Kept beside the user's 1.1 `role` and orgs (the
+ * primary role, as the mapping reads it); the 1.2 routes serve these rows when a user has
+ * any, and a 1.1 import of the user marks them tobedeleted.
+ */
+@Entity({ name: 'user_roles' })
+@Index(['schoolId', 'userSourcedId'])
+@Index(['schoolId', 'orgSourcedId'])
+export class UserRoleEntity extends OneRosterRecord {
+  @Ref('user_sourced_id', false)
+  userSourcedId!: string;
+
+  /** `primary` or `secondary`. */
+  @RequiredStr('role_type', 16)
+  roleType!: string;
+
+  /** The 1.2 role (an `ext:` value included). */
+  @RequiredStr('role', 255)
+  role!: string;
+
+  @Ref('org_sourced_id', false)
+  orgSourcedId!: string;
+
+  @Ref('user_profile_sourced_id')
+  userProfileSourcedId!: string | null;
+
+  /** `YYYY-MM-DD`, as given. */
+  @Str('begin_date', 10)
+  beginDate!: string | null;
+
+  @Str('end_date', 10)
+  endDate!: string | null;
 }

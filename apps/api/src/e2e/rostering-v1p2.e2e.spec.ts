@@ -593,6 +593,95 @@ describe.each(testEngines('api_e2e_v1p2', { sqliteFile: true }))(
         }
       });
 
+      it("serves a user's stored profiles (user_profiles) as userProfiles[], never a password; not filterable", async () => {
+        const user = ids['studentSourcedId'];
+        const insert =
+          'INSERT INTO user_profiles (school_id, sourced_id, status, date_last_modified, user_sourced_id, profile_type, vendor_id, application_id, description, credentials) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+        const now = '2026-09-01 00:00:00.000';
+        await db.query(insert, [
+          schoolA.id,
+          'p-1',
+          'active',
+          now,
+          user,
+          'lms',
+          'vendor-1',
+          'app-1',
+          'The LMS',
+          JSON.stringify([
+            { type: 'password', username: 'jdoe', password: 's3cret' },
+          ]),
+        ]);
+        await db.query(insert, [
+          schoolA.id,
+          'p-2',
+          'tobedeleted',
+          now,
+          user,
+          'old',
+          'vendor-2',
+          null,
+          null,
+          null,
+        ]);
+        await db.query(insert, [
+          schoolB.id,
+          'p-3',
+          'active',
+          now,
+          user,
+          'elsewhere',
+          'vendor-3',
+          null,
+          null,
+          null,
+        ]);
+        try {
+          const expected = [
+            {
+              profileId: 'p-1',
+              profileType: 'lms',
+              vendorId: 'vendor-1',
+              applicationId: 'app-1',
+              description: 'The LMS',
+              credentials: [{ type: 'password', username: 'jdoe' }],
+            },
+          ];
+          const single = await get(`/users/${encodeURIComponent(user)}`);
+          expect((single.body['user'] as Obj)['userProfiles']).toEqual(
+            expected,
+          );
+          expect(JSON.stringify(single.body)).not.toContain('s3cret');
+          const page = await get(
+            `/students?filter=${encodeURIComponent(`sourcedId='${user}'`)}&fields=sourcedId,userProfiles`,
+          );
+          expect(list(page.body, 'users')).toEqual([
+            { sourcedId: user, userProfiles: expected },
+          ]);
+          // Users without profiles carry none.
+          const other = await get(
+            `/users/${encodeURIComponent(ids['teacherSourcedId'])}`,
+          );
+          expect(Object.keys(other.body['user'] as Obj)).not.toContain(
+            'userProfiles',
+          );
+          for (const filter of [
+            "userProfiles.profileType='lms'",
+            "userProfiles.vendorId='vendor-1'",
+            "userProfiles='x'",
+          ])
+            expectError(
+              await get(`/users?filter=${encodeURIComponent(filter)}`),
+              400,
+              'invalid_filter_field',
+            );
+        } finally {
+          await db.query(
+            "DELETE FROM user_profiles WHERE sourced_id IN ('p-1', 'p-2', 'p-3')",
+          );
+        }
+      });
+
       it('serves a 1.1 administrator at a school as a siteAdministrator there', async () => {
         const admin = await one(
           "SELECT sourced_id FROM users WHERE school_id = ? AND role = 'administrator' ORDER BY sourced_id LIMIT 1",

@@ -55,7 +55,8 @@ import {
  * from a CSV file compare exactly.
  */
 
-export type Storage = 'text' | 'json' | 'bool' | 'float' | 'instant' | 'pairs';
+export type Storage =
+  'text' | 'json' | 'bool' | 'float' | 'instant' | 'pairs' | 'object';
 
 export interface ColumnMap {
   csv: string;
@@ -63,6 +64,12 @@ export interface ColumnMap {
   storage: Storage;
   /** `pairs`: the two field names of each item (a 1.2 nested object, JSON in the table). */
   keys?: readonly string[];
+  /**
+   * `object`: several CSV columns, each a key of the one object of the JSON list in `db`
+   * (userProfiles.csv's credential: `credentials`, `[{type, username, password}]`); `csv`
+   * is the first of them.
+   */
+  parts?: { csv: string; key: string }[];
 }
 
 export interface LinkMap {
@@ -207,6 +214,18 @@ function v1p2TableMap(file: V1p2CsvFile): V1p2TableMap {
   for (const c of def.columns) {
     if (['sourcedId', 'status', 'dateLastModified'].includes(c.column))
       continue;
+    if (c.sqlColumn && c.sqlKey) {
+      const shared = columns.find((x) => x.db === c.sqlColumn);
+      if (shared?.parts) shared.parts.push({ csv: c.column, key: c.sqlKey });
+      else
+        columns.push({
+          csv: c.column,
+          db: c.sqlColumn,
+          storage: 'object',
+          parts: [{ csv: c.column, key: c.sqlKey }],
+        });
+      continue;
+    }
     const field = v1p2ColumnOf(def, c);
     if (!field) {
       unstored.push(c.column);
@@ -280,6 +299,40 @@ export function toDb(
   }
 }
 
+/** The database value of a column of a record (an `object` column: of its parts). */
+export function columnToDb(
+  c: ColumnMap,
+  values: Record<string, CsvValue>,
+): unknown {
+  if (!c.parts) return toDb(c.storage, values[c.csv], c.keys);
+  const o: Record<string, string> = {};
+  for (const p of c.parts) {
+    const v = values[p.csv];
+    if (v !== null && v !== undefined && v !== '') o[p.key] = String(v);
+  }
+  return Object.keys(o).length ? encodeJson([o]) : null;
+}
+
+/** A column's CSV values from its database value (an `object` column: each part's). */
+export function columnFromDb(
+  c: ColumnMap,
+  v: unknown,
+  values: Record<string, CsvValue>,
+): void {
+  if (!c.parts) {
+    values[c.csv] = fromDb(c.storage, v, c.keys);
+    return;
+  }
+  const [o] =
+    v === null || v === undefined
+      ? []
+      : (decodeList<Record<string, unknown>>(v) ?? []);
+  for (const p of c.parts) {
+    const x = o?.[p.key];
+    values[p.csv] = x === null || x === undefined ? null : String(x);
+  }
+}
+
 /** The CSV value of one database value. */
 export function fromDb(
   storage: Storage,
@@ -332,10 +385,11 @@ export function fingerprint(
   metadata: Record<string, unknown> | null,
 ): string {
   const parts: string[] = [];
-  for (const c of map.columns) {
-    const t = cellText(values[c.csv]);
-    parts.push(Array.isArray(t) ? t.join(',') : t);
-  }
+  for (const c of map.columns)
+    for (const csv of c.parts ? c.parts.map((p) => p.csv) : [c.csv]) {
+      const t = cellText(values[csv]);
+      parts.push(Array.isArray(t) ? t.join(',') : t);
+    }
   for (const l of map.links) {
     const t = cellText(values[l.csv]);
     parts.push(Array.isArray(t) ? t.join(',') : t);

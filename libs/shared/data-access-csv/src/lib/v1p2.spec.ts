@@ -54,9 +54,12 @@ async function addSchool(ds: DataSource, s: School): Promise<void> {
 }
 
 /** Every file of a folder, by name, as text. */
-/** A school's dump without the stored 1.2 roles (a 1.1 source derives them). */
+/**
+ * A school's dump without the stored 1.2 roles and profiles (a 1.1 source derives the
+ * roles and has no profiles).
+ */
 function withoutRoles<T extends Record<string, unknown>>(dump: T): T {
-  return { ...dump, roles: [] };
+  return { ...dump, roles: [], userProfiles: [] };
 }
 
 function readSet(dir: string): Record<string, string> {
@@ -282,7 +285,7 @@ describe.each(testEngines('csv_v1p2'))(
       writeFileSync(
         join(set, 'userProfiles.csv'),
         V1P2_CSV_HEADERS.userProfiles.join(',') +
-          `\np1,,,${firstUser},app,vendor-1,,,,portal,user1,\n`,
+          `\np1,,,${firstUser},app,vendor-1,,,portal,user1,secret\n`,
       );
       editLines(set, 'manifest.csv', (l) =>
         l.map((x) =>
@@ -301,11 +304,29 @@ describe.each(testEngines('csv_v1p2'))(
         const notStored = report.warnings
           .filter((w) => w.code === 'not_stored')
           .map((w) => [w.file, w.column ?? null]);
-        expect(notStored).toEqual(
-          expect.arrayContaining([['userProfiles.csv', null]]),
-        );
-        // roles.csv is stored as given (user_roles): nothing of it is reported lost.
-        expect(notStored.filter(([f]) => f === 'roles.csv')).toEqual([]);
+        // roles.csv and userProfiles.csv are stored as given (user_roles, user_profiles):
+        // nothing of them is reported lost.
+        expect(
+          notStored.filter(
+            ([f]) => f === 'roles.csv' || f === 'userProfiles.csv',
+          ),
+        ).toEqual([]);
+        expect(
+          await target.query(
+            'SELECT user_sourced_id AS u, profile_type AS t, vendor_id AS v, application_id AS a, credentials AS c FROM user_profiles WHERE school_id = ? AND sourced_id = ?',
+            [school.id, 'p1'],
+          ),
+        ).toEqual([
+          {
+            u: firstUser,
+            t: 'app',
+            v: 'vendor-1',
+            a: null,
+            c: JSON.stringify([
+              { type: 'portal', username: 'user1', password: 'secret' },
+            ]),
+          },
+        ]);
         expect(
           await target.query(
             'SELECT user_sourced_id AS u, role_type AS t, role AS r, org_sourced_id AS o FROM user_roles WHERE school_id = ? AND sourced_id = ?',
@@ -320,9 +341,6 @@ describe.each(testEngines('csv_v1p2'))(
           'users.csv',
           'userMasterIdentifier',
         ]);
-        expect(
-          report.warnings.find((w) => w.file === 'userProfiles.csv')?.message,
-        ).toContain('1 row(s) not imported');
         expect(
           await target.query(
             'SELECT user_master_identifier AS umi, pronouns FROM users WHERE school_id = ? AND sourced_id = ?',
@@ -953,6 +971,44 @@ describe.each(testEngines('csv_v1p2'))(
           'profile-1',
         ],
       ]);
+      const profiles = [
+        V1P2_CSV_HEADERS.userProfiles,
+        [
+          'profile-1',
+          '',
+          '',
+          user,
+          'lms',
+          'vendor-1',
+          'app-1',
+          'The LMS, with a comma',
+          'password',
+          'jdoe',
+          's3cret',
+        ],
+        [
+          'profile-2',
+          '',
+          '',
+          user,
+          'sis',
+          'vendor-2',
+          '',
+          '',
+          'sso',
+          'jdoe2',
+          '',
+        ],
+      ];
+      writeFileSync(
+        join(set, 'userProfiles.csv'),
+        profiles.map((r) => csvLine(r)).join(''),
+      );
+      editLines(set, 'manifest.csv', (l) =>
+        l.map((x) =>
+          x === 'file.userProfiles,absent' ? 'file.userProfiles,bulk' : x,
+        ),
+      );
       const sortRows = (rows: Record<string, string>[]) =>
         [...rows].sort((a, b) =>
           a['sourcedId'] < b['sourcedId']
@@ -1027,11 +1083,29 @@ describe.each(testEngines('csv_v1p2'))(
         expect(sortRows(rowsOf(join(out, 'roles.csv')))).toEqual(
           sortRows(roles),
         );
+        // userProfiles.csv: stored in user_profiles, written back with its passwords.
+        expect(rowsOf(join(out, 'userProfiles.csv'))).toEqual(
+          rowsOf(join(set, 'userProfiles.csv')),
+        );
+        expect(
+          await target.query(
+            'SELECT credentials AS c FROM user_profiles WHERE school_id = ? ORDER BY sourced_id',
+            [school.id],
+          ),
+        ).toEqual([
+          {
+            c: JSON.stringify([
+              { type: 'password', username: 'jdoe', password: 's3cret' },
+            ]),
+          },
+          { c: JSON.stringify([{ type: 'sso', username: 'jdoe2' }]) },
+        ]);
         const again = await copy.importSet(out, {
           schoolId: school.id,
           now: T1,
         });
         expect(again.errors).toEqual([]);
+        expect(again.files.userProfiles).toMatchObject({ unchanged: 2 });
         expect(again.files.roles).toMatchObject({ unchanged: roles.length });
 
         // Delta export: every role with its status and dateLastModified.
@@ -1045,6 +1119,19 @@ describe.each(testEngines('csv_v1p2'))(
         expect(
           splitCsv(readFileSync(join(delta, 'manifest.csv'), 'utf8')),
         ).toContainEqual(['file.roles', 'delta']);
+        expect(
+          splitCsv(readFileSync(join(delta, 'manifest.csv'), 'utf8')),
+        ).toContainEqual(['file.userProfiles', 'delta']);
+        expect(
+          rowsOf(join(delta, 'userProfiles.csv')).map((r) => [
+            r['sourcedId'],
+            r['status'],
+            r['password'],
+          ]),
+        ).toEqual([
+          ['profile-1', 'active', 's3cret'],
+          ['profile-2', 'active', undefined],
+        ]);
         const deltaRoles = rowsOf(join(delta, 'roles.csv'));
         expect(deltaRoles).toHaveLength(roles.length);
         expect(
@@ -1104,6 +1191,8 @@ describe.each(testEngines('csv_v1p2'))(
             )[0].n,
           ),
         ).toBe(0);
+        // Profiles have no 1.1 counterpart: a 1.1 import keeps them.
+        expect(await countRows(target, 'user_profiles', school.id)).toBe(2);
         const derived = join(work, 'derived');
         const source = join(work, 'source');
         await exportCsv(target, {

@@ -26,6 +26,7 @@ import {
   ResourceEntity,
 } from './oneroster/resource.entity';
 import {
+  UserProfileEntity,
   UserResourceEntity,
   UserRoleEntity,
 } from './oneroster/resources-v1p2.entity';
@@ -78,7 +79,7 @@ export const ONEROSTER_ENTITIES = [
 
 /**
  * The OneRoster 1.2 data with no 1.1 counterpart (score scales, assessments, a user's
- * resources, a user's 1.2 roles).
+ * resources, a user's 1.2 roles and profiles).
  */
 export const ONEROSTER_V1P2_ENTITIES = [
   ScoreScaleEntity,
@@ -86,6 +87,7 @@ export const ONEROSTER_V1P2_ENTITIES = [
   AssessmentResultEntity,
   UserResourceEntity,
   UserRoleEntity,
+  UserProfileEntity,
 ] as const;
 
 /** Records the platform keeps about OneRoster data (not OneRoster objects themselves). */

@@ -565,7 +565,9 @@ export const V1P2_USER = defineClass({
       of: 'userProfile',
       list: true,
       required: false,
-      from: NEW,
+      from: newField(
+        'userProfiles.csv in the 1.2 CSV binding, stored as 1.2 (user_profiles); no 1.1 storage',
+      ),
     }),
     f('primaryOrg', {
       type: 'guidRef',

@@ -69,6 +69,12 @@ export interface V1p2CsvColumnDef {
    * on such a file: read and checked, not kept.
    */
   readonly sqlColumn?: string;
+  /**
+   * With `sqlColumn`: the columns sharing that SQL column are the keys of one object in the
+   * JSON list it holds (userProfiles.csv: credentialType, username and password are
+   * `credentials[0]`'s type, username and password).
+   */
+  readonly sqlKey?: string;
 }
 
 export interface V1p2CsvFileDef {
@@ -119,6 +125,16 @@ const raw = (
   required,
   type,
   ...(target ? { target } : {}),
+});
+
+/**
+ * A column of userProfiles.csv's one credential: a key of the single CredentialDType object
+ * the JSON list `credentials` holds.
+ */
+const credential = (c: V1p2CsvColumnDef, key: string): V1p2CsvColumnDef => ({
+  ...c,
+  sqlColumn: 'credentials',
+  sqlKey: key,
 });
 
 /** A column of a file stored as 1.2 in its own `table`, with the SQL column holding it. */
@@ -408,20 +424,23 @@ export const V1P2_CSV: Readonly<Record<V1p2CsvFileName, V1p2CsvFileDef>> = {
       req('scoreScaleValue', 'scoreScaleValue', { type: 'pairs' }),
     ],
   }),
+  // A user's profile, stored as given in `user_profiles` (served as the 1.2 user's
+  // userProfiles[], its password never); one credential per row, kept as the JSON list.
   userProfiles: def({
     file: 'userProfiles',
     of: { object: 'userProfile', owner: 'user' },
-    stored: false,
+    stored: 'v1p2',
+    table: 'user_profiles',
     columns: [
       ...RAW_BASE,
-      raw('userSourcedId', true, 'guidRef', 'users'),
-      req('profileType'),
-      req('vendorId'),
-      opt('applicationId'),
-      opt('description'),
-      raw('credentialType', true),
-      raw('username', true),
-      raw('password', false),
+      stored(raw('userSourcedId', true, 'guidRef', 'users'), 'user_sourced_id'),
+      stored(req('profileType'), 'profile_type'),
+      stored(req('vendorId'), 'vendor_id'),
+      stored(opt('applicationId'), 'application_id'),
+      stored(opt('description'), 'description'),
+      credential(raw('credentialType', true), 'type'),
+      credential(raw('username', true), 'username'),
+      credential(raw('password', false), 'password'),
     ],
   }),
   // A resource assigned to a user (the resources service's getResourcesForUser reads it).

@@ -47,7 +47,54 @@ export interface V1p2MapContext {
   readonly rolesOf?: (
     userSourcedId: string,
   ) => readonly StoredRole[] | undefined;
+  /** A user's profiles stored as 1.2 (userProfiles.csv, `user_profiles`). */
+  readonly profilesOf?: (
+    userSourcedId: string,
+  ) => readonly StoredProfile[] | undefined;
 }
+
+/** A user's profile as stored for 1.2 (UserProfileDType; credential passwords never read). */
+export interface StoredProfile {
+  readonly profileId: string;
+  readonly profileType: string;
+  readonly vendorId: string;
+  readonly applicationId?: string | null;
+  readonly description?: string | null;
+  readonly credentials?: readonly { type: string; username: string }[] | null;
+}
+
+/**
+ * The fields new in 1.2 that are stored for 1.2 and given by the context (nothing in the
+ * 1.1 object holds them): a user's profiles.
+ */
+const STORED_TO_V1P2: Record<
+  string,
+  (ctx: V1p2MapContext, o: OneRosterObject) => unknown
+> = {
+  'user.userProfiles': (ctx, o) => {
+    const stored =
+      typeof o['sourcedId'] === 'string'
+        ? ctx.profilesOf?.(o['sourcedId'])
+        : undefined;
+    if (!stored?.length) return undefined;
+    return stored.map((p) => ({
+      profileId: p.profileId,
+      profileType: p.profileType,
+      vendorId: p.vendorId,
+      ...(p.applicationId ? { applicationId: p.applicationId } : {}),
+      ...(p.description ? { description: p.description } : {}),
+      ...(p.credentials?.length
+        ? {
+            // Only the type and username: a credential's password is never served.
+            credentials: p.credentials.map((c) => ({
+              type: c.type,
+              username: c.username,
+            })),
+          }
+        : {}),
+    }));
+  },
+};
 
 /** A user's role as stored for 1.2 (RoleDType; `org` a sourcedId). */
 export interface StoredRole {
@@ -409,7 +456,12 @@ export function toV1p2(
     );
   const out: OneRosterObject = {};
   for (const f of c.fields) {
-    if (f.rest === false || f.from.kind === 'new') continue;
+    if (f.rest === false) continue;
+    if (f.from.kind === 'new') {
+      const v = STORED_TO_V1P2[`${key}.${f.name}`]?.(ctx, o);
+      if (v !== undefined) out[f.name] = v;
+      continue;
+    }
     const v =
       f.from.kind === 'same'
         ? toV1p2Value(ctx, key, f, o[f.from.field])

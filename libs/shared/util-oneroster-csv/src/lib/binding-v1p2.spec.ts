@@ -259,14 +259,32 @@ describe('the OneRoster 1.2 CSV binding', () => {
     ).toBe('year');
   });
 
-  it('stores the files of the 1.1 tables plus roles.csv, scoreScales.csv and userResources.csv, and every served field of their classes', () => {
+  it('stores the files of the 1.1 tables plus roles.csv, scoreScales.csv, userProfiles.csv and userResources.csv, and every served field of their classes', () => {
     expect([...V1P2_STORED_FILES].sort()).toEqual(
-      [...CSV_FILES, 'roles', 'scoreScales', 'userResources'].sort(),
+      [
+        ...CSV_FILES,
+        'roles',
+        'scoreScales',
+        'userProfiles',
+        'userResources',
+      ].sort(),
     );
     expect(V1P2_OWN_TABLE_FILES).toEqual([
       'roles',
       'scoreScales',
+      'userProfiles',
       'userResources',
+    ]);
+    // userProfiles.csv: one credential per row, the keys of credentials[0].
+    expect(V1P2_CSV.userProfiles.table).toBe('user_profiles');
+    expect(
+      V1P2_CSV.userProfiles.columns
+        .filter((c) => c.sqlKey)
+        .map((c) => [c.column, c.sqlColumn, c.sqlKey]),
+    ).toEqual([
+      ['credentialType', 'credentials', 'type'],
+      ['username', 'credentials', 'username'],
+      ['password', 'credentials', 'password'],
     ]);
     // roles.csv: the users' nested roles, stored as given in user_roles.
     expect(V1P2_CSV.roles.table).toBe('user_roles');
@@ -299,7 +317,7 @@ describe('the OneRoster 1.2 CSV binding', () => {
       [...V1P2_STORED_FILES].sort(),
     );
     expect(V1P2_NOT_STORED_FILES).toEqual(
-      expect.arrayContaining(['userProfiles', 'lineItemLearningObjectiveIds']),
+      expect.arrayContaining(['lineItemLearningObjectiveIds']),
     );
     for (const f of V1P2_STORED_FILES) {
       const of = V1P2_CSV[f].of;

@@ -29,7 +29,7 @@ const noop = (): void => undefined;
  *   way into their own tables, after the 1.1 files, in the same transaction;
  * - a 1.1 users file (not the 1.1 form of a 1.2 set) marks the stored 1.2 roles of each user
  *   it names tobedeleted (their 1.2 roles are derived from the 1.1 role again), and after the
- *   write no active 1.2 role is left to a user that is not active.
+ *   write no active 1.2 role or profile is left to a user that is not active.
  */
 export abstract class WriteStep extends RouteStep {
   protected async createSchools(q: Query): Promise<void> {
@@ -193,16 +193,21 @@ export abstract class WriteStep extends RouteStep {
   }
 
   /**
-   * After the write: the 1.2 roles of users that are no longer active (deleted by this
-   * import, or never imported) are marked tobedeleted too, so no role outlives its user.
+   * After the write: the 1.2 roles and profiles of users that are no longer active (deleted
+   * by this import, or never imported) are marked tobedeleted too, so none outlives its user.
    */
-  protected async retireOrphanRoles(q: Query): Promise<void> {
-    if (!this.present.has('users') && !this.extraFiles.includes('roles'))
+  protected async retireOrphans(q: Query): Promise<void> {
+    if (
+      !this.present.has('users') &&
+      !this.extraFiles.includes('roles') &&
+      !this.extraFiles.includes('userProfiles')
+    )
       return;
-    for (const school of this.targets)
-      await q(
-        `UPDATE user_roles SET status = 'tobedeleted', date_last_modified = ? WHERE school_id = ? AND status = 'active' AND NOT EXISTS (SELECT 1 FROM users u WHERE u.school_id = user_roles.school_id AND u.sourced_id = user_roles.user_sourced_id AND u.status = 'active')`,
-        [encodeInstant(this.now), school],
-      );
+    for (const table of ['user_roles', 'user_profiles'])
+      for (const school of this.targets)
+        await q(
+          `UPDATE ${table} SET status = 'tobedeleted', date_last_modified = ? WHERE school_id = ? AND status = 'active' AND NOT EXISTS (SELECT 1 FROM users u WHERE u.school_id = ${table}.school_id AND u.sourced_id = ${table}.user_sourced_id AND u.status = 'active')`,
+          [encodeInstant(this.now), school],
+        );
   }
 }

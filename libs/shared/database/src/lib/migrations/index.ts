@@ -33,6 +33,8 @@ import { V1p2UserFields1796412449210 as MysqlV1p2UserFields } from './mysql/1796
 import { V1p2UserFields1796412449210 as SqliteV1p2UserFields } from './sqlite/1796412449210-V1p2UserFields';
 import { V1p2UserRoles1796655134026 as MysqlV1p2UserRoles } from './mysql/1796655134026-V1p2UserRoles';
 import { V1p2UserRoles1796655134026 as SqliteV1p2UserRoles } from './sqlite/1796655134026-V1p2UserRoles';
+import { V1p2UserProfiles1796656490372 as MysqlV1p2UserProfiles } from './mysql/1796656490372-V1p2UserProfiles';
+import { V1p2UserProfiles1796656490372 as SqliteV1p2UserProfiles } from './sqlite/1796656490372-V1p2UserProfiles';
 
 /*
  * Explicit, ordered migration lists per dialect (no globs: the apps are bundled).
@@ -56,6 +58,7 @@ export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [
   SqliteV1p2UserResources,
   SqliteV1p2UserFields,
   SqliteV1p2UserRoles,
+  SqliteV1p2UserProfiles,
 ];
 export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   MysqlInitial,
@@ -75,4 +78,5 @@ export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   MysqlV1p2UserResources,
   MysqlV1p2UserFields,
   MysqlV1p2UserRoles,
+  MysqlV1p2UserProfiles,
 ];

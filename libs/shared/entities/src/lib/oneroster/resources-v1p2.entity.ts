@@ -1,5 +1,5 @@
 import { Entity, Index } from 'typeorm';
-import { OneRosterRecord, Ref, RequiredStr, Str } from '../columns';
+import { Json, OneRosterRecord, Ref, RequiredStr, Str } from '../columns';
 
 /*
  * The links of OneRoster 1.2 data with no 1.1 counterpart on the resources side, stored as
@@ -62,4 +62,39 @@ export class UserRoleEntity extends OneRosterRecord {
 
   @Str('end_date', 10)
   endDate!: string | null;
+}
+
+/** One credential of a user profile (CredentialDType); the password is never served. */
+export interface StoredCredential {
+  type: string;
+  username: string;
+  password?: string;
+}
+
+/**
+ * A user's profile for an application or system (1.2 CSV binding, userProfiles.csv;
+ * UserProfileDType of UserDType.userProfiles[]). The sourcedId is the profile's own (its
+ * `profileId` on the wire); the CSV binding gives one credential per profile, kept as the
+ * JSON list the 1.2 JSON carries.
+ */
+@Entity({ name: 'user_profiles' })
+@Index(['schoolId', 'userSourcedId'])
+export class UserProfileEntity extends OneRosterRecord {
+  @Ref('user_sourced_id', false)
+  userSourcedId!: string;
+
+  @RequiredStr('profile_type', 255)
+  profileType!: string;
+
+  @RequiredStr('vendor_id', 255)
+  vendorId!: string;
+
+  @Str('application_id', 255)
+  applicationId!: string | null;
+
+  @Str('description', 1024)
+  description!: string | null;
+
+  @Json('credentials')
+  credentials!: StoredCredential[] | null;
 }

@@ -175,11 +175,18 @@ describe.each(testEngines('api_e2e_v1p2', { sqliteFile: true }))(
             (await get(`${V1P1}/orgs?limit=10000&fields=sourcedId,type`)).body,
             'orgs',
           );
+          // A user's resources are its active userResources.csv links (user_resources).
+          const links = (await db.query(
+            "SELECT DISTINCT user_sourced_id AS u, resource_sourced_id AS r FROM user_resources WHERE school_id = ? AND status = 'active' ORDER BY user_sourced_id, resource_sourced_id",
+            [schoolA.id],
+          )) as { u: string; r: string }[];
           const ctx = {
             origin: 'http://api.test',
             orgType: (id: string) =>
               orgs.find((o) => o.sourcedId === id)?.['type'] as
                 string | undefined,
+            resourcesOf: (id: string) =>
+              links.filter((l) => l.u === id).map((l) => l.r),
           };
           if (route.response === 'collection') {
             const old = list(v11.body, cls.collection);
@@ -678,6 +685,87 @@ describe.each(testEngines('api_e2e_v1p2', { sqliteFile: true }))(
         } finally {
           await db.query(
             "DELETE FROM user_profiles WHERE sourced_id IN ('p-1', 'p-2', 'p-3')",
+          );
+        }
+      });
+
+      it("serves a user's resources (the active links of user_resources) on the user, per batch", async () => {
+        const user = ids['studentSourcedId'];
+        const insert =
+          'INSERT INTO user_resources (school_id, sourced_id, status, date_last_modified, user_sourced_id, resource_sourced_id, class_sourced_id, org_sourced_id) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL)';
+        const now = '2026-09-01 00:00:00.000';
+        const before = (await db.query(
+          "SELECT DISTINCT resource_sourced_id AS r FROM user_resources WHERE school_id = ? AND user_sourced_id = ? AND status = 'active' ORDER BY resource_sourced_id",
+          [schoolA.id, user],
+        )) as { r: string }[];
+        await db.query(insert, [
+          schoolA.id,
+          'ur-v1p2-1',
+          'active',
+          now,
+          user,
+          'res-x',
+        ]);
+        await db.query(insert, [
+          schoolA.id,
+          'ur-v1p2-2',
+          'tobedeleted',
+          now,
+          user,
+          'res-gone',
+        ]);
+        await db.query(insert, [
+          schoolB.id,
+          'ur-v1p2-3',
+          'active',
+          now,
+          user,
+          'res-b',
+        ]);
+        try {
+          const expected = [...before.map((x) => x.r), 'res-x']
+            .sort()
+            .map((id) => ({
+              href: `http://api.test/ims/oneroster/resources/v1p2/resources/${encodeURIComponent(id)}`,
+              sourcedId: id,
+              type: 'resource',
+            }));
+          const single = await get(`/users/${encodeURIComponent(user)}`);
+          expect((single.body['user'] as Obj)['resources']).toEqual(expected);
+          const page = await get(
+            `/students?filter=${encodeURIComponent(`sourcedId='${user}'`)}&fields=sourcedId,resources`,
+          );
+          expect(list(page.body, 'users')).toEqual([
+            { sourcedId: user, resources: expected },
+          ]);
+          // Every user of a page carries exactly its own active links.
+          const all = await get(
+            '/users?fields=sourcedId,resources&limit=10000',
+          );
+          const links = (await db.query(
+            "SELECT user_sourced_id AS u, resource_sourced_id AS r FROM user_resources WHERE school_id = ? AND status = 'active' ORDER BY user_sourced_id, resource_sourced_id",
+            [schoolA.id],
+          )) as { u: string; r: string }[];
+          const want = new Map<string, string[]>();
+          for (const l of links)
+            want.set(l.u, [...new Set([...(want.get(l.u) ?? []), l.r])]);
+          for (const u of list(all.body, 'users'))
+            expect([
+              u.sourcedId,
+              ((u['resources'] as Obj[] | undefined) ?? []).map(
+                (r) => r.sourcedId,
+              ),
+            ]).toEqual([u.sourcedId, want.get(u.sourcedId) ?? []]);
+          expectError(
+            await get(
+              `/users?filter=${encodeURIComponent("resources.sourcedId='res-x'")}`,
+            ),
+            400,
+            'invalid_filter_field',
+          );
+        } finally {
+          await db.query(
+            "DELETE FROM user_resources WHERE sourced_id IN ('ur-v1p2-1', 'ur-v1p2-2', 'ur-v1p2-3')",
           );
         }
       });

@@ -106,7 +106,7 @@ export class V1p2RosteringReads {
    * What `toV1p2` needs beyond the object: the API's origin and, read per batch for the
    * objects of that batch only (nothing kept between requests, so always current), for users
    * the type of each org of an administrator (a 1.1 administrator's 1.2 role depends on it;
-   * no other role needs it) and the stored 1.2 roles and profiles of the batch's users, for line items the school of each class (1.2 requires
+   * no other role needs it) and the stored 1.2 roles, profiles and resource links of the batch's users, for line items the school of each class (1.2 requires
    * `lineItem.school`), for results the class of each line item (`result.class`).
    */
   context(
@@ -146,6 +146,7 @@ export class V1p2RosteringReads {
         // none has its roles derived from the 1.1 role and orgs.
         const roles = new Map<string, StoredRole[]>();
         const profiles = new Map<string, StoredProfile[]>();
+        const resources = new Map<string, string[]>();
         const orgTypes = lookup(ORG_RESOURCE, 'type', (o) =>
           o['role'] === 'administrator' ? refIds(o['orgs']) : [],
         );
@@ -155,10 +156,12 @@ export class V1p2RosteringReads {
             orgType: get,
             rolesOf: (id) => roles.get(id),
             profilesOf: (id) => profiles.get(id),
+            resourcesOf: (id) => resources.get(id),
           },
           prepare: async (objects) => {
             roles.clear();
             profiles.clear();
+            resources.clear();
             const scope = this.svc.scope(principal);
             const users = objects.map((o) => String(o['sourcedId']));
             const found = await this.reader.ownedRows(
@@ -169,6 +172,18 @@ export class V1p2RosteringReads {
               ROLE_COLUMNS,
               ['role_type', 'org_sourced_id'],
             );
+            // The resources the batch's users' active links name (userResources.csv).
+            for (const [user, rows] of await this.reader.ownedRows(
+              scope,
+              'user_resources',
+              'user_sourced_id',
+              users,
+              ['resource_sourced_id'],
+              ['resource_sourced_id'],
+            ))
+              resources.set(user, [
+                ...new Set(rows.map((r) => String(r['resource_sourced_id']))),
+              ]);
             // The batch's profiles, without their credentials' passwords.
             for (const [user, rows] of await this.reader.ownedRows(
               scope,

@@ -611,7 +611,7 @@ export const V1P2_USER = defineClass({
       list: true,
       required: false,
       from: newField(
-        'userResources.csv in the 1.2 CSV binding; no 1.1 storage',
+        'userResources.csv in the 1.2 CSV binding, stored as 1.2 (user_resources: the active links of the user); no 1.1 storage',
       ),
     }),
   ],

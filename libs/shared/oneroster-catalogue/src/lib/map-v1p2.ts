@@ -51,6 +51,10 @@ export interface V1p2MapContext {
   readonly profilesOf?: (
     userSourcedId: string,
   ) => readonly StoredProfile[] | undefined;
+  /** The resources a user's active userResources.csv links name (`user_resources`). */
+  readonly resourcesOf?: (
+    userSourcedId: string,
+  ) => readonly string[] | undefined;
 }
 
 /** A user's profile as stored for 1.2 (UserProfileDType; credential passwords never read). */
@@ -65,7 +69,7 @@ export interface StoredProfile {
 
 /**
  * The fields new in 1.2 that are stored for 1.2 and given by the context (nothing in the
- * 1.1 object holds them): a user's profiles.
+ * 1.1 object holds them): a user's profiles and resources.
  */
 const STORED_TO_V1P2: Record<
   string,
@@ -93,6 +97,15 @@ const STORED_TO_V1P2: Record<
           }
         : {}),
     }));
+  },
+  'user.resources': (ctx, o) => {
+    const ids =
+      typeof o['sourcedId'] === 'string'
+        ? ctx.resourcesOf?.(o['sourcedId'])
+        : undefined;
+    return ids?.length
+      ? ids.map((id) => v1p2Ref(ctx, 'resource', id))
+      : undefined;
   },
 };
 

@@ -175,11 +175,18 @@ describe.each(testEngines('api_e2e_v1p2', { sqliteFile: true }))(
             (await get(`${V1P1}/orgs?limit=10000&fields=sourcedId,type`)).body,
             'orgs',
           );
+          // A user's resources are its active userResources.csv links (user_resources).
+          const links = (await db.query(
+            "SELECT DISTINCT user_sourced_id AS u, resource_sourced_id AS r FROM user_resources WHERE school_id = ? AND status = 'active' ORDER BY user_sourced_id, resource_sourced_id",
+            [schoolA.id],
+          )) as { u: string; r: string }[];
           const ctx = {
             origin: 'http://api.test',
             orgType: (id: string) =>
               orgs.find((o) => o.sourcedId === id)?.['type'] as
                 string | undefined,
+            resourcesOf: (id: string) =>
+              links.filter((l) => l.u === id).map((l) => l.r),
           };
           if (route.response === 'collection') {
             const old = list(v11.body, cls.collection);
@@ -430,6 +437,339 @@ describe.each(testEngines('api_e2e_v1p2', { sqliteFile: true }))(
         }
       });
 
+      it("serves a user's stored 1.2 roles (user_roles) when it has any, else derives them; filters on the nested roles and primaryOrg", async () => {
+        const user = ids['studentSourcedId'];
+        const other = ids['teacherSourcedId'];
+        const at = (org: string) => ({
+          href: `http://api.test${V1P2}/orgs/${encodeURIComponent(org)}`,
+          sourcedId: org,
+          type: 'org',
+        });
+        const insert =
+          'INSERT INTO user_roles (school_id, sourced_id, status, date_last_modified, user_sourced_id, role_type, role, org_sourced_id, user_profile_sourced_id, begin_date, end_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+        const now = '2026-09-01 00:00:00.000';
+        await db.query(insert, [
+          schoolA.id,
+          'r-1',
+          'active',
+          now,
+          user,
+          'primary',
+          'student',
+          schoolA.org,
+          null,
+          '2026-09-01',
+          null,
+        ]);
+        await db.query(insert, [
+          schoolA.id,
+          'r-2',
+          'active',
+          now,
+          user,
+          'secondary',
+          'ext:coach',
+          'org-elsewhere',
+          'profile-1',
+          '2026-10-01',
+          '2027-07-31',
+        ]);
+        // Deleted rows and another school's rows are never served.
+        await db.query(insert, [
+          schoolA.id,
+          'r-3',
+          'tobedeleted',
+          now,
+          user,
+          'secondary',
+          'ext:former',
+          schoolA.org,
+          null,
+          null,
+          null,
+        ]);
+        await db.query(insert, [
+          schoolB.id,
+          'r-4',
+          'active',
+          now,
+          user,
+          'secondary',
+          'ext:visitor',
+          schoolB.org,
+          null,
+          null,
+          null,
+        ]);
+        const names = async (filter: string, path = '/users') => {
+          const r = await get(
+            `${path}?filter=${encodeURIComponent(filter)}&fields=sourcedId&limit=10000`,
+          );
+          expect([filter, r.status]).toEqual([filter, 200]);
+          return list(r.body, 'users').map((u) => u.sourcedId);
+        };
+        try {
+          const expected = [
+            {
+              roleType: 'primary',
+              role: 'student',
+              org: at(schoolA.org),
+              beginDate: '2026-09-01',
+            },
+            {
+              roleType: 'secondary',
+              role: 'ext:coach',
+              org: at('org-elsewhere'),
+              userProfile: 'profile-1',
+              beginDate: '2026-10-01',
+              endDate: '2027-07-31',
+            },
+          ];
+          const single = await get(`/users/${encodeURIComponent(user)}`);
+          expect((single.body['user'] as Obj)['roles']).toEqual(expected);
+          // The same in a collection (looked up per batch) and on the subtype routes.
+          const page = await get(
+            `/students?filter=${encodeURIComponent(`sourcedId='${user}'`)}&fields=sourcedId,roles`,
+          );
+          expect(list(page.body, 'users')).toEqual([
+            { sourcedId: user, roles: expected },
+          ]);
+          // A user without stored roles: derived, one primary role per org.
+          const derived = await get(`/users/${encodeURIComponent(other)}`);
+          const o = derived.body['user'] as Obj;
+          expect(o['roles']).toEqual([
+            { roleType: 'primary', role: 'teacher', org: at(schoolA.org) },
+          ]);
+
+          // Filters: a user matches when any of its roles does.
+          expect(await names("roles.roleType='secondary'")).toEqual([user]);
+          expect(await names("roles.role='ext:coach'")).toEqual([user]);
+          expect(await names("roles.org.sourcedId='org-elsewhere'")).toEqual([
+            user,
+          ]);
+          expect(
+            await names(
+              "roles.role='ext:coach' AND roles.org.sourcedId='org-elsewhere'",
+              '/students',
+            ),
+          ).toEqual([user]);
+          // Its stored roles replace the derived ones: no longer a plain student match
+          // by role only through them; a teacher filter still finds the derived teacher.
+          expect(await names("roles.role='teacher'")).toContain(other);
+          expect(await names("roles.role='teacher'")).not.toContain(user);
+          expect(await names("roles.role='ext:former'")).toEqual([]);
+          expect(await names("roles.role='ext:visitor'")).toEqual([]);
+          const students = await names("roles.role='student'");
+          expect(students).toContain(user);
+          expect(await names("roles.role!='ext:coach'")).not.toContain(user);
+          expect(await names("roles.role!='ext:coach'")).toContain(other);
+          expect(await names("roles.roleType='primary'")).toContain(user);
+          expect(await names("roles.roleType='primary'")).toContain(other);
+          expect(await names("roles.roleType~'second'")).toEqual([user]);
+          expect(await names("roles.roleType!='primary'")).toEqual([]);
+          // primaryOrg: stored, else the user's only org.
+          expect(
+            await names(`primaryOrg.sourcedId='${schoolA.org}'`),
+          ).toContain(other);
+          expect(
+            await names(
+              `primaryOrg.sourcedId='${schoolA.org}' AND sourcedId='${other}'`,
+            ),
+          ).toEqual([other]);
+          expect(await names(`primaryOrg.sourcedId='nowhere'`)).toEqual([]);
+          // Unknown nested names stay 400s.
+          for (const filter of [
+            "roles.nope='x'",
+            "roles.beginDate='2026-09-01'",
+            "userProfiles.profileType='x'",
+          ])
+            expectError(
+              await get(`/users?filter=${encodeURIComponent(filter)}`),
+              400,
+              'invalid_filter_field',
+            );
+          // 1.1 serves the user as before: its 1.1 role.
+          const v1p1 = await get(
+            `/ims/oneroster/v1p1/users/${encodeURIComponent(user)}`,
+          );
+          expect((v1p1.body['user'] as Obj)['role']).toBe('student');
+        } finally {
+          await db.query(
+            "DELETE FROM user_roles WHERE sourced_id IN ('r-1', 'r-2', 'r-3', 'r-4')",
+          );
+        }
+      });
+
+      it("serves a user's stored profiles (user_profiles) as userProfiles[], never a password; not filterable", async () => {
+        const user = ids['studentSourcedId'];
+        const insert =
+          'INSERT INTO user_profiles (school_id, sourced_id, status, date_last_modified, user_sourced_id, profile_type, vendor_id, application_id, description, credentials) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+        const now = '2026-09-01 00:00:00.000';
+        await db.query(insert, [
+          schoolA.id,
+          'p-1',
+          'active',
+          now,
+          user,
+          'lms',
+          'vendor-1',
+          'app-1',
+          'The LMS',
+          JSON.stringify([
+            { type: 'password', username: 'jdoe', password: 's3cret' },
+          ]),
+        ]);
+        await db.query(insert, [
+          schoolA.id,
+          'p-2',
+          'tobedeleted',
+          now,
+          user,
+          'old',
+          'vendor-2',
+          null,
+          null,
+          null,
+        ]);
+        await db.query(insert, [
+          schoolB.id,
+          'p-3',
+          'active',
+          now,
+          user,
+          'elsewhere',
+          'vendor-3',
+          null,
+          null,
+          null,
+        ]);
+        try {
+          const expected = [
+            {
+              profileId: 'p-1',
+              profileType: 'lms',
+              vendorId: 'vendor-1',
+              applicationId: 'app-1',
+              description: 'The LMS',
+              credentials: [{ type: 'password', username: 'jdoe' }],
+            },
+          ];
+          const single = await get(`/users/${encodeURIComponent(user)}`);
+          expect((single.body['user'] as Obj)['userProfiles']).toEqual(
+            expected,
+          );
+          expect(JSON.stringify(single.body)).not.toContain('s3cret');
+          const page = await get(
+            `/students?filter=${encodeURIComponent(`sourcedId='${user}'`)}&fields=sourcedId,userProfiles`,
+          );
+          expect(list(page.body, 'users')).toEqual([
+            { sourcedId: user, userProfiles: expected },
+          ]);
+          // Users without profiles carry none.
+          const other = await get(
+            `/users/${encodeURIComponent(ids['teacherSourcedId'])}`,
+          );
+          expect(Object.keys(other.body['user'] as Obj)).not.toContain(
+            'userProfiles',
+          );
+          for (const filter of [
+            "userProfiles.profileType='lms'",
+            "userProfiles.vendorId='vendor-1'",
+            "userProfiles='x'",
+          ])
+            expectError(
+              await get(`/users?filter=${encodeURIComponent(filter)}`),
+              400,
+              'invalid_filter_field',
+            );
+        } finally {
+          await db.query(
+            "DELETE FROM user_profiles WHERE sourced_id IN ('p-1', 'p-2', 'p-3')",
+          );
+        }
+      });
+
+      it("serves a user's resources (the active links of user_resources) on the user, per batch", async () => {
+        const user = ids['studentSourcedId'];
+        const insert =
+          'INSERT INTO user_resources (school_id, sourced_id, status, date_last_modified, user_sourced_id, resource_sourced_id, class_sourced_id, org_sourced_id) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL)';
+        const now = '2026-09-01 00:00:00.000';
+        const before = (await db.query(
+          "SELECT DISTINCT resource_sourced_id AS r FROM user_resources WHERE school_id = ? AND user_sourced_id = ? AND status = 'active' ORDER BY resource_sourced_id",
+          [schoolA.id, user],
+        )) as { r: string }[];
+        await db.query(insert, [
+          schoolA.id,
+          'ur-v1p2-1',
+          'active',
+          now,
+          user,
+          'res-x',
+        ]);
+        await db.query(insert, [
+          schoolA.id,
+          'ur-v1p2-2',
+          'tobedeleted',
+          now,
+          user,
+          'res-gone',
+        ]);
+        await db.query(insert, [
+          schoolB.id,
+          'ur-v1p2-3',
+          'active',
+          now,
+          user,
+          'res-b',
+        ]);
+        try {
+          const expected = [...before.map((x) => x.r), 'res-x']
+            .sort()
+            .map((id) => ({
+              href: `http://api.test/ims/oneroster/resources/v1p2/resources/${encodeURIComponent(id)}`,
+              sourcedId: id,
+              type: 'resource',
+            }));
+          const single = await get(`/users/${encodeURIComponent(user)}`);
+          expect((single.body['user'] as Obj)['resources']).toEqual(expected);
+          const page = await get(
+            `/students?filter=${encodeURIComponent(`sourcedId='${user}'`)}&fields=sourcedId,resources`,
+          );
+          expect(list(page.body, 'users')).toEqual([
+            { sourcedId: user, resources: expected },
+          ]);
+          // Every user of a page carries exactly its own active links.
+          const all = await get(
+            '/users?fields=sourcedId,resources&limit=10000',
+          );
+          const links = (await db.query(
+            "SELECT user_sourced_id AS u, resource_sourced_id AS r FROM user_resources WHERE school_id = ? AND status = 'active' ORDER BY user_sourced_id, resource_sourced_id",
+            [schoolA.id],
+          )) as { u: string; r: string }[];
+          const want = new Map<string, string[]>();
+          for (const l of links)
+            want.set(l.u, [...new Set([...(want.get(l.u) ?? []), l.r])]);
+          for (const u of list(all.body, 'users'))
+            expect([
+              u.sourcedId,
+              ((u['resources'] as Obj[] | undefined) ?? []).map(
+                (r) => r.sourcedId,
+              ),
+            ]).toEqual([u.sourcedId, want.get(u.sourcedId) ?? []]);
+          expectError(
+            await get(
+              `/users?filter=${encodeURIComponent("resources.sourcedId='res-x'")}`,
+            ),
+            400,
+            'invalid_filter_field',
+          );
+        } finally {
+          await db.query(
+            "DELETE FROM user_resources WHERE sourced_id IN ('ur-v1p2-1', 'ur-v1p2-2', 'ur-v1p2-3')",
+          );
+        }
+      });
+
       it('serves a 1.1 administrator at a school as a siteAdministrator there', async () => {
         const admin = await one(
           "SELECT sourced_id FROM users WHERE school_id = ? AND role = 'administrator' ORDER BY sourced_id LIMIT 1",
@@ -523,6 +863,8 @@ describe.each(testEngines('api_e2e_v1p2', { sqliteFile: true }))(
           "role='teacher'",
           "nope='x'",
           "orgs.sourcedId='x'",
+          "roles='x'",
+          "roles.userProfile='x'",
         ])
           expectError(
             await get(`/users?filter=${encodeURIComponent(filter)}`),

@@ -547,6 +547,54 @@ export class RosterReader {
     return out;
   }
 
+  /**
+   * The active rows of a table of records owned by other objects (a user's stored 1.2
+   * roles, `user_roles`) for these owners among the caller's schools: owner sourcedId → its
+   * rows (the named columns), in `order`. One query per CHUNK owners, never a whole table;
+   * an owner the caller cannot see has none. An owner held by two of the caller's schools
+   * gets the rows of the first school (by id), as a single read takes that school's copy.
+   */
+  async ownedRows(
+    scope: TenantScope,
+    table: string,
+    ownerColumn: string,
+    owners: Iterable<string>,
+    columns: readonly string[],
+    order: readonly string[],
+  ): Promise<Map<string, Record<string, unknown>[]>> {
+    const q = this.q;
+    const out = new Map<string, Record<string, unknown>[]>();
+    const schoolOf = new Map<string, string>();
+    const ids = [...new Set(owners)];
+    if (scope.schoolIds.length === 0 || ids.length === 0) return out;
+    const select = [ownerColumn, 'school_id', ...columns]
+      .map((c) => `r.${q(c)}`)
+      .join(', ');
+    const orderBy = [ownerColumn, 'school_id', ...order, 'sourced_id']
+      .map((c) => `r.${q(c)}`)
+      .join(', ');
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const chunk = ids.slice(i, i + CHUNK);
+      const rows = (await readQuery(
+        this.ds,
+        scope.schoolIds,
+        `SELECT ${select} FROM ${q(table)} r WHERE r.${q('school_id')} IN (${scope.schoolIds.map(() => '?').join(', ')}) AND r.${q(ownerColumn)} IN (${chunk.map(() => '?').join(', ')}) AND r.${q('status')} = 'active' ORDER BY ${orderBy}`,
+        [...scope.schoolIds, ...chunk],
+      )) as Record<string, unknown>[];
+      for (const row of rows) {
+        const owner = String(row[ownerColumn]);
+        const school = String(row['school_id']);
+        const first = schoolOf.get(owner);
+        if (first === undefined) schoolOf.set(owner, school);
+        else if (first !== school) continue;
+        const list = out.get(owner);
+        if (list) list.push(row);
+        else out.set(owner, [row]);
+      }
+    }
+    return out;
+  }
+
   /** Throws UnknownObjectError unless the object exists for the caller (with those conditions). */
   async requireExists(
     scope: TenantScope,

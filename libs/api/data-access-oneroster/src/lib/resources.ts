@@ -1,7 +1,10 @@
 import type { GuidType } from '@oneroster/contracts';
+import type { FilterClause } from '@oneroster/util-oneroster-query';
+import { T } from './sql';
 import {
   CATALOGUE,
   refTarget,
+  v1p2RoleToV1p1,
   restFields,
   v1p2StoredFields,
   type ClassKey,
@@ -54,6 +57,17 @@ export interface FieldDef {
   alwaysEmit?: boolean;
 }
 
+/**
+ * A filter name answered by its own SQL rather than by one field's column (the 1.2 users'
+ * nested roles): the clause as given, the quote, and `base`, the ordinary SQL of a clause on
+ * one of the resource's fields.
+ */
+export type CustomFilter = (
+  clause: FilterClause,
+  q: (identifier: string) => string,
+  base: (clause: FilterClause) => { text: string; params: unknown[] },
+) => { text: string; params: unknown[] };
+
 export interface ResourceDef {
   /** Key used in code and in GUIDRef types. */
   name: string;
@@ -61,6 +75,8 @@ export interface ResourceDef {
   /** Collection path under the base path, e.g. `orgs`. */
   collection: string;
   fields: FieldDef[];
+  /** Filter names beyond the fields', each with its own SQL (filterable, not sortable). */
+  filters?: Readonly<Record<string, CustomFilter>>;
 }
 
 /** The reader's kind of a catalogue field: how its column is read and filtered. */
@@ -124,6 +140,94 @@ function resourceDef(key: ClassKey): ResourceDef {
   };
 }
 
+/*
+ * The 1.2 users' nested filters (`roles.roleType`, `roles.role`, `roles.org.sourcedId`,
+ * `primaryOrg.sourcedId`). A user matches when any of its roles matches: its stored 1.2 roles
+ * (the active rows of `user_roles`) when it has any, else the roles 1.2 derives from its 1.1
+ * role and orgs (one primary role per org). `!=` matches the users none of whose roles
+ * match `=`, as `!=` on a GUIDRef list.
+ */
+type Sql = { text: string; params: unknown[] };
+
+const LIKE_ESCAPE = (v: string) => v.replace(/[!%_]/g, (c) => `!${c}`);
+
+/** A clause on a column of the user's stored roles `r`. */
+function roleColumnMatch(
+  column: string,
+  c: FilterClause,
+  q: (identifier: string) => string,
+): Sql {
+  const col = `r.${q(column)}`;
+  if (c.predicate === '~')
+    return {
+      text: `LOWER(${col}) LIKE ? ESCAPE '!'`,
+      params: [`%${LIKE_ESCAPE(c.value.toLowerCase())}%`],
+    };
+  const op = c.predicate === '!=' ? '<>' : c.predicate;
+  return { text: `${col} ${op} ?`, params: [c.value] };
+}
+
+/** A derived value that is the same for every user, compared once in SQL-free form. */
+function constantMatch(constant: string, c: FilterClause): Sql {
+  const v = c.value;
+  const hit =
+    c.predicate === '~'
+      ? constant.includes(v.toLowerCase())
+      : c.predicate === '='
+        ? constant === v
+        : c.predicate === '!='
+          ? constant !== v
+          : c.predicate === '>'
+            ? constant > v
+            : c.predicate === '>='
+              ? constant >= v
+              : c.predicate === '<'
+                ? constant < v
+                : constant <= v;
+  return { text: hit ? '1 = 1' : '1 = 0', params: [] };
+}
+
+function storedOrDerived(
+  column: string,
+  derived: (c: FilterClause, base: (c: FilterClause) => Sql) => Sql,
+): CustomFilter {
+  const filter: CustomFilter = (c, q, base) => {
+    if (c.predicate === '!=') {
+      const eq = filter({ ...c, predicate: '=' }, q, base);
+      return { text: `NOT ${eq.text}`, params: eq.params };
+    }
+    const roles = `FROM ${q('user_roles')} r WHERE r.${q('school_id')} = ${T}.${q('school_id')} AND r.${q('user_sourced_id')} = ${T}.${q('sourced_id')} AND r.${q('status')} = 'active'`;
+    const match = roleColumnMatch(column, c, q);
+    const d = derived(c, base);
+    return {
+      text: `(EXISTS (SELECT 1 ${roles} AND ${match.text}) OR (NOT EXISTS (SELECT 1 ${roles}) AND ${d.text}))`,
+      params: [...match.params, ...d.params],
+    };
+  };
+  return filter;
+}
+
+/** The stored primary org; else the user's only org (as `toV1p2` serves primaryOrg). */
+const primaryOrgFilter: CustomFilter = (c, q, base) => {
+  if (c.predicate === '!=') {
+    const eq = primaryOrgFilter({ ...c, predicate: '=' }, q, base);
+    return { text: `NOT ${eq.text}`, params: eq.params };
+  }
+  const stored = base({ ...c, field: 'primaryOrg' });
+  const orgs = USER_RESOURCE.fields.find((f) => f.name === 'orgs')?.list;
+  if (!orgs) throw new Error('users.orgs has no list table');
+  const derived = base({ ...c, field: 'orgs.sourcedId' });
+  const column = USER_V1P2_RESOURCE.fields.find(
+    (f) => f.name === 'primaryOrg',
+  )?.column;
+  if (!column) throw new Error('users.primaryOrg has no column');
+  const col = `${T}.${q(column)}`;
+  return {
+    text: `(${stored.text} OR (${col} IS NULL AND (SELECT COUNT(DISTINCT l.${q(orgs.valueColumn)}) FROM ${q(orgs.table)} l WHERE l.${q('school_id')} = ${T}.${q('school_id')} AND l.${q(orgs.ownerColumn)} = ${T}.${q('sourced_id')}) = 1 AND ${derived.text}))`,
+    params: [...stored.params, ...derived.params],
+  };
+};
+
 export const ORG_RESOURCE: ResourceDef = resourceDef('org');
 export const ACADEMIC_SESSION_RESOURCE: ResourceDef =
   resourceDef('academicSession');
@@ -142,6 +246,22 @@ export const USER_V1P2_RESOURCE: ResourceDef = {
     ...USER_RESOURCE.fields,
     ...v1p2StoredFields(CATALOGUE.user).map(fieldDef),
   ],
+  filters: {
+    'roles.roleType': storedOrDerived('role_type', (c) =>
+      constantMatch('primary', c),
+    ),
+    'roles.role': storedOrDerived('role', (c, base) =>
+      base({
+        ...c,
+        field: 'role',
+        value: v1p2RoleToV1p1(c.value) ?? c.value,
+      }),
+    ),
+    'roles.org.sourcedId': storedOrDerived('org_sourced_id', (c, base) =>
+      base({ ...c, field: 'orgs.sourcedId' }),
+    ),
+    'primaryOrg.sourcedId': primaryOrgFilter,
+  },
 };
 export const ENROLLMENT_RESOURCE: ResourceDef = resourceDef('enrollment');
 export const DEMOGRAPHICS_RESOURCE: ResourceDef = resourceDef('demographics');

@@ -57,6 +57,7 @@ function buildCatalogue(
       filterable.add(`${f.name}.sourcedId`);
     if (f.kind !== 'strings' && f.kind !== 'refs') sortable.add(f.name);
   }
+  for (const name of Object.keys(resource.filters ?? {})) filterable.add(name);
   return {
     filterable,
     sortable,
@@ -91,6 +92,8 @@ const COMPARE: Record<Exclude<Predicate, '~'>, string> = {
 };
 
 function clauseSql(resource: ResourceDef, clause: FilterClause, q: Quote): Sql {
+  const custom = resource.filters?.[clause.field];
+  if (custom) return custom(clause, q, (c) => clauseSql(resource, c, q));
   const field = findField(resource, clause.field);
   const { predicate, value } = clause;
   const refuse = (why: string): never => {

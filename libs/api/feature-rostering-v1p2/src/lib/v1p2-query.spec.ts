@@ -1,13 +1,13 @@
 import {
   ENROLLMENT_RESOURCE,
-  USER_RESOURCE,
+  USER_V1P2_RESOURCE,
 } from '@oneroster/data-access-oneroster';
 import { V1P2_ROUTES } from '@oneroster/oneroster-catalogue';
 import { ROSTERING_BINDINGS } from './bindings';
 import { acceptedScopes } from './rostering-v1p2.controllers';
 import { checkV1p2Fields, checkV1p2Query, v1p2QueryRules } from './v1p2-query';
 
-const users = v1p2QueryRules('user', USER_RESOURCE);
+const users = v1p2QueryRules('user', USER_V1P2_RESOURCE);
 const enrollments = v1p2QueryRules('enrollment', ENROLLMENT_RESOURCE);
 const codeOf = (f: () => unknown) => {
   try {
@@ -19,7 +19,7 @@ const codeOf = (f: () => unknown) => {
 };
 
 describe('OneRoster 1.2 query rules', () => {
-  it('reads 1.2 filter names and values as the 1.1 ones the reader filters by', () => {
+  it('reads 1.2 filter names and values as the 1.1 ones the reader filters by; keeps the nested user filters for their own SQL', () => {
     const q = checkV1p2Query(
       {
         filter:
@@ -35,9 +35,9 @@ describe('OneRoster 1.2 query rules', () => {
           operands: [
             {
               kind: 'clause',
-              field: 'role',
+              field: 'roles.role',
               predicate: '=',
-              value: 'administrator',
+              value: 'siteAdministrator',
             },
             {
               kind: 'clause',
@@ -49,7 +49,7 @@ describe('OneRoster 1.2 query rules', () => {
         },
         {
           kind: 'clause',
-          field: 'orgs.sourcedId',
+          field: 'roles.org.sourcedId',
           predicate: '=',
           value: 's1',
         },
@@ -60,6 +60,16 @@ describe('OneRoster 1.2 query rules', () => {
     expect(
       checkV1p2Query({ filter: "role='ext:aide'" }, enrollments).query.filter,
     ).toMatchObject({ field: 'role', value: 'aide' });
+    for (const filter of [
+      "roles.roleType='secondary'",
+      "roles.role~'admin'",
+      "roles.org.sourcedId!='x'",
+      "primaryOrg.sourcedId='x'",
+      "pronouns='they'",
+    ])
+      expect([filter, codeOf(() => checkV1p2Query({ filter }, users))]).toEqual(
+        [filter, 'accepted'],
+      );
   });
 
   it('refuses unknown, 1.1-only and unstored filter fields with invalid_filter_field', () => {
@@ -67,12 +77,19 @@ describe('OneRoster 1.2 query rules', () => {
       "role='teacher'",
       "orgs.sourcedId='x'",
       "nope='x'",
-      "pronouns='x'",
-      "primaryOrg.sourcedId='x'",
+      "roles.nope='x'",
+      "roles.beginDate='2026-01-01'",
+      "roles.userProfile='x'",
+      "roles='x'",
+      "primaryOrg='x'",
+      "userProfiles.profileType='x'",
     ])
       expect([filter, codeOf(() => checkV1p2Query({ filter }, users))]).toEqual(
         [filter, 'invalid_filter_field'],
       );
+    expect(codeOf(() => checkV1p2Query({ sort: 'roles.role' }, users))).toBe(
+      'invaliddata',
+    );
   });
 
   it('refuses unknown and blank fields with invalid_selection_field, accepts every 1.2 name', () => {

@@ -7,7 +7,6 @@ import {
   v1p2ClassDef,
   v1p2EnrollmentRoleToV1p1,
   v1p2FieldNames,
-  v1p2RoleToV1p1,
   v1p2ServedFields,
   type V1p2ClassKey,
 } from '@oneroster/oneroster-catalogue';
@@ -32,7 +31,8 @@ import {
  *   invalid_selection_field (blank too); a known field the platform does not store selects
  *   nothing. The 1.1 object is read whole and the selection is applied to the 1.2 object.
  * - `filter`: every name must be a 1.2 field the platform can filter by (a stored field, a
- *   GUIDRef's `.sourcedId`, `roles.role`, `roles.org.sourcedId`), else 400
+ *   GUIDRef's `.sourcedId`, on users `roles.roleType`, `roles.role`, `roles.org.sourcedId`,
+ *   `primaryOrg.sourcedId`), else 400
  *   invalid_filter_field naming it. Values are 1.2 values (`enabledUser='true'`,
  *   `role='ext:aide'`), compared as their 1.1 counterparts.
  * - `sort`: a stored field of the class, else 400 invaliddata naming it (no body warning
@@ -89,14 +89,17 @@ export function v1p2QueryRules(
   )
     // Stored for 1.2 as the score scale's sourcedId (a string: ScoreScale has no 1.1 class).
     filters.set('scoreScale.sourcedId', { field: 'scoreScale' });
-  if (key === 'user') {
-    // A 1.1 user has one role at each of its orgs (docs/oneroster-1p2.md, mapping 3).
-    filters.set('roles.role', {
-      field: 'role',
-      value: (v) => v1p2RoleToV1p1(v) ?? v,
-    });
-    filters.set('roles.org.sourcedId', { field: 'orgs.sourcedId' });
-  }
+  if (key === 'user')
+    // A user's roles: its stored 1.2 roles, else one primary role at each of its 1.1 orgs
+    // (docs/oneroster-1p2.md, mapping 3); primaryOrg stored or derived. The reader's own
+    // SQL for each (USER_V1P2_RESOURCE.filters) matches a user when any role matches.
+    for (const name of [
+      'roles.roleType',
+      'roles.role',
+      'roles.org.sourcedId',
+      'primaryOrg.sourcedId',
+    ])
+      if (old.filterable.has(name)) filters.set(name, { field: name });
   const rules: V1p2QueryRules = {
     key,
     selectable: new Set(v1p2FieldNames(cls)),

@@ -1,6 +1,7 @@
 import { Inject, Injectable, StreamableFile } from '@nestjs/common';
 import type { Request } from 'express';
 import type { RawQuery } from '@oneroster/util-oneroster-query';
+import { decodeList } from '@oneroster/database';
 import {
   CLASS_RESOURCE,
   LINE_ITEM_RESOURCE,
@@ -16,6 +17,8 @@ import {
   storedV1p2,
   toV1p2,
   v1p2ClassDef,
+  type StoredProfile,
+  type StoredRole,
   type V1p2ClassKey,
   type V1p2MapContext,
   type V1p2Route,
@@ -48,6 +51,26 @@ function* refIds(value: unknown): Generator<string> {
     if (typeof id === 'string') yield id;
   }
 }
+
+/** The columns of a stored 1.2 role (user_roles) a user's roles[] needs. */
+const ROLE_COLUMNS = [
+  'role_type',
+  'role',
+  'org_sourced_id',
+  'user_profile_sourced_id',
+  'begin_date',
+  'end_date',
+] as const;
+
+/** The columns of a stored 1.2 user profile (user_profiles) a user's userProfiles[] needs. */
+const PROFILE_COLUMNS = [
+  'sourced_id',
+  'profile_type',
+  'vendor_id',
+  'application_id',
+  'description',
+  'credentials',
+] as const;
 
 @Injectable()
 export class V1p2RosteringReads {
@@ -83,7 +106,7 @@ export class V1p2RosteringReads {
    * What `toV1p2` needs beyond the object: the API's origin and, read per batch for the
    * objects of that batch only (nothing kept between requests, so always current), for users
    * the type of each org of an administrator (a 1.1 administrator's 1.2 role depends on it;
-   * no other role needs it), for line items the school of each class (1.2 requires
+   * no other role needs it) and the stored 1.2 roles, profiles and resource links of the batch's users, for line items the school of each class (1.2 requires
    * `lineItem.school`), for results the class of each line item (`result.class`).
    */
   context(
@@ -118,13 +141,92 @@ export class V1p2RosteringReads {
       };
     const get = (id: string) => known.get(id);
     switch (key) {
-      case 'user':
+      case 'user': {
+        // The batch's stored 1.2 roles (user_roles), one query per batch: a user with
+        // none has its roles derived from the 1.1 role and orgs.
+        const roles = new Map<string, StoredRole[]>();
+        const profiles = new Map<string, StoredProfile[]>();
+        const resources = new Map<string, string[]>();
+        const orgTypes = lookup(ORG_RESOURCE, 'type', (o) =>
+          o['role'] === 'administrator' ? refIds(o['orgs']) : [],
+        );
         return {
-          ctx: { origin, orgType: get },
-          prepare: lookup(ORG_RESOURCE, 'type', (o) =>
-            o['role'] === 'administrator' ? refIds(o['orgs']) : [],
-          ),
+          ctx: {
+            origin,
+            orgType: get,
+            rolesOf: (id) => roles.get(id),
+            profilesOf: (id) => profiles.get(id),
+            resourcesOf: (id) => resources.get(id),
+          },
+          prepare: async (objects) => {
+            roles.clear();
+            profiles.clear();
+            resources.clear();
+            const scope = this.svc.scope(principal);
+            const users = objects.map((o) => String(o['sourcedId']));
+            const found = await this.reader.ownedRows(
+              scope,
+              'user_roles',
+              'user_sourced_id',
+              users,
+              ROLE_COLUMNS,
+              ['role_type', 'org_sourced_id'],
+            );
+            // The resources the batch's users' active links name (userResources.csv).
+            for (const [user, rows] of await this.reader.ownedRows(
+              scope,
+              'user_resources',
+              'user_sourced_id',
+              users,
+              ['resource_sourced_id'],
+              ['resource_sourced_id'],
+            ))
+              resources.set(user, [
+                ...new Set(rows.map((r) => String(r['resource_sourced_id']))),
+              ]);
+            // The batch's profiles, without their credentials' passwords.
+            for (const [user, rows] of await this.reader.ownedRows(
+              scope,
+              'user_profiles',
+              'user_sourced_id',
+              users,
+              PROFILE_COLUMNS,
+              [],
+            ))
+              profiles.set(
+                user,
+                rows.map((r) => ({
+                  profileId: String(r['sourced_id']),
+                  profileType: String(r['profile_type']),
+                  vendorId: String(r['vendor_id']),
+                  applicationId: r['application_id'] as string | null,
+                  description: r['description'] as string | null,
+                  credentials: (
+                    decodeList<{ type?: unknown; username?: unknown }>(
+                      r['credentials'],
+                    ) ?? []
+                  ).map((c) => ({
+                    type: String(c.type ?? ''),
+                    username: String(c.username ?? ''),
+                  })),
+                })),
+              );
+            for (const [user, rows] of found)
+              roles.set(
+                user,
+                rows.map((r) => ({
+                  roleType: String(r['role_type']),
+                  role: String(r['role']),
+                  org: String(r['org_sourced_id']),
+                  userProfile: r['user_profile_sourced_id'] as string | null,
+                  beginDate: r['begin_date'] as string | null,
+                  endDate: r['end_date'] as string | null,
+                })),
+              );
+            await orgTypes(objects);
+          },
         };
+      }
       case 'lineItem':
         return {
           ctx: { origin, schoolOfClass: get },

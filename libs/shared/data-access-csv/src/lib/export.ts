@@ -1,4 +1,5 @@
 import {
+  createReadStream,
   createWriteStream,
   mkdirSync,
   mkdtempSync,
@@ -19,6 +20,7 @@ import {
   formatIssue,
   IssueCollector,
   METADATA_PREFIX,
+  parseCsv,
   v1p1SetToV1p2,
   V1P2_CSV_FILES,
   V1P2_CSV_HEADERS,
@@ -78,10 +80,12 @@ export async function exportCsv(
 /**
  * The 1.2 set (1.2.1 CSV binding): the 1.1 set of the same data, written to a temporary
  * folder, read row by row through `toV1p2` (util-oneroster-csv convert-v1p2.ts). users.csv
- * goes with roles.csv (one primary role per org); the files stored as 1.2 in tables of their
- * own (scoreScales) are written from them with the 1.2 headers, bulk or delta as the rest;
- * the files of data the platform does not store (userProfiles, learning-objective and
- * score-scale links, userResources) are not written and declared absent. The mapping's lookups beyond the set (an org's type,
+ * goes with roles.csv: the stored 1.2 roles (user_roles) of the users that have them, one
+ * primary role per org derived from the 1.1 role for the others; the files stored as 1.2 in
+ * tables of their own (scoreScales, userResources, roles) are written from them with the 1.2
+ * headers, bulk or delta as the rest; the files of data the platform does not store
+ * (userProfiles, learning-objective and score-scale links) are not written and declared
+ * absent. The mapping's lookups beyond the set (an org's type,
  * a class's school, a line item's class: a delta set names only what changed) are read from
  * the school's tables.
  */
@@ -134,9 +138,18 @@ async function exportV1p2(
       );
       if (n > 0) written[file as V1p2CsvFile] = n;
     }
+    // Users with stored 1.2 roles: roles.csv holds those (written above); the others' roles
+    // are derived from the 1.1 role and orgs and appended.
+    const storedRoles = written.roles
+      ? {
+          users: await usersWithStoredRoles(q, options.schoolId),
+          width: await fileWidth(join(dir, 'roles.csv')),
+        }
+      : undefined;
     const issues = new IssueCollector();
     const result = await v1p1SetToV1p2(v1p1, dir, issues, {
       written: { files: written, mode: delta ? 'delta' : 'bulk' },
+      storedRoles,
       context: {
         orgType: (id) => orgType.get(id),
         schoolOfClass: (id) => classSchool.get(id),
@@ -162,6 +175,32 @@ async function exportV1p2(
     rmSync(v1p1, { recursive: true, force: true });
     if (zip) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The users of a school with an active stored 1.2 role (user_roles). */
+async function usersWithStoredRoles(
+  q: Query,
+  schoolId: string,
+): Promise<Set<string>> {
+  const out = new Set<string>();
+  let after = '';
+  for (;;) {
+    const rows = (await q(
+      `SELECT DISTINCT user_sourced_id AS u FROM user_roles WHERE school_id = ? AND status = 'active' AND user_sourced_id > ? ORDER BY user_sourced_id LIMIT 5000`,
+      [schoolId, after],
+    )) as { u: string }[];
+    for (const r of rows) out.add(String(r.u));
+    if (rows.length < 5000) break;
+    after = String(rows[rows.length - 1].u);
+  }
+  return out;
+}
+
+/** The number of columns of a written CSV file's header (its metadata columns included). */
+async function fileWidth(path: string): Promise<number> {
+  for await (const r of parseCsv(createReadStream(path)))
+    return r.fields.length;
+  return 0;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { decodeInstant, decodeJson, encodeInstant } from '@oneroster/database';
 import type { CsvValue } from '@oneroster/util-oneroster-csv';
-import { CsvRecordData, fromDb, TableMap } from './tables';
+import { columnFromDb, CsvRecordData, TableMap } from './tables';
 
 export type Query = (sql: string, params?: unknown[]) => Promise<unknown[]>;
 type Row = Record<string, unknown>;
@@ -54,8 +54,7 @@ export async function* readRecords(
     for (const r of rows) {
       const id = String(r['sourced_id']);
       const values: Record<string, CsvValue> = {};
-      for (const c of map.columns)
-        values[c.csv] = fromDb(c.storage, r[c.db], c.keys);
+      for (const c of map.columns) columnFromDb(c, r[c.db], values);
       for (const l of map.links)
         values[l.csv] = links.get(`${l.csv}\u0000${id}`) ?? [];
       const meta = r['metadata'];

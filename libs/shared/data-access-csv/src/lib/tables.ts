@@ -55,7 +55,8 @@ import {
  * from a CSV file compare exactly.
  */
 
-export type Storage = 'text' | 'json' | 'bool' | 'float' | 'instant' | 'pairs';
+export type Storage =
+  'text' | 'json' | 'bool' | 'float' | 'instant' | 'pairs' | 'object';
 
 export interface ColumnMap {
   csv: string;
@@ -63,6 +64,12 @@ export interface ColumnMap {
   storage: Storage;
   /** `pairs`: the two field names of each item (a 1.2 nested object, JSON in the table). */
   keys?: readonly string[];
+  /**
+   * `object`: several CSV columns, each a key of the one object of the JSON list in `db`
+   * (userProfiles.csv's credential: `credentials`, `[{type, username, password}]`); `csv`
+   * is the first of them.
+   */
+  parts?: { csv: string; key: string }[];
 }
 
 export interface LinkMap {
@@ -146,8 +153,9 @@ export const TABLE_MAPS = Object.fromEntries(
  *   reference gets those schools too;
  * - `unstored`: columns of the CSV binding the class has no field or column for
  *   (scoreScales.csv `orgSourcedId`): read and checked, reported `not_stored` when filled.
- * A link file with no class (userResources) names its table and SQL columns in the CSV
- * binding itself (`table`, each column's `sqlColumn`).
+ * A file whose rows are not objects of a 1.2 class (userResources, a link file; roles, the
+ * users' nested roles) names its table and SQL columns in the CSV binding itself (`table`,
+ * each column's `sqlColumn`).
  */
 export interface V1p2TableMap extends TableMap {
   file: V1p2CsvFile;
@@ -179,14 +187,16 @@ function v1p2ColumnOf(
   def: V1p2CsvFileDef,
   c: V1p2CsvColumnDef,
 ): (Pick<V1p2FieldDef, 'type' | 'list' | 'of'> & { db: string }) | undefined {
-  if (def.of) {
+  if (def.of && !def.table) {
     const field = v1p2CsvField(def, c);
     return field?.column ? { ...field, db: field.column } : undefined;
   }
   if (!c.sqlColumn) return undefined;
+  const field = def.of ? v1p2CsvField(def, c) : undefined;
+  const type = (c.type ?? field?.type ?? 'string') as V1p2FieldDef['type'];
   return {
-    type: (c.type ?? 'string') as V1p2FieldDef['type'],
-    ...(c.list ? { list: true } : {}),
+    type,
+    ...((c.list ?? field?.list) ? { list: true } : {}),
     db: c.sqlColumn,
   };
 }
@@ -194,11 +204,8 @@ function v1p2ColumnOf(
 function v1p2TableMap(file: V1p2CsvFile): V1p2TableMap {
   const def = V1P2_CSV[file];
   const cls = def.of && 'class' in def.of ? CATALOGUE_V1P2[def.of.class] : null;
-  const table = def.of
-    ? cls && 'table' in cls
-      ? cls.table
-      : undefined
-    : def.table;
+  const table =
+    def.table ?? (cls && 'table' in cls ? (cls.table as string) : undefined);
   if (!table) throw new Error(`${file}.csv: no table stores it as 1.2`);
   const columns: ColumnMap[] = [];
   const refs: V1p2TableMap['refs'] = [];
@@ -207,6 +214,18 @@ function v1p2TableMap(file: V1p2CsvFile): V1p2TableMap {
   for (const c of def.columns) {
     if (['sourcedId', 'status', 'dateLastModified'].includes(c.column))
       continue;
+    if (c.sqlColumn && c.sqlKey) {
+      const shared = columns.find((x) => x.db === c.sqlColumn);
+      if (shared?.parts) shared.parts.push({ csv: c.column, key: c.sqlKey });
+      else
+        columns.push({
+          csv: c.column,
+          db: c.sqlColumn,
+          storage: 'object',
+          parts: [{ csv: c.column, key: c.sqlKey }],
+        });
+      continue;
+    }
     const field = v1p2ColumnOf(def, c);
     if (!field) {
       unstored.push(c.column);
@@ -223,8 +242,10 @@ function v1p2TableMap(file: V1p2CsvFile): V1p2TableMap {
     });
     if (field.type === 'guidRef') {
       const target = c.target as CsvFile | undefined;
-      if (!target || !(CSV_FILE_NAMES as readonly string[]).includes(target))
-        throw new Error(`${file}.${c.column}: points to no OneRoster 1.1 file`);
+      if (!target) throw new Error(`${file}.${c.column}: points to no file`);
+      // A reference into a 1.2 file with no storage (roles.csv userProfileSourcedId while
+      // user profiles are not stored) is kept as given: nothing holds what it names.
+      if (!(CSV_FILE_NAMES as readonly string[]).includes(target)) continue;
       refs.push({ column: c.column, target, list: field.list === true });
       if (c.required && !placedBy) placedBy = { column: c.column, target };
     }
@@ -275,6 +296,40 @@ export function toDb(
       return encodeInstant(instantOf(String(v)));
     default:
       return v;
+  }
+}
+
+/** The database value of a column of a record (an `object` column: of its parts). */
+export function columnToDb(
+  c: ColumnMap,
+  values: Record<string, CsvValue>,
+): unknown {
+  if (!c.parts) return toDb(c.storage, values[c.csv], c.keys);
+  const o: Record<string, string> = {};
+  for (const p of c.parts) {
+    const v = values[p.csv];
+    if (v !== null && v !== undefined && v !== '') o[p.key] = String(v);
+  }
+  return Object.keys(o).length ? encodeJson([o]) : null;
+}
+
+/** A column's CSV values from its database value (an `object` column: each part's). */
+export function columnFromDb(
+  c: ColumnMap,
+  v: unknown,
+  values: Record<string, CsvValue>,
+): void {
+  if (!c.parts) {
+    values[c.csv] = fromDb(c.storage, v, c.keys);
+    return;
+  }
+  const [o] =
+    v === null || v === undefined
+      ? []
+      : (decodeList<Record<string, unknown>>(v) ?? []);
+  for (const p of c.parts) {
+    const x = o?.[p.key];
+    values[p.csv] = x === null || x === undefined ? null : String(x);
   }
 }
 
@@ -330,10 +385,11 @@ export function fingerprint(
   metadata: Record<string, unknown> | null,
 ): string {
   const parts: string[] = [];
-  for (const c of map.columns) {
-    const t = cellText(values[c.csv]);
-    parts.push(Array.isArray(t) ? t.join(',') : t);
-  }
+  for (const c of map.columns)
+    for (const csv of c.parts ? c.parts.map((p) => p.csv) : [c.csv]) {
+      const t = cellText(values[csv]);
+      parts.push(Array.isArray(t) ? t.join(',') : t);
+    }
   for (const l of map.links) {
     const t = cellText(values[l.csv]);
     parts.push(Array.isArray(t) ? t.join(',') : t);

@@ -54,6 +54,14 @@ async function addSchool(ds: DataSource, s: School): Promise<void> {
 }
 
 /** Every file of a folder, by name, as text. */
+/**
+ * A school's dump without the stored 1.2 roles and profiles (a 1.1 source derives the
+ * roles and has no profiles).
+ */
+function withoutRoles<T extends Record<string, unknown>>(dump: T): T {
+  return { ...dump, roles: [], userProfiles: [] };
+}
+
 function readSet(dir: string): Record<string, string> {
   return Object.fromEntries(
     readdirSync(dir)
@@ -143,7 +151,36 @@ describe.each(testEngines('csv_v1p2'))(
           expect(bulk.errors).toEqual([]);
           expect(bulk.warnings).toEqual([]);
           expect(bulk.committed).toBe(true);
-          expect(await dumpSchool(target, s.id)).toEqual(original);
+          // The 1.2 set's roles.csv is stored as given: the derived roles, one primary role
+          // per org of each user, each with the exported sourcedId.
+          const plain = join(work, `${s.id}-plain`);
+          await exportCsv(ds, { schoolId: s.id, out: plain, version: '1.2' });
+          const roles = splitCsv(
+            readFileSync(join(plain, 'roles.csv'), 'utf8'),
+          );
+          const stored = await target.query(
+            "SELECT sourced_id AS id, user_sourced_id AS u, role_type AS t, role AS r, org_sourced_id AS o FROM user_roles WHERE school_id = ? AND status = 'active' ORDER BY sourced_id",
+            [s.id],
+          );
+          expect(stored.length).toBe(roles.length - 1);
+          expect(stored.length).toBeGreaterThan(0);
+          expect(
+            [...stored].map((x: Record<string, string>) => [
+              x['id'],
+              x['u'],
+              x['t'],
+              x['r'],
+              x['o'],
+            ]),
+          ).toEqual(
+            roles
+              .slice(1)
+              .map((r) => [r[0], r[3], r[4], r[5], r[8]])
+              .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
+          );
+          expect(withoutRoles(await dumpSchool(target, s.id))).toEqual(
+            withoutRoles(original),
+          );
           const deltaDir = join(work, `${s.id}-delta`);
           await exportCsv(ds, {
             schoolId: s.id,
@@ -159,7 +196,19 @@ describe.each(testEngines('csv_v1p2'))(
             now: T1,
           });
           expect(delta.errors).toEqual([]);
-          expect(await dumpSchool(target, s.id)).toEqual(original);
+          expect(withoutRoles(await dumpSchool(target, s.id))).toEqual(
+            withoutRoles(original),
+          );
+          // The copy's 1.2 export (its roles stored) is the source's (roles derived).
+          const again = join(work, `${s.id}-again`);
+          const first = join(work, `${s.id}-first`);
+          await exportCsv(target, {
+            schoolId: s.id,
+            out: again,
+            version: '1.2',
+          });
+          await exportCsv(ds, { schoolId: s.id, out: first, version: '1.2' });
+          expect(readSet(again)).toEqual(readSet(first));
         }
       } finally {
         await target.destroy();
@@ -236,7 +285,7 @@ describe.each(testEngines('csv_v1p2'))(
       writeFileSync(
         join(set, 'userProfiles.csv'),
         V1P2_CSV_HEADERS.userProfiles.join(',') +
-          `\np1,,,${firstUser},app,vendor-1,,,,portal,user1,\n`,
+          `\np1,,,${firstUser},app,vendor-1,,,portal,user1,secret\n`,
       );
       editLines(set, 'manifest.csv', (l) =>
         l.map((x) =>
@@ -255,21 +304,43 @@ describe.each(testEngines('csv_v1p2'))(
         const notStored = report.warnings
           .filter((w) => w.code === 'not_stored')
           .map((w) => [w.file, w.column ?? null]);
-        expect(notStored).toEqual(
-          expect.arrayContaining([
-            ['userProfiles.csv', null],
-            ['roles.csv', 'role'],
-          ]),
-        );
+        // roles.csv and userProfiles.csv are stored as given (user_roles, user_profiles):
+        // nothing of them is reported lost.
+        expect(
+          notStored.filter(
+            ([f]) => f === 'roles.csv' || f === 'userProfiles.csv',
+          ),
+        ).toEqual([]);
+        expect(
+          await target.query(
+            'SELECT user_sourced_id AS u, profile_type AS t, vendor_id AS v, application_id AS a, credentials AS c FROM user_profiles WHERE school_id = ? AND sourced_id = ?',
+            [school.id, 'p1'],
+          ),
+        ).toEqual([
+          {
+            u: firstUser,
+            t: 'app',
+            v: 'vendor-1',
+            a: null,
+            c: JSON.stringify([
+              { type: 'portal', username: 'user1', password: 'secret' },
+            ]),
+          },
+        ]);
+        expect(
+          await target.query(
+            'SELECT user_sourced_id AS u, role_type AS t, role AS r, org_sourced_id AS o FROM user_roles WHERE school_id = ? AND sourced_id = ?',
+            [school.id, 'extra-role'],
+          ),
+        ).toEqual([
+          { u: firstUser, t: 'secondary', r: 'proctor', o: firstOrg },
+        ]);
         // Stored for 1.2 (users' 1.2-only columns): not reported.
         expect(notStored).not.toContainEqual(['users.csv', 'pronouns']);
         expect(notStored).not.toContainEqual([
           'users.csv',
           'userMasterIdentifier',
         ]);
-        expect(
-          report.warnings.find((w) => w.file === 'userProfiles.csv')?.message,
-        ).toContain('1 row(s) not imported');
         expect(
           await target.query(
             'SELECT user_master_identifier AS umi, pronouns FROM users WHERE school_id = ? AND sourced_id = ?',
@@ -281,8 +352,9 @@ describe.each(testEngines('csv_v1p2'))(
           'UPDATE users SET user_master_identifier = ?, pronouns = ? WHERE school_id = ? AND sourced_id = ?',
           ['UMI-1', 'they/them', school.id, firstUser],
         );
-        expect(await dumpSchool(target, school.id)).toEqual(
-          await dumpSchool(ds, school.id),
+        // Everything else as in the source (which holds no 1.2 roles).
+        expect(withoutRoles(await dumpSchool(target, school.id))).toEqual(
+          withoutRoles(await dumpSchool(ds, school.id)),
         );
       } finally {
         await target.destroy();
@@ -1003,6 +1075,296 @@ describe.each(testEngines('csv_v1p2'))(
         });
         expect(d.errors).toEqual([]);
         expect(await dumpSchool(target, copied.id)).toEqual(before);
+      } finally {
+        await target.destroy();
+      }
+    });
+
+    it('round trip: a 1.2 set with secondary roles, dates and user profiles, stored in user_roles, exported as 1.2 (bulk and delta); a 1.1 users import replaces them', async () => {
+      expect(
+        (await service.importSet(fixtureDir('school'), { now: T0 })).errors,
+      ).toEqual([]);
+      const [school] = await schoolsOf(ds);
+      const set = join(work, 'set');
+      await exportCsv(ds, { schoolId: school.id, out: set, version: '1.2' });
+      const [u1] = rowsOf(join(set, 'users.csv'));
+      const user = u1['sourcedId'];
+      const primary = rowsOf(join(set, 'roles.csv')).find(
+        (r) => r['userSourcedId'] === user,
+      ) as Record<string, string>;
+      const org = primary['orgSourcedId'];
+      editCsv(set, 'roles.csv', (rows, col) => [
+        ...rows.map((r) =>
+          r[col('userSourcedId')] === user
+            ? Object.assign([...r], {
+                [col('beginDate')]: '2026-09-01',
+                [col('endDate')]: '2027-07-31',
+              })
+            : r,
+        ),
+        [
+          'role-2',
+          '',
+          '',
+          user,
+          'secondary',
+          'aide',
+          '2026-10-01',
+          '',
+          org,
+          'profile-1',
+        ],
+      ]);
+      const profiles = [
+        V1P2_CSV_HEADERS.userProfiles,
+        [
+          'profile-1',
+          '',
+          '',
+          user,
+          'lms',
+          'vendor-1',
+          'app-1',
+          'The LMS, with a comma',
+          'password',
+          'jdoe',
+          's3cret',
+        ],
+        [
+          'profile-2',
+          '',
+          '',
+          user,
+          'sis',
+          'vendor-2',
+          '',
+          '',
+          'sso',
+          'jdoe2',
+          '',
+        ],
+      ];
+      writeFileSync(
+        join(set, 'userProfiles.csv'),
+        profiles.map((r) => csvLine(r)).join(''),
+      );
+      editLines(set, 'manifest.csv', (l) =>
+        l.map((x) =>
+          x === 'file.userProfiles,absent' ? 'file.userProfiles,bulk' : x,
+        ),
+      );
+      const sortRows = (rows: Record<string, string>[]) =>
+        [...rows].sort((a, b) =>
+          a['sourcedId'] < b['sourcedId']
+            ? -1
+            : a['sourcedId'] > b['sourcedId']
+              ? 1
+              : 0,
+        );
+      const target = await openMigratedDatabase(copyEngine);
+      try {
+        await addSchool(target, school);
+        const copy = new CsvImportService(target);
+        const report = await copy.importSet(set, {
+          schoolId: school.id,
+          now: T0,
+        });
+        expect(report.errors).toEqual([]);
+        expect(report.warnings).toEqual([]);
+        const roles = rowsOf(join(set, 'roles.csv'));
+        expect(report.files.roles).toMatchObject({
+          mode: 'bulk',
+          inserted: roles.length,
+        });
+        expect(
+          await target.query(
+            'SELECT sourced_id AS id, role_type AS t, role AS r, org_sourced_id AS o, user_profile_sourced_id AS p, begin_date AS b, end_date AS e FROM user_roles WHERE school_id = ? AND user_sourced_id = ? ORDER BY sourced_id',
+            [school.id, user],
+          ),
+        ).toEqual(
+          [
+            {
+              id: primary['sourcedId'],
+              t: 'primary',
+              r: primary['role'],
+              o: org,
+              p: null,
+              b: '2026-09-01',
+              e: '2027-07-31',
+            },
+            {
+              id: 'role-2',
+              t: 'secondary',
+              r: 'aide',
+              o: org,
+              p: 'profile-1',
+              b: '2026-10-01',
+              e: null,
+            },
+          ].sort((a, b) => (a.id < b.id ? -1 : 1)),
+        );
+        // The 1.1 role stays the primary one.
+        expect(
+          await target.query(
+            'SELECT role FROM users WHERE school_id = ? AND sourced_id = ?',
+            [school.id, user],
+          ),
+        ).toEqual(
+          await ds.query(
+            'SELECT role FROM users WHERE school_id = ? AND sourced_id = ?',
+            [school.id, user],
+          ),
+        );
+
+        // Bulk export: the same roles.csv; imported again, nothing changes.
+        const out = join(work, 'out');
+        const res = await exportCsv(target, {
+          schoolId: school.id,
+          out,
+          version: '1.2',
+        });
+        expect(res.files.roles).toBe(roles.length);
+        expect(sortRows(rowsOf(join(out, 'roles.csv')))).toEqual(
+          sortRows(roles),
+        );
+        // userProfiles.csv: stored in user_profiles, written back with its passwords.
+        expect(rowsOf(join(out, 'userProfiles.csv'))).toEqual(
+          rowsOf(join(set, 'userProfiles.csv')),
+        );
+        expect(
+          await target.query(
+            'SELECT credentials AS c FROM user_profiles WHERE school_id = ? ORDER BY sourced_id',
+            [school.id],
+          ),
+        ).toEqual([
+          {
+            c: JSON.stringify([
+              { type: 'password', username: 'jdoe', password: 's3cret' },
+            ]),
+          },
+          { c: JSON.stringify([{ type: 'sso', username: 'jdoe2' }]) },
+        ]);
+        const again = await copy.importSet(out, {
+          schoolId: school.id,
+          now: T1,
+        });
+        expect(again.errors).toEqual([]);
+        expect(again.files.userProfiles).toMatchObject({ unchanged: 2 });
+        expect(again.files.roles).toMatchObject({ unchanged: roles.length });
+
+        // Delta export: every role with its status and dateLastModified.
+        const delta = join(work, 'delta');
+        await exportCsv(target, {
+          schoolId: school.id,
+          out: delta,
+          since: new Date(0),
+          version: '1.2',
+        });
+        expect(
+          splitCsv(readFileSync(join(delta, 'manifest.csv'), 'utf8')),
+        ).toContainEqual(['file.roles', 'delta']);
+        expect(
+          splitCsv(readFileSync(join(delta, 'manifest.csv'), 'utf8')),
+        ).toContainEqual(['file.userProfiles', 'delta']);
+        expect(
+          rowsOf(join(delta, 'userProfiles.csv')).map((r) => [
+            r['sourcedId'],
+            r['status'],
+            r['password'],
+          ]),
+        ).toEqual([
+          ['profile-1', 'active', 's3cret'],
+          ['profile-2', 'active', undefined],
+        ]);
+        const deltaRoles = rowsOf(join(delta, 'roles.csv'));
+        expect(deltaRoles).toHaveLength(roles.length);
+        expect(
+          deltaRoles.find((r) => r['sourcedId'] === 'role-2'),
+        ).toMatchObject({
+          status: 'active',
+          dateLastModified: T0.toISOString(),
+          roleType: 'secondary',
+          role: 'aide',
+          userProfileSourcedId: 'profile-1',
+        });
+
+        // A role at an unknown org: refused at its line, nothing written.
+        const bad = join(work, 'bad');
+        await exportCsv(target, {
+          schoolId: school.id,
+          out: bad,
+          version: '1.2',
+        });
+        editCsv(bad, 'roles.csv', (rows, col) =>
+          rows.map((r) =>
+            r[0] === 'role-2'
+              ? Object.assign([...r], { [col('orgSourcedId')]: 'no-such-org' })
+              : r,
+          ),
+        );
+        const refused = await copy.importSet(bad, {
+          schoolId: school.id,
+          now: T1,
+        });
+        expect(refused.committed).toBe(false);
+        expect(refused.errors).toContainEqual(
+          expect.objectContaining({
+            code: 'unknown_reference',
+            value: 'no-such-org',
+          }),
+        );
+        expect(await countRows(target, 'user_roles', school.id)).toBe(
+          roles.length,
+        );
+
+        // A 1.1 users import replaces the user's 1.2 roles: they are derived again.
+        const v1p1 = join(work, 'v1p1');
+        await exportCsv(target, { schoolId: school.id, out: v1p1 });
+        const plain = await copy.importSet(v1p1, {
+          schoolId: school.id,
+          now: T1,
+        });
+        expect(plain.errors).toEqual([]);
+        expect(
+          Number(
+            (
+              (await target.query(
+                "SELECT COUNT(*) AS n FROM user_roles WHERE school_id = ? AND status = 'active'",
+                [school.id],
+              )) as { n: number | string }[]
+            )[0].n,
+          ),
+        ).toBe(0);
+        // Profiles have no 1.1 counterpart: a 1.1 import keeps them.
+        expect(await countRows(target, 'user_profiles', school.id)).toBe(2);
+        const derived = join(work, 'derived');
+        const source = join(work, 'source');
+        await exportCsv(target, {
+          schoolId: school.id,
+          out: derived,
+          version: '1.2',
+        });
+        await exportCsv(ds, {
+          schoolId: school.id,
+          out: source,
+          version: '1.2',
+        });
+        expect(readFileSync(join(derived, 'roles.csv'), 'utf8')).toEqual(
+          readFileSync(join(source, 'roles.csv'), 'utf8'),
+        );
+        // A delta export since then names the retired roles as tobedeleted.
+        const since = join(work, 'since');
+        await exportCsv(target, {
+          schoolId: school.id,
+          out: since,
+          since: new Date(T1.getTime() - 1),
+          version: '1.2',
+        });
+        expect(
+          rowsOf(join(since, 'roles.csv')).find(
+            (r) => r['sourcedId'] === 'role-2',
+          ),
+        ).toMatchObject({ status: 'tobedeleted' });
       } finally {
         await target.destroy();
       }

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { Query } from './records';
 import { encodeInstant, encodeJson } from '@oneroster/database';
-import { CsvRecordData, TableMap, toDb } from './tables';
+import { columnToDb, CsvRecordData, TableMap } from './tables';
 
 /**
  * Appends rows to a table in bulk. `state` is `untried` until the first load, then
@@ -261,8 +261,7 @@ export class TableWriter {
       this.lastInstant,
       rec.metadata ? encodeJson(rec.metadata) : null,
     ];
-    for (const c of this.map.columns)
-      row.push(toDb(c.storage, rec.values[c.csv], c.keys));
+    for (const c of this.map.columns) row.push(columnToDb(c, rec.values));
     const batch = this.batch;
     if (kind === 'insert') batch.inserts.add(row);
     else batch.upserts.push(row);

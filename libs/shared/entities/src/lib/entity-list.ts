@@ -25,7 +25,11 @@ import {
   CourseResourceEntity,
   ResourceEntity,
 } from './oneroster/resource.entity';
-import { UserResourceEntity } from './oneroster/resources-v1p2.entity';
+import {
+  UserProfileEntity,
+  UserResourceEntity,
+  UserRoleEntity,
+} from './oneroster/resources-v1p2.entity';
 import { UserEntity } from './oneroster/user.entity';
 import {
   AccountEntity,
@@ -75,13 +79,15 @@ export const ONEROSTER_ENTITIES = [
 
 /**
  * The OneRoster 1.2 data with no 1.1 counterpart (score scales, assessments, a user's
- * resources).
+ * resources, a user's 1.2 roles and profiles).
  */
 export const ONEROSTER_V1P2_ENTITIES = [
   ScoreScaleEntity,
   AssessmentLineItemEntity,
   AssessmentResultEntity,
   UserResourceEntity,
+  UserRoleEntity,
+  UserProfileEntity,
 ] as const;
 
 /** Records the platform keeps about OneRoster data (not OneRoster objects themselves). */

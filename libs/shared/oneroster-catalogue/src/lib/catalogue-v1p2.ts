@@ -96,9 +96,11 @@ const boolNew = (name: string) =>
 // ---------------------------------------------------------------------------------------
 
 /**
- * RoleDType (UserDType.roles[]). Read from 1.1: one primary role per org of `user.orgs`, the
+ * RoleDType (UserDType.roles[]). Stored as given for a user whose roles came from a 1.2 CSV
+ * set (`user_roles`); otherwise read from 1.1: one primary role per org of `user.orgs`, the
  * role being `user.role` translated by the role mapping (1.1 `administrator` becomes
- * districtAdministrator, siteAdministrator or systemAdministrator by the org's type).
+ * districtAdministrator, siteAdministrator or systemAdministrator by the org's type). The
+ * derivations below describe the 1.1 reading.
  */
 export const V1P2_ROLE = defineObject({
   key: 'role',
@@ -555,7 +557,7 @@ export const V1P2_USER = defineClass({
       required: true,
       from: derived(
         ['role', 'orgs'],
-        'one primary role (user.role translated) at each org of user.orgs',
+        'the stored 1.2 roles (user_roles, roles.csv of a 1.2 set) when the user has any; else one primary role (user.role translated) at each org of user.orgs',
       ),
     }),
     f('userProfiles', {
@@ -563,7 +565,9 @@ export const V1P2_USER = defineClass({
       of: 'userProfile',
       list: true,
       required: false,
-      from: NEW,
+      from: newField(
+        'userProfiles.csv in the 1.2 CSV binding, stored as 1.2 (user_profiles); no 1.1 storage',
+      ),
     }),
     f('primaryOrg', {
       type: 'guidRef',
@@ -607,7 +611,7 @@ export const V1P2_USER = defineClass({
       list: true,
       required: false,
       from: newField(
-        'userResources.csv in the 1.2 CSV binding; no 1.1 storage',
+        'userResources.csv in the 1.2 CSV binding, stored as 1.2 (user_resources: the active links of the user); no 1.1 storage',
       ),
     }),
   ],

@@ -64,11 +64,17 @@ export interface V1p2CsvColumnDef {
   /** The file a `…SourcedId(s)` column points into. */
   readonly target?: V1p2CsvFileName;
   /**
-   * A link file stored as 1.2 (`stored: 'v1p2'` with no class, `table` on the file): the SQL
-   * column of that table holding the column (a GUIDRef: the target's sourcedId). Absent on
-   * such a file: read and checked, not kept.
+   * A file stored as 1.2 in the table the file names (`stored: 'v1p2'` with `table`): the
+   * SQL column of that table holding the column (a GUIDRef: the target's sourcedId). Absent
+   * on such a file: read and checked, not kept.
    */
   readonly sqlColumn?: string;
+  /**
+   * With `sqlColumn`: the columns sharing that SQL column are the keys of one object in the
+   * JSON list it holds (userProfiles.csv: credentialType, username and password are
+   * `credentials[0]`'s type, username and password).
+   */
+  readonly sqlKey?: string;
 }
 
 export interface V1p2CsvFileDef {
@@ -86,8 +92,9 @@ export interface V1p2CsvFileDef {
    */
   readonly stored: 'v1p1' | 'v1p2' | false;
   /**
-   * A link file with no class stored as 1.2 (userResources): its table in
-   * @oneroster/entities (one row per link and school, the base columns as every OneRoster
+   * A file stored as 1.2 whose rows are not objects of a 1.2 class (userResources, a link
+   * file with no class; roles, the users' nested RoleDType): its table in
+   * @oneroster/entities (one row per record and school, the base columns as every OneRoster
    * table); its columns name their `sqlColumn`s.
    */
   readonly table?: string;
@@ -120,7 +127,17 @@ const raw = (
   ...(target ? { target } : {}),
 });
 
-/** A column of a link file stored as 1.2, with the SQL column holding it. */
+/**
+ * A column of userProfiles.csv's one credential: a key of the single CredentialDType object
+ * the JSON list `credentials` holds.
+ */
+const credential = (c: V1p2CsvColumnDef, key: string): V1p2CsvColumnDef => ({
+  ...c,
+  sqlColumn: 'credentials',
+  sqlKey: key,
+});
+
+/** A column of a file stored as 1.2 in its own `table`, with the SQL column holding it. */
 const stored = (c: V1p2CsvColumnDef, sqlColumn: string): V1p2CsvColumnDef => ({
   ...c,
   sqlColumn,
@@ -364,24 +381,30 @@ export const V1P2_CSV: Readonly<Record<V1p2CsvFileName, V1p2CsvFileDef>> = {
       raw('scoreScaleSourcedId', true, 'guidRef', 'scoreScales'),
     ],
   }),
+  // A user's roles: read into the user's 1.1 role and orgs (the primary role) and stored as
+  // given in `user_roles` (served as the 1.2 user's roles[], written back on export).
   roles: def({
     file: 'roles',
     of: { object: 'role', owner: 'user' },
-    stored: 'v1p1',
+    stored: 'v1p2',
+    table: 'user_roles',
     columns: [
       raw('sourcedId', true),
       raw('status', false, 'enum'),
       raw('dateLastModified', false, 'dateTime'),
-      raw('userSourcedId', true, 'guidRef', 'users'),
-      req('roleType'),
-      req('role'),
-      opt('beginDate'),
-      opt('endDate'),
-      req('orgSourcedId', 'org', { target: 'orgs' }),
-      opt('userProfileSourcedId', 'userProfile', {
-        type: 'guidRef',
-        target: 'userProfiles',
-      }),
+      stored(raw('userSourcedId', true, 'guidRef', 'users'), 'user_sourced_id'),
+      stored(req('roleType'), 'role_type'),
+      stored(req('role'), 'role'),
+      stored(opt('beginDate'), 'begin_date'),
+      stored(opt('endDate'), 'end_date'),
+      stored(req('orgSourcedId', 'org', { target: 'orgs' }), 'org_sourced_id'),
+      stored(
+        opt('userProfileSourcedId', 'userProfile', {
+          type: 'guidRef',
+          target: 'userProfiles',
+        }),
+        'user_profile_sourced_id',
+      ),
     ],
   }),
   scoreScales: def({
@@ -401,20 +424,23 @@ export const V1P2_CSV: Readonly<Record<V1p2CsvFileName, V1p2CsvFileDef>> = {
       req('scoreScaleValue', 'scoreScaleValue', { type: 'pairs' }),
     ],
   }),
+  // A user's profile, stored as given in `user_profiles` (served as the 1.2 user's
+  // userProfiles[], its password never); one credential per row, kept as the JSON list.
   userProfiles: def({
     file: 'userProfiles',
     of: { object: 'userProfile', owner: 'user' },
-    stored: false,
+    stored: 'v1p2',
+    table: 'user_profiles',
     columns: [
       ...RAW_BASE,
-      raw('userSourcedId', true, 'guidRef', 'users'),
-      req('profileType'),
-      req('vendorId'),
-      opt('applicationId'),
-      opt('description'),
-      raw('credentialType', true),
-      raw('username', true),
-      raw('password', false),
+      stored(raw('userSourcedId', true, 'guidRef', 'users'), 'user_sourced_id'),
+      stored(req('profileType'), 'profile_type'),
+      stored(req('vendorId'), 'vendor_id'),
+      stored(opt('applicationId'), 'application_id'),
+      stored(opt('description'), 'description'),
+      credential(raw('credentialType', true), 'type'),
+      credential(raw('username', true), 'username'),
+      credential(raw('password', false), 'password'),
     ],
   }),
   // A resource assigned to a user (the resources service's getResourcesForUser reads it).

@@ -40,6 +40,83 @@ export interface V1p2MapContext {
   readonly schoolOfClass?: (classSourcedId: string) => string | undefined;
   /** The class of a line item (result.class). */
   readonly classOfLineItem?: (lineItemSourcedId: string) => string | undefined;
+  /**
+   * A user's roles stored as 1.2 (roles.csv of a 1.2 set, `user_roles`), undefined when it
+   * has none: then its roles are derived from the 1.1 role and orgs.
+   */
+  readonly rolesOf?: (
+    userSourcedId: string,
+  ) => readonly StoredRole[] | undefined;
+  /** A user's profiles stored as 1.2 (userProfiles.csv, `user_profiles`). */
+  readonly profilesOf?: (
+    userSourcedId: string,
+  ) => readonly StoredProfile[] | undefined;
+  /** The resources a user's active userResources.csv links name (`user_resources`). */
+  readonly resourcesOf?: (
+    userSourcedId: string,
+  ) => readonly string[] | undefined;
+}
+
+/** A user's profile as stored for 1.2 (UserProfileDType; credential passwords never read). */
+export interface StoredProfile {
+  readonly profileId: string;
+  readonly profileType: string;
+  readonly vendorId: string;
+  readonly applicationId?: string | null;
+  readonly description?: string | null;
+  readonly credentials?: readonly { type: string; username: string }[] | null;
+}
+
+/**
+ * The fields new in 1.2 that are stored for 1.2 and given by the context (nothing in the
+ * 1.1 object holds them): a user's profiles and resources.
+ */
+const STORED_TO_V1P2: Record<
+  string,
+  (ctx: V1p2MapContext, o: OneRosterObject) => unknown
+> = {
+  'user.userProfiles': (ctx, o) => {
+    const stored =
+      typeof o['sourcedId'] === 'string'
+        ? ctx.profilesOf?.(o['sourcedId'])
+        : undefined;
+    if (!stored?.length) return undefined;
+    return stored.map((p) => ({
+      profileId: p.profileId,
+      profileType: p.profileType,
+      vendorId: p.vendorId,
+      ...(p.applicationId ? { applicationId: p.applicationId } : {}),
+      ...(p.description ? { description: p.description } : {}),
+      ...(p.credentials?.length
+        ? {
+            // Only the type and username: a credential's password is never served.
+            credentials: p.credentials.map((c) => ({
+              type: c.type,
+              username: c.username,
+            })),
+          }
+        : {}),
+    }));
+  },
+  'user.resources': (ctx, o) => {
+    const ids =
+      typeof o['sourcedId'] === 'string'
+        ? ctx.resourcesOf?.(o['sourcedId'])
+        : undefined;
+    return ids?.length
+      ? ids.map((id) => v1p2Ref(ctx, 'resource', id))
+      : undefined;
+  },
+};
+
+/** A user's role as stored for 1.2 (RoleDType; `org` a sourcedId). */
+export interface StoredRole {
+  readonly roleType: string;
+  readonly role: string;
+  readonly org: string;
+  readonly userProfile?: string | null;
+  readonly beginDate?: string | null;
+  readonly endDate?: string | null;
 }
 
 /** A 1.2 value with no 1.1 counterpart in a field that 1.1 requires. */
@@ -321,14 +398,28 @@ const DERIVED_TO_V1P2: Record<
   string,
   (ctx: V1p2MapContext, o: OneRosterObject) => unknown
 > = {
-  'user.roles': (ctx, o) =>
-    v1p1RolesToV1p2(
+  'user.roles': (ctx, o) => {
+    const stored =
+      typeof o['sourcedId'] === 'string'
+        ? ctx.rolesOf?.(o['sourcedId'])
+        : undefined;
+    if (stored?.length)
+      return stored.map((r) => ({
+        roleType: r.roleType,
+        role: r.role,
+        org: v1p2Ref(ctx, 'org', r.org),
+        ...(r.userProfile ? { userProfile: r.userProfile } : {}),
+        ...(r.beginDate ? { beginDate: r.beginDate } : {}),
+        ...(r.endDate ? { endDate: r.endDate } : {}),
+      }));
+    return v1p1RolesToV1p2(
       ctx,
       o['role'] as RoleType,
       (Array.isArray(o['orgs']) ? o['orgs'] : [])
         .map(idOf)
         .filter((x): x is string => !!x),
-    ),
+    );
+  },
   'user.primaryOrg': (ctx, o) => {
     // Stored from 1.2 data; else a fact only when the user has a single org.
     const stored = idOf(o['primaryOrg']);
@@ -387,7 +478,12 @@ export function toV1p2(
     );
   const out: OneRosterObject = {};
   for (const f of c.fields) {
-    if (f.rest === false || f.from.kind === 'new') continue;
+    if (f.rest === false) continue;
+    if (f.from.kind === 'new') {
+      const v = STORED_TO_V1P2[`${key}.${f.name}`]?.(ctx, o);
+      if (v !== undefined) out[f.name] = v;
+      continue;
+    }
     const v =
       f.from.kind === 'same'
         ? toV1p2Value(ctx, key, f, o[f.from.field])

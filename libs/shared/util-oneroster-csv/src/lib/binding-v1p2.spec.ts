@@ -259,11 +259,47 @@ describe('the OneRoster 1.2 CSV binding', () => {
     ).toBe('year');
   });
 
-  it('stores the files of the 1.1 tables plus roles.csv, scoreScales.csv and userResources.csv, and every served field of their classes', () => {
+  it('stores the files of the 1.1 tables plus roles.csv, scoreScales.csv, userProfiles.csv and userResources.csv, and every served field of their classes', () => {
     expect([...V1P2_STORED_FILES].sort()).toEqual(
-      [...CSV_FILES, 'roles', 'scoreScales', 'userResources'].sort(),
+      [
+        ...CSV_FILES,
+        'roles',
+        'scoreScales',
+        'userProfiles',
+        'userResources',
+      ].sort(),
     );
-    expect(V1P2_OWN_TABLE_FILES).toEqual(['scoreScales', 'userResources']);
+    expect(V1P2_OWN_TABLE_FILES).toEqual([
+      'roles',
+      'scoreScales',
+      'userProfiles',
+      'userResources',
+    ]);
+    // userProfiles.csv: one credential per row, the keys of credentials[0].
+    expect(V1P2_CSV.userProfiles.table).toBe('user_profiles');
+    expect(
+      V1P2_CSV.userProfiles.columns
+        .filter((c) => c.sqlKey)
+        .map((c) => [c.column, c.sqlColumn, c.sqlKey]),
+    ).toEqual([
+      ['credentialType', 'credentials', 'type'],
+      ['username', 'credentials', 'username'],
+      ['password', 'credentials', 'password'],
+    ]);
+    // roles.csv: the users' nested roles, stored as given in user_roles.
+    expect(V1P2_CSV.roles.table).toBe('user_roles');
+    expect(V1P2_CSV.roles.columns.map((c) => [c.column, c.sqlColumn])).toEqual([
+      ['sourcedId', undefined],
+      ['status', undefined],
+      ['dateLastModified', undefined],
+      ['userSourcedId', 'user_sourced_id'],
+      ['roleType', 'role_type'],
+      ['role', 'role'],
+      ['beginDate', 'begin_date'],
+      ['endDate', 'end_date'],
+      ['orgSourcedId', 'org_sourced_id'],
+      ['userProfileSourcedId', 'user_profile_sourced_id'],
+    ]);
     // A link file with no class names its table and the SQL column of each stored column.
     expect(V1P2_CSV.userResources.table).toBe('user_resources');
     expect(
@@ -281,7 +317,7 @@ describe('the OneRoster 1.2 CSV binding', () => {
       [...V1P2_STORED_FILES].sort(),
     );
     expect(V1P2_NOT_STORED_FILES).toEqual(
-      expect.arrayContaining(['userProfiles', 'lineItemLearningObjectiveIds']),
+      expect.arrayContaining(['lineItemLearningObjectiveIds']),
     );
     for (const f of V1P2_STORED_FILES) {
       const of = V1P2_CSV[f].of;

@@ -128,4 +128,5 @@ export const V1P2_DEPENDENCY_ORDER: readonly V1p2CsvFile[] = [
   'courseResources',
   'scoreScales',
   'userResources',
+  'userProfiles',
 ];

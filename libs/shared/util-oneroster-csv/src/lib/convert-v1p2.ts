@@ -160,8 +160,11 @@ class OutFile {
   /** The line the next record starts on. */
   line = 1;
 
-  constructor(path: string) {
-    this.stream = createWriteStream(path, 'utf8');
+  constructor(path: string, append = false) {
+    this.stream = createWriteStream(path, {
+      encoding: 'utf8',
+      flags: append ? 'a' : 'w',
+    });
     this.stream.on('error', (e) => {
       this.error ??= e;
     });
@@ -444,7 +447,8 @@ export async function v1p2SetToV1p1(
   const own = new Set<V1p2CsvFile>(V1P2_OWN_TABLE_FILES);
   const extras: V1p2ToV1p1Result['extras'] = [];
   for (const file of V1P2_DEPENDENCY_ORDER) {
-    if (file === 'roles' || !present.has(file)) continue;
+    if (!present.has(file)) continue;
+    // roles.csv was read above into each user's 1.1 role; it is also stored as given.
     if (own.has(file)) {
       copyFileSync(join(dir, `${file}.csv`), join(outDir, `${file}.csv`));
       extras.push({ file, mode: modes[file] as Exclude<FileMode, 'absent'> });
@@ -538,6 +542,8 @@ export async function v1p2SetToV1p1(
             }
             for (const text of mapped.lost) {
               const field = text.slice(0, text.indexOf(':'));
+              // The roles are stored as given (user_roles): nothing of them is lost.
+              if (key === 'user' && field === 'roles') continue;
               lost.add(
                 field === 'roles' ? 'roles.csv' : `${file}.csv`,
                 field === 'roles' ? 'role' : (columnOf.get(field) ?? field),
@@ -655,6 +661,12 @@ export interface V1p1ToV1p2Options {
     files: Partial<Record<V1p2CsvFile, number>>;
     mode: Exclude<FileMode, 'absent'>;
   };
+  /**
+   * The users whose roles are stored as 1.2 (`user_roles`) and already written to roles.csv
+   * in the output folder (`width` columns a row, metadata included): their derived roles are
+   * not written, those of every other user are appended to that file.
+   */
+  storedRoles?: { users: ReadonlySet<string>; width: number };
 }
 
 export interface V1p1ToV1p2Result {
@@ -739,8 +751,12 @@ export async function v1p1SetToV1p2(
             ...meta.map((m) => METADATA_PREFIX + m),
           ]);
           if (key === 'user') {
-            rolesOut = new OutFile(join(outDir, 'roles.csv'));
-            await rolesOut.put(V1P2_CSV_HEADERS.roles);
+            rolesOut = new OutFile(
+              join(outDir, 'roles.csv'),
+              options.storedRoles !== undefined,
+            );
+            if (!options.storedRoles)
+              await rolesOut.put(V1P2_CSV_HEADERS.roles);
           }
           continue;
         }
@@ -793,7 +809,15 @@ export async function v1p1SetToV1p2(
         for (const k of meta) cells.push(metadataText(m?.[k]));
         await (out as OutFile).put(cells);
         n++;
-        if (key === 'user' && rolesOut)
+        const pad = Math.max(
+          0,
+          (options.storedRoles?.width ?? 0) - V1P2_CSV_HEADERS.roles.length,
+        );
+        if (
+          key === 'user' &&
+          rolesOut &&
+          !options.storedRoles?.users.has(row.sourcedId)
+        )
           for (const r of (o['roles'] as OneRosterObject[]) ?? []) {
             const org = idOf(r['org']) ?? '';
             await rolesOut.put([
@@ -807,6 +831,7 @@ export async function v1p1SetToV1p2(
               '',
               org,
               '',
+              ...new Array<string>(pad).fill(''),
             ]);
             nRoles++;
           }
@@ -827,13 +852,14 @@ export async function v1p1SetToV1p2(
   }
   for (const [f, n] of Object.entries(options.written?.files ?? {}))
     if (n) {
-      result.files[f as V1p2CsvFile] = n;
+      result.files[f as V1p2CsvFile] =
+        (result.files[f as V1p2CsvFile] ?? 0) + n;
       result.rows += n;
     }
   const modes: Partial<Record<string, FileMode>> = {};
   for (const f of V1P2_CSV_FILES)
     modes[f] = result.files[f]
-      ? f === 'roles'
+      ? f === 'roles' && manifest.modes.users !== 'absent'
         ? manifest.modes.users
         : (manifest.modes[f as CsvFile] ?? options.written?.mode)
       : 'absent';

@@ -13,6 +13,8 @@ import { TableWriter } from '../writer';
 import { RouteStep } from './route';
 import type { Owners } from './run-index';
 
+const noop = (): void => undefined;
+
 /*
  * Step 5, the write (pass 2), inside the run's one transaction, file by file in dependency
  * order:
@@ -23,8 +25,11 @@ import type { Owners } from './run-index';
  *   alone (compared by fingerprint), active records the file lacks marked tobedeleted;
  *   changes carry the import time;
  * - delta: each row is upserted with its own status and dateLastModified;
- * - a 1.2 set's files stored as 1.2 (scoreScales) are written the same way into their own
- *   tables, after the 1.1 files, in the same transaction.
+ * - a 1.2 set's files stored as 1.2 (scoreScales, userResources, roles) are written the same
+ *   way into their own tables, after the 1.1 files, in the same transaction;
+ * - a 1.1 users file (not the 1.1 form of a 1.2 set) marks the stored 1.2 roles of each user
+ *   it names tobedeleted (their 1.2 roles are derived from the 1.1 role again), and after the
+ *   write no active 1.2 role or profile is left to a user that is not active.
  */
 export abstract class WriteStep extends RouteStep {
   protected async createSchools(q: Query): Promise<void> {
@@ -70,6 +75,10 @@ export abstract class WriteStep extends RouteStep {
             fingerprint(map, r.values, r.metadata),
             r.status === 'active',
           );
+    // A 1.1 users file replaces the 1.2 roles of the users it names (user_roles): their 1.2
+    // roles are derived from the 1.1 role and orgs again, so the versions never disagree.
+    const retire = file === 'users' && !this.v1p2Form;
+    const retiring = new Map<string, string[]>();
     const quiet = new IssueCollector(0);
     /** The schools of this import in each owner set (sets are shared, so is this). */
     const inImport = new WeakMap<Owners, string[]>();
@@ -96,7 +105,16 @@ export abstract class WriteStep extends RouteStep {
       }
       // The latest batch to wait for, if one was filled (batches are sent in order).
       let wait: Promise<void> | undefined;
+      // The roles retired for a full chunk of users, waited for with the batch.
+      const retired: Promise<void>[] = [];
       for (const school of owners) {
+        if (retire) {
+          const ids = retiring.get(school) ?? [];
+          ids.push(row.sourcedId);
+          retiring.set(school, ids);
+          if (ids.length >= 500)
+            retired.push(this.retireRoles(q, school, ids.splice(0)));
+        }
         if (mode === 'delta') {
           const status = row.status ?? 'active';
           wait =
@@ -134,9 +152,11 @@ export abstract class WriteStep extends RouteStep {
           summary.updated++;
         }
       }
-      return wait;
+      return retired.length ? Promise.all([wait, ...retired]).then(noop) : wait;
     });
     await writer.flush();
+    for (const [school, ids] of retiring)
+      if (ids.length) await this.retireRoles(q, school, ids);
     if (mode === 'bulk')
       for (const school of this.targets) {
         // Active records the file did not have, found a page of ids at a time.
@@ -157,5 +177,37 @@ export abstract class WriteStep extends RouteStep {
           if (ids.length < 5000) break;
         }
       }
+  }
+
+  /** Marks the 1.2 roles of these users tobedeleted (a 1.1 import of the users). */
+  private async retireRoles(
+    q: Query,
+    school: string,
+    users: string[],
+  ): Promise<void> {
+    if (users.length === 0) return;
+    await q(
+      `UPDATE user_roles SET status = 'tobedeleted', date_last_modified = ? WHERE school_id = ? AND status = 'active' AND user_sourced_id IN (${users.map(() => '?').join(',')})`,
+      [encodeInstant(this.now), school, ...users],
+    );
+  }
+
+  /**
+   * After the write: the 1.2 roles and profiles of users that are no longer active (deleted
+   * by this import, or never imported) are marked tobedeleted too, so none outlives its user.
+   */
+  protected async retireOrphans(q: Query): Promise<void> {
+    if (
+      !this.present.has('users') &&
+      !this.extraFiles.includes('roles') &&
+      !this.extraFiles.includes('userProfiles')
+    )
+      return;
+    for (const table of ['user_roles', 'user_profiles'])
+      for (const school of this.targets)
+        await q(
+          `UPDATE ${table} SET status = 'tobedeleted', date_last_modified = ? WHERE school_id = ? AND status = 'active' AND NOT EXISTS (SELECT 1 FROM users u WHERE u.school_id = ${table}.school_id AND u.sourced_id = ${table}.user_sourced_id AND u.status = 'active')`,
+          [encodeInstant(this.now), school],
+        );
   }
 }

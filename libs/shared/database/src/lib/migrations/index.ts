@@ -31,8 +31,12 @@ import { V1p2UserResources1796412427182 as MysqlV1p2UserResources } from './mysq
 import { V1p2UserResources1796412427182 as SqliteV1p2UserResources } from './sqlite/1796412427182-V1p2UserResources';
 import { V1p2UserFields1796412449210 as MysqlV1p2UserFields } from './mysql/1796412449210-V1p2UserFields';
 import { V1p2UserFields1796412449210 as SqliteV1p2UserFields } from './sqlite/1796412449210-V1p2UserFields';
+import { V1p2UserRoles1796655134026 as MysqlV1p2UserRoles } from './mysql/1796655134026-V1p2UserRoles';
+import { V1p2UserRoles1796655134026 as SqliteV1p2UserRoles } from './sqlite/1796655134026-V1p2UserRoles';
 import { V1p2GradebookFields1796655140442 as MysqlV1p2GradebookFields } from './mysql/1796655140442-V1p2GradebookFields';
 import { V1p2GradebookFields1796655140442 as SqliteV1p2GradebookFields } from './sqlite/1796655140442-V1p2GradebookFields';
+import { V1p2UserProfiles1796656490372 as MysqlV1p2UserProfiles } from './mysql/1796656490372-V1p2UserProfiles';
+import { V1p2UserProfiles1796656490372 as SqliteV1p2UserProfiles } from './sqlite/1796656490372-V1p2UserProfiles';
 
 /*
  * Explicit, ordered migration lists per dialect (no globs: the apps are bundled).
@@ -55,7 +59,9 @@ export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [
   SqliteMisImports,
   SqliteV1p2UserResources,
   SqliteV1p2UserFields,
+  SqliteV1p2UserRoles,
   SqliteV1p2GradebookFields,
+  SqliteV1p2UserProfiles,
 ];
 export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   MysqlInitial,
@@ -74,5 +80,7 @@ export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   MysqlMisImports,
   MysqlV1p2UserResources,
   MysqlV1p2UserFields,
+  MysqlV1p2UserRoles,
   MysqlV1p2GradebookFields,
+  MysqlV1p2UserProfiles,
 ];

@@ -297,6 +297,38 @@ export const ACADEMIC_SESSION = defineClass({
   ],
 });
 
+/** The grade and subject fields courses and classes share: one definition each. */
+const gradesField = <const E extends readonly string[]>(example: E) =>
+  field('grades', {
+    doc: 'Grade levels (CEDS Entry Grade Level codes).',
+    example,
+    type: 'string',
+    list: true,
+    required: false,
+    csv: O('grades'),
+    store: col('grades'),
+  });
+const subjectsField = () =>
+  field('subjects', {
+    doc: 'Subject names.',
+    example: ['Mathematics'],
+    type: 'string',
+    list: true,
+    required: false,
+    csv: O('subjects'),
+    store: col('subjects'),
+  });
+const subjectCodesField = () =>
+  field('subjectCodes', {
+    doc: 'SCED subject codes, in the same order as subjects.',
+    example: ['02052'],
+    type: 'string',
+    list: true,
+    required: false,
+    csv: O('subjectCodes'),
+    store: col('subjectCodes'),
+  });
+
 /** Course (§5.4; courses.csv §8.4). Resources link through courseResources. */
 export const COURSE = defineClass({
   key: 'course',
@@ -348,24 +380,8 @@ export const COURSE = defineClass({
       csv: O('courseCode'),
       store: col('courseCode'),
     }),
-    field('grades', {
-      doc: 'Grade levels (CEDS Entry Grade Level codes).',
-      example: ['09', '10'],
-      type: 'string',
-      list: true,
-      required: false,
-      csv: O('grades'),
-      store: col('grades'),
-    }),
-    field('subjects', {
-      doc: 'Subject names.',
-      example: ['Mathematics'],
-      type: 'string',
-      list: true,
-      required: false,
-      csv: O('subjects'),
-      store: col('subjects'),
-    }),
+    gradesField(['09', '10']),
+    subjectsField(),
     field('org', {
       doc: 'Org that offers the course.',
       type: 'guidRef',
@@ -374,15 +390,7 @@ export const COURSE = defineClass({
       csv: Y('orgSourcedId'),
       store: col('orgSourcedId'),
     }),
-    field('subjectCodes', {
-      doc: 'SCED subject codes, in the same order as subjects.',
-      example: ['02052'],
-      type: 'string',
-      list: true,
-      required: false,
-      csv: O('subjectCodes'),
-      store: col('subjectCodes'),
-    }),
+    subjectCodesField(),
     field('resources', {
       doc: 'Resources used by the course.',
       type: 'guidRef',
@@ -460,24 +468,8 @@ export const CLASS = defineClass({
       csv: O('location'),
       store: col('location'),
     }),
-    field('grades', {
-      doc: 'Grade levels (CEDS Entry Grade Level codes).',
-      example: ['09'],
-      type: 'string',
-      list: true,
-      required: false,
-      csv: O('grades'),
-      store: col('grades'),
-    }),
-    field('subjects', {
-      doc: 'Subject names.',
-      example: ['Mathematics'],
-      type: 'string',
-      list: true,
-      required: false,
-      csv: O('subjects'),
-      store: col('subjects'),
-    }),
+    gradesField(['09']),
+    subjectsField(),
     field('course', {
       doc: 'Course the class is an instance of.',
       type: 'guidRef',
@@ -512,15 +504,7 @@ export const CLASS = defineClass({
       ),
     }),
     // Same length and order as subjects (§5.3).
-    field('subjectCodes', {
-      doc: 'SCED subject codes, in the same order as subjects.',
-      example: ['02052'],
-      type: 'string',
-      list: true,
-      required: false,
-      csv: O('subjectCodes'),
-      store: col('subjectCodes'),
-    }),
+    subjectCodesField(),
     field('periods', {
       doc: 'Periods in which the class meets.',
       example: ['1'],

@@ -179,22 +179,42 @@ export abstract class WriteStep extends RouteStep {
       }
   }
 
-  /** Marks the 1.2 roles of these users tobedeleted (a 1.1 import of the users). */
+  /**
+   * Marks the 1.2 roles of these users tobedeleted (a 1.1 import of the users). Only when
+   * the school has active stored roles at all: an UPDATE that changes nothing still takes
+   * SQLite's write lock, and an import that changes nothing must write nothing.
+   */
   private async retireRoles(
     q: Query,
     school: string,
     users: string[],
   ): Promise<void> {
     if (users.length === 0) return;
+    let has = this.activeRoles.get(school);
+    if (has === undefined) {
+      has =
+        (
+          await q(
+            "SELECT 1 AS x FROM user_roles WHERE school_id = ? AND status = 'active' LIMIT 1",
+            [school],
+          )
+        ).length > 0;
+      this.activeRoles.set(school, has);
+    }
+    if (!has) return;
     await q(
       `UPDATE user_roles SET status = 'tobedeleted', date_last_modified = ? WHERE school_id = ? AND status = 'active' AND user_sourced_id IN (${users.map(() => '?').join(',')})`,
       [encodeInstant(this.now), school, ...users],
     );
   }
 
+  /** Schools known to have (or not) active stored 1.2 roles, during this write. */
+  private readonly activeRoles = new Map<string, boolean>();
+
   /**
    * After the write: the 1.2 roles and profiles of users that are no longer active (deleted
    * by this import, or never imported) are marked tobedeleted too, so none outlives its user.
+   * Looked for first, updated only when there is one (no write, no lock, when none).
    */
   protected async retireOrphans(q: Query): Promise<void> {
     if (
@@ -204,10 +224,17 @@ export abstract class WriteStep extends RouteStep {
     )
       return;
     for (const table of ['user_roles', 'user_profiles'])
-      for (const school of this.targets)
+      for (const school of this.targets) {
+        const orphan = `${table}.school_id = ? AND ${table}.status = 'active' AND NOT EXISTS (SELECT 1 FROM users u WHERE u.school_id = ${table}.school_id AND u.sourced_id = ${table}.user_sourced_id AND u.status = 'active')`;
+        const found = await q(
+          `SELECT 1 AS x FROM ${table} WHERE ${orphan} LIMIT 1`,
+          [school],
+        );
+        if (found.length === 0) continue;
         await q(
-          `UPDATE ${table} SET status = 'tobedeleted', date_last_modified = ? WHERE school_id = ? AND status = 'active' AND NOT EXISTS (SELECT 1 FROM users u WHERE u.school_id = ${table}.school_id AND u.sourced_id = ${table}.user_sourced_id AND u.status = 'active')`,
+          `UPDATE ${table} SET status = 'tobedeleted', date_last_modified = ? WHERE ${orphan}`,
           [encodeInstant(this.now), school],
         );
+      }
   }
 }

@@ -11,6 +11,8 @@
  *   BENCH_PAGE_TIMES=1   print the time of every page of each paging run
  *   BENCH_API_NODE_FLAGS Node flags of the API process (default `--max-old-space-size=256`,
  *                        as `npm start` runs it; e.g. add `--cpu-prof`)
+ *   BENCH_API_PORT, BENCH_BASELINE_PORT  loopback ports of the API and the baseline server
+ *                        (default 3901, 3902)
  *
  * 1. Requests per second of `GET /users?limit=100&filter=role='student'` and of
  *    `GET /classes/{id}/students` (one school's token), API vs baseline server running the
@@ -48,8 +50,8 @@ const parts = new Set(
   (process.env['BENCH_PARTS'] || 'rps,paging,memory,v1p2').split(','),
 );
 const pagingRuns = Math.max(1, Number(process.env['BENCH_PAGING_RUNS'] || 3));
-const API_PORT = 3901;
-const BASELINE_PORT = 3902;
+const API_PORT = Number(process.env['BENCH_API_PORT'] || 3901);
+const BASELINE_PORT = Number(process.env['BENCH_BASELINE_PORT'] || 3902);
 const PUBLIC = 'http://bench.test';
 const BASE = '/ims/oneroster/v1p1';
 const V1P2 = '/ims/oneroster/rostering/v1p2';

@@ -600,6 +600,67 @@ describe.each(testEngines('api_e2e_v1p2', { sqliteFile: true }))(
         }
       });
 
+      it('answers the roles filters with the same users and totals whether the school stores 1.2 roles or not', async () => {
+        // Without an active stored role in the school the filters run as their derived SQL
+        // alone; a stored role equal to a user's derived one changes nothing it answers.
+        const other = ids['teacherSourcedId'];
+        const filters = [
+          "roles.role='student'",
+          "roles.role='teacher'",
+          "roles.role!='student'",
+          "roles.role~'teach'",
+          "roles.role='siteAdministrator'",
+          "roles.roleType='primary'",
+          "roles.roleType!='primary'",
+          `roles.org.sourcedId='${schoolA.org}'`,
+          "roles.org.sourcedId='nowhere'",
+          `roles.role='teacher' AND roles.org.sourcedId='${schoolA.org}'`,
+        ];
+        const answers = async () => {
+          const out: [string, string | null, string[]][] = [];
+          for (const filter of filters) {
+            const r = await get(
+              `/users?filter=${encodeURIComponent(filter)}&fields=sourcedId&limit=10000`,
+            );
+            expect([filter, r.status]).toEqual([filter, 200]);
+            out.push([
+              filter,
+              r.headers.get('x-total-count'),
+              list(r.body, 'users').map((u) => u.sourcedId),
+            ]);
+          }
+          return out;
+        };
+        const insert =
+          "INSERT INTO user_roles (school_id, sourced_id, status, date_last_modified, user_sourced_id, role_type, role, org_sourced_id, user_profile_sourced_id, begin_date, end_date) VALUES (?, ?, ?, '2026-09-01 00:00:00.000', ?, 'primary', 'teacher', ?, NULL, NULL, NULL)";
+        // A deleted row does not count as a stored role.
+        await db.query(insert, [
+          schoolA.id,
+          'r-same-0',
+          'tobedeleted',
+          other,
+          schoolA.org,
+        ]);
+        try {
+          const derived = await answers();
+          expect(derived[0][2].length).toBeGreaterThan(0);
+          expect(derived[1][2]).toContain(other);
+          expect(derived[1][1]).toBe(String(derived[1][2].length));
+          await db.query(insert, [
+            schoolA.id,
+            'r-same-1',
+            'active',
+            other,
+            schoolA.org,
+          ]);
+          expect(await answers()).toEqual(derived);
+        } finally {
+          await db.query(
+            "DELETE FROM user_roles WHERE sourced_id IN ('r-same-0', 'r-same-1')",
+          );
+        }
+      });
+
       it("serves a user's stored profiles (user_profiles) as userProfiles[], never a password; not filterable", async () => {
         const user = ids['studentSourcedId'];
         const insert =

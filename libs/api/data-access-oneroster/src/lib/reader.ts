@@ -548,6 +548,35 @@ export class RosterReader {
   }
 
   /**
+   * Which of these tables hold any active row among the caller's schools, in one query
+   * (an index probe on (school_id, status) per table): a table without any need not be
+   * read for a page's objects, nor joined by its filters.
+   */
+  async tablesWithActiveRows(
+    scope: TenantScope,
+    tables: readonly string[],
+  ): Promise<Set<string>> {
+    const q = this.q;
+    const found = new Set<string>();
+    if (scope.schoolIds.length === 0 || tables.length === 0) return found;
+    const schools = scope.schoolIds.map(() => '?').join(', ');
+    const probes = tables.map(
+      (table, i) =>
+        `CASE WHEN EXISTS (SELECT 1 FROM ${q(table)} r WHERE r.${q('school_id')} IN (${schools}) AND r.${q('status')} = 'active') THEN 1 ELSE 0 END AS ${q(`t${i}`)}`,
+    );
+    const [row] = (await readQuery(
+      this.ds,
+      scope.schoolIds,
+      `SELECT ${probes.join(', ')}`,
+      tables.flatMap(() => scope.schoolIds),
+    )) as Record<string, unknown>[];
+    tables.forEach((table, i) => {
+      if (Number(row?.[`t${i}`] ?? 0) === 1) found.add(table);
+    });
+    return found;
+  }
+
+  /**
    * The active rows of a table of records owned by other objects (a user's stored 1.2
    * roles, `user_roles`) for these owners among the caller's schools: owner sourcedId → its
    * rows (the named columns), in `order`. One query per CHUNK owners, never a whole table;

@@ -187,14 +187,25 @@ function constantMatch(constant: string, c: FilterClause): Sql {
   return { text: hit ? '1 = 1' : '1 = 0', params: [] };
 }
 
+/**
+ * `stored` false: the form for a read whose schools hold no active stored role (the
+ * caller checked, `tablesWithActiveRows`), where every user's roles are derived: the same
+ * users as the full form, with the derived SQL alone, which the indexes of `users` serve
+ * (the full form reads every user of the schools, and a count reads them all).
+ */
 function storedOrDerived(
   column: string,
   derived: (c: FilterClause, base: (c: FilterClause) => Sql) => Sql,
+  stored = true,
 ): CustomFilter {
   const filter: CustomFilter = (c, q, base) => {
     if (c.predicate === '!=') {
       const eq = filter({ ...c, predicate: '=' }, q, base);
       return { text: `NOT ${eq.text}`, params: eq.params };
+    }
+    if (!stored) {
+      const d = derived(c, base);
+      return { text: `(${d.text})`, params: d.params };
     }
     const roles = `FROM ${q('user_roles')} r WHERE r.${q('school_id')} = ${T}.${q('school_id')} AND r.${q('user_sourced_id')} = ${T}.${q('sourced_id')} AND r.${q('status')} = 'active'`;
     const match = roleColumnMatch(column, c, q);
@@ -240,28 +251,47 @@ export const USER_RESOURCE: ResourceDef = resourceDef('user');
  * for 1.2 only (the catalogue's `v1p2` fields: userMasterIdentifier, the preferred names,
  * pronouns, primaryOrg), which `toV1p2` serves. Never a 1.1 route's resource.
  */
+const userV1p2Filters = (
+  stored: boolean,
+): Readonly<Record<string, CustomFilter>> => ({
+  'roles.roleType': storedOrDerived(
+    'role_type',
+    (c) => constantMatch('primary', c),
+    stored,
+  ),
+  'roles.role': storedOrDerived(
+    'role',
+    (c, base) =>
+      base({
+        ...c,
+        field: 'role',
+        value: v1p2RoleToV1p1(c.value) ?? c.value,
+      }),
+    stored,
+  ),
+  'roles.org.sourcedId': storedOrDerived(
+    'org_sourced_id',
+    (c, base) => base({ ...c, field: 'orgs.sourcedId' }),
+    stored,
+  ),
+  'primaryOrg.sourcedId': primaryOrgFilter,
+});
 export const USER_V1P2_RESOURCE: ResourceDef = {
   ...USER_RESOURCE,
   fields: [
     ...USER_RESOURCE.fields,
     ...v1p2StoredFields(CATALOGUE.user).map(fieldDef),
   ],
-  filters: {
-    'roles.roleType': storedOrDerived('role_type', (c) =>
-      constantMatch('primary', c),
-    ),
-    'roles.role': storedOrDerived('role', (c, base) =>
-      base({
-        ...c,
-        field: 'role',
-        value: v1p2RoleToV1p1(c.value) ?? c.value,
-      }),
-    ),
-    'roles.org.sourcedId': storedOrDerived('org_sourced_id', (c, base) =>
-      base({ ...c, field: 'orgs.sourcedId' }),
-    ),
-    'primaryOrg.sourcedId': primaryOrgFilter,
-  },
+  filters: userV1p2Filters(true),
+};
+/**
+ * USER_V1P2_RESOURCE for a read whose schools hold no active stored 1.2 role
+ * (`tablesWithActiveRows` of `user_roles` is empty): the same fields and the same users for
+ * every filter, each roles filter written as its derived SQL alone.
+ */
+export const USER_V1P2_DERIVED_ROLES_RESOURCE: ResourceDef = {
+  ...USER_V1P2_RESOURCE,
+  filters: userV1p2Filters(false),
 };
 export const ENROLLMENT_RESOURCE: ResourceDef = resourceDef('enrollment');
 export const DEMOGRAPHICS_RESOURCE: ResourceDef = resourceDef('demographics');

@@ -8,6 +8,7 @@ import {
   ORG_RESOURCE,
   ROSTERING_OPTIONS,
   RosterReader,
+  USER_V1P2_DERIVED_ROLES_RESOURCE,
   RosteringService,
   type OneRosterObject,
   type ResourceDef,
@@ -115,6 +116,8 @@ export class V1p2RosteringReads {
   ): {
     ctx: V1p2MapContext;
     prepare?: (objects: readonly OneRosterObject[]) => Promise<void>;
+    /** Users: which of the stored 1.2 tables hold active rows in the caller's schools. */
+    stored?: () => Promise<ReadonlySet<string>>;
   } {
     const origin = this.options.publicUrl;
     const known = new Map<string, string>();
@@ -150,7 +153,16 @@ export class V1p2RosteringReads {
         const orgTypes = lookup(ORG_RESOURCE, 'type', (o) =>
           o['role'] === 'administrator' ? refIds(o['orgs']) : [],
         );
+        // Asked once per request (one query): a table with no active row in the caller's
+        // schools is not read per batch, and a roles filter need not look at user_roles.
+        let probe: Promise<ReadonlySet<string>> | undefined;
+        const stored = () =>
+          (probe ??= this.reader.tablesWithActiveRows(
+            this.svc.scope(principal),
+            ['user_roles', 'user_profiles', 'user_resources'],
+          ));
         return {
+          stored,
           ctx: {
             origin,
             orgType: get,
@@ -164,35 +176,43 @@ export class V1p2RosteringReads {
             resources.clear();
             const scope = this.svc.scope(principal);
             const users = objects.map((o) => String(o['sourcedId']));
-            const found = await this.reader.ownedRows(
-              scope,
-              'user_roles',
-              'user_sourced_id',
-              users,
-              ROLE_COLUMNS,
-              ['role_type', 'org_sourced_id'],
-            );
+            const has = await stored();
+            const none = new Map<string, Record<string, unknown>[]>();
+            const found = has.has('user_roles')
+              ? await this.reader.ownedRows(
+                  scope,
+                  'user_roles',
+                  'user_sourced_id',
+                  users,
+                  ROLE_COLUMNS,
+                  ['role_type', 'org_sourced_id'],
+                )
+              : none;
             // The resources the batch's users' active links name (userResources.csv).
-            for (const [user, rows] of await this.reader.ownedRows(
-              scope,
-              'user_resources',
-              'user_sourced_id',
-              users,
-              ['resource_sourced_id'],
-              ['resource_sourced_id'],
-            ))
+            for (const [user, rows] of has.has('user_resources')
+              ? await this.reader.ownedRows(
+                  scope,
+                  'user_resources',
+                  'user_sourced_id',
+                  users,
+                  ['resource_sourced_id'],
+                  ['resource_sourced_id'],
+                )
+              : none)
               resources.set(user, [
                 ...new Set(rows.map((r) => String(r['resource_sourced_id']))),
               ]);
             // The batch's profiles, without their credentials' passwords.
-            for (const [user, rows] of await this.reader.ownedRows(
-              scope,
-              'user_profiles',
-              'user_sourced_id',
-              users,
-              PROFILE_COLUMNS,
-              [],
-            ))
+            for (const [user, rows] of has.has('user_profiles')
+              ? await this.reader.ownedRows(
+                  scope,
+                  'user_profiles',
+                  'user_sourced_id',
+                  users,
+                  PROFILE_COLUMNS,
+                  [],
+                )
+              : none)
               profiles.set(
                 user,
                 rows.map((r) => ({
@@ -260,7 +280,12 @@ export class V1p2RosteringReads {
       paging = checked.paging;
       return checked.query;
     });
-    const { ctx, prepare } = this.context(key, principal);
+    const { ctx, prepare, stored } = this.context(key, principal);
+    // Schools with no stored 1.2 role: the roles filters in their derived SQL alone.
+    const read =
+      stored && !(await stored()).has('user_roles')
+        ? USER_V1P2_DERIVED_ROLES_RESOURCE
+        : resource;
     // The Link header repeats the 1.2 query as the client wrote it, not its 1.1 reading.
     const link: ClientLink = {
       onClose: (l) => client.onClose(l),
@@ -273,7 +298,7 @@ export class V1p2RosteringReads {
       principal,
       query,
       client: link,
-      resource,
+      resource: read,
       envelope: v1p2ClassDef(key).collection,
       where: binding.where?.(params),
       parents: binding.parents?.(params),

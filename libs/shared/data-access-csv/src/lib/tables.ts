@@ -21,6 +21,7 @@ import {
   ParsedRow,
   UserIdValue,
   V1P2_OWN_TABLE_FILES,
+  V1P2_OWNER_COLUMN_FILES,
   V1P2_STORED_PREFIX,
   type V1p2CsvFile,
 } from '@oneroster/util-oneroster-csv';
@@ -258,6 +259,60 @@ function v1p2TableMap(file: V1p2CsvFile): V1p2TableMap {
 export const V1P2_TABLE_MAPS = Object.fromEntries(
   V1P2_OWN_TABLE_FILES.map((f) => [f, v1p2TableMap(f)]),
 ) as Partial<Record<V1p2CsvFile, V1p2TableMap>>;
+
+/**
+ * A link file kept in a column of the rows of the objects it links
+ * (`V1P2_OWNER_COLUMN_FILES`: lineItemScoreScales, resultScoreScales), from the CSV binding:
+ * the objects' table, the CSV column naming the object, the one naming the value and its
+ * SQL column, the table the value must name an active record of (in the object's school),
+ * and the columns nothing keeps (the link's title; its sourcedId is not kept either).
+ */
+export interface V1p2LinkColumnMap {
+  file: V1p2CsvFile;
+  table: string;
+  owner: string;
+  ownerFile: V1p2CsvFile;
+  value: string;
+  column: string;
+  target: { file: V1p2CsvFile; table: string };
+  unstored: string[];
+}
+
+function v1p2LinkColumnMap(file: V1p2CsvFile): V1p2LinkColumnMap {
+  const def = V1P2_CSV[file];
+  const value = def.columns.find(
+    (c) => c.sqlColumn && c.column !== def.ownerColumn,
+  );
+  const target = value?.target;
+  const of = target ? V1P2_CSV[target].of : null;
+  const cls = of && 'class' in of ? CATALOGUE_V1P2[of.class] : undefined;
+  const targetTable = cls && 'table' in cls ? (cls.table as string) : undefined;
+  if (
+    !def.table ||
+    !def.ownerColumn ||
+    !value?.sqlColumn ||
+    !target ||
+    !targetTable
+  )
+    throw new Error(`${file}.csv: not a link kept in its object's row`);
+  return {
+    file,
+    table: def.table,
+    owner: def.ownerColumn,
+    ownerFile: def.columns.find((c) => c.column === def.ownerColumn)
+      ?.target as V1p2CsvFile,
+    value: value.column,
+    column: value.sqlColumn,
+    target: { file: target, table: targetTable },
+    unstored: def.columns
+      .filter((c) => !c.sqlColumn && !ROW_FIELDS.has(c.column))
+      .map((c) => c.column),
+  };
+}
+
+export const V1P2_LINK_COLUMN_MAPS = Object.fromEntries(
+  V1P2_OWNER_COLUMN_FILES.map((f) => [f, v1p2LinkColumnMap(f)]),
+) as Partial<Record<V1p2CsvFile, V1p2LinkColumnMap>>;
 
 /** The table map of a file of either binding stored by the importer. */
 export const tableMapOf = (file: AnyCsvFile): TableMap =>

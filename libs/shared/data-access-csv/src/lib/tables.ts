@@ -153,7 +153,9 @@ export const TABLE_MAPS = Object.fromEntries(
  *   names (a score scale: its class's; a user's resource link: its user's), and every other
  *   reference gets those schools too;
  * - `unstored`: columns of the CSV binding the class has no field or column for
- *   (scoreScales.csv `orgSourcedId`): read and checked, reported `not_stored` when filled.
+ *   (scoreScales.csv `orgSourcedId`): read and checked, reported `not_stored` when filled;
+ * - `v1p2Refs`: references into another such file (a role's user profile), checked after
+ *   the write.
  * A file whose rows are not objects of a 1.2 class (userResources, a link file; roles, the
  * users' nested roles) names its table and SQL columns in the CSV binding itself (`table`,
  * each column's `sqlColumn`).
@@ -163,6 +165,17 @@ export interface V1p2TableMap extends TableMap {
   refs: { column: string; target: CsvFile; list: boolean }[];
   placedBy: { column: string; target: CsvFile };
   unstored: string[];
+  /**
+   * References into another 1.2 file stored as 1.2 (roles.csv `userProfileSourcedId` →
+   * userProfiles.csv): checked after both are written, against the active records of the
+   * record's school (the set's, written by then, or those already there).
+   */
+  v1p2Refs: {
+    column: string;
+    db: string;
+    target: V1p2CsvFile;
+    table: string;
+  }[];
 }
 
 function v1p2StorageOf(f: Pick<V1p2FieldDef, 'type' | 'list'>): Storage {
@@ -204,13 +217,12 @@ function v1p2ColumnOf(
 
 function v1p2TableMap(file: V1p2CsvFile): V1p2TableMap {
   const def = V1P2_CSV[file];
-  const cls = def.of && 'class' in def.of ? CATALOGUE_V1P2[def.of.class] : null;
-  const table =
-    def.table ?? (cls && 'table' in cls ? (cls.table as string) : undefined);
+  const table = v1p2TableOf(file);
   if (!table) throw new Error(`${file}.csv: no table stores it as 1.2`);
   const columns: ColumnMap[] = [];
   const refs: V1p2TableMap['refs'] = [];
   const unstored: string[] = [];
+  const v1p2Refs: V1p2TableMap['v1p2Refs'] = [];
   let placedBy: V1p2TableMap['placedBy'] | undefined;
   for (const c of def.columns) {
     if (['sourcedId', 'status', 'dateLastModified'].includes(c.column))
@@ -244,16 +256,48 @@ function v1p2TableMap(file: V1p2CsvFile): V1p2TableMap {
     if (field.type === 'guidRef') {
       const target = c.target as CsvFile | undefined;
       if (!target) throw new Error(`${file}.${c.column}: points to no file`);
-      // A reference into a 1.2 file with no storage (roles.csv userProfileSourcedId while
-      // user profiles are not stored) is kept as given: nothing holds what it names.
-      if (!(CSV_FILE_NAMES as readonly string[]).includes(target)) continue;
+      // A reference into another 1.2 file stored as 1.2 (roles.csv userProfileSourcedId):
+      // checked once both are written, in the record's school (`v1p2Refs`).
+      if (!(CSV_FILE_NAMES as readonly string[]).includes(target)) {
+        const into = target as unknown as V1p2CsvFile;
+        const intoTable = V1P2_OWN_TABLE_FILES.includes(into)
+          ? v1p2TableOf(into)
+          : undefined;
+        if (!intoTable)
+          throw new Error(`${file}.${c.column}: points to a file not stored`);
+        v1p2Refs.push({
+          column: c.column,
+          db: field.db,
+          target: into,
+          table: intoTable,
+        });
+        continue;
+      }
       refs.push({ column: c.column, target, list: field.list === true });
       if (c.required && !placedBy) placedBy = { column: c.column, target };
     }
   }
   if (!placedBy)
     throw new Error(`${file}.csv: no required reference places its records`);
-  return { file, table, columns, links: [], refs, placedBy, unstored };
+  return {
+    file,
+    table,
+    columns,
+    links: [],
+    refs,
+    placedBy,
+    unstored,
+    v1p2Refs,
+  };
+}
+
+/** The table a 1.2 file stored as 1.2 goes into (its own `table`, else its class's). */
+function v1p2TableOf(file: V1p2CsvFile): string | undefined {
+  const def = V1P2_CSV[file];
+  const cls = def.of && 'class' in def.of ? CATALOGUE_V1P2[def.of.class] : null;
+  return (
+    def.table ?? (cls && 'table' in cls ? (cls.table as string) : undefined)
+  );
 }
 
 export const V1P2_TABLE_MAPS = Object.fromEntries(

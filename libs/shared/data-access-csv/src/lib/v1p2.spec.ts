@@ -1606,6 +1606,66 @@ describe.each(testEngines('csv_v1p2'))(
           roles.length,
         );
 
+        // A role's user profile must be one of the set's userProfiles.csv or the school's:
+        // a set without userProfiles.csv may name profile-1 (the school has it), not an
+        // unknown one.
+        const noProfiles = join(work, 'no-profiles');
+        await exportCsv(target, {
+          schoolId: school.id,
+          out: noProfiles,
+          version: '1.2',
+        });
+        rmSync(join(noProfiles, 'userProfiles.csv'));
+        editLines(noProfiles, 'manifest.csv', (l) =>
+          l.map((x) =>
+            x === 'file.userProfiles,bulk' ? 'file.userProfiles,absent' : x,
+          ),
+        );
+        const known = await copy.importSet(noProfiles, {
+          schoolId: school.id,
+          now: T1,
+          validateOnly: true,
+        });
+        expect(known.errors).toEqual([]);
+        let roleLine = 0;
+        editCsv(noProfiles, 'roles.csv', (rows, col) =>
+          rows.map((r, i) => {
+            if (r[0] !== 'role-2') return r;
+            roleLine = i + 1;
+            return Object.assign([...r], {
+              [col('userProfileSourcedId')]: 'no-such-profile',
+            });
+          }),
+        );
+        const unknown = await copy.importSet(noProfiles, {
+          schoolId: school.id,
+          now: T1,
+        });
+        expect(unknown.committed).toBe(false);
+        expect(
+          unknown.errors.map((e) => [
+            e.file,
+            e.line,
+            e.column,
+            e.value,
+            e.code,
+          ]),
+        ).toEqual([
+          [
+            'roles.csv',
+            roleLine,
+            'userProfileSourcedId',
+            'no-such-profile',
+            'unknown_reference',
+          ],
+        ]);
+        expect(
+          await target.query(
+            'SELECT user_profile_sourced_id AS p FROM user_roles WHERE school_id = ? AND sourced_id = ?',
+            [school.id, 'role-2'],
+          ),
+        ).toEqual([{ p: 'profile-1' }]);
+
         // A 1.1 users import replaces the user's 1.2 roles: they are derived again.
         const v1p1 = join(work, 'v1p1');
         await exportCsv(target, { schoolId: school.id, out: v1p1 });

@@ -107,6 +107,17 @@ export abstract class ScanStep extends ManifestStep {
         if (u) u.n++;
         else unstored.set(c, { line: row.line, n: 1 });
       }
+      for (const c of map.v1p2Refs) {
+        const x = v[c.column];
+        if (typeof x === 'string' && x !== '')
+          this.v1p2Refs.push({
+            file,
+            sourcedId: row.sourcedId,
+            line: row.line,
+            column: c.column,
+            value: x,
+          });
+      }
     });
     for (const [column, u] of unstored)
       this.issues.warning(

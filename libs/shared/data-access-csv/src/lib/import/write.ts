@@ -13,6 +13,7 @@ import {
   fingerprint,
   tableMapOf,
   V1P2_LINK_COLUMN_MAPS,
+  V1P2_TABLE_MAPS,
   type V1p2LinkColumnMap,
 } from '../tables';
 import { RecordDigests } from '../id-set';
@@ -36,6 +37,8 @@ const noop = (): void => undefined;
  *   way into their own tables, after the 1.1 files, in the same transaction;
  * - its score scale links (lineItemScoreScales, resultScoreScales) set or clear the column
  *   of the linked line item or result (`writeLinks`), after the score scales;
+ * - then a role's user profile must be an active profile of the role's school
+ *   (`checkV1p2Refs`);
  * - a 1.1 users file (not the 1.1 form of a 1.2 set) marks the stored 1.2 roles of each user
  *   it names tobedeleted (their 1.2 roles are derived from the 1.1 role again), and after the
  *   write no active 1.2 role or profile is left to a user that is not active.
@@ -326,6 +329,47 @@ export abstract class WriteStep extends RouteStep {
           summary.deleted += chunk.length;
         }
         if (ids.length < 5000) break;
+      }
+    }
+  }
+
+  /**
+   * After the 1.2 files stored as 1.2 are written: each of their rows naming a record of
+   * another such file (a role's `userProfileSourcedId`, `V1p2TableMap.v1p2Refs`) must name
+   * an active record of that file in the row's school (the set's userProfiles.csv, written
+   * by now, or the school's `user_profiles`), else `unknown_reference` at its line.
+   */
+  protected async checkV1p2Refs(q: Query): Promise<void> {
+    const schools = [...this.targets];
+    if (schools.length === 0 || this.v1p2Refs.length === 0) return;
+    const marks = (n: number) => Array(n).fill('?').join(',');
+    for (let i = 0; i < this.v1p2Refs.length; i += 500) {
+      const chunk = this.v1p2Refs.slice(i, i + 500);
+      const byFile = new Map<V1p2CsvFile, typeof chunk>();
+      for (const r of chunk)
+        byFile.set(r.file, [...(byFile.get(r.file) ?? []), r]);
+      for (const [file, rows] of byFile) {
+        const map = V1P2_TABLE_MAPS[file];
+        for (const ref of map?.v1p2Refs ?? []) {
+          const named = rows.filter((r) => r.column === ref.column);
+          if (!map || named.length === 0) continue;
+          const bad = new Set(
+            (
+              (await q(
+                `SELECT r.sourced_id AS id FROM ${map.table} r WHERE r.school_id IN (${marks(schools.length)}) AND r.status = 'active' AND r.sourced_id IN (${marks(named.length)}) AND r.${ref.db} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${ref.table} p WHERE p.school_id = r.school_id AND p.sourced_id = r.${ref.db} AND p.status = 'active')`,
+                [...schools, ...named.map((r) => r.sourcedId)],
+              )) as { id: string }[]
+            ).map((r) => String(r.id)),
+          );
+          for (const r of named)
+            if (bad.has(r.sourcedId))
+              this.issues.error(
+                `${file}.csv`,
+                'unknown_reference',
+                `no active ${ref.target} record with this sourcedId in the school of the record, in the set or in the database`,
+                { line: r.line, column: r.column, value: r.value },
+              );
+        }
       }
     }
   }

@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { decodeJson } from '@oneroster/database';
+import { decodeInstant, decodeJson, encodeInstant } from '@oneroster/database';
 import {
   CSV_FILES,
   CSV_HEADERS,
@@ -34,7 +34,9 @@ import {
   CsvRecordData,
   TABLE_MAPS,
   TableMap,
+  V1P2_LINK_COLUMN_MAPS,
   V1P2_TABLE_MAPS,
+  type V1p2LinkColumnMap,
 } from './tables';
 
 export interface CsvExportOptions {
@@ -82,10 +84,10 @@ export async function exportCsv(
  * folder, read row by row through `toV1p2` (util-oneroster-csv convert-v1p2.ts). users.csv
  * goes with roles.csv: the stored 1.2 roles (user_roles) of the users that have them, one
  * primary role per org derived from the 1.1 role for the others; the files stored as 1.2 in
- * tables of their own (scoreScales, userResources, roles) are written from them with the 1.2
- * headers, bulk or delta as the rest; the files of data the platform does not store
- * (userProfiles, learning-objective and score-scale links) are not written and declared
- * absent. The mapping's lookups beyond the set (an org's type,
+ * tables of their own (scoreScales, userResources, roles, userProfiles) are written from
+ * them with the 1.2 headers, bulk or delta as the rest, and the score scale links from the
+ * line items' and results' `score_scale_sourced_id`; the files of data the platform does
+ * not store (learning-objective links) are not written and declared absent. The mapping's lookups beyond the set (an org's type,
  * a class's school, a line item's class: a delta set names only what changed) are read from
  * the school's tables.
  */
@@ -133,6 +135,15 @@ async function exportV1p2(
         q,
         map as TableMap,
         V1P2_CSV_HEADERS[file as V1p2CsvFile],
+        join(dir, `${file}.csv`),
+        options,
+      );
+      if (n > 0) written[file as V1p2CsvFile] = n;
+    }
+    for (const [file, link] of Object.entries(V1P2_LINK_COLUMN_MAPS)) {
+      const n = await writeLinkFile(
+        q,
+        link as V1p2LinkColumnMap,
         join(dir, `${file}.csv`),
         options,
       );
@@ -268,6 +279,69 @@ async function exportV1p1(
     if (zip) rmSync(dir, { recursive: true, force: true });
   }
   return result;
+}
+
+/**
+ * A link file kept in its objects' rows (lineItemScoreScales, resultScoreScales): one row
+ * per line item or result of the school with a score scale, in sourcedId order, a page at a
+ * time. The link's sourcedId is its object's (one link per object, so unique in the file;
+ * the import does not keep a link's own id) and its title blank (not kept). Bulk: active
+ * objects; delta: every object changed since, with the object's status and
+ * dateLastModified (a link set or cleared by an import changes its object). A link cleared
+ * since leaves nothing to write: its object's row in the delta lineItems.csv or
+ * results.csv, read without a link, clears it. No file when there is no link.
+ */
+async function writeLinkFile(
+  q: Query,
+  link: V1p2LinkColumnMap,
+  path: string,
+  options: CsvExportOptions,
+): Promise<number> {
+  const delta = options.since !== undefined;
+  const headers = V1P2_CSV_HEADERS[link.file];
+  const where = [
+    'school_id = ?',
+    `${link.column} IS NOT NULL`,
+    'sourced_id > ?',
+  ];
+  const extra: unknown[] = [];
+  if (options.since) {
+    where.push('date_last_modified > ?');
+    extra.push(encodeInstant(options.since));
+  } else where.push("status = 'active'");
+  let stream: CsvOut | undefined;
+  let n = 0;
+  let after = '';
+  try {
+    for (;;) {
+      const rows = (await q(
+        `SELECT sourced_id AS id, status, date_last_modified AS d, ${link.column} AS v FROM ${link.table} WHERE ${where.join(' AND ')} ORDER BY sourced_id LIMIT 5000`,
+        [options.schoolId, after, ...extra],
+      )) as { id: string; status: string; d: unknown; v: unknown }[];
+      for (const r of rows) {
+        if (!stream) {
+          stream = new CsvOut(path);
+          await stream.put(csvLine(headers));
+        }
+        const values: Record<string, string> = {
+          sourcedId: String(r.id),
+          status: delta ? String(r.status) : '',
+          dateLastModified: delta ? decodeInstant(r.d).toISOString() : '',
+          [link.owner]: String(r.id),
+          [link.value]: String(r.v),
+        };
+        await stream.put(csvLine(headers.map((h) => values[h] ?? '')));
+        n++;
+      }
+      if (rows.length < 5000) break;
+      after = String(rows[rows.length - 1].id);
+    }
+    if (stream) await stream.end();
+  } finally {
+    stream?.destroy();
+  }
+  options.onProgress?.({ file: link.file, rows: n, done: true });
+  return n;
 }
 
 /**

@@ -224,6 +224,7 @@ class ImportRun extends WriteStep {
           for (const file of DEPENDENCY_ORDER)
             if (this.present.has(file)) await this.write(q, file);
           for (const file of this.extraFiles) await this.write(q, file);
+          await this.checkV1p2Refs(q);
           await this.retireOrphans(q);
           if (this.issues.hasErrors) throw new Aborted();
           if (this.options.validateOnly) throw new Aborted();

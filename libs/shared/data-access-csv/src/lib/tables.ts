@@ -21,6 +21,7 @@ import {
   ParsedRow,
   UserIdValue,
   V1P2_OWN_TABLE_FILES,
+  V1P2_OWNER_COLUMN_FILES,
   V1P2_STORED_PREFIX,
   type V1p2CsvFile,
 } from '@oneroster/util-oneroster-csv';
@@ -152,7 +153,9 @@ export const TABLE_MAPS = Object.fromEntries(
  *   names (a score scale: its class's; a user's resource link: its user's), and every other
  *   reference gets those schools too;
  * - `unstored`: columns of the CSV binding the class has no field or column for
- *   (scoreScales.csv `orgSourcedId`): read and checked, reported `not_stored` when filled.
+ *   (scoreScales.csv `orgSourcedId`): read and checked, reported `not_stored` when filled;
+ * - `v1p2Refs`: references into another such file (a role's user profile), checked after
+ *   the write.
  * A file whose rows are not objects of a 1.2 class (userResources, a link file; roles, the
  * users' nested roles) names its table and SQL columns in the CSV binding itself (`table`,
  * each column's `sqlColumn`).
@@ -162,6 +165,17 @@ export interface V1p2TableMap extends TableMap {
   refs: { column: string; target: CsvFile; list: boolean }[];
   placedBy: { column: string; target: CsvFile };
   unstored: string[];
+  /**
+   * References into another 1.2 file stored as 1.2 (roles.csv `userProfileSourcedId` →
+   * userProfiles.csv): checked after both are written, against the active records of the
+   * record's school (the set's, written by then, or those already there).
+   */
+  v1p2Refs: {
+    column: string;
+    db: string;
+    target: V1p2CsvFile;
+    table: string;
+  }[];
 }
 
 function v1p2StorageOf(f: Pick<V1p2FieldDef, 'type' | 'list'>): Storage {
@@ -203,13 +217,12 @@ function v1p2ColumnOf(
 
 function v1p2TableMap(file: V1p2CsvFile): V1p2TableMap {
   const def = V1P2_CSV[file];
-  const cls = def.of && 'class' in def.of ? CATALOGUE_V1P2[def.of.class] : null;
-  const table =
-    def.table ?? (cls && 'table' in cls ? (cls.table as string) : undefined);
+  const table = v1p2TableOf(file);
   if (!table) throw new Error(`${file}.csv: no table stores it as 1.2`);
   const columns: ColumnMap[] = [];
   const refs: V1p2TableMap['refs'] = [];
   const unstored: string[] = [];
+  const v1p2Refs: V1p2TableMap['v1p2Refs'] = [];
   let placedBy: V1p2TableMap['placedBy'] | undefined;
   for (const c of def.columns) {
     if (['sourcedId', 'status', 'dateLastModified'].includes(c.column))
@@ -243,21 +256,107 @@ function v1p2TableMap(file: V1p2CsvFile): V1p2TableMap {
     if (field.type === 'guidRef') {
       const target = c.target as CsvFile | undefined;
       if (!target) throw new Error(`${file}.${c.column}: points to no file`);
-      // A reference into a 1.2 file with no storage (roles.csv userProfileSourcedId while
-      // user profiles are not stored) is kept as given: nothing holds what it names.
-      if (!(CSV_FILE_NAMES as readonly string[]).includes(target)) continue;
+      // A reference into another 1.2 file stored as 1.2 (roles.csv userProfileSourcedId):
+      // checked once both are written, in the record's school (`v1p2Refs`).
+      if (!(CSV_FILE_NAMES as readonly string[]).includes(target)) {
+        const into = target as unknown as V1p2CsvFile;
+        const intoTable = V1P2_OWN_TABLE_FILES.includes(into)
+          ? v1p2TableOf(into)
+          : undefined;
+        if (!intoTable)
+          throw new Error(`${file}.${c.column}: points to a file not stored`);
+        v1p2Refs.push({
+          column: c.column,
+          db: field.db,
+          target: into,
+          table: intoTable,
+        });
+        continue;
+      }
       refs.push({ column: c.column, target, list: field.list === true });
       if (c.required && !placedBy) placedBy = { column: c.column, target };
     }
   }
   if (!placedBy)
     throw new Error(`${file}.csv: no required reference places its records`);
-  return { file, table, columns, links: [], refs, placedBy, unstored };
+  return {
+    file,
+    table,
+    columns,
+    links: [],
+    refs,
+    placedBy,
+    unstored,
+    v1p2Refs,
+  };
+}
+
+/** The table a 1.2 file stored as 1.2 goes into (its own `table`, else its class's). */
+function v1p2TableOf(file: V1p2CsvFile): string | undefined {
+  const def = V1P2_CSV[file];
+  const cls = def.of && 'class' in def.of ? CATALOGUE_V1P2[def.of.class] : null;
+  return (
+    def.table ?? (cls && 'table' in cls ? (cls.table as string) : undefined)
+  );
 }
 
 export const V1P2_TABLE_MAPS = Object.fromEntries(
   V1P2_OWN_TABLE_FILES.map((f) => [f, v1p2TableMap(f)]),
 ) as Partial<Record<V1p2CsvFile, V1p2TableMap>>;
+
+/**
+ * A link file kept in a column of the rows of the objects it links
+ * (`V1P2_OWNER_COLUMN_FILES`: lineItemScoreScales, resultScoreScales), from the CSV binding:
+ * the objects' table, the CSV column naming the object, the one naming the value and its
+ * SQL column, the table the value must name an active record of (in the object's school),
+ * and the columns nothing keeps (the link's title; its sourcedId is not kept either).
+ */
+export interface V1p2LinkColumnMap {
+  file: V1p2CsvFile;
+  table: string;
+  owner: string;
+  ownerFile: V1p2CsvFile;
+  value: string;
+  column: string;
+  target: { file: V1p2CsvFile; table: string };
+  unstored: string[];
+}
+
+function v1p2LinkColumnMap(file: V1p2CsvFile): V1p2LinkColumnMap {
+  const def = V1P2_CSV[file];
+  const value = def.columns.find(
+    (c) => c.sqlColumn && c.column !== def.ownerColumn,
+  );
+  const target = value?.target;
+  const of = target ? V1P2_CSV[target].of : null;
+  const cls = of && 'class' in of ? CATALOGUE_V1P2[of.class] : undefined;
+  const targetTable = cls && 'table' in cls ? (cls.table as string) : undefined;
+  if (
+    !def.table ||
+    !def.ownerColumn ||
+    !value?.sqlColumn ||
+    !target ||
+    !targetTable
+  )
+    throw new Error(`${file}.csv: not a link kept in its object's row`);
+  return {
+    file,
+    table: def.table,
+    owner: def.ownerColumn,
+    ownerFile: def.columns.find((c) => c.column === def.ownerColumn)
+      ?.target as V1p2CsvFile,
+    value: value.column,
+    column: value.sqlColumn,
+    target: { file: target, table: targetTable },
+    unstored: def.columns
+      .filter((c) => !c.sqlColumn && !ROW_FIELDS.has(c.column))
+      .map((c) => c.column),
+  };
+}
+
+export const V1P2_LINK_COLUMN_MAPS = Object.fromEntries(
+  V1P2_OWNER_COLUMN_FILES.map((f) => [f, v1p2LinkColumnMap(f)]),
+) as Partial<Record<V1p2CsvFile, V1p2LinkColumnMap>>;
 
 /** The table map of a file of either binding stored by the importer. */
 export const tableMapOf = (file: AnyCsvFile): TableMap =>

@@ -934,6 +934,295 @@ describe.each(testEngines('csv_v1p2'))(
       }
     });
 
+    /** Adds a 1.2 file (declared `mode`) with these rows to a set. */
+    function addFile(
+      set: string,
+      file: (typeof V1P2_CSV_FILES)[number],
+      mode: 'bulk' | 'delta',
+      rows: string[][],
+    ): void {
+      writeFileSync(
+        join(set, `${file}.csv`),
+        [V1P2_CSV_HEADERS[file], ...rows].map((r) => csvLine(r)).join(''),
+      );
+      editLines(set, 'manifest.csv', (l) =>
+        l.map((x) =>
+          x === `file.${file},absent` ? `file.${file},${mode}` : x,
+        ),
+      );
+    }
+
+    /** The score scale column of some line items or results of a school, by sourcedId. */
+    async function scalesOf(
+      target: DataSource,
+      table: 'line_items' | 'results',
+      schoolId: string,
+    ): Promise<Record<string, string>> {
+      const rows = (await target.query(
+        `SELECT sourced_id AS id, score_scale_sourced_id AS s FROM ${table} WHERE school_id = ? AND score_scale_sourced_id IS NOT NULL ORDER BY sourced_id`,
+        [schoolId],
+      )) as { id: string; s: string }[];
+      return Object.fromEntries(rows.map((r) => [r.id, r.s]));
+    }
+
+    it("round trip: a 1.2 set's score scale links imported into line_items and results, exported as 1.2 (bulk and delta); 1.1 export unchanged", async () => {
+      expect(
+        (await service.importSet(fixtureDir('trust'), { now: T0 })).errors,
+      ).toEqual([]);
+      const [school] = await schoolsOf(ds);
+      const set = join(work, 'set');
+      await exportCsv(ds, { schoolId: school.id, out: set, version: '1.2' });
+      const v1p1Before = join(work, 'v1p1-before');
+      await exportCsv(ds, { schoolId: school.id, out: v1p1Before });
+      const [li1, li2] = rowsOf(join(set, 'lineItems.csv'));
+      const [r1] = rowsOf(join(set, 'results.csv'));
+      const cls = li1['classSourcedId'];
+      addScoreScales(set, 'bulk', [
+        ['ss-1', '', '', 'Letters', 'letter', '', '', cls, '{A:Good}'],
+        ['ss-2', '', '', 'Pass/fail', 'binary', '', '', cls, '{1:Pass}'],
+      ]);
+      addFile(set, 'lineItemScoreScales', 'bulk', [
+        ['link-1', '', '', 'Term grades', li1['sourcedId'], 'ss-1'],
+      ]);
+      addFile(set, 'resultScoreScales', 'bulk', [
+        ['link-2', '', '', '', r1['sourcedId'], 'ss-2'],
+      ]);
+      const target = await openMigratedDatabase(copyEngine);
+      try {
+        await addSchool(target, school);
+        const report = await new CsvImportService(target).importSet(set, {
+          schoolId: school.id,
+          now: T0,
+        });
+        expect(report.errors).toEqual([]);
+        // The link's title is not kept; nothing else is reported (no file is not_stored).
+        expect(
+          report.warnings.map((w) => [w.file, w.line, w.column, w.code]),
+        ).toEqual([['lineItemScoreScales.csv', 2, 'title', 'not_stored']]);
+        expect(report.files.lineItemScoreScales).toMatchObject({
+          mode: 'bulk',
+          rows: 1,
+        });
+        expect(await scalesOf(target, 'line_items', school.id)).toEqual({
+          [li1['sourcedId']]: 'ss-1',
+        });
+        expect(await scalesOf(target, 'results', school.id)).toEqual({
+          [r1['sourcedId']]: 'ss-2',
+        });
+
+        // Exported as 1.2: one link per line item or result, named by its object.
+        const out = join(work, 'out');
+        const res = await exportCsv(target, {
+          schoolId: school.id,
+          out,
+          version: '1.2',
+        });
+        expect(res.files.lineItemScoreScales).toBe(1);
+        const manifest = splitCsv(
+          readFileSync(join(out, 'manifest.csv'), 'utf8'),
+        );
+        expect(manifest).toContainEqual(['file.lineItemScoreScales', 'bulk']);
+        expect(manifest).toContainEqual(['file.resultScoreScales', 'bulk']);
+        expect(
+          splitCsv(
+            readFileSync(join(out, 'lineItemScoreScales.csv'), 'utf8'),
+          )[0],
+        ).toEqual([...V1P2_CSV_HEADERS.lineItemScoreScales]);
+        expect(rowsOf(join(out, 'lineItemScoreScales.csv'))).toEqual([
+          {
+            sourcedId: li1['sourcedId'],
+            lineItemSourcedId: li1['sourcedId'],
+            scoreScaleSourcedId: 'ss-1',
+          },
+        ]);
+        expect(rowsOf(join(out, 'resultScoreScales.csv'))).toEqual([
+          {
+            sourcedId: r1['sourcedId'],
+            resultSourcedId: r1['sourcedId'],
+            scoreScaleSourcedId: 'ss-2',
+          },
+        ]);
+        // The 1.1 export knows nothing of them: byte for byte the export before.
+        const v1p1After = join(work, 'v1p1-after');
+        await exportCsv(target, { schoolId: school.id, out: v1p1After });
+        expect(readSet(v1p1After)).toEqual(readSet(v1p1Before));
+
+        // The exported set imported again changes nothing.
+        const again = await new CsvImportService(target).importSet(out, {
+          schoolId: school.id,
+          now: T1,
+        });
+        expect(again.errors).toEqual([]);
+        expect(again.warnings).toEqual([]);
+        expect(again.files.lineItems).toMatchObject({ updated: 0, deleted: 0 });
+        expect(again.files.lineItemScoreScales).toMatchObject({ unchanged: 1 });
+        expect(again.files.resultScoreScales).toMatchObject({ unchanged: 1 });
+        expect(await scalesOf(target, 'line_items', school.id)).toEqual({
+          [li1['sourcedId']]: 'ss-1',
+        });
+
+        // A delta set of links alone: a tobedeleted link clears its line item's scale, an
+        // active one sets another's (the line items are the school's, not the set's).
+        const delta = join(work, 'delta');
+        mkdirSync(delta);
+        writeFileSync(
+          join(delta, 'manifest.csv'),
+          [
+            ['propertyName', 'value'],
+            ['manifest.version', '1.0'],
+            ['oneroster.version', '1.2'],
+            ...V1P2_CSV_FILES.map((f) => [`file.${f}`, 'absent']),
+          ]
+            .map((r) => csvLine(r))
+            .join(''),
+        );
+        addFile(delta, 'lineItemScoreScales', 'delta', [
+          [
+            'x-1',
+            'tobedeleted',
+            T1.toISOString(),
+            '',
+            li1['sourcedId'],
+            'ss-1',
+          ],
+          ['x-2', 'active', T1.toISOString(), '', li2['sourcedId'], 'ss-2'],
+        ]);
+        const d = await new CsvImportService(target).importSet(delta, {
+          schoolId: school.id,
+          now: T1,
+        });
+        expect(d.errors).toEqual([]);
+        expect(d.files.lineItemScoreScales).toMatchObject({
+          inserted: 1,
+          deleted: 1,
+        });
+        expect(await scalesOf(target, 'line_items', school.id)).toEqual({
+          [li2['sourcedId']]: 'ss-2',
+        });
+        // The delta export since then carries both line items and the one link left.
+        const since = join(work, 'since');
+        await exportCsv(target, {
+          schoolId: school.id,
+          out: since,
+          since: new Date(T0.getTime() + 1),
+          version: '1.2',
+        });
+        expect(
+          rowsOf(join(since, 'lineItems.csv')).map((r) => r['sourcedId']),
+        ).toEqual([li1['sourcedId'], li2['sourcedId']].sort());
+        expect(rowsOf(join(since, 'lineItemScoreScales.csv'))).toEqual([
+          {
+            sourcedId: li2['sourcedId'],
+            status: 'active',
+            dateLastModified: T1.toISOString(),
+            lineItemSourcedId: li2['sourcedId'],
+            scoreScaleSourcedId: 'ss-2',
+          },
+        ]);
+        expect(
+          splitCsv(readFileSync(join(since, 'manifest.csv'), 'utf8')),
+        ).toContainEqual(['file.resultScoreScales', 'absent']);
+
+        // The bulk export imported again restores li1's link and drops li2's: the file
+        // holds every link.
+        const bulk = await new CsvImportService(target).importSet(out, {
+          schoolId: school.id,
+          now: T1,
+        });
+        expect(bulk.errors).toEqual([]);
+        expect(await scalesOf(target, 'line_items', school.id)).toEqual({
+          [li1['sourcedId']]: 'ss-1',
+        });
+      } finally {
+        await target.destroy();
+      }
+    });
+
+    it('checks the score scale links: one active link per object, the object and the scale in the set or the school; nothing written on error', async () => {
+      expect(
+        (await service.importSet(fixtureDir('trust'), { now: T0 })).errors,
+      ).toEqual([]);
+      const [school] = await schoolsOf(ds);
+      const set = join(work, 'set');
+      await exportCsv(ds, { schoolId: school.id, out: set, version: '1.2' });
+      const [li1, li2] = rowsOf(join(set, 'lineItems.csv'));
+      const [r1] = rowsOf(join(set, 'results.csv'));
+      addScoreScales(set, 'bulk', [
+        [
+          'ss-1',
+          '',
+          '',
+          'Letters',
+          'letter',
+          '',
+          '',
+          li1['classSourcedId'],
+          '{A:Good}',
+        ],
+      ]);
+      addFile(set, 'lineItemScoreScales', 'bulk', [
+        ['l-1', '', '', '', li1['sourcedId'], 'ss-1'],
+        ['l-2', '', '', '', li1['sourcedId'], 'ss-1'],
+        ['l-3', '', '', '', 'no-such-line-item', 'ss-1'],
+        ['l-4', '', '', '', li2['sourcedId'], 'no-such-scale'],
+      ]);
+      addFile(set, 'resultScoreScales', 'bulk', [
+        ['r-1', '', '', '', r1['sourcedId'], 'no-such-scale'],
+      ]);
+      const target = await openMigratedDatabase(copyEngine);
+      try {
+        await addSchool(target, school);
+        const first = await new CsvImportService(target).importSet(set, {
+          schoolId: school.id,
+          now: T0,
+        });
+        // A second active link of one line item is refused when the set is read.
+        expect(
+          first.errors.map((e) => [e.file, e.line, e.column, e.code]),
+        ).toEqual([
+          ['lineItemScoreScales.csv', 3, 'lineItemSourcedId', 'duplicate_link'],
+        ]);
+        expect(first.committed).toBe(false);
+        editCsv(set, 'lineItemScoreScales.csv', (rows) =>
+          rows.filter((r) => r[0] !== 'l-2'),
+        );
+        const second = await new CsvImportService(target).importSet(set, {
+          schoolId: school.id,
+          now: T0,
+        });
+        expect(
+          second.errors.map((e) => [e.file, e.line, e.column, e.value, e.code]),
+        ).toEqual([
+          [
+            'lineItemScoreScales.csv',
+            3,
+            'lineItemSourcedId',
+            'no-such-line-item',
+            'unknown_reference',
+          ],
+          [
+            'lineItemScoreScales.csv',
+            4,
+            'scoreScaleSourcedId',
+            'no-such-scale',
+            'unknown_reference',
+          ],
+          [
+            'resultScoreScales.csv',
+            2,
+            'scoreScaleSourcedId',
+            'no-such-scale',
+            'unknown_reference',
+          ],
+        ]);
+        expect(second.committed).toBe(false);
+        expect(await countRows(target, 'line_items', school.id)).toBe(0);
+        expect(await countRows(target, 'score_scales', school.id)).toBe(0);
+      } finally {
+        await target.destroy();
+      }
+    });
+
     it('round trip: a 1.2 set with userResources.csv imported into user_resources, exported as 1.2 (bulk and delta)', async () => {
       expect(
         (await service.importSet(fixtureDir('trust'), { now: T0 })).errors,
@@ -1316,6 +1605,66 @@ describe.each(testEngines('csv_v1p2'))(
         expect(await countRows(target, 'user_roles', school.id)).toBe(
           roles.length,
         );
+
+        // A role's user profile must be one of the set's userProfiles.csv or the school's:
+        // a set without userProfiles.csv may name profile-1 (the school has it), not an
+        // unknown one.
+        const noProfiles = join(work, 'no-profiles');
+        await exportCsv(target, {
+          schoolId: school.id,
+          out: noProfiles,
+          version: '1.2',
+        });
+        rmSync(join(noProfiles, 'userProfiles.csv'));
+        editLines(noProfiles, 'manifest.csv', (l) =>
+          l.map((x) =>
+            x === 'file.userProfiles,bulk' ? 'file.userProfiles,absent' : x,
+          ),
+        );
+        const known = await copy.importSet(noProfiles, {
+          schoolId: school.id,
+          now: T1,
+          validateOnly: true,
+        });
+        expect(known.errors).toEqual([]);
+        let roleLine = 0;
+        editCsv(noProfiles, 'roles.csv', (rows, col) =>
+          rows.map((r, i) => {
+            if (r[0] !== 'role-2') return r;
+            roleLine = i + 1;
+            return Object.assign([...r], {
+              [col('userProfileSourcedId')]: 'no-such-profile',
+            });
+          }),
+        );
+        const unknown = await copy.importSet(noProfiles, {
+          schoolId: school.id,
+          now: T1,
+        });
+        expect(unknown.committed).toBe(false);
+        expect(
+          unknown.errors.map((e) => [
+            e.file,
+            e.line,
+            e.column,
+            e.value,
+            e.code,
+          ]),
+        ).toEqual([
+          [
+            'roles.csv',
+            roleLine,
+            'userProfileSourcedId',
+            'no-such-profile',
+            'unknown_reference',
+          ],
+        ]);
+        expect(
+          await target.query(
+            'SELECT user_profile_sourced_id AS p FROM user_roles WHERE school_id = ? AND sourced_id = ?',
+            [school.id, 'role-2'],
+          ),
+        ).toEqual([{ p: 'profile-1' }]);
 
         // A 1.1 users import replaces the user's 1.2 roles: they are derived again.
         const v1p1 = join(work, 'v1p1');

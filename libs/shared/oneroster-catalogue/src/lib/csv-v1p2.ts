@@ -98,6 +98,13 @@ export interface V1p2CsvFileDef {
    * table); its columns name their `sqlColumn`s.
    */
   readonly table?: string;
+  /**
+   * A link file stored in a column of the table of the objects it links (`table`: the score
+   * scale links, `line_items` and `results`): the CSV column naming the object whose row
+   * holds the link (its `sqlColumn` is `sourced_id`); the other stored column is the value
+   * the link sets. One active link per object, as the 1.2 JSON field holds one value.
+   */
+  readonly ownerColumn?: string;
   readonly columns: readonly V1p2CsvColumnDef[];
 }
 
@@ -300,15 +307,25 @@ export const V1P2_CSV: Readonly<Record<V1p2CsvFileName, V1p2CsvFileDef>> = {
       req('schoolSourcedId', 'school', { target: 'orgs' }),
     ],
   }),
+  // The lineItem's one score scale (the 1.2 JSON `scoreScale`), kept in its row's
+  // `score_scale_sourced_id`; the link's own sourcedId and title are not kept.
   lineItemScoreScales: def({
     file: 'lineItemScoreScales',
     of: null,
-    stored: false,
+    stored: 'v1p2',
+    table: 'line_items',
+    ownerColumn: 'lineItemSourcedId',
     columns: [
       ...RAW_BASE,
       raw('title', false),
-      raw('lineItemSourcedId', true, 'guidRef', 'lineItems'),
-      raw('scoreScaleSourcedId', true, 'guidRef', 'scoreScales'),
+      stored(
+        raw('lineItemSourcedId', true, 'guidRef', 'lineItems'),
+        'sourced_id',
+      ),
+      stored(
+        raw('scoreScaleSourcedId', true, 'guidRef', 'scoreScales'),
+        'score_scale_sourced_id',
+      ),
     ],
   }),
   orgs: def({
@@ -370,15 +387,22 @@ export const V1P2_CSV: Readonly<Record<V1p2CsvFileName, V1p2CsvFileDef>> = {
       opt('missing'),
     ],
   }),
+  // The result's one score scale (the 1.2 JSON `scoreScale`), kept in its row's
+  // `score_scale_sourced_id`; the link's own sourcedId and title are not kept.
   resultScoreScales: def({
     file: 'resultScoreScales',
     of: null,
-    stored: false,
+    stored: 'v1p2',
+    table: 'results',
+    ownerColumn: 'resultSourcedId',
     columns: [
       ...RAW_BASE,
       raw('title', false),
-      raw('resultSourcedId', true, 'guidRef', 'results'),
-      raw('scoreScaleSourcedId', true, 'guidRef', 'scoreScales'),
+      stored(raw('resultSourcedId', true, 'guidRef', 'results'), 'sourced_id'),
+      stored(
+        raw('scoreScaleSourcedId', true, 'guidRef', 'scoreScales'),
+        'score_scale_sourced_id',
+      ),
     ],
   }),
   // A user's roles: read into the user's 1.1 role and orgs (the primary role) and stored as

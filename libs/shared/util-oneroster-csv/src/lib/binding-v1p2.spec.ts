@@ -16,6 +16,7 @@ import {
   V1P2_DEPENDENCY_ORDER,
   V1P2_NOT_STORED_FILES,
   V1P2_OWN_TABLE_FILES,
+  V1P2_OWNER_COLUMN_FILES,
   V1P2_STORED_FILES,
 } from './binding-v1p2';
 import { headerVersionMismatch, V1P1_COLUMN_OF_V1P2 } from './convert-v1p2';
@@ -259,10 +260,12 @@ describe('the OneRoster 1.2 CSV binding', () => {
     ).toBe('year');
   });
 
-  it('stores the files of the 1.1 tables plus roles.csv, scoreScales.csv, userProfiles.csv and userResources.csv, and every served field of their classes', () => {
+  it('stores the files of the 1.1 tables plus roles.csv, scoreScales.csv, userProfiles.csv, userResources.csv and the score scale links, and every served field of their classes', () => {
     expect([...V1P2_STORED_FILES].sort()).toEqual(
       [
         ...CSV_FILES,
+        'lineItemScoreScales',
+        'resultScoreScales',
         'roles',
         'scoreScales',
         'userProfiles',
@@ -313,6 +316,26 @@ describe('the OneRoster 1.2 CSV binding', () => {
       ['classSourcedId', 'class_sourced_id'],
       ['resourceSourcedId', 'resource_sourced_id'],
     ]);
+    // The score scale links: kept in the linked object's row, one per object.
+    expect(V1P2_OWNER_COLUMN_FILES).toEqual([
+      'lineItemScoreScales',
+      'resultScoreScales',
+    ]);
+    for (const [f, table, owner] of [
+      ['lineItemScoreScales', 'line_items', 'lineItemSourcedId'],
+      ['resultScoreScales', 'results', 'resultSourcedId'],
+    ] as const) {
+      expect(V1P2_CSV[f].table).toBe(table);
+      expect(V1P2_CSV[f].ownerColumn).toBe(owner);
+      expect(
+        V1P2_CSV[f].columns
+          .filter((c) => c.sqlColumn)
+          .map((c) => [c.column, c.sqlColumn]),
+      ).toEqual([
+        [owner, 'sourced_id'],
+        ['scoreScaleSourcedId', 'score_scale_sourced_id'],
+      ]);
+    }
     expect([...V1P2_DEPENDENCY_ORDER].sort()).toEqual(
       [...V1P2_STORED_FILES].sort(),
     );

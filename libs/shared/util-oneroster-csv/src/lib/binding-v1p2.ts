@@ -32,7 +32,20 @@ export const V1P2_STORED_FILES: readonly V1p2CsvFile[] =
  * tables (data-access-csv `V1P2_TABLE_MAPS`).
  */
 export const V1P2_OWN_TABLE_FILES: readonly V1p2CsvFile[] =
-  V1P2_CSV_FILE_NAMES.filter((f) => V1P2_CSV[f].stored === 'v1p2');
+  V1P2_CSV_FILE_NAMES.filter(
+    (f) => V1P2_CSV[f].stored === 'v1p2' && !V1P2_CSV[f].ownerColumn,
+  );
+
+/**
+ * The link files stored in a column of the rows of the objects they link (`ownerColumn`:
+ * lineItemScoreScales, resultScoreScales). The 1.2 → 1.1 conversion reads them before the
+ * objects' files (each object row takes its link), and they travel beside the 1.1 set too:
+ * the importer checks every link and applies those whose object is not in the set.
+ */
+export const V1P2_OWNER_COLUMN_FILES: readonly V1p2CsvFile[] =
+  V1P2_CSV_FILE_NAMES.filter(
+    (f) => V1P2_CSV[f].stored === 'v1p2' && !!V1P2_CSV[f].ownerColumn,
+  );
 
 /** The files of data new in 1.2 with no storage yet: accepted on import, not written on export. */
 export const V1P2_NOT_STORED_FILES: readonly V1p2CsvFile[] =
@@ -109,7 +122,9 @@ export const V1P2_CSV_HEADERS = Object.fromEntries(
 
 /**
  * Dependency order of the stored files on import: a file only refers to files before it,
- * roles.csv before users.csv (a 1.1 user row takes its role and orgs from it).
+ * roles.csv before users.csv (a 1.1 user row takes its role and orgs from it), the score
+ * scale links after the score scales they name (the conversion reads them before lineItems
+ * and results all the same: V1P2_OWNER_COLUMN_FILES).
  */
 export const V1P2_DEPENDENCY_ORDER: readonly V1p2CsvFile[] = [
   'orgs',
@@ -127,6 +142,8 @@ export const V1P2_DEPENDENCY_ORDER: readonly V1p2CsvFile[] = [
   'classResources',
   'courseResources',
   'scoreScales',
+  'lineItemScoreScales',
+  'resultScoreScales',
   'userResources',
   'userProfiles',
 ];

@@ -38,6 +38,7 @@ import {
   V1P2_DEPENDENCY_ORDER,
   V1P2_NOT_STORED_FILES,
   V1P2_OWN_TABLE_FILES,
+  V1P2_OWNER_COLUMN_FILES,
   V1p2CsvFile,
 } from './binding-v1p2';
 import { Manifest, MANIFEST_FILE, readManifest } from './manifest';
@@ -58,7 +59,8 @@ import { CsvCell, csvLine } from './writer';
 /*
  * OneRoster 1.2 CSV sets read and written through the 1.1 tables, one file and one row at a
  * time (only the lookups the mapping needs stay in memory: each user's roles, each class's
- * school, each line item's class, each org's type):
+ * school, each line item's class, each org's type, each line item's and result's score
+ * scale link):
  *
  * - `v1p2SetToV1p1` reads a 1.2 set with the 1.2 binding (headers, values, `ext:` values),
  *   turns each row into its 1.2 JSON object, reads that as 1.1 with `fromV1p2` and writes the
@@ -69,6 +71,10 @@ import { CsvCell, csvLine } from './writer';
  *   of 1.2-only data stored as 1.2 (`V1P2_OWN_TABLE_FILES`: scoreScales) are copied into the
  *   written set as they are (`extras`, with their modes): the importer reads them with the
  *   1.2 binding and writes them into their own tables, in the same run as the 1.1 files.
+ *   The score scale links (`V1P2_OWNER_COLUMN_FILES`) are read first, like roles.csv: a
+ *   line item or result row takes the scale of its one active link (a second active link
+ *   of the same object is `duplicate_link`), and the files travel as extras too, for the
+ *   links of objects the set does not hold.
  * - `v1p1SetToV1p2` reads a 1.1 set (as the exporter writes it), turns each row into its
  *   1.1 JSON object, reads that as 1.2 with `toV1p2` and writes the 1.2 files; roles.csv
  *   holds the roles of users.csv. Files with no storage are not written (declared absent).
@@ -444,7 +450,53 @@ export async function v1p2SetToV1p1(
       { column: 'value', value: 'file.roles' },
     );
 
-  const own = new Set<V1p2CsvFile>(V1P2_OWN_TABLE_FILES);
+  // The score scale links before lineItems.csv and results.csv: each row there takes the
+  // scale of its object's one active link (the 1.2 JSON holds one scoreScale).
+  const scaleOf = new Map<string, Map<string, string>>();
+  for (const file of V1P2_OWNER_COLUMN_FILES) {
+    if (!present.has(file)) continue;
+    const owner = V1P2_CSV[file].ownerColumn as string;
+    const links = new Map<string, string>();
+    const first = new Map<string, number>();
+    const ids = new Set<string>();
+    scaleOf.set(file, links);
+    await readFile(file, async (row) => {
+      if (ids.has(row.sourcedId)) {
+        issues.error(`${file}.csv`, 'duplicate_id', 'sourcedId is not unique', {
+          line: row.line,
+          column: 'sourcedId',
+          value: row.sourcedId,
+        });
+        return;
+      }
+      ids.add(row.sourcedId);
+      if (row.status === 'tobedeleted') return;
+      const id = String(row.values[owner]);
+      const line = first.get(id);
+      if (line !== undefined) {
+        issues.error(
+          `${file}.csv`,
+          'duplicate_link',
+          `another active link (line ${line}) gives this object a score scale: OneRoster 1.2 holds one scoreScale per line item or result`,
+          { line: row.line, column: owner, value: id },
+        );
+        return;
+      }
+      first.set(id, row.line);
+      links.set(id, String(row.values['scoreScaleSourcedId']));
+    });
+  }
+  const linkedScale = (key: V1p2ClassKey, id: string): string | undefined =>
+    key === 'lineItem'
+      ? scaleOf.get('lineItemScoreScales')?.get(id)
+      : key === 'result'
+        ? scaleOf.get('resultScoreScales')?.get(id)
+        : undefined;
+
+  const own = new Set<V1p2CsvFile>([
+    ...V1P2_OWN_TABLE_FILES,
+    ...V1P2_OWNER_COLUMN_FILES,
+  ]);
   const extras: V1p2ToV1p1Result['extras'] = [];
   for (const file of V1P2_DEPENDENCY_ORDER) {
     if (!present.has(file)) continue;
@@ -507,6 +559,9 @@ export async function v1p2SetToV1p1(
                 ...(r.endDate ? { endDate: r.endDate } : {}),
               }));
             }
+            const scale = linkedScale(key, row.sourcedId);
+            if (scale)
+              o['scoreScale'] = { sourcedId: scale, type: 'scoreScale' };
             if (key === 'class' && o['school'])
               classSchool.set(row.sourcedId, String(o['school']));
             if (key === 'lineItem' && o['class'])

@@ -72,6 +72,17 @@ export abstract class ImportIndex {
    */
   protected extraFiles: V1p2CsvFile[] = [];
   /**
+   * The rows of 1.2 files stored as 1.2 that name a record of another such file (a role's
+   * user profile: `V1p2TableMap.v1p2Refs`), checked once both files are written.
+   */
+  protected readonly v1p2Refs: {
+    file: V1p2CsvFile;
+    sourcedId: string;
+    line: number;
+    column: string;
+    value: string;
+  }[] = [];
+  /**
    * The set is the 1.1 form of a 1.2 set (v1p2SetToV1p1): its files also carry the columns
    * stored for 1.2 only (V1P2_FORM_COLUMNS).
    */

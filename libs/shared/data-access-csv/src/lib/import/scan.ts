@@ -11,7 +11,7 @@ import {
   type V1p2CsvFile,
 } from '@oneroster/util-oneroster-csv';
 import { IdIndex } from '../id-set';
-import { V1P2_TABLE_MAPS } from '../tables';
+import { V1P2_LINK_COLUMN_MAPS, V1P2_TABLE_MAPS } from '../tables';
 import { ManifestStep } from './manifest';
 import { KIND, kindOf, own } from './run-index';
 
@@ -70,6 +70,7 @@ export abstract class ScanStep extends ManifestStep {
    * once, `not_stored`, with the count of rows that fill them.
    */
   protected async scanExtra(file: V1p2CsvFile): Promise<void> {
+    if (V1P2_LINK_COLUMN_MAPS[file]) return this.scanLinks(file);
     const map = V1P2_TABLE_MAPS[file];
     if (!map) return;
     // Nothing refers to these records yet: their ids are needed for duplicates only.
@@ -106,12 +107,53 @@ export abstract class ScanStep extends ManifestStep {
         if (u) u.n++;
         else unstored.set(c, { line: row.line, n: 1 });
       }
+      for (const c of map.v1p2Refs) {
+        const x = v[c.column];
+        if (typeof x === 'string' && x !== '')
+          this.v1p2Refs.push({
+            file,
+            sourcedId: row.sourcedId,
+            line: row.line,
+            column: c.column,
+            value: x,
+          });
+      }
     });
     for (const [column, u] of unstored)
       this.issues.warning(
         `${file}.csv`,
         'not_stored',
         `not kept: the platform stores no ${column} for this file's records` +
+          (u.n > 1 ? `; ${u.n} rows of this file, the first here` : ''),
+        { line: u.line, column },
+      );
+  }
+
+  /**
+   * A link file kept in its objects' rows (`V1P2_LINK_COLUMN_MAPS`: the score scale links):
+   * its sourcedIds and one active link per object were checked when the 1.2 set was read;
+   * here its rows are counted and what nothing keeps (a link's title) reported once,
+   * `not_stored`. Its references are checked when it is written (write.ts `writeLinks`):
+   * the objects and scales of the set are in the school by then.
+   */
+  private async scanLinks(file: V1p2CsvFile): Promise<void> {
+    const map = V1P2_LINK_COLUMN_MAPS[file];
+    if (!map) return;
+    const unstored = new Map<string, { line: number; n: number }>();
+    await this.readRows(file, this.issues, 'validate', (row) => {
+      for (const c of map.unstored) {
+        const x = row.values[c];
+        if (x === null || x === undefined || x === '') continue;
+        const u = unstored.get(c);
+        if (u) u.n++;
+        else unstored.set(c, { line: row.line, n: 1 });
+      }
+    });
+    for (const [column, u] of unstored)
+      this.issues.warning(
+        `${file}.csv`,
+        'not_stored',
+        `not kept: the platform stores a link as its object's scoreScale, without a ${column}` +
           (u.n > 1 ? `; ${u.n} rows of this file, the first here` : ''),
         { line: u.line, column },
       );

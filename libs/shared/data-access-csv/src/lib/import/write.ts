@@ -2,12 +2,20 @@ import {
   AnyCsvFile,
   FileSummary,
   IssueCollector,
+  ParsedRow,
   SchoolSummary,
+  type V1p2CsvFile,
 } from '@oneroster/util-oneroster-csv';
 import { encodeBoolean, encodeInstant } from '@oneroster/database';
 import type { Query } from '../records';
 import { readRecords } from '../records';
-import { fingerprint, tableMapOf } from '../tables';
+import {
+  fingerprint,
+  tableMapOf,
+  V1P2_LINK_COLUMN_MAPS,
+  V1P2_TABLE_MAPS,
+  type V1p2LinkColumnMap,
+} from '../tables';
 import { RecordDigests } from '../id-set';
 import { TableWriter } from '../writer';
 import { RouteStep } from './route';
@@ -27,6 +35,10 @@ const noop = (): void => undefined;
  * - delta: each row is upserted with its own status and dateLastModified;
  * - a 1.2 set's files stored as 1.2 (scoreScales, userResources, roles) are written the same
  *   way into their own tables, after the 1.1 files, in the same transaction;
+ * - its score scale links (lineItemScoreScales, resultScoreScales) set or clear the column
+ *   of the linked line item or result (`writeLinks`), after the score scales;
+ * - then a role's user profile must be an active profile of the role's school
+ *   (`checkV1p2Refs`);
  * - a 1.1 users file (not the 1.1 form of a 1.2 set) marks the stored 1.2 roles of each user
  *   it names tobedeleted (their 1.2 roles are derived from the 1.1 role again), and after the
  *   write no active 1.2 role or profile is left to a user that is not active.
@@ -59,6 +71,8 @@ export abstract class WriteStep extends RouteStep {
   }
 
   protected async write(q: Query, file: AnyCsvFile): Promise<void> {
+    const link = V1P2_LINK_COLUMN_MAPS[file as V1p2CsvFile];
+    if (link) return this.writeLinks(q, link);
     const map = tableMapOf(file);
     const mode = this.manifest.modes[file];
     const summary = this.report.files[file] as FileSummary;
@@ -177,6 +191,187 @@ export abstract class WriteStep extends RouteStep {
           if (ids.length < 5000) break;
         }
       }
+  }
+
+  /**
+   * A link file kept in its objects' rows (the score scale links, 1.2.1 CSV binding):
+   * - the object (a line item, a result) must be a record of a school of this import: of
+   *   the set (written by now) or already there; else `unknown_reference`;
+   * - an active link's score scale must be an active score scale of each school the object
+   *   is in (the set's scoreScales.csv is written by now); else `unknown_reference`;
+   * - an active link sets the object's column, a tobedeleted one clears it when it names
+   *   the scale the object has; a change carries the row's dateLastModified (delta) or the
+   *   import time, so a delta export sees it. The objects of the set already took their
+   *   link when the 1.2 set was read (their rows are unchanged here);
+   * - bulk (§8.2): the file holds every link, so an object of the import's schools with a
+   *   scale and no active link in the file loses it.
+   */
+  private async writeLinks(q: Query, link: V1p2LinkColumnMap): Promise<void> {
+    const file = link.file;
+    const mode = this.manifest.modes[file];
+    const summary = this.report.files[file] as FileSummary;
+    const schools = [...this.targets];
+    if (schools.length === 0) return;
+    const inSchools = `school_id IN (${schools.map(() => '?').join(',')})`;
+    const linked = new Set<string>();
+    const marks = (n: number) => Array(n).fill('?').join(',');
+    let batch: ParsedRow[] = [];
+    const flush = async (): Promise<void> => {
+      const rows = batch;
+      batch = [];
+      if (rows.length === 0) return;
+      const active = (r: ParsedRow) =>
+        mode === 'bulk' || (r.status ?? 'active') === 'active';
+      const ids = [...new Set(rows.map((r) => String(r.values[link.owner])))];
+      const scales = [
+        ...new Set(
+          rows.filter(active).map((r) => String(r.values[link.value])),
+        ),
+      ];
+      const objects = new Map<
+        string,
+        { school: string; status: string; value: string | null }[]
+      >();
+      for (const o of (await q(
+        `SELECT sourced_id AS id, school_id AS s, status, ${link.column} AS v FROM ${link.table} WHERE ${inSchools} AND sourced_id IN (${marks(ids.length)})`,
+        [...schools, ...ids],
+      )) as { id: string; s: string; status: string; v: unknown }[]) {
+        const list = objects.get(String(o.id)) ?? [];
+        list.push({
+          school: String(o.s),
+          status: String(o.status),
+          value: o.v === null || o.v === undefined ? null : String(o.v),
+        });
+        objects.set(String(o.id), list);
+      }
+      const known = new Set<string>();
+      if (scales.length)
+        for (const r of (await q(
+          `SELECT sourced_id AS id, school_id AS s FROM ${link.target.table} WHERE status = 'active' AND ${inSchools} AND sourced_id IN (${marks(scales.length)})`,
+          [...schools, ...scales],
+        )) as { id: string; s: string }[])
+          known.add(`${String(r.s)}\u0000${String(r.id)}`);
+      for (const row of rows) {
+        const id = String(row.values[link.owner]);
+        const scale = String(row.values[link.value]);
+        const on = active(row);
+        const found = (objects.get(id) ?? []).filter(
+          (o) => !on || o.status === 'active',
+        );
+        if (found.length === 0) {
+          this.issues.error(
+            `${file}.csv`,
+            'unknown_reference',
+            `no ${on ? 'active ' : ''}${link.ownerFile} record with this sourcedId, in the set or in the school`,
+            { line: row.line, column: link.owner, value: id },
+          );
+          continue;
+        }
+        if (on) {
+          linked.add(id);
+          const missing = found.find(
+            (o) => !known.has(`${o.school}\u0000${scale}`),
+          );
+          if (missing) {
+            this.issues.error(
+              `${file}.csv`,
+              'unknown_reference',
+              `no active ${link.target.file} record with this sourcedId in the school of the ${link.ownerFile} record, in the set or in the database`,
+              { line: row.line, column: link.value, value: scale },
+            );
+            continue;
+          }
+        }
+        const at = encodeInstant(
+          mode === 'delta' ? (row.dateLastModified ?? this.now) : this.now,
+        );
+        for (const o of found) {
+          const next = on ? scale : o.value === scale ? null : o.value;
+          if (next === o.value) {
+            summary.unchanged++;
+            continue;
+          }
+          await q(
+            `UPDATE ${link.table} SET ${link.column} = ?, date_last_modified = ? WHERE school_id = ? AND sourced_id = ?`,
+            [next, at, o.school, id],
+          );
+          if (next === null) summary.deleted++;
+          else if (o.value === null) summary.inserted++;
+          else summary.updated++;
+        }
+      }
+    };
+    await this.readRows(file, new IssueCollector(0), 'write', (row) => {
+      batch.push(row);
+      return batch.length >= 500 ? flush() : undefined;
+    });
+    await flush();
+    if (mode !== 'bulk') return;
+    // Bulk: the objects with a scale that no active link of the file names lose it.
+    for (const school of schools) {
+      let after = '';
+      for (;;) {
+        const ids = (
+          (await q(
+            `SELECT sourced_id AS id FROM ${link.table} WHERE school_id = ? AND ${link.column} IS NOT NULL AND sourced_id > ? ORDER BY sourced_id LIMIT 5000`,
+            [school, after],
+          )) as { id: string }[]
+        ).map((r) => String(r.id));
+        if (ids.length === 0) break;
+        after = ids[ids.length - 1];
+        const gone = ids.filter((id) => !linked.has(id));
+        for (let i = 0; i < gone.length; i += 500) {
+          const chunk = gone.slice(i, i + 500);
+          await q(
+            `UPDATE ${link.table} SET ${link.column} = NULL, date_last_modified = ? WHERE school_id = ? AND sourced_id IN (${marks(chunk.length)})`,
+            [encodeInstant(this.now), school, ...chunk],
+          );
+          summary.deleted += chunk.length;
+        }
+        if (ids.length < 5000) break;
+      }
+    }
+  }
+
+  /**
+   * After the 1.2 files stored as 1.2 are written: each of their rows naming a record of
+   * another such file (a role's `userProfileSourcedId`, `V1p2TableMap.v1p2Refs`) must name
+   * an active record of that file in the row's school (the set's userProfiles.csv, written
+   * by now, or the school's `user_profiles`), else `unknown_reference` at its line.
+   */
+  protected async checkV1p2Refs(q: Query): Promise<void> {
+    const schools = [...this.targets];
+    if (schools.length === 0 || this.v1p2Refs.length === 0) return;
+    const marks = (n: number) => Array(n).fill('?').join(',');
+    for (let i = 0; i < this.v1p2Refs.length; i += 500) {
+      const chunk = this.v1p2Refs.slice(i, i + 500);
+      const byFile = new Map<V1p2CsvFile, typeof chunk>();
+      for (const r of chunk)
+        byFile.set(r.file, [...(byFile.get(r.file) ?? []), r]);
+      for (const [file, rows] of byFile) {
+        const map = V1P2_TABLE_MAPS[file];
+        for (const ref of map?.v1p2Refs ?? []) {
+          const named = rows.filter((r) => r.column === ref.column);
+          if (!map || named.length === 0) continue;
+          const bad = new Set(
+            (
+              (await q(
+                `SELECT r.sourced_id AS id FROM ${map.table} r WHERE r.school_id IN (${marks(schools.length)}) AND r.status = 'active' AND r.sourced_id IN (${marks(named.length)}) AND r.${ref.db} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${ref.table} p WHERE p.school_id = r.school_id AND p.sourced_id = r.${ref.db} AND p.status = 'active')`,
+                [...schools, ...named.map((r) => r.sourcedId)],
+              )) as { id: string }[]
+            ).map((r) => String(r.id)),
+          );
+          for (const r of named)
+            if (bad.has(r.sourcedId))
+              this.issues.error(
+                `${file}.csv`,
+                'unknown_reference',
+                `no active ${ref.target} record with this sourcedId in the school of the record, in the set or in the database`,
+                { line: r.line, column: r.column, value: r.value },
+              );
+        }
+      }
+    }
   }
 
   /**

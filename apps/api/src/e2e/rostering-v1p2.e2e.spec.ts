@@ -185,8 +185,8 @@ describe.each(testEngines('api_e2e_v1p2', { sqliteFile: true }))(
             orgType: (id: string) =>
               orgs.find((o) => o.sourcedId === id)?.['type'] as
                 string | undefined,
-            resourcesOf: (id: string) =>
-              links.filter((l) => l.u === id).map((l) => l.r),
+            resourcesOf: (user: Record<string, unknown>) =>
+              links.filter((l) => l.u === user['sourcedId']).map((l) => l.r),
           };
           if (route.response === 'collection') {
             const old = list(v11.body, cls.collection);

@@ -4,7 +4,13 @@ import {
   CheckedQuery,
   UnknownObjectError,
 } from '@oneroster/util-oneroster-query';
-import type { FieldDef, ResourceDef } from './resources';
+import {
+  OWNED_ROWS,
+  type FieldDef,
+  type OwnedObject,
+  type OwnedSource,
+  type ResourceDef,
+} from './resources';
 import { CursorCache, PageCursor } from './cursor-cache';
 import { readQuery, readQueryRunner, sqlDialect } from '@oneroster/database';
 import { OneRosterSerialiser } from './serialiser';
@@ -110,6 +116,12 @@ interface MysqlConnection {
 export const PAGE_BATCH = 500;
 
 const CHUNK = 900;
+
+/** A page's GUIDRef lists (field → school and owner → ids) and its owned rows, if read. */
+interface PageLinks {
+  lists: Map<string, Map<string, string[]>>;
+  owned: Map<string, Record<string, Record<string, unknown>[]>> | null;
+}
 const EMPTY_ROW: Record<string, unknown> = Object.freeze({});
 
 export class RosterReader {
@@ -144,7 +156,13 @@ export class RosterReader {
       },
       ...conditions.map((c) => c(q)),
     ];
-    if (query?.filter) parts.push(filterSql(resource, query.filter, q));
+    if (query?.filter)
+      parts.push(
+        filterSql(resource, query.filter, q, {
+          schoolIds: scope.schoolIds,
+          foldsConstantSubqueries: this.mysql,
+        }),
+      );
     return joinAnd(parts);
   }
 
@@ -284,7 +302,7 @@ export class RosterReader {
       query,
       conditions,
     );
-    const lists = await this.loadLists(fields, rows);
+    const lists = await this.loadLists(fields, rows, resource.owned);
     const build = (row: Record<string, unknown>) =>
       this.toObject(fields, lists, row, scope);
     return {
@@ -437,12 +455,13 @@ export class RosterReader {
     const rows = opened.value;
     let total: number;
     let first: Record<string, unknown>[] | null;
-    let firstLists: Map<string, Map<string, string[]>> | null;
+    let firstLists: PageLinks | null;
     try {
       if (counted.status === 'rejected') throw counted.reason;
       total = counted.value;
       first = await rows.next();
-      firstLists = first && (await this.loadLists(fields, first));
+      firstLists =
+        first && (await this.loadLists(fields, first, resource.owned));
     } catch (err) {
       await rows.close();
       throw err;
@@ -453,7 +472,8 @@ export class RosterReader {
     const build = async (batch: Record<string, unknown>[]) => {
       read += batch.length;
       last = batch[batch.length - 1];
-      const lists = firstLists ?? (await this.loadLists(fields, batch));
+      const lists =
+        firstLists ?? (await this.loadLists(fields, batch, resource.owned));
       firstLists = null;
       return batch.map((row) => this.toObject(fields, lists, row, scope));
     };
@@ -502,7 +522,11 @@ export class RosterReader {
       throw new UnknownObjectError(
         `Unknown object: ${resource.name} ${sourcedId}`,
       );
-    const lists = await this.loadLists(selected, rows.slice(0, 1));
+    const lists = await this.loadLists(
+      selected,
+      rows.slice(0, 1),
+      resource.owned,
+    );
     return this.toObject(selected, lists, rows[0], scope);
   }
 
@@ -548,9 +572,17 @@ export class RosterReader {
   }
 
   /**
+   * Whether the database plans a non-correlated subquery of a filter as a constant
+   * (`FilterContext`): MariaDB and MySQL do, SQLite does not.
+   */
+  get foldsConstantSubqueries(): boolean {
+    return this.mysql;
+  }
+
+  /**
    * Which of these tables hold any active row among the caller's schools, in one query
    * (an index probe on (school_id, status) per table): a table without any need not be
-   * read for a page's objects, nor joined by its filters.
+   * joined by its filters.
    */
   async tablesWithActiveRows(
     scope: TenantScope,
@@ -574,54 +606,6 @@ export class RosterReader {
       if (Number(row?.[`t${i}`] ?? 0) === 1) found.add(table);
     });
     return found;
-  }
-
-  /**
-   * The active rows of a table of records owned by other objects (a user's stored 1.2
-   * roles, `user_roles`) for these owners among the caller's schools: owner sourcedId → its
-   * rows (the named columns), in `order`. One query per CHUNK owners, never a whole table;
-   * an owner the caller cannot see has none. An owner held by two of the caller's schools
-   * gets the rows of the first school (by id), as a single read takes that school's copy.
-   */
-  async ownedRows(
-    scope: TenantScope,
-    table: string,
-    ownerColumn: string,
-    owners: Iterable<string>,
-    columns: readonly string[],
-    order: readonly string[],
-  ): Promise<Map<string, Record<string, unknown>[]>> {
-    const q = this.q;
-    const out = new Map<string, Record<string, unknown>[]>();
-    const schoolOf = new Map<string, string>();
-    const ids = [...new Set(owners)];
-    if (scope.schoolIds.length === 0 || ids.length === 0) return out;
-    const select = [ownerColumn, 'school_id', ...columns]
-      .map((c) => `r.${q(c)}`)
-      .join(', ');
-    const orderBy = [ownerColumn, 'school_id', ...order, 'sourced_id']
-      .map((c) => `r.${q(c)}`)
-      .join(', ');
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      const chunk = ids.slice(i, i + CHUNK);
-      const rows = (await readQuery(
-        this.ds,
-        scope.schoolIds,
-        `SELECT ${select} FROM ${q(table)} r WHERE r.${q('school_id')} IN (${scope.schoolIds.map(() => '?').join(', ')}) AND r.${q(ownerColumn)} IN (${chunk.map(() => '?').join(', ')}) AND r.${q('status')} = 'active' ORDER BY ${orderBy}`,
-        [...scope.schoolIds, ...chunk],
-      )) as Record<string, unknown>[];
-      for (const row of rows) {
-        const owner = String(row[ownerColumn]);
-        const school = String(row['school_id']);
-        const first = schoolOf.get(owner);
-        if (first === undefined) schoolOf.set(owner, school);
-        else if (first !== school) continue;
-        const list = out.get(owner);
-        if (list) list.push(row);
-        else out.set(owner, [row]);
-      }
-    }
-    return out;
   }
 
   /** Throws UnknownObjectError unless the object exists for the caller (with those conditions). */
@@ -672,62 +656,155 @@ export class RosterReader {
       : resource.fields;
   }
 
-  /** Loads GUIDRef lists for a page: one query per list field per chunk of owners. */
-  private async loadList(
-    field: FieldDef,
-    rows: Record<string, unknown>[],
-  ): Promise<Map<string, string[]>> {
+  /**
+   * A page's GUIDRef lists and, where the resource names them, the rows other tables hold
+   * for its objects (`owned`: a 1.2 user's stored roles, profiles and resource links): one
+   * query per school per CHUNK owners, a UNION ALL of one part per list and per owned table,
+   * each part ordered as its own query would be (f, o, then its sort keys). Keyed by
+   * school and owner, so an object held by two schools gets each school's own rows.
+   */
+  private async loadLists(
+    fields: readonly FieldDef[],
+    rows: readonly Record<string, unknown>[],
+    owned: readonly OwnedSource[] = [],
+  ): Promise<PageLinks> {
     const q = this.q;
-    const l = field.list!;
-    const out = new Map<string, string[]>();
+    const listFields = fields.filter((f) => f.kind === 'refs' && f.list);
+    const lists: PageLinks['lists'] = new Map(
+      listFields.map((f) => [f.name, new Map<string, string[]>()]),
+    );
+    const ownedOut: PageLinks['owned'] = owned.length ? new Map() : null;
+    if (rows.length === 0 || (listFields.length === 0 && !owned.length))
+      return { lists, owned: ownedOut };
+    // Sort keys s0… (a list: its value; an owned table: its order, then sourced_id) and the
+    // owned tables' columns, each table its own run of c… so no column mixes two types.
+    const sortWidth = Math.max(
+      listFields.length ? 1 : 0,
+      ...owned.map((o) => o.order.length + 1),
+    );
+    const firstColumn: number[] = [];
+    let width = 0;
+    for (const o of owned) {
+      firstColumn.push(width);
+      width += o.columns.length;
+    }
+    const pad = (values: string[], n: number) => {
+      while (values.length < n) values.push('NULL');
+      return values;
+    };
+    const part = (
+      f: number,
+      table: string,
+      owner: string,
+      position: string | null,
+      sorts: string[],
+      columns: [number, string[]] | null,
+      active: boolean,
+      n: number,
+    ) => {
+      const c = pad([], width);
+      if (columns)
+        columns[1].forEach((col, j) => (c[columns[0] + j] = `x.${q(col)}`));
+      return `SELECT ${[
+        `${f} AS ${q('f')}`,
+        `x.${q(owner)} AS ${q('o')}`,
+        `${position ? `x.${q(position)}` : 'NULL'} AS ${q('p')}`,
+        ...pad(
+          sorts.map((col) => `x.${q(col)}`),
+          sortWidth,
+        ).map((v, i) => `${v} AS ${q(`s${i}`)}`),
+        ...c.map((v, i) => `${v} AS ${q(`c${i}`)}`),
+      ].join(
+        ', ',
+      )} FROM ${q(table)} x WHERE x.${q('school_id')} = ? AND x.${q(owner)} IN (${new Array(n).fill('?').join(', ')})${active ? ` AND x.${q('status')} = 'active'` : ''}`;
+    };
     const bySchool = new Map<string, string[]>();
     for (const r of rows) {
       const s = String(r['school_id']);
-      const list = bySchool.get(s) ?? [];
-      list.push(String(r['sourced_id']));
-      bySchool.set(s, list);
+      const list = bySchool.get(s);
+      if (list) list.push(String(r['sourced_id']));
+      else bySchool.set(s, [String(r['sourced_id'])]);
     }
+    const order = [
+      'f',
+      'o',
+      'p',
+      ...Array.from({ length: sortWidth }, (_, i) => `s${i}`),
+    ]
+      .map((c) => q(c))
+      .join(', ');
     for (const [school, owners] of bySchool) {
       for (let i = 0; i < owners.length; i += CHUNK) {
         const chunk = owners.slice(i, i + CHUNK);
-        const active = l.activeOnly ? ` AND ${q('status')} = 'active'` : '';
-        const order = l.orderColumn ? `${q(l.orderColumn)}, ` : '';
-        const links = (await readQuery(
+        const parts = [
+          ...listFields.map((f, k) => {
+            const l = f.list!;
+            return part(
+              k,
+              l.table,
+              l.ownerColumn,
+              l.orderColumn ?? null,
+              [l.valueColumn],
+              null,
+              !!l.activeOnly,
+              chunk.length,
+            );
+          }),
+          ...owned.map((o, k) =>
+            part(
+              listFields.length + k,
+              o.table,
+              o.ownerColumn,
+              null,
+              [...o.order, 'sourced_id'],
+              [firstColumn[k], [...o.columns]],
+              true,
+              chunk.length,
+            ),
+          ),
+        ];
+        const found = (await readQuery(
           this.ds,
           [school],
-          `SELECT ${q(l.ownerColumn)} AS o, ${q(l.valueColumn)} AS v FROM ${q(l.table)}
-           WHERE ${q('school_id')} = ? AND ${q(l.ownerColumn)} IN (${chunk.map(() => '?').join(', ')})${active}
-           ORDER BY ${q(l.ownerColumn)}, ${order}${q(l.valueColumn)}`,
-          [school, ...chunk],
-        )) as { o: string; v: string }[];
-        for (const link of links) {
-          const key = `${school}\u0000${link.o}`;
-          const list = out.get(key);
-          if (list) list.push(link.v);
-          else out.set(key, [link.v]);
+          `${parts.join(' UNION ALL ')} ORDER BY ${order}`,
+          parts.flatMap(() => [school, ...chunk]),
+        )) as Record<string, unknown>[];
+        for (const link of found) {
+          const f = Number(link['f']);
+          const key = `${school}\u0000${String(link['o'])}`;
+          if (f < listFields.length) {
+            const list = lists.get(listFields[f].name)!;
+            const ids = list.get(key);
+            const v = String(link['s0']);
+            if (ids) ids.push(v);
+            else list.set(key, [v]);
+            continue;
+          }
+          const k = f - listFields.length;
+          const o = owned[k];
+          const record: Record<string, unknown> = {};
+          o.columns.forEach(
+            (col, j) => (record[col] = link[`c${firstColumn[k] + j}`]),
+          );
+          let of = ownedOut!.get(key);
+          if (!of) ownedOut!.set(key, (of = {}));
+          (of[o.name] ??= []).push(record);
         }
       }
     }
-    return out;
-  }
-
-  private async loadLists(
-    fields: FieldDef[],
-    rows: Record<string, unknown>[],
-  ): Promise<Map<string, Map<string, string[]>>> {
-    const lists = new Map<string, Map<string, string[]>>();
-    for (const f of fields)
-      if (f.kind === 'refs' && rows.length)
-        lists.set(f.name, await this.loadList(f, rows));
-    return lists;
+    return { lists, owned: ownedOut };
   }
 
   private toObject(
     fields: FieldDef[],
-    lists: Map<string, Map<string, string[]>>,
+    links: PageLinks,
     row: Record<string, unknown>,
     scope: TenantScope,
   ): OneRosterObject {
-    return this.serialiser.object(fields, row, scope.booleans, lists);
+    const o = this.serialiser.object(fields, row, scope.booleans, links.lists);
+    if (links.owned)
+      (o as OwnedObject)[OWNED_ROWS] =
+        links.owned.get(`${row['school_id']}\u0000${row['sourced_id']}`) ?? {};
+    return o;
   }
 }

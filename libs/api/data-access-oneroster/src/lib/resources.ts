@@ -1,6 +1,6 @@
 import type { GuidType } from '@oneroster/contracts';
 import type { FilterClause } from '@oneroster/util-oneroster-query';
-import { T } from './sql';
+import { T, type FilterContext } from './sql';
 import {
   CATALOGUE,
   refTarget,
@@ -59,13 +59,14 @@ export interface FieldDef {
 
 /**
  * A filter name answered by its own SQL rather than by one field's column (the 1.2 users'
- * nested roles): the clause as given, the quote, and `base`, the ordinary SQL of a clause on
- * one of the resource's fields.
+ * nested roles): the clause as given, the quote, `base`, the ordinary SQL of a clause on
+ * one of the resource's fields, and what the filter may know of the read (its schools).
  */
 export type CustomFilter = (
   clause: FilterClause,
   q: (identifier: string) => string,
   base: (clause: FilterClause) => { text: string; params: unknown[] },
+  ctx: FilterContext,
 ) => { text: string; params: unknown[] };
 
 export interface ResourceDef {
@@ -77,6 +78,39 @@ export interface ResourceDef {
   fields: FieldDef[];
   /** Filter names beyond the fields', each with its own SQL (filterable, not sortable). */
   filters?: Readonly<Record<string, CustomFilter>>;
+  /** Tables whose active rows belong to each object, read with its GUIDRef lists. */
+  owned?: readonly OwnedSource[];
+}
+
+/**
+ * Records of another table owned by each object of a read (a 1.2 user's stored roles,
+ * `user_roles`): its active rows for the object's school and sourcedId, the named columns,
+ * ordered by `order` then sourced_id. The reader reads them in the query of the page's
+ * GUIDRef lists and hangs them on the object under OWNED_ROWS, which JSON never writes;
+ * `ownedRowsOf` reads them back.
+ */
+export interface OwnedSource {
+  /** The key the rows are kept under. */
+  readonly name: string;
+  readonly table: string;
+  readonly ownerColumn: string;
+  readonly columns: readonly string[];
+  readonly order: readonly string[];
+}
+
+/** Where an object read from a resource with `owned` tables keeps their rows. */
+export const OWNED_ROWS: unique symbol = Symbol('ownedRows');
+
+export interface OwnedObject {
+  [OWNED_ROWS]?: Readonly<Record<string, readonly Record<string, unknown>[]>>;
+}
+
+/** The rows of the owned table `name` read for this object (none if none or not read). */
+export function ownedRowsOf(
+  o: object,
+  name: string,
+): readonly Record<string, unknown>[] {
+  return (o as OwnedObject)[OWNED_ROWS]?.[name] ?? [];
 }
 
 /** The reader's kind of a catalogue field: how its column is read and filtered. */
@@ -188,40 +222,51 @@ function constantMatch(constant: string, c: FilterClause): Sql {
 }
 
 /**
- * `stored` false: the form for a read whose schools hold no active stored role (the
- * caller checked, `tablesWithActiveRows`), where every user's roles are derived: the same
- * users as the full form, with the derived SQL alone, which the indexes of `users` serve
- * (the full form reads every user of the schools, and a count reads them all).
+ * A roles filter (`roles.role`, `roles.roleType`, `roles.org.sourcedId`): a user's stored
+ * 1.2 roles (`user_roles`) when it has any, else its roles derived from the 1.1 role and
+ * orgs. The full form reads every user of the schools (a count reads them all), while the
+ * derived form alone is what the indexes of `users` serve, and it is the same users
+ * wherever the schools hold no active stored role. So:
+ * - `stored` false: the derived form alone, for a read whose caller checked that its
+ *   schools hold no active stored role (`tablesWithActiveRows`);
+ * - on a database that plans a non-correlated subquery as a constant (MariaDB): both forms
+ *   behind a probe of the schools' stored roles, so that the server itself plans the
+ *   derived form alone (with its index) when the probe finds none, in the same statement;
+ * - else the full form.
  */
 function storedOrDerived(
   column: string,
   derived: (c: FilterClause, base: (c: FilterClause) => Sql) => Sql,
   stored = true,
 ): CustomFilter {
-  const filter: CustomFilter = (c, q, base) => {
+  const filter: CustomFilter = (c, q, base, ctx) => {
     if (c.predicate === '!=') {
-      const eq = filter({ ...c, predicate: '=' }, q, base);
+      const eq = filter({ ...c, predicate: '=' }, q, base, ctx);
       return { text: `NOT ${eq.text}`, params: eq.params };
     }
-    if (!stored) {
-      const d = derived(c, base);
-      return { text: `(${d.text})`, params: d.params };
-    }
+    const d = derived(c, base);
+    if (!stored) return { text: `(${d.text})`, params: d.params };
     const roles = `FROM ${q('user_roles')} r WHERE r.${q('school_id')} = ${T}.${q('school_id')} AND r.${q('user_sourced_id')} = ${T}.${q('sourced_id')} AND r.${q('status')} = 'active'`;
     const match = roleColumnMatch(column, c, q);
-    const d = derived(c, base);
-    return {
+    const full: Sql = {
       text: `(EXISTS (SELECT 1 ${roles} AND ${match.text}) OR (NOT EXISTS (SELECT 1 ${roles}) AND ${d.text}))`,
       params: [...match.params, ...d.params],
+    };
+    if (!ctx.foldsConstantSubqueries || ctx.schoolIds.length === 0) return full;
+    const schools = ctx.schoolIds.map(() => '?').join(', ');
+    const any = `EXISTS (SELECT 1 FROM ${q('user_roles')} p WHERE p.${q('school_id')} IN (${schools}) AND p.${q('status')} = 'active')`;
+    return {
+      text: `((NOT ${any} AND ${d.text}) OR (${any} AND ${full.text}))`,
+      params: [...ctx.schoolIds, ...d.params, ...ctx.schoolIds, ...full.params],
     };
   };
   return filter;
 }
 
 /** The stored primary org; else the user's only org (as `toV1p2` serves primaryOrg). */
-const primaryOrgFilter: CustomFilter = (c, q, base) => {
+const primaryOrgFilter: CustomFilter = (c, q, base, ctx) => {
   if (c.predicate === '!=') {
-    const eq = primaryOrgFilter({ ...c, predicate: '=' }, q, base);
+    const eq = primaryOrgFilter({ ...c, predicate: '=' }, q, base, ctx);
     return { text: `NOT ${eq.text}`, params: eq.params };
   }
   const stored = base({ ...c, field: 'primaryOrg' });
@@ -276,6 +321,48 @@ const userV1p2Filters = (
   ),
   'primaryOrg.sourcedId': primaryOrgFilter,
 });
+/**
+ * What a 1.2 user holds in the tables of 1.2 only: its stored roles (roles.csv), its
+ * profiles without their credentials' passwords (userProfiles.csv) and its resource links
+ * (userResources.csv), read with the page (`ownedRowsOf(user, 'roles')` …).
+ */
+export const USER_V1P2_OWNED: readonly OwnedSource[] = [
+  {
+    name: 'roles',
+    table: 'user_roles',
+    ownerColumn: 'user_sourced_id',
+    columns: [
+      'role_type',
+      'role',
+      'org_sourced_id',
+      'user_profile_sourced_id',
+      'begin_date',
+      'end_date',
+    ],
+    order: ['role_type', 'org_sourced_id'],
+  },
+  {
+    name: 'profiles',
+    table: 'user_profiles',
+    ownerColumn: 'user_sourced_id',
+    columns: [
+      'sourced_id',
+      'profile_type',
+      'vendor_id',
+      'application_id',
+      'description',
+      'credentials',
+    ],
+    order: [],
+  },
+  {
+    name: 'resources',
+    table: 'user_resources',
+    ownerColumn: 'user_sourced_id',
+    columns: ['resource_sourced_id'],
+    order: ['resource_sourced_id'],
+  },
+];
 export const USER_V1P2_RESOURCE: ResourceDef = {
   ...USER_RESOURCE,
   fields: [
@@ -283,6 +370,7 @@ export const USER_V1P2_RESOURCE: ResourceDef = {
     ...v1p2StoredFields(CATALOGUE.user).map(fieldDef),
   ],
   filters: userV1p2Filters(true),
+  owned: USER_V1P2_OWNED,
 };
 /**
  * USER_V1P2_RESOURCE for a read whose schools hold no active stored 1.2 role

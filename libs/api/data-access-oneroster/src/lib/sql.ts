@@ -24,6 +24,18 @@ export interface Sql {
 
 export type Quote = (identifier: string) => string;
 
+/**
+ * What a custom filter may know of the read besides the clause: the caller's schools, and
+ * whether the database plans a non-correlated subquery of them as a constant (MariaDB does
+ * for an index probe below `expensive_subquery_limit` rows, so a form such as
+ * `(NOT EXISTS (…) AND a) OR (EXISTS (…) AND b)` is planned as `a` or `b` alone; SQLite
+ * evaluates such a subquery once but still plans the whole OR).
+ */
+export interface FilterContext {
+  readonly schoolIds: readonly string[];
+  readonly foldsConstantSubqueries: boolean;
+}
+
 export const T = 't';
 
 const catalogues = new WeakMap<ResourceDef, FieldCatalogue>();
@@ -91,9 +103,15 @@ const COMPARE: Record<Exclude<Predicate, '~'>, string> = {
   '<=': '<=',
 };
 
-function clauseSql(resource: ResourceDef, clause: FilterClause, q: Quote): Sql {
+function clauseSql(
+  resource: ResourceDef,
+  clause: FilterClause,
+  q: Quote,
+  ctx: FilterContext,
+): Sql {
   const custom = resource.filters?.[clause.field];
-  if (custom) return custom(clause, q, (c) => clauseSql(resource, c, q));
+  if (custom)
+    return custom(clause, q, (c) => clauseSql(resource, c, q, ctx), ctx);
   const field = findField(resource, clause.field);
   const { predicate, value } = clause;
   const refuse = (why: string): never => {
@@ -192,9 +210,10 @@ export function filterSql(
   resource: ResourceDef,
   expr: FilterExpr,
   q: Quote,
+  ctx: FilterContext,
 ): Sql {
-  if (expr.kind === 'clause') return clauseSql(resource, expr, q);
-  const parts = expr.operands.map((o) => filterSql(resource, o, q));
+  if (expr.kind === 'clause') return clauseSql(resource, expr, q, ctx);
+  const parts = expr.operands.map((o) => filterSql(resource, o, q, ctx));
   return {
     text: `(${parts.map((p) => p.text).join(expr.kind === 'and' ? ' AND ' : ' OR ')})`,
     params: parts.flatMap((p) => p.params),

@@ -10,6 +10,7 @@ import {
   RosterReader,
   USER_V1P2_DERIVED_ROLES_RESOURCE,
   RosteringService,
+  ownedRowsOf,
   type OneRosterObject,
   type ResourceDef,
   type RosteringOptions,
@@ -53,25 +54,39 @@ function* refIds(value: unknown): Generator<string> {
   }
 }
 
-/** The columns of a stored 1.2 role (user_roles) a user's roles[] needs. */
-const ROLE_COLUMNS = [
-  'role_type',
-  'role',
-  'org_sourced_id',
-  'user_profile_sourced_id',
-  'begin_date',
-  'end_date',
-] as const;
+/** A user's stored 1.2 roles (`user_roles`, read with the page), in stored order. */
+const storedRoles = (user: OneRosterObject): StoredRole[] =>
+  ownedRowsOf(user, 'roles').map((r) => ({
+    roleType: String(r['role_type']),
+    role: String(r['role']),
+    org: String(r['org_sourced_id']),
+    userProfile: (r['user_profile_sourced_id'] as string | null) ?? null,
+    beginDate: (r['begin_date'] as string | null) ?? null,
+    endDate: (r['end_date'] as string | null) ?? null,
+  }));
 
-/** The columns of a stored 1.2 user profile (user_profiles) a user's userProfiles[] needs. */
-const PROFILE_COLUMNS = [
-  'sourced_id',
-  'profile_type',
-  'vendor_id',
-  'application_id',
-  'description',
-  'credentials',
-] as const;
+/** A user's stored 1.2 profiles (`user_profiles`), without their credentials' passwords. */
+const storedProfiles = (user: OneRosterObject): StoredProfile[] =>
+  ownedRowsOf(user, 'profiles').map((r) => ({
+    profileId: String(r['sourced_id']),
+    profileType: String(r['profile_type']),
+    vendorId: String(r['vendor_id']),
+    applicationId: (r['application_id'] as string | null) ?? null,
+    description: (r['description'] as string | null) ?? null,
+    credentials: (
+      decodeList<{ type?: unknown; username?: unknown }>(r['credentials']) ?? []
+    ).map((c) => ({
+      type: String(c.type ?? ''),
+      username: String(c.username ?? ''),
+    })),
+  }));
+
+/** The resources a user's active links name (`user_resources`), each once. */
+const storedResources = (user: OneRosterObject): string[] => [
+  ...new Set(
+    ownedRowsOf(user, 'resources').map((r) => String(r['resource_sourced_id'])),
+  ),
+];
 
 @Injectable()
 export class V1p2RosteringReads {
@@ -107,8 +122,9 @@ export class V1p2RosteringReads {
    * What `toV1p2` needs beyond the object: the API's origin and, read per batch for the
    * objects of that batch only (nothing kept between requests, so always current), for users
    * the type of each org of an administrator (a 1.1 administrator's 1.2 role depends on it;
-   * no other role needs it) and the stored 1.2 roles, profiles and resource links of the batch's users, for line items the school of each class (1.2 requires
-   * `lineItem.school`), for results the class of each line item (`result.class`).
+   * no other role needs it) and their stored 1.2 roles, profiles and resource links (read
+   * with the page itself, `USER_V1P2_OWNED`), for line items the school of each class (1.2
+   * requires `lineItem.school`), for results the class of each line item (`result.class`).
    */
   context(
     key: V1p2ClassKey,
@@ -145,106 +161,31 @@ export class V1p2RosteringReads {
     const get = (id: string) => known.get(id);
     switch (key) {
       case 'user': {
-        // The batch's stored 1.2 roles (user_roles), one query per batch: a user with
-        // none has its roles derived from the 1.1 role and orgs.
-        const roles = new Map<string, StoredRole[]>();
-        const profiles = new Map<string, StoredProfile[]>();
-        const resources = new Map<string, string[]>();
+        // The batch's stored 1.2 roles, profiles and resource links come with the page
+        // (USER_V1P2_RESOURCE's owned tables); a user with no stored role has its roles
+        // derived from the 1.1 role and orgs.
         const orgTypes = lookup(ORG_RESOURCE, 'type', (o) =>
           o['role'] === 'administrator' ? refIds(o['orgs']) : [],
         );
-        // Asked once per request (one query): a table with no active row in the caller's
-        // schools is not read per batch, and a roles filter need not look at user_roles.
+        // Asked once per request, and only where the database does not plan the roles
+        // filters' own probe (SQLite): a school with no stored role need not have its
+        // roles filters look at user_roles.
         let probe: Promise<ReadonlySet<string>> | undefined;
         const stored = () =>
           (probe ??= this.reader.tablesWithActiveRows(
             this.svc.scope(principal),
-            ['user_roles', 'user_profiles', 'user_resources'],
+            ['user_roles'],
           ));
         return {
-          stored,
+          stored: this.reader.foldsConstantSubqueries ? undefined : stored,
           ctx: {
             origin,
             orgType: get,
-            rolesOf: (id) => roles.get(id),
-            profilesOf: (id) => profiles.get(id),
-            resourcesOf: (id) => resources.get(id),
+            rolesOf: storedRoles,
+            profilesOf: storedProfiles,
+            resourcesOf: storedResources,
           },
-          prepare: async (objects) => {
-            roles.clear();
-            profiles.clear();
-            resources.clear();
-            const scope = this.svc.scope(principal);
-            const users = objects.map((o) => String(o['sourcedId']));
-            const has = await stored();
-            const none = new Map<string, Record<string, unknown>[]>();
-            const found = has.has('user_roles')
-              ? await this.reader.ownedRows(
-                  scope,
-                  'user_roles',
-                  'user_sourced_id',
-                  users,
-                  ROLE_COLUMNS,
-                  ['role_type', 'org_sourced_id'],
-                )
-              : none;
-            // The resources the batch's users' active links name (userResources.csv).
-            for (const [user, rows] of has.has('user_resources')
-              ? await this.reader.ownedRows(
-                  scope,
-                  'user_resources',
-                  'user_sourced_id',
-                  users,
-                  ['resource_sourced_id'],
-                  ['resource_sourced_id'],
-                )
-              : none)
-              resources.set(user, [
-                ...new Set(rows.map((r) => String(r['resource_sourced_id']))),
-              ]);
-            // The batch's profiles, without their credentials' passwords.
-            for (const [user, rows] of has.has('user_profiles')
-              ? await this.reader.ownedRows(
-                  scope,
-                  'user_profiles',
-                  'user_sourced_id',
-                  users,
-                  PROFILE_COLUMNS,
-                  [],
-                )
-              : none)
-              profiles.set(
-                user,
-                rows.map((r) => ({
-                  profileId: String(r['sourced_id']),
-                  profileType: String(r['profile_type']),
-                  vendorId: String(r['vendor_id']),
-                  applicationId: r['application_id'] as string | null,
-                  description: r['description'] as string | null,
-                  credentials: (
-                    decodeList<{ type?: unknown; username?: unknown }>(
-                      r['credentials'],
-                    ) ?? []
-                  ).map((c) => ({
-                    type: String(c.type ?? ''),
-                    username: String(c.username ?? ''),
-                  })),
-                })),
-              );
-            for (const [user, rows] of found)
-              roles.set(
-                user,
-                rows.map((r) => ({
-                  roleType: String(r['role_type']),
-                  role: String(r['role']),
-                  org: String(r['org_sourced_id']),
-                  userProfile: r['user_profile_sourced_id'] as string | null,
-                  beginDate: r['begin_date'] as string | null,
-                  endDate: r['end_date'] as string | null,
-                })),
-              );
-            await orgTypes(objects);
-          },
+          prepare: orgTypes,
         };
       }
       case 'lineItem':
@@ -282,8 +223,12 @@ export class V1p2RosteringReads {
     });
     const { ctx, prepare, stored } = this.context(key, principal);
     // Schools with no stored 1.2 role: the roles filters in their derived SQL alone.
+    const filter = (req.query as RawQuery)['filter'];
     const read =
-      stored && !(await stored()).has('user_roles')
+      stored &&
+      typeof filter === 'string' &&
+      filter.includes('roles.') &&
+      !(await stored()).has('user_roles')
         ? USER_V1P2_DERIVED_ROLES_RESOURCE
         : resource;
     // The Link header repeats the 1.2 query as the client wrote it, not its 1.1 reading.

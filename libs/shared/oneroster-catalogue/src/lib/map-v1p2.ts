@@ -45,15 +45,15 @@ export interface V1p2MapContext {
    * has none: then its roles are derived from the 1.1 role and orgs.
    */
   readonly rolesOf?: (
-    userSourcedId: string,
+    user: OneRosterObject,
   ) => readonly StoredRole[] | undefined;
   /** A user's profiles stored as 1.2 (userProfiles.csv, `user_profiles`). */
   readonly profilesOf?: (
-    userSourcedId: string,
+    user: OneRosterObject,
   ) => readonly StoredProfile[] | undefined;
   /** The resources a user's active userResources.csv links name (`user_resources`). */
   readonly resourcesOf?: (
-    userSourcedId: string,
+    user: OneRosterObject,
   ) => readonly string[] | undefined;
 }
 
@@ -76,10 +76,7 @@ const STORED_TO_V1P2: Record<
   (ctx: V1p2MapContext, o: OneRosterObject) => unknown
 > = {
   'user.userProfiles': (ctx, o) => {
-    const stored =
-      typeof o['sourcedId'] === 'string'
-        ? ctx.profilesOf?.(o['sourcedId'])
-        : undefined;
+    const stored = ctx.profilesOf?.(o);
     if (!stored?.length) return undefined;
     return stored.map((p) => ({
       profileId: p.profileId,
@@ -99,10 +96,7 @@ const STORED_TO_V1P2: Record<
     }));
   },
   'user.resources': (ctx, o) => {
-    const ids =
-      typeof o['sourcedId'] === 'string'
-        ? ctx.resourcesOf?.(o['sourcedId'])
-        : undefined;
+    const ids = ctx.resourcesOf?.(o);
     return ids?.length
       ? ids.map((id) => v1p2Ref(ctx, 'resource', id))
       : undefined;
@@ -244,15 +238,25 @@ const idOf = (ref: unknown): string | undefined => {
   return undefined;
 };
 
+/** `${basePath}/${collection}/` of each 1.2 class, the part of an href after the origin. */
+const REF_PATH = new Map<V1p2ClassKey, string>();
+/** sourcedIds that need no percent-encoding in a path (UUIDs, most MIS keys). */
+const PLAIN_ID = /^[A-Za-z0-9._~-]+$/;
+
 /** A 1.2 GUIDRef to an object of `target` (the type is the class key, 1.2 has no subtypes). */
 export function v1p2Ref(
   ctx: V1p2MapContext,
   target: V1p2ClassKey,
   sourcedId: string,
 ) {
-  const c = NEW[target];
+  let path = REF_PATH.get(target);
+  if (path === undefined) {
+    const c = NEW[target];
+    path = `${V1P2_BASE_PATHS[c.service]}/${c.collection}/`;
+    REF_PATH.set(target, path);
+  }
   return {
-    href: `${ctx.origin}${V1P2_BASE_PATHS[c.service]}/${c.collection}/${encodeURIComponent(sourcedId)}`,
+    href: `${ctx.origin}${path}${PLAIN_ID.test(sourcedId) ? sourcedId : encodeURIComponent(sourcedId)}`,
     sourcedId,
     type: target,
   };
@@ -399,10 +403,7 @@ const DERIVED_TO_V1P2: Record<
   (ctx: V1p2MapContext, o: OneRosterObject) => unknown
 > = {
   'user.roles': (ctx, o) => {
-    const stored =
-      typeof o['sourcedId'] === 'string'
-        ? ctx.rolesOf?.(o['sourcedId'])
-        : undefined;
+    const stored = ctx.rolesOf?.(o);
     if (stored?.length)
       return stored.map((r) => ({
         roleType: r.roleType,
@@ -462,6 +463,67 @@ const DERIVED_TO_V1P2: Record<
   },
 };
 
+/** How one 1.2 field of a class read from 1.1 is made: its name and its value (or undefined). */
+type FieldStep = readonly [
+  name: string,
+  value: (ctx: V1p2MapContext, o: OneRosterObject) => unknown,
+];
+
+/** The steps of each class, made once from the catalogue (`toV1p2` runs them in order). */
+const TO_V1P2_STEPS = new Map<V1p2ClassKey, readonly FieldStep[]>();
+
+function toV1p2Steps(key: V1p2ClassKey): readonly FieldStep[] {
+  const c = NEW[key];
+  const steps: FieldStep[] = [];
+  for (const f of c.fields) {
+    if (f.rest === false) continue;
+    if (f.from.kind === 'new') {
+      const rule = STORED_TO_V1P2[`${key}.${f.name}`];
+      if (rule) steps.push([f.name, rule]);
+      continue;
+    }
+    if (f.from.kind === 'derived') {
+      steps.push([
+        f.name,
+        need(
+          DERIVED_TO_V1P2[`${key}.${f.name}`],
+          `no rule for ${key}.${f.name}`,
+        ),
+      ]);
+      continue;
+    }
+    const from = f.from.field;
+    if (f.type === 'guidRef') {
+      const target = need(f.ref, `${key}.${f.name} ref`);
+      steps.push([
+        f.name,
+        f.list
+          ? (ctx, o) => {
+              const v = o[from];
+              if (!Array.isArray(v)) return undefined;
+              const out = [];
+              for (const r of v) {
+                const id = idOf(r);
+                if (id) out.push(v1p2Ref(ctx, target, id));
+              }
+              return out;
+            }
+          : (ctx, o) => {
+              const id = idOf(o[from]);
+              return id ? v1p2Ref(ctx, target, id) : undefined;
+            },
+      ]);
+    } else if (f.type === 'stringBoolean')
+      steps.push([f.name, (_, o) => toStringBoolean(o[from])]);
+    else if (key === 'enrollment' && f.name === 'role')
+      steps.push([f.name, (ctx, o) => toV1p2Value(ctx, key, f, o[from])]);
+    else if (f.type === 'enum')
+      steps.push([f.name, (_, o) => (present(o[from]) ? o[from] : undefined)]);
+    else steps.push([f.name, (_, o) => o[from]]);
+  }
+  return steps;
+}
+
 /**
  * A 1.1 object (as the 1.1 REST API serves it) read as the 1.2 object of the same class, in
  * the 1.2 field order. New 1.2 fields are left out; fields the platform never serves too.
@@ -471,27 +533,19 @@ export function toV1p2(
   o: OneRosterObject,
   ctx: V1p2MapContext,
 ): OneRosterObject {
-  const c = NEW[key];
-  if (!c.from)
-    throw new Error(
-      `${key} is new in OneRoster 1.2: there is no 1.1 object to read`,
-    );
+  let steps = TO_V1P2_STEPS.get(key);
+  if (!steps) {
+    if (!NEW[key].from)
+      throw new Error(
+        `${key} is new in OneRoster 1.2: there is no 1.1 object to read`,
+      );
+    steps = toV1p2Steps(key);
+    TO_V1P2_STEPS.set(key, steps);
+  }
   const out: OneRosterObject = {};
-  for (const f of c.fields) {
-    if (f.rest === false) continue;
-    if (f.from.kind === 'new') {
-      const v = STORED_TO_V1P2[`${key}.${f.name}`]?.(ctx, o);
-      if (v !== undefined) out[f.name] = v;
-      continue;
-    }
-    const v =
-      f.from.kind === 'same'
-        ? toV1p2Value(ctx, key, f, o[f.from.field])
-        : need(
-            DERIVED_TO_V1P2[`${key}.${f.name}`],
-            `no rule for ${key}.${f.name}`,
-          )(ctx, o);
-    if (v !== undefined) out[f.name] = v;
+  for (const [name, value] of steps) {
+    const v = value(ctx, o);
+    if (v !== undefined) out[name] = v;
   }
   return out;
 }

@@ -350,13 +350,14 @@ describe('the OneRoster 1.2 CSV binding', () => {
         if (field.from.kind === 'new' || field.name === 'metadata') continue;
         // Lists derived from other files (children, resources) and users' roles (roles.csv);
         // a line item's gradingPeriod is its academicSession in CSV; a line item's or
-        // result's scoreScale is a link file in CSV (lineItemScoreScales.csv,
-        // resultScoreScales.csv), not a column.
+        // result's scoreScale and learningObjectiveSet are link files in CSV
+        // (lineItemScoreScales.csv, resultScoreScales.csv, lineItemLearningObjectiveIds.csv,
+        // resultLearningObjectiveIds.csv), not columns.
         if (
           ['children', 'resources', 'roles', 'gradingPeriod'].includes(
             field.name,
           ) ||
-          (field.name === 'scoreScale' &&
+          (['scoreScale', 'learningObjectiveSet'].includes(field.name) &&
             (f === 'lineItems' || f === 'results'))
         )
           continue;
@@ -492,8 +493,10 @@ describe('the OneRoster 1.2 CSV binding', () => {
     expect(V1P2_STORED_COLUMNS.categories).toEqual([
       { name: 'v1p2.weight', kind: 'float', required: false },
     ]);
-    expect(V1P2_STORED_COLUMNS.lineItems.map((c) => c.name)).toEqual([
-      'v1p2.scoreScaleSourcedId',
+    expect(V1P2_STORED_COLUMNS.lineItems.map((c) => [c.name, c.kind])).toEqual([
+      ['v1p2.scoreScaleSourcedId', 'string'],
+      // Kept whole: its JSON.
+      ['v1p2.learningObjectiveSet', 'string'],
     ]);
     expect(V1P2_STORED_COLUMNS.results.map((c) => [c.name, c.kind])).toEqual([
       ['v1p2.scoreScaleSourcedId', 'string'],
@@ -502,6 +505,7 @@ describe('the OneRoster 1.2 CSV binding', () => {
       ['v1p2.incomplete', 'boolean'],
       ['v1p2.late', 'boolean'],
       ['v1p2.missing', 'boolean'],
+      ['v1p2.learningObjectiveSet', 'string'],
     ]);
     expect(
       V1P2_STORED_COLUMNS.results.map(
@@ -514,6 +518,7 @@ describe('the OneRoster 1.2 CSV binding', () => {
       'incomplete',
       'late',
       'missing',
+      'learningObjectiveSet',
     ]);
     for (const f of CSV_FILES)
       if (!['users', 'categories', 'lineItems', 'results'].includes(f))

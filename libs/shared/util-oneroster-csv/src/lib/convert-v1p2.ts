@@ -693,7 +693,10 @@ function v1p1Cells(
         ? ''
         : field.type === 'guidRef'
           ? (idOf(v) ?? '')
-          : (v as CsvCell),
+          : field.type === 'metadata'
+            ? // A nested list kept whole (learningObjectiveSet): its JSON.
+              JSON.stringify(v)
+            : (v as CsvCell),
     );
   }
   const m = o['metadata'] as Record<string, unknown> | undefined;
@@ -945,12 +948,23 @@ function v1p1Object(file: CsvFile, row: ParsedRow): OneRosterObject {
   }
   for (const { field, column } of V1P2_STORED[file]) {
     const v: CsvValue | undefined = row.values[column];
-    if (v !== null && v !== undefined && v !== '') o[field.name] = v;
+    if (v === null || v === undefined || v === '') continue;
+    // A nested list kept whole (learningObjectiveSet) travels as its JSON.
+    o[field.name] = field.type === 'metadata' ? jsonOrText(v) : v;
   }
   return o;
 }
 
-/** The 1.1 columns a 1.2 column stands for in the 1.1 set written from a 1.2 one. */
+/** A column's JSON text read back (as written by `v1p1Cells`), else the text itself. */
+function jsonOrText(v: CsvValue): unknown {
+  if (typeof v !== 'string') return v;
+  try {
+    return JSON.parse(v) as unknown;
+  } catch {
+    return v;
+  }
+}
+
 /** The columns stored for 1.2 only of a 1.1 file: the 1.2 column of the same field. */
 const storedColumnsOf = (file: CsvFile) =>
   Object.fromEntries(
@@ -966,6 +980,7 @@ const storedColumnsOf = (file: CsvFile) =>
     ]),
   );
 
+/** The 1.1 columns a 1.2 column stands for in the 1.1 set written from a 1.2 one. */
 export const V1P1_COLUMN_OF_V1P2: Partial<
   Record<CsvFile, Record<string, { file: string; column: string }>>
 > = {

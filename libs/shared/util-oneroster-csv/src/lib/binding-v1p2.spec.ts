@@ -17,6 +17,7 @@ import {
   V1P2_NOT_STORED_FILES,
   V1P2_OWN_TABLE_FILES,
   V1P2_OWNER_COLUMN_FILES,
+  V1P2_GATHERED_LINK_FILES,
   V1P2_STORED_FILES,
 } from './binding-v1p2';
 import { headerVersionMismatch, V1P1_COLUMN_OF_V1P2 } from './convert-v1p2';
@@ -260,10 +261,12 @@ describe('the OneRoster 1.2 CSV binding', () => {
     ).toBe('year');
   });
 
-  it('stores the files of the 1.1 tables plus roles.csv, scoreScales.csv, userProfiles.csv, userResources.csv and the score scale links, and every served field of their classes', () => {
+  it('stores the files of the 1.1 tables plus roles.csv, scoreScales.csv, userProfiles.csv, userResources.csv, the score scale and learning objective links, and every served field of their classes', () => {
     expect([...V1P2_STORED_FILES].sort()).toEqual(
       [
         ...CSV_FILES,
+        'lineItemLearningObjectiveIds',
+        'resultLearningObjectiveIds',
         'lineItemScoreScales',
         'resultScoreScales',
         'roles',
@@ -278,6 +281,35 @@ describe('the OneRoster 1.2 CSV binding', () => {
       'userProfiles',
       'userResources',
     ]);
+    // The links kept in their objects' rows: one value, or many gathered into a list.
+    expect(V1P2_OWNER_COLUMN_FILES).toEqual([
+      'lineItemScoreScales',
+      'resultScoreScales',
+    ]);
+    expect(V1P2_GATHERED_LINK_FILES).toEqual([
+      'lineItemLearningObjectiveIds',
+      'resultLearningObjectiveIds',
+    ]);
+    for (const f of V1P2_GATHERED_LINK_FILES)
+      expect([
+        f,
+        V1P2_CSV[f].columns
+          .filter((c) => c.sqlColumn)
+          .map((c) => [c.column, c.sqlColumn]),
+      ]).toEqual([
+        f,
+        [
+          [V1P2_CSV[f].ownerColumn, 'sourced_id'],
+          ...V1P2_CSV_HEADERS[f]
+            .filter((h) =>
+              ['source', 'learningObjectiveId', 'score', 'textScore'].includes(
+                h,
+              ),
+            )
+            .map((h) => [h, 'learning_objective_set']),
+        ],
+      ]);
+    expect(V1P2_NOT_STORED_FILES).toEqual([]);
     // userProfiles.csv: one credential per row, the keys of credentials[0].
     expect(V1P2_CSV.userProfiles.table).toBe('user_profiles');
     expect(
@@ -338,9 +370,6 @@ describe('the OneRoster 1.2 CSV binding', () => {
     }
     expect([...V1P2_DEPENDENCY_ORDER].sort()).toEqual(
       [...V1P2_STORED_FILES].sort(),
-    );
-    expect(V1P2_NOT_STORED_FILES).toEqual(
-      expect.arrayContaining(['lineItemLearningObjectiveIds']),
     );
     for (const f of V1P2_STORED_FILES) {
       const of = V1P2_CSV[f].of;
@@ -518,7 +547,8 @@ describe('the OneRoster 1.2 CSV binding', () => {
       'incomplete',
       'late',
       'missing',
-      'learningObjectiveSet',
+      // Gathered from resultLearningObjectiveIds.csv.
+      'learningObjectiveId',
     ]);
     for (const f of CSV_FILES)
       if (!['users', 'categories', 'lineItems', 'results'].includes(f))

@@ -496,9 +496,10 @@ describe('the OneRoster 1.1 catalogue matches', () => {
     expect(problems).toEqual([]);
   });
   it('the 1.2 link files stored as 1.2 (csv-v1p2.ts: table, SQL columns, requiredness)', () => {
-    // A file with no class stored as 1.2 (userResources, the score scale links) names its
-    // table and columns in the CSV binding; its entity has them, a required column NOT NULL,
-    // an optional one nullable.
+    // A file with no class stored as 1.2 (userResources, the score scale and learning
+    // objective links) names its table and columns in the CSV binding; its entity has them,
+    // a required column NOT NULL, an optional one nullable; a gathered link file's columns
+    // besides its owner all make the one JSON list of one column.
     const problems: string[] = [];
     let files = 0;
     for (const file of V1P2_CSV_FILE_NAMES) {
@@ -526,6 +527,17 @@ describe('the OneRoster 1.1 catalogue matches', () => {
         )
           problems.push(
             `${file}.${c.column}: ${c.sqlColumn} is ${col.isNullable ? '' : 'NOT '}NULL, the binding says ${c.required ? 'required' : 'optional'}${def.ownerColumn ? ` (a link kept in ${def.table})` : ''}`,
+          );
+      }
+      if (def.gathered) {
+        const lists = new Set(
+          def.columns
+            .filter((c) => c.sqlColumn && c.column !== def.ownerColumn)
+            .map((c) => c.sqlColumn),
+        );
+        if (lists.size !== 1)
+          problems.push(
+            `${file}.csv: gathered into ${[...lists].join(', ')}, not one column`,
           );
       }
     }

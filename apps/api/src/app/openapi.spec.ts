@@ -316,10 +316,23 @@ describe.each(SERVICES)('OneRoster 1.2 %s OpenAPI document', (service) => {
             {},
         ),
       ).toEqual(['source', 'learningObjectiveResults']);
-      // A 1.1 line item stores no learning objectives: not in its schema.
+      // A line item's and a result's learning objectives are stored for 1.2 (JSON).
       expect(
-        Object.keys(doc.components.schemas['LineItemDType'].properties ?? {}),
-      ).not.toContain('learningObjectiveSet');
+        doc.components.schemas['LineItemDType'].properties?.[
+          'learningObjectiveSet'
+        ],
+      ).toEqual({
+        type: 'array',
+        items: { $ref: '#/components/schemas/LearningObjectiveSetDType' },
+      });
+      expect(
+        doc.components.schemas['ResultDType'].properties?.[
+          'learningObjectiveSet'
+        ],
+      ).toEqual({
+        type: 'array',
+        items: { $ref: '#/components/schemas/LearningObjectiveScoreSetDType' },
+      });
     }
   });
 });

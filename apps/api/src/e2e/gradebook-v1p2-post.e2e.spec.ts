@@ -334,7 +334,7 @@ describe.each(testEngines('api_e2e_gb_v1p2_post', { sqliteFile: true }))(
       }
     });
 
-    it('stores the 1.2-only result fields of posted elements, and refuses a score scale the school lacks at its element', async () => {
+    it('stores the 1.2-only result fields of posted elements (learningObjectiveSet too), and refuses a score scale the school lacks or a malformed set at its element', async () => {
       const r = await call('POST', `${GB}/lineItems/${ids['li1']}/results`, {
         results: [
           {
@@ -346,6 +346,14 @@ describe.each(testEngines('api_e2e_gb_v1p2_post', { sqliteFile: true }))(
             textScore: 'Working towards',
             inProgress: 'false',
             late: 'true',
+            learningObjectiveSet: [
+              {
+                source: 'case',
+                learningObjectiveResults: [
+                  { learningObjectiveId: 'lo-1', score: 2 },
+                ],
+              },
+            ],
           },
         ],
       });
@@ -356,6 +364,14 @@ describe.each(testEngines('api_e2e_gb_v1p2_post', { sqliteFile: true }))(
         textScore: 'Working towards',
         inProgress: 'false',
         late: 'true',
+        learningObjectiveSet: [
+          {
+            source: 'case',
+            learningObjectiveResults: [
+              { learningObjectiveId: 'lo-1', score: 2 },
+            ],
+          },
+        ],
       });
       expect(got.body['result']).not.toHaveProperty('missing');
       const before = await count('results');
@@ -368,11 +384,21 @@ describe.each(testEngines('api_e2e_gb_v1p2_post', { sqliteFile: true }))(
             score: 4,
             scoreScale: { sourcedId: 'no-such-scale' },
           },
+          {
+            sourcedId: 'client-objectives',
+            student: { sourcedId: ids['student'] },
+            scoreStatus: 'submitted',
+            score: 4,
+            learningObjectiveSet: [{ source: 'case' }],
+          },
         ],
       });
       expect(bad.status).toBe(422);
       expect(String(bad.body['imsx_description'])).toContain(
         'results[0].scoreScale: score scale no-such-scale does not exist in this school',
+      );
+      expect(String(bad.body['imsx_description'])).toContain(
+        'results[1].learningObjectiveSet[0].learningObjectiveResults: required',
       );
       expect(await count('results')).toBe(before);
     });

@@ -502,6 +502,182 @@ describe.each(testEngines('api_e2e_gb_v1p2', { sqliteFile: true }))(
       ).not.toHaveProperty('weight');
     });
 
+    it("stores a line item's and a result's learningObjectiveSet whole (checked as the 1.2 schema says), serves it, refuses it as a filter, and a 1.1 PUT clears it", async () => {
+      const cat = `cat-lo-${engine.name}`;
+      expect(
+        (
+          await call('PUT', `${GB}/categories/${cat}`, {
+            category: { title: 'Objectives' },
+          })
+        ).status,
+      ).toBe(201);
+      const li = `li-lo-${engine.name}`;
+      const objectives = [
+        { source: 'case', learningObjectiveIds: ['lo-a', 'lo-b'] },
+        { source: '/mylist', learningObjectiveIds: ['x1'] },
+      ];
+      const lineItem = {
+        title: 'Objectives essay',
+        assignDate: '2026-09-14T09:00:00Z',
+        dueDate: '2026-09-21T09:00:00Z',
+        class: { sourcedId: ids['class'] },
+        school: { sourcedId: schoolA.org },
+        category: { sourcedId: cat },
+        learningObjectiveSet: objectives,
+      };
+      expect(
+        (await call('PUT', `${GB}/lineItems/${li}`, { lineItem })).status,
+      ).toBe(201);
+      const res = `res-lo-${engine.name}`;
+      const scores = [
+        {
+          source: 'case',
+          learningObjectiveResults: [
+            { learningObjectiveId: 'lo-a', score: 3 },
+            { learningObjectiveId: 'lo-b', textScore: 'met' },
+          ],
+        },
+      ];
+      const result = {
+        lineItem: { sourcedId: li },
+        student: { sourcedId: ids['student'] },
+        scoreStatus: 'fully graded',
+        score: 9,
+        scoreDate: '2026-09-22',
+        learningObjectiveSet: scores,
+      };
+      expect(
+        (await call('PUT', `${GB}/results/${res}`, { result })).status,
+      ).toBe(201);
+      // Served as stored, in the object and in the collections.
+      expect(
+        (await call('GET', `${GB}/lineItems/${li}`)).body['lineItem'],
+      ).toMatchObject({ learningObjectiveSet: objectives });
+      const list = await call(
+        'GET',
+        `${GB}/classes/${ids['class']}/lineItems/${li}/results?fields=sourcedId,learningObjectiveSet`,
+      );
+      expect(list.body['results']).toEqual([
+        { sourcedId: res, learningObjectiveSet: scores },
+      ]);
+      expect(
+        await one(
+          'SELECT learning_objective_set FROM line_items WHERE school_id = ? AND sourced_id = ?',
+          [schoolA.id, li],
+        ),
+      ).toContain('lo-b');
+      // A nested list: not filterable (nor sortable).
+      for (const q of [
+        "filter=learningObjectiveSet%3D'x'",
+        "filter=learningObjectiveSet.source%3D'case'",
+      ]) {
+        const bad = await call('GET', `${GB}/results?${q}`);
+        expect([q, bad.status, minor(bad.body)]).toEqual([
+          q,
+          400,
+          'invalid_filter_field',
+        ]);
+      }
+      // 1.1 serves neither.
+      const v1p1Token = await tokenWith(
+        S1.gradebookRead,
+        S1.gradebookCreatePut,
+      );
+      const l11 = await call(
+        'GET',
+        `/ims/oneroster/v1p1/lineItems/${li}`,
+        undefined,
+        v1p1Token,
+      );
+      expect(l11.body['lineItem']).not.toHaveProperty('learningObjectiveSet');
+
+      // Checked element by element: every problem named, nothing written.
+      const refused: [string, Json, string[]][] = [
+        [
+          `lineItems/${li}`,
+          {
+            lineItem: { ...lineItem, learningObjectiveSet: { source: 'case' } },
+          },
+          ['lineItem.learningObjectiveSet: expected a list'],
+        ],
+        [
+          `lineItems/${li}`,
+          {
+            lineItem: {
+              ...lineItem,
+              title: 5,
+              learningObjectiveSet: [
+                { source: 'nope', learningObjectiveIds: [] },
+              ],
+            },
+          },
+          [
+            'lineItem.title: must be a string',
+            'lineItem.learningObjectiveSet[0].source: "nope" is not one of',
+            'lineItem.learningObjectiveSet[0].learningObjectiveIds: at least one element is required',
+          ],
+        ],
+        [
+          `results/${res}`,
+          {
+            result: {
+              ...result,
+              learningObjectiveSet: [
+                {
+                  source: 'unknown',
+                  learningObjectiveResults: [{ score: 'high' }],
+                },
+              ],
+            },
+          },
+          [
+            'result.learningObjectiveSet[0].learningObjectiveResults[0].learningObjectiveId: required',
+            'result.learningObjectiveSet[0].learningObjectiveResults[0].score: expected a number',
+          ],
+        ],
+      ];
+      for (const [path, body, says] of refused) {
+        const bad = await call('PUT', `${GB}/${path}`, body);
+        expect([path, bad.status, minor(bad.body)]).toEqual([
+          path,
+          422,
+          'invaliddata',
+        ]);
+        for (const s of says)
+          expect(String(bad.body['imsx_description'])).toContain(s);
+      }
+      expect(
+        (await call('GET', `${GB}/lineItems/${li}`)).body['lineItem'],
+      ).toMatchObject({
+        title: 'Objectives essay',
+        learningObjectiveSet: objectives,
+      });
+
+      // An empty list stores none.
+      expect(
+        (
+          await call('PUT', `${GB}/results/${res}`, {
+            result: { ...result, learningObjectiveSet: [] },
+          })
+        ).status,
+      ).toBe(200);
+      expect(
+        (await call('GET', `${GB}/results/${res}`)).body['result'],
+      ).not.toHaveProperty('learningObjectiveSet');
+
+      // A 1.1 PUT replaces the object as 1.1 sees it: the set is cleared.
+      const put11 = await call(
+        'PUT',
+        `/ims/oneroster/v1p1/lineItems/${li}`,
+        { lineItem: l11.body['lineItem'] },
+        v1p1Token,
+      );
+      expect(put11.status).toBeLessThan(300);
+      expect(
+        (await call('GET', `${GB}/lineItems/${li}`)).body['lineItem'],
+      ).not.toHaveProperty('learningObjectiveSet');
+    });
+
     it('answers malformed 1.2 bodies with a 4xx 1.2 payload, never a 500', async () => {
       const bodies: [string, unknown][] = [
         ['lineItems', null],

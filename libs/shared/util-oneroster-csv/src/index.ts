@@ -7,3 +7,4 @@ export * from './lib/manifest';
 export * from './lib/rows';
 export * from './lib/zip';
 export * from './lib/convert-v1p2';
+export * from './lib/objectives';

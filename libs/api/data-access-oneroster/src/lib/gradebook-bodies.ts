@@ -216,11 +216,35 @@ function flag(o: Json, key: string, path: string, p: Problems): boolean | null {
 /**
  * `v1p2`: the body is a OneRoster 1.2 object read as 1.1 (`fromV1p2`), whose fields stored
  * for 1.2 only (the 1.1 catalogue's `v1p2` fields: weight, scoreScale, textScore, the result
- * flags) are read too. A 1.1 body never has them read: they are unknown properties there,
+ * flags, learningObjectiveSet) are read too. A 1.1 body never has them read: they are unknown properties there,
  * ignored, and the write clears them.
  */
 export interface ParseOptions {
   readonly v1p2?: boolean;
+  /**
+   * With `v1p2`: checks a 1.2 nested list kept whole (a line item's or result's
+   * learningObjectiveSet) against the 1.2 schema, adding one problem per fault under `path`,
+   * and gives the list to store (`null` for none). Without it such a list is not read.
+   */
+  readonly nestedList?: (
+    field: string,
+    value: unknown,
+    path: string,
+    problems: string[],
+  ) => unknown[] | null;
+}
+
+/** A 1.2 nested list kept whole, read by `options.nestedList` (null when none is given). */
+function nestedList(
+  o: Json,
+  key: string,
+  path: string,
+  p: Problems,
+  options: ParseOptions,
+): unknown[] | null {
+  return options.nestedList
+    ? options.nestedList(key, o[key], `${path}.${key}`, p.list)
+    : null;
 }
 
 export function parseCategory(
@@ -265,7 +289,16 @@ export function parseLineItem(
     resultValueMax: number(o, 'resultValueMax', at, p),
     metadata: metadata(o, at, p),
     ...(options.v1p2
-      ? { scoreScaleSourcedId: guidRef(o, 'scoreScale', at, p, false) }
+      ? {
+          scoreScaleSourcedId: guidRef(o, 'scoreScale', at, p, false),
+          learningObjectiveSet: nestedList(
+            o,
+            'learningObjectiveSet',
+            at,
+            p,
+            options,
+          ),
+        }
       : {}),
   };
   p.throwIfAny('lineItem');
@@ -307,6 +340,13 @@ export function parseResult(
           incomplete: flag(o, 'incomplete', at, p),
           late: flag(o, 'late', at, p),
           missing: flag(o, 'missing', at, p),
+          learningObjectiveSet: nestedList(
+            o,
+            'learningObjectiveSet',
+            at,
+            p,
+            options,
+          ),
         }
       : {}),
   };

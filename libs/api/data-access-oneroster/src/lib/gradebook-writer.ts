@@ -57,9 +57,10 @@ export interface Actor {
 
 /*
  * The OneRoster 1.2 fields stored for 1.2 only (a category's weight, a line item's and a
- * result's score scale, a result's textScore and flags) are optional in the inputs: a 1.2
- * write sets them, a 1.1 write leaves them out and so clears them (a 1.1 PUT replaces the
- * object as 1.1 sees it, as a 1.1 CSV import clears a user's 1.2 fields).
+ * result's score scale and learning objective set, a result's textScore and flags) are
+ * optional in the inputs: a 1.2 write sets them, a 1.1 write leaves them out and so clears
+ * them (a 1.1 PUT replaces the object as 1.1 sees it, as a 1.1 CSV import clears a user's
+ * 1.2 fields).
  */
 export interface CategoryInput {
   title: string;
@@ -85,6 +86,8 @@ export interface LineItemInput {
   metadata: Metadata | null;
   /** OneRoster 1.2 only: must name an active score scale of the line item's school. */
   scoreScaleSourcedId?: string | null;
+  /** OneRoster 1.2 only: LearningObjectiveSetDType[], checked by the caller; [] is none. */
+  learningObjectiveSet?: unknown[] | null;
 }
 
 /** Left out: score → 0 when the status is exempt or not submitted; scoreDate → today (UTC). */
@@ -104,6 +107,8 @@ export interface ResultInput {
   incomplete?: boolean | null;
   late?: boolean | null;
   missing?: boolean | null;
+  /** OneRoster 1.2 only: LearningObjectiveScoreSetDType[], checked by the caller; [] is none. */
+  learningObjectiveSet?: unknown[] | null;
 }
 
 export type GradebookKind = 'category' | 'lineItem' | 'result';
@@ -797,6 +802,9 @@ export class GradebookWriter {
         resultValueMax: max,
         metadata: input.metadata,
         scoreScaleSourcedId: input.scoreScaleSourcedId ?? null,
+        learningObjectiveSet: input.learningObjectiveSet?.length
+          ? input.learningObjectiveSet
+          : null,
       },
     };
   }
@@ -855,6 +863,9 @@ export class GradebookWriter {
         incomplete: input.incomplete ?? null,
         late: input.late ?? null,
         missing: input.missing ?? null,
+        learningObjectiveSet: input.learningObjectiveSet?.length
+          ? input.learningObjectiveSet
+          : null,
       },
     };
   }

@@ -198,3 +198,30 @@ export function readStoredV1p2Body(
     throw new UnprocessableDataError(`Invalid ${key}: ${problems.join('; ')}`);
   return out;
 }
+
+/**
+ * One nested-list field of a 1.2 class stored through 1.1 (a line item's or a result's
+ * learningObjectiveSet), checked element by element against the 1.2 catalogue as a stored
+ * 1.2 class's body is (`problems` gets one entry per problem, under `path`); what comes out
+ * is the list as stored, `null` for none (absent, null or empty).
+ */
+export function readV1p2NestedList(
+  key: V1p2ClassKey,
+  name: string,
+  v: unknown,
+  path: string,
+  problems: string[],
+): unknown[] | null {
+  if (v === undefined || v === null || v === '') return null;
+  const f = v1p2ClassDef(key).fields.find((x) => x.name === name);
+  if (!f?.list || f.type !== 'object')
+    throw new Error(`${key}.${name} is not a nested list`);
+  const before = problems.length;
+  const out = field(f, v, path, problems);
+  if (problems.length > before || !Array.isArray(out)) return null;
+  if (JSON.stringify(out).length > MAX_LONG_TEXT) {
+    problems.push(`${path}: at most ${MAX_LONG_TEXT} characters of JSON`);
+    return null;
+  }
+  return out.length ? out : null;
+}

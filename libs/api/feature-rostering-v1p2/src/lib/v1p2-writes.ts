@@ -7,6 +7,7 @@ import {
   parseLineItem,
   parseResult,
   type OneRosterObject,
+  type ParseOptions,
   type PostElement,
   type V1p2StoredKind,
   type WritableKind,
@@ -24,7 +25,7 @@ import {
 } from '@oneroster/util-oneroster-query';
 import type { Principal } from '@oneroster/util-http';
 import { V1p2RosteringReads } from './v1p2-reads';
-import { readStoredV1p2Body } from './v1p2-bodies';
+import { readStoredV1p2Body, readV1p2NestedList } from './v1p2-bodies';
 import { postParentOf, readPostBody } from './v1p2-posts';
 
 /*
@@ -35,10 +36,10 @@ import { postParentOf, readPostBody } from './v1p2-posts';
  * Rules beyond 1.1's:
  * - a 1.2 value 1.1 cannot hold where it requires one (a V1p2MappingError) is 422
  *   invaliddata naming the field; the fields stored for 1.2 only (a category's weight, a
- *   line item's and a result's scoreScale, a result's textScore and its four flags) are
- *   checked (a number; a GUIDRef naming an active score scale of the school; a string;
- *   "true"/"false") and stored; what nothing stores (learning objectives) is dropped, as
- *   the mapping's `lost` list says;
+ *   line item's and a result's scoreScale and learningObjectiveSet, a result's textScore
+ *   and its four flags) are checked (a number; a GUIDRef naming an active score scale of
+ *   the school; the 1.2 schema's nested list, element by element, as an assessment's; a
+ *   string; "true"/"false") and stored;
  * - PUT answers 201 without a body when it creates and 200 without a body when it replaces;
  *   DELETE 204 (the 1.1 writer: deleting a line item deletes its results).
  * Score scales, assessment line items and assessment results (new in 1.2, stored as 1.2):
@@ -75,7 +76,15 @@ function unwrap(body: unknown, envelope: string): Json {
   return obj as Json;
 }
 
-/** The 1.1 body rules, reading the fields stored for 1.2 only too. */
+/**
+ * The 1.1 body rules, reading the fields stored for 1.2 only too; a line item's or result's
+ * learningObjectiveSet is checked against the 1.2 schema, as an assessment's is.
+ */
+const v1p2Options = (kind: 'lineItem' | 'result'): ParseOptions => ({
+  v1p2: true,
+  nestedList: (field, value, path, problems) =>
+    readV1p2NestedList(kind, field, value, path, problems),
+});
 const V1P2 = { v1p2: true } as const;
 
 const STORED: ReadonlySet<WritableKind> = new Set<V1p2StoredKind>([
@@ -137,14 +146,14 @@ export class V1p2GradebookWrites {
           scope,
           actor,
           sourcedId,
-          parseLineItem(v1p1, sourcedId, 'lineItem', V1P2),
+          parseLineItem(v1p1, sourcedId, 'lineItem', v1p2Options('lineItem')),
         );
       default:
         return this.writer.putResult(
           scope,
           actor,
           sourcedId,
-          parseResult(v1p1, sourcedId, 'result', V1P2),
+          parseResult(v1p1, sourcedId, 'result', v1p2Options('result')),
         );
     }
   }
@@ -181,8 +190,8 @@ export class V1p2GradebookWrites {
           delete v1p1['sourcedId'];
           input =
             kind === 'lineItem'
-              ? parseLineItem(v1p1, sourcedId, e.at, V1P2)
-              : parseResult(v1p1, sourcedId, e.at, V1P2);
+              ? parseLineItem(v1p1, sourcedId, e.at, v1p2Options('lineItem'))
+              : parseResult(v1p1, sourcedId, e.at, v1p2Options('result'));
         } catch (err) {
           if (err instanceof V1p2MappingError)
             problems.push(`${e.at}.${err.field}: ${err.reason}`);

@@ -17,6 +17,7 @@ import {
   CsvCell,
   CsvFile,
   csvLine,
+  objectiveLinks,
   formatIssue,
   IssueCollector,
   METADATA_PREFIX,
@@ -34,8 +35,10 @@ import {
   CsvRecordData,
   TABLE_MAPS,
   TableMap,
+  V1P2_GATHERED_LINK_MAPS,
   V1P2_LINK_COLUMN_MAPS,
   V1P2_TABLE_MAPS,
+  type V1p2GatheredLinkMap,
   type V1p2LinkColumnMap,
 } from './tables';
 
@@ -86,8 +89,9 @@ export async function exportCsv(
  * primary role per org derived from the 1.1 role for the others; the files stored as 1.2 in
  * tables of their own (scoreScales, userResources, roles, userProfiles) are written from
  * them with the 1.2 headers, bulk or delta as the rest, and the score scale links from the
- * line items' and results' `score_scale_sourced_id`; the files of data the platform does
- * not store (learning-objective links) are not written and declared absent. The mapping's lookups beyond the set (an org's type,
+ * line items' and results' `score_scale_sourced_id`, and the learning objective links from
+ * their `learning_objective_set` (one row per objective). The mapping's lookups beyond the
+ * set (an org's type,
  * a class's school, a line item's class: a delta set names only what changed) are read from
  * the school's tables.
  */
@@ -144,6 +148,15 @@ async function exportV1p2(
       const n = await writeLinkFile(
         q,
         link as V1p2LinkColumnMap,
+        join(dir, `${file}.csv`),
+        options,
+      );
+      if (n > 0) written[file as V1p2CsvFile] = n;
+    }
+    for (const [file, link] of Object.entries(V1P2_GATHERED_LINK_MAPS)) {
+      const n = await writeGatheredFile(
+        q,
+        link as V1p2GatheredLinkMap,
         join(dir, `${file}.csv`),
         options,
       );
@@ -334,6 +347,76 @@ async function writeLinkFile(
         n++;
       }
       if (rows.length < 5000) break;
+      after = String(rows[rows.length - 1].id);
+    }
+    if (stream) await stream.end();
+  } finally {
+    stream?.destroy();
+  }
+  options.onProgress?.({ file: link.file, rows: n, done: true });
+  return n;
+}
+
+/**
+ * A link file gathered into its objects' rows (lineItemLearningObjectiveIds,
+ * resultLearningObjectiveIds): one row per objective of each line item or result of the
+ * school with a learning objective set, in sourcedId order and the list's order, a page of
+ * objects at a time. A row's sourcedId is its object's followed by `.` and the objective's
+ * position (unique in the file; the import does not keep it). Bulk: active objects; delta:
+ * every object changed since, with the object's status and dateLastModified. An objective
+ * removed since leaves nothing to write: its object's row in the delta lineItems.csv or
+ * results.csv, read with the links of the file, takes the list without it. No file when
+ * there is no objective.
+ */
+async function writeGatheredFile(
+  q: Query,
+  link: V1p2GatheredLinkMap,
+  path: string,
+  options: CsvExportOptions,
+): Promise<number> {
+  const delta = options.since !== undefined;
+  const headers = V1P2_CSV_HEADERS[link.file];
+  const where = [
+    'school_id = ?',
+    `${link.column} IS NOT NULL`,
+    'sourced_id > ?',
+  ];
+  const extra: unknown[] = [];
+  if (options.since) {
+    where.push('date_last_modified > ?');
+    extra.push(encodeInstant(options.since));
+  } else where.push("status = 'active'");
+  let stream: CsvOut | undefined;
+  let n = 0;
+  let after = '';
+  try {
+    for (;;) {
+      const rows = (await q(
+        `SELECT sourced_id AS id, status, date_last_modified AS d, ${link.column} AS v FROM ${link.table} WHERE ${where.join(' AND ')} ORDER BY sourced_id LIMIT 1000`,
+        [options.schoolId, after, ...extra],
+      )) as { id: string; status: string; d: unknown; v: unknown }[];
+      for (const r of rows) {
+        const links = objectiveLinks(link.file, decodeJson(r.v));
+        for (const [i, l] of links.entries()) {
+          if (!stream) {
+            stream = new CsvOut(path);
+            await stream.put(csvLine(headers));
+          }
+          const values: Record<string, string> = {
+            sourcedId: `${String(r.id)}.${i + 1}`,
+            status: delta ? String(r.status) : '',
+            dateLastModified: delta ? decodeInstant(r.d).toISOString() : '',
+            [link.owner]: String(r.id),
+            source: l.source,
+            learningObjectiveId: l.id,
+            score: l.score === undefined ? '' : String(l.score),
+            textScore: l.textScore ?? '',
+          };
+          await stream.put(csvLine(headers.map((h) => values[h] ?? '')));
+          n++;
+        }
+      }
+      if (rows.length < 1000) break;
       after = String(rows[rows.length - 1].id);
     }
     if (stream) await stream.end();

@@ -22,6 +22,9 @@ import {
   UserIdValue,
   V1P2_OWN_TABLE_FILES,
   V1P2_OWNER_COLUMN_FILES,
+  V1P2_GATHERED_LINK_FILES,
+  isObjectiveFile,
+  type ObjectiveFile,
   V1P2_STORED_PREFIX,
   type V1p2CsvFile,
 } from '@oneroster/util-oneroster-csv';
@@ -357,6 +360,42 @@ function v1p2LinkColumnMap(file: V1p2CsvFile): V1p2LinkColumnMap {
 export const V1P2_LINK_COLUMN_MAPS = Object.fromEntries(
   V1P2_OWNER_COLUMN_FILES.map((f) => [f, v1p2LinkColumnMap(f)]),
 ) as Partial<Record<V1p2CsvFile, V1p2LinkColumnMap>>;
+
+/**
+ * A link file whose rows are gathered into a JSON list kept in a column of the rows of the
+ * objects it links (`V1P2_GATHERED_LINK_FILES`: the learning objective links into
+ * `learning_objective_set`), from the CSV binding: the objects' table, the CSV column
+ * naming the object and its file, and the SQL column of the list.
+ */
+export interface V1p2GatheredLinkMap {
+  file: ObjectiveFile;
+  table: string;
+  owner: string;
+  ownerFile: V1p2CsvFile;
+  column: string;
+}
+
+function v1p2GatheredLinkMap(file: V1p2CsvFile): V1p2GatheredLinkMap {
+  const def = V1P2_CSV[file];
+  const column = def.columns.find(
+    (c) => c.sqlColumn && c.column !== def.ownerColumn,
+  )?.sqlColumn;
+  const ownerFile = def.columns.find((c) => c.column === def.ownerColumn)
+    ?.target as V1p2CsvFile | undefined;
+  if (
+    !isObjectiveFile(file) ||
+    !def.table ||
+    !def.ownerColumn ||
+    !column ||
+    !ownerFile
+  )
+    throw new Error(`${file}.csv: not a link gathered into its object's row`);
+  return { file, table: def.table, owner: def.ownerColumn, ownerFile, column };
+}
+
+export const V1P2_GATHERED_LINK_MAPS = Object.fromEntries(
+  V1P2_GATHERED_LINK_FILES.map((f) => [f, v1p2GatheredLinkMap(f)]),
+) as Partial<Record<V1p2CsvFile, V1p2GatheredLinkMap>>;
 
 /** The table map of a file of either binding stored by the importer. */
 export const tableMapOf = (file: AnyCsvFile): TableMap =>

@@ -1223,6 +1223,295 @@ describe.each(testEngines('csv_v1p2'))(
       }
     });
 
+    /** An empty 1.2 set: a manifest declaring every file absent (files added by `addFile`). */
+    function emptyV1p2Set(dir: string): string {
+      mkdirSync(dir);
+      writeFileSync(
+        join(dir, 'manifest.csv'),
+        [
+          ['propertyName', 'value'],
+          ['manifest.version', '1.0'],
+          ['oneroster.version', '1.2'],
+          ...V1P2_CSV_FILES.map((f) => [`file.${f}`, 'absent']),
+        ]
+          .map((r) => csvLine(r))
+          .join(''),
+      );
+      return dir;
+    }
+
+    /** The learning objective sets of a school's line items or results, by sourcedId. */
+    async function objectivesOf(
+      target: DataSource,
+      table: 'line_items' | 'results',
+      schoolId: string,
+    ): Promise<Record<string, unknown>> {
+      const rows = (await target.query(
+        `SELECT sourced_id AS id, learning_objective_set AS v FROM ${table} WHERE school_id = ? AND learning_objective_set IS NOT NULL ORDER BY sourced_id`,
+        [schoolId],
+      )) as { id: string; v: string }[];
+      return Object.fromEntries(rows.map((r) => [r.id, JSON.parse(r.v)]));
+    }
+
+    /** A line item's LearningObjectiveSetDType[] from `[source, ids]` pairs. */
+    const ids = (...sets: [string, string[]][]) =>
+      sets.map(([source, learningObjectiveIds]) => ({
+        source,
+        learningObjectiveIds,
+      }));
+
+    it("round trip: a 1.2 set's learning objective links gathered into line_items' and results' learning_objective_set, exported as 1.2 (bulk and delta); 1.1 export unchanged", async () => {
+      expect(
+        (await service.importSet(fixtureDir('trust'), { now: T0 })).errors,
+      ).toEqual([]);
+      const [school] = await schoolsOf(ds);
+      const set = join(work, 'set');
+      await exportCsv(ds, { schoolId: school.id, out: set, version: '1.2' });
+      const v1p1Before = join(work, 'v1p1-before');
+      await exportCsv(ds, { schoolId: school.id, out: v1p1Before });
+      const [li1, li2] = rowsOf(join(set, 'lineItems.csv')).map(
+        (r) => r['sourcedId'],
+      );
+      expect([li1, li2]).toEqual([li1, li2].sort());
+      const r1 = rowsOf(join(set, 'results.csv'))[0]['sourcedId'];
+      addFile(set, 'lineItemLearningObjectiveIds', 'bulk', [
+        ['lo-1', '', '', li1, 'case', 'A'],
+        ['lo-2', '', '', li1, '/state', 'S1'],
+        ['lo-3', '', '', li1, 'case', 'B'],
+        ['lo-4', '', '', li1, 'case', 'A'],
+        ['lo-5', '', '', li2, 'unknown', 'U'],
+      ]);
+      addFile(set, 'resultLearningObjectiveIds', 'bulk', [
+        ['ro-1', '', '', r1, 'case', 'A', '3', ''],
+        ['ro-2', '', '', r1, 'case', 'B', '', 'met'],
+      ]);
+      const stored = {
+        [li1]: ids(['case', ['A', 'B']], ['/state', ['S1']]),
+        [li2]: ids(['unknown', ['U']]),
+      };
+      const scores = {
+        [r1]: [
+          {
+            source: 'case',
+            learningObjectiveResults: [
+              { learningObjectiveId: 'A', score: 3 },
+              { learningObjectiveId: 'B', textScore: 'met' },
+            ],
+          },
+        ],
+      };
+      const target = await openMigratedDatabase(copyEngine);
+      try {
+        await addSchool(target, school);
+        const report = await new CsvImportService(target).importSet(set, {
+          schoolId: school.id,
+          now: T0,
+        });
+        expect(report.errors).toEqual([]);
+        // A repeated objective of one line item is kept once, with a warning.
+        expect(
+          report.warnings.map((w) => [w.file, w.line, w.column, w.code]),
+        ).toEqual([
+          [
+            'lineItemLearningObjectiveIds.csv',
+            5,
+            'learningObjectiveId',
+            'duplicate_link',
+          ],
+        ]);
+        expect(await objectivesOf(target, 'line_items', school.id)).toEqual(
+          stored,
+        );
+        expect(await objectivesOf(target, 'results', school.id)).toEqual(
+          scores,
+        );
+
+        // Exported as 1.2: one row per objective, named by its object and position.
+        const out = join(work, 'out');
+        const res = await exportCsv(target, {
+          schoolId: school.id,
+          out,
+          version: '1.2',
+        });
+        expect(res.files.lineItemLearningObjectiveIds).toBe(4);
+        expect(
+          splitCsv(readFileSync(join(out, 'manifest.csv'), 'utf8')),
+        ).toContainEqual(['file.resultLearningObjectiveIds', 'bulk']);
+        const link = (
+          id: string,
+          n: number,
+          source: string,
+          lo: string,
+          more: Record<string, string> = {},
+        ) => ({
+          sourcedId: `${id}.${n}`,
+          ...more,
+          source,
+          learningObjectiveId: lo,
+        });
+        expect(rowsOf(join(out, 'lineItemLearningObjectiveIds.csv'))).toEqual([
+          { ...link(li1, 1, 'case', 'A'), lineItemSourcedId: li1 },
+          { ...link(li1, 2, 'case', 'B'), lineItemSourcedId: li1 },
+          { ...link(li1, 3, '/state', 'S1'), lineItemSourcedId: li1 },
+          { ...link(li2, 1, 'unknown', 'U'), lineItemSourcedId: li2 },
+        ]);
+        expect(rowsOf(join(out, 'resultLearningObjectiveIds.csv'))).toEqual([
+          { ...link(r1, 1, 'case', 'A', {}), resultSourcedId: r1, score: '3' },
+          {
+            ...link(r1, 2, 'case', 'B'),
+            resultSourcedId: r1,
+            textScore: 'met',
+          },
+        ]);
+        // The 1.1 export knows nothing of them: byte for byte the export before.
+        const v1p1After = join(work, 'v1p1-after');
+        await exportCsv(target, { schoolId: school.id, out: v1p1After });
+        expect(readSet(v1p1After)).toEqual(readSet(v1p1Before));
+
+        // The exported set imported again changes nothing.
+        const again = await new CsvImportService(target).importSet(out, {
+          schoolId: school.id,
+          now: T1,
+        });
+        expect([again.errors, again.warnings]).toEqual([[], []]);
+        expect(again.files.lineItems).toMatchObject({ updated: 0, deleted: 0 });
+        expect(again.files.lineItemLearningObjectiveIds).toMatchObject({
+          unchanged: 4,
+        });
+        expect(await objectivesOf(target, 'line_items', school.id)).toEqual(
+          stored,
+        );
+
+        // A delta set of links alone: a tobedeleted link removes that objective, an active
+        // one adds one (or gives a result's objective its new score).
+        const delta = emptyV1p2Set(join(work, 'delta'));
+        const at = T1.toISOString();
+        addFile(delta, 'lineItemLearningObjectiveIds', 'delta', [
+          ['x-1', 'tobedeleted', at, li1, 'case', 'A'],
+          ['x-2', 'tobedeleted', at, li1, '/state', 'S1'],
+          ['x-3', 'active', at, li2, 'case', 'Z'],
+        ]);
+        addFile(delta, 'resultLearningObjectiveIds', 'delta', [
+          ['y-1', 'active', at, r1, 'case', 'A', '5', ''],
+        ]);
+        const d = await new CsvImportService(target).importSet(delta, {
+          schoolId: school.id,
+          now: T1,
+        });
+        expect(d.errors).toEqual([]);
+        expect(await objectivesOf(target, 'line_items', school.id)).toEqual({
+          [li1]: ids(['case', ['B']]),
+          [li2]: ids(['unknown', ['U']], ['case', ['Z']]),
+        });
+        expect(
+          (
+            (await objectivesOf(target, 'results', school.id))[r1] as {
+              learningObjectiveResults: unknown[];
+            }[]
+          )[0].learningObjectiveResults[0],
+        ).toEqual({ learningObjectiveId: 'A', score: 5 });
+        // The delta export since then carries the line items' whole lists.
+        const since = join(work, 'since');
+        await exportCsv(target, {
+          schoolId: school.id,
+          out: since,
+          since: new Date(T0.getTime() + 1),
+          version: '1.2',
+        });
+        expect(
+          rowsOf(join(since, 'lineItemLearningObjectiveIds.csv')).map((r) => [
+            r['sourcedId'],
+            r['status'],
+            r['dateLastModified'],
+            r['learningObjectiveId'],
+          ]),
+        ).toEqual([
+          [`${li1}.1`, 'active', at, 'B'],
+          [`${li2}.1`, 'active', at, 'U'],
+          [`${li2}.2`, 'active', at, 'Z'],
+        ]);
+        // That delta set imported into a third database gives the same lists.
+        const third = await openMigratedDatabase(
+          testEngines('csv_v1p2_third').find(
+            (e) => e.name === engine.name,
+          ) as typeof engine,
+        );
+        try {
+          await addSchool(third, school);
+          const r3 = await new CsvImportService(third).importSet(out, {
+            schoolId: school.id,
+            now: T0,
+          });
+          expect(r3.errors).toEqual([]);
+          const r4 = await new CsvImportService(third).importSet(since, {
+            schoolId: school.id,
+            now: T1,
+          });
+          expect(r4.errors).toEqual([]);
+          expect(await objectivesOf(third, 'line_items', school.id)).toEqual(
+            await objectivesOf(target, 'line_items', school.id),
+          );
+        } finally {
+          await third.destroy();
+        }
+
+        // A bulk file of links alone holds every link: li2, which it lacks, loses its list.
+        const bulk = emptyV1p2Set(join(work, 'bulk'));
+        addFile(bulk, 'lineItemLearningObjectiveIds', 'bulk', [
+          ['b-1', '', '', li1, 'case', 'C'],
+        ]);
+        const b = await new CsvImportService(target).importSet(bulk, {
+          schoolId: school.id,
+          now: T1,
+        });
+        expect(b.errors).toEqual([]);
+        expect(await objectivesOf(target, 'line_items', school.id)).toEqual({
+          [li1]: ids(['case', ['C']]),
+        });
+      } finally {
+        await target.destroy();
+      }
+    });
+
+    it('checks the learning objective links: the object in the set or the school, a source of the 1.2 schema, a sourcedId once; nothing written on error', async () => {
+      expect(
+        (await service.importSet(fixtureDir('trust'), { now: T0 })).errors,
+      ).toEqual([]);
+      const [school] = await schoolsOf(ds);
+      const all = join(work, 'all');
+      await exportCsv(ds, { schoolId: school.id, out: all, version: '1.2' });
+      const [li1] = rowsOf(join(all, 'lineItems.csv')).map(
+        (r) => r['sourcedId'],
+      );
+      const set = emptyV1p2Set(join(work, 'bad'));
+      addFile(set, 'lineItemLearningObjectiveIds', 'bulk', [
+        ['lo-1', '', '', li1, 'case', 'A'],
+        ['lo-2', '', '', 'no-such-line-item', 'case', 'B'],
+        ['lo-3', '', '', li1, 'CASE', 'C'],
+        ['lo-1', '', '', li1, 'case', 'D'],
+      ]);
+      const conv = await service.importSet(set, {
+        schoolId: school.id,
+        now: T1,
+      });
+      expect(conv.committed).toBe(false);
+      expect(conv.errors.map((e) => [e.line, e.column, e.code])).toEqual([
+        [4, 'source', 'bad_enum'],
+        [5, 'sourcedId', 'duplicate_id'],
+      ]);
+      // The conversion's checks passed: the object is checked when written.
+      editLines(set, 'lineItemLearningObjectiveIds.csv', (l) => l.slice(0, 3));
+      const report = await service.importSet(set, {
+        schoolId: school.id,
+        now: T1,
+      });
+      expect(report.committed).toBe(false);
+      expect(report.errors.map((e) => [e.line, e.column, e.code])).toEqual([
+        [3, 'lineItemSourcedId', 'unknown_reference'],
+      ]);
+      expect(await objectivesOf(ds, 'line_items', school.id)).toEqual({});
+    });
+
     it('round trip: a 1.2 set with userResources.csv imported into user_resources, exported as 1.2 (bulk and delta)', async () => {
       expect(
         (await service.importSet(fixtureDir('trust'), { now: T0 })).errors,

@@ -498,6 +498,7 @@ export function generateSchool(
         resultValueMin: 0,
         resultValueMax: 100,
         scoreScaleSourcedId: null,
+        learningObjectiveSet: null,
       });
       for (const pupil of pupils) {
         if (!rng.chance(0.9)) continue;
@@ -517,6 +518,7 @@ export function generateSchool(
           incomplete: null,
           late: null,
           missing: null,
+          learningObjectiveSet: null,
         });
       }
     }

@@ -816,15 +816,15 @@ export const V1P2_LINE_ITEM = defineClass({
       of: 'learningObjectiveSet',
       list: true,
       required: false,
-      from: NEW,
+      from: same('learningObjectiveSet'),
     }),
   ],
 });
 
 /**
  * ResultDType. `class` is read from the line item's class; `score` is optional; text score,
- * score scale, learning objectives and the four flags are new (all but the learning
- * objectives stored for 1.2 only in the results table).
+ * score scale, learning objectives and the four flags are new (stored for 1.2 only in the
+ * results table, the learning objectives as JSON).
  */
 export const V1P2_RESULT = defineClass({
   key: 'result',
@@ -887,7 +887,7 @@ export const V1P2_RESULT = defineClass({
       of: 'learningObjectiveScoreSet',
       list: true,
       required: false,
-      from: NEW,
+      from: same('learningObjectiveSet'),
     }),
     bool('inProgress'),
     bool('incomplete'),

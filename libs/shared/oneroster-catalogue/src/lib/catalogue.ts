@@ -1137,6 +1137,16 @@ export const LINE_ITEM = defineClass({
       v1p2: true,
       store: col('scoreScaleSourcedId'),
     }),
+    // OneRoster 1.2 LineItemDType's learningObjectiveSet (LearningObjectiveSetDType[]),
+    // kept whole as JSON: stored for the 1.2 REST binding and the 1.2 CSV link file
+    // lineItemLearningObjectiveIds.csv only.
+    field('learningObjectiveSet', {
+      type: 'metadata',
+      required: false,
+      rest: false,
+      v1p2: true,
+      store: col('learningObjectiveSet'),
+    }),
   ],
 });
 
@@ -1258,6 +1268,15 @@ export const RESULT = defineClass({
       rest: false,
       v1p2: true,
       store: col('missing'),
+    }),
+    // OneRoster 1.2 ResultDType's learningObjectiveSet (LearningObjectiveScoreSetDType[]),
+    // kept whole as JSON: for the 1.2 REST binding and resultLearningObjectiveIds.csv.
+    field('learningObjectiveSet', {
+      type: 'metadata',
+      required: false,
+      rest: false,
+      v1p2: true,
+      store: col('learningObjectiveSet'),
     }),
   ],
 });

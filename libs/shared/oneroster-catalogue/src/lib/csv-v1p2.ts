@@ -102,9 +102,17 @@ export interface V1p2CsvFileDef {
    * A link file stored in a column of the table of the objects it links (`table`: the score
    * scale links, `line_items` and `results`): the CSV column naming the object whose row
    * holds the link (its `sqlColumn` is `sourced_id`); the other stored column is the value
-   * the link sets. One active link per object, as the 1.2 JSON field holds one value.
+   * the link sets. One active link per object, as the 1.2 JSON field holds one value;
+   * unless `gathered`.
    */
   readonly ownerColumn?: string;
+  /**
+   * With `ownerColumn`: many rows per object, gathered into the JSON list its row's
+   * `sqlColumn` holds (the learning objective links: a line item's or result's
+   * `learningObjectiveSet`, one element per `source`, one objective per row, in file
+   * order). No column names a record of another file but the object.
+   */
+  readonly gathered?: true;
   readonly columns: readonly V1p2CsvColumnDef[];
 }
 
@@ -276,15 +284,24 @@ export const V1P2_CSV: Readonly<Record<V1p2CsvFileName, V1p2CsvFileDef>> = {
       opt('endDate'),
     ],
   }),
+  // A line item's learning objectives (the 1.2 JSON `learningObjectiveSet`), one objective
+  // per row, gathered into its row's `learning_objective_set`; the link's sourcedId is not kept.
   lineItemLearningObjectiveIds: def({
     file: 'lineItemLearningObjectiveIds',
     of: null,
-    stored: false,
+    stored: 'v1p2',
+    table: 'line_items',
+    ownerColumn: 'lineItemSourcedId',
+    gathered: true,
     columns: [
       ...RAW_BASE,
-      raw('lineItemSourcedId', true, 'guidRef', 'lineItems'),
-      raw('source', true, 'enum'),
-      raw('learningObjectiveId', true),
+      stored(
+        raw('lineItemSourcedId', true, 'guidRef', 'lineItems'),
+        'sourced_id',
+      ),
+      // case, unknown or a /name (LearningObjectiveSetDType.source): checked on import.
+      stored(raw('source', true), 'learning_objective_set'),
+      stored(raw('learningObjectiveId', true), 'learning_objective_set'),
     ],
   }),
   lineItems: def({
@@ -354,17 +371,23 @@ export const V1P2_CSV: Readonly<Record<V1p2CsvFileName, V1p2CsvFileDef>> = {
       opt('applicationId'),
     ],
   }),
+  // A result's learning objectives with their score and textScore, gathered as the line
+  // items' are.
   resultLearningObjectiveIds: def({
     file: 'resultLearningObjectiveIds',
     of: null,
-    stored: false,
+    stored: 'v1p2',
+    table: 'results',
+    ownerColumn: 'resultSourcedId',
+    gathered: true,
     columns: [
       ...RAW_BASE,
-      raw('resultSourcedId', true, 'guidRef', 'results'),
-      raw('source', true, 'enum'),
-      raw('learningObjectiveId', true),
-      raw('score', false, 'number'),
-      raw('textScore', false),
+      stored(raw('resultSourcedId', true, 'guidRef', 'results'), 'sourced_id'),
+      // case, unknown or a /name (LearningObjectiveSetDType.source): checked on import.
+      stored(raw('source', true), 'learning_objective_set'),
+      stored(raw('learningObjectiveId', true), 'learning_objective_set'),
+      stored(raw('score', false, 'number'), 'learning_objective_set'),
+      stored(raw('textScore', false), 'learning_objective_set'),
     ],
   }),
   results: def({

@@ -472,7 +472,12 @@ describe('OneRoster 1.2 → 1.1 mapping', () => {
         missing: 'false',
         scoreScale: ref12('gradebook/v1p2/scoreScales', 'scoreScale', 'ss1'),
         learningObjectiveSet: [
-          { source: 'case', learningObjectiveResults: [] },
+          {
+            source: 'case',
+            learningObjectiveResults: [
+              { learningObjectiveId: 'lo1', textScore: 'met' },
+            ],
+          },
         ],
       },
       ctx,
@@ -484,11 +489,18 @@ describe('OneRoster 1.2 → 1.1 mapping', () => {
       late: true,
       missing: false,
       scoreScale: 'ss1',
+      // Kept whole, as JSON (results.learning_objective_set).
+      learningObjectiveSet: [
+        {
+          source: 'case',
+          learningObjectiveResults: [
+            { learningObjectiveId: 'lo1', textScore: 'met' },
+          ],
+        },
+      ],
     });
     expect(value).not.toHaveProperty('inProgress');
-    expect(lost).toEqual([
-      'learningObjectiveSet: new in OneRoster 1.2, not stored yet',
-    ]);
+    expect(lost).toEqual([]);
   });
 
   it('refuses a result flag that is not "true" or "false" (a 1.2 string boolean)', () => {
@@ -605,6 +617,18 @@ describe('OneRoster 1.1 ↔ 1.2 mapping of every class', () => {
           case 'userId':
             return { type: 'MIS', identifier: `${i}` };
           case 'metadata':
+            // A nested 1.2 list kept whole (a line item's or result's learningObjectiveSet).
+            if (f.name === 'learningObjectiveSet')
+              return cls.key === 'result'
+                ? [
+                    {
+                      source: 'case',
+                      learningObjectiveResults: [
+                        { learningObjectiveId: `lo-${i}`, score: i },
+                      ],
+                    },
+                  ]
+                : [{ source: 'unknown', learningObjectiveIds: [`lo-${i}`] }];
             return { note: `n${i}` };
         }
       };

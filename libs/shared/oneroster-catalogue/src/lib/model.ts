@@ -63,7 +63,11 @@ export type FieldType =
   | 'number'
   /** UserId `{type, identifier}` (§5.8); in CSV `{type:identifier}`. */
   | 'userId'
-  /** The free-form extension bag (§5.0); in CSV the `metadata.<name>` columns (§8.1). */
+  /**
+   * The free-form extension bag (§5.0); in CSV the `metadata.<name>` columns (§8.1). Also
+   * a JSON value stored for 1.2 only and kept whole (a line item's or result's
+   * learningObjectiveSet): read as JSON, selectable, never filterable or sortable.
+   */
   | 'metadata';
 
 /** How the CSV binding carries a field: its column and whether the column must be filled. */

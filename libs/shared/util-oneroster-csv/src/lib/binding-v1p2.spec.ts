@@ -17,6 +17,7 @@ import {
   V1P2_NOT_STORED_FILES,
   V1P2_OWN_TABLE_FILES,
   V1P2_OWNER_COLUMN_FILES,
+  V1P2_GATHERED_LINK_FILES,
   V1P2_STORED_FILES,
 } from './binding-v1p2';
 import { headerVersionMismatch, V1P1_COLUMN_OF_V1P2 } from './convert-v1p2';
@@ -260,10 +261,12 @@ describe('the OneRoster 1.2 CSV binding', () => {
     ).toBe('year');
   });
 
-  it('stores the files of the 1.1 tables plus roles.csv, scoreScales.csv, userProfiles.csv, userResources.csv and the score scale links, and every served field of their classes', () => {
+  it('stores the files of the 1.1 tables plus roles.csv, scoreScales.csv, userProfiles.csv, userResources.csv, the score scale and learning objective links, and every served field of their classes', () => {
     expect([...V1P2_STORED_FILES].sort()).toEqual(
       [
         ...CSV_FILES,
+        'lineItemLearningObjectiveIds',
+        'resultLearningObjectiveIds',
         'lineItemScoreScales',
         'resultScoreScales',
         'roles',
@@ -278,6 +281,35 @@ describe('the OneRoster 1.2 CSV binding', () => {
       'userProfiles',
       'userResources',
     ]);
+    // The links kept in their objects' rows: one value, or many gathered into a list.
+    expect(V1P2_OWNER_COLUMN_FILES).toEqual([
+      'lineItemScoreScales',
+      'resultScoreScales',
+    ]);
+    expect(V1P2_GATHERED_LINK_FILES).toEqual([
+      'lineItemLearningObjectiveIds',
+      'resultLearningObjectiveIds',
+    ]);
+    for (const f of V1P2_GATHERED_LINK_FILES)
+      expect([
+        f,
+        V1P2_CSV[f].columns
+          .filter((c) => c.sqlColumn)
+          .map((c) => [c.column, c.sqlColumn]),
+      ]).toEqual([
+        f,
+        [
+          [V1P2_CSV[f].ownerColumn, 'sourced_id'],
+          ...V1P2_CSV_HEADERS[f]
+            .filter((h) =>
+              ['source', 'learningObjectiveId', 'score', 'textScore'].includes(
+                h,
+              ),
+            )
+            .map((h) => [h, 'learning_objective_set']),
+        ],
+      ]);
+    expect(V1P2_NOT_STORED_FILES).toEqual([]);
     // userProfiles.csv: one credential per row, the keys of credentials[0].
     expect(V1P2_CSV.userProfiles.table).toBe('user_profiles');
     expect(
@@ -339,9 +371,6 @@ describe('the OneRoster 1.2 CSV binding', () => {
     expect([...V1P2_DEPENDENCY_ORDER].sort()).toEqual(
       [...V1P2_STORED_FILES].sort(),
     );
-    expect(V1P2_NOT_STORED_FILES).toEqual(
-      expect.arrayContaining(['lineItemLearningObjectiveIds']),
-    );
     for (const f of V1P2_STORED_FILES) {
       const of = V1P2_CSV[f].of;
       if (!of || !('class' in of)) continue;
@@ -350,13 +379,14 @@ describe('the OneRoster 1.2 CSV binding', () => {
         if (field.from.kind === 'new' || field.name === 'metadata') continue;
         // Lists derived from other files (children, resources) and users' roles (roles.csv);
         // a line item's gradingPeriod is its academicSession in CSV; a line item's or
-        // result's scoreScale is a link file in CSV (lineItemScoreScales.csv,
-        // resultScoreScales.csv), not a column.
+        // result's scoreScale and learningObjectiveSet are link files in CSV
+        // (lineItemScoreScales.csv, resultScoreScales.csv, lineItemLearningObjectiveIds.csv,
+        // resultLearningObjectiveIds.csv), not columns.
         if (
           ['children', 'resources', 'roles', 'gradingPeriod'].includes(
             field.name,
           ) ||
-          (field.name === 'scoreScale' &&
+          (['scoreScale', 'learningObjectiveSet'].includes(field.name) &&
             (f === 'lineItems' || f === 'results'))
         )
           continue;
@@ -492,8 +522,10 @@ describe('the OneRoster 1.2 CSV binding', () => {
     expect(V1P2_STORED_COLUMNS.categories).toEqual([
       { name: 'v1p2.weight', kind: 'float', required: false },
     ]);
-    expect(V1P2_STORED_COLUMNS.lineItems.map((c) => c.name)).toEqual([
-      'v1p2.scoreScaleSourcedId',
+    expect(V1P2_STORED_COLUMNS.lineItems.map((c) => [c.name, c.kind])).toEqual([
+      ['v1p2.scoreScaleSourcedId', 'string'],
+      // Kept whole: its JSON.
+      ['v1p2.learningObjectiveSet', 'string'],
     ]);
     expect(V1P2_STORED_COLUMNS.results.map((c) => [c.name, c.kind])).toEqual([
       ['v1p2.scoreScaleSourcedId', 'string'],
@@ -502,6 +534,7 @@ describe('the OneRoster 1.2 CSV binding', () => {
       ['v1p2.incomplete', 'boolean'],
       ['v1p2.late', 'boolean'],
       ['v1p2.missing', 'boolean'],
+      ['v1p2.learningObjectiveSet', 'string'],
     ]);
     expect(
       V1P2_STORED_COLUMNS.results.map(
@@ -514,6 +547,8 @@ describe('the OneRoster 1.2 CSV binding', () => {
       'incomplete',
       'late',
       'missing',
+      // Gathered from resultLearningObjectiveIds.csv.
+      'learningObjectiveId',
     ]);
     for (const f of CSV_FILES)
       if (!['users', 'categories', 'lineItems', 'results'].includes(f))

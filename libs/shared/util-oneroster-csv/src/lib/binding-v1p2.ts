@@ -44,7 +44,22 @@ export const V1P2_OWN_TABLE_FILES: readonly V1p2CsvFile[] =
  */
 export const V1P2_OWNER_COLUMN_FILES: readonly V1p2CsvFile[] =
   V1P2_CSV_FILE_NAMES.filter(
-    (f) => V1P2_CSV[f].stored === 'v1p2' && !!V1P2_CSV[f].ownerColumn,
+    (f) =>
+      V1P2_CSV[f].stored === 'v1p2' &&
+      !!V1P2_CSV[f].ownerColumn &&
+      !V1P2_CSV[f].gathered,
+  );
+
+/**
+ * The link files whose rows are gathered into a JSON list kept in the rows of the objects
+ * they link (`gathered`: lineItemLearningObjectiveIds, resultLearningObjectiveIds, into
+ * `learning_objective_set`). Read by the 1.2 → 1.1 conversion before the objects' files
+ * (each object row takes its whole list) and travelling beside the 1.1 set, as the score
+ * scale links do.
+ */
+export const V1P2_GATHERED_LINK_FILES: readonly V1p2CsvFile[] =
+  V1P2_CSV_FILE_NAMES.filter(
+    (f) => V1P2_CSV[f].stored === 'v1p2' && !!V1P2_CSV[f].gathered,
   );
 
 /** The files of data new in 1.2 with no storage yet: accepted on import, not written on export. */
@@ -144,6 +159,8 @@ export const V1P2_DEPENDENCY_ORDER: readonly V1p2CsvFile[] = [
   'scoreScales',
   'lineItemScoreScales',
   'resultScoreScales',
+  'lineItemLearningObjectiveIds',
+  'resultLearningObjectiveIds',
   'userResources',
   'userProfiles',
 ];

@@ -30,6 +30,7 @@ import {
   METADATA_PREFIX,
   V1P2_FORM_COLUMNS,
   V1P2_STORED_COLUMNS,
+  V1P2_STORED_PREFIX,
 } from './binding';
 import {
   V1P2_CSV_COLUMNS,
@@ -39,8 +40,17 @@ import {
   V1P2_NOT_STORED_FILES,
   V1P2_OWN_TABLE_FILES,
   V1P2_OWNER_COLUMN_FILES,
+  V1P2_GATHERED_LINK_FILES,
   V1p2CsvFile,
 } from './binding-v1p2';
+import {
+  OBJECTIVE_FILES,
+  isObjectiveFile,
+  isObjectiveSource,
+  objectiveLinkOf,
+  withObjective,
+  type ObjectiveFile,
+} from './objectives';
 import { Manifest, MANIFEST_FILE, readManifest } from './manifest';
 import { CsvRecord, parseCsv } from './parser';
 import type { FileMode, IssueCollector } from './report';
@@ -74,7 +84,10 @@ import { CsvCell, csvLine } from './writer';
  *   The score scale links (`V1P2_OWNER_COLUMN_FILES`) are read first, like roles.csv: a
  *   line item or result row takes the scale of its one active link (a second active link
  *   of the same object is `duplicate_link`), and the files travel as extras too, for the
- *   links of objects the set does not hold.
+ *   links of objects the set does not hold. The learning objective links
+ *   (`V1P2_GATHERED_LINK_FILES`) likewise, each row taking the whole list of its object's
+ *   active links (objectives.ts; a repeated objective is kept once, a `duplicate_link`
+ *   warning).
  * - `v1p1SetToV1p2` reads a 1.1 set (as the exporter writes it), turns each row into its
  *   1.1 JSON object, reads that as 1.2 with `toV1p2` and writes the 1.2 files; roles.csv
  *   holds the roles of users.csv. Files with no storage are not written (declared absent).
@@ -486,6 +499,59 @@ export async function v1p2SetToV1p1(
       links.set(id, String(row.values['scoreScaleSourcedId']));
     });
   }
+  // The learning objective links, gathered the same way: each line item or result row
+  // takes the whole list of its object's active links (collapsing a repeated objective).
+  const objectivesOf = new Map<ObjectiveFile, Map<string, unknown[]>>();
+  for (const file of V1P2_GATHERED_LINK_FILES) {
+    if (!present.has(file) || !isObjectiveFile(file)) continue;
+    const owner = OBJECTIVE_FILES[file].owner;
+    const lists = new Map<string, unknown[]>();
+    const ids = new Set<string>();
+    objectivesOf.set(file, lists);
+    await readFile(file, async (row) => {
+      if (ids.has(row.sourcedId)) {
+        issues.error(`${file}.csv`, 'duplicate_id', 'sourcedId is not unique', {
+          line: row.line,
+          column: 'sourcedId',
+          value: row.sourcedId,
+        });
+        return;
+      }
+      ids.add(row.sourcedId);
+      const link = objectiveLinkOf(row.values);
+      if (!isObjectiveSource(link.source)) {
+        issues.error(
+          `${file}.csv`,
+          'bad_enum',
+          'must be case, unknown or a /name of lower-case letters and digits (LearningObjectiveSetDType.source)',
+          { line: row.line, column: 'source', value: link.source },
+        );
+        return;
+      }
+      if (row.status === 'tobedeleted') return;
+      const id = String(row.values[owner]);
+      const { list, had } = withObjective(file, lists.get(id), link);
+      if (had) {
+        issues.warning(
+          `${file}.csv`,
+          'duplicate_link',
+          `another active row names this objective (${link.source}, ${link.id}) of the same object: kept once, as the first row gives it`,
+          { line: row.line, column: 'learningObjectiveId', value: link.id },
+        );
+        return;
+      }
+      lists.set(id, list);
+    });
+  }
+  const linkedObjectives = (
+    key: V1p2ClassKey,
+    id: string,
+  ): unknown[] | undefined =>
+    key === 'lineItem'
+      ? objectivesOf.get('lineItemLearningObjectiveIds')?.get(id)
+      : key === 'result'
+        ? objectivesOf.get('resultLearningObjectiveIds')?.get(id)
+        : undefined;
   const linkedScale = (key: V1p2ClassKey, id: string): string | undefined =>
     key === 'lineItem'
       ? scaleOf.get('lineItemScoreScales')?.get(id)
@@ -496,6 +562,7 @@ export async function v1p2SetToV1p1(
   const own = new Set<V1p2CsvFile>([
     ...V1P2_OWN_TABLE_FILES,
     ...V1P2_OWNER_COLUMN_FILES,
+    ...V1P2_GATHERED_LINK_FILES,
   ]);
   const extras: V1p2ToV1p1Result['extras'] = [];
   for (const file of V1P2_DEPENDENCY_ORDER) {
@@ -562,6 +629,8 @@ export async function v1p2SetToV1p1(
             const scale = linkedScale(key, row.sourcedId);
             if (scale)
               o['scoreScale'] = { sourcedId: scale, type: 'scoreScale' };
+            const objectives = linkedObjectives(key, row.sourcedId);
+            if (objectives) o['learningObjectiveSet'] = objectives;
             if (key === 'class' && o['school'])
               classSchool.set(row.sourcedId, String(o['school']));
             if (key === 'lineItem' && o['class'])
@@ -693,7 +762,10 @@ function v1p1Cells(
         ? ''
         : field.type === 'guidRef'
           ? (idOf(v) ?? '')
-          : (v as CsvCell),
+          : field.type === 'metadata'
+            ? // A nested list kept whole (learningObjectiveSet): its JSON.
+              JSON.stringify(v)
+            : (v as CsvCell),
     );
   }
   const m = o['metadata'] as Record<string, unknown> | undefined;
@@ -945,12 +1017,23 @@ function v1p1Object(file: CsvFile, row: ParsedRow): OneRosterObject {
   }
   for (const { field, column } of V1P2_STORED[file]) {
     const v: CsvValue | undefined = row.values[column];
-    if (v !== null && v !== undefined && v !== '') o[field.name] = v;
+    if (v === null || v === undefined || v === '') continue;
+    // A nested list kept whole (learningObjectiveSet) travels as its JSON.
+    o[field.name] = field.type === 'metadata' ? jsonOrText(v) : v;
   }
   return o;
 }
 
-/** The 1.1 columns a 1.2 column stands for in the 1.1 set written from a 1.2 one. */
+/** A column's JSON text read back (as written by `v1p1Cells`), else the text itself. */
+function jsonOrText(v: CsvValue): unknown {
+  if (typeof v !== 'string') return v;
+  try {
+    return JSON.parse(v) as unknown;
+  } catch {
+    return v;
+  }
+}
+
 /** The columns stored for 1.2 only of a 1.1 file: the 1.2 column of the same field. */
 const storedColumnsOf = (file: CsvFile) =>
   Object.fromEntries(
@@ -966,6 +1049,7 @@ const storedColumnsOf = (file: CsvFile) =>
     ]),
   );
 
+/** The 1.1 columns a 1.2 column stands for in the 1.1 set written from a 1.2 one. */
 export const V1P1_COLUMN_OF_V1P2: Partial<
   Record<CsvFile, Record<string, { file: string; column: string }>>
 > = {
@@ -981,6 +1065,16 @@ export const V1P1_COLUMN_OF_V1P2: Partial<
       column: 'academicSessionSourcedId',
     },
     ...storedColumnsOf('lineItems'),
+    [`${V1P2_STORED_PREFIX}learningObjectiveSet`]: {
+      file: 'lineItemLearningObjectiveIds.csv',
+      column: 'learningObjectiveId',
+    },
   },
-  results: storedColumnsOf('results'),
+  results: {
+    ...storedColumnsOf('results'),
+    [`${V1P2_STORED_PREFIX}learningObjectiveSet`]: {
+      file: 'resultLearningObjectiveIds.csv',
+      column: 'learningObjectiveId',
+    },
+  },
 };

@@ -11,7 +11,11 @@ import {
   type V1p2CsvFile,
 } from '@oneroster/util-oneroster-csv';
 import { IdIndex } from '../id-set';
-import { V1P2_LINK_COLUMN_MAPS, V1P2_TABLE_MAPS } from '../tables';
+import {
+  V1P2_GATHERED_LINK_MAPS,
+  V1P2_LINK_COLUMN_MAPS,
+  V1P2_TABLE_MAPS,
+} from '../tables';
 import { ManifestStep } from './manifest';
 import { KIND, kindOf, own } from './run-index';
 
@@ -71,6 +75,10 @@ export abstract class ScanStep extends ManifestStep {
    */
   protected async scanExtra(file: V1p2CsvFile): Promise<void> {
     if (V1P2_LINK_COLUMN_MAPS[file]) return this.scanLinks(file);
+    // The learning objective links: read and checked when the 1.2 set was (a sourcedId once
+    // per file, a source of the schema's); counted here, checked again when written.
+    if (V1P2_GATHERED_LINK_MAPS[file])
+      return this.readRows(file, this.issues, 'validate', () => undefined);
     const map = V1P2_TABLE_MAPS[file];
     if (!map) return;
     // Nothing refers to these records yet: their ids are needed for duplicates only.

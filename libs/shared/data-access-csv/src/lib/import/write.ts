@@ -4,16 +4,21 @@ import {
   IssueCollector,
   ParsedRow,
   SchoolSummary,
+  objectiveLinkOf,
+  withObjective,
+  withoutObjective,
   type V1p2CsvFile,
 } from '@oneroster/util-oneroster-csv';
-import { encodeBoolean, encodeInstant } from '@oneroster/database';
+import { decodeJson, encodeBoolean, encodeInstant } from '@oneroster/database';
 import type { Query } from '../records';
 import { readRecords } from '../records';
 import {
   fingerprint,
   tableMapOf,
+  V1P2_GATHERED_LINK_MAPS,
   V1P2_LINK_COLUMN_MAPS,
   V1P2_TABLE_MAPS,
+  type V1p2GatheredLinkMap,
   type V1p2LinkColumnMap,
 } from '../tables';
 import { RecordDigests } from '../id-set';
@@ -22,6 +27,9 @@ import { RouteStep } from './route';
 import type { Owners } from './run-index';
 
 const noop = (): void => undefined;
+
+/** A stored learning objective list (JSON), as a list. */
+const listOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /*
  * Step 5, the write (pass 2), inside the run's one transaction, file by file in dependency
@@ -36,7 +44,8 @@ const noop = (): void => undefined;
  * - a 1.2 set's files stored as 1.2 (scoreScales, userResources, roles) are written the same
  *   way into their own tables, after the 1.1 files, in the same transaction;
  * - its score scale links (lineItemScoreScales, resultScoreScales) set or clear the column
- *   of the linked line item or result (`writeLinks`), after the score scales;
+ *   of the linked line item or result (`writeLinks`), after the score scales; its learning
+ *   objective links are gathered into the linked object's list (`writeGathered`);
  * - then a role's user profile must be an active profile of the role's school
  *   (`checkV1p2Refs`);
  * - a 1.1 users file (not the 1.1 form of a 1.2 set) marks the stored 1.2 roles of each user
@@ -73,6 +82,8 @@ export abstract class WriteStep extends RouteStep {
   protected async write(q: Query, file: AnyCsvFile): Promise<void> {
     const link = V1P2_LINK_COLUMN_MAPS[file as V1p2CsvFile];
     if (link) return this.writeLinks(q, link);
+    const gathered = V1P2_GATHERED_LINK_MAPS[file as V1p2CsvFile];
+    if (gathered) return this.writeGathered(q, gathered);
     const map = tableMapOf(file);
     const mode = this.manifest.modes[file];
     const summary = this.report.files[file] as FileSummary;
@@ -370,6 +381,127 @@ export abstract class WriteStep extends RouteStep {
                 { line: r.line, column: r.column, value: r.value },
               );
         }
+      }
+    }
+  }
+
+  /**
+   * A link file gathered into its objects' rows (the learning objective links, 1.2.1 CSV
+   * binding; objectives.ts in util-oneroster-csv):
+   * - the object (a line item, a result) must be a record of a school of this import: of
+   *   the set (written by now) or already there; else `unknown_reference`;
+   * - bulk (§8.2): the file holds every link, so each object it names gets exactly the list
+   *   of its rows, and an object of the import's schools with a list and no row in the file
+   *   loses it;
+   * - delta: each active row adds its objective to the object's list (or gives the one
+   *   there its score and textScore), a tobedeleted row removes it (a source left with no
+   *   objective goes too);
+   * - a change carries the object's last row's dateLastModified (delta) or the import
+   *   time. The objects of the set already took their list when the 1.2 set was read, so
+   *   their rows come out the same here.
+   * The rows are gathered per object in memory first (a few per object).
+   */
+  private async writeGathered(
+    q: Query,
+    link: V1p2GatheredLinkMap,
+  ): Promise<void> {
+    const file = link.file;
+    const mode = this.manifest.modes[file];
+    const summary = this.report.files[file] as FileSummary;
+    const schools = [...this.targets];
+    if (schools.length === 0) return;
+    const inSchools = `school_id IN (${schools.map(() => '?').join(',')})`;
+    const marks = (n: number) => Array(n).fill('?').join(',');
+    const rowsOf = new Map<string, ParsedRow[]>();
+    await this.readRows(file, new IssueCollector(0), 'write', (row) => {
+      const id = String(row.values[link.owner]);
+      const list = rowsOf.get(id);
+      if (list) list.push(row);
+      else rowsOf.set(id, [row]);
+    });
+    const ids = [...rowsOf.keys()];
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const objects = new Map<
+        string,
+        { school: string; status: string; value: unknown }[]
+      >();
+      for (const o of (await q(
+        `SELECT sourced_id AS id, school_id AS s, status, ${link.column} AS v FROM ${link.table} WHERE ${inSchools} AND sourced_id IN (${marks(chunk.length)})`,
+        [...schools, ...chunk],
+      )) as { id: string; s: string; status: string; v: unknown }[]) {
+        const list = objects.get(String(o.id)) ?? [];
+        list.push({
+          school: String(o.s),
+          status: String(o.status),
+          value: o.v === null || o.v === undefined ? null : decodeJson(o.v),
+        });
+        objects.set(String(o.id), list);
+      }
+      for (const id of chunk) {
+        const rows = rowsOf.get(id) as ParsedRow[];
+        const found = objects.get(id) ?? [];
+        if (found.length === 0) {
+          for (const row of rows)
+            this.issues.error(
+              `${file}.csv`,
+              'unknown_reference',
+              `no ${link.ownerFile} record with this sourcedId, in the set or in the school`,
+              { line: row.line, column: link.owner, value: id },
+            );
+          continue;
+        }
+        const last = rows[rows.length - 1];
+        const at = encodeInstant(
+          mode === 'delta' ? (last.dateLastModified ?? this.now) : this.now,
+        );
+        for (const o of found) {
+          const was = listOf(o.value);
+          let next: unknown[] = mode === 'bulk' ? [] : was;
+          for (const row of rows) {
+            const l = objectiveLinkOf(row.values);
+            next =
+              mode === 'bulk' || (row.status ?? 'active') === 'active'
+                ? withObjective(file, next, l, mode !== 'bulk').list
+                : withoutObjective(file, next, l);
+          }
+          if (JSON.stringify(next) === JSON.stringify(was)) {
+            summary.unchanged += rows.length;
+            continue;
+          }
+          await q(
+            `UPDATE ${link.table} SET ${link.column} = ?, date_last_modified = ? WHERE school_id = ? AND sourced_id = ?`,
+            [next.length ? JSON.stringify(next) : null, at, o.school, id],
+          );
+          if (!next.length) summary.deleted += rows.length;
+          else if (!was.length) summary.inserted += rows.length;
+          else summary.updated += rows.length;
+        }
+      }
+    }
+    if (mode !== 'bulk') return;
+    // Bulk: the objects with a list that no row of the file names lose it.
+    for (const school of schools) {
+      let after = '';
+      for (;;) {
+        const found = (
+          (await q(
+            `SELECT sourced_id AS id FROM ${link.table} WHERE school_id = ? AND ${link.column} IS NOT NULL AND sourced_id > ? ORDER BY sourced_id LIMIT 5000`,
+            [school, after],
+          )) as { id: string }[]
+        ).map((r) => String(r.id));
+        if (found.length === 0) break;
+        after = found[found.length - 1];
+        const gone = found.filter((id) => !rowsOf.has(id));
+        for (let i = 0; i < gone.length; i += 500) {
+          const chunk = gone.slice(i, i + 500);
+          await q(
+            `UPDATE ${link.table} SET ${link.column} = NULL, date_last_modified = ? WHERE school_id = ? AND sourced_id IN (${marks(chunk.length)})`,
+            [encodeInstant(this.now), school, ...chunk],
+          );
+          summary.deleted += chunk.length;
+        }
+        if (found.length < 5000) break;
       }
     }
   }

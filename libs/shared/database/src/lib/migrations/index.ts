@@ -37,6 +37,8 @@ import { V1p2GradebookFields1796655140442 as MysqlV1p2GradebookFields } from './
 import { V1p2GradebookFields1796655140442 as SqliteV1p2GradebookFields } from './sqlite/1796655140442-V1p2GradebookFields';
 import { V1p2UserProfiles1796656490372 as MysqlV1p2UserProfiles } from './mysql/1796656490372-V1p2UserProfiles';
 import { V1p2UserProfiles1796656490372 as SqliteV1p2UserProfiles } from './sqlite/1796656490372-V1p2UserProfiles';
+import { V1p2LearningObjectiveSets1796688164518 as MysqlV1p2LearningObjectiveSets } from './mysql/1796688164518-V1p2LearningObjectiveSets';
+import { V1p2LearningObjectiveSets1796688164518 as SqliteV1p2LearningObjectiveSets } from './sqlite/1796688164518-V1p2LearningObjectiveSets';
 
 /*
  * Explicit, ordered migration lists per dialect (no globs: the apps are bundled).
@@ -62,6 +64,7 @@ export const SQLITE_MIGRATIONS: (new () => MigrationInterface)[] = [
   SqliteV1p2UserRoles,
   SqliteV1p2GradebookFields,
   SqliteV1p2UserProfiles,
+  SqliteV1p2LearningObjectiveSets,
 ];
 export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   MysqlInitial,
@@ -83,4 +86,5 @@ export const MYSQL_MIGRATIONS: (new () => MigrationInterface)[] = [
   MysqlV1p2UserRoles,
   MysqlV1p2GradebookFields,
   MysqlV1p2UserProfiles,
+  MysqlV1p2LearningObjectiveSets,
 ];

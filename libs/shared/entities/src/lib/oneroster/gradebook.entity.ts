@@ -5,6 +5,7 @@ import {
   DateOnly,
   Float,
   Instant,
+  Json,
   OneRosterRecord,
   Ref,
   RequiredStr,
@@ -59,6 +60,13 @@ export class LineItemEntity extends OneRosterRecord {
   /** OneRoster 1.2 LineItemDType `scoreScale` (a score scale's sourcedId): 1.2 only. */
   @Ref('score_scale_sourced_id')
   scoreScaleSourcedId!: string | null;
+
+  /**
+   * OneRoster 1.2 LineItemDType `learningObjectiveSet` (LearningObjectiveSetDType[], JSON,
+   * read and written whole): 1.2 only.
+   */
+  @Json('learning_objective_set')
+  learningObjectiveSet!: unknown[] | null;
 }
 
 /** OneRoster Result (§5.10): one student's score on one line item. */
@@ -106,4 +114,8 @@ export class ResultEntity extends OneRosterRecord {
 
   @Bool('missing')
   missing!: boolean | null;
+
+  /** LearningObjectiveScoreSetDType[] (JSON, read and written whole). */
+  @Json('learning_objective_set')
+  learningObjectiveSet!: unknown[] | null;
 }

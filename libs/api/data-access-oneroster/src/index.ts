@@ -10,3 +10,4 @@ export * from './lib/rostering.service';
 export * from './lib/relationships';
 export * from './lib/parents';
 export * from './lib/gradebook-bodies';
+export * from './lib/table-routes';

@@ -8,7 +8,6 @@ import {
   COURSE_RESOURCE,
   GradebookKind,
   GradebookWriter,
-  Intent,
   LINE_ITEM_RESOURCE,
   PARENTS,
   ParentCheck,
@@ -21,7 +20,7 @@ import {
   activeLineItemOfClass,
   activeObjects,
   categoriesOfClass,
-  fieldCatalogue,
+  collectionRoute,
   lineItemsOfClass,
   parseCategory,
   parseLineItem,
@@ -31,6 +30,7 @@ import {
   resultsOfClass,
   resultsOfLineItem,
   resultsOfStudentInClass,
+  singleRoute,
 } from '@oneroster/data-access-oneroster';
 import type { Principal } from '@oneroster/util-http';
 import {
@@ -45,7 +45,6 @@ import {
   ResultReadEnvelopeDto,
   ResultsEnvelopeDto,
   TableController,
-  TableRoute,
   controllerFromTable,
 } from '@oneroster/util-oneroster-openapi';
 
@@ -62,80 +61,6 @@ const RESOURCES = [ONEROSTER_SCOPES.resource];
 
 type Deps = readonly [RosteringService, GradebookWriter];
 type Envelope = abstract new (...args: never[]) => unknown;
-type ByIds<T> = (...ids: string[]) => T;
-
-/**
- * A collection GET of `resource` under the envelope key `key`: the objects `where` selects,
- * once each of `parents` is visible. Gradebook objects deleted are left out unless the query
- * is a delta query (`hidden`).
- */
-function list(
-  name: string,
-  path: string,
-  summary: string,
-  scopes: string[],
-  envelope: Envelope,
-  resource: ResourceDef,
-  key: string,
-  read: {
-    where?: ByIds<Intent>;
-    parents?: ByIds<ParentCheck[]>;
-    hidden?: boolean;
-    description?: string;
-  } = {},
-): TableRoute<Deps> {
-  return {
-    kind: 'collection',
-    name,
-    path,
-    summary,
-    scopes,
-    envelope,
-    description: read.description,
-    catalogue: fieldCatalogue(resource),
-    handle: ([svc], { principal, query, client, ids }) =>
-      svc.collection({
-        principal,
-        query,
-        client,
-        resource,
-        envelope: key,
-        where: read.where?.(...ids),
-        parents: read.parents?.(...ids),
-        ...(read.hidden ? { hideDeletedUnlessDelta: true } : {}),
-      }),
-  };
-}
-
-function one(
-  name: string,
-  path: string,
-  summary: string,
-  scopes: string[],
-  envelope: Envelope,
-  resource: ResourceDef,
-  key: string,
-  where?: () => Intent,
-): TableRoute<Deps> {
-  return {
-    kind: 'single',
-    name,
-    path,
-    summary,
-    scopes,
-    envelope,
-    catalogue: fieldCatalogue(resource),
-    handle: ([svc], { principal, query, sourcedId }) =>
-      svc.single({
-        principal,
-        query,
-        sourcedId,
-        resource,
-        envelope: key,
-        where: where?.(),
-      }),
-  };
-}
 
 const scopeOf = (p: Principal): TenantScope => ({ schoolIds: p.schoolIds });
 const actorOf = (p: Principal): Actor => ({
@@ -173,19 +98,26 @@ function objects(
     path: `${ONEROSTER_BASE_PATH}/${plural}`,
     inject: [RosteringService, GradebookWriter],
     routes: [
-      list('getAll', '', `getAll${Plural}`, READ, dtos.list, resource, plural, {
+      collectionRoute({
+        name: 'getAll',
+        path: '',
+        summary: `getAll${Plural}`,
+        scopes: READ,
+        envelope: dtos.list,
+        resource,
+        key: plural,
         hidden: true,
       }),
-      one(
-        'get',
-        ':sourcedId',
-        `get${Kind}`,
-        READ,
-        dtos.read,
+      singleRoute({
+        name: 'get',
+        path: ':sourcedId',
+        summary: `get${Kind}`,
+        scopes: READ,
+        envelope: dtos.read,
         resource,
-        kind,
-        activeObjects,
-      ),
+        key: kind,
+        where: activeObjects,
+      }),
       {
         kind: 'put',
         name: 'putOne',
@@ -246,12 +178,12 @@ export const GRADEBOOK_ROUTES: readonly TableController<Deps>[] = [
     path: `${ONEROSTER_BASE_PATH}/classes`,
     inject: [RosteringService, GradebookWriter],
     routes: [
-      list('lineItems', ':classSourcedId/lineItems', 'getLineItemsForClass', READ, LineItemsEnvelopeDto, LINE_ITEM_RESOURCE, 'lineItems', { where: lineItemsOfClass, parents: (c) => [aClass(c)], hidden: true }),
-      list('categories', ':classSourcedId/categories', 'getCategoriesForClass', READ, CategoriesEnvelopeDto, CATEGORY_RESOURCE, 'categories', { where: categoriesOfClass, parents: (c) => [aClass(c)], hidden: true, description: CATEGORIES_OF_CLASS_RULE }),
-      list('results', ':classSourcedId/results', 'getResultsForClass', READ, ResultsEnvelopeDto, RESULT_RESOURCE, 'results', { where: resultsOfClass, parents: (c) => [aClass(c)], hidden: true }),
-      list('lineItemResults', ':classSourcedId/lineItems/:lineItemSourcedId/results', 'getResultsForLineItemForClass', READ, ResultsEnvelopeDto, RESULT_RESOURCE, 'results', { where: (_c, l) => resultsOfLineItem(l), parents: (c, l) => [aClass(c), lineItemOfClass(c, l)], hidden: true }),
-      list('studentResults', ':classSourcedId/students/:studentSourcedId/results', 'getResultsForStudentForClass', READ, ResultsEnvelopeDto, RESULT_RESOURCE, 'results', { where: (c, s) => resultsOfStudentInClass(s, c), parents: (c, s) => [aClass(c), withRole('student', s)], hidden: true }),
-      list('resources', ':classSourcedId/resources', 'getResourcesForClass', RESOURCES, ResourcesEnvelopeDto, RESOURCE_RESOURCE, 'resources', { where: resourcesOfClass, parents: (c) => [aClass(c)] }),
+      collectionRoute({ name: 'lineItems', path: ':classSourcedId/lineItems', summary: 'getLineItemsForClass', scopes: READ, envelope: LineItemsEnvelopeDto, resource: LINE_ITEM_RESOURCE, key: 'lineItems', where: lineItemsOfClass, parents: (c) => [aClass(c)], hidden: true }),
+      collectionRoute({ name: 'categories', path: ':classSourcedId/categories', summary: 'getCategoriesForClass', scopes: READ, envelope: CategoriesEnvelopeDto, resource: CATEGORY_RESOURCE, key: 'categories', where: categoriesOfClass, parents: (c) => [aClass(c)], hidden: true, description: CATEGORIES_OF_CLASS_RULE }),
+      collectionRoute({ name: 'results', path: ':classSourcedId/results', summary: 'getResultsForClass', scopes: READ, envelope: ResultsEnvelopeDto, resource: RESULT_RESOURCE, key: 'results', where: resultsOfClass, parents: (c) => [aClass(c)], hidden: true }),
+      collectionRoute({ name: 'lineItemResults', path: ':classSourcedId/lineItems/:lineItemSourcedId/results', summary: 'getResultsForLineItemForClass', scopes: READ, envelope: ResultsEnvelopeDto, resource: RESULT_RESOURCE, key: 'results', where: (_c, l) => resultsOfLineItem(l), parents: (c, l) => [aClass(c), lineItemOfClass(c, l)], hidden: true }),
+      collectionRoute({ name: 'studentResults', path: ':classSourcedId/students/:studentSourcedId/results', summary: 'getResultsForStudentForClass', scopes: READ, envelope: ResultsEnvelopeDto, resource: RESULT_RESOURCE, key: 'results', where: (c, s) => resultsOfStudentInClass(s, c), parents: (c, s) => [aClass(c), withRole('student', s)], hidden: true }),
+      collectionRoute({ name: 'resources', path: ':classSourcedId/resources', summary: 'getResourcesForClass', scopes: RESOURCES, envelope: ResourcesEnvelopeDto, resource: RESOURCE_RESOURCE, key: 'resources', where: resourcesOfClass, parents: (c) => [aClass(c)] }),
     ],
   },
   {
@@ -260,9 +192,9 @@ export const GRADEBOOK_ROUTES: readonly TableController<Deps>[] = [
     path: ONEROSTER_BASE_PATH,
     inject: [RosteringService, GradebookWriter],
     routes: [
-      list('list', 'resources', 'getAllResources', RESOURCES, ResourcesEnvelopeDto, RESOURCE_RESOURCE, 'resources'),
-      one('get', 'resources/:sourcedId', 'getResource', RESOURCES, ResourceEnvelopeDto, RESOURCE_RESOURCE, 'resource'),
-      list('forCourse', 'courses/:courseSourcedId/resources', 'getResourcesForCourse', RESOURCES, ResourcesEnvelopeDto, RESOURCE_RESOURCE, 'resources', { where: resourcesOfCourse, parents: (c) => [anyOf(COURSE_RESOURCE, c)] }),
+      collectionRoute({ name: 'list', path: 'resources', summary: 'getAllResources', scopes: RESOURCES, envelope: ResourcesEnvelopeDto, resource: RESOURCE_RESOURCE, key: 'resources' }),
+      singleRoute({ name: 'get', path: 'resources/:sourcedId', summary: 'getResource', scopes: RESOURCES, envelope: ResourceEnvelopeDto, resource: RESOURCE_RESOURCE, key: 'resource' }),
+      collectionRoute({ name: 'forCourse', path: 'courses/:courseSourcedId/resources', summary: 'getResourcesForCourse', scopes: RESOURCES, envelope: ResourcesEnvelopeDto, resource: RESOURCE_RESOURCE, key: 'resources', where: resourcesOfCourse, parents: (c) => [anyOf(COURSE_RESOURCE, c)] }),
     ],
   },
 ];

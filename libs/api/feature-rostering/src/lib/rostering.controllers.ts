@@ -7,23 +7,22 @@ import {
   COURSES_OF_SCHOOL_RULE,
   DEMOGRAPHICS_RESOURCE,
   ENROLLMENT_RESOURCE,
-  Intent,
   ORG_RESOURCE,
   PARENTS,
-  ParentCheck,
-  ResourceDef,
   RosteringService,
+  RouteReads,
   USER_RESOURCE,
   classesOfCourse,
   classesOfSchool,
   classesOfTerm,
   classesOfUser,
+  collectionRoute,
   coursesOfSchool,
   enrollmentsOfClassInSchool,
   enrollmentsOfSchool,
-  fieldCatalogue,
   gradingPeriods,
   gradingPeriodsOfTerm,
+  singleRoute,
   studentsOfClass,
   teachersOfClass,
   terms,
@@ -68,84 +67,29 @@ const ROSTER = [ONEROSTER_SCOPES.roster];
 const DEMOGRAPHICS = [ONEROSTER_SCOPES.rosterDemographics];
 
 type Deps = readonly [RosteringService];
-type Envelope = abstract new (...args: never[]) => unknown;
-/** What a route reads: the resource and the envelope's key. */
-type Of = readonly [resource: ResourceDef, envelope: string];
-/** Of the path parameters, in the path's order. */
-type ByIds<T> = (...ids: string[]) => T;
 
-const SESSIONS: Of = [ACADEMIC_SESSION_RESOURCE, 'academicSessions'];
-const SESSION: Of = [ACADEMIC_SESSION_RESOURCE, 'academicSession'];
-const CLASSES: Of = [CLASS_RESOURCE, 'classes'];
-const COURSES: Of = [COURSE_RESOURCE, 'courses'];
-const ENROLLMENTS: Of = [ENROLLMENT_RESOURCE, 'enrollments'];
-const ORGS: Of = [ORG_RESOURCE, 'orgs'];
-const ORG: Of = [ORG_RESOURCE, 'org'];
-const USERS: Of = [USER_RESOURCE, 'users'];
-const USER: Of = [USER_RESOURCE, 'user'];
-const DEMOGRAPHICS_OF: Of = [DEMOGRAPHICS_RESOURCE, 'demographics'];
-
-/** A collection GET: the objects `where` selects, once each of `parents` is visible. */
-function list(
-  name: string,
-  path: string,
-  summary: string,
-  scopes: string[],
-  envelope: Envelope,
-  [resource, key]: Of,
-  where?: ByIds<Intent>,
-  parents?: ByIds<ParentCheck[]>,
-  description?: string,
-): TableRoute<Deps> {
-  return {
-    kind: 'collection',
-    name,
-    path,
-    summary,
-    scopes,
-    envelope,
-    description,
-    catalogue: fieldCatalogue(resource),
-    handle: ([svc], { principal, query, client, ids }) =>
-      svc.collection({
-        principal,
-        query,
-        client,
-        resource,
-        envelope: key,
-        where: where?.(...ids),
-        parents: parents?.(...ids),
-      }),
-  };
-}
-
-/** A single GET by sourcedId, 404 unless `where` holds for it. */
-function one(
-  summary: string,
-  scopes: string[],
-  envelope: Envelope,
-  [resource, key]: Of,
-  where?: () => Intent,
-): TableRoute<Deps> {
-  return {
-    kind: 'single',
-    name: 'get',
-    path: ':sourcedId',
-    summary,
-    scopes,
-    envelope,
-    catalogue: fieldCatalogue(resource),
-    handle: ([svc], { principal, query, sourcedId }) =>
-      svc.single({
-        principal,
-        query,
-        sourcedId,
-        resource,
-        envelope: key,
-        where: where?.(),
-      }),
-  };
-}
+const SESSIONS: RouteReads = {
+  resource: ACADEMIC_SESSION_RESOURCE,
+  key: 'academicSessions',
+};
+const SESSION: RouteReads = {
+  resource: ACADEMIC_SESSION_RESOURCE,
+  key: 'academicSession',
+};
+const CLASSES: RouteReads = { resource: CLASS_RESOURCE, key: 'classes' };
+const COURSES: RouteReads = { resource: COURSE_RESOURCE, key: 'courses' };
+const ENROLLMENTS: RouteReads = {
+  resource: ENROLLMENT_RESOURCE,
+  key: 'enrollments',
+};
+const ORGS: RouteReads = { resource: ORG_RESOURCE, key: 'orgs' };
+const ORG: RouteReads = { resource: ORG_RESOURCE, key: 'org' };
+const USERS: RouteReads = { resource: USER_RESOURCE, key: 'users' };
+const USER: RouteReads = { resource: USER_RESOURCE, key: 'user' };
+const DEMOGRAPHICS_OF: RouteReads = {
+  resource: DEMOGRAPHICS_RESOURCE,
+  key: 'demographics',
+};
 
 const controller = (
   name: string,
@@ -170,9 +114,9 @@ function ofRole(role: 'student' | 'teacher'): TableController<Deps> {
   const where = () => usersWithRole(role);
   // prettier-ignore
   return controller(`${Title}sController`, plural, plural, [
-    list('list', '', `getAll${Title}s`, CORE, UsersEnvelopeDto, USERS, where),
-    one(`get${Title}`, CORE, UserEnvelopeDto, USER, where),
-    list('classes', `:${role}SourcedId/classes`, `getClassesFor${Title}`, ROSTER, ClassesEnvelopeDto, CLASSES, (id) => classesOfUser(id, role), (id) => [withRole(role, id)]),
+    collectionRoute({ name: 'list', path: '', summary: `getAll${Title}s`, scopes: CORE, envelope: UsersEnvelopeDto, ...USERS, where }),
+    singleRoute({ name: 'get', path: ':sourcedId', summary: `get${Title}`, scopes: CORE, envelope: UserEnvelopeDto, ...USER, where }),
+    collectionRoute({ name: 'classes', path: `:${role}SourcedId/classes`, summary: `getClassesFor${Title}`, scopes: ROSTER, envelope: ClassesEnvelopeDto, ...CLASSES, where: (id) => classesOfUser(id, role), parents: (id) => [withRole(role, id)] }),
   ]);
 }
 
@@ -180,61 +124,61 @@ function ofRole(role: 'student' | 'teacher'): TableController<Deps> {
 // prettier-ignore
 export const ROSTERING_ROUTES: readonly TableController<Deps>[] = [
   controller('AcademicSessionsController', 'academic sessions', 'academicSessions', [
-    list('list', '', 'getAllAcademicSessions', CORE, AcademicSessionsEnvelopeDto, SESSIONS),
-    one('getAcademicSession', CORE, AcademicSessionEnvelopeDto, SESSION),
+    collectionRoute({ name: 'list', path: '', summary: 'getAllAcademicSessions', scopes: CORE, envelope: AcademicSessionsEnvelopeDto, ...SESSIONS }),
+    singleRoute({ name: 'get', path: ':sourcedId', summary: 'getAcademicSession', scopes: CORE, envelope: AcademicSessionEnvelopeDto, ...SESSION }),
   ]),
   controller('ClassesController', 'classes', 'classes', [
-    list('list', '', 'getAllClasses', CORE, ClassesEnvelopeDto, CLASSES),
-    one('getClass', CORE, ClassEnvelopeDto, [CLASS_RESOURCE, 'class']),
-    list('students', ':classSourcedId/students', 'getStudentsForClass', ROSTER, UsersEnvelopeDto, USERS, (c) => studentsOfClass(c), (c) => [anyOf(CLASS_RESOURCE, c)]),
-    list('teachers', ':classSourcedId/teachers', 'getTeachersForClass', ROSTER, UsersEnvelopeDto, USERS, (c) => teachersOfClass(c), (c) => [anyOf(CLASS_RESOURCE, c)]),
+    collectionRoute({ name: 'list', path: '', summary: 'getAllClasses', scopes: CORE, envelope: ClassesEnvelopeDto, ...CLASSES }),
+    singleRoute({ name: 'get', path: ':sourcedId', summary: 'getClass', scopes: CORE, envelope: ClassEnvelopeDto, resource: CLASS_RESOURCE, key: 'class' }),
+    collectionRoute({ name: 'students', path: ':classSourcedId/students', summary: 'getStudentsForClass', scopes: ROSTER, envelope: UsersEnvelopeDto, ...USERS, where: (c) => studentsOfClass(c), parents: (c) => [anyOf(CLASS_RESOURCE, c)] }),
+    collectionRoute({ name: 'teachers', path: ':classSourcedId/teachers', summary: 'getTeachersForClass', scopes: ROSTER, envelope: UsersEnvelopeDto, ...USERS, where: (c) => teachersOfClass(c), parents: (c) => [anyOf(CLASS_RESOURCE, c)] }),
   ]),
   controller('CoursesController', 'courses', 'courses', [
-    list('list', '', 'getAllCourses', CORE, CoursesEnvelopeDto, COURSES),
-    one('getCourse', CORE, CourseEnvelopeDto, [COURSE_RESOURCE, 'course']),
-    list('classes', ':courseSourcedId/classes', 'getClassesForCourse', ROSTER, ClassesEnvelopeDto, CLASSES, classesOfCourse, (c) => [anyOf(COURSE_RESOURCE, c)]),
+    collectionRoute({ name: 'list', path: '', summary: 'getAllCourses', scopes: CORE, envelope: CoursesEnvelopeDto, ...COURSES }),
+    singleRoute({ name: 'get', path: ':sourcedId', summary: 'getCourse', scopes: CORE, envelope: CourseEnvelopeDto, resource: COURSE_RESOURCE, key: 'course' }),
+    collectionRoute({ name: 'classes', path: ':courseSourcedId/classes', summary: 'getClassesForCourse', scopes: ROSTER, envelope: ClassesEnvelopeDto, ...CLASSES, where: classesOfCourse, parents: (c) => [anyOf(COURSE_RESOURCE, c)] }),
   ]),
   controller('DemographicsController', 'demographics', 'demographics', [
-    list('list', '', 'getAllDemographics', DEMOGRAPHICS, DemographicsCollectionEnvelopeDto, DEMOGRAPHICS_OF),
-    one('getDemographics', DEMOGRAPHICS, DemographicsEnvelopeDto, DEMOGRAPHICS_OF),
+    collectionRoute({ name: 'list', path: '', summary: 'getAllDemographics', scopes: DEMOGRAPHICS, envelope: DemographicsCollectionEnvelopeDto, ...DEMOGRAPHICS_OF }),
+    singleRoute({ name: 'get', path: ':sourcedId', summary: 'getDemographics', scopes: DEMOGRAPHICS, envelope: DemographicsEnvelopeDto, ...DEMOGRAPHICS_OF }),
   ]),
   controller('EnrollmentsController', 'enrollments', 'enrollments', [
-    list('list', '', 'getAllEnrollments', CORE, EnrollmentsEnvelopeDto, ENROLLMENTS),
-    one('getEnrollment', CORE, EnrollmentEnvelopeDto, [ENROLLMENT_RESOURCE, 'enrollment']),
+    collectionRoute({ name: 'list', path: '', summary: 'getAllEnrollments', scopes: CORE, envelope: EnrollmentsEnvelopeDto, ...ENROLLMENTS }),
+    singleRoute({ name: 'get', path: ':sourcedId', summary: 'getEnrollment', scopes: CORE, envelope: EnrollmentEnvelopeDto, resource: ENROLLMENT_RESOURCE, key: 'enrollment' }),
   ]),
   controller('GradingPeriodsController', 'grading periods', 'gradingPeriods', [
-    list('list', '', 'getAllGradingPeriods', CORE, AcademicSessionsEnvelopeDto, SESSIONS, gradingPeriods),
-    one('getGradingPeriod', CORE, AcademicSessionEnvelopeDto, SESSION, gradingPeriods),
+    collectionRoute({ name: 'list', path: '', summary: 'getAllGradingPeriods', scopes: CORE, envelope: AcademicSessionsEnvelopeDto, ...SESSIONS, where: gradingPeriods }),
+    singleRoute({ name: 'get', path: ':sourcedId', summary: 'getGradingPeriod', scopes: CORE, envelope: AcademicSessionEnvelopeDto, ...SESSION, where: gradingPeriods }),
   ]),
   controller('OrgsController', 'orgs', 'orgs', [
-    list('list', '', 'getAllOrgs', CORE, OrgsEnvelopeDto, ORGS, visibleOrgs),
-    one('getOrg', CORE, OrgEnvelopeDto, ORG, visibleOrgs),
+    collectionRoute({ name: 'list', path: '', summary: 'getAllOrgs', scopes: CORE, envelope: OrgsEnvelopeDto, ...ORGS, where: visibleOrgs }),
+    singleRoute({ name: 'get', path: ':sourcedId', summary: 'getOrg', scopes: CORE, envelope: OrgEnvelopeDto, ...ORG, where: visibleOrgs }),
   ]),
   controller('SchoolsController', 'schools', 'schools', [
-    list('list', '', 'getAllSchools', CORE, OrgsEnvelopeDto, ORGS, visibleSchools),
-    one('getSchool', CORE, OrgEnvelopeDto, ORG, visibleSchools),
-    list('courses', ':schoolSourcedId/courses', 'getCoursesForSchool', ROSTER, CoursesEnvelopeDto, COURSES, coursesOfSchool, (s) => [school(s)], COURSES_OF_SCHOOL_RULE),
-    list('classes', ':schoolSourcedId/classes', 'getClassesForSchool', ROSTER, ClassesEnvelopeDto, CLASSES, classesOfSchool, (s) => [school(s)]),
-    list('classEnrollments', ':schoolSourcedId/classes/:classSourcedId/enrollments', 'getEnrollmentsForClassInSchool', ROSTER, EnrollmentsEnvelopeDto, ENROLLMENTS, (s, c) => enrollmentsOfClassInSchool(c, s), classOfSchool),
-    list('classStudents', ':schoolSourcedId/classes/:classSourcedId/students', 'getStudentsForClassInSchool', ROSTER, UsersEnvelopeDto, USERS, (s, c) => studentsOfClass(c, s), classOfSchool),
-    list('classTeachers', ':schoolSourcedId/classes/:classSourcedId/teachers', 'getTeachersForClassInSchool', ROSTER, UsersEnvelopeDto, USERS, (s, c) => teachersOfClass(c, s), classOfSchool),
-    list('enrollments', ':schoolSourcedId/enrollments', 'getEnrollmentsForSchool', ROSTER, EnrollmentsEnvelopeDto, ENROLLMENTS, enrollmentsOfSchool, (s) => [school(s)]),
-    list('students', ':schoolSourcedId/students', 'getStudentsForSchool', ROSTER, UsersEnvelopeDto, USERS, (s) => usersOfSchool(s, 'student'), (s) => [school(s)]),
-    list('teachers', ':schoolSourcedId/teachers', 'getTeachersForSchool', ROSTER, UsersEnvelopeDto, USERS, (s) => usersOfSchool(s, 'teacher'), (s) => [school(s)]),
-    list('terms', ':schoolSourcedId/terms', 'getTermsForSchool', ROSTER, AcademicSessionsEnvelopeDto, SESSIONS, termsOfSchool, (s) => [school(s)]),
+    collectionRoute({ name: 'list', path: '', summary: 'getAllSchools', scopes: CORE, envelope: OrgsEnvelopeDto, ...ORGS, where: visibleSchools }),
+    singleRoute({ name: 'get', path: ':sourcedId', summary: 'getSchool', scopes: CORE, envelope: OrgEnvelopeDto, ...ORG, where: visibleSchools }),
+    collectionRoute({ name: 'courses', path: ':schoolSourcedId/courses', summary: 'getCoursesForSchool', scopes: ROSTER, envelope: CoursesEnvelopeDto, ...COURSES, where: coursesOfSchool, parents: (s) => [school(s)], description: COURSES_OF_SCHOOL_RULE }),
+    collectionRoute({ name: 'classes', path: ':schoolSourcedId/classes', summary: 'getClassesForSchool', scopes: ROSTER, envelope: ClassesEnvelopeDto, ...CLASSES, where: classesOfSchool, parents: (s) => [school(s)] }),
+    collectionRoute({ name: 'classEnrollments', path: ':schoolSourcedId/classes/:classSourcedId/enrollments', summary: 'getEnrollmentsForClassInSchool', scopes: ROSTER, envelope: EnrollmentsEnvelopeDto, ...ENROLLMENTS, where: (s, c) => enrollmentsOfClassInSchool(c, s), parents: classOfSchool }),
+    collectionRoute({ name: 'classStudents', path: ':schoolSourcedId/classes/:classSourcedId/students', summary: 'getStudentsForClassInSchool', scopes: ROSTER, envelope: UsersEnvelopeDto, ...USERS, where: (s, c) => studentsOfClass(c, s), parents: classOfSchool }),
+    collectionRoute({ name: 'classTeachers', path: ':schoolSourcedId/classes/:classSourcedId/teachers', summary: 'getTeachersForClassInSchool', scopes: ROSTER, envelope: UsersEnvelopeDto, ...USERS, where: (s, c) => teachersOfClass(c, s), parents: classOfSchool }),
+    collectionRoute({ name: 'enrollments', path: ':schoolSourcedId/enrollments', summary: 'getEnrollmentsForSchool', scopes: ROSTER, envelope: EnrollmentsEnvelopeDto, ...ENROLLMENTS, where: enrollmentsOfSchool, parents: (s) => [school(s)] }),
+    collectionRoute({ name: 'students', path: ':schoolSourcedId/students', summary: 'getStudentsForSchool', scopes: ROSTER, envelope: UsersEnvelopeDto, ...USERS, where: (s) => usersOfSchool(s, 'student'), parents: (s) => [school(s)] }),
+    collectionRoute({ name: 'teachers', path: ':schoolSourcedId/teachers', summary: 'getTeachersForSchool', scopes: ROSTER, envelope: UsersEnvelopeDto, ...USERS, where: (s) => usersOfSchool(s, 'teacher'), parents: (s) => [school(s)] }),
+    collectionRoute({ name: 'terms', path: ':schoolSourcedId/terms', summary: 'getTermsForSchool', scopes: ROSTER, envelope: AcademicSessionsEnvelopeDto, ...SESSIONS, where: termsOfSchool, parents: (s) => [school(s)] }),
   ]),
   ofRole('student'),
   ofRole('teacher'),
   controller('TermsController', 'terms', 'terms', [
-    list('list', '', 'getAllTerms', CORE, AcademicSessionsEnvelopeDto, SESSIONS, terms),
-    one('getTerm', CORE, AcademicSessionEnvelopeDto, SESSION, terms),
-    list('classes', ':termSourcedId/classes', 'getClassesForTerm', ROSTER, ClassesEnvelopeDto, CLASSES, classesOfTerm, (t) => [term(t)]),
-    list('gradingPeriods', ':termSourcedId/gradingPeriods', 'getGradingPeriodsForTerm', ROSTER, AcademicSessionsEnvelopeDto, SESSIONS, gradingPeriodsOfTerm, (t) => [term(t)]),
+    collectionRoute({ name: 'list', path: '', summary: 'getAllTerms', scopes: CORE, envelope: AcademicSessionsEnvelopeDto, ...SESSIONS, where: terms }),
+    singleRoute({ name: 'get', path: ':sourcedId', summary: 'getTerm', scopes: CORE, envelope: AcademicSessionEnvelopeDto, ...SESSION, where: terms }),
+    collectionRoute({ name: 'classes', path: ':termSourcedId/classes', summary: 'getClassesForTerm', scopes: ROSTER, envelope: ClassesEnvelopeDto, ...CLASSES, where: classesOfTerm, parents: (t) => [term(t)] }),
+    collectionRoute({ name: 'gradingPeriods', path: ':termSourcedId/gradingPeriods', summary: 'getGradingPeriodsForTerm', scopes: ROSTER, envelope: AcademicSessionsEnvelopeDto, ...SESSIONS, where: gradingPeriodsOfTerm, parents: (t) => [term(t)] }),
   ]),
   controller('UsersController', 'users', 'users', [
-    list('list', '', 'getAllUsers', CORE, UsersEnvelopeDto, USERS),
-    one('getUser', CORE, UserEnvelopeDto, USER),
-    list('classes', ':userSourcedId/classes', 'getClassesForUser', ROSTER, ClassesEnvelopeDto, CLASSES, (u) => classesOfUser(u), (u) => [anyOf(USER_RESOURCE, u)]),
+    collectionRoute({ name: 'list', path: '', summary: 'getAllUsers', scopes: CORE, envelope: UsersEnvelopeDto, ...USERS }),
+    singleRoute({ name: 'get', path: ':sourcedId', summary: 'getUser', scopes: CORE, envelope: UserEnvelopeDto, ...USER }),
+    collectionRoute({ name: 'classes', path: ':userSourcedId/classes', summary: 'getClassesForUser', scopes: ROSTER, envelope: ClassesEnvelopeDto, ...CLASSES, where: (u) => classesOfUser(u), parents: (u) => [anyOf(USER_RESOURCE, u)] }),
   ]),
 ];
 

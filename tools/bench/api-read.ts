@@ -151,7 +151,11 @@ async function main() {
   children.push(baseline);
   await waitFor(`http://127.0.0.1:${BASELINE_PORT}/`);
 
-  const schoolToken = await issuer.token({ school_ids: [big.id] });
+  // Both outlive a full run (all parts take longer than a default token's lifetime).
+  const schoolToken = await issuer.token(
+    { school_ids: [big.id] },
+    { expiresIn: '2h' },
+  );
   const trustToken = await issuer.token(
     { school_ids: schools.map((s) => s.id) },
     { expiresIn: '2h' },

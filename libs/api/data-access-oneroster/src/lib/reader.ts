@@ -117,6 +117,9 @@ export const PAGE_BATCH = 500;
 
 const CHUNK = 900;
 
+/** The column of a page's row telling whether owned table k holds active rows in its school. */
+const ownedProbe = (k: number) => `owned_${k}`;
+
 /** A page's GUIDRef lists (field → school and owner → ids) and its owned rows, if read. */
 interface PageLinks {
   lists: Map<string, Map<string, string[]>>;
@@ -269,9 +272,17 @@ export class RosterReader {
   }
 
   private columns(resource: ResourceDef, fields: readonly FieldDef[]): string {
+    const q = this.q;
     const cols = new Set(['school_id', 'sourced_id']);
     for (const f of fields) if (f.column) cols.add(f.column);
-    return [...cols].map((c) => `${T}.${this.q(c)}`).join(', ');
+    // Whether each owned table holds any active row in the row's school: evaluated once
+    // per school of the page (MariaDB caches a correlated subquery's result per value; on
+    // SQLite each is an index probe), so that a page does not look up empty tables.
+    const probes = (resource.owned ?? []).map(
+      (o, k) =>
+        `CASE WHEN EXISTS (SELECT 1 FROM ${q(o.table)} p WHERE p.${q('school_id')} = ${T}.${q('school_id')} AND p.${q('status')} = 'active') THEN 1 ELSE 0 END AS ${q(ownedProbe(k))}`,
+    );
+    return [...[...cols].map((c) => `${T}.${q(c)}`), ...probes].join(', ');
   }
 
   async list(
@@ -733,7 +744,23 @@ export class RosterReader {
     ]
       .map((c) => q(c))
       .join(', ');
+    // The owned tables with active rows in each school (the page's probe columns; a row
+    // read without them, as by fieldOf, looks them all up).
+    const ownedIn = new Map<string, boolean[]>();
+    for (const r of rows) {
+      const s = String(r['school_id']);
+      if (!ownedIn.has(s))
+        ownedIn.set(
+          s,
+          owned.map((_, k) => {
+            const v = r[ownedProbe(k)];
+            return v === undefined || Number(v) === 1;
+          }),
+        );
+    }
     for (const [school, owners] of bySchool) {
+      const has = ownedIn.get(school) ?? [];
+      if (listFields.length === 0 && !has.some(Boolean)) continue;
       for (let i = 0; i < owners.length; i += CHUNK) {
         const chunk = owners.slice(i, i + CHUNK);
         const parts = [
@@ -750,17 +777,21 @@ export class RosterReader {
               chunk.length,
             );
           }),
-          ...owned.map((o, k) =>
-            part(
-              listFields.length + k,
-              o.table,
-              o.ownerColumn,
-              null,
-              [...o.order, 'sourced_id'],
-              [firstColumn[k], [...o.columns]],
-              true,
-              chunk.length,
-            ),
+          ...owned.flatMap((o, k) =>
+            has[k]
+              ? [
+                  part(
+                    listFields.length + k,
+                    o.table,
+                    o.ownerColumn,
+                    null,
+                    [...o.order, 'sourced_id'],
+                    [firstColumn[k], [...o.columns]],
+                    true,
+                    chunk.length,
+                  ),
+                ]
+              : [],
           ),
         ];
         const found = (await readQuery(

@@ -310,51 +310,9 @@ async function writeLinkFile(
   path: string,
   options: CsvExportOptions,
 ): Promise<number> {
-  const delta = options.since !== undefined;
-  const headers = V1P2_CSV_HEADERS[link.file];
-  const where = [
-    'school_id = ?',
-    `${link.column} IS NOT NULL`,
-    'sourced_id > ?',
-  ];
-  const extra: unknown[] = [];
-  if (options.since) {
-    where.push('date_last_modified > ?');
-    extra.push(encodeInstant(options.since));
-  } else where.push("status = 'active'");
-  let stream: CsvOut | undefined;
-  let n = 0;
-  let after = '';
-  try {
-    for (;;) {
-      const rows = (await q(
-        `SELECT sourced_id AS id, status, date_last_modified AS d, ${link.column} AS v FROM ${link.table} WHERE ${where.join(' AND ')} ORDER BY sourced_id LIMIT 5000`,
-        [options.schoolId, after, ...extra],
-      )) as { id: string; status: string; d: unknown; v: unknown }[];
-      for (const r of rows) {
-        if (!stream) {
-          stream = new CsvOut(path);
-          await stream.put(csvLine(headers));
-        }
-        const values: Record<string, string> = {
-          sourcedId: String(r.id),
-          status: delta ? String(r.status) : '',
-          dateLastModified: delta ? decodeInstant(r.d).toISOString() : '',
-          [link.owner]: String(r.id),
-          [link.value]: String(r.v),
-        };
-        await stream.put(csvLine(headers.map((h) => values[h] ?? '')));
-        n++;
-      }
-      if (rows.length < 5000) break;
-      after = String(rows[rows.length - 1].id);
-    }
-    if (stream) await stream.end();
-  } finally {
-    stream?.destroy();
-  }
-  options.onProgress?.({ file: link.file, rows: n, done: true });
-  return n;
+  return writeObjectLinks(q, link, path, options, 5000, (r) => [
+    { sourcedId: r.id, [link.owner]: r.id, [link.value]: String(r.v) },
+  ]);
 }
 
 /**
@@ -374,6 +332,40 @@ async function writeGatheredFile(
   path: string,
   options: CsvExportOptions,
 ): Promise<number> {
+  return writeObjectLinks(q, link, path, options, 1000, (r) =>
+    objectiveLinks(link.file, decodeJson(r.v)).map((l, i) => ({
+      sourcedId: `${r.id}.${i + 1}`,
+      [link.owner]: r.id,
+      source: l.source,
+      learningObjectiveId: l.id,
+      score: l.score === undefined ? '' : String(l.score),
+      textScore: l.textScore ?? '',
+    })),
+  );
+}
+
+/**
+ * The rows of a link file written from its objects' column (`writeLinkFile`,
+ * `writeGatheredFile`): the school's objects whose column is set, in sourcedId order, a
+ * page at a time; `rowsOf` gives each object's rows (without status and date, which are
+ * the object's in a delta and blank in bulk). Bulk: active objects; delta: every object
+ * changed since. No file when there is no row.
+ */
+async function writeObjectLinks(
+  q: Query,
+  link: {
+    readonly file: V1p2LinkColumnMap['file'] | V1p2GatheredLinkMap['file'];
+    readonly table: string;
+    readonly column: string;
+  },
+  path: string,
+  options: CsvExportOptions,
+  pageSize: number,
+  rowsOf: (object: {
+    id: string;
+    v: unknown;
+  }) => readonly Record<string, string>[],
+): Promise<number> {
   const delta = options.since !== undefined;
   const headers = V1P2_CSV_HEADERS[link.file];
   const where = [
@@ -392,31 +384,25 @@ async function writeGatheredFile(
   try {
     for (;;) {
       const rows = (await q(
-        `SELECT sourced_id AS id, status, date_last_modified AS d, ${link.column} AS v FROM ${link.table} WHERE ${where.join(' AND ')} ORDER BY sourced_id LIMIT 1000`,
+        `SELECT sourced_id AS id, status, date_last_modified AS d, ${link.column} AS v FROM ${link.table} WHERE ${where.join(' AND ')} ORDER BY sourced_id LIMIT ${pageSize}`,
         [options.schoolId, after, ...extra],
       )) as { id: string; status: string; d: unknown; v: unknown }[];
       for (const r of rows) {
-        const links = objectiveLinks(link.file, decodeJson(r.v));
-        for (const [i, l] of links.entries()) {
+        for (const row of rowsOf({ id: String(r.id), v: r.v })) {
           if (!stream) {
             stream = new CsvOut(path);
             await stream.put(csvLine(headers));
           }
           const values: Record<string, string> = {
-            sourcedId: `${String(r.id)}.${i + 1}`,
+            ...row,
             status: delta ? String(r.status) : '',
             dateLastModified: delta ? decodeInstant(r.d).toISOString() : '',
-            [link.owner]: String(r.id),
-            source: l.source,
-            learningObjectiveId: l.id,
-            score: l.score === undefined ? '' : String(l.score),
-            textScore: l.textScore ?? '',
           };
           await stream.put(csvLine(headers.map((h) => values[h] ?? '')));
           n++;
         }
       }
-      if (rows.length < 1000) break;
+      if (rows.length < pageSize) break;
       after = String(rows[rows.length - 1].id);
     }
     if (stream) await stream.end();

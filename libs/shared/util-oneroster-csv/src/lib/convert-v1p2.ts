@@ -425,19 +425,29 @@ export async function v1p2SetToV1p1(
     else readHeader(file, undefined, issues);
   };
 
+  /** Whether a row's sourcedId is new in its file (else a `duplicate_id` error). */
+  const unique = (
+    file: string,
+    ids: Set<string>,
+    row: { line: number; sourcedId: string },
+  ): boolean => {
+    if (ids.has(row.sourcedId)) {
+      issues.error(`${file}.csv`, 'duplicate_id', 'sourcedId is not unique', {
+        line: row.line,
+        column: 'sourcedId',
+        value: row.sourcedId,
+      });
+      return false;
+    }
+    ids.add(row.sourcedId);
+    return true;
+  };
+
   // roles.csv first: each user row takes its roles from it.
   const roleIds = new Set<string>();
   if (present.has('roles'))
     await readFile('roles', async (row) => {
-      if (roleIds.has(row.sourcedId)) {
-        issues.error('roles.csv', 'duplicate_id', 'sourcedId is not unique', {
-          line: row.line,
-          column: 'sourcedId',
-          value: row.sourcedId,
-        });
-        return;
-      }
-      roleIds.add(row.sourcedId);
+      if (!unique('roles', roleIds, row)) return;
       if (row.status === 'tobedeleted') return;
       const v = row.values;
       const user = String(v['userSourcedId']);
@@ -474,15 +484,7 @@ export async function v1p2SetToV1p1(
     const ids = new Set<string>();
     scaleOf.set(file, links);
     await readFile(file, async (row) => {
-      if (ids.has(row.sourcedId)) {
-        issues.error(`${file}.csv`, 'duplicate_id', 'sourcedId is not unique', {
-          line: row.line,
-          column: 'sourcedId',
-          value: row.sourcedId,
-        });
-        return;
-      }
-      ids.add(row.sourcedId);
+      if (!unique(file, ids, row)) return;
       if (row.status === 'tobedeleted') return;
       const id = String(row.values[owner]);
       const line = first.get(id);
@@ -509,15 +511,7 @@ export async function v1p2SetToV1p1(
     const ids = new Set<string>();
     objectivesOf.set(file, lists);
     await readFile(file, async (row) => {
-      if (ids.has(row.sourcedId)) {
-        issues.error(`${file}.csv`, 'duplicate_id', 'sourcedId is not unique', {
-          line: row.line,
-          column: 'sourcedId',
-          value: row.sourcedId,
-        });
-        return;
-      }
-      ids.add(row.sourcedId);
+      if (!unique(file, ids, row)) return;
       const link = objectiveLinkOf(row.values);
       if (!isObjectiveSource(link.source)) {
         issues.error(

@@ -317,31 +317,15 @@ export abstract class WriteStep extends RouteStep {
       return batch.length >= 500 ? flush() : undefined;
     });
     await flush();
-    if (mode !== 'bulk') return;
     // Bulk: the objects with a scale that no active link of the file names lose it.
-    for (const school of schools) {
-      let after = '';
-      for (;;) {
-        const ids = (
-          (await q(
-            `SELECT sourced_id AS id FROM ${link.table} WHERE school_id = ? AND ${link.column} IS NOT NULL AND sourced_id > ? ORDER BY sourced_id LIMIT 5000`,
-            [school, after],
-          )) as { id: string }[]
-        ).map((r) => String(r.id));
-        if (ids.length === 0) break;
-        after = ids[ids.length - 1];
-        const gone = ids.filter((id) => !linked.has(id));
-        for (let i = 0; i < gone.length; i += 500) {
-          const chunk = gone.slice(i, i + 500);
-          await q(
-            `UPDATE ${link.table} SET ${link.column} = NULL, date_last_modified = ? WHERE school_id = ? AND sourced_id IN (${marks(chunk.length)})`,
-            [encodeInstant(this.now), school, ...chunk],
-          );
-          summary.deleted += chunk.length;
-        }
-        if (ids.length < 5000) break;
-      }
-    }
+    if (mode === 'bulk')
+      await this.clearUnlinked(
+        q,
+        link,
+        schools,
+        (id) => linked.has(id),
+        summary,
+      );
   }
 
   /**
@@ -479,20 +463,41 @@ export abstract class WriteStep extends RouteStep {
         }
       }
     }
-    if (mode !== 'bulk') return;
     // Bulk: the objects with a list that no row of the file names lose it.
+    if (mode === 'bulk')
+      await this.clearUnlinked(
+        q,
+        link,
+        schools,
+        (id) => rowsOf.has(id),
+        summary,
+      );
+  }
+
+  /**
+   * A bulk link file's last step: in each school, the objects whose link column is set
+   * and that the file does not name (`named`) have it cleared (counted as deleted).
+   */
+  private async clearUnlinked(
+    q: Query,
+    link: { readonly table: string; readonly column: string },
+    schools: readonly string[],
+    named: (sourcedId: string) => boolean,
+    summary: FileSummary,
+  ): Promise<void> {
+    const marks = (n: number) => Array(n).fill('?').join(',');
     for (const school of schools) {
       let after = '';
       for (;;) {
-        const found = (
+        const ids = (
           (await q(
             `SELECT sourced_id AS id FROM ${link.table} WHERE school_id = ? AND ${link.column} IS NOT NULL AND sourced_id > ? ORDER BY sourced_id LIMIT 5000`,
             [school, after],
           )) as { id: string }[]
         ).map((r) => String(r.id));
-        if (found.length === 0) break;
-        after = found[found.length - 1];
-        const gone = found.filter((id) => !rowsOf.has(id));
+        if (ids.length === 0) break;
+        after = ids[ids.length - 1];
+        const gone = ids.filter((id) => !named(id));
         for (let i = 0; i < gone.length; i += 500) {
           const chunk = gone.slice(i, i + 500);
           await q(
@@ -501,7 +506,7 @@ export abstract class WriteStep extends RouteStep {
           );
           summary.deleted += chunk.length;
         }
-        if (found.length < 5000) break;
+        if (ids.length < 5000) break;
       }
     }
   }
